@@ -1,0 +1,457 @@
+//! Goroutines executing their ops: `newproc`, channels, WaitGroups, `time.Sleep`, network
+//! waits, `Gosched`, preemption, `LockOSThread`, exit, and syscalls with every
+//! `exitsyscall` path (spec §3.1, §5, §6.1, §7, §10).
+
+use super::{GStatus, MState, Outcome, PStatus, Sim, Wait};
+use crate::core::event::{BlockReason, ChanHow, PanicKind, Place, Source, StopReason, WakeCause, What};
+use crate::core::program::Instr;
+use std::cmp::Reverse;
+
+impl Sim {
+    /// M `m` runs its goroutine until the goroutine does something the scheduler sees, or
+    /// starts a stretch of CPU work.
+    pub(crate) fn run_g(&mut self, m: u32) {
+        let g = self.ms[m as usize].curg.expect("run_g: M has no G");
+        let p = self.ms[m as usize].p.expect("run_g: M has no P");
+        loop {
+            // A `work` op in progress: finished, or interrupted (preemption, a user syscall).
+            if let Some(end) = self.gs[g as usize].work_end.take() {
+                if self.now >= end {
+                    self.gs[g as usize].work_left = 0;
+                    self.gs[g as usize].pc += 1;
+                } else {
+                    self.gs[g as usize].work_left = end - self.now;
+                }
+            }
+            if self.gs[g as usize].preempt {
+                self.gs[g as usize].preempt = false;
+                self.gopreempt(m, p, g);
+                return;
+            }
+            if let Some(kind) = self.gs[g as usize].panic_on_run.take() {
+                self.emit(Some(g), Some(p), Some(m), What::Panic(kind));
+                let msg = match kind {
+                    PanicKind::SendOnClosed(_) => "send on closed channel",
+                    PanicKind::CloseOfClosed(_) => "close of closed channel",
+                    PanicKind::NegativeWaitGroup(_) => "sync: negative WaitGroup counter",
+                };
+                self.finish(Outcome::Panic(msg.into()));
+                return;
+            }
+            if let Some(d) = self.gs[g as usize].pending_syscall.take() {
+                self.entersyscall(m, p, g, d, false);
+                return;
+            }
+            let body = self.gs[g as usize].body;
+            let pc = self.gs[g as usize].pc;
+            let Some(&instr) = self.prog.bodies[body as usize].code.get(pc as usize) else {
+                self.goexit(m, p, g);
+                return;
+            };
+            match instr {
+                Instr::Work(d) => {
+                    let gg = &mut self.gs[g as usize];
+                    let left = if gg.work_left > 0 { gg.work_left } else { d };
+                    gg.work_end = Some(self.now + left);
+                    self.wake_m(m, self.now + left);
+                    return;
+                }
+                Instr::Loop { n, .. } => {
+                    let gg = &mut self.gs[g as usize];
+                    gg.loops.push(n);
+                    gg.pc += 1;
+                }
+                Instr::EndLoop { start } => {
+                    let gg = &mut self.gs[g as usize];
+                    let top = gg.loops.last_mut().expect("EndLoop without Loop");
+                    *top -= 1;
+                    if *top > 0 {
+                        gg.pc = start + 1;
+                    } else {
+                        gg.loops.pop();
+                        gg.pc += 1;
+                    }
+                }
+                Instr::Syscall(d) => {
+                    self.entersyscall(m, p, g, d, true);
+                    return;
+                }
+                Instr::Go { func, n } => {
+                    let gg = &mut self.gs[g as usize];
+                    if gg.go_left == 0 {
+                        gg.go_left = n;
+                    }
+                    gg.go_left -= 1;
+                    if gg.go_left == 0 {
+                        gg.pc += 1;
+                    }
+                    self.newproc(m, p, g, func);
+                    self.continue_after(m, self.costs.spawn);
+                    return;
+                }
+                Instr::Gosched => {
+                    self.gs[g as usize].pc += 1;
+                    self.gosched(m, p, g);
+                    return;
+                }
+                Instr::Send(c) => {
+                    self.gs[g as usize].pc += 1;
+                    self.chansend(m, p, g, c);
+                    return;
+                }
+                Instr::Recv(c) => {
+                    self.gs[g as usize].pc += 1;
+                    self.chanrecv(m, p, g, c);
+                    return;
+                }
+                Instr::Close(c) => {
+                    self.gs[g as usize].pc += 1;
+                    self.closechan(m, p, g, c);
+                    return;
+                }
+                Instr::Add { wg, n } => {
+                    self.gs[g as usize].pc += 1;
+                    self.wg_add(m, p, g, wg, n);
+                    return;
+                }
+                Instr::Wait(wg) => {
+                    self.gs[g as usize].pc += 1;
+                    if self.wgs[wg as usize].counter == 0 {
+                        self.emit(Some(g), Some(p), Some(m), What::WgWaitDone { wg });
+                        self.continue_after(m, self.costs.sync_op);
+                    } else {
+                        self.wgs[wg as usize].waiters.push_back(g);
+                        self.park(m, p, g, Wait::WaitGroup(wg), BlockReason::WaitGroup(wg));
+                    }
+                    return;
+                }
+                Instr::Sleep(d) => {
+                    self.gs[g as usize].pc += 1;
+                    let until = self.now + d;
+                    self.netpoll_inited = true;
+                    self.park(m, p, g, Wait::Sleep { until }, BlockReason::Sleep { until });
+                    // resetForSleep runs as gopark's unlock function: the timer goes on this P.
+                    let seq = self.timer_seq;
+                    self.timer_seq += 1;
+                    let earliest = self.ps[p as usize].timers.peek().is_none_or(|t| until < t.0 .0);
+                    self.ps[p as usize].timers.push(Reverse((until, seq, g)));
+                    if earliest {
+                        self.wake_net_poller(until);
+                    }
+                    return;
+                }
+                Instr::Net(d) => {
+                    self.gs[g as usize].pc += 1;
+                    let ready_at = self.now + d;
+                    self.netpoll_inited = true;
+                    self.net_waiters += 1;
+                    self.gs[g as usize].wait_gen = self.gs[g as usize].wait_gen.wrapping_add(1);
+                    self.park(m, p, g, Wait::Net { ready_at, ready: false }, BlockReason::Network { ready_at });
+                    self.schedule_net_ready(g, ready_at);
+                    return;
+                }
+                Instr::Gomaxprocs(n) => {
+                    self.gs[g as usize].pc += 1;
+                    self.stop_and_resize(n, Some((m, g)));
+                    if self.outcome.is_none() && self.ms[m as usize].state == MState::Run {
+                        self.continue_after(m, self.costs.sync_op);
+                    }
+                    return;
+                }
+                Instr::LockOsThread => {
+                    self.gs[g as usize].pc += 1;
+                    let gg = &mut self.gs[g as usize];
+                    gg.lock_count += 1;
+                    gg.lockedm = Some(m);
+                    self.ms[m as usize].lockedg = Some(g);
+                    self.emit(Some(g), Some(p), Some(m), What::LockThread { locked: true });
+                    self.continue_after(m, self.costs.sync_op);
+                    return;
+                }
+                Instr::UnlockOsThread => {
+                    self.gs[g as usize].pc += 1;
+                    let gg = &mut self.gs[g as usize];
+                    gg.lock_count = gg.lock_count.saturating_sub(1);
+                    if gg.lock_count == 0 {
+                        gg.lockedm = None;
+                        self.ms[m as usize].lockedg = None;
+                    }
+                    self.emit(Some(g), Some(p), Some(m), What::LockThread { locked: false });
+                    self.continue_after(m, self.costs.sync_op);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The running goroutine's next op comes after `cost` ns.
+    pub(crate) fn continue_after(&mut self, m: u32, cost: u64) {
+        let at = self.now + cost;
+        self.wake_m(m, at);
+    }
+
+    /// After its G stopped running, M runs `schedule` once `cost` ns have passed.
+    fn to_schedule(&mut self, m: u32, cost: u64) {
+        let mm = &mut self.ms[m as usize];
+        mm.curg = None;
+        mm.state = MState::Schedule;
+        let at = self.now + cost;
+        self.wake_m(m, at);
+    }
+
+    /// `newproc`: create a goroutine running `func`, into P's runnext; then `wakep`.
+    fn newproc(&mut self, m: u32, p: u32, parent: u32, func: u32) {
+        let g = self.new_g(func, Some(parent));
+        let place = self.runqput(p, g, true);
+        let parent = self.gid(parent);
+        self.emit(Some(g), Some(p), Some(m), What::GoCreate { parent: Some(parent), func, place });
+        self.wakep();
+    }
+
+    /// `gopark` + `park_m`: the goroutine blocks, holding no M and no P.
+    fn park(&mut self, m: u32, p: u32, g: u32, wait: Wait, reason: BlockReason) {
+        let gg = &mut self.gs[g as usize];
+        gg.status = GStatus::Waiting;
+        gg.wait = wait;
+        gg.m = None;
+        self.emit(Some(g), Some(p), Some(m), What::GoBlock { reason });
+        self.to_schedule(m, self.costs.sync_op);
+    }
+
+    /// `goschedImpl(gp, false)`: `runtime.Gosched()` → global queue tail, `wakep`.
+    fn gosched(&mut self, m: u32, p: u32, g: u32) {
+        let gg = &mut self.gs[g as usize];
+        gg.status = GStatus::Runnable;
+        gg.m = None;
+        self.globrunqput(g);
+        self.emit(Some(g), Some(p), Some(m), What::GoStop { reason: StopReason::Gosched, place: Place::GlobalTail });
+        self.wakep();
+        self.to_schedule(m, self.costs.sync_op);
+    }
+
+    /// `gopreempt_m` → `goschedImpl(gp, true)`: the preempted G goes to the global queue tail.
+    fn gopreempt(&mut self, m: u32, p: u32, g: u32) {
+        let gg = &mut self.gs[g as usize];
+        gg.status = GStatus::Runnable;
+        gg.m = None;
+        self.globrunqput(g);
+        self.stats.preemptions += 1;
+        self.emit(Some(g), Some(p), Some(m), What::GoStop { reason: StopReason::Preempted, place: Place::GlobalTail });
+        self.wakep();
+        self.to_schedule(m, 0);
+    }
+
+    /// `goexit0`: the goroutine returned. main returning ends the program.
+    fn goexit(&mut self, m: u32, p: u32, g: u32) {
+        if self.gs[g as usize].body == self.prog.main && g == 0 {
+            self.emit(Some(g), Some(p), Some(m), What::Exit);
+            self.finish(Outcome::Exit);
+            return;
+        }
+        let gg = &mut self.gs[g as usize];
+        gg.status = GStatus::Dead;
+        gg.m = None;
+        gg.loops = Vec::new();
+        let locked = gg.lock_count > 0;
+        gg.lockedm = None;
+        gg.lock_count = 0;
+        self.emit(Some(g), Some(p), Some(m), What::GoDestroy);
+        if locked {
+            // The thread exits with its goroutine: mexit → handoffp(releasep()).
+            let mm = &mut self.ms[m as usize];
+            mm.curg = None;
+            mm.lockedg = None;
+            mm.state = MState::Dead;
+            self.cancel_m(m);
+            self.emit(None, Some(p), Some(m), What::ThreadExit);
+            let p = self.releasep(m);
+            self.ps[p as usize].status = PStatus::Idle;
+            self.handoffp(p);
+            self.checkdead();
+            return;
+        }
+        self.to_schedule(m, self.costs.sync_op);
+    }
+
+    // ----- channels (spec §10) -----
+
+    fn chansend(&mut self, m: u32, p: u32, g: u32, c: u32) {
+        let ch = &mut self.chans[c as usize];
+        if ch.closed {
+            self.gs[g as usize].panic_on_run = Some(PanicKind::SendOnClosed(c));
+            self.continue_after(m, 0);
+            return;
+        }
+        if let Some(r) = ch.recvq.pop_front() {
+            let partner = self.gid(r);
+            self.emit(Some(g), Some(p), Some(m), What::ChanSend { chan: c, how: ChanHow::Direct { partner } });
+            self.goready(r, p, Some(g), WakeCause::ChanSend(c));
+            self.continue_after(m, self.costs.sync_op);
+        } else if ch.len < ch.cap as u64 {
+            ch.len += 1;
+            let (len, cap) = (ch.len, ch.cap);
+            self.emit(Some(g), Some(p), Some(m), What::ChanSend { chan: c, how: ChanHow::Buffered { len, cap } });
+            self.continue_after(m, self.costs.sync_op);
+        } else {
+            ch.sendq.push_back(g);
+            self.park(m, p, g, Wait::ChanSend(c), BlockReason::ChanSend(c));
+        }
+    }
+
+    fn chanrecv(&mut self, m: u32, p: u32, g: u32, c: u32) {
+        let ch = &mut self.chans[c as usize];
+        if ch.len > 0 {
+            if let Some(s) = ch.sendq.pop_front() {
+                // Take the head of the buffer; the blocked sender's value goes to its tail.
+                let (len, cap) = (ch.len, ch.cap);
+                let partner = self.gid(s);
+                self.emit(Some(g), Some(p), Some(m), What::ChanRecv { chan: c, how: ChanHow::BufferedWake { partner, len, cap } });
+                self.goready(s, p, Some(g), WakeCause::ChanRecv(c));
+            } else {
+                ch.len -= 1;
+                let (len, cap) = (ch.len, ch.cap);
+                self.emit(Some(g), Some(p), Some(m), What::ChanRecv { chan: c, how: ChanHow::Buffered { len, cap } });
+            }
+            self.continue_after(m, self.costs.sync_op);
+        } else if let Some(s) = ch.sendq.pop_front() {
+            let partner = self.gid(s);
+            self.emit(Some(g), Some(p), Some(m), What::ChanRecv { chan: c, how: ChanHow::Direct { partner } });
+            self.goready(s, p, Some(g), WakeCause::ChanRecv(c));
+            self.continue_after(m, self.costs.sync_op);
+        } else if ch.closed {
+            self.emit(Some(g), Some(p), Some(m), What::ChanRecv { chan: c, how: ChanHow::Closed });
+            self.continue_after(m, self.costs.sync_op);
+        } else {
+            ch.recvq.push_back(g);
+            self.park(m, p, g, Wait::ChanRecv(c), BlockReason::ChanRecv(c));
+        }
+    }
+
+    /// `closechan`: receivers (FIFO) then senders are pushed on a stack and readied from the
+    /// top, so the first receiver ends in runnext. Woken senders panic when they run.
+    fn closechan(&mut self, m: u32, p: u32, g: u32, c: u32) {
+        let ch = &mut self.chans[c as usize];
+        if ch.closed {
+            self.gs[g as usize].panic_on_run = Some(PanicKind::CloseOfClosed(c));
+            self.continue_after(m, 0);
+            return;
+        }
+        ch.closed = true;
+        let mut stack: Vec<u32> = ch.recvq.drain(..).collect();
+        let senders: Vec<u32> = ch.sendq.drain(..).collect();
+        for &s in &senders {
+            self.gs[s as usize].panic_on_run = Some(PanicKind::SendOnClosed(c));
+        }
+        stack.extend(senders);
+        self.emit(Some(g), Some(p), Some(m), What::ChanClose { chan: c, woken: stack.len() as u32 });
+        while let Some(w) = stack.pop() {
+            self.goready(w, p, Some(g), WakeCause::ChanClose(c));
+        }
+        self.continue_after(m, self.costs.sync_op);
+    }
+
+    // ----- WaitGroups -----
+
+    fn wg_add(&mut self, m: u32, p: u32, g: u32, wg: u32, delta: i64) {
+        let w = &mut self.wgs[wg as usize];
+        w.counter += delta;
+        if w.counter < 0 {
+            self.gs[g as usize].panic_on_run = Some(PanicKind::NegativeWaitGroup(wg));
+            self.continue_after(m, 0);
+            return;
+        }
+        let counter = w.counter;
+        let released: Vec<u32> = if counter == 0 { w.waiters.drain(..).collect() } else { Vec::new() };
+        self.emit(Some(g), Some(p), Some(m), What::WgAdd { wg, delta, counter, released: released.len() as u32 });
+        for w in released {
+            self.goready(w, p, Some(g), WakeCause::WaitGroup(wg));
+        }
+        self.continue_after(m, self.costs.sync_op);
+    }
+
+    // ----- syscalls (spec §6.1, new model) -----
+
+    /// `entersyscall`: the M blocks with its G; the P stays wired to it, `_Prunning`.
+    fn entersyscall(&mut self, m: u32, p: u32, g: u32, dur: u64, op: bool) {
+        let gg = &mut self.gs[g as usize];
+        gg.status = GStatus::Syscall;
+        gg.syscall_start = self.now;
+        if op {
+            // The op is done once the syscall returns.
+            gg.pc += 1;
+        }
+        let mm = &mut self.ms[m as usize];
+        mm.state = MState::Syscall;
+        mm.oldp = Some(p);
+        self.emit(Some(g), Some(p), Some(m), What::GoSyscallBegin { dur });
+        self.sysmon_wake_if_deep();
+        let at = self.now + self.costs.syscall + dur;
+        self.wake_m(m, at);
+    }
+
+    /// `exitsyscall`: fast path if the P is still ours; else `exitsyscallTryGetP`; else
+    /// `exitsyscallNoP`.
+    pub(crate) fn exitsyscall(&mut self, m: u32) {
+        let g = self.ms[m as usize].curg.expect("exitsyscall: no G");
+        let oldp = self.ms[m as usize].oldp.take();
+        if let Some(p) = self.ms[m as usize].p {
+            self.gs[g as usize].status = GStatus::Running;
+            self.ps[p as usize].syscalltick = self.ps[p as usize].syscalltick.wrapping_add(1);
+            self.ms[m as usize].state = MState::Run;
+            self.emit(Some(g), Some(p), Some(m), What::GoSyscallEnd);
+            self.continue_after(m, 0);
+            return;
+        }
+        // a. Take oldp back from another M that is itself in a syscall.
+        let mut got = None;
+        if let Some(op) = oldp.filter(|&op| op < self.gomaxprocs) {
+            if let Some(om) = self.ps[op as usize].m {
+                let in_syscall = self.ms[om as usize].state == MState::Syscall
+                    && self.ms[om as usize].curg.is_some_and(|og| self.gs[og as usize].status == GStatus::Syscall);
+                if om != m && in_syscall {
+                    self.ms[om as usize].p = None;
+                    self.ps[op as usize].m = None;
+                    self.ps[op as usize].oldm = Some(om);
+                    self.ps[op as usize].syscalltick = self.ps[op as usize].syscalltick.wrapping_add(1);
+                    let from = crate::core::ids::MId(om);
+                    self.emit(None, Some(op), Some(m), What::ProcSteal { from, by_sysmon: false, syscall_ns: 0 });
+                    got = Some(op);
+                }
+            }
+        }
+        // b. Any idle P.
+        if got.is_none() {
+            got = self.pidleget();
+            if got.is_some() {
+                self.sysmon_wake_if_deep();
+            }
+        }
+        if let Some(np) = got {
+            self.acquirep(m, np);
+            self.gs[g as usize].status = GStatus::Running;
+            self.ms[m as usize].state = MState::Run;
+            let oldp = oldp.map(crate::core::ids::PId);
+            self.emit(Some(g), Some(np), Some(m), What::GoSyscallEndBlocked { got: Some(crate::core::ids::PId(np)), oldp });
+            self.continue_after(m, 0);
+            let _ = Source::Syscall;
+            return;
+        }
+        // exitsyscallNoP: the G goes to the global queue and the M stops.
+        let gg = &mut self.gs[g as usize];
+        gg.status = GStatus::Runnable;
+        gg.m = None;
+        self.globrunqput(g);
+        let mm = &mut self.ms[m as usize];
+        mm.curg = None;
+        let oldp = oldp.map(crate::core::ids::PId);
+        self.emit(Some(g), None, Some(m), What::GoSyscallEndBlocked { got: None, oldp });
+        if self.ms[m as usize].lockedg == Some(g) {
+            self.ms[m as usize].state = MState::LockedWait;
+            self.cancel_m(m);
+            self.emit(Some(g), None, Some(m), What::LockedPark);
+            self.checkdead();
+        } else {
+            self.stopm(m);
+        }
+    }
+}

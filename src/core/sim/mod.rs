@@ -1,0 +1,740 @@
+//! The simulator: Go's scheduler as a deterministic, sans-IO state machine.
+//!
+//! [`Sim`] holds every G, M and P, the global queue, the idle lists, sysmon, the netpoller
+//! and the timers. Time is virtual. Each [`Sim::step`] takes the earliest pending thing that
+//! can happen (an M finishing an op or a scheduling round, a syscall returning, a network
+//! wait completing, a sysmon tick, a user action), carries out exactly what Go's runtime does
+//! at that point, and records the [`Event`]s it made. A step that changes nothing a user can
+//! see (a sysmon tick that takes no action) is not counted as a step.
+//!
+//! The code follows `proc.go`: each method names the Go function it stands for. Files:
+//! `mod.rs` (state, the step loop, user actions), `queues.rs` (run queues, idle lists,
+//! `wakep`/`startm`/`handoffp`/`injectglist`), `find.rs` (`schedule`, `findRunnable`,
+//! `stealWork`), `exec.rs` (goroutines executing their ops: channels, WaitGroups, timers,
+//! the netpoller, syscalls), `sysmon.rs` (sysmon, `retake`, preemption), `resize.rs`
+//! (stop-the-world and `procresize`), `state.rs` (snapshots and invariants).
+
+mod exec;
+mod find;
+mod queues;
+mod resize;
+mod state;
+mod sysmon;
+
+pub use resize::steal_order;
+pub use state::{ChanState, GState, MState as MStateView, NetWait, PState, SimState, SysmonState, WgState};
+
+use crate::core::costs::Costs;
+use crate::core::event::{Event, UserAction, What};
+use crate::core::ids::{GId, MId, PId};
+use crate::core::program::Program;
+use crate::core::rng::Rng;
+use crate::core::runq::RunQueue;
+use crate::core::scenario::{ActionAt, ActionKind, Scenario};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+use std::sync::Arc;
+
+/// `forcePreemptNS`: the time slice.
+pub const TIME_SLICE_NS: u64 = 10_000_000;
+/// sysmon's shortest sleep.
+pub const SYSMON_MIN_DELAY_NS: u64 = 20_000;
+/// sysmon's longest sleep while awake.
+pub const SYSMON_MAX_DELAY_NS: u64 = 10_000_000;
+/// sysmon's deep sleep when every P is idle: `forcegcperiod / 2`.
+pub const SYSMON_DEEP_SLEEP_NS: u64 = 60_000_000_000;
+/// sysmon polls the network if nobody has for this long.
+pub const SYSMON_NETPOLL_NS: u64 = 10_000_000;
+/// `sched.maxmcount`: more threads than this is a fatal error.
+pub const MAX_THREADS: usize = 10_000;
+/// `stealTries`.
+pub const STEAL_TRIES: u8 = 4;
+/// The fairness period: `schedtick % 61 == 0` checks the global queue first.
+pub const GLOBAL_CHECK_PERIOD: u32 = 61;
+
+/// A goroutine's status (`_Grunnable`, `_Grunning`, `_Gsyscall`, `_Gwaiting`, `_Gdead`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GStatus {
+    Runnable,
+    Running,
+    Syscall,
+    Waiting,
+    Dead,
+}
+
+/// What a waiting goroutine waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wait {
+    None,
+    ChanSend(u32),
+    ChanRecv(u32),
+    WaitGroup(u32),
+    /// A timer on P's heap, firing at `until`.
+    Sleep { until: u64 },
+    /// Parked on the netpoller; `ready` once the fd is ready but not yet polled.
+    Net { ready_at: u64, ready: bool },
+}
+
+/// A goroutine.
+#[derive(Clone, Debug)]
+pub(crate) struct G {
+    pub status: GStatus,
+    /// Body being executed (index into `Program::bodies`).
+    pub body: u32,
+    /// Next instruction.
+    pub pc: u32,
+    /// Remaining iterations of the enclosing `repeat`s, innermost last.
+    pub loops: Vec<u64>,
+    /// `go f` × n in progress: how many are left to create (0 when not started).
+    pub go_left: u32,
+    /// Remaining time of the current `work` op when descheduled (0: none in progress).
+    pub work_left: u64,
+    /// While a `work` op runs: when it ends.
+    pub work_end: Option<u64>,
+    /// The M running it (running or in a syscall).
+    pub m: Option<u32>,
+    /// `g.lockedm`: the M it is locked to.
+    pub lockedm: Option<u32>,
+    /// LockOSThread nesting count.
+    pub lock_count: u32,
+    /// `g.preempt`: sysmon asked it to stop.
+    pub preempt: bool,
+    /// A syscall the user asked it to enter.
+    pub pending_syscall: Option<u64>,
+    /// What it waits for.
+    pub wait: Wait,
+    /// Bumped whenever a network wait begins or ends, to invalidate stale readiness.
+    pub wait_gen: u32,
+    /// Panics with this when it next runs (a sender woken by `close`).
+    pub panic_on_run: Option<crate::core::event::PanicKind>,
+    /// When its current syscall started.
+    pub syscall_start: u64,
+    /// The goroutine that created it.
+    pub parent: Option<u32>,
+}
+
+/// An M's activity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MState {
+    /// Parked on the idle M list (`stopm`).
+    Idle,
+    /// Woken or created by `startm`; acquires `nextp` when its wake-up time comes.
+    Waking,
+    /// Holds a P and no G: runs `schedule` at its wake-up time.
+    Schedule,
+    /// Runs its G's ops.
+    Run,
+    /// Blocked in a syscall with its G.
+    Syscall,
+    /// Blocked in `netpoll` without a P.
+    Netpoll,
+    /// Locked to a G that cannot run (`stoplockedm`).
+    LockedWait,
+    /// Exited.
+    Dead,
+    /// The sysmon thread.
+    Sysmon,
+}
+
+/// Where `stealWork` was when its M began the 3 µs runnext back-off.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct StealCursor {
+    pub pass: u8,
+    pub r: u32,
+    pub k: u32,
+    pub ran_timer: bool,
+    /// The victim whose runnext G we backed off for, and that G.
+    pub backoff: Option<(u32, u32)>,
+}
+
+/// An OS thread.
+#[derive(Clone, Debug)]
+pub(crate) struct M {
+    pub state: MState,
+    pub p: Option<u32>,
+    pub nextp: Option<u32>,
+    pub oldp: Option<u32>,
+    pub curg: Option<u32>,
+    pub spinning: bool,
+    pub lockedg: Option<u32>,
+    /// The locked goroutine `startlockedm` handed over with `nextp`.
+    pub handed: Option<u32>,
+    /// Generation of its pending wake-up; older heap entries are stale.
+    pub gen: u32,
+    pub wake_at: Option<u64>,
+    /// In `stealWork`'s back-off.
+    pub steal: Option<StealCursor>,
+    /// Was spinning before blocking in netpoll.
+    pub netpoll_spinning: bool,
+}
+
+/// `p.sysmontick`: what sysmon last saw of a P.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct SysmonTick {
+    pub schedtick: u32,
+    pub schedwhen: u64,
+    pub syscalltick: u32,
+    pub syscallwhen: u64,
+}
+
+/// A P's status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PStatus {
+    Idle,
+    Running,
+    GcStop,
+    Dead,
+}
+
+/// A logical processor.
+#[derive(Clone)]
+pub(crate) struct P {
+    pub status: PStatus,
+    pub m: Option<u32>,
+    pub runq: RunQueue,
+    pub schedtick: u32,
+    pub syscalltick: u32,
+    pub sysmontick: SysmonTick,
+    /// Timers: (when, sequence, goroutine), earliest first.
+    pub timers: BinaryHeap<Reverse<(u64, u64, u32)>>,
+    /// On the idle list (`idlepMask`).
+    pub idle: bool,
+    /// The last M that ran it (`p.oldm`).
+    pub oldm: Option<u32>,
+    /// When the current time slice began.
+    pub slice_start: u64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Chan {
+    pub cap: u32,
+    pub len: u64,
+    pub closed: bool,
+    pub sendq: VecDeque<u32>,
+    pub recvq: VecDeque<u32>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WaitGroup {
+    pub counter: i64,
+    pub waiters: VecDeque<u32>,
+}
+
+/// sysmon's loop state.
+#[derive(Clone, Debug)]
+pub(crate) struct Sysmon {
+    pub m: u32,
+    /// Consecutive cycles without a retake.
+    pub idle: u32,
+    /// Current sleep.
+    pub delay: u64,
+    /// In deep sleep (`sched.sysmonwait`).
+    pub deep: bool,
+    pub gen: u32,
+}
+
+/// Something that will happen at a virtual time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Wake {
+    M(u32, u32),
+    Sysmon(u32),
+    NetReady(u32, u32),
+    Action(u32),
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// main returned.
+    Exit,
+    /// `fatal error: all goroutines are asleep - deadlock!`
+    Deadlock,
+    /// A panic, with Go's message.
+    Panic(String),
+    /// Another fatal runtime error.
+    Fatal(String),
+}
+
+impl Outcome {
+    /// Go's words for it.
+    pub fn message(&self) -> String {
+        match self {
+            Outcome::Exit => "exit status 0: main returned".into(),
+            Outcome::Deadlock => "fatal error: all goroutines are asleep - deadlock!".into(),
+            Outcome::Panic(m) => format!("panic: {m}"),
+            Outcome::Fatal(m) => format!("fatal error: {m}"),
+        }
+    }
+}
+
+/// Totals over a run.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    pub goroutines_created: u64,
+    pub steals: u64,
+    pub goroutines_stolen: u64,
+    pub handoffs: u64,
+    pub threads_created: u64,
+    pub preemptions: u64,
+    pub global_grabs: u64,
+    pub overflows: u64,
+    pub max_global_queue: u64,
+    pub max_local_queue: u64,
+    pub max_threads: u64,
+    pub events: u64,
+}
+
+/// The simulator. Clone it to keep a checkpoint.
+#[derive(Clone)]
+pub struct Sim {
+    pub(crate) prog: Arc<Program>,
+    pub(crate) costs: Costs,
+    pub(crate) now: u64,
+    /// Steps run so far.
+    pub(crate) step: u64,
+    seq: u64,
+    pub(crate) rng: Rng,
+    pub(crate) gs: Vec<G>,
+    /// `allp`, including Ps beyond GOMAXPROCS kept after a shrink.
+    pub(crate) ps: Vec<P>,
+    pub(crate) gomaxprocs: u32,
+    pub(crate) coprimes: Vec<u32>,
+    pub(crate) ms: Vec<M>,
+    pub(crate) global: VecDeque<u32>,
+    /// `sched.pidle`: the idle P stack, front last.
+    pub(crate) pidle: Vec<u32>,
+    /// `sched.midle`: the idle M list, front last.
+    pub(crate) midle: Vec<u32>,
+    pub(crate) nmspinning: u32,
+    pub(crate) needspinning: bool,
+    /// `sched.lastpoll`; meaningful when `poller` is `None`.
+    pub(crate) lastpoll: u64,
+    /// The M blocked in netpoll (`lastpoll == 0` in Go).
+    pub(crate) poller: Option<u32>,
+    /// When the blocked poller will wake for a timer (`sched.pollUntil`, 0: never).
+    pub(crate) poll_until: u64,
+    pub(crate) netpoll_inited: bool,
+    /// Goroutines parked on the netpoller.
+    pub(crate) net_waiters: u32,
+    /// Goroutines whose fd is ready and not yet polled, in kernel-event order.
+    pub(crate) net_ready: Vec<u32>,
+    pub(crate) chans: Vec<Chan>,
+    pub(crate) wgs: Vec<WaitGroup>,
+    pub(crate) sysmon: Sysmon,
+    heap: BinaryHeap<Reverse<(u64, u64, Wake)>>,
+    actions: Arc<Vec<crate::core::scenario::Action>>,
+    /// Indices of `at_step` actions not yet applied, in order.
+    step_actions: VecDeque<u32>,
+    pub(crate) events: Vec<Event>,
+    pub(crate) outcome: Option<Outcome>,
+    pub(crate) stats: Stats,
+    pub(crate) timer_seq: u64,
+    started: bool,
+    /// Scratch buffer (kept to avoid allocating).
+    pub(crate) scratch: Vec<u32>,
+}
+
+impl Sim {
+    /// A simulator for a validated scenario, before its first step.
+    pub fn new(s: &Scenario) -> Sim {
+        let prog = Arc::new(Program::compile(s));
+        let mut step_actions: Vec<(u64, u32)> = Vec::new();
+        let mut heap = BinaryHeap::new();
+        let mut seq = 0;
+        for (i, a) in s.actions.iter().enumerate() {
+            match a.at {
+                ActionAt::Step(n) => step_actions.push((n, i as u32)),
+                ActionAt::Ns(t) => {
+                    heap.push(Reverse((t, seq, Wake::Action(i as u32))));
+                    seq += 1;
+                }
+            }
+        }
+        step_actions.sort();
+        Sim {
+            chans: prog.chans.iter().map(|c| Chan { cap: c.1, ..Chan::default() }).collect(),
+            wgs: prog.wgs.iter().map(|_| WaitGroup::default()).collect(),
+            prog,
+            costs: s.costs,
+            now: 0,
+            step: 0,
+            seq,
+            rng: Rng::new(s.seed),
+            gs: Vec::new(),
+            ps: Vec::new(),
+            gomaxprocs: 0,
+            coprimes: Vec::new(),
+            ms: Vec::new(),
+            global: VecDeque::new(),
+            pidle: Vec::new(),
+            midle: Vec::new(),
+            nmspinning: 0,
+            needspinning: false,
+            lastpoll: 0,
+            poller: None,
+            poll_until: 0,
+            netpoll_inited: false,
+            net_waiters: 0,
+            net_ready: Vec::new(),
+            sysmon: Sysmon { m: 1, idle: 0, delay: SYSMON_MIN_DELAY_NS, deep: false, gen: 0 },
+            heap,
+            actions: Arc::new(s.actions.clone()),
+            step_actions: step_actions.into_iter().map(|(_, i)| i).collect(),
+            events: Vec::new(),
+            outcome: None,
+            stats: Stats::default(),
+            timer_seq: 0,
+            started: false,
+            scratch: Vec::new(),
+        }
+        .with_gomaxprocs_target(s.gomaxprocs)
+    }
+
+    fn with_gomaxprocs_target(mut self, n: u32) -> Sim {
+        // Remembered until the first step runs schedinit.
+        self.gomaxprocs = n;
+        self
+    }
+
+    /// The compiled program (names of funcs, channels and WaitGroups).
+    pub fn program(&self) -> &Program {
+        &self.prog
+    }
+
+    /// Steps run so far.
+    pub fn step_count(&self) -> u64 {
+        self.step
+    }
+
+    /// Virtual time now, ns.
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    /// The events of the last step.
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+
+    /// How the run ended, once it has.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+
+    /// True once the run has ended.
+    pub fn finished(&self) -> bool {
+        self.outcome.is_some()
+    }
+
+    /// Totals so far.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Current GOMAXPROCS.
+    pub fn gomaxprocs(&self) -> u32 {
+        self.gomaxprocs
+    }
+
+    /// Runs one step. Returns `false` (and does nothing) once the run has ended.
+    pub fn step(&mut self) -> bool {
+        if self.outcome.is_some() {
+            return false;
+        }
+        self.events.clear();
+        if !self.started {
+            self.started = true;
+            self.schedinit();
+        } else if let Some(&i) = self.step_actions.front().filter(|&&i| match self.actions[i as usize].at {
+            ActionAt::Step(n) => n <= self.step,
+            ActionAt::Ns(_) => false,
+        }) {
+            self.step_actions.pop_front();
+            let kind = self.actions[i as usize].kind.clone();
+            self.apply(&kind);
+        } else {
+            while self.events.is_empty() {
+                let Some(Reverse((t, _, w))) = self.heap.pop() else {
+                    panic!("Sim::step: nothing left to happen and no outcome (checkdead missed a deadlock)");
+                };
+                match w {
+                    Wake::M(m, gen) => {
+                        if self.ms[m as usize].gen != gen {
+                            continue;
+                        }
+                        self.now = t;
+                        self.ms[m as usize].wake_at = None;
+                        self.run_m(m);
+                    }
+                    Wake::Sysmon(gen) => {
+                        if self.sysmon.gen != gen {
+                            continue;
+                        }
+                        self.now = t;
+                        self.sysmon_tick();
+                    }
+                    Wake::NetReady(g, gen) => {
+                        if self.gs[g as usize].wait_gen != gen {
+                            continue;
+                        }
+                        self.now = t;
+                        self.fd_ready(g);
+                    }
+                    Wake::Action(i) => {
+                        self.now = self.now.max(t);
+                        let kind = self.actions[i as usize].kind.clone();
+                        self.apply(&kind);
+                    }
+                }
+            }
+        }
+        self.step += 1;
+        let step = self.step;
+        for e in &mut self.events {
+            e.step = step;
+        }
+        self.stats.events += self.events.len() as u64;
+        true
+    }
+
+    /// Runs until the run ends or `max_steps` steps have run in all. Returns steps run now.
+    pub fn run(&mut self, max_steps: u64) -> u64 {
+        let start = self.step;
+        while self.step < max_steps && self.step() {}
+        self.step - start
+    }
+
+    /// Applies a user intervention now, as the next step (the page calls this; the run stays
+    /// reproducible when the page records it as an `at_step` action).
+    pub fn act(&mut self, kind: &ActionKind) -> bool {
+        if self.outcome.is_some() || !self.started {
+            return false;
+        }
+        self.events.clear();
+        self.apply(kind);
+        self.step += 1;
+        let step = self.step;
+        for e in &mut self.events {
+            e.step = step;
+        }
+        self.stats.events += self.events.len() as u64;
+        true
+    }
+
+    // ----- emitting -----
+
+    pub(crate) fn emit(&mut self, g: Option<u32>, p: Option<u32>, m: Option<u32>, what: What) {
+        self.events.push(Event {
+            step: self.step + 1,
+            t: self.now,
+            g: g.map(|g| GId(g + 1)),
+            p: p.map(PId),
+            m: m.map(MId),
+            what,
+        });
+    }
+
+    pub(crate) fn gid(&self, g: u32) -> GId {
+        GId(g + 1)
+    }
+
+    // ----- the clock -----
+
+    fn push(&mut self, t: u64, w: Wake) {
+        self.heap.push(Reverse((t, self.seq, w)));
+        self.seq += 1;
+    }
+
+    /// Schedules M `m`'s next activity at `t`, replacing any pending one.
+    pub(crate) fn wake_m(&mut self, m: u32, t: u64) {
+        let mm = &mut self.ms[m as usize];
+        mm.gen = mm.gen.wrapping_add(1);
+        mm.wake_at = Some(t);
+        let gen = mm.gen;
+        self.push(t, Wake::M(m, gen));
+    }
+
+    /// Cancels M `m`'s pending activity.
+    pub(crate) fn cancel_m(&mut self, m: u32) {
+        let mm = &mut self.ms[m as usize];
+        mm.gen = mm.gen.wrapping_add(1);
+        mm.wake_at = None;
+    }
+
+    pub(crate) fn schedule_sysmon(&mut self, t: u64) {
+        self.sysmon.gen = self.sysmon.gen.wrapping_add(1);
+        let gen = self.sysmon.gen;
+        self.push(t, Wake::Sysmon(gen));
+    }
+
+    pub(crate) fn schedule_net_ready(&mut self, g: u32, t: u64) {
+        let gen = self.gs[g as usize].wait_gen;
+        self.push(t, Wake::NetReady(g, gen));
+    }
+
+    // ----- start -----
+
+    /// `schedinit` + `runtime.main`: Ps, M0 on P0, sysmon, and G1.
+    fn schedinit(&mut self) {
+        let n = self.gomaxprocs;
+        self.gomaxprocs = 0;
+        // M0, the thread the program starts on.
+        self.new_m_struct();
+        self.procresize_at_start(n);
+        // sysmon's thread (`newm(sysmon, nil, -1)` in runtime.main).
+        let sm = self.new_m_struct();
+        self.ms[sm as usize].state = MState::Sysmon;
+        self.sysmon.m = sm;
+        self.stats.threads_created += 1;
+        self.emit(None, None, Some(sm), What::ThreadCreate { for_p: None, spinning: false, sysmon: true });
+        self.schedule_sysmon(SYSMON_MIN_DELAY_NS);
+        // G1 runs main.
+        let main = self.new_g(self.prog.main, None);
+        self.emit(Some(main), Some(0), Some(0), What::GoCreate { parent: None, func: self.prog.main, place: crate::core::event::Place::Runnext { kicked: None } });
+        self.execute(0, main, false, crate::core::event::Source::Start);
+    }
+
+    pub(crate) fn new_m_struct(&mut self) -> u32 {
+        let id = self.ms.len() as u32;
+        self.ms.push(M {
+            state: MState::Idle,
+            p: None,
+            nextp: None,
+            oldp: None,
+            curg: None,
+            spinning: false,
+            lockedg: None,
+            handed: None,
+            gen: 0,
+            wake_at: None,
+            steal: None,
+            netpoll_spinning: false,
+        });
+        let threads = self.ms.iter().filter(|m| m.state != MState::Dead).count() as u64;
+        self.stats.max_threads = self.stats.max_threads.max(threads + 1);
+        id
+    }
+
+    pub(crate) fn new_g(&mut self, body: u32, parent: Option<u32>) -> u32 {
+        let id = self.gs.len() as u32;
+        self.gs.push(G {
+            status: GStatus::Runnable,
+            body,
+            pc: 0,
+            loops: Vec::new(),
+            go_left: 0,
+            work_left: 0,
+            work_end: None,
+            m: None,
+            lockedm: None,
+            lock_count: 0,
+            preempt: false,
+            pending_syscall: None,
+            wait: Wait::None,
+            wait_gen: 0,
+            panic_on_run: None,
+            syscall_start: 0,
+            parent,
+        });
+        self.stats.goroutines_created += 1;
+        id
+    }
+
+    /// Ends the run.
+    pub(crate) fn finish(&mut self, outcome: Outcome) {
+        self.outcome = Some(outcome);
+    }
+
+    // ----- dispatch -----
+
+    fn run_m(&mut self, m: u32) {
+        match self.ms[m as usize].state {
+            MState::Waking => self.m_wakeup(m),
+            MState::Schedule => self.schedule(m),
+            MState::Run => self.run_g(m),
+            MState::Syscall => self.exitsyscall(m),
+            MState::Netpoll => self.netpoll_wakeup(m),
+            s => panic!("run_m: M{m} woke in state {s:?}"),
+        }
+    }
+
+    /// An M woken or created by `startm` begins: it acquires `nextp` and schedules.
+    fn m_wakeup(&mut self, m: u32) {
+        let p = self.ms[m as usize].nextp.take().expect("mstart: woken M has no nextp");
+        self.acquirep(m, p);
+        if let Some(g) = self.ms[m as usize].handed.take() {
+            self.execute(m, g, false, crate::core::event::Source::Locked);
+        } else {
+            self.ms[m as usize].state = MState::Schedule;
+            self.schedule(m);
+        }
+    }
+
+    // ----- user actions -----
+
+    fn apply(&mut self, kind: &ActionKind) {
+        match *kind {
+            ActionKind::Spawn { func, n, on_p } => {
+                let running_on = on_p.filter(|&p| {
+                    p < self.gomaxprocs
+                        && self.ps[p as usize].status == PStatus::Running
+                        && self.ps[p as usize].m.is_some_and(|m| {
+                            self.ms[m as usize].curg.is_some_and(|g| self.gs[g as usize].status == GStatus::Running)
+                        })
+                });
+                self.emit(None, running_on, None, What::Action(UserAction::Spawn { func, n, on_p, global: running_on.is_none() }));
+                for _ in 0..n {
+                    let g = self.new_g(func, None);
+                    match running_on {
+                        Some(p) => {
+                            let place = self.runqput(p, g, true);
+                            self.emit(Some(g), Some(p), None, What::GoCreate { parent: None, func, place });
+                        }
+                        None => {
+                            self.globrunqput(g);
+                            self.emit(Some(g), None, None, What::GoCreate { parent: None, func, place: crate::core::event::Place::GlobalTail });
+                        }
+                    }
+                    self.wakep();
+                }
+            }
+            ActionKind::Syscall { g, dur } => {
+                let gi = g.wrapping_sub(1);
+                match self.gs.get(gi as usize).map(|x| x.status) {
+                    None => self.emit(None, None, None, What::Action(UserAction::Ignored("there is no such goroutine yet"))),
+                    Some(GStatus::Dead) => self.emit(Some(gi), None, None, What::Action(UserAction::Ignored("it has already returned"))),
+                    Some(st) => {
+                        self.gs[gi as usize].pending_syscall = Some(dur);
+                        let now = st == GStatus::Running;
+                        let m = self.gs[gi as usize].m;
+                        self.emit(Some(gi), None, m, What::Action(UserAction::Syscall { dur, now }));
+                        if now {
+                            let m = m.expect("a running G has an M");
+                            if self.ms[m as usize].state == MState::Run {
+                                self.wake_m(m, self.now);
+                            }
+                        }
+                    }
+                }
+            }
+            ActionKind::NetReady { g } => {
+                let gi = g.wrapping_sub(1);
+                let waiting = self.gs.get(gi as usize).is_some_and(|x| {
+                    x.status == GStatus::Waiting && matches!(x.wait, Wait::Net { ready: false, .. })
+                });
+                if waiting {
+                    self.emit(Some(gi), None, None, What::Action(UserAction::NetReady { applied: true }));
+                    self.gs[gi as usize].wait_gen = self.gs[gi as usize].wait_gen.wrapping_add(1);
+                    self.fd_ready(gi);
+                } else {
+                    let g = if (gi as usize) < self.gs.len() { Some(gi) } else { None };
+                    self.emit(g, None, None, What::Action(UserAction::NetReady { applied: false }));
+                }
+            }
+            ActionKind::Gomaxprocs(n) => {
+                self.emit(None, None, None, What::Action(UserAction::Gomaxprocs(n)));
+                self.stop_and_resize(n, None);
+            }
+        }
+    }
+}
