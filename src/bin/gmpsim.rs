@@ -1,1 +1,265 @@
+//! `gmpsim`: the native command-line runner over the scheduler core.
+//!
+//! `gmpsim run FILE` simulates a scenario and prints its event stream (`jsonl`, `trace`), the
+//! state after the last step (`state`) or totals (`summary`); `validate`, `link` and `decode`
+//! work on scenario documents and share links. Exit status: 0 when the simulation ran
+//! (whatever the simulated program did), 2 for invalid input, with every problem on stderr.
+
+#[cfg(target_arch = "wasm32")]
 fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    std::process::exit(cli::main());
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use clap::{Parser, Subcommand, ValueEnum};
+    use gmp::core::link;
+    use gmp::core::scenario::{self, Scenario};
+    use gmp::core::sim::Sim;
+    use std::io::{self, BufWriter, Read, Write};
+
+    /// Simulate the Go runtime scheduler (G, M, P) deterministically.
+    #[derive(Parser)]
+    #[command(name = "gmpsim", version, about)]
+    struct Cli {
+        #[command(subcommand)]
+        cmd: Cmd,
+    }
+
+    #[derive(Subcommand)]
+    enum Cmd {
+        /// Run a scenario and print its events, final state or summary.
+        Run {
+            /// Scenario JSON file, or `-` for standard input.
+            file: String,
+            /// Stop after this many steps (the run may end earlier).
+            #[arg(long)]
+            until_step: Option<u64>,
+            /// What to print.
+            #[arg(long, value_enum, default_value_t = Format::Trace)]
+            format: Format,
+        },
+        /// Check a scenario and list every problem with its place.
+        Validate {
+            /// Scenario JSON file, or `-` for standard input.
+            file: String,
+        },
+        /// Print the share link of a scenario.
+        Link {
+            /// Scenario JSON file, or `-` for standard input.
+            file: String,
+            /// The page's address to put before the fragment.
+            #[arg(long, default_value = "")]
+            base: String,
+            /// Open the run at this step.
+            #[arg(long)]
+            step: Option<u64>,
+        },
+        /// Print the scenario JSON held in a share link.
+        Decode {
+            /// The link, its fragment (`#s=1....`), or `-` to read it from standard input.
+            link: String,
+        },
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum Format {
+        /// One JSON object per event.
+        Jsonl,
+        /// One readable line per event, with its explanation.
+        Trace,
+        /// The state after the last step run, as JSON.
+        State,
+        /// Totals and the outcome.
+        Summary,
+    }
+
+    fn read_input(file: &str) -> Result<String, String> {
+        let mut text = String::new();
+        if file == "-" {
+            io::stdin().read_to_string(&mut text).map_err(|e| format!("standard input: {e}"))?;
+        } else {
+            text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
+        }
+        Ok(text)
+    }
+
+    fn load(file: &str) -> Result<Scenario, Vec<String>> {
+        let text = read_input(file).map_err(|e| vec![e])?;
+        let name = if file == "-" { "<stdin>" } else { file };
+        scenario::parse(&text).map_err(|ps| ps.iter().map(|p| format!("{name}: {p}")).collect())
+    }
+
+    fn fail(problems: &[String]) -> i32 {
+        let stderr = io::stderr();
+        let mut e = stderr.lock();
+        for p in problems {
+            let _ = writeln!(e, "{p}");
+        }
+        2
+    }
+
+    pub fn main() -> i32 {
+        std::panic::set_hook(Box::new(|info| {
+            eprintln!("gmpsim: internal error in the simulator: {info}");
+            eprintln!("gmpsim: this is a bug; please report it with the scenario that caused it");
+        }));
+        let cli = match Cli::try_parse() {
+            Ok(c) => c,
+            Err(e) => {
+                let code = if e.use_stderr() { 2 } else { 0 };
+                let _ = e.print();
+                return code;
+            }
+        };
+        let result = std::panic::catch_unwind(|| run(cli));
+        match result {
+            Ok(code) => code,
+            Err(_) => 70,
+        }
+    }
+
+    fn run(cli: Cli) -> i32 {
+        match cli.cmd {
+            Cmd::Run { file, until_step, format } => match load(&file) {
+                Err(p) => fail(&p),
+                Ok(s) => {
+                    let stdout = io::stdout();
+                    let mut out = BufWriter::new(stdout.lock());
+                    match simulate(&s, until_step, format, &mut out).and_then(|_| out.flush()) {
+                        Ok(()) => 0,
+                        // A closed pipe (`gmpsim run ... | head`) is not an error of ours.
+                        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+                        Err(e) => fail(&[format!("gmpsim: writing output: {e}")]),
+                    }
+                }
+            },
+            Cmd::Validate { file } => match load(&file) {
+                Err(p) => fail(&p),
+                Ok(s) => {
+                    println!(
+                        "{}: valid scenario{} (GOMAXPROCS {}, {} func{}, {} channel{}, {} action{})",
+                        if file == "-" { "<stdin>" } else { &file },
+                        if s.name.is_empty() { String::new() } else { format!(" \"{}\"", s.name) },
+                        s.gomaxprocs,
+                        s.funcs.len(),
+                        if s.funcs.len() == 1 { "" } else { "s" },
+                        s.chans.len(),
+                        if s.chans.len() == 1 { "" } else { "s" },
+                        s.actions.len(),
+                        if s.actions.len() == 1 { "" } else { "s" },
+                    );
+                    0
+                }
+            },
+            Cmd::Link { file, base, step } => match load(&file) {
+                Err(p) => fail(&p),
+                Ok(s) => {
+                    let mut params = Vec::new();
+                    if let Some(n) = step {
+                        params.push(("step", n.to_string()));
+                    }
+                    println!("{}", link::make_link(&s.to_json(), &base, &params));
+                    0
+                }
+            },
+            Cmd::Decode { link: l } => {
+                let text = if l == "-" {
+                    match read_input("-") {
+                        Ok(t) => t.trim().to_string(),
+                        Err(e) => return fail(&[e]),
+                    }
+                } else {
+                    l
+                };
+                match link::decode(&text) {
+                    Err(e) => fail(&[format!("link: {e}")]),
+                    Ok(params) => match scenario::parse(&params.scenario_json) {
+                        Err(ps) => fail(&ps.iter().map(|p| format!("link scenario: {p}")).collect::<Vec<_>>()),
+                        Ok(_) => {
+                            println!("{}", params.scenario_json);
+                            0
+                        }
+                    },
+                }
+            }
+        }
+    }
+
+    fn simulate(s: &Scenario, until: Option<u64>, format: Format, out: &mut impl Write) -> io::Result<()> {
+        let mut sim = Sim::new(s);
+        let limit = until.unwrap_or(u64::MAX);
+        while sim.step_count() < limit && sim.step() {
+            match format {
+                Format::Jsonl => {
+                    for e in sim.events() {
+                        let line = serde_json::json!({
+                            "step": e.step,
+                            "t": e.t,
+                            "kind": e.kind(),
+                            "g": e.g.map(|x| x.0),
+                            "p": e.p.map(|x| x.0),
+                            "m": e.m.map(|x| x.0),
+                            "text": e.explain(sim.program()),
+                        });
+                        writeln!(out, "{line}")?;
+                    }
+                }
+                Format::Trace => {
+                    for e in sim.events() {
+                        writeln!(out, "{:>7} {:>14} {:<19} {}", e.step, fmt_t(e.t), e.kind(), e.explain(sim.program()))?;
+                    }
+                }
+                Format::State | Format::Summary => {}
+            }
+        }
+        match format {
+            Format::State => {
+                writeln!(out, "{}", serde_json::to_string(&sim.snapshot(true)).expect("state serializes"))?;
+            }
+            Format::Summary => {
+                let st = sim.stats();
+                let outcome = match sim.outcome() {
+                    Some(o) => o.message(),
+                    None => format!("still running after step {}", sim.step_count()),
+                };
+                writeln!(out, "scenario:            {}", if s.name.is_empty() { "(unnamed)" } else { &s.name })?;
+                writeln!(out, "outcome:             {outcome}")?;
+                writeln!(out, "steps:               {}", sim.step_count())?;
+                writeln!(out, "events:              {}", st.events)?;
+                writeln!(out, "virtual time:        {}", fmt_t(sim.now()))?;
+                writeln!(out, "goroutines created:  {}", st.goroutines_created)?;
+                writeln!(out, "steals:              {} ({} goroutines)", st.steals, st.goroutines_stolen)?;
+                writeln!(out, "hand-offs:           {}", st.handoffs)?;
+                writeln!(out, "threads created:     {} (peak {} alive, sysmon included)", st.threads_created, st.max_threads)?;
+                writeln!(out, "preemptions:         {}", st.preemptions)?;
+                writeln!(out, "global batches:      {}", st.global_grabs)?;
+                writeln!(out, "local overflows:     {}", st.overflows)?;
+                writeln!(out, "largest local queue: {}", st.max_local_queue)?;
+                writeln!(out, "largest global queue:{:>1}", format!(" {}", st.max_global_queue))?;
+                writeln!(out, "{}", sim.schedtrace())?;
+            }
+            _ => {
+                if let Some(o) = sim.outcome() {
+                    if matches!(format, Format::Trace) {
+                        writeln!(out, "# {}", o.message())?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn fmt_t(ns: u64) -> String {
+        if ns >= 1_000_000 {
+            format!("{}.{:06}ms", ns / 1_000_000, ns % 1_000_000)
+        } else if ns >= 1_000 {
+            format!("{}.{:03}µs", ns / 1_000, ns % 1_000)
+        } else {
+            format!("{ns}ns")
+        }
+    }
+}

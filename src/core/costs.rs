@@ -28,9 +28,6 @@ pub struct Costs {
     /// The back-off a thief sleeps before stealing a running P's `runnext` (`usleep(3)` in
     /// `runqgrab`): 3 µs.
     pub steal_backoff: u64,
-    /// One scheduling round that finds nothing to do (`findRunnable` passes, steal attempts,
-    /// `stopm`): default 500 ns.
-    pub find_runnable: u64,
 }
 
 impl Default for Costs {
@@ -43,14 +40,13 @@ impl Default for Costs {
             sync_op: 50,
             syscall: 30,
             steal_backoff: 3_000,
-            find_runnable: 500,
         }
     }
 }
 
 impl Costs {
     /// The names a scenario's `costs` map may use, in documentation order.
-    pub const NAMES: [&'static str; 8] = [
+    pub const NAMES: [&'static str; 7] = [
         "g_switch",
         "spawn",
         "m_wake",
@@ -58,7 +54,6 @@ impl Costs {
         "sync_op",
         "syscall",
         "steal_backoff",
-        "find_runnable",
     ];
 
     /// Largest cost a scenario may set: one second.
@@ -74,7 +69,6 @@ impl Costs {
             "sync_op" => &mut self.sync_op,
             "syscall" => &mut self.syscall,
             "steal_backoff" => &mut self.steal_backoff,
-            "find_runnable" => &mut self.find_runnable,
             _ => return false,
         };
         *slot = ns;
@@ -91,7 +85,6 @@ impl Costs {
             "sync_op" => self.sync_op,
             "syscall" => self.syscall,
             "steal_backoff" => self.steal_backoff,
-            "find_runnable" => self.find_runnable,
             _ => return None,
         })
     }

@@ -335,6 +335,9 @@ impl Event {
                 "The program starts: GOMAXPROCS={to}, so the runtime makes {to} P{}; M0 takes P0 and the others go on the idle list — schedinit/procresize",
                 if *to == 1 { "" } else { "s" }
             ),
+            What::ProcsChange { from, to } if from == to => format!(
+                "GOMAXPROCS is set to {to}, as it was: the world was stopped and restarted, nothing else changes — procresize"
+            ),
             What::ProcsChange { from, to } => format!(
                 "GOMAXPROCS changes from {from} to {to}: {} — procresize",
                 if to > from {
@@ -397,7 +400,11 @@ impl Event {
                     WakeCause::Network => "the netpoller".to_string(),
                 };
                 let who = by.map(|b| format!(" by {b}")).unwrap_or_default();
-                format!("{g} is woken{who} through {why} and goes {} (the waker's P) — goready", place_words(*place, &p))
+                if *cause == WakeCause::Network {
+                    format!("{g}'s network wait completed; it goes {} — injectglist", place_words(*place, &p))
+                } else {
+                    format!("{g} is woken{who} through {why} and goes {} (the waker's P) — goready", place_words(*place, &p))
+                }
             }
             What::GoDestroy => format!("{g} returns and is destroyed; {m} looks for the next goroutine — goexit0"),
             What::GoSyscallBegin { dur: d } => format!("{g} enters a blocking syscall for {}; {m} blocks with it while {p} stays attached, for now — entersyscall", dur(*d)),

@@ -414,6 +414,11 @@ impl Sim {
 
     /// `startlockedm`: M `m` found `g`, which is locked to `lm`: give `lm` our P and park.
     fn startlockedm(&mut self, m: u32, g: u32, lm: u32) {
+        if self.ms[lm as usize].state == MState::Schedule {
+            // The locked thread has not reached stoplockedm yet (its goroutine just yielded);
+            // it does now, handing off its own P, and is then woken with ours.
+            self.stoplockedm(lm, g);
+        }
         let p = self.releasep(m);
         self.ps[p as usize].status = PStatus::Idle;
         self.emit(Some(g), Some(p), Some(m), What::LockedHandoff { to: crate::core::ids::MId(lm) });

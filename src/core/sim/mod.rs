@@ -322,7 +322,7 @@ pub struct Sim {
     pub(crate) wgs: Vec<WaitGroup>,
     pub(crate) sysmon: Sysmon,
     heap: BinaryHeap<Reverse<(u64, u64, Wake)>>,
-    actions: Arc<Vec<crate::core::scenario::Action>>,
+    actions: Vec<crate::core::scenario::Action>,
     /// Indices of `at_step` actions not yet applied, in order.
     step_actions: VecDeque<u32>,
     pub(crate) events: Vec<Event>,
@@ -378,7 +378,7 @@ impl Sim {
             net_ready: Vec::new(),
             sysmon: Sysmon { m: 1, idle: 0, delay: SYSMON_MIN_DELAY_NS, deep: false, gen: 0 },
             heap,
-            actions: Arc::new(s.actions.clone()),
+            actions: s.actions.clone(),
             step_actions: step_actions.into_iter().map(|(_, i)| i).collect(),
             events: Vec::new(),
             outcome: None,
@@ -502,6 +502,35 @@ impl Sim {
         let start = self.step;
         while self.step < max_steps && self.step() {}
         self.step - start
+    }
+
+    /// Adds an action to the run, as if the scenario had listed it: an `at_step` action applies
+    /// as the step after that one (at once if the run is already past it); an `at_ns` action
+    /// when the clock reaches that time (at once if it already has). The page calls this on
+    /// the simulator and on every checkpoint before it, so replaying gives the same run.
+    pub fn add_action(&mut self, action: crate::core::scenario::Action) {
+        let i = self.actions.len() as u32;
+        self.actions.push(action.clone());
+        match action.at {
+            ActionAt::Step(n) => {
+                // Keep the pending list ordered by step, then by insertion.
+                let pos = self
+                    .step_actions
+                    .iter()
+                    .position(|&j| matches!(self.actions[j as usize].at, ActionAt::Step(m) if m > n))
+                    .unwrap_or(self.step_actions.len());
+                self.step_actions.insert(pos, i);
+            }
+            ActionAt::Ns(t) => {
+                let t = t.max(self.now);
+                self.push(t, Wake::Action(i));
+            }
+        }
+    }
+
+    /// The actions of this run, the scenario's and those added since, in the order added.
+    pub fn actions(&self) -> &[crate::core::scenario::Action] {
+        &self.actions
     }
 
     /// Applies a user intervention now, as the next step (the page calls this; the run stays
@@ -738,3 +767,5 @@ impl Sim {
         }
     }
 }
+#[cfg(test)]
+mod tests;

@@ -142,7 +142,8 @@ impl Sim {
         self.wakep();
     }
 
-    /// `gcstopm`: the M gives its P up for the stop-the-world and parks.
+    /// `gcstopm`: the M gives its P up for the stop-the-world and parks (a locked M goes
+    /// through `stoplockedm` instead: the stop-the-world leaves its goroutine on its P).
     fn gcstopm(&mut self, m: u32) {
         if self.ms[m as usize].spinning {
             self.ms[m as usize].spinning = false;
@@ -151,10 +152,14 @@ impl Sim {
         self.ms[m as usize].steal = None;
         let p = self.releasep(m);
         self.ps[p as usize].status = PStatus::GcStop;
-        let mm = &mut self.ms[m as usize];
-        mm.state = MState::Idle;
         self.cancel_m(m);
-        self.midle.push(m);
+        if self.ms[m as usize].lockedg.is_some() {
+            // A thread locked to a goroutine sleeps in stoplockedm, not on the idle list.
+            self.ms[m as usize].state = MState::LockedWait;
+        } else {
+            self.ms[m as usize].state = MState::Idle;
+            self.midle.push(m);
+        }
     }
 
     /// `procresize(n)` with the world stopped (spec §9.1).

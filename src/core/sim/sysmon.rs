@@ -19,6 +19,13 @@ impl Sim {
             }
         }
         self.sysmon.deep = false;
+        // Safety net: with no thread running, checkdead must already have ended the run.
+        if self.ms.iter().all(|m| matches!(m.state, MState::Idle | MState::LockedWait | MState::Dead | MState::Sysmon)) {
+            self.checkdead();
+            if self.outcome.is_some() {
+                return;
+            }
+        }
         // Poll the network if nobody has for 10 ms.
         if self.netpoll_inited && self.poller.is_none() && self.lastpoll + SYSMON_NETPOLL_NS < now {
             self.lastpoll = now;

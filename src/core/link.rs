@@ -1,0 +1,353 @@
+//! Share links: a scenario packed into a URL fragment, `#s=1.<payload>&step=40`.
+//!
+//! `<payload>` is the base64url encoding (no padding) of the raw DEFLATE compression of the
+//! scenario's JSON text; `1` is the link version. Further `&`-separated parameters may follow
+//! (`step=N` opens the run at step N). Decoding checks the link, not the scenario: callers run
+//! [`crate::core::scenario::parse`] on [`LinkParams::scenario_json`]. Inflating stops at
+//! [`MAX_DOCUMENT_BYTES`], so a small link cannot expand into a huge document.
+
+use crate::core::scenario::limits::MAX_DOCUMENT_BYTES;
+use base64::alphabet::URL_SAFE;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, URL_SAFE_NO_PAD};
+use base64::engine::DecodePaddingMode;
+use base64::{DecodeError, Engine};
+use miniz_oxide::inflate::TINFLStatus;
+use std::fmt;
+
+/// The link version this code writes and reads: the `1` of `s=1.<payload>`.
+pub const LINK_VERSION: &str = "1";
+
+/// The DEFLATE level used for links. Fixed, so that a scenario always gives the same link.
+const LEVEL: u8 = 9;
+
+/// The decoder: base64url, stray bits in the last character ignored (a
+/// truncated payload then reads as bytes and is reported as failing to inflate).
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &URL_SAFE,
+    GeneralPurposeConfig::new()
+        .with_encode_padding(false)
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone),
+);
+
+/// The `1.<payload>` value of the `s=` parameter for a scenario's JSON text.
+pub fn encode(json: &str) -> String {
+    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), LEVEL);
+    format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// A whole share link: `BASE#s=1.<payload>&k=v...`.
+///
+/// Any fragment already in `base` is replaced. Parameter names and values are
+/// percent-encoded where needed (anything but letters, digits and `-._~`).
+pub fn make_link(json: &str, base: &str, params: &[(&str, String)]) -> String {
+    let base = base.split_once('#').map_or(base, |(b, _)| b);
+    let mut link = format!("{base}#s={}", encode(json));
+    for (k, v) in params {
+        link.push('&');
+        link.push_str(&percent_encode(k));
+        link.push('=');
+        link.push_str(&percent_encode(v));
+    }
+    link
+}
+
+/// What a share link holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkParams {
+    /// The scenario's JSON text, not yet validated.
+    pub scenario_json: String,
+    /// `step=N`: the step to open the run at.
+    pub step: Option<u64>,
+    /// `mode=...`, as written.
+    pub mode: Option<String>,
+    /// `embed` (or `embed=1`): shown inside another page. `embed=0` and `embed=false` say no.
+    pub embed: bool,
+    /// Every other parameter, in link order, percent-decoded.
+    pub other: Vec<(String, String)>,
+}
+
+/// Why a link could not be read. [`fmt::Display`] says it in words for the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    /// There is no `s=` parameter.
+    NoScenario,
+    /// The `s=` value has no `<version>.` prefix.
+    NoVersion,
+    /// The link was made by a different version of the format.
+    UnsupportedVersion(String),
+    /// A character that is not base64url; `position` counts from 1 within the payload.
+    BadBase64 {
+        /// Where, in characters from 1, within the payload (after `1.`).
+        position: usize,
+        /// The character found there.
+        found: char,
+    },
+    /// The payload's length cannot be base64 (a truncated link).
+    BadBase64Length(usize),
+    /// The payload is not raw DEFLATE data (corrupt or truncated).
+    DoesNotInflate,
+    /// The payload inflates to more than [`MAX_DOCUMENT_BYTES`].
+    TooLarge,
+    /// The inflated text is not UTF-8.
+    NotUtf8,
+    /// `step=` is not a non-negative integer; the value as written.
+    BadStep(String),
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::NoScenario => f.write_str("the link has no scenario (no \"s=\" parameter after \"#\")"),
+            LinkError::NoVersion => {
+                write!(f, "the \"s=\" value has no version (expected \"{LINK_VERSION}.\" then the data)")
+            }
+            LinkError::UnsupportedVersion(v) => {
+                write!(f, "unsupported link version {v:?} (this page reads version {LINK_VERSION})")
+            }
+            LinkError::BadBase64 { position, found } => {
+                write!(f, "payload is not valid base64url at character {position} ({found:?})")
+            }
+            LinkError::BadBase64Length(n) => {
+                write!(f, "payload is not valid base64url: {n} characters cannot be base64 (truncated?)")
+            }
+            LinkError::DoesNotInflate => f.write_str("payload does not inflate (corrupt or truncated)"),
+            LinkError::TooLarge => {
+                write!(f, "payload inflates to more than {MAX_DOCUMENT_BYTES} bytes, the largest scenario")
+            }
+            LinkError::NotUtf8 => f.write_str("decompressed scenario is not UTF-8"),
+            LinkError::BadStep(s) => write!(f, "`step` is not a number: {s:?}"),
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
+
+/// Reads a share link: a whole URL, a fragment starting with `#`, or the bare `s=...` text.
+/// Surrounding whitespace is ignored. The scenario is decompressed, not validated.
+pub fn decode(link_or_fragment: &str) -> Result<LinkParams, LinkError> {
+    let text = link_or_fragment.trim();
+    let fragment = match text.split_once('#') {
+        Some((_, fragment)) => fragment,
+        // A URL with no fragment holds no scenario; anything else is taken as a fragment.
+        None if text.contains("://") => "",
+        None => text,
+    };
+    let mut scenario = None;
+    let mut params =
+        LinkParams { scenario_json: String::new(), step: None, mode: None, embed: false, other: Vec::new() };
+    for part in fragment.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        let k = percent_decode(k);
+        match k.as_str() {
+            // The payload is base64url, which needs no percent-encoding; the first one counts.
+            "s" => {
+                if scenario.is_none() {
+                    scenario = Some(v);
+                }
+            }
+            "step" => {
+                let v = percent_decode(v);
+                params.step = Some(v.parse().map_err(|_| LinkError::BadStep(v))?);
+            }
+            "mode" => params.mode = Some(percent_decode(v)),
+            "embed" => params.embed = !matches!(percent_decode(v).as_str(), "0" | "false"),
+            _ => params.other.push((k, percent_decode(v))),
+        }
+    }
+    params.scenario_json = scenario_json(scenario.ok_or(LinkError::NoScenario)?)?;
+    Ok(params)
+}
+
+/// `1.<payload>` to the scenario's JSON text.
+fn scenario_json(value: &str) -> Result<String, LinkError> {
+    let (version, payload) = value.split_once('.').ok_or(LinkError::NoVersion)?;
+    if version != LINK_VERSION {
+        return Err(LinkError::UnsupportedVersion(version.to_string()));
+    }
+    // Some tools pad base64; padding carries nothing.
+    let payload = payload.trim_end_matches('=');
+    let packed = LENIENT.decode(payload).map_err(|e| base64_error(payload, e))?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DOCUMENT_BYTES).map_err(|e| match e
+        .status
+    {
+        TINFLStatus::HasMoreOutput => LinkError::TooLarge,
+        _ => LinkError::DoesNotInflate,
+    })?;
+    String::from_utf8(json).map_err(|_| LinkError::NotUtf8)
+}
+
+fn base64_error(payload: &str, e: DecodeError) -> LinkError {
+    let at = |offset: usize| LinkError::BadBase64 {
+        position: payload[..offset.min(payload.len())].chars().count() + 1,
+        found: payload[offset.min(payload.len())..].chars().next().unwrap_or('?'),
+    };
+    match e {
+        DecodeError::InvalidByte(offset, _) | DecodeError::InvalidLastSymbol(offset, _) => {
+            // Offsets are in bytes; a non-ASCII character may start before them.
+            let mut offset = offset.min(payload.len());
+            while !payload.is_char_boundary(offset) {
+                offset -= 1;
+            }
+            at(offset)
+        }
+        DecodeError::InvalidLength(n) => LinkError::BadBase64Length(n),
+        DecodeError::InvalidPadding => LinkError::BadBase64Length(payload.len()),
+    }
+}
+
+/// Percent-encodes everything but letters, digits and `-._~`.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` escapes (and leaves malformed ones as written); invalid UTF-8 becomes U+FFFD.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use expect_test::expect;
+    use proptest::prelude::*;
+
+    const SCENARIO: &str = r#"{"version": 1, "main": [{"work": "2ms"}]}"#;
+
+    fn payload_of(bytes: &[u8]) -> String {
+        format!("s=1.{}", URL_SAFE_NO_PAD.encode(bytes))
+    }
+
+    #[test]
+    fn encodes_to_a_stable_payload() {
+        expect!["1.q1YqSy0qzszPU7JSMNRRUMpNzAQxo6uVyvOLsoEsJaPcYqXa2FoA"].assert_eq(&encode(SCENARIO));
+    }
+
+    #[test]
+    fn round_trips_through_a_whole_link() {
+        let link = make_link(SCENARIO, "https://example.org/gmp/", &[("step", "40".to_string())]);
+        assert!(link.starts_with("https://example.org/gmp/#s=1."), "{link}");
+        assert!(link.ends_with("&step=40"), "{link}");
+        let p = decode(&link).unwrap();
+        assert_eq!(p.scenario_json, SCENARIO);
+        assert_eq!(p.step, Some(40));
+        assert_eq!((p.mode, p.embed, p.other), (None, false, vec![]));
+    }
+
+    #[test]
+    fn accepts_a_fragment_or_the_bare_parameters() {
+        let bare = format!("s={}", encode(SCENARIO));
+        for text in [bare.clone(), format!("#{bare}"), format!("  https://x.org/#{bare}\n")] {
+            assert_eq!(decode(&text).unwrap().scenario_json, SCENARIO, "{text}");
+        }
+    }
+
+    #[test]
+    fn reads_mode_embed_and_other_parameters_in_order() {
+        let link = make_link(
+            SCENARIO,
+            "https://x.org/?q=1#old",
+            &[
+                ("mode", "real time".to_string()),
+                ("embed", "1".to_string()),
+                ("theme", "dark&light=#".to_string()),
+                ("ünï", "ç".to_string()),
+            ],
+        );
+        assert!(link.starts_with("https://x.org/?q=1#s=1."), "{link}");
+        assert!(link.contains("&mode=real%20time&embed=1&theme=dark%26light%3D%23&"), "{link}");
+        let p = decode(&link).unwrap();
+        assert_eq!(p.mode.as_deref(), Some("real time"));
+        assert!(p.embed);
+        assert_eq!(p.other, vec![("theme".into(), "dark&light=#".into()), ("ünï".into(), "ç".into())]);
+        assert!(decode(&format!("{link}&embed=0")).map(|p| !p.embed).unwrap());
+        assert!(decode(&format!("s={}&embed", encode("{}"))).unwrap().embed);
+    }
+
+    #[test]
+    fn keeps_malformed_percent_escapes_as_written() {
+        assert_eq!(percent_decode("a%2"), "a%2");
+        assert_eq!(percent_decode("%zz%41%"), "%zzA%");
+        assert_eq!(percent_decode("%FF"), "\u{FFFD}");
+    }
+
+    #[test]
+    fn explains_each_way_a_link_can_be_wrong() {
+        let err = |text: &str| decode(text).unwrap_err().to_string();
+        let good = encode(SCENARIO);
+        assert_eq!(err("https://x.org/"), r##"the link has no scenario (no "s=" parameter after "#")"##);
+        assert_eq!(err("#step=3"), r##"the link has no scenario (no "s=" parameter after "#")"##);
+        assert_eq!(err("#s=abc"), r#"the "s=" value has no version (expected "1." then the data)"#);
+        assert_eq!(err(&format!("#s=2.{}", &good[2..])), r#"unsupported link version "2" (this page reads version 1)"#);
+        assert_eq!(err("#s=1.abc*def"), r#"payload is not valid base64url at character 4 ('*')"#);
+        assert_eq!(err("#s=1.abcdé"), r#"payload is not valid base64url at character 5 ('é')"#);
+        assert_eq!(err("#s=1.abcde"), "payload is not valid base64url: 5 characters cannot be base64 (truncated?)");
+        assert_eq!(err(&payload_of(b"not deflate at all")), "payload does not inflate (corrupt or truncated)");
+        assert_eq!(err(&format!("s={}", &good[..good.len() - 6])), "payload does not inflate (corrupt or truncated)");
+        let latin1 = miniz_oxide::deflate::compress_to_vec(b"{\"name\": \"caf\xe9\"}", LEVEL);
+        assert_eq!(err(&payload_of(&latin1)), "decompressed scenario is not UTF-8");
+        assert_eq!(err(&format!("s={good}&step=ten")), r#"`step` is not a number: "ten""#);
+        assert_eq!(err(&format!("s={good}&step=-1")), r#"`step` is not a number: "-1""#);
+    }
+
+    #[test]
+    fn refuses_to_inflate_a_decompression_bomb() {
+        let bomb = vec![b' '; MAX_DOCUMENT_BYTES + 1];
+        let text = payload_of(&miniz_oxide::deflate::compress_to_vec(&bomb, LEVEL));
+        assert!(text.len() < 3_000, "the bomb is small: {}", text.len());
+        assert_eq!(decode(&text), Err(LinkError::TooLarge));
+        let just_fits = vec![b' '; MAX_DOCUMENT_BYTES];
+        let text = payload_of(&miniz_oxide::deflate::compress_to_vec(&just_fits, LEVEL));
+        assert_eq!(decode(&text).map(|p| p.scenario_json.len()), Ok(MAX_DOCUMENT_BYTES));
+    }
+
+    #[test]
+    fn tolerates_padding_on_the_payload() {
+        let good = encode(SCENARIO);
+        assert_eq!(decode(&format!("s={good}==")).unwrap().scenario_json, SCENARIO);
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_round_trips(json in "\\PC{0,200}", step in proptest::option::of(any::<u64>())) {
+            let params: Vec<(&str, String)> = step.iter().map(|s| ("step", s.to_string())).collect();
+            let p = decode(&make_link(&json, "https://x.org/", &params)).unwrap();
+            prop_assert_eq!(p.scenario_json, json);
+            prop_assert_eq!(p.step, step);
+        }
+
+        #[test]
+        fn never_panics_on_garbage(text in "\\PC{0,80}") {
+            let _ = decode(&text);
+            let _ = decode(&format!("#s=1.{text}"));
+        }
+
+        #[test]
+        fn never_panics_on_corrupted_payloads(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let _ = decode(&payload_of(&bytes));
+        }
+    }
+}
