@@ -52,8 +52,10 @@ const ACTION_KINDS: [&str; 4] = ["spawn", "syscall", "net_ready", "gomaxprocs"];
 ///
 /// Returns the scenario, or every problem found, each with its place (`main[2].go`,
 /// `funcs.worker[0].recv`, `actions[1].spawn.on_p`, `line 3, column 7` for JSON syntax),
-/// in a fixed order: document-wide problems, then field by field in the format's order, then
-/// recursion and size limits. Never panics.
+/// in a fixed order: keys given twice, unknown top-level fields, then `version`, `name`,
+/// `description`, `gomaxprocs`, `seed`, `chans`, `main`, each func, `actions`, `costs`, and last
+/// recursion and the goroutine and op totals. A JSON syntax error or a document over
+/// [`MAX_DOCUMENT_BYTES`] is the only problem reported. Never panics.
 pub fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(vec![problem(

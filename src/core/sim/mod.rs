@@ -640,7 +640,7 @@ impl Sim {
             netpoll_spinning: false,
         });
         let threads = self.ms.iter().filter(|m| m.state != MState::Dead).count() as u64;
-        self.stats.max_threads = self.stats.max_threads.max(threads + 1);
+        self.stats.max_threads = self.stats.max_threads.max(threads);
         id
     }
 
