@@ -2,6 +2,7 @@
 //! of the specification's section 15 that a scenario can set up, and the rules of
 //! sections 2–10 beyond them. (Vectors that need a hand-built state are unit tests in
 //! `src/core/sim/tests.rs`.) Every run here checks the invariants after every step.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 use common::*;

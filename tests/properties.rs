@@ -1,6 +1,7 @@
 //! Property tests over random scenarios: the invariants hold after every step, every run
 //! ends (exit, deadlock or panic — programs have no unbounded loops), the same seed gives
 //! the same event stream, checkpoints resume exactly, and nothing panics.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 use gmp::core::costs::Costs;

@@ -71,3 +71,9 @@ pub fn go_start(e: &Event) -> (bool, u32) {
         _ => panic!("not a GoStart: {e:?}"),
     }
 }
+
+/// FNV-1a over every event's fields and explanation: a platform-independent fingerprint of a
+/// run's event stream.
+pub fn digest(json: &str) -> u64 {
+    gmp::core::sim::digest(&scenario(json))
+}

@@ -260,7 +260,7 @@ fn single_unit(ns: u64, unit: u64, name: &str) -> Option<String> {
     None
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use proptest::prelude::*;

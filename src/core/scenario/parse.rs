@@ -889,7 +889,7 @@ fn executed(body: &[Op], per_func: &[u64]) -> u64 {
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use expect_test::{expect, Expect};

@@ -185,7 +185,7 @@ fn push_indent(out: &mut String, n: usize) {
     out.extend(std::iter::repeat_n(' ', n));
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::super::limits::{
         MAX_CHAN_CAP, MAX_COUNT, MAX_DURATION_NS, MAX_GOMAXPROCS, MAX_GOROUTINES, MAX_WG_DELTA,

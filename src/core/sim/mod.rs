@@ -767,5 +767,29 @@ impl Sim {
         }
     }
 }
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+
+/// FNV-1a over every event of a whole run (step, time, ids, kind and explanation): the
+/// fingerprint that proves the same scenario gives the same stream natively and in wasm.
+pub fn digest(s: &Scenario) -> u64 {
+    let mut sim = Sim::new(s);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    while sim.step() {
+        for e in sim.events() {
+            eat(&e.step.to_le_bytes());
+            eat(&e.t.to_le_bytes());
+            for id in [e.g.map(|x| x.0), e.p.map(|x| x.0), e.m.map(|x| x.0)] {
+                eat(&id.map_or(u32::MAX, |x| x).to_le_bytes());
+            }
+            eat(e.explain(sim.program()).as_bytes());
+        }
+    }
+    h
+}
