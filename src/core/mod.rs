@@ -29,8 +29,9 @@
 //! - No garbage collector: no GC workers, no mark assists, no stop-the-world for GC (only the
 //!   one around `GOMAXPROCS`), no `forcegc` helper. Scheduling rules are those of a program
 //!   that does not allocate much.
-//! - No runtime goroutines (finalizer, bgsweep, scavenger, forcegc): goroutine ids are the
-//!   contract's creation order (main is G1, then G2, ...), not Go's per-P goid batches of 16.
+//! - No runtime goroutines (finalizer, bgsweep, scavenger, forcegc). Goroutines are shown by
+//!   the contract's creation-order id (main is G1, then G2, ...); Go's own goid, handed out in
+//!   per-P blocks of 16, is kept beside it (`GState::goid`).
 //! - Goroutines run the ops of the scenario; "user code" has no function-call granularity, so
 //!   a preemption request stops `work` at once (asynchronous preemption) and any other op at
 //!   its start.

@@ -201,7 +201,7 @@ impl Sim {
 
     /// `newproc`: create a goroutine running `func`, into P's runnext; then `wakep`.
     fn newproc(&mut self, m: u32, p: u32, parent: u32, func: u32) {
-        let g = self.new_g(func, Some(parent));
+        let g = self.new_g(func, Some(parent), Some(p));
         let place = self.runqput(p, g, true);
         let parent = self.gid(parent);
         self.emit(Some(g), Some(p), Some(m), What::GoCreate { parent: Some(parent), func, place });

@@ -111,6 +111,9 @@ pub(crate) struct G {
     pub syscall_start: u64,
     /// The goroutine that created it.
     pub parent: Option<u32>,
+    /// Go's own goroutine id (`goid`), from per-P blocks of 16 (spec §2.7). Users see the
+    /// creation-order id (G1, G2, ...); this one is kept to show how Go numbers them.
+    pub goid: u64,
 }
 
 /// An M's activity.
@@ -203,6 +206,9 @@ pub(crate) struct P {
     pub oldm: Option<u32>,
     /// When the current time slice began.
     pub slice_start: u64,
+    /// `p.goidcache` / `p.goidcacheend`: the P's block of Go goroutine ids.
+    pub goid_next: u64,
+    pub goid_end: u64,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -329,6 +335,8 @@ pub struct Sim {
     pub(crate) outcome: Option<Outcome>,
     pub(crate) stats: Stats,
     pub(crate) timer_seq: u64,
+    /// `sched.goidgen`.
+    pub(crate) goidgen: u64,
     started: bool,
     /// Scratch buffer (kept to avoid allocating).
     pub(crate) scratch: Vec<u32>,
@@ -384,6 +392,7 @@ impl Sim {
             outcome: None,
             stats: Stats::default(),
             timer_seq: 0,
+            goidgen: 0,
             started: false,
             scratch: Vec::new(),
         }
@@ -618,7 +627,7 @@ impl Sim {
         self.emit(None, None, Some(sm), What::ThreadCreate { for_p: None, spinning: false, sysmon: true });
         self.schedule_sysmon(SYSMON_MIN_DELAY_NS);
         // G1 runs main.
-        let main = self.new_g(self.prog.main, None);
+        let main = self.new_g(self.prog.main, None, Some(0));
         self.emit(Some(main), Some(0), Some(0), What::GoCreate { parent: None, func: self.prog.main, place: crate::core::event::Place::Runnext { kicked: None } });
         self.execute(0, main, false, crate::core::event::Source::Start);
     }
@@ -644,8 +653,28 @@ impl Sim {
         id
     }
 
-    pub(crate) fn new_g(&mut self, body: u32, parent: Option<u32>) -> u32 {
+    /// `newproc1` on P `p`: a new goroutine, with a goid from `p`'s block (or, made outside any
+    /// P by a user action, straight from `goidgen`).
+    pub(crate) fn new_g(&mut self, body: u32, parent: Option<u32>, p: Option<u32>) -> u32 {
         let id = self.gs.len() as u32;
+        let goid = match p {
+            Some(p) => {
+                let pp = &mut self.ps[p as usize];
+                if pp.goid_next == pp.goid_end {
+                    // _GoidCacheBatch = 16
+                    pp.goid_next = self.goidgen + 1;
+                    self.goidgen += 16;
+                    pp.goid_end = self.goidgen + 1;
+                }
+                let goid = pp.goid_next;
+                pp.goid_next += 1;
+                goid
+            }
+            None => {
+                self.goidgen += 1;
+                self.goidgen
+            }
+        };
         self.gs.push(G {
             status: GStatus::Runnable,
             body,
@@ -664,6 +693,7 @@ impl Sim {
             panic_on_run: None,
             syscall_start: 0,
             parent,
+            goid,
         });
         self.stats.goroutines_created += 1;
         id
@@ -713,7 +743,7 @@ impl Sim {
                 });
                 self.emit(None, running_on, None, What::Action(UserAction::Spawn { func, n, on_p, global: running_on.is_none() }));
                 for _ in 0..n {
-                    let g = self.new_g(func, None);
+                    let g = self.new_g(func, None, running_on);
                     match running_on {
                         Some(p) => {
                             let place = self.runqput(p, g, true);

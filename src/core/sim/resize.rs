@@ -46,6 +46,8 @@ impl Sim {
             idle: false,
             oldm: None,
             slice_start: 0,
+            goid_next: 0,
+            goid_end: 0,
         }
     }
 

@@ -78,6 +78,8 @@ pub struct GState {
     pub op: Option<String>,
     pub m: Option<u32>,
     pub parent: Option<u32>,
+    /// Go's own goroutine id (per-P blocks of 16), for comparison with real traces.
+    pub goid: u64,
 }
 
 /// A goroutine waiting on the network.
@@ -186,6 +188,7 @@ impl Sim {
             op: body.places.get(g.pc as usize).cloned(),
             m: g.m,
             parent: g.parent.map(Self::id),
+            goid: g.goid,
         })
     }
 

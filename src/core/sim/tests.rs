@@ -18,7 +18,7 @@ fn started(gomaxprocs: u32) -> Sim {
 
 /// Makes `n` runnable goroutines (not queued anywhere yet) and returns their indices.
 fn make_gs(sim: &mut Sim, n: u32) -> Vec<u32> {
-    (0..n).map(|_| sim.new_g(sim.prog.main, None)).collect()
+    (0..n).map(|_| sim.new_g(sim.prog.main, None, None)).collect()
 }
 
 /// A new M holding P `p` (taken off the idle list), in `schedule`, spinning if asked.
@@ -270,4 +270,20 @@ fn handoffp_conditions_in_order() {
     sim.handoffp(1);
     assert!(sim.events.iter().any(|e| matches!(e.what, What::Handoff { why: crate::core::event::HandoffWhy::Idle })));
     assert!(sim.ps[1].idle);
+}
+
+#[test]
+fn tv16_goids_come_in_per_p_blocks_of_16() {
+    let mut sim = started(2);
+    assert_eq!(sim.gs[0].goid, 1, "main takes 1 from P0's block 1-16");
+    assert_eq!(sim.goidgen, 16);
+    let a = sim.new_g(0, Some(0), Some(0));
+    let b = sim.new_g(0, Some(0), Some(0));
+    let x = sim.new_g(0, Some(0), Some(1));
+    let c = sim.new_g(0, Some(0), Some(0));
+    assert_eq!([sim.gs[a as usize].goid, sim.gs[b as usize].goid], [2, 3]);
+    assert_eq!(sim.gs[x as usize].goid, 17, "P1 takes the block 17-32");
+    assert_eq!(sim.gs[c as usize].goid, 4);
+    // Users see creation order: A=G2, B=G3, X=G4, C=G5.
+    assert_eq!(sim.goroutine(5).unwrap().goid, 4);
 }
