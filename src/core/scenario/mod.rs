@@ -46,6 +46,11 @@ pub mod limits {
     pub const MAX_DOCUMENT_BYTES: usize = 1 << 20;
 }
 
+/// The Go release modelled by default: the `proc.go` the simulator was written from.
+pub const DEFAULT_GO_MINOR: u32 = 26;
+/// The oldest and newest Go releases a scenario may choose (`"go": "1.19"` to `"1.27"`).
+pub const GO_MINOR_RANGE: (u32, u32) = (19, 27);
+
 /// A validated scenario: every name resolved, every duration in nanoseconds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
@@ -57,6 +62,10 @@ pub struct Scenario {
     pub gomaxprocs: u32,
     /// Drives every random choice.
     pub seed: u64,
+    /// The Go release whose rules the run follows, as its minor version (`"go": "1.22"` is
+    /// 22); default [`DEFAULT_GO_MINOR`]. Releases before 1.26 follow the rules the
+    /// specification marks [OLD].
+    pub go: u32,
     /// Channels, in document order; ops refer to them by index.
     pub chans: Vec<ChanDecl>,
     /// Functions, in document order; ops refer to them by index.
@@ -188,6 +197,7 @@ impl Scenario {
             description: String::new(),
             gomaxprocs: 4,
             seed: 1,
+            go: DEFAULT_GO_MINOR,
             chans: Vec::new(),
             funcs: Vec::new(),
             wgs: Vec::new(),

@@ -20,8 +20,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 
 /// The fields of the document, in the format's order.
-const DOCUMENT_FIELDS: [&str; 10] =
-    ["version", "name", "description", "gomaxprocs", "seed", "chans", "funcs", "main", "actions", "costs"];
+const DOCUMENT_FIELDS: [&str; 11] =
+    ["version", "name", "description", "gomaxprocs", "seed", "go", "chans", "funcs", "main", "actions", "costs"];
 
 /// The ops written as bare strings.
 const BARE_OPS: [&str; 3] = ["gosched", "lock_os_thread", "unlock_os_thread"];
@@ -234,6 +234,28 @@ impl Checker {
         }
     }
 
+    /// `"go": "1.N"`: the Go release whose rules the run follows.
+    fn go_release(&mut self, v: &Value) -> Option<u32> {
+        let (lo, hi) = super::GO_MINOR_RANGE;
+        let want = format!("a Go release such as \"1.22\" (from 1.{lo} to 1.{hi})");
+        let Value::String(text) = v else {
+            self.say("go", format!("expected {want}, found {}", describe(v)));
+            return None;
+        };
+        let minor = text.strip_prefix("go").unwrap_or(text).strip_prefix("1.").and_then(|m| m.parse::<u32>().ok());
+        match minor {
+            Some(m) if (lo..=hi).contains(&m) => Some(m),
+            Some(m) => {
+                self.say("go", format!("Go 1.{m} is not modelled: the rules were read from Go 1.19, 1.22 and 1.26; choose a release from 1.{lo} to 1.{hi}"));
+                None
+            }
+            None => {
+                self.say("go", format!("expected {want}, found {text:?}"));
+                None
+            }
+        }
+    }
+
     /// Reports every key of `m` not in `known`.
     fn unknown_fields(&mut self, m: &Map<String, Value>, place: &str, known: &[&str]) {
         for key in m.keys() {
@@ -345,6 +367,11 @@ impl Checker {
             Some(v) => self.int(v, "seed", 0, i128::from(u64::MAX)).unwrap_or(1) as u64,
         };
 
+        let go = match doc.get("go") {
+            None => super::DEFAULT_GO_MINOR,
+            Some(v) => self.go_release(v).unwrap_or(super::DEFAULT_GO_MINOR),
+        };
+
         let chans = doc.get("chans").map(|v| self.chans(v)).unwrap_or_default();
         let func_names = doc.get("funcs").map(|v| self.func_names(v)).unwrap_or_default();
 
@@ -374,6 +401,7 @@ impl Checker {
             description,
             gomaxprocs,
             seed,
+            go,
             chans,
             funcs: funcs.into_iter().map(|f| FuncDecl { name: f.name, body: f.body }).collect(),
             wgs: std::mem::take(&mut self.wgs),
@@ -951,6 +979,7 @@ mod tests {
             description: "Free text shown beside the board.".into(),
             gomaxprocs: 2,
             seed: 7,
+            go: crate::core::scenario::DEFAULT_GO_MINOR,
             chans: vec![ChanDecl { name: "jobs".into(), cap: 0 }, ChanDecl { name: "results".into(), cap: 16 }],
             funcs: vec![FuncDecl {
                 name: "worker".into(),

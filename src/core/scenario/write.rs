@@ -33,6 +33,9 @@ fn document(s: &Scenario) -> Value {
     }
     doc.insert("gomaxprocs".into(), s.gomaxprocs.into());
     doc.insert("seed".into(), s.seed.into());
+    if s.go != super::DEFAULT_GO_MINOR {
+        doc.insert("go".into(), format!("1.{}", s.go).into());
+    }
     if !s.chans.is_empty() {
         let chans = s.chans.iter().map(|c| (c.name.clone(), Value::from(c.cap))).collect();
         doc.insert("chans".into(), Value::Object(chans));
@@ -450,6 +453,7 @@ mod tests {
                             description,
                             gomaxprocs,
                             seed,
+                            go: if seed % 3 == 0 { 19 + (seed % 9) as u32 } else { crate::core::scenario::DEFAULT_GO_MINOR },
                             chans: chans.into_iter().map(|(name, cap)| ChanDecl { name, cap }).collect(),
                             funcs,
                             wgs,

@@ -225,7 +225,10 @@ impl Sim {
         gg.m = None;
         self.globrunqput(g);
         self.emit(Some(g), Some(p), Some(m), What::GoStop { reason: StopReason::Gosched, place: Place::GlobalTail });
-        self.wakep();
+        if self.new_rules() {
+            // [NEW]: goschedImpl wakes a P for the goroutine it just queued.
+            self.wakep();
+        }
         self.to_schedule(m, self.costs.sync_op);
     }
 
@@ -237,7 +240,9 @@ impl Sim {
         self.globrunqput(g);
         self.stats.preemptions += 1;
         self.emit(Some(g), Some(p), Some(m), What::GoStop { reason: StopReason::Preempted, place: Place::GlobalTail });
-        self.wakep();
+        if self.new_rules() {
+            self.wakep();
+        }
         self.to_schedule(m, 0);
     }
 

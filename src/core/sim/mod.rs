@@ -295,6 +295,8 @@ pub struct Stats {
 pub struct Sim {
     pub(crate) prog: Arc<Program>,
     pub(crate) costs: Costs,
+    /// The Go release modelled (minor version); below 26 the [OLD] rules apply.
+    pub(crate) go: u32,
     pub(crate) now: u64,
     /// Steps run so far.
     pub(crate) step: u64,
@@ -364,6 +366,7 @@ impl Sim {
             wgs: prog.wgs.iter().map(|_| WaitGroup::default()).collect(),
             prog,
             costs: s.costs,
+            go: s.go,
             now: 0,
             step: 0,
             seq,
@@ -438,6 +441,17 @@ impl Sim {
     /// Totals so far.
     pub fn stats(&self) -> &Stats {
         &self.stats
+    }
+
+    /// True when the rules the specification marks [NEW] apply (Go 1.26 and later); older
+    /// releases follow the [OLD] ones.
+    pub fn new_rules(&self) -> bool {
+        self.go >= 26
+    }
+
+    /// The Go release modelled, as `1.N`.
+    pub fn go_release(&self) -> String {
+        format!("1.{}", self.go)
     }
 
     /// Current GOMAXPROCS.

@@ -62,8 +62,15 @@ impl Sim {
         self.coprimes = coprimes(n);
         self.acquirep(0, 0);
         self.ms[0].state = MState::Run;
-        for p in 1..n {
-            self.pidleput(p);
+        if self.new_rules() {
+            for p in 1..n {
+                self.pidleput(p);
+            }
+        } else {
+            // [OLD]: pushed in decreasing id order, so the front is the lowest id.
+            for p in (1..n).rev() {
+                self.pidleput(p);
+            }
         }
     }
 
@@ -94,7 +101,13 @@ impl Sim {
                     gg.status = GStatus::Runnable;
                     gg.m = None;
                     gg.preempt = false;
-                    let place = self.runqput(p, g, true);
+                    let place = if self.new_rules() {
+                        // [NEW]: a goroutine preempted for a stop-the-world stays first on its P.
+                        self.runqput(p, g, true)
+                    } else {
+                        self.globrunqput(g);
+                        Place::GlobalTail
+                    };
                     self.emit(Some(g), Some(p), Some(m), What::GoStop { reason: StopReason::PreemptedStw, place });
                     self.ms[m as usize].curg = None;
                     self.gcstopm(m);
@@ -226,17 +239,26 @@ impl Sim {
                 runnable.push(p);
             }
         }
-        for &p in idle.iter().rev() {
-            self.pidleput(p);
+        if self.new_rules() {
+            // [NEW]: increasing id order, so the idle stack's front is the highest id.
+            for &p in idle.iter().rev() {
+                self.pidleput(p);
+            }
+        } else {
+            for &p in &idle {
+                self.pidleput(p);
+            }
         }
         for p in runnable {
-            let prefer = self.ps[p as usize].oldm.filter(|&om| self.ms[om as usize].state == MState::Idle);
-            if let Some(om) = prefer {
-                self.midle.retain(|&x| x != om);
-                self.midle.push(om);
+            if self.new_rules() {
+                // [NEW]: prefer the P's previous M if it is idle.
+                let prefer = self.ps[p as usize].oldm.filter(|&om| self.ms[om as usize].state == MState::Idle);
+                if let Some(om) = prefer {
+                    self.midle.retain(|&x| x != om);
+                    self.midle.push(om);
+                }
             }
             self.startm(Some(p), false);
         }
-        let _ = Place::GlobalTail;
     }
 }

@@ -290,9 +290,25 @@ impl Sim {
         self.ms.iter().filter(|m| m.state != super::MState::Dead).count() as u32
     }
 
-    /// The `GODEBUG=schedtrace` line for now (new format, spec §12.1).
+    /// The `GODEBUG=schedtrace` line for now, in the modelled release's format (spec §12.1).
     pub fn schedtrace(&self) -> String {
         let live = self.gomaxprocs as usize;
+        if !self.new_rules() {
+            let lens: Vec<String> = self.ps[..live].iter().map(|p| p.runq.len().to_string()).collect();
+            let needspinning = if self.go >= 22 { format!(" needspinning={}", self.needspinning as u8) } else { String::new() };
+            return format!(
+                "SCHED {}ms: gomaxprocs={} idleprocs={} threads={} spinningthreads={}{} idlethreads={} runqueue={} [{}]",
+                self.now / 1_000_000,
+                self.gomaxprocs,
+                self.npidle(),
+                self.thread_count(),
+                self.nmspinning,
+                needspinning,
+                self.midle.len(),
+                self.global.len(),
+                lens.join(" ")
+            );
+        }
         let lens: Vec<String> = self.ps[..live].iter().map(|p| p.runq.len().to_string()).collect();
         let ticks: Vec<String> = self.ps[..live].iter().map(|p| p.schedtick.to_string()).collect();
         format!(

@@ -287,3 +287,19 @@ fn tv16_goids_come_in_per_p_blocks_of_16() {
     // Users see creation order: A=G2, B=G3, X=G4, C=G5.
     assert_eq!(sim.goroutine(5).unwrap().goid, 4);
 }
+
+#[test]
+fn old_releases_keep_the_lowest_idle_p_in_front_and_new_ones_the_highest() {
+    let mut s = Scenario::empty();
+    s.gomaxprocs = 4;
+    s.main = vec![Op::Work(1_000)];
+    let mut new = Sim::new(&s);
+    new.step();
+    assert_eq!(new.snapshot(false).idle_ps, vec![3, 2, 1]);
+    s.go = 19;
+    let mut old = Sim::new(&s);
+    old.step();
+    assert_eq!(old.snapshot(false).idle_ps, vec![1, 2, 3]);
+    assert!(old.schedtrace().ends_with("runqueue=0 [0 0 0 0]"), "{}", old.schedtrace());
+    assert!(!old.schedtrace().contains("needspinning"));
+}
