@@ -52,6 +52,16 @@ impl Sim {
                 Instr::Work(d) => {
                     let gg = &mut self.gs[g as usize];
                     let left = if gg.work_left > 0 { gg.work_left } else { d };
+                    if self.external {
+                        // Real-time mode: the M's thread computes a slice for real.
+                        gg.work_left = left;
+                        let slice = left.min(self.slice_ns);
+                        self.ms[m as usize].awaiting = Some(super::Awaiting::Work { slice });
+                        self.cancel_m(m);
+                        let (mid, gid) = (crate::core::ids::MId(m), self.gid(g));
+                        self.commands.push(super::Command::Work { m: mid, g: gid, ns: slice });
+                        return;
+                    }
                     gg.work_end = Some(self.now + left);
                     self.wake_m(m, self.now + left);
                     return;
@@ -390,8 +400,65 @@ impl Sim {
         mm.oldp = Some(p);
         self.emit(Some(g), Some(p), Some(m), What::GoSyscallBegin { dur });
         self.sysmon_wake_if_deep();
+        if self.external {
+            // Real-time mode: the M's thread really blocks.
+            self.ms[m as usize].awaiting = Some(super::Awaiting::Syscall);
+            self.cancel_m(m);
+            let (mid, gid) = (crate::core::ids::MId(m), self.gid(g));
+            self.commands.push(super::Command::Syscall { m: mid, g: gid, ns: dur });
+            return;
+        }
         let at = self.now + self.costs.syscall + dur;
         self.wake_m(m, at);
+    }
+
+    /// Real-time mode: M's thread is gone. Its goroutine is lost (dead, with no exit), the M
+    /// exits, and its P, if it had one, is handed off. Returns the lost goroutine.
+    pub(crate) fn lose_thread(&mut self, m: u32) -> Option<u32> {
+        let lost = self.ms[m as usize].curg.take();
+        if let Some(g) = lost {
+            let gg = &mut self.gs[g as usize];
+            gg.status = GStatus::Dead;
+            gg.m = None;
+            gg.lockedm = None;
+            gg.lock_count = 0;
+        }
+        let state = self.ms[m as usize].state;
+        if state == MState::Idle {
+            self.midle.retain(|&x| x != m);
+        }
+        if self.poller == Some(m) {
+            self.poller = None;
+            self.poll_until = 0;
+        }
+        if self.ms[m as usize].spinning {
+            self.ms[m as usize].spinning = false;
+            self.nmspinning -= 1;
+        }
+        let mm = &mut self.ms[m as usize];
+        mm.state = MState::Dead;
+        mm.awaiting = None;
+        mm.lockedg = None;
+        mm.steal = None;
+        let nextp = mm.nextp.take();
+        let handed = mm.handed.take();
+        self.cancel_m(m);
+        self.emit(lost, None, Some(m), What::ThreadExit);
+        if let Some(g) = handed {
+            self.gs[g as usize].status = GStatus::Dead;
+        }
+        let p = if self.ms[m as usize].p.is_some() { Some(self.releasep(m)) } else { nextp };
+        if let Some(p) = p {
+            self.ps[p as usize].status = PStatus::Idle;
+            self.handoffp(p);
+        }
+        if lost.is_some_and(|g| g == 0) {
+            // main is gone: the program cannot go on.
+            self.emit(Some(0), None, Some(m), What::Fatal("the thread running main was lost"));
+            self.finish(Outcome::Fatal("the thread running main was lost".into()));
+        }
+        self.checkdead();
+        lost
     }
 
     /// `exitsyscall`: fast path if the P is still ours; else `exitsyscallTryGetP`; else

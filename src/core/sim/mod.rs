@@ -169,6 +169,27 @@ pub(crate) struct M {
     pub steal: Option<StealCursor>,
     /// Was spinning before blocking in netpoll.
     pub netpoll_spinning: bool,
+    /// Real-time mode: what its thread is doing for the driver.
+    pub awaiting: Option<Awaiting>,
+}
+
+/// What an M's real thread is busy with, in real-time mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Awaiting {
+    /// A slice of CPU work of this many ns.
+    Work { slice: u64 },
+    /// A blocking syscall.
+    Syscall,
+}
+
+/// What a real thread must do (real-time mode). Thread creation, wake-ups and parking are
+/// the `ThreadCreate`, `ThreadWake` and `ThreadPark` events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Run CPU work for `ns` on behalf of goroutine `g`, then call [`Sim::work_done`].
+    Work { m: MId, g: GId, ns: u64 },
+    /// Block in a syscall for `ns`, then call [`Sim::syscall_done`].
+    Syscall { m: MId, g: GId, ns: u64 },
 }
 
 /// `p.sysmontick`: what sysmon last saw of a P.
@@ -337,6 +358,12 @@ pub struct Sim {
     pub(crate) outcome: Option<Outcome>,
     pub(crate) stats: Stats,
     pub(crate) timer_seq: u64,
+    /// Real-time mode: work and syscalls are carried out by the driver's threads.
+    pub(crate) external: bool,
+    /// Longest slice of CPU work handed to a thread in real-time mode.
+    pub(crate) slice_ns: u64,
+    /// Commands for the driver's threads (real-time mode).
+    pub(crate) commands: Vec<Command>,
     /// `sched.goidgen`.
     pub(crate) goidgen: u64,
     started: bool,
@@ -395,6 +422,9 @@ impl Sim {
             outcome: None,
             stats: Stats::default(),
             timer_seq: 0,
+            external: false,
+            slice_ns: 1_000_000,
+            commands: Vec::new(),
             goidgen: 0,
             started: false,
             scratch: Vec::new(),
@@ -461,6 +491,13 @@ impl Sim {
 
     /// Runs one step. Returns `false` (and does nothing) once the run has ended.
     pub fn step(&mut self) -> bool {
+        self.step_until(u64::MAX)
+    }
+
+    /// Runs one step if something happens at or before virtual time `limit`; returns whether
+    /// a step ran. The real-time driver calls this with the wall clock, so nothing is
+    /// simulated ahead of real time. (`step()` is `step_until(u64::MAX)`.)
+    pub fn step_until(&mut self, limit: u64) -> bool {
         if self.outcome.is_some() {
             return false;
         }
@@ -477,30 +514,25 @@ impl Sim {
             self.apply(&kind);
         } else {
             while self.events.is_empty() {
-                let Some(Reverse((t, _, w))) = self.heap.pop() else {
-                    panic!("Sim::step: nothing left to happen and no outcome (checkdead missed a deadlock)");
-                };
+                match self.next_heap_time() {
+                    Some(t) if t <= limit => {}
+                    Some(_) => return false,
+                    None if self.external => return false,
+                    None => panic!("Sim::step: nothing left to happen and no outcome (checkdead missed a deadlock)"),
+                }
+                let Reverse((t, _, w)) = self.heap.pop().expect("next_time saw an entry");
                 match w {
-                    Wake::M(m, gen) => {
-                        if self.ms[m as usize].gen != gen {
-                            continue;
-                        }
-                        self.now = t;
+                    Wake::M(m, _) => {
+                        self.now = self.now.max(t);
                         self.ms[m as usize].wake_at = None;
                         self.run_m(m);
                     }
-                    Wake::Sysmon(gen) => {
-                        if self.sysmon.gen != gen {
-                            continue;
-                        }
-                        self.now = t;
+                    Wake::Sysmon(_) => {
+                        self.now = self.now.max(t);
                         self.sysmon_tick();
                     }
-                    Wake::NetReady(g, gen) => {
-                        if self.gs[g as usize].wait_gen != gen {
-                            continue;
-                        }
-                        self.now = t;
+                    Wake::NetReady(g, _) => {
+                        self.now = self.now.max(t);
                         self.fd_ready(g);
                     }
                     Wake::Action(i) => {
@@ -518,6 +550,108 @@ impl Sim {
         }
         self.stats.events += self.events.len() as u64;
         true
+    }
+
+    /// The virtual time of the next thing that will happen on its own (stale wake-ups are
+    /// dropped on the way). `None` when nothing is pending: the run has ended, or, in
+    /// real-time mode, everything waits for a worker to report.
+    pub fn next_time(&mut self) -> Option<u64> {
+        if self.outcome.is_some() {
+            return None;
+        }
+        let step_action_due = self.step_actions.front().is_some_and(|&i| matches!(self.actions[i as usize].at, ActionAt::Step(n) if n <= self.step));
+        if !self.started || step_action_due {
+            return Some(self.now);
+        }
+        self.next_heap_time()
+    }
+
+    fn next_heap_time(&mut self) -> Option<u64> {
+        while let Some(&Reverse((t, _, w))) = self.heap.peek() {
+            let live = match w {
+                Wake::M(m, gen) => self.ms[m as usize].gen == gen,
+                Wake::Sysmon(gen) => self.sysmon.gen == gen,
+                Wake::NetReady(g, gen) => self.gs[g as usize].wait_gen == gen,
+                Wake::Action(_) => true,
+            };
+            if live {
+                return Some(t);
+            }
+            self.heap.pop();
+        }
+        None
+    }
+
+    // ----- real-time mode: Ms are real threads (the page's Web Workers) -----
+
+    /// Switches to real-time mode before the first step: `work` and `syscall` ops are no
+    /// longer timed by the simulator but carried out by the driver's threads, which report
+    /// back with [`Sim::work_done`] and [`Sim::syscall_done`]. CPU work is handed out in slices
+    /// of at most `slice_ns`; a preemption request takes effect when a slice ends, as Go's
+    /// cooperative preemption does at a function prologue. The scheduling rules are the same.
+    pub fn set_real_time(&mut self, slice_ns: u64) {
+        assert!(!self.started, "set_real_time: the run has started");
+        self.external = true;
+        self.slice_ns = slice_ns.max(1);
+    }
+
+    /// True in real-time mode.
+    pub fn real_time(&self) -> bool {
+        self.external
+    }
+
+    /// What the driver's threads must do, made by the last steps; the driver takes them.
+    pub fn take_commands(&mut self) -> Vec<Command> {
+        std::mem::take(&mut self.commands)
+    }
+
+    /// M's thread finished the slice of CPU work it was given, at real time `now`. Returns
+    /// `false` if the M was no longer waiting for one (its goroutine was stopped meanwhile).
+    pub fn work_done(&mut self, m: MId, now: u64) -> bool {
+        let m = m.0;
+        let Some(Awaiting::Work { slice }) = self.ms.get(m as usize).and_then(|x| x.awaiting) else {
+            return false;
+        };
+        self.ms[m as usize].awaiting = None;
+        let g = self.ms[m as usize].curg.expect("work_done: M has no G");
+        let gg = &mut self.gs[g as usize];
+        gg.work_left = gg.work_left.saturating_sub(slice);
+        if gg.work_left == 0 {
+            gg.pc += 1;
+        }
+        self.now = self.now.max(now);
+        self.wake_m(m, self.now);
+        true
+    }
+
+    /// M's thread came back from the blocking syscall it was given, at real time `now`.
+    pub fn syscall_done(&mut self, m: MId, now: u64) -> bool {
+        let m = m.0;
+        if self.ms.get(m as usize).and_then(|x| x.awaiting) != Some(Awaiting::Syscall) {
+            return false;
+        }
+        self.ms[m as usize].awaiting = None;
+        self.now = self.now.max(now);
+        self.wake_m(m, self.now);
+        true
+    }
+
+    /// The driver lost M's thread (it crashed or stopped answering): its goroutine is marked
+    /// lost and left out of the run; the M exits and its P is handed off so the rest goes on.
+    pub fn thread_lost(&mut self, m: MId, now: u64) -> Option<GId> {
+        let m = m.0;
+        if self.ms.get(m as usize).is_none_or(|x| matches!(x.state, MState::Dead | MState::Sysmon)) {
+            return None;
+        }
+        self.events.clear();
+        self.now = self.now.max(now);
+        let lost = self.lose_thread(m);
+        self.step += 1;
+        let step = self.step;
+        for e in &mut self.events {
+            e.step = step;
+        }
+        lost.map(|g| self.gid(g))
     }
 
     /// Runs until the run ends or `max_steps` steps have run in all. Returns steps run now.
@@ -661,6 +795,7 @@ impl Sim {
             wake_at: None,
             steal: None,
             netpoll_spinning: false,
+            awaiting: None,
         });
         let threads = self.ms.iter().filter(|m| m.state != MState::Dead).count() as u64;
         self.stats.max_threads = self.stats.max_threads.max(threads);
@@ -781,7 +916,7 @@ impl Sim {
                         let now = st == GStatus::Running;
                         let m = self.gs[gi as usize].m;
                         self.emit(Some(gi), None, m, What::Action(UserAction::Syscall { dur, now }));
-                        if now {
+                        if now && !self.external {
                             let m = m.expect("a running G has an M");
                             if self.ms[m as usize].state == MState::Run {
                                 self.wake_m(m, self.now);

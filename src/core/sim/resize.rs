@@ -165,6 +165,9 @@ impl Sim {
             self.nmspinning -= 1;
         }
         self.ms[m as usize].steal = None;
+        // A thread computing a slice for its goroutine (real-time mode) is told nothing; its
+        // report finds the M no longer waiting and is dropped.
+        self.ms[m as usize].awaiting = None;
         let p = self.releasep(m);
         self.ps[p as usize].status = PStatus::GcStop;
         self.cancel_m(m);

@@ -133,7 +133,8 @@ impl Sim {
         let ran_ns = self.now - self.ps[p as usize].slice_start;
         let sm = self.sysmon.m;
         self.emit(Some(g), Some(p), Some(sm), What::Preempt { ran_ns });
-        // Asynchronous preemption (SIGURG) stops CPU work at once.
+        // Asynchronous preemption (SIGURG) stops CPU work at once. (In real-time mode the
+        // thread stops at the end of its slice, when it reports.)
         if self.gs[g as usize].work_end.is_some() {
             self.wake_m(m, self.now);
         }
