@@ -116,10 +116,7 @@ mod cli {
             }
         };
         let result = std::panic::catch_unwind(|| run(cli));
-        match result {
-            Ok(code) => code,
-            Err(_) => 70,
-        }
+        result.unwrap_or(70)
     }
 
     fn run(cli: Cli) -> i32 {

@@ -55,7 +55,7 @@ pub fn of_kind<'a>(events: &'a [Event], kind: &str) -> Vec<&'a Event> {
 
 /// The first event matching.
 #[track_caller]
-pub fn first<'a>(events: &'a [Event], f: impl Fn(&Event) -> bool) -> &'a Event {
+pub fn first(events: &[Event], f: impl Fn(&Event) -> bool) -> &Event {
     events.iter().find(|e| f(e)).expect("no such event")
 }
 

@@ -201,7 +201,7 @@ impl Sim {
     }
 
     /// After its G stopped running, M runs `schedule` once `cost` ns have passed.
-    fn to_schedule(&mut self, m: u32, cost: u64) {
+    fn reschedule_after(&mut self, m: u32, cost: u64) {
         let mm = &mut self.ms[m as usize];
         mm.curg = None;
         mm.state = MState::Schedule;
@@ -225,7 +225,7 @@ impl Sim {
         gg.wait = wait;
         gg.m = None;
         self.emit(Some(g), Some(p), Some(m), What::GoBlock { reason });
-        self.to_schedule(m, self.costs.sync_op);
+        self.reschedule_after(m, self.costs.sync_op);
     }
 
     /// `goschedImpl(gp, false)`: `runtime.Gosched()` → global queue tail, `wakep`.
@@ -239,7 +239,7 @@ impl Sim {
             // [NEW]: goschedImpl wakes a P for the goroutine it just queued.
             self.wakep();
         }
-        self.to_schedule(m, self.costs.sync_op);
+        self.reschedule_after(m, self.costs.sync_op);
     }
 
     /// `gopreempt_m` → `goschedImpl(gp, true)`: the preempted G goes to the global queue tail.
@@ -253,7 +253,7 @@ impl Sim {
         if self.new_rules() {
             self.wakep();
         }
-        self.to_schedule(m, 0);
+        self.reschedule_after(m, 0);
     }
 
     /// `goexit0`: the goroutine returned. main returning ends the program.
@@ -285,7 +285,7 @@ impl Sim {
             self.checkdead();
             return;
         }
-        self.to_schedule(m, self.costs.sync_op);
+        self.reschedule_after(m, self.costs.sync_op);
     }
 
     // ----- channels (spec §10) -----

@@ -93,7 +93,7 @@ impl Sim {
                 // 3. This P's expired timers.
                 poll_until = self.check_timers(p, p, m).1;
                 // 6. Fairness: every 61st schedtick, one G from the global queue first.
-                if self.ps[p as usize].schedtick % GLOBAL_CHECK_PERIOD == 0 && !self.global.is_empty() {
+                if self.ps[p as usize].schedtick.is_multiple_of(GLOBAL_CHECK_PERIOD) && !self.global.is_empty() {
                     let of = self.global.len() as u32;
                     let g = self.global.pop_front().expect("nonempty");
                     self.stats.global_grabs += 1;

@@ -393,11 +393,10 @@ impl Sim {
                         return Err(format!("G{} is {:?} but M{m} is {:?}", i + 1, g.status, self.ms[m as usize].state));
                     }
                 }
-                GStatus::Waiting => {
-                    if g.wait == Wait::None {
+                GStatus::Waiting
+                    if g.wait == Wait::None => {
                         return Err(format!("G{} waits for nothing", i + 1));
                     }
-                }
                 _ => {}
             }
         }
@@ -414,16 +413,14 @@ impl Sim {
                 }
             }
             match m.state {
-                super::MState::Idle | super::MState::Netpoll | super::MState::LockedWait | super::MState::Dead => {
-                    if m.p.is_some() || m.curg.is_some() {
+                super::MState::Idle | super::MState::Netpoll | super::MState::LockedWait | super::MState::Dead
+                    if (m.p.is_some() || m.curg.is_some()) => {
                         return Err(format!("M{i} in state {:?} holds a P or G", m.state));
                     }
-                }
-                super::MState::Run | super::MState::Schedule => {
-                    if m.p.is_none() {
+                super::MState::Run | super::MState::Schedule
+                    if m.p.is_none() => {
                         return Err(format!("M{i} in state {:?} has no P", m.state));
                     }
-                }
                 _ => {}
             }
             if m.spinning {

@@ -1,0 +1,370 @@
+// End-to-end tests of the built playground page (dist/) in Debian's Chromium.
+//
+// Builds nothing: build the page (`trunk build --release`) and the runner
+// (`cargo build --bin gmpsim`) first. Serves dist/ on 127.0.0.1, drives the page, and checks
+// the board against `gmpsim run FILE --until-step N --format state` for the same scenario.
+// Every test fails on any console error or page error.
+
+import { test, before, after, beforeEach, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT, serve, launch, openPage, fragment } from './lib.mjs';
+
+const GMPSIM = process.env.GMPSIM ? path.resolve(process.env.GMPSIM) : path.join(ROOT, 'target', 'debug', 'gmpsim');
+const DEFAULT = path.join(ROOT, 'src', 'web', 'default_scenario.json');
+const BUSY = path.join(ROOT, 'tests', 'e2e', 'scenarios', 'busy.json');
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'gmp-e2e-'));
+
+let srv;
+let browser;
+let page;
+let errors;
+
+before(async () => {
+  if (!fs.existsSync(GMPSIM)) {
+    throw new Error(`${GMPSIM} is missing: run \`cargo build --bin gmpsim\` first (or set GMPSIM)`);
+  }
+  srv = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+  fs.rmSync(TMP, { recursive: true, force: true });
+});
+
+beforeEach(() => { page = undefined; errors = []; });
+
+afterEach(async () => {
+  if (page) {
+    const errs = errors;
+    await page.evaluate(() => localStorage.clear()).catch(() => {});
+    await page.close();
+    assert.deepEqual(errs, [], 'the page logged errors');
+  }
+});
+
+async function open(hash = '', opts) {
+  ({ page, errors } = await openPage(browser.context, srv.url + hash, opts));
+  return page;
+}
+
+function linkFor(file, params) {
+  return fragment(fs.readFileSync(file, 'utf8'), params);
+}
+
+/** gmpsim's state after step n. */
+function gmpsim(file, n) {
+  return JSON.parse(execFileSync(GMPSIM, ['run', file, '--until-step', String(n), '--format', 'state'], { encoding: 'utf8' }));
+}
+
+async function step() {
+  return Number(await page.getAttribute('[data-testid=clock]', 'data-step'));
+}
+
+async function waitStep(n) {
+  await page.waitForSelector(`[data-testid=clock][data-step="${n}"]`, { timeout: 10_000 });
+}
+
+async function forward(k = 1) {
+  const s = await step();
+  for (let i = 0; i < k; i++) await page.click('[data-testid=step-forward]');
+  await waitStep(s + k);
+}
+
+async function back(k = 1) {
+  const s = await step();
+  for (let i = 0; i < k; i++) await page.click('[data-testid=step-back]');
+  await waitStep(s - k);
+}
+
+async function scrubTo(n) {
+  await page.locator('[data-testid=scrubber]').fill(String(n));
+  await waitStep(n);
+}
+
+/** The board as the stable test hooks show it. */
+async function board() {
+  return page.evaluate(() => {
+    const ids = (s) => (s ? s.split(',').map(Number) : []);
+    const num = (s) => (s === '' || s == null ? null : Number(s));
+    const clock = document.querySelector('[data-testid=clock]');
+    return {
+      step: Number(clock.dataset.step),
+      t: Number(clock.dataset.tNs),
+      ps: [...document.querySelectorAll('section[data-p]')].map((el) => ({
+        id: Number(el.dataset.p),
+        status: el.dataset.status,
+        m: num(el.dataset.m),
+        runnext: num(el.dataset.runnext),
+        runq: ids(el.dataset.runq),
+      })),
+      global: ids(document.querySelector('[data-testid=global-runq]').dataset.runq),
+      ms: [...document.querySelectorAll('li[data-m]')].map((el) => ({ id: Number(el.dataset.m), status: el.dataset.status })),
+      explain: document.querySelector('[data-testid=explain]').textContent,
+    };
+  });
+}
+
+/** Checks the board's hooks and the page's full state against gmpsim's state. */
+async function expectMatchesGmpsim(file, n) {
+  if (n === 0) {
+    // Before the first step there is nothing to compare (and `gmpsim --until-step 0` has no
+    // state to print): the board is empty.
+    const got = await board();
+    assert.deepEqual([got.step, got.t, got.ps.length, got.global.length, got.ms.length], [0, 0, 0, 0, 0]);
+    return;
+  }
+  const want = gmpsim(file, n);
+  const got = await board();
+  assert.equal(got.step, want.step, 'clock step');
+  assert.equal(got.t, want.t, 'clock t');
+  assert.deepEqual(
+    got.ps,
+    want.ps.map((p) => ({ id: p.id, status: p.status, m: p.m, runnext: p.runnext, runq: p.runq })),
+    `Ps at step ${n}`,
+  );
+  assert.deepEqual(got.global, want.global, `global queue at step ${n}`);
+  const liveMs = want.ms.filter((m) => m.status !== 'dead').map((m) => ({ id: m.id, status: m.status }));
+  assert.deepEqual(got.ms, liveMs, `Ms at step ${n}`);
+  const full = JSON.parse(await page.evaluate(() => window.__gmpState()));
+  assert.deepEqual(full, want, `whole state at step ${n}`);
+  if (n > 0) assert.match(got.explain, /— [A-Za-z.]+/, 'the explanation names a Go function');
+}
+
+test('opens the default scenario at step 0 with the stable hooks', async () => {
+  await open();
+  assert.equal(await step(), 0);
+  assert.equal(await page.getAttribute('[data-testid=clock]', 'data-t-ns'), '0');
+  for (const id of ['step-forward', 'step-back', 'play', 'explain', 'global-runq']) {
+    assert.equal(await page.locator(`[data-testid=${id}]`).count(), 1, id);
+  }
+  await forward();
+  const b = await board();
+  assert.equal(b.ps.length, 2, 'two Ps');
+  assert.match(b.explain, /schedinit|procresize/);
+  assert.match(await page.textContent('[data-testid=schedtrace]'), /^SCHED \d+ms: gomaxprocs=2 idleprocs=\d+ threads=\d+ spinningthreads=\d+/);
+});
+
+test('stepping forward and back matches gmpsim step by step', async () => {
+  await open(linkFor(DEFAULT));
+  for (let n = 1; n <= 30; n++) {
+    await forward();
+    await expectMatchesGmpsim(DEFAULT, n);
+  }
+  for (const n of [29, 28, 20, 12, 3, 1, 0]) {
+    await scrubTo(n);
+    await expectMatchesGmpsim(DEFAULT, n);
+  }
+  await back(0);
+  await forward(2);
+  await back();
+  await expectMatchesGmpsim(DEFAULT, 1);
+});
+
+test('a busy run: steals, overflow and global batches match gmpsim, forward and back', async () => {
+  await open(linkFor(BUSY));
+  await page.selectOption('[data-testid=jump-kind]', 'RunqOverflow');
+  await page.click('[data-testid=jump-next]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=clock]').dataset.step) > 0);
+  const overflow = await step();
+  assert.match((await board()).explain, /runqputslow/);
+  await expectMatchesGmpsim(BUSY, overflow);
+  await page.selectOption('[data-testid=jump-kind]', 'Steal');
+  await page.click('[data-testid=jump-next]');
+  await page.waitForFunction((s) => Number(document.querySelector('[data-testid=clock]').dataset.step) > s, overflow);
+  const steal = await step();
+  assert.match((await board()).explain, /runqsteal/);
+  await expectMatchesGmpsim(BUSY, steal);
+  // The board shows what moved in a one-step move.
+  await back();
+  await forward();
+  assert.ok(await page.locator('.chip.moved').count() > 0, 'stolen goroutines are highlighted');
+  await page.selectOption('[data-testid=jump-kind]', 'GlobalGrab');
+  await page.click('[data-testid=jump-next]');
+  await page.waitForFunction((s) => Number(document.querySelector('[data-testid=clock]').dataset.step) > s, steal);
+  const grab = await step();
+  await expectMatchesGmpsim(BUSY, grab);
+  // Previous event of a kind, and far jumps both ways.
+  await page.selectOption('[data-testid=jump-kind]', 'RunqOverflow');
+  await page.click('[data-testid=jump-prev]');
+  await waitStep(overflow);
+  for (const n of [1500, 7, 1200]) {
+    await scrubTo(n).catch(async () => {
+      // The scrubber reaches only explored steps: explore with the keyboard first.
+      await page.keyboard.press('End');
+      await page.waitForSelector('[data-testid=outcome]');
+      await scrubTo(n);
+    });
+    await expectMatchesGmpsim(BUSY, n);
+  }
+});
+
+test('keyboard shortcuts, the help overlay and the theme toggle', async () => {
+  await open(linkFor(DEFAULT));
+  await page.locator('body').focus();
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  await waitStep(3);
+  await page.keyboard.press('ArrowLeft');
+  await waitStep(2);
+  await page.keyboard.press('Shift+ArrowRight');
+  await waitStep(12);
+  await page.keyboard.press('Home');
+  await waitStep(0);
+  await page.keyboard.press('?');
+  await page.waitForSelector('[data-testid=help]');
+  assert.match(await page.textContent('[data-testid=help]'), /step forward/);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid=help]', { state: 'detached' });
+  const before = await page.getAttribute('html', 'data-theme');
+  await page.keyboard.press('t');
+  await page.waitForFunction((b) => document.documentElement.dataset.theme !== b, before);
+  // Space plays; space again pauses.
+  await page.keyboard.press(' ');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=clock]').dataset.step) >= 2);
+  await page.keyboard.press(' ');
+  await page.waitForSelector('[data-testid=play][aria-pressed=false]');
+  // The live region announces the step's explanation when paused.
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.querySelector('[data-testid=announce]').textContent.length > 10);
+});
+
+test('spawning is recorded as an action, replays after stepping back, and matches gmpsim', async () => {
+  await open(linkFor(DEFAULT));
+  await forward(6);
+  await page.selectOption('[data-testid=spawn-what]', 'f:cruncher');
+  await page.fill('[data-testid=spawn-n]', '3');
+  await page.selectOption('[data-testid=spawn-where]', '0');
+  await page.click('[data-testid=spawn]');
+  await waitStep(7);
+  assert.match((await board()).explain, /You spawn 3 × cruncher\(\)/);
+  const text = await page.inputValue('[data-testid=editor]');
+  const doc = JSON.parse(text);
+  assert.equal(doc.actions.length, 1);
+  assert.equal(doc.actions[0].at_step, 6);
+  const file = path.join(TMP, 'spawned.json');
+  fs.writeFileSync(file, text);
+  await forward(10);
+  await expectMatchesGmpsim(file, 17);
+  // Back past the action and forward again: the action replays.
+  await scrubTo(2);
+  await expectMatchesGmpsim(file, 2);
+  await scrubTo(17);
+  await expectMatchesGmpsim(file, 17);
+  // A template spawns into any scenario: its funcs are added to the document.
+  await page.selectOption('[data-testid=spawn-what]', 't:tpl_sleeper');
+  await page.fill('[data-testid=spawn-n]', '2');
+  await page.selectOption('[data-testid=spawn-where]', 'global');
+  await page.click('[data-testid=spawn]');
+  await waitStep(18);
+  const doc2 = JSON.parse(await page.inputValue('[data-testid=editor]'));
+  assert.ok(doc2.funcs.tpl_sleeper, 'the template func is in the scenario');
+  assert.equal(doc2.actions.length, 2);
+  const file2 = path.join(TMP, 'template.json');
+  fs.writeFileSync(file2, JSON.stringify(doc2));
+  await forward(5);
+  await expectMatchesGmpsim(file2, 23);
+  // A reload keeps what the user built.
+  await page.goto(srv.url);
+  await page.waitForSelector('[data-testid=clock]');
+  const kept = JSON.parse(await page.inputValue('[data-testid=editor]'));
+  assert.equal(kept.actions.length, 2);
+});
+
+test('blocking a running goroutine in a syscall makes sysmon hand its P off', async () => {
+  await open(linkFor(BUSY));
+  await forward(40);
+  const before = await board();
+  const p0 = before.ps.find((p) => p.id === 0);
+  const running = Number(await page.getAttribute('[data-p="0"]', 'data-g'));
+  assert.ok(running > 0, 'P0 runs a goroutine');
+  await page.selectOption('[data-testid=syscall-g]', String(running));
+  await page.fill('[data-testid=syscall-dur]', '3ms');
+  await page.click('[data-testid=block-syscall]');
+  await waitStep(41);
+  assert.match((await board()).explain, new RegExp(`You make G${running} enter a blocking syscall`));
+  await page.selectOption('[data-testid=jump-kind]', 'ProcSteal');
+  await page.click('[data-testid=jump-next]');
+  await page.waitForFunction(() => /retake/.test(document.querySelector('[data-testid=explain]').textContent));
+  const after = await board();
+  const p0after = after.ps.find((p) => p.id === 0);
+  assert.notEqual(p0after.m, p0.m, 'P0 moved to another M');
+  const file = path.join(TMP, 'syscall.json');
+  fs.writeFileSync(file, await page.inputValue('[data-testid=editor]'));
+  await expectMatchesGmpsim(file, after.step);
+  const m = await page.getAttribute(`[data-m="${p0.m}"]`, 'data-status');
+  assert.equal(m, 'syscall', 'the old M is blocked in the syscall');
+});
+
+test('a bad link is reported and changes nothing the user had', async () => {
+  await open();
+  await forward(2);
+  const mine = await page.inputValue('[data-testid=editor]');
+  await page.goto(srv.url + '#s=1.not*base64');
+  await page.waitForSelector('[data-testid=notice]');
+  assert.match(await page.textContent('[data-testid=notice]'), /link could not be opened.*base64/s);
+  assert.equal(await page.inputValue('[data-testid=editor]'), mine);
+  const invalid = fragment('{"version": 1, "main": [{"go": "nope"}], "gomaxprocs": 0}');
+  await page.goto(srv.url + invalid);
+  await page.reload();
+  await page.waitForSelector('[data-testid=notice]');
+  const notice = await page.textContent('[data-testid=notice]');
+  assert.match(notice, /not valid/);
+  assert.match(notice, /main\[0\]\.go/);
+  assert.match(notice, /gomaxprocs/);
+  await forward(1);
+});
+
+test('the editor shows every problem at its place and keeps the last good scenario running', async () => {
+  await open();
+  await forward(3);
+  const good = await page.inputValue('[data-testid=editor]');
+  const bad = good.replace('"cruncher", "n": 3', '"crunch", "n": 3').replace('"gomaxprocs": 2', '"gomaxprocs": 0');
+  await page.fill('[data-testid=editor]', bad);
+  await page.waitForSelector('[data-testid=problems][data-count="2"]');
+  const problems = await page.textContent('[data-testid=problems]');
+  assert.match(problems, /line \d+:\d+/);
+  assert.match(problems, /main\[0\]\.go/);
+  assert.ok(await page.isDisabled('[data-testid=apply]'));
+  assert.equal(await step(), 3, 'the run is untouched');
+  await page.reload();
+  await page.waitForSelector('[data-testid=problems][data-count="2"]');
+  assert.equal(await page.inputValue('[data-testid=editor]'), bad, 'the draft survives a reload');
+  await page.fill('[data-testid=editor]', good.replace('"gomaxprocs": 2', '"gomaxprocs": 3'));
+  await page.waitForSelector('[data-testid=problems][data-count="0"]');
+  await page.click('[data-testid=apply]');
+  await waitStep(0);
+  await forward();
+  assert.equal((await board()).ps.length, 3);
+});
+
+test('play to the end, the scrubber and the plots', async () => {
+  await open(linkFor(BUSY));
+  await page.click('[data-testid=to-end]');
+  await page.waitForSelector('[data-testid=outcome]', { timeout: 30_000 });
+  assert.match(await page.textContent('[data-testid=outcome]'), /main returned/);
+  const end = await step();
+  assert.equal(end, gmpsim(BUSY, 1_000_000).step);
+  assert.equal(await page.getAttribute('[data-testid=scrubber]', 'max'), String(end));
+  await expectMatchesGmpsim(BUSY, end);
+  assert.ok(await page.locator('[data-testid=timeline] rect').count() > 0, 'the timeline has bars');
+  // Clicking the timeline jumps there.
+  const row = page.locator('[data-testid=timeline] svg').first();
+  const box = await row.boundingBox();
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction((e) => Number(document.querySelector('[data-testid=clock]').dataset.step) < e, end);
+  // The log filters and jumps.
+  await page.selectOption('[data-testid=log-kind]', 'Steal');
+  const rows = page.locator('[data-testid=event-log] li[data-kind=Steal]');
+  await rows.first().waitFor();
+  const target = Number(await rows.first().getAttribute('data-step'));
+  await rows.first().locator('button').click();
+  await waitStep(target);
+  assert.match((await board()).explain, /runqsteal/);
+});

@@ -1,0 +1,99 @@
+//! Browser tests of the page's components (wasm32 only):
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web_components`.
+#![cfg(target_arch = "wasm32")]
+
+use gmp::core::sim::PState;
+use gmp::web::components::app::App;
+use gmp::web::components::g_chip::{GChip, GChipProps};
+use gmp::web::components::p_card::{PCard, PCardProps};
+use gmp::web::driver::Moves;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::Callback;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn root() -> web_sys::Element {
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let div = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+fn attr(el: &web_sys::Element, sel: &str, name: &str) -> String {
+    el.query_selector(sel).unwrap().unwrap_or_else(|| panic!("no {sel}")).get_attribute(name).unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn p_card_exposes_the_test_hooks() {
+    let r = root();
+    let p = PState {
+        id: 2,
+        status: "running",
+        m: Some(5),
+        g: Some(9),
+        runnext: Some(11),
+        runq: vec![3, 4, 7],
+        schedtick: 12,
+        syscalltick: 1,
+        timers: vec![],
+    };
+    yew::Renderer::<PCard>::with_root_and_props(
+        r.clone(),
+        PCardProps { p, m_status: Some("running"), moves: Rc::new(Moves::default()), selected: None, on_select: Callback::noop() },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    assert_eq!(attr(&r, "[data-p]", "data-p"), "2");
+    assert_eq!(attr(&r, "[data-p]", "data-status"), "running");
+    assert_eq!(attr(&r, "[data-p]", "data-m"), "5");
+    assert_eq!(attr(&r, "[data-p]", "data-runnext"), "11");
+    assert_eq!(attr(&r, "[data-p]", "data-runq"), "3,4,7");
+    let text = r.text_content().unwrap();
+    assert!(text.contains("schedtick 12"), "{text}");
+    assert!(text.contains("G9") && text.contains("G11"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn a_chip_shows_its_state_by_glyph_and_words_and_reports_clicks() {
+    let r = root();
+    let clicked = Rc::new(std::cell::Cell::new(0));
+    let c = clicked.clone();
+    yew::Renderer::<GChip>::with_root_and_props(
+        r.clone(),
+        GChipProps { id: 7, status: "syscall", selected: false, moved_from: Some("P1".into()), note: None, on_select: Callback::from(move |g| c.set(g)) },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    let b = r.query_selector("button").unwrap().unwrap();
+    assert_eq!(b.get_attribute("data-g").as_deref(), Some("7"));
+    let label = b.get_attribute("aria-label").unwrap();
+    assert!(label.contains("syscall") && label.contains("moved from P1"), "{label}");
+    assert!(b.class_name().contains("moved"));
+    assert!(b.text_content().unwrap().contains('◆'));
+    b.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    assert_eq!(clicked.get(), 7);
+}
+
+#[wasm_bindgen_test]
+async fn the_app_steps_forward_and_back() {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
+    let r = root();
+    yew::Renderer::<App>::with_root(r.clone()).render();
+    yew::scheduler::flush().await;
+    let clock = |r: &web_sys::Element| attr(r, "[data-testid=clock]", "data-step");
+    assert_eq!(clock(&r), "0");
+    let click = |sel: &str| r.query_selector(sel).unwrap().unwrap().dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    click("[data-testid=step-forward]");
+    yew::scheduler::flush().await;
+    click("[data-testid=step-forward]");
+    yew::scheduler::flush().await;
+    assert_eq!(clock(&r), "2");
+    assert!(r.query_selector("[data-p=\"1\"]").unwrap().is_some(), "the default scenario has 2 Ps");
+    let explain = r.query_selector("[data-testid=explain]").unwrap().unwrap().text_content().unwrap();
+    assert!(explain.contains('—'), "{explain}");
+    click("[data-testid=step-back]");
+    yew::scheduler::flush().await;
+    assert_eq!(clock(&r), "1");
+}

@@ -1,0 +1,109 @@
+//! Browser tests of the page's logic (wasm32 only): the driver's exact step-back, checkpoints
+//! and interventions, the boot rules for links and storage, and the editor's place finder.
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web_driver`.
+#![cfg(target_arch = "wasm32")]
+
+use gmp::core::link;
+use gmp::core::scenario;
+use gmp::core::sim::Sim;
+use gmp::web::boot::{boot, DEFAULT_SCENARIO};
+use gmp::web::driver::{snapshot, Driver, Intervention, SpawnFunc, Template, CHECKPOINT_EVERY};
+use gmp::web::locate::Locator;
+use gmp::web::record::kind_code;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const BUSY: &str = include_str!("e2e/scenarios/busy.json");
+
+fn sim_at(text: &str, n: u64) -> Sim {
+    let mut s = Sim::new(&scenario::parse(text).unwrap());
+    s.run(n);
+    s
+}
+
+#[wasm_bindgen_test]
+fn stepping_back_is_exact() {
+    let mut d = Driver::new(scenario::parse(BUSY).unwrap());
+    d.seek(600);
+    for n in [599, 450, 2, 0, 1, 1_853, 37] {
+        d.seek(n);
+        let want = sim_at(BUSY, n);
+        assert_eq!(snapshot(d.sim(), true), snapshot(&want, true), "step {n}");
+        assert_eq!(d.events(), want.events(), "events of step {n}");
+    }
+    assert!(d.finished() || d.step() == 37);
+}
+
+#[wasm_bindgen_test]
+fn checkpoints_thin_out_and_stay_exact() {
+    let mut d = Driver::new(scenario::parse(BUSY).unwrap());
+    d.seek(1_853);
+    assert!(d.checkpoint_count() >= 1);
+    assert_eq!(d.interval(), CHECKPOINT_EVERY);
+    d.back();
+    assert_eq!(snapshot(d.sim(), true), snapshot(&sim_at(BUSY, 1_852), true));
+}
+
+#[wasm_bindgen_test]
+fn the_next_and_previous_event_of_a_kind() {
+    let mut d = Driver::new(scenario::parse(BUSY).unwrap());
+    let s = d.find_next("Steal", 10_000).unwrap();
+    d.seek(s);
+    assert!(d.events().iter().any(|e| e.kind() == "Steal"));
+    let s2 = d.find_next("Steal", 10_000).unwrap();
+    assert!(s2 > s);
+    d.seek(s2);
+    assert_eq!(d.find_prev("Steal"), Some(s));
+    assert!(kind_code("NoSuchKind").is_none());
+    assert!(d.find_next("NoSuchKind", 10).is_err());
+}
+
+#[wasm_bindgen_test]
+fn an_intervention_is_an_action_that_replays() {
+    let mut d = Driver::new(scenario::parse(DEFAULT_SCENARIO).unwrap());
+    assert!(d.intervene(&Intervention::Gomaxprocs(3)).is_err(), "nothing before the first step");
+    d.seek(8);
+    let a = d.intervene(&Intervention::Spawn { func: SpawnFunc::Func("cruncher".into()), n: 2, on_p: Some(1) }).unwrap();
+    assert_eq!(d.step(), 9);
+    assert_eq!(d.scenario().actions, vec![a]);
+    d.intervene(&Intervention::Spawn { func: SpawnFunc::Template(Template::PingPong), n: 1, on_p: None }).unwrap();
+    d.seek(30);
+    let text = d.scenario().to_json();
+    let want = sim_at(&text, 30);
+    assert_eq!(snapshot(d.sim(), true), snapshot(&want, true));
+    d.seek(3);
+    d.seek(30);
+    assert_eq!(snapshot(d.sim(), true), snapshot(&want, true));
+    // The log's words for old steps come back after the scenario grew a template.
+    let (rows, _) = d.log(&Default::default(), 500);
+    assert!(rows.iter().any(|r| r.text.contains("cruncher")));
+}
+
+#[wasm_bindgen_test]
+fn boot_prefers_a_good_link_and_reports_a_bad_one() {
+    let b = boot("", None, None);
+    assert!(!b.from_link && b.notice.is_none());
+    let b = boot("#s=1.@@@", Some("{ broken".into()), None);
+    assert!(b.notice.unwrap().error);
+    assert_eq!(b.editor_text, "{ broken");
+    let b = boot(&format!("#s={}&step=7", link::encode(DEFAULT_SCENARIO)), None, None);
+    assert!(b.from_link);
+    assert_eq!(b.step, Some(7));
+    let bad = link::encode(r#"{"version": 1, "main": [{"go": "nope"}]}"#);
+    let b = boot(&format!("#s={bad}"), None, Some(BUSY.into()));
+    let n = b.notice.unwrap();
+    assert!(n.lines.iter().any(|l| l.contains("main[0].go")), "{:?}", n.lines);
+    assert_eq!(b.running_text, BUSY, "the user's own scenario runs");
+}
+
+#[wasm_bindgen_test]
+fn problems_are_found_at_their_place() {
+    let text = "{\n  \"main\": [\n    {\"work\": \"1ms\"},\n    {\"go\": \"wrker\"}\n  ]\n}";
+    let l = Locator::new(text);
+    let s = l.find("main[1].go").unwrap();
+    assert_eq!((s.line, &text[s.start..s.end]), (4, "\"wrker\""));
+    assert_eq!(l.find("main[1].go.func").unwrap().line, 4);
+    assert_eq!(l.find("line 3, column 5").unwrap().line, 3);
+    assert!(l.find("nothing").is_none());
+}
