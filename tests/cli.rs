@@ -45,6 +45,8 @@ fn jsonl_has_one_object_per_event_with_ids_as_users_see_them() {
         assert!(e["step"].is_u64() && e["t"].is_u64() && e["kind"].is_string() && e["text"].is_string());
     }
     assert_eq!(lines.last().unwrap()["kind"], "Exit");
+    let steal = lines.iter().find(|e| e["kind"] == "Steal").expect("a steal in the hand-off scenario");
+    assert!(steal["detail"]["n"].is_u64() && steal["detail"]["of"].is_u64() && steal["detail"]["victim"].is_u64(), "{steal}");
 }
 
 #[test]

@@ -201,6 +201,7 @@ mod cli {
                             "p": e.p.map(|x| x.0),
                             "m": e.m.map(|x| x.0),
                             "text": e.explain(sim.program()),
+                            "detail": e.detail(),
                         });
                         writeln!(out, "{line}")?;
                     }

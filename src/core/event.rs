@@ -7,6 +7,7 @@
 //! `RunqOverflow`, `SpinStart`, `Handoff`, ...).
 
 use crate::core::ids::{GId, MId, PId};
+use serde::Serialize;
 use crate::core::program::Program;
 use crate::core::scenario::format_duration;
 
@@ -28,7 +29,8 @@ pub struct Event {
 }
 
 /// Where a goroutine was put when it became runnable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Place {
     /// The P's runnext slot; `kicked` is the previous runnext G, moved to the ring's tail.
     Runnext { kicked: Option<GId> },
@@ -39,7 +41,8 @@ pub enum Place {
 }
 
 /// Where `findRunnable` found the goroutine it runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Source {
     /// `runqget`: runnext, inheriting the time slice.
     Runnext,
@@ -62,7 +65,8 @@ pub enum Source {
 }
 
 /// Why a goroutine stopped running but stayed runnable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StopReason {
     /// `runtime.Gosched()`.
     Gosched,
@@ -73,7 +77,8 @@ pub enum StopReason {
 }
 
 /// Why a goroutine blocked (trace reason strings of `GoBlock`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BlockReason {
     ChanSend(u32),
     ChanRecv(u32),
@@ -84,7 +89,8 @@ pub enum BlockReason {
 }
 
 /// What woke a goroutine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum WakeCause {
     ChanSend(u32),
     ChanRecv(u32),
@@ -96,7 +102,8 @@ pub enum WakeCause {
 }
 
 /// What a channel operation did without blocking.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ChanHow {
     /// Handed directly to a waiting partner, which was readied.
     Direct { partner: GId },
@@ -109,7 +116,8 @@ pub enum ChanHow {
 }
 
 /// Why `handoffp` gave a P to another M, or parked it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum HandoffWhy {
     LocalWork,
     GlobalWork,
@@ -119,7 +127,8 @@ pub enum HandoffWhy {
 }
 
 /// Which caller of `netpoll` found ready goroutines.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PollWhere {
     /// `findRunnable` step 11, non-blocking.
     FindRunnable,
@@ -130,7 +139,8 @@ pub enum PollWhere {
 }
 
 /// Why a program panicked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PanicKind {
     SendOnClosed(u32),
     CloseOfClosed(u32),
@@ -138,7 +148,8 @@ pub enum PanicKind {
 }
 
 /// A user intervention, as applied.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum UserAction {
     Spawn { func: u32, n: u32, on_p: Option<u32>, global: bool },
     Syscall { dur: u64, now: bool },
@@ -149,7 +160,7 @@ pub enum UserAction {
 }
 
 /// What happened, with the facts the explanation needs.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub enum What {
     /// `procresize`: GOMAXPROCS changed (or was set at start).
     ProcsChange { from: u32, to: u32 },
@@ -320,6 +331,21 @@ impl Event {
     /// The kind name.
     pub fn kind(&self) -> &'static str {
         self.what.kind()
+    }
+
+    /// The event's own facts as JSON (`{"victim": 0, "n": 4, "of": 7, ...}` for a Steal),
+    /// `null` for kinds that have none.
+    pub fn detail(&self) -> serde_json::Value {
+        match serde_json::to_value(&self.what) {
+            Ok(serde_json::Value::Object(mut m)) if m.len() == 1 => {
+                let (_, inner) = m.into_iter().next().expect("one entry");
+                match inner {
+                    serde_json::Value::Object(_) => inner,
+                    other => serde_json::json!({ "value": other }),
+                }
+            }
+            _ => serde_json::Value::Null,
+        }
     }
 
     /// One line in plain words saying what happened and which Go function did it.

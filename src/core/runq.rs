@@ -48,7 +48,7 @@ impl RunQueue {
 
     /// True when the ring is empty (runnext may still hold a G).
     pub fn ring_is_empty(&self) -> bool {
-        self.is_empty()
+        self.head == self.tail
     }
 
     /// `runqempty`: no G in the ring and none in runnext.
