@@ -337,7 +337,7 @@ impl Event {
     /// `null` for kinds that have none.
     pub fn detail(&self) -> serde_json::Value {
         match serde_json::to_value(&self.what) {
-            Ok(serde_json::Value::Object(mut m)) if m.len() == 1 => {
+            Ok(serde_json::Value::Object(m)) if m.len() == 1 => {
                 let (_, inner) = m.into_iter().next().expect("one entry");
                 match inner {
                     serde_json::Value::Object(_) => inner,
