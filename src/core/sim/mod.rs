@@ -366,6 +366,8 @@ pub struct Sim {
     pub(crate) commands: Vec<Command>,
     /// `sched.goidgen`.
     pub(crate) goidgen: u64,
+    /// What every P's schedtick starts at.
+    pub(crate) initial_schedtick: u32,
     started: bool,
     /// Scratch buffer (kept to avoid allocating).
     pub(crate) scratch: Vec<u32>,
@@ -426,6 +428,7 @@ impl Sim {
             slice_ns: 1_000_000,
             commands: Vec::new(),
             goidgen: 0,
+            initial_schedtick: 0,
             started: false,
             scratch: Vec::new(),
         }
@@ -593,6 +596,15 @@ impl Sim {
         assert!(!self.started, "set_real_time: the run has started");
         self.external = true;
         self.slice_ns = slice_ns.max(1);
+    }
+
+    /// Starts every P's schedtick at `tick` instead of 0. Real Go programs reach `main` with a
+    /// schedtick left by the runtime's own start-up goroutines, which decides when the 1-in-61
+    /// fairness check falls; differential tests against real Go try every value modulo 61.
+    /// Call before the first step.
+    pub fn set_initial_schedtick(&mut self, tick: u32) {
+        assert!(!self.started, "set_initial_schedtick: the run has started");
+        self.initial_schedtick = tick;
     }
 
     /// True in real-time mode.

@@ -56,7 +56,9 @@ impl Sim {
     pub(crate) fn procresize_at_start(&mut self, n: u32) {
         self.emit(None, None, Some(0), What::ProcsChange { from: 0, to: n });
         for _ in 0..n {
-            self.ps.push(Self::new_p());
+            let mut p = Self::new_p();
+            p.schedtick = self.initial_schedtick;
+            self.ps.push(p);
         }
         self.gomaxprocs = n;
         self.coprimes = coprimes(n);
