@@ -4,3 +4,5 @@
 //! command-line runner are drivers over it.
 
 pub mod core;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

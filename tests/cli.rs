@@ -133,3 +133,12 @@ fn usage_errors_exit_2() {
     let o = gmpsim(&["run", "x.json", "--format", "yaml"], None);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn state_at_step_0_is_the_empty_start() {
+    let o = gmpsim(&["run", &scenario("steal.json"), "--until-step", "0", "--format", "state"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let st: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(st["step"], 0);
+    assert_eq!(st["ps"].as_array().unwrap().len(), 0);
+}

@@ -97,3 +97,34 @@ async fn the_app_steps_forward_and_back() {
     yew::scheduler::flush().await;
     assert_eq!(clock(&r), "1");
 }
+
+#[wasm_bindgen_test]
+async fn the_editor_lists_every_problem_at_its_line() {
+    use gmp::web::components::editor::{Editor, EditorProps};
+    let bad = "{\n  \"version\": 1,\n  \"gomaxprocs\": 0,\n  \"main\": [ {\"go\": \"nope\"} ]\n}";
+    let ed = gmp::web::state::Editor::new(bad.into());
+    assert_eq!(ed.problems.len(), 2, "{:?}", ed.problems);
+    let r = root();
+    yew::Renderer::<Editor>::with_root_and_props(
+        r.clone(),
+        EditorProps {
+            text: ed.text.clone(),
+            problems: ed.problems.clone(),
+            dirty: true,
+            from_link: false,
+            on_edit: Callback::noop(),
+            on_apply: Callback::noop(),
+            on_default: Callback::noop(),
+            on_mine: Callback::noop(),
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    assert_eq!(attr(&r, "[data-testid=problems]", "data-count"), "2");
+    let text = r.query_selector("[data-testid=problems]").unwrap().unwrap().text_content().unwrap();
+    assert!(text.contains("line 3:") && text.contains("line 4:"), "{text}");
+    assert!(text.contains("gomaxprocs") && text.contains("main[0].go"), "{text}");
+    assert_eq!(r.query_selector("mark").unwrap().map(|m| m.text_content().unwrap()).as_deref(), Some("0"));
+    let apply = r.query_selector("[data-testid=apply]").unwrap().unwrap();
+    assert!(apply.has_attribute("disabled"));
+}

@@ -301,14 +301,14 @@ impl What {
     }
 
     /// Every kind name, for filters.
-    pub const KINDS: [&'static str; 44] = [
+    pub const KINDS: [&'static str; 43] = [
         "ProcsChange", "GoCreate", "GoStart", "GoStop", "GoBlock", "GoUnblock", "GoDestroy",
         "GoSyscallBegin", "GoSyscallEnd", "GoSyscallEndBlocked", "ProcStart", "ProcStop",
         "ProcSteal", "RunqOverflow", "Steal", "StealBackoff", "GlobalGrab", "Preempt",
         "SpinStart", "SpinStop", "ThreadCreate", "ThreadPark", "ThreadWake", "ThreadExit",
         "Handoff", "NetpollReady", "NetpollBlock", "TimerFire", "ChanSend", "ChanRecv",
         "ChanClose", "WgAdd", "WgWait", "LockOSThread", "LockedPark", "LockedHandoff",
-        "STWBegin", "STWEnd", "Action", "Deadlock", "Panic", "Fatal", "Exit", "",
+        "STWBegin", "STWEnd", "Action", "Deadlock", "Panic", "Fatal", "Exit",
     ];
 }
 

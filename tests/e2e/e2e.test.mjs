@@ -353,11 +353,12 @@ test('play to the end, the scrubber and the plots', async () => {
   assert.equal(end, gmpsim(BUSY, 1_000_000).step);
   assert.equal(await page.getAttribute('[data-testid=scrubber]', 'max'), String(end));
   await expectMatchesGmpsim(BUSY, end);
-  assert.ok(await page.locator('[data-testid=timeline] rect').count() > 0, 'the timeline has bars');
+  assert.ok(await page.locator('[data-testid=timeline] path').count() > 0, 'the timeline has bars');
   // Clicking the timeline jumps there.
   const row = page.locator('[data-testid=timeline] svg').first();
+  await row.scrollIntoViewIfNeeded();
   const box = await row.boundingBox();
-  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  await row.click({ position: { x: box.width / 2, y: box.height / 2 } });
   await page.waitForFunction((e) => Number(document.querySelector('[data-testid=clock]').dataset.step) < e, end);
   // The log filters and jumps.
   await page.selectOption('[data-testid=log-kind]', 'Steal');
@@ -367,4 +368,37 @@ test('play to the end, the scrubber and the plots', async () => {
   await rows.first().locator('button').click();
   await waitStep(target);
   assert.match((await board()).explain, /runqsteal/);
+});
+
+test('movement highlights respect prefers-reduced-motion', async () => {
+  for (const [reducedMotion, animated] of [['no-preference', true], ['reduce', false]]) {
+    await open(linkFor(BUSY), { reducedMotion });
+    await page.selectOption('[data-testid=jump-kind]', 'Steal');
+    await page.click('[data-testid=jump-next]');
+    await page.waitForFunction(() => /runqsteal/.test(document.querySelector('[data-testid=explain]').textContent));
+    await back();
+    await forward();
+    const chip = page.locator('.chip.moved').first();
+    await chip.waitFor({ state: 'attached' });
+    const name = await chip.evaluate((el) => getComputedStyle(el).animationName);
+    assert.equal(name !== 'none', animated, `animation with ${reducedMotion}: ${name}`);
+    assert.match(await chip.getAttribute('aria-label'), /moved from P\d/);
+    await page.evaluate(() => localStorage.clear());
+    await page.close();
+    assert.deepEqual(errors, []);
+    page = undefined;
+  }
+});
+
+test('readable on a phone: no sideways scrolling, dark theme from the system', async () => {
+  await open(linkFor(DEFAULT), { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
+  await forward(20);
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow}px wider than the phone`);
+  // Focus is visible: the control reached with Tab gets an outline.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.notEqual(outline, 'none');
 });

@@ -13,7 +13,9 @@ try {
     ['phone', { colorScheme: 'light', viewport: { width: 390, height: 844 } }],
   ]) {
     const { page, errors } = await openPage(ctx, srv.url, opts);
-    for (let i = 0; i < 25; i++) await page.click('[data-testid=step-forward]');
+    for (let i = 0; i < 23; i++) await page.click('[data-testid=step-forward]');
+    await page.click('[data-p="0"] .chip');
+    await page.keyboard.press('Tab');
     await page.screenshot({ path: `${out}/${name}.png`, fullPage: name !== 'phone' });
     if (name === 'phone') await page.screenshot({ path: `${out}/${name}-full.png`, fullPage: true });
     console.log(name, errors.length ? errors : 'no errors');

@@ -192,6 +192,11 @@ impl Sim {
         })
     }
 
+    /// Ps that exist now (none before the first step).
+    fn live_ps(&self) -> usize {
+        (self.gomaxprocs as usize).min(self.ps.len())
+    }
+
     /// The number of goroutines created so far.
     pub fn goroutine_count(&self) -> u32 {
         self.gs.len() as u32
@@ -222,7 +227,7 @@ impl Sim {
 
     /// The whole state. With `with_gs`, every goroutine ever created is listed.
     pub fn snapshot(&self, with_gs: bool) -> SimState {
-        let ps = (0..self.gomaxprocs).map(|p| self.p_state(p)).collect();
+        let ps = (0..self.live_ps() as u32).map(|p| self.p_state(p)).collect();
         let ms = self
             .ms
             .iter()
@@ -292,7 +297,7 @@ impl Sim {
 
     /// The `GODEBUG=schedtrace` line for now, in the modelled release's format (spec §12.1).
     pub fn schedtrace(&self) -> String {
-        let live = self.gomaxprocs as usize;
+        let live = self.live_ps();
         if !self.new_rules() {
             let lens: Vec<String> = self.ps[..live].iter().map(|p| p.runq.len().to_string()).collect();
             let needspinning = if self.go >= 22 { format!(" needspinning={}", self.needspinning as u8) } else { String::new() };
@@ -328,7 +333,7 @@ impl Sim {
 
     /// Checks the invariants of spec §14.3 (and the simulator's own bookkeeping).
     pub fn check_invariants(&self) -> Result<(), String> {
-        let live = self.gomaxprocs as usize;
+        let live = self.live_ps();
         let mut seen = vec![0u8; self.gs.len()];
         let mut mark = |g: u32, wherein: &str| -> Result<(), String> {
             let s = &mut seen[g as usize];

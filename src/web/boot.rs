@@ -1,0 +1,98 @@
+//! What the page opens with: the scenario from a share link, else the user's own (kept in local
+//! storage), else the default. A bad link or a bad stored draft is reported, never run, and never
+//! overwrites what the user had.
+
+use crate::core::link;
+use crate::core::scenario::{self, Problem, Scenario};
+
+/// The scenario a first visitor sees.
+pub const DEFAULT_SCENARIO: &str = include_str!("default_scenario.json");
+
+/// Local storage key of the editor's text (what the user is building, valid or not).
+pub const DRAFT_KEY: &str = "gmp-playground.draft.v1";
+/// Local storage key of the last scenario the user ran (always valid).
+pub const GOOD_KEY: &str = "gmp-playground.scenario.v1";
+/// Local storage key of the chosen theme (`light` or `dark`).
+pub const THEME_KEY: &str = "gmp-playground.theme";
+
+/// A message for the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub error: bool,
+    pub title: String,
+    pub lines: Vec<String>,
+}
+
+impl Notice {
+    pub fn error(title: impl Into<String>, lines: Vec<String>) -> Notice {
+        Notice { error: true, title: title.into(), lines }
+    }
+    pub fn info(title: impl Into<String>) -> Notice {
+        Notice { error: false, title: title.into(), lines: Vec::new() }
+    }
+}
+
+/// How the page starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Boot {
+    /// The scenario to run.
+    pub scenario: Scenario,
+    /// Its text, as the user wrote it (what "running" means for the editor).
+    pub running_text: String,
+    /// The editor's text (a stored draft may differ from what runs, and may be invalid).
+    pub editor_text: String,
+    /// The step to open at.
+    pub step: Option<u64>,
+    /// The scenario came from a share link (the user's own is kept in storage, untouched).
+    pub from_link: bool,
+    pub notice: Option<Notice>,
+}
+
+/// The default scenario, parsed.
+pub fn default_scenario() -> Scenario {
+    scenario::parse(DEFAULT_SCENARIO).unwrap_or_else(|_| Scenario::empty())
+}
+
+fn problems(ps: &[Problem]) -> Vec<String> {
+    ps.iter().map(|p| p.to_string()).collect()
+}
+
+/// Decides what to open from the URL fragment and the two stored texts.
+pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot {
+    let own = good.as_deref().and_then(|t| scenario::parse(t).ok().map(|s| (s, t.to_string())));
+    let (own_s, own_text) = own.unwrap_or_else(|| (default_scenario(), DEFAULT_SCENARIO.to_string()));
+    let own_draft = draft.unwrap_or_else(|| own_text.clone());
+    let mine = |notice| Boot {
+        scenario: own_s.clone(),
+        running_text: own_text.clone(),
+        editor_text: own_draft.clone(),
+        step: None,
+        from_link: false,
+        notice,
+    };
+    let fragment = fragment.trim_start_matches('#');
+    if !fragment.split('&').any(|p| p.starts_with("s=")) {
+        return mine(None);
+    }
+    match link::decode(fragment) {
+        Err(e) => mine(Some(Notice::error(
+            "This link could not be opened; your own scenario is shown instead.",
+            vec![e.to_string()],
+        ))),
+        Ok(params) => match scenario::parse(&params.scenario_json) {
+            Err(ps) => mine(Some(Notice::error(
+                "The scenario in this link is not valid; your own scenario is shown instead.",
+                problems(&ps),
+            ))),
+            Ok(s) => Boot {
+                scenario: s,
+                running_text: params.scenario_json.clone(),
+                editor_text: params.scenario_json,
+                step: params.step,
+                from_link: true,
+                notice: None,
+            },
+        },
+    }
+}
+

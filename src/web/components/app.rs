@@ -1,0 +1,269 @@
+//! The page: lays out the components, owns the reducer, and wires the browser in (keyboard,
+//! animation frames while playing, local storage, theme, the address's share link, and the
+//! `window.__gmp*` hooks the end-to-end tests and the benchmark read).
+
+use super::board::Board;
+use super::clock::Clock;
+use super::controls::Controls;
+use super::editor::Editor;
+use super::event_log::EventLog;
+use super::explain::Explain;
+use super::goroutine_panel::GoroutinePanel;
+use super::header_bar::HeaderBar;
+use super::help::Help;
+use super::interventions::Interventions;
+use super::line_plot::LinePlot;
+use super::notice_bar::NoticeBar;
+use super::timeline::Timeline;
+use crate::web::boot::{self, DEFAULT_SCENARIO};
+use crate::web::shortcuts::message_for;
+use crate::web::state::{AppState, Msg, Theme};
+use crate::web::storage;
+use gloo_events::EventListener;
+use gloo_render::{request_animation_frame, AnimationFrame};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+fn initial_state() -> AppState {
+    let fragment = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let b = boot::boot(&fragment, storage::load(boot::DRAFT_KEY), storage::load(boot::GOOD_KEY));
+    let theme = match storage::load(boot::THEME_KEY).as_deref() {
+        Some("light") => Theme::Light,
+        Some("dark") => Theme::Dark,
+        _ => Theme::System,
+    };
+    AppState::new(b, theme, storage::prefers_dark())
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(initial_state);
+    let dispatch = state.dispatcher();
+    // When the current animation frame's work began (for the frame-time measurements).
+    let frame_t0 = use_mut_ref(|| Option::<f64>::None);
+
+    // Keyboard shortcuts.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let doc = gloo_utils_document();
+            let opts = gloo_events::EventListenerOptions::enable_prevent_default();
+            let listener = EventListener::new_with_options(&doc, "keydown", opts, move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                let typing = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"));
+                if typing && e.key() != "Escape" {
+                    return;
+                }
+                let on_button = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| el.tag_name() == "BUTTON");
+                // Space and Enter on a focused button press it; don't also toggle play.
+                if on_button && (e.key() == " " || e.key() == "Enter") {
+                    return;
+                }
+                if let Some(m) = message_for(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key() || e.alt_key()) {
+                    e.prevent_default();
+                    dispatch.dispatch(m);
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    // Animation frames while playing.
+    {
+        let dispatch = dispatch.clone();
+        let frame_t0 = frame_t0.clone();
+        use_effect_with(state.playing, move |&playing| {
+            let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
+            let alive = Rc::new(Cell::new(playing));
+            if playing {
+                fn schedule(
+                    handle: Rc<RefCell<Option<AnimationFrame>>>,
+                    alive: Rc<Cell<bool>>,
+                    dispatch: UseReducerDispatcher<AppState>,
+                    frame_t0: Rc<RefCell<Option<f64>>>,
+                ) {
+                    let h2 = handle.clone();
+                    let frame = request_animation_frame(move |ts| {
+                        if !alive.get() {
+                            return;
+                        }
+                        *frame_t0.borrow_mut() = Some(storage::now_ms());
+                        dispatch.dispatch(Msg::Tick(ts));
+                        schedule(h2, alive, dispatch, frame_t0);
+                    });
+                    *handle.borrow_mut() = Some(frame);
+                }
+                schedule(handle.clone(), alive.clone(), dispatch, frame_t0);
+            }
+            move || {
+                alive.set(false);
+                handle.borrow_mut().take();
+            }
+        });
+    }
+
+    // After every render: record how long the frame's work took (while playing).
+    {
+        let frame_t0 = frame_t0.clone();
+        use_effect(move || {
+            if let Some(t0) = frame_t0.borrow_mut().take() {
+                let ms = storage::now_ms() - t0;
+                storage::record_frame(ms);
+                storage::add_phase("frame", ms);
+            }
+        });
+    }
+
+    // Local storage: what the user built survives a reload.
+    use_effect_with(state.save_draft.clone(), |t| {
+        if let Some(t) = t {
+            storage::save(boot::DRAFT_KEY, t);
+        }
+    });
+    use_effect_with(state.save_good.clone(), |t| {
+        if let Some(t) = t {
+            storage::save(boot::GOOD_KEY, t);
+        }
+    });
+
+    // Theme.
+    use_effect_with((state.theme, state.dark()), |&(theme, dark)| {
+        storage::set_theme(dark);
+        match theme {
+            Theme::Light => storage::save(boot::THEME_KEY, "light"),
+            Theme::Dark => storage::save(boot::THEME_KEY, "dark"),
+            Theme::System => {}
+        }
+    });
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let listener = storage::on_prefers_dark(move |d| dispatch.dispatch(Msg::SystemDark(d)));
+            move || drop(listener)
+        });
+    }
+
+    // A share link pasted into the address bar.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let w = web_sys::window().expect("a window");
+            let listener = EventListener::new(&w, "hashchange", move |_| {
+                let frag = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+                if frag.contains("s=") {
+                    dispatch.dispatch(Msg::OpenLink(frag));
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    // Hooks for the end-to-end tests and the benchmark.
+    {
+        let driver = state.driver.clone();
+        use_effect_with((), move |_| {
+            storage::install_hooks(driver);
+        });
+    }
+
+    // Callbacks that stay the same across renders (the dispatcher never changes), so children
+    // whose data did not change skip rendering.
+    let d = dispatch.clone();
+    let msg = move |m: fn() -> Msg| {
+        let d = d.clone();
+        move |_: (), _: &()| d.dispatch(m())
+    };
+    let on_theme = use_callback((), msg(|| Msg::ToggleTheme));
+    let on_help = use_callback((), msg(|| Msg::ToggleHelp));
+    let on_help_close = on_help.clone();
+    let on_dismiss = use_callback((), msg(|| Msg::Dismiss));
+    let on_more = use_callback((), msg(|| Msg::MoreLog));
+    let on_apply = use_callback((), msg(|| Msg::Apply));
+    let on_close = use_callback((), msg(|| Msg::Select(None)));
+    let d = dispatch.clone();
+    let on_msg = use_callback((), move |m: Msg, _| d.dispatch(m));
+    let d = dispatch.clone();
+    let on_select = use_callback((), move |g: u32, _| d.dispatch(Msg::Select(Some(g))));
+    let d = dispatch.clone();
+    let on_seek = use_callback((), move |s: u64, _| d.dispatch(Msg::Seek(s)));
+    let d = dispatch.clone();
+    let on_seek_t = use_callback((), move |t: u64, _| d.dispatch(Msg::SeekTime(t)));
+    let d = dispatch.clone();
+    let on_filter = use_callback((), move |f, _| d.dispatch(Msg::SetFilter(f)));
+    let d = dispatch.clone();
+    let on_intervene = use_callback((), move |i, _| d.dispatch(Msg::Intervene(i)));
+    let d = dispatch.clone();
+    let on_edit = use_callback((), move |t: String, _| d.dispatch(Msg::Edit(t)));
+    let d = dispatch.clone();
+    let on_default = use_callback((), move |_: (), _| d.dispatch(Msg::Load(DEFAULT_SCENARIO.to_string())));
+    let d = dispatch.clone();
+    let on_mine = use_callback((), move |_: (), _| {
+        let text = storage::load(boot::GOOD_KEY).unwrap_or_else(|| DEFAULT_SCENARIO.to_string());
+        d.dispatch(Msg::Load(text))
+    });
+
+    let v = &state.view;
+    let scenario_name;
+    let description;
+    {
+        let d = state.driver.borrow();
+        scenario_name = if d.scenario().name.is_empty() { "untitled scenario".to_string() } else { d.scenario().name.clone() };
+        description = d.scenario().description.clone();
+    }
+    let announce = !state.playing || (!state.to_end && state.speed <= 2);
+    html! {
+        <div class={classes!("app", state.playing.then_some("playing"))}>
+            <a class="skip" href="#board">{ "Skip to the board" }</a>
+            <HeaderBar name={scenario_name} running_text={state.running_text.clone()} step={v.step} dark={state.dark()}
+                {on_theme} {on_help} />
+            if let Some(n) = &state.notice {
+                <NoticeBar notice={n.clone()} on_dismiss={on_dismiss.clone()} />
+            }
+            <main class="layout">
+                <div class="col-main">
+                    <div class="sticky">
+                        <Controls step={v.step} explored={v.explored} end={v.end} finished={v.finished} playing={state.playing}
+                            to_end={state.to_end} speed={state.speed} jump_kind={(*state.jump_kind).clone()} on_msg={on_msg.clone()} />
+                        <Clock step={v.step} t={v.t} explored={v.explored} end={v.end} />
+                    </div>
+                    if !description.is_empty() { <p class="desc">{ description }</p> }
+                    <Explain step={v.step} rows={v.rows.clone()} text={v.explanation()} schedtrace={v.schedtrace.clone()}
+                        outcome={v.state.outcome.clone()} {announce} on_select={on_select.clone()} />
+                    <div id="board" tabindex="-1">
+                        <Board state={v.state.clone()} moves={v.moves.clone()} selected={state.selected} on_select={on_select.clone()} />
+                    </div>
+                    <section class="pictures" aria-label="Pictures of the run">
+                        <LinePlot title="Run queue lengths (global and each P)" testid="plot-queues" series={state.plots.queues.clone()}
+                            t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t.clone()} />
+                        <LinePlot title="Threads" testid="plot-threads" series={state.plots.threads.clone()}
+                            t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t.clone()} />
+                        <Timeline lanes={state.plots.lanes.clone()} t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t} />
+                    </section>
+                </div>
+                <aside class="col-side">
+                    if let Some(g) = state.selected {
+                        <GoroutinePanel id={g} detail={state.detail.clone()} {on_close} on_seek={on_seek.clone()} />
+                    }
+                    <Interventions gomaxprocs={state.side.gomaxprocs} running={state.side.running.clone()} net_waiting={state.side.net_waiting.clone()} funcs={v.funcs.clone()} selected={state.selected}
+                        enabled={state.side.enabled} {on_intervene} />
+                    <EventLog rows={state.log.rows.clone()} more={state.log.more} step={state.log.at} filter={state.filter.clone()}
+                        {on_filter} {on_more} on_seek={on_seek} />
+                    <Editor text={state.editor.text.clone()} problems={state.editor.problems.clone()} dirty={state.editor_dirty()}
+                        from_link={state.from_link} {on_edit} {on_apply} {on_default} {on_mine} />
+                </aside>
+            </main>
+            if state.help {
+                <Help on_close={on_help_close} />
+            }
+        </div>
+    }
+}
+
+fn gloo_utils_document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("a document")
+}

@@ -1,0 +1,92 @@
+//! The event log: every event up to the current step, filterable by kind, goroutine and P;
+//! clicking an entry jumps to its step.
+
+use crate::core::event::What;
+use crate::web::driver::{LogFilter, LogRow};
+use crate::web::view::short_ns;
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Props of [`EventLog`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct EventLogProps {
+    pub rows: Rc<Vec<LogRow>>,
+    /// There are earlier matching events.
+    pub more: bool,
+    pub step: u64,
+    pub filter: Rc<LogFilter>,
+    pub on_filter: Callback<LogFilter>,
+    pub on_more: Callback<()>,
+    pub on_seek: Callback<u64>,
+}
+
+fn id_of(s: &str) -> Option<u32> {
+    s.trim().trim_start_matches(['G', 'g', 'P', 'p']).parse().ok()
+}
+
+#[function_component(EventLog)]
+pub fn event_log(props: &EventLogProps) -> Html {
+    let list = use_node_ref();
+    // Keep the newest rows in view when they change (not on every step: scrolling lays the
+    // page out, and while playing the rows change only a few times a second).
+    {
+        let list = list.clone();
+        use_effect_with(Rc::as_ptr(&props.rows) as usize, move |_| {
+            if let Some(el) = list.cast::<web_sys::Element>() {
+                el.set_scroll_top(i32::MAX);
+            }
+        });
+    }
+    let f = (*props.filter).clone();
+    let on_kind = {
+        let (cb, f) = (props.on_filter.clone(), f.clone());
+        Callback::from(move |e: Event| cb.emit(LogFilter { kind: e.target_unchecked_into::<HtmlSelectElement>().value(), ..f.clone() }))
+    };
+    let on_g = {
+        let (cb, f) = (props.on_filter.clone(), f.clone());
+        Callback::from(move |e: InputEvent| cb.emit(LogFilter { g: id_of(&e.target_unchecked_into::<HtmlInputElement>().value()), ..f.clone() }))
+    };
+    let on_p = {
+        let (cb, f) = (props.on_filter.clone(), f.clone());
+        Callback::from(move |e: InputEvent| cb.emit(LogFilter { p: id_of(&e.target_unchecked_into::<HtmlInputElement>().value()), ..f.clone() }))
+    };
+    let more = props.on_more.reform(|_: MouseEvent| ());
+    html! {
+        <section class="log" aria-labelledby="log-h">
+            <h2 id="log-h">{ "Event log" }</h2>
+            <div class="filters" role="group" aria-label="Filter the log">
+                <label>{ "kind " }
+                    <select data-testid="log-kind" onchange={on_kind}>
+                        <option value="" selected={f.kind.is_empty()}>{ "all" }</option>
+                        { for What::KINDS.iter().filter(|k| !k.is_empty()).map(|&k| html! {
+                            <option value={k} selected={f.kind == k}>{ k }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{ " G " }<input type="text" size="5" data-testid="log-g" placeholder="any" oninput={on_g} aria-label="Goroutine id" /></label>
+                <label>{ " P " }<input type="text" size="4" data-testid="log-p" placeholder="any" oninput={on_p} aria-label="P id" /></label>
+            </div>
+            <ol class="log-rows" ref={list} data-testid="event-log" tabindex="0" aria-label="Events up to this step">
+                if props.more {
+                    <li class="more"><button type="button" class="link" onclick={more}>{ "show earlier events" }</button></li>
+                }
+                if props.rows.is_empty() { <li class="empty">{ "No event yet." }</li> }
+                { for props.rows.iter().map(|r| {
+                    let step = r.step;
+                    let onclick = props.on_seek.reform(move |_: MouseEvent| step);
+                    html! {
+                        <li key={r.idx} class={classes!((r.step == props.step).then_some("current"))} data-step={r.step.to_string()} data-kind={r.kind}>
+                            <button type="button" class="row-btn" {onclick} title={format!("Jump to step {}", r.step)}>
+                                <span class="lstep">{ format!("#{}", r.step) }</span>
+                                <span class="lt">{ short_ns(r.t) }</span>
+                                <span class={classes!("kind", format!("k-{}", r.kind))}>{ r.kind }</span>
+                                <span class="words">{ r.text.clone() }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,61 @@
+//! A goroutine chip: its id, and its state by shape and a glyph as well as colour.
+
+use yew::prelude::*;
+
+/// Props of [`GChip`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct GChipProps {
+    /// User-facing id (G1 is main).
+    pub id: u32,
+    /// `runnable`, `running`, `syscall`, `waiting` or `dead`.
+    pub status: &'static str,
+    #[prop_or_default]
+    pub selected: bool,
+    /// Where it came from, when it moved in the last step.
+    #[prop_or_default]
+    pub moved_from: Option<String>,
+    /// Extra words after the id (a timer, a wait).
+    #[prop_or_default]
+    pub note: Option<String>,
+    pub on_select: Callback<u32>,
+}
+
+/// The glyph that shows a state without colour.
+pub fn glyph(status: &str) -> &'static str {
+    match status {
+        "running" => "▶",
+        "runnable" => "○",
+        "syscall" => "◆",
+        "waiting" => "‖",
+        "dead" => "✕",
+        _ => "?",
+    }
+}
+
+#[function_component(GChip)]
+pub fn g_chip(props: &GChipProps) -> Html {
+    let id = props.id;
+    let onclick = props.on_select.reform(move |_: MouseEvent| id);
+    let label = format!(
+        "G{id}, {}{}{}",
+        props.status,
+        props.note.as_ref().map(|n| format!(", {n}")).unwrap_or_default(),
+        props.moved_from.as_ref().map(|f| format!(", moved from {f}")).unwrap_or_default()
+    );
+    html! {
+        <button
+            type="button"
+            class={classes!("chip", format!("g-{}", props.status), props.selected.then_some("selected"), props.moved_from.is_some().then_some("moved"))}
+            data-g={id.to_string()}
+            aria-pressed={props.selected.to_string()}
+            aria-label={label.clone()}
+            title={label}
+            {onclick}
+        >
+            <span class="glyph" aria-hidden="true">{ glyph(props.status) }</span>
+            { format!("G{id}") }
+            if let Some(n) = &props.note { <span class="note">{ n.clone() }</span> }
+            if let Some(f) = &props.moved_from { <span class="from" aria-hidden="true">{ format!("←{f}") }</span> }
+        </button>
+    }
+}

@@ -1,0 +1,74 @@
+//! The selected goroutine: its state, its ops with the current one marked, and its history.
+
+use crate::web::driver::GDetail;
+use crate::web::view::short_ns;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Props of [`GoroutinePanel`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct GoroutinePanelProps {
+    pub id: u32,
+    /// `None` when the goroutine does not exist at this step.
+    pub detail: Option<Rc<GDetail>>,
+    pub on_close: Callback<()>,
+    pub on_seek: Callback<u64>,
+}
+
+#[function_component(GoroutinePanel)]
+pub fn goroutine_panel(props: &GoroutinePanelProps) -> Html {
+    let close = props.on_close.reform(|_: MouseEvent| ());
+    let Some(d) = &props.detail else {
+        return html! {
+            <section class="gpanel" data-testid="goroutine" aria-label={format!("Goroutine G{}", props.id)}>
+                <header><h2>{ format!("G{}", props.id) }</h2><button type="button" onclick={close} aria-label="Close">{ "✕" }</button></header>
+                <p>{ "It does not exist yet at this step." }</p>
+            </section>
+        };
+    };
+    let s = &d.state;
+    html! {
+        <section class="gpanel" data-testid="goroutine" data-g={props.id.to_string()} data-status={s.status} aria-label={format!("Goroutine G{}", props.id)}>
+            <header>
+                <h2>{ format!("G{} · {}()", s.id, s.func) }</h2>
+                <button type="button" onclick={close} aria-label="Close the goroutine panel">{ "✕" }</button>
+            </header>
+            <p class="gstate">
+                <span class={classes!("badge", format!("g-{}", s.status))}>{ s.status }</span>
+                if let Some(w) = &s.wait { { format!(" · waiting for {w}") } }
+                if let Some(m) = s.m { { format!(" · on M{m}") } }
+                if let Some(p) = s.parent { { format!(" · created by G{p}") } }
+            </p>
+            <h3>{ "Ops" }</h3>
+            <ol class="ops">
+                { for d.ops.iter().enumerate().map(|(i, (place, words))| {
+                    let cur = i as u32 == s.pc && s.status != "dead";
+                    html! {
+                        <li class={classes!(cur.then_some("current"))} aria-current={cur.then_some("step")}>
+                            <code>{ words.clone() }</code>
+                            <span class="place">{ place.clone() }</span>
+                            if cur { <span class="sr-only">{ " (next op)" }</span> }
+                        </li>
+                    }
+                }) }
+                if s.status == "dead" || s.pc as usize >= d.ops.len() { <li class="current">{ "returned" }</li> }
+            </ol>
+            <h3>{ "History" }</h3>
+            <ol class="history">
+                { for d.history.iter().map(|r| {
+                    let step = r.step;
+                    let onclick = props.on_seek.reform(move |_: MouseEvent| step);
+                    html! {
+                        <li>
+                            <button type="button" class="row-btn" {onclick}>
+                                <span class="lstep">{ format!("#{}", r.step) }</span>
+                                <span class="lt">{ short_ns(r.t) }</span>
+                                <span class="words">{ r.text.clone() }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,202 @@
+//! Interventions: spawn goroutines, block a running goroutine in a syscall, complete a network
+//! wait, change GOMAXPROCS. Each is recorded as an action at the current step.
+
+use crate::core::scenario::parse_duration;
+use crate::web::driver::{Intervention, SpawnFunc, Template};
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Props of [`Interventions`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct InterventionsProps {
+    /// GOMAXPROCS now.
+    pub gomaxprocs: u32,
+    /// Goroutines running now (on an M that is not in a syscall).
+    pub running: Rc<Vec<u32>>,
+    /// Goroutines waiting on the network whose fd is not ready yet.
+    pub net_waiting: Rc<Vec<u32>>,
+    /// The scenario's funcs.
+    pub funcs: Rc<Vec<String>>,
+    pub selected: Option<u32>,
+    /// Interventions are possible now (the program has started and not ended).
+    pub enabled: bool,
+    pub on_intervene: Callback<Intervention>,
+}
+
+fn select_value(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlSelectElement>().value()
+}
+
+fn input_value(e: &InputEvent) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+#[function_component(Interventions)]
+pub fn interventions(props: &InterventionsProps) -> Html {
+    let what = use_state(String::new);
+    let count = use_state(|| "1".to_string());
+    let target = use_state(|| "global".to_string());
+    let sys_g = use_state(String::new);
+    let sys_dur = use_state(|| "5ms".to_string());
+    let net_g = use_state(String::new);
+    let procs = use_state(String::new);
+    let error = use_state(|| Option::<String>::None);
+
+    let running: &[u32] = &props.running;
+    let net_waiting: &[u32] = &props.net_waiting;
+    let default_what = props.funcs.first().map(|f| format!("f:{f}")).unwrap_or_else(|| format!("t:{}", Template::Cpu.key()));
+    let what_v = if what.is_empty() { default_what } else { (*what).clone() };
+    let pick = |chosen: &str, options: &[u32]| -> Option<u32> {
+        chosen
+            .parse::<u32>()
+            .ok()
+            .filter(|g| options.contains(g))
+            .or_else(|| props.selected.filter(|g| options.contains(g)))
+            .or_else(|| options.first().copied())
+    };
+    let sys_pick = pick(&sys_g, running);
+    let net_pick = pick(&net_g, net_waiting);
+
+    let emit = {
+        let cb = props.on_intervene.clone();
+        let error = error.clone();
+        move |r: Result<Intervention, String>| match r {
+            Ok(i) => {
+                error.set(None);
+                cb.emit(i)
+            }
+            Err(e) => error.set(Some(e)),
+        }
+    };
+    let on_spawn = {
+        let emit = emit.clone();
+        let (what_v, count, target) = (what_v.clone(), count.clone(), target.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let func = match what_v.split_once(':') {
+                Some(("t", k)) => Template::from_key(k).map(SpawnFunc::Template),
+                Some(("f", f)) => Some(SpawnFunc::Func(f.to_string())),
+                _ => None,
+            };
+            let n = count.trim().parse::<u32>().ok().filter(|n| (1..=10_000).contains(n));
+            let on_p = if *target == "global" { Some(None) } else { target.parse::<u32>().ok().map(Some) };
+            emit(match (func, n, on_p) {
+                (Some(func), Some(n), Some(on_p)) => Ok(Intervention::Spawn { func, n, on_p }),
+                (_, None, _) => Err("How many: a whole number from 1 to 10000.".into()),
+                _ => Err("Choose what to spawn and where.".into()),
+            })
+        })
+    };
+    let on_syscall = {
+        let emit = emit.clone();
+        let sys_dur = sys_dur.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            emit(match (sys_pick, parse_duration(sys_dur.trim())) {
+                (None, _) => Err("No goroutine is running.".into()),
+                (_, Err(m)) => Err(format!("Duration: {m}")),
+                (_, Ok(0)) => Err("Duration: more than 0, please.".into()),
+                (Some(g), Ok(dur)) => Ok(Intervention::Syscall { g, dur }),
+            })
+        })
+    };
+    let on_net = {
+        let emit = emit.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            emit(net_pick.map(|g| Intervention::NetReady { g }).ok_or_else(|| "No goroutine waits on the network.".into()))
+        })
+    };
+    let gmp_now = props.gomaxprocs;
+    let on_procs = {
+        let emit = emit.clone();
+        let procs = procs.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let v = if procs.is_empty() { Some(gmp_now) } else { procs.trim().parse::<u32>().ok() };
+            emit(v.filter(|n| (1..=1024).contains(n)).map(Intervention::Gomaxprocs).ok_or_else(|| "GOMAXPROCS: a whole number from 1 to 1024.".into()))
+        })
+    };
+    let set = |h: &UseStateHandle<String>| {
+        let h = h.clone();
+        Callback::from(move |e: Event| h.set(select_value(&e)))
+    };
+    let set_in = |h: &UseStateHandle<String>| {
+        let h = h.clone();
+        Callback::from(move |e: InputEvent| h.set(input_value(&e)))
+    };
+    let disabled = !props.enabled;
+    html! {
+        <section class="interventions" aria-labelledby="iv-h">
+            <h2 id="iv-h">{ "Intervene" }</h2>
+            if !props.enabled { <p class="hint">{ "Available once the program runs (step forward) and until it ends." }</p> }
+            <form onsubmit={on_spawn} class="iv">
+                <fieldset disabled={disabled}>
+                    <legend>{ "Spawn goroutines" }</legend>
+                    <label>{ "run " }
+                        <select data-testid="spawn-what" onchange={set(&what)}>
+                            <optgroup label="the scenario's funcs">
+                                { for props.funcs.iter().map(|f| { let v = format!("f:{f}"); html! {
+                                    <option value={v.clone()} selected={v == what_v}>{ format!("{f}()") }</option>
+                                }}) }
+                            </optgroup>
+                            <optgroup label="ready templates">
+                                { for Template::ALL.iter().map(|t| { let v = format!("t:{}", t.key()); html! {
+                                    <option value={v.clone()} selected={v == what_v}>{ t.label() }</option>
+                                }}) }
+                            </optgroup>
+                        </select>
+                    </label>
+                    <label>{ " × " }
+                        <input type="number" min="1" max="10000" data-testid="spawn-n" value={(*count).clone()} oninput={set_in(&count)} aria-label="How many" />
+                    </label>
+                    <label>{ " on " }
+                        <select data-testid="spawn-where" onchange={set(&target)}>
+                            <option value="global" selected={*target == "global"}>{ "the global queue" }</option>
+                            { for (0..props.gomaxprocs).map(|p| html! {
+                                <option value={p.to_string()} selected={*target == p.to_string()}>{ format!("P{p} (as its goroutine's go)") }</option>
+                            }) }
+                        </select>
+                    </label>
+                    <button type="submit" data-testid="spawn">{ "Spawn" }</button>
+                </fieldset>
+            </form>
+            <form onsubmit={on_syscall} class="iv">
+                <fieldset disabled={disabled || running.is_empty()}>
+                    <legend>{ "Block a running goroutine in a syscall" }</legend>
+                    <label>{ "goroutine " }
+                        <select data-testid="syscall-g" onchange={set(&sys_g)}>
+                            { for running.iter().map(|g| html! { <option value={g.to_string()} selected={Some(*g) == sys_pick}>{ format!("G{g}") }</option> }) }
+                        </select>
+                    </label>
+                    <label>{ " for " }
+                        <input type="text" size="6" data-testid="syscall-dur" value={(*sys_dur).clone()} oninput={set_in(&sys_dur)} aria-label="Syscall duration" />
+                    </label>
+                    <button type="submit" data-testid="block-syscall">{ "Block in syscall" }</button>
+                </fieldset>
+            </form>
+            <form onsubmit={on_net} class="iv">
+                <fieldset disabled={disabled || net_waiting.is_empty()}>
+                    <legend>{ "Complete a network wait" }</legend>
+                    <label>{ "goroutine " }
+                        <select data-testid="net-g" onchange={set(&net_g)}>
+                            { for net_waiting.iter().map(|g| html! { <option value={g.to_string()} selected={Some(*g) == net_pick}>{ format!("G{g}") }</option> }) }
+                        </select>
+                    </label>
+                    <button type="submit" data-testid="net-ready">{ "Make its fd ready" }</button>
+                </fieldset>
+            </form>
+            <form onsubmit={on_procs} class="iv">
+                <fieldset disabled={disabled}>
+                    <legend>{ "Change GOMAXPROCS" }</legend>
+                    <label>{ "GOMAXPROCS " }
+                        <input type="number" min="1" max="1024" data-testid="gomaxprocs" placeholder={gmp_now.to_string()} value={(*procs).clone()} oninput={set_in(&procs)} />
+                    </label>
+                    <button type="submit" data-testid="set-gomaxprocs">{ "Set" }</button>
+                </fieldset>
+            </form>
+            if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
+        </section>
+    }
+}

@@ -1,0 +1,67 @@
+//! A line plot over virtual time (queue lengths, threads), with a cursor at the current step;
+//! clicking it jumps to that time.
+
+use super::plot_lines::PlotLines;
+use crate::web::view::{short_ns, Series, PLOT_W};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Height of the plot's coordinate system.
+const H: f64 = 100.0;
+
+/// Props of [`LinePlot`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct LinePlotProps {
+    pub title: &'static str,
+    pub testid: &'static str,
+    pub series: Rc<Vec<Series>>,
+    pub t_max: u64,
+    pub cursor_t: u64,
+    pub on_seek_t: Callback<u64>,
+}
+
+/// A colour for series `i` of `n` (the first is the strongest).
+pub fn colour(i: usize, n: usize) -> String {
+    if i == 0 {
+        return "var(--fg)".into();
+    }
+    let hue = (i - 1) as f64 * 360.0 / (n.max(2) - 1) as f64;
+    format!("hsl({hue:.0} 70% 50%)")
+}
+
+#[function_component(LinePlot)]
+pub fn line_plot(props: &LinePlotProps) -> Html {
+    let max = props.series.iter().map(|s| s.max).max().unwrap_or(0).max(1) as f64;
+    let n = props.series.len();
+    let t_max = props.t_max.max(1);
+    let onclick = {
+        let cb = props.on_seek_t.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(el) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
+                let r = el.get_bounding_client_rect();
+                let f = ((e.client_x() as f64 - r.left()) / r.width().max(1.0)).clamp(0.0, 1.0);
+                cb.emit((f * t_max as f64) as u64)
+            }
+        })
+    };
+    let cx = props.cursor_t.min(t_max) as f64 / t_max as f64 * PLOT_W;
+    html! {
+        <figure class="plot" data-testid={props.testid}>
+            <figcaption>{ props.title }<span class="sub">{ format!(" · max {} · over {}", max as u32, short_ns(props.t_max)) }</span></figcaption>
+            <div class="plot-area">
+            <svg viewBox={format!("0 0 {PLOT_W} {H}")} preserveAspectRatio="none" role="img"
+                aria-label={format!("{}; click to jump to a time", props.title)} {onclick}>
+                <rect class="plot-bg" x="0" y="0" width={PLOT_W.to_string()} height={H.to_string()} />
+                <PlotLines series={props.series.clone()} h={H} />
+            </svg>
+            <div class="plot-cursor" style={format!("left:{:.3}%", cx / PLOT_W * 100.0)} aria-hidden="true"></div>
+            </div>
+            <ul class="legend">
+                { for props.series.iter().enumerate().take(17).map(|(i, s)| html! {
+                    <li><span class="swatch" style={format!("background:{}", colour(i, n))}></span>{ s.name.clone() }</li>
+                }) }
+                if n > 17 { <li>{ format!("+{} more", n - 17) }</li> }
+            </ul>
+        </figure>
+    }
+}

@@ -1,0 +1,66 @@
+//! The threads (Ms): running, spinning, in a syscall, parked, with the P and goroutine they hold.
+
+use super::g_chip::GChip;
+use crate::core::sim::{MStateView, SimState};
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Most Ms listed (the rest are counted).
+pub const MAX_MS: usize = 200;
+
+/// Props of [`MList`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct MListProps {
+    pub state: Rc<SimState>,
+    pub selected: Option<u32>,
+    pub on_select: Callback<u32>,
+}
+
+/// What a user calls an M's state.
+pub fn m_words(m: &MStateView) -> &'static str {
+    match m.status {
+        "idle" => "parked",
+        "running" | "scheduling" | "waking" if m.spinning => "spinning",
+        "syscall" => "in syscall",
+        "netpoll" => "in netpoll",
+        "locked" => "locked, waiting",
+        s => s,
+    }
+}
+
+#[function_component(MList)]
+pub fn m_list(props: &MListProps) -> Html {
+    let ms = &props.state.ms;
+    let live: Vec<&MStateView> = ms.iter().filter(|m| m.status != "dead").collect();
+    let dead = ms.len() - live.len();
+    let rest = live.len().saturating_sub(MAX_MS);
+    html! {
+        <section class="mlist" aria-label="Threads (Ms)">
+            <h3>{ format!("Threads (Ms): {}", live.len()) }</h3>
+            <ul>
+                { for live.iter().take(MAX_MS).map(|m| {
+                    let words = m_words(m);
+                    html! {
+                        <li key={m.id}
+                            class={classes!("mrow", format!("m-{}", m.status), m.spinning.then_some("spinning"))}
+                            data-m={m.id.to_string()}
+                            data-status={m.status}
+                            data-spinning={m.spinning.to_string()}
+                            data-holds-p={m.p.map(|p| p.to_string()).unwrap_or_default()}>
+                            <span class="mid">{ format!("M{}", m.id) }</span>
+                            <span class="mst">{ words }</span>
+                            if let Some(p) = m.p { <span class="mp">{ format!("P{p}") }</span> }
+                            if let Some(g) = m.g {
+                                <GChip id={g} status={if m.status == "syscall" { "syscall" } else { "running" }} selected={props.selected == Some(g)} on_select={props.on_select.clone()} />
+                            }
+                            if let Some(g) = m.lockedg { <span class="note">{ format!("locked to G{g}") }</span> }
+                            if props.state.poller == Some(m.id) { <span class="note">{ "poller" }</span> }
+                        </li>
+                    }
+                }) }
+            </ul>
+            if rest > 0 { <p class="more">{ format!("+{rest} more threads") }</p> }
+            if dead > 0 { <p class="more">{ format!("{dead} exited") }</p> }
+        </section>
+    }
+}

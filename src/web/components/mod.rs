@@ -1,0 +1,24 @@
+//! The page's components, one per file. Each renders the data in its props and reports what the
+//! user did through callbacks; none runs the simulator.
+
+pub mod app;
+pub mod board;
+pub mod chip_list;
+pub mod clock;
+pub mod controls;
+pub mod editor;
+pub mod event_log;
+pub mod explain;
+pub mod g_chip;
+pub mod goroutine_panel;
+pub mod header_bar;
+pub mod help;
+pub mod interventions;
+pub mod line_plot;
+pub mod m_list;
+pub mod notice_bar;
+pub mod p_card;
+pub mod plot_lines;
+pub mod timeline;
+pub mod timeline_rows;
+pub mod waiting;

@@ -1,0 +1,75 @@
+//! Goroutines that are not the scheduler's concern until they become runnable: on the network
+//! poller, asleep on a timer, blocked on a channel or a WaitGroup.
+
+use super::chip_list::ChipList;
+use crate::core::sim::SimState;
+use crate::web::driver::Moves;
+use crate::web::view::short_ns;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Props of [`Waiting`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct WaitingProps {
+    pub state: Rc<SimState>,
+    pub moves: Rc<Moves>,
+    pub selected: Option<u32>,
+    pub on_select: Callback<u32>,
+}
+
+#[function_component(Waiting)]
+pub fn waiting(props: &WaitingProps) -> Html {
+    let st = &props.state;
+    let t = st.t;
+    // Only the first few of a long list become chips; the rest are counted.
+    const MAX: usize = 16;
+    let list = |ids: Vec<u32>, total: usize, notes: Option<Vec<String>>, empty: &'static str| {
+        html! {
+            <ChipList ids={Rc::new(ids)} total={total} notes={notes.map(Rc::new)} status="waiting" max={MAX}
+                moves={props.moves.clone()} selected={props.selected} on_select={props.on_select.clone()} {empty} />
+        }
+    };
+    let first = |v: &[u32]| v.iter().take(MAX).copied().collect::<Vec<u32>>();
+    let net_ids: Vec<u32> = st.netpoll.iter().take(MAX).map(|n| n.g).collect();
+    let net_notes: Vec<String> = st
+        .netpoll
+        .iter()
+        .take(MAX)
+        .map(|n| if n.ready { "ready".into() } else { format!("in {}", short_ns(n.ready_at.saturating_sub(t))) })
+        .collect();
+    let mut timers: Vec<(u64, u32)> = st.ps.iter().flat_map(|p| p.timers.iter().map(|&(g, when)| (when, g))).collect();
+    let n_timers = timers.len();
+    timers.sort_unstable();
+    timers.truncate(MAX);
+    let sleep_ids: Vec<u32> = timers.iter().map(|x| x.1).collect();
+    let sleep_notes: Vec<String> = timers.iter().map(|x| format!("in {}", short_ns(x.0.saturating_sub(t)))).collect();
+    html! {
+        <section class="waiting" aria-label="Waiting goroutines">
+            <div class="wbox" data-testid="netpoll" data-count={st.netpoll.len().to_string()}>
+                <h3>{ "Network poller" }
+                    <span class="sub">{ match st.poller { Some(m) => format!(" · M{m} blocked in netpoll"), None => String::new() } }</span>
+                </h3>
+                { list(net_ids, st.netpoll.len(), Some(net_notes), "no goroutine waits on the network") }
+            </div>
+            <div class="wbox" data-testid="sleepers">
+                <h3>{ "Sleeping (timers)" }</h3>
+                { list(sleep_ids, n_timers, Some(sleep_notes), "no timer") }
+            </div>
+            { for st.chans.iter().map(|c| html! {
+                <div class="wbox chan" data-chan={c.name.clone()}>
+                    <h3>{ format!("chan {}", c.name) }
+                        <span class="sub">{ format!(" · {}/{}{}", c.len, c.cap, if c.closed { " · closed" } else { "" }) }</span>
+                    </h3>
+                    <div class="q"><span class="qlabel">{ "receivers" }</span>{ list(first(&c.recvq), c.recvq.len(), None, "none") }</div>
+                    <div class="q"><span class="qlabel">{ "senders" }</span>{ list(first(&c.sendq), c.sendq.len(), None, "none") }</div>
+                </div>
+            }) }
+            { for st.wgs.iter().map(|w| html! {
+                <div class="wbox wg" data-wg={w.name.clone()}>
+                    <h3>{ format!("WaitGroup {}", w.name) }<span class="sub">{ format!(" · counter {}", w.counter) }</span></h3>
+                    { list(first(&w.waiters), w.waiters.len(), None, "no waiter") }
+                </div>
+            }) }
+        </section>
+    }
+}

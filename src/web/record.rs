@@ -1,0 +1,360 @@
+//! What the page remembers of the explored run: the clock of every step, a compact index of every
+//! event, decimated samples of queue lengths and threads, and each P's timeline.
+//!
+//! The run is deterministic, so all of this is a cache of facts that a replay would give again:
+//! the [`Driver`](super::driver::Driver) records a step only the first time the run reaches it,
+//! and drops everything after step N when an intervention at N changes the future.
+
+use crate::core::event::{Event, What};
+use crate::core::sim::{SimState, Sim};
+
+/// Most samples kept for the plots; beyond that every other one is dropped and the stride
+/// doubles, so a run of any length plots with at most this many points.
+pub const MAX_SAMPLES: usize = 2_048;
+
+/// No G, no P or no kind in an [`EvRec`].
+pub const NONE16: u16 = u16::MAX;
+
+/// One event in the index: enough to filter the log and find the next or previous event of a
+/// kind without keeping the event itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EvRec {
+    /// User-facing goroutine id (G1 is 1), 0 for none.
+    pub g: u32,
+    /// P id, [`NONE16`] for none.
+    pub p: u16,
+    /// Index into [`What::KINDS`].
+    pub kind: u8,
+}
+
+/// The index of `kind` in [`What::KINDS`], or `None`.
+pub fn kind_code(kind: &str) -> Option<u8> {
+    What::KINDS.iter().position(|k| *k == kind && !k.is_empty()).map(|i| i as u8)
+}
+
+/// One sample for the plots, taken after step `step`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sample {
+    pub step: u64,
+    pub t: u64,
+    /// Length of the global run queue.
+    pub global: u32,
+    /// Goroutines queued on each live P (ring plus runnext).
+    pub local: Vec<u32>,
+    /// Threads that exist (sysmon's included).
+    pub threads: u32,
+    /// Threads running a goroutine.
+    pub running: u32,
+    /// Threads blocked in a syscall.
+    pub syscall: u32,
+    /// Threads spinning (looking for work).
+    pub spinning: u32,
+    /// Threads parked on the idle list.
+    pub idle: u32,
+}
+
+impl Sample {
+    /// Takes a sample of the simulator's state.
+    pub fn of(state: &SimState) -> Sample {
+        let mut s = Sample {
+            step: state.step,
+            t: state.t,
+            global: state.global.len() as u32,
+            local: state.ps.iter().map(|p| p.runq.len() as u32 + p.runnext.is_some() as u32).collect(),
+            threads: 0,
+            running: 0,
+            syscall: 0,
+            spinning: 0,
+            idle: 0,
+        };
+        for m in &state.ms {
+            if m.status == "dead" {
+                continue;
+            }
+            s.threads += 1;
+            match m.status {
+                "running" => s.running += 1,
+                "syscall" => s.syscall += 1,
+                "idle" => s.idle += 1,
+                _ => {}
+            }
+            if m.spinning {
+                s.spinning += 1;
+            }
+        }
+        s
+    }
+}
+
+/// What a P is doing during a stretch of the timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lane {
+    /// Not running a goroutine (idle, scheduling or spinning).
+    Idle,
+    /// Running goroutine G (user-facing id).
+    Run(u32),
+    /// Its M is blocked in a syscall with goroutine G.
+    Syscall(u32),
+    /// Destroyed by a GOMAXPROCS decrease.
+    Dead,
+}
+
+/// A stretch of one P's timeline: from `t0` (after step `step0`) until the next stretch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stretch {
+    pub step0: u64,
+    pub t0: u64,
+    pub lane: Lane,
+}
+
+/// The explored run.
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// Virtual time after each step; `step_t[0]` is 0 (before the first step).
+    step_t: Vec<u64>,
+    /// `ev_start[s]`: index in `evs` of step s's first event; `ev_start[explored + 1] == evs.len()`.
+    ev_start: Vec<u32>,
+    evs: Vec<EvRec>,
+    /// Decimated samples, oldest first.
+    samples: Vec<Sample>,
+    /// A sample is taken after every step that is a multiple of this.
+    stride: u64,
+    /// Each P's timeline, oldest stretch first.
+    lanes: Vec<Vec<Stretch>>,
+    /// The step at which the run ended, once known.
+    end: Option<u64>,
+    /// Bumped whenever the plots' data changes.
+    version: u64,
+}
+
+impl Default for Record {
+    fn default() -> Self {
+        Record {
+            step_t: vec![0],
+            ev_start: vec![0, 0],
+            evs: Vec::new(),
+            samples: Vec::new(),
+            stride: 1,
+            lanes: Vec::new(),
+            end: None,
+            version: 0,
+        }
+    }
+}
+
+impl Record {
+    /// Steps recorded.
+    pub fn explored(&self) -> u64 {
+        self.step_t.len() as u64 - 1
+    }
+
+    /// The last step of the run, once the run has been explored to its end.
+    pub fn end(&self) -> Option<u64> {
+        self.end
+    }
+
+    /// Virtual time after step `s` (clamped to the explored run).
+    pub fn t_at(&self, s: u64) -> u64 {
+        self.step_t[(s as usize).min(self.step_t.len() - 1)]
+    }
+
+    /// The first explored step whose time is at least `t` (the last step if none is).
+    pub fn step_at_t(&self, t: u64) -> u64 {
+        self.step_t.partition_point(|&x| x < t).min(self.step_t.len() - 1) as u64
+    }
+
+    /// The index entries of step `s`.
+    pub fn events_of(&self, s: u64) -> &[EvRec] {
+        if s == 0 || s > self.explored() {
+            return &[];
+        }
+        &self.evs[self.ev_start[s as usize] as usize..self.ev_start[s as usize + 1] as usize]
+    }
+
+    /// Number of events recorded.
+    pub fn event_count(&self) -> usize {
+        self.evs.len()
+    }
+
+    /// The step of event number `i` (index into the whole run's events).
+    pub fn step_of_event(&self, i: usize) -> u64 {
+        // ev_start is non-decreasing; the step is the last s with ev_start[s] <= i.
+        (self.ev_start.partition_point(|&x| x as usize <= i) - 1) as u64
+    }
+
+    /// Index range in the run's events of steps `a..=b`.
+    pub fn event_range(&self, a: u64, b: u64) -> std::ops::Range<usize> {
+        let e = self.explored();
+        let a = a.clamp(1, e + 1);
+        let b = b.min(e);
+        if a > b {
+            let i = self.ev_start[a as usize] as usize;
+            return i..i;
+        }
+        self.ev_start[a as usize] as usize..self.ev_start[b as usize + 1] as usize
+    }
+
+    /// Index entry `i`.
+    pub fn ev(&self, i: usize) -> EvRec {
+        self.evs[i]
+    }
+
+    /// The first step after `from` having an event of kind `code`, within the explored run.
+    pub fn next_kind(&self, from: u64, code: u8) -> Option<u64> {
+        let r = self.event_range(from + 1, self.explored());
+        let i = self.evs[r.clone()].iter().position(|e| e.kind == code)?;
+        Some(self.step_of_event(r.start + i))
+    }
+
+    /// The last step before `from` having an event of kind `code`.
+    pub fn prev_kind(&self, from: u64, code: u8) -> Option<u64> {
+        if from <= 1 {
+            return None;
+        }
+        let r = self.event_range(1, from - 1);
+        let i = self.evs[r.clone()].iter().rposition(|e| e.kind == code)?;
+        Some(self.step_of_event(r.start + i))
+    }
+
+    /// The samples, oldest first.
+    pub fn samples(&self) -> &[Sample] {
+        &self.samples
+    }
+
+    /// Each P's timeline.
+    pub fn lanes(&self) -> &[Vec<Stretch>] {
+        &self.lanes
+    }
+
+    /// Changes whenever the plots' data changes.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Records the step the simulator just ran (the next unexplored one).
+    pub fn push(&mut self, sim: &Sim) {
+        let step = sim.step_count();
+        debug_assert_eq!(step, self.explored() + 1, "Record::push: steps must be recorded in order");
+        self.step_t.push(sim.now());
+        let events = sim.events();
+        for e in events {
+            self.evs.push(EvRec {
+                g: e.g.map_or(0, |g| g.0),
+                p: e.p.map_or(NONE16, |p| p.0.min(NONE16 as u32 - 1) as u16),
+                kind: kind_code(e.kind()).unwrap_or(u8::MAX),
+            });
+        }
+        self.ev_start.push(self.evs.len() as u32);
+        if sim.finished() {
+            self.end = Some(step);
+        }
+        let all = step == 1
+            || step.is_multiple_of(self.stride)
+            || sim.finished()
+            || events.iter().any(|e| matches!(e.what, What::ProcsChange { .. } | What::StopTheWorld | What::StartTheWorld));
+        if all {
+            let state = sim.snapshot(false);
+            self.update_lanes_all(sim, &state);
+            if step.is_multiple_of(self.stride) || step == 1 {
+                self.push_sample(Sample::of(&state));
+            }
+        } else {
+            self.update_lanes_touched(sim, events);
+        }
+        self.version += 1;
+    }
+
+    fn push_sample(&mut self, s: Sample) {
+        self.samples.push(s);
+        if self.samples.len() >= MAX_SAMPLES {
+            self.stride *= 2;
+            let stride = self.stride;
+            self.samples.retain(|x| x.step % stride == 0 || x.step == 1);
+        }
+    }
+
+    fn set_lane(&mut self, p: usize, step: u64, t: u64, lane: Lane) {
+        if self.lanes.len() <= p {
+            self.lanes.resize_with(p + 1, Vec::new);
+        }
+        let l = &mut self.lanes[p];
+        match l.last_mut() {
+            Some(last) if last.lane == lane => {}
+            Some(last) if last.step0 == step => {
+                last.lane = lane;
+                // Merge with the stretch before if it now matches.
+                if l.len() >= 2 && l[l.len() - 2].lane == lane {
+                    l.pop();
+                }
+            }
+            _ => l.push(Stretch { step0: step, t0: t, lane }),
+        }
+    }
+
+    fn lane_of(sim: &Sim, p: u32) -> Lane {
+        let ps = sim.p_state(p);
+        match ps.status {
+            "dead" => Lane::Dead,
+            _ => match ps.g {
+                None => Lane::Idle,
+                Some(g) => match sim.goroutine(g) {
+                    Some(gs) if gs.status == "syscall" => Lane::Syscall(g),
+                    _ => Lane::Run(g),
+                },
+            },
+        }
+    }
+
+    fn update_lanes_all(&mut self, sim: &Sim, state: &SimState) {
+        let step = sim.step_count();
+        let t = sim.now();
+        let live = state.ps.len();
+        for p in 0..live.max(self.lanes.len()) {
+            let lane = if p < live { Self::lane_of(sim, p as u32) } else { Lane::Dead };
+            self.set_lane(p, step, t, lane);
+        }
+    }
+
+    fn update_lanes_touched(&mut self, sim: &Sim, events: &[Event]) {
+        let step = sim.step_count();
+        let t = sim.now();
+        let live = sim.gomaxprocs();
+        let mut touched: Vec<u32> = Vec::new();
+        for e in events {
+            if let Some(p) = e.p {
+                touched.push(p.0);
+            }
+            match e.what {
+                What::Steal { victim, .. } => touched.push(victim.0),
+                What::GoSyscallEndBlocked { oldp: Some(p), .. } => touched.push(p.0),
+                _ => {}
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        for p in touched {
+            if p < live {
+                let lane = Self::lane_of(sim, p);
+                self.set_lane(p as usize, step, t, lane);
+            }
+        }
+    }
+
+    /// Forgets everything after step `n` (an intervention at `n` changes the future).
+    pub fn truncate(&mut self, n: u64) {
+        if n >= self.explored() {
+            return;
+        }
+        let n = n as usize;
+        self.step_t.truncate(n + 1);
+        self.ev_start.truncate(n + 2);
+        self.evs.truncate(self.ev_start[n + 1] as usize);
+        self.samples.retain(|s| s.step <= n as u64);
+        for l in &mut self.lanes {
+            l.retain(|s| s.step0 <= n as u64);
+        }
+        self.end = None;
+        self.version += 1;
+    }
+}
+

@@ -1,0 +1,47 @@
+//! Keyboard shortcuts: which key does what, and the list the help overlay shows.
+
+use super::state::Msg;
+
+/// (keys, what they do), in the order the help overlay lists them.
+pub const HELP: &[(&str, &str)] = &[
+    ("Space or k", "play / pause"),
+    ("→ or l", "step forward"),
+    ("← or h", "step back"),
+    ("Shift+→ / Shift+←", "10 steps forward / back"),
+    ("Page Down / Page Up", "100 steps forward / back"),
+    ("Home", "back to step 0 (restart)"),
+    ("End", "run to the end"),
+    ("] / [", "next / previous event of the chosen kind"),
+    ("+ / −", "faster / slower"),
+    ("r", "restart from step 0"),
+    ("t", "light / dark theme"),
+    ("?", "show / hide this help"),
+    ("Esc", "close this help, deselect the goroutine"),
+];
+
+/// The message for a key press (`key` as in `KeyboardEvent.key`), or `None` if the key does
+/// nothing. Keys typed into a text field are not shortcuts (the caller checks).
+pub fn message_for(key: &str, shift: bool, ctrl_or_meta: bool) -> Option<Msg> {
+    if ctrl_or_meta {
+        return None;
+    }
+    Some(match key {
+        " " | "k" => Msg::TogglePlay,
+        "ArrowRight" | "L" if shift => Msg::SeekBy(10),
+        "ArrowLeft" | "H" if shift => Msg::SeekBy(-10),
+        "ArrowRight" | "l" => Msg::Forward,
+        "ArrowLeft" | "h" => Msg::Back,
+        "PageDown" => Msg::SeekBy(100),
+        "PageUp" => Msg::SeekBy(-100),
+        "Home" | "r" => Msg::Restart,
+        "End" => Msg::ToEnd,
+        "]" => Msg::JumpNext,
+        "[" => Msg::JumpPrev,
+        "+" | "=" => Msg::Faster,
+        "-" | "_" => Msg::Slower,
+        "t" => Msg::ToggleTheme,
+        "?" => Msg::ToggleHelp,
+        "Escape" => Msg::Escape,
+        _ => return None,
+    })
+}

@@ -1,0 +1,535 @@
+//! The page's state as a reducer (as in yew's `function_todomvc`): every user action is a
+//! [`Msg`]; [`AppState::reduce`] asks the [`Driver`] to do it and rebuilds what the components
+//! show. Nothing here renders HTML.
+
+use super::boot::{Boot, Notice};
+use super::driver::{Driver, GDetail, Intervention, LogFilter};
+use super::locate::Locator;
+use super::view::{self, LogView, Plots, View};
+use crate::core::scenario;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use yew::Reducible;
+
+/// Speeds the play button offers, steps per second.
+pub const SPEEDS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000];
+/// Longest a "to the end" frame may simulate, ms.
+pub const TO_END_FRAME_MS: f64 = 12.0;
+/// How often the plots are rebuilt while playing, ms.
+pub const PLOTS_EVERY_MS: f64 = 250.0;
+/// Most new steps a search for the next event of a kind explores.
+pub const SEARCH_BUDGET: u64 = 2_000_000;
+/// Most steps the page records (about 20 bytes each, plus the events): playing stops there with
+/// a message rather than exhausting the tab's memory.
+pub const MAX_RECORDED_STEPS: u64 = 20_000_000;
+/// Rows the log shows at first, and how many more each "earlier" press adds.
+pub const LOG_ROWS: usize = 100;
+/// Rows the log shows while playing.
+pub const LOG_ROWS_PLAYING: usize = 30;
+/// Fastest play (steps/s) at which the log and the goroutine panel follow the run; faster, they
+/// catch up when the run pauses (they would only flicker, and rebuilding them costs frames).
+pub const SIDE_LIVE_SPEED: u32 = 50;
+
+/// Light or dark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    /// Follow `prefers-color-scheme`.
+    System,
+    Light,
+    Dark,
+}
+
+/// One editor problem and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EditorProblem {
+    pub place: String,
+    pub message: String,
+    /// 1-based line and column, and the span to select, when the place was found.
+    pub line: Option<u32>,
+    pub col: Option<u32>,
+    pub span: Option<(usize, usize)>,
+}
+
+/// The editor's text and its problems.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Editor {
+    pub text: Rc<String>,
+    pub problems: Rc<Vec<EditorProblem>>,
+}
+
+impl Editor {
+    pub fn new(text: String) -> Editor {
+        let problems = match scenario::parse(&text) {
+            Ok(_) => Vec::new(),
+            Err(ps) => {
+                // Byte offsets are converted to UTF-16 ones by the component.
+                let loc = Locator::new(&text);
+                ps.into_iter()
+                    .map(|p| {
+                        let spot = loc.find(&p.place);
+                        EditorProblem {
+                            line: spot.map(|s| s.line),
+                            col: spot.map(|s| s.col),
+                            span: spot.map(|s| (s.start, s.end)),
+                            place: p.place,
+                            message: p.message,
+                        }
+                    })
+                    .collect()
+            }
+        };
+        Editor { text: Rc::new(text), problems: Rc::new(problems) }
+    }
+
+    pub fn valid(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// What the interventions panel offers: which goroutines can be blocked or woken.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Side {
+    pub gomaxprocs: u32,
+    pub running: Rc<Vec<u32>>,
+    pub net_waiting: Rc<Vec<u32>>,
+    /// Interventions are possible (the program runs and has not ended).
+    pub enabled: bool,
+}
+
+/// Everything the user can do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    Forward,
+    Back,
+    /// Go to step N.
+    Seek(u64),
+    /// Go this many steps forward (or back, if negative).
+    SeekBy(i64),
+    /// Open a share link's fragment (the address changed).
+    OpenLink(String),
+    /// Go to the first step at or after virtual time t (ns).
+    SeekTime(u64),
+    Restart,
+    TogglePlay,
+    Pause,
+    /// Play as fast as possible until the end.
+    ToEnd,
+    /// An animation frame while playing, at this time (ms).
+    Tick(f64),
+    SetSpeed(u32),
+    Faster,
+    Slower,
+    SetJumpKind(String),
+    JumpNext,
+    JumpPrev,
+    Select(Option<u32>),
+    SetFilter(LogFilter),
+    MoreLog,
+    Intervene(Intervention),
+    Edit(String),
+    Apply,
+    /// Load this text into the editor and run it (the default scenario, the user's own).
+    Load(String),
+    ToggleHelp,
+    ToggleTheme,
+    /// What the system prefers changed or was read: dark or not.
+    SystemDark(bool),
+    Escape,
+    Dismiss,
+}
+
+/// The page's state.
+#[derive(Clone)]
+pub struct AppState {
+    /// Shared for the page's lifetime (window hooks hold it too); replaced inside on Apply.
+    pub driver: Rc<RefCell<Driver>>,
+    pub view: Rc<View>,
+    pub log: Rc<LogView>,
+    /// What the interventions offer (rebuilt with the log).
+    pub side: Rc<Side>,
+    pub detail: Option<Rc<GDetail>>,
+    pub plots: Rc<Plots>,
+    plots_at: Rc<Cell<f64>>,
+    /// When the log and goroutine panel were last rebuilt (ms).
+    side_at: Rc<Cell<f64>>,
+    pub playing: bool,
+    pub to_end: bool,
+    /// Steps per second.
+    pub speed: u32,
+    /// (fractional steps owed, last frame time) while playing.
+    clock: Rc<Cell<(f64, Option<f64>)>>,
+    pub selected: Option<u32>,
+    pub jump_kind: Rc<String>,
+    pub filter: Rc<LogFilter>,
+    pub log_limit: usize,
+    pub editor: Rc<Editor>,
+    /// The text of the scenario running now.
+    pub running_text: Rc<String>,
+    pub notice: Option<Rc<Notice>>,
+    pub help: bool,
+    pub theme: Theme,
+    pub system_dark: bool,
+    /// The running scenario came from a share link.
+    pub from_link: bool,
+    /// Texts to save in local storage (draft, last good), when the user made them.
+    pub save_draft: Option<Rc<String>>,
+    pub save_good: Option<Rc<String>>,
+    /// Bumped when the editor's text is replaced from outside (so the textarea updates).
+    pub editor_gen: u64,
+}
+
+impl PartialEq for AppState {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+impl AppState {
+    /// The state a page opens with.
+    pub fn new(boot: Boot, theme: Theme, system_dark: bool) -> AppState {
+        let mut d = Driver::new(boot.scenario);
+        if let Some(s) = boot.step {
+            d.seek(s.min(1_000_000));
+        }
+        let mut st = AppState {
+            view: Rc::new(View::build(&d)),
+            log: Rc::new(LogView::default()),
+            side: Rc::new(Side::default()),
+            detail: None,
+            plots: Rc::new(Plots::default()),
+            plots_at: Rc::new(Cell::new(f64::NEG_INFINITY)),
+            side_at: Rc::new(Cell::new(f64::NEG_INFINITY)),
+            driver: Rc::new(RefCell::new(d)),
+            playing: false,
+            to_end: false,
+            speed: 10,
+            clock: Rc::new(Cell::new((0.0, None))),
+            selected: None,
+            jump_kind: Rc::new("Steal".into()),
+            filter: Rc::new(LogFilter::default()),
+            log_limit: LOG_ROWS,
+            editor: Rc::new(Editor::new(boot.editor_text)),
+            running_text: Rc::new(boot.running_text),
+            notice: boot.notice.map(Rc::new),
+            help: false,
+            theme,
+            system_dark,
+            from_link: boot.from_link,
+            save_draft: None,
+            save_good: None,
+            editor_gen: 0,
+        };
+        st.refresh(true);
+        st
+    }
+
+    /// Dark theme in effect.
+    pub fn dark(&self) -> bool {
+        match self.theme {
+            Theme::System => self.system_dark,
+            Theme::Light => false,
+            Theme::Dark => true,
+        }
+    }
+
+    /// The editor's text differs from the running scenario's.
+    pub fn editor_dirty(&self) -> bool {
+        *self.editor.text != *self.running_text
+    }
+
+    /// Rebuilds what the components show from the driver. The plots are rebuilt at most every
+    /// [`PLOTS_EVERY_MS`] while playing, unless `force`.
+    fn refresh(&mut self, force: bool) {
+        use super::storage::add_phase;
+        let mut d = self.driver.borrow_mut();
+        let t0 = now_ms();
+        self.view = Rc::new(View::build(&d));
+        let t1 = now_ms();
+        // While playing, the log and the goroutine panel follow a few times a second.
+        if force || !self.playing || (self.speed <= SIDE_LIVE_SPEED && t1 - self.side_at.get() >= PLOTS_EVERY_MS) {
+            // A short log while playing: it is rebuilt whole a few times a second.
+            let limit = if self.playing { LOG_ROWS_PLAYING } else { self.log_limit };
+            self.log = Rc::new(LogView::build(&mut d, &self.filter, limit));
+            self.detail = view::detail(&mut d, self.selected);
+            let side = Side {
+                gomaxprocs: self.view.state.gomaxprocs,
+                running: self.view.running.clone(),
+                net_waiting: self.view.net_waiting.clone(),
+                enabled: self.view.step > 0 && !self.view.finished,
+            };
+            if *self.side != side {
+                self.side = Rc::new(side);
+            }
+            self.side_at.set(t1);
+        }
+        let t2 = now_ms();
+        add_phase("view", t1 - t0);
+        add_phase("log", t2 - t1);
+        let stale = self.plots.version != d.record().version();
+        if stale && (force || !self.playing || t2 - self.plots_at.get() >= PLOTS_EVERY_MS) {
+            self.plots = Rc::new(Plots::build(d.record()));
+            self.plots_at.set(t2);
+            add_phase("plots", now_ms() - t2);
+        }
+    }
+
+    fn stop(&mut self) {
+        self.playing = false;
+        self.to_end = false;
+        self.clock.set((0.0, None));
+    }
+
+    fn say(&mut self, n: Notice) {
+        self.notice = Some(Rc::new(n));
+    }
+
+    /// Runs `text` (already valid) from step 0.
+    fn run_text(&mut self, text: Rc<String>) -> bool {
+        match scenario::parse(&text) {
+            Ok(s) => {
+                *self.driver.borrow_mut() = Driver::new(s);
+                self.stop();
+                self.running_text = text.clone();
+                self.save_good = Some(text);
+                self.from_link = false;
+                self.selected = None;
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        let mut s = (*self).clone();
+        let mut force_plots = true;
+        match msg {
+            Msg::Forward => {
+                s.stop();
+                s.driver.borrow_mut().forward();
+            }
+            Msg::Back => {
+                s.stop();
+                s.driver.borrow_mut().back();
+            }
+            Msg::Seek(n) => {
+                s.stop();
+                s.driver.borrow_mut().seek(n);
+            }
+            Msg::SeekBy(k) => {
+                s.stop();
+                let cur = s.driver.borrow().step();
+                s.driver.borrow_mut().seek(cur.saturating_add_signed(k));
+            }
+            Msg::OpenLink(fragment) => {
+                let b = super::boot::boot(&fragment, None, None);
+                if b.from_link {
+                    s.stop();
+                    let mut d = Driver::new(b.scenario);
+                    if let Some(n) = b.step {
+                        d.seek(n.min(1_000_000));
+                    }
+                    *s.driver.borrow_mut() = d;
+                    s.editor = Rc::new(Editor::new(b.editor_text));
+                    s.editor_gen += 1;
+                    s.running_text = Rc::new(b.running_text);
+                    s.from_link = true;
+                    s.selected = None;
+                    s.notice = None;
+                } else if let Some(n) = b.notice {
+                    s.say(Notice::error("This link could not be opened; the running scenario is unchanged.", n.lines));
+                }
+            }
+            Msg::SeekTime(t) => {
+                s.stop();
+                let step = s.driver.borrow().record().step_at_t(t);
+                s.driver.borrow_mut().seek(step);
+            }
+            Msg::Restart => {
+                s.stop();
+                s.driver.borrow_mut().restart();
+            }
+            Msg::TogglePlay if s.playing => s.stop(),
+            Msg::TogglePlay => {
+                if s.driver.borrow().finished() {
+                    s.say(Notice::info("The run has ended. Step back, scrub or restart to play again."));
+                    return Rc::new(s);
+                }
+                s.playing = true;
+                s.to_end = false;
+                // Owe one step so the first frame moves at once.
+                s.clock.set((1.0, None));
+            }
+            Msg::Pause => s.stop(),
+            Msg::ToEnd => {
+                if s.driver.borrow().finished() {
+                    return self;
+                }
+                s.playing = true;
+                s.to_end = true;
+                s.clock.set((0.0, None));
+            }
+            Msg::Tick(now) => {
+                if !s.playing {
+                    return self;
+                }
+                super::storage::add_phase("ticks", 1.0);
+                force_plots = false;
+                let (owed, last) = s.clock.get();
+                let dt = last.map_or(0.0, |l| (now - l).clamp(0.0, 250.0));
+                let t_sim = now_ms();
+                let mut d = s.driver.borrow_mut();
+                if s.to_end {
+                    s.clock.set((0.0, Some(now)));
+                    d.advance_until(&now_ms, now_ms() + TO_END_FRAME_MS);
+                } else {
+                    let owed = owed + s.speed as f64 * dt / 1000.0;
+                    let n = owed.floor();
+                    s.clock.set((owed - n, Some(now)));
+                    if n < 1.0 {
+                        return self;
+                    }
+                    d.advance(n as u64);
+                }
+                let done = d.finished();
+                let full = d.record().explored() >= MAX_RECORDED_STEPS && d.step() >= d.record().explored();
+                drop(d);
+                if full {
+                    s.say(Notice::info(format!(
+                        "Stopped at step {MAX_RECORDED_STEPS}: the page records at most that many steps. `gmpsim run` has no such limit."
+                    )));
+                    s.stop();
+                    force_plots = true;
+                }
+                super::storage::add_phase("simulate", now_ms() - t_sim);
+                if done {
+                    s.stop();
+                    force_plots = true;
+                }
+            }
+            Msg::SetSpeed(v) => s.speed = v.clamp(1, 1_000),
+            Msg::Faster => s.speed = SPEEDS.iter().copied().find(|&v| v > s.speed).unwrap_or(1_000),
+            Msg::Slower => s.speed = SPEEDS.iter().rev().copied().find(|&v| v < s.speed).unwrap_or(1),
+            Msg::SetJumpKind(k) => {
+                s.jump_kind = Rc::new(k);
+                return Rc::new(s);
+            }
+            Msg::JumpNext => {
+                s.stop();
+                let kind = s.jump_kind.clone();
+                let found = s.driver.borrow_mut().find_next(&kind, SEARCH_BUDGET);
+                match found {
+                    Ok(step) => s.driver.borrow_mut().seek(step),
+                    Err(n) => {
+                        let ended = s.driver.borrow().record().end().is_some();
+                        s.say(Notice::info(if ended {
+                            format!("No {kind} event after this step: the run ends first.")
+                        } else {
+                            format!("No {kind} event in the next {n} steps.")
+                        }))
+                    }
+                }
+            }
+            Msg::JumpPrev => {
+                s.stop();
+                let kind = s.jump_kind.clone();
+                let found = s.driver.borrow().find_prev(&kind);
+                match found {
+                    Some(step) => s.driver.borrow_mut().seek(step),
+                    None => s.say(Notice::info(format!("No {kind} event before this step."))),
+                }
+            }
+            Msg::Select(g) => s.selected = if g == s.selected { None } else { g },
+            Msg::SetFilter(f) => {
+                s.filter = Rc::new(f);
+                s.log_limit = LOG_ROWS;
+            }
+            Msg::MoreLog => s.log_limit += LOG_ROWS,
+            Msg::Intervene(i) => {
+                s.stop();
+                let r = s.driver.borrow_mut().intervene(&i);
+                match r {
+                    Ok(_) => {
+                        let json = Rc::new(s.driver.borrow().scenario().to_json());
+                        if s.editor_dirty() {
+                            s.say(Notice::info(
+                                "Recorded in the running scenario. The editor keeps your unapplied edits, which do not have this action.",
+                            ));
+                        } else {
+                            s.editor = Rc::new(Editor::new((*json).clone()));
+                            s.editor_gen += 1;
+                            s.save_draft = Some(json.clone());
+                        }
+                        s.running_text = json.clone();
+                        s.save_good = Some(json);
+                        s.from_link = false;
+                    }
+                    Err(e) => s.say(Notice::error("That intervention cannot be made now.", vec![e])),
+                }
+            }
+            Msg::Edit(text) => {
+                let text = Rc::new(text);
+                s.save_draft = Some(text.clone());
+                s.editor = Rc::new(Editor::new((*text).clone()));
+                return Rc::new(s);
+            }
+            Msg::Apply => {
+                if !s.editor.valid() {
+                    s.say(Notice::error(
+                        "The scenario has problems; the last good one keeps running.",
+                        s.editor.problems.iter().map(|p| if p.place.is_empty() { p.message.clone() } else { format!("{}: {}", p.place, p.message) }).collect(),
+                    ));
+                    return Rc::new(s);
+                }
+                let text = s.editor.text.clone();
+                s.run_text(text);
+                s.notice = None;
+            }
+            Msg::Load(text) => {
+                let ed = Editor::new(text);
+                s.editor = Rc::new(ed);
+                s.editor_gen += 1;
+                s.save_draft = Some(s.editor.text.clone());
+                if s.editor.valid() {
+                    let t = s.editor.text.clone();
+                    s.run_text(t);
+                    s.notice = None;
+                }
+            }
+            Msg::ToggleHelp => {
+                s.help = !s.help;
+                return Rc::new(s);
+            }
+            Msg::ToggleTheme => {
+                s.theme = if s.dark() { Theme::Light } else { Theme::Dark };
+                return Rc::new(s);
+            }
+            Msg::SystemDark(d) => {
+                s.system_dark = d;
+                return Rc::new(s);
+            }
+            Msg::Escape => {
+                if s.help {
+                    s.help = false;
+                } else if s.notice.is_some() {
+                    s.notice = None;
+                } else {
+                    s.selected = None;
+                }
+            }
+            Msg::Dismiss => {
+                s.notice = None;
+                return Rc::new(s);
+            }
+        }
+        s.refresh(force_plots);
+        Rc::new(s)
+    }
+}
