@@ -2,7 +2,8 @@
 //!
 //! `gmpsim run FILE` simulates a scenario and prints its event stream (`jsonl`, `trace`), the
 //! state after the last step (`state`) or totals (`summary`); `validate`, `link` and `decode`
-//! work on scenario documents and share links. Exit status: 0 when the simulation ran
+//! work on scenario documents and share links; `export` writes a scenario as a Go program or
+//! its run as a trace for Perfetto. Exit status: 0 when the simulation ran
 //! (whatever the simulated program did), 2 for invalid input, with every problem on stderr.
 
 #[cfg(target_arch = "wasm32")]
@@ -16,6 +17,7 @@ fn main() {
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand, ValueEnum};
+    use gmp::core::export;
     use gmp::core::link;
     use gmp::core::scenario::{self, Scenario};
     use gmp::core::sim::Sim;
@@ -62,6 +64,24 @@ mod cli {
         Decode {
             /// The link, its fragment (`#s=1....`), or `-` to read it from standard input.
             link: String,
+        },
+        /// Write a scenario as a runnable Go program, or its run as a trace for Perfetto.
+        #[command(group(clap::ArgGroup::new("what").required(true).args(["go", "perfetto"])))]
+        Export {
+            /// Scenario JSON file, or `-` for standard input.
+            file: String,
+            /// A Go program (`main.go`) equivalent to the scenario.
+            #[arg(long)]
+            go: bool,
+            /// The run as Chrome trace-event JSON, for ui.perfetto.dev or chrome://tracing.
+            #[arg(long)]
+            perfetto: bool,
+            /// With --perfetto: stop after this many steps (the run may end earlier).
+            #[arg(long)]
+            until_step: Option<u64>,
+            /// Write to this file instead of standard output.
+            #[arg(long, short)]
+            output: Option<String>,
         },
     }
 
@@ -183,6 +203,35 @@ mod cli {
                     },
                 }
             }
+            Cmd::Export { go, until_step: Some(_), .. } if go => {
+                fail(&["gmpsim export: --until-step applies to --perfetto, not --go".to_string()])
+            }
+            Cmd::Export { file, go, perfetto, until_step, output } => match load(&file) {
+                Err(p) => fail(&p),
+                Ok(s) => {
+                    let text = if go {
+                        export::go_program(&s)
+                    } else {
+                        debug_assert!(perfetto, "clap requires --go or --perfetto");
+                        export::perfetto_trace(&s, until_step.unwrap_or(u64::MAX))
+                    };
+                    let written = match &output {
+                        Some(path) => std::fs::write(path, &text).map_err(|e| format!("{path}: {e}")),
+                        None => {
+                            let stdout = io::stdout();
+                            let mut out = stdout.lock();
+                            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+                                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("gmpsim: writing output: {e}")),
+                                _ => Ok(()),
+                            }
+                        }
+                    };
+                    match written {
+                        Ok(()) => 0,
+                        Err(e) => fail(&[e]),
+                    }
+                }
+            },
         }
     }
 

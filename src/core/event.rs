@@ -386,7 +386,7 @@ impl Event {
                 let whence = match from {
                     Source::Runnext => format!("from {p}'s runnext, inheriting the current time slice (schedtick stays {schedtick}) — runqget/execute"),
                     Source::Local => format!("from the head of {p}'s local queue, starting a new time slice (schedtick {schedtick}) — runqget/execute"),
-                    Source::Fairness => format!("from the global queue: schedtick {schedtick} is a multiple of 61, so {p} checks the global queue first for fairness — findRunnable"),
+                    Source::Fairness => format!("from the global queue: {p}'s schedtick was {}, a multiple of 61, so it checked the global queue first for fairness (schedtick now {schedtick}) — findRunnable", schedtick.wrapping_sub(1)),
                     Source::Global => format!("taken from the global queue (schedtick {schedtick}) — globrunqget/execute"),
                     Source::Steal => format!("stolen from another P (schedtick {schedtick}) — runqsteal/execute"),
                     Source::Netpoll => format!("whose network wait completed (schedtick {schedtick}) — netpoll/execute"),

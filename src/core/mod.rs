@@ -48,7 +48,9 @@
 
 pub mod costs;
 pub mod event;
+pub mod export;
 pub mod ids;
+pub mod lessons;
 pub mod link;
 pub mod program;
 pub mod rng;

@@ -1,0 +1,451 @@
+//! A scenario's run as a Chrome trace-event JSON file, for Perfetto and `chrome://tracing`.
+//!
+//! The format is the JSON object form of the Trace Event Format:
+//! `{"traceEvents": [...], "displayTimeUnit": "ns"}`, timestamps in microseconds as decimal
+//! numbers with nanosecond precision. The run is laid out as:
+//!
+//! - process "Ps" (pid 1): one track (thread) per P, `P0`, `P1`, ... Complete events (`X`)
+//!   named `G<n>` while the P runs goroutine n (args: the goroutine's `func`, where `source`
+//!   it came from, and the events that started and ended the slice), `syscall G<n>` while the
+//!   P is still attached to a thread blocked in a syscall, `spinning` while its thread looks
+//!   for work; gaps are idle time. Thread-scoped instants (`i`) mark the scheduler's decisions
+//!   that concern the P (preemptions, overflows, hand-offs, global grabs, wake-ups, ...), each
+//!   with its explanation in `args.text`. Counters (`C`) follow the global queue and each P's
+//!   local queue (runnext included).
+//! - process "Ms" (pid 2): one track per thread, `M0`, `M1 (sysmon)`, ...: `G<n>` while the
+//!   thread runs a goroutine, `syscall G<n>` while it is blocked in a syscall, `spinning`,
+//!   `netpoll` (blocked in the network poller), `waking` (being created or woken); gaps are
+//!   parked time. Instants for thread creation, parking, exit and locked hand-offs; a counter
+//!   of live threads.
+//! - steals as flow events (`s` on the victim's P track, `f` on the thief's, same `id`), drawn
+//!   as arrows from victim to thief.
+//! - program-wide instants (GOMAXPROCS changes, stop-the-world, user actions, the outcome).
+//!
+//! Track ids are P or M id + 1 (tid 0 is avoided: some viewers treat it specially). The state
+//! of every P and M is read from [`Sim::snapshot`] after each step, so slices follow exactly
+//! what the board shows.
+
+use crate::core::event::{Event, What};
+use crate::core::scenario::Scenario;
+use crate::core::sim::{Sim, SimState};
+use serde_json::{json, Map, Value};
+
+/// Process id of the Ps' tracks.
+pub const PID_PS: u32 = 1;
+/// Process id of the Ms' tracks.
+pub const PID_MS: u32 = 2;
+
+/// Runs `s` for at most `max_steps` steps (or to its end) and returns the run as Chrome
+/// trace-event JSON (see the module documentation for the layout).
+pub fn perfetto_trace(s: &Scenario, max_steps: u64) -> String {
+    let mut sim = Sim::new(s);
+    let mut t = Tracer::new();
+    while sim.step_count() < max_steps && sim.step() {
+        let state = sim.snapshot(false);
+        t.step(&sim, &state);
+    }
+    t.finish(&sim, s)
+}
+
+/// What a track shows between two steps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Activity {
+    Idle,
+    /// Running goroutine n.
+    Run(u32),
+    /// Goroutine n in a syscall (the M blocked; on a P track: the P still attached).
+    Syscall(u32),
+    Spinning,
+    Scheduling,
+    Netpoll,
+    Waking,
+}
+
+impl Activity {
+    fn name(&self) -> String {
+        match self {
+            Activity::Idle => "idle".into(),
+            Activity::Run(g) => format!("G{g}"),
+            Activity::Syscall(g) => format!("syscall G{g}"),
+            Activity::Spinning => "spinning".into(),
+            Activity::Scheduling => "scheduling".into(),
+            Activity::Netpoll => "netpoll".into(),
+            Activity::Waking => "waking".into(),
+        }
+    }
+
+    fn cat(&self) -> &'static str {
+        match self {
+            Activity::Run(_) => "goroutine",
+            Activity::Syscall(_) => "syscall",
+            Activity::Spinning | Activity::Scheduling => "schedule",
+            Activity::Netpoll => "netpoll",
+            Activity::Waking | Activity::Idle => "thread",
+        }
+    }
+
+    fn g(&self) -> Option<u32> {
+        match self {
+            Activity::Run(g) | Activity::Syscall(g) => Some(*g),
+            _ => None,
+        }
+    }
+}
+
+/// An open slice on a track.
+struct Open {
+    act: Activity,
+    since: u64,
+    args: Map<String, Value>,
+}
+
+/// Kinds shown as slices rather than instants.
+const AS_SLICES: [&str; 11] = [
+    "GoStart",
+    "GoDestroy",
+    "GoBlock",
+    "GoStop",
+    "GoSyscallBegin",
+    "GoSyscallEnd",
+    "GoSyscallEndBlocked",
+    "ProcStart",
+    "ProcStop",
+    "SpinStart",
+    "SpinStop",
+];
+
+/// Kinds that concern the whole program.
+const GLOBAL: [&str; 8] = ["ProcsChange", "STWBegin", "STWEnd", "Action", "Deadlock", "Panic", "Fatal", "Exit"];
+
+/// Kinds that belong on the thread's track even when they name a P.
+const ON_M: [&str; 8] =
+    ["ThreadCreate", "ThreadPark", "ThreadWake", "ThreadExit", "LockedPark", "LockedHandoff", "NetpollBlock", "NetpollReady"];
+
+/// Kinds that end a goroutine's slice, to name in its `end` argument.
+const ENDS: [&str; 9] = ["GoStop", "GoBlock", "GoDestroy", "GoSyscallBegin", "Exit", "Panic", "Deadlock", "LockedPark", "Fatal"];
+
+struct Tracer {
+    events: Vec<String>,
+    ps: Vec<Option<Open>>,
+    ms: Vec<Option<Open>>,
+    /// Function name of each goroutine (index: id - 1).
+    funcs: Vec<String>,
+    flow: u64,
+    global_len: Option<usize>,
+    local_lens: Vec<Option<usize>>,
+    threads: Option<u32>,
+    sysmon: Option<u32>,
+}
+
+fn us(ns: u64) -> Value {
+    json!(ns as f64 / 1000.0)
+}
+
+impl Tracer {
+    fn new() -> Tracer {
+        Tracer {
+            events: Vec::new(),
+            ps: Vec::new(),
+            ms: Vec::new(),
+            funcs: Vec::new(),
+            flow: 0,
+            global_len: None,
+            local_lens: Vec::new(),
+            threads: None,
+            sysmon: None,
+        }
+    }
+
+    fn push(&mut self, v: Value) {
+        self.events.push(v.to_string());
+    }
+
+    fn step(&mut self, sim: &Sim, state: &SimState) {
+        let now = sim.now();
+        let prog = sim.program();
+        self.sysmon = Some(state.sysmon.m);
+        for e in sim.events() {
+            if let What::GoCreate { func, .. } = e.what {
+                if let Some(g) = e.g {
+                    let i = g.0 as usize - 1;
+                    if self.funcs.len() <= i {
+                        self.funcs.resize(i + 1, String::new());
+                    }
+                    self.funcs[i] = prog.body_name(func).to_string();
+                }
+            }
+        }
+        // Tracks: what each P and M does from now on.
+        let m_status = |m: u32| state.ms.get(m as usize).map(|x| (x.status, x.spinning));
+        let mut p_acts: Vec<Activity> = Vec::new();
+        for p in &state.ps {
+            let act = match (p.m.and_then(m_status), p.g) {
+                (Some(("running", _)), Some(g)) => Activity::Run(g),
+                (Some(("syscall", _)), Some(g)) => Activity::Syscall(g),
+                (Some((_, true)), _) => Activity::Spinning,
+                (Some(("scheduling", false)), _) => Activity::Scheduling,
+                _ => Activity::Idle,
+            };
+            p_acts.push(act);
+        }
+        for p in 0..self.ps.len().max(p_acts.len()) {
+            let act = p_acts.get(p).cloned().unwrap_or(Activity::Idle);
+            self.transition(true, p, act, now, sim);
+        }
+        let m_acts: Vec<Activity> = state
+            .ms
+            .iter()
+            .map(|m| match (m.status, m.g) {
+                ("running", Some(g)) => Activity::Run(g),
+                ("syscall", Some(g)) => Activity::Syscall(g),
+                ("scheduling", _) if m.spinning => Activity::Spinning,
+                ("scheduling", _) => Activity::Scheduling,
+                ("netpoll", _) => Activity::Netpoll,
+                ("waking", _) => Activity::Waking,
+                _ => Activity::Idle,
+            })
+            .collect();
+        for (m, act) in m_acts.into_iter().enumerate() {
+            self.transition(false, m, act, now, sim);
+        }
+        // Instants and flows.
+        for e in sim.events() {
+            self.event(e, sim);
+        }
+        // Counters.
+        if self.global_len != Some(state.global.len()) {
+            self.global_len = Some(state.global.len());
+            self.push(json!({"name": "global runqueue", "ph": "C", "ts": us(now), "pid": PID_PS, "args": {"goroutines": state.global.len()}}));
+        }
+        if self.local_lens.len() < state.ps.len() {
+            self.local_lens.resize(state.ps.len(), None);
+        }
+        for p in 0..self.local_lens.len() {
+            let len = state.ps.get(p).map_or(0, |x| x.runq.len() + x.runnext.is_some() as usize);
+            if self.local_lens[p] != Some(len) {
+                self.local_lens[p] = Some(len);
+                self.push(json!({"name": format!("P{p} runq"), "ph": "C", "ts": us(now), "pid": PID_PS, "args": {"goroutines": len}}));
+            }
+        }
+        let threads = sim.thread_count();
+        if self.threads != Some(threads) {
+            self.threads = Some(threads);
+            self.push(json!({"name": "threads", "ph": "C", "ts": us(now), "pid": PID_MS, "args": {"threads": threads}}));
+        }
+    }
+
+    /// Track `id` of the Ps (`p`) or the Ms now shows `act`: close what it showed, open `act`.
+    fn transition(&mut self, p: bool, id: usize, act: Activity, now: u64, sim: &Sim) {
+        let tracks = if p { &mut self.ps } else { &mut self.ms };
+        if tracks.len() <= id {
+            tracks.resize_with(id + 1, || None);
+        }
+        if tracks[id].as_ref().map(|o| &o.act) == Some(&act) || (tracks[id].is_none() && act == Activity::Idle) {
+            return;
+        }
+        if let Some(open) = tracks[id].take() {
+            self.close(p, id, open, now, sim);
+        }
+        if act != Activity::Idle {
+            let args = self.open_args(&act, sim);
+            let tracks = if p { &mut self.ps } else { &mut self.ms };
+            tracks[id] = Some(Open { act, since: now, args });
+        }
+    }
+
+    fn open_args(&self, act: &Activity, sim: &Sim) -> Map<String, Value> {
+        let mut args = Map::new();
+        if let Some(g) = act.g() {
+            args.insert("g".into(), json!(g));
+            if let Some(f) = self.funcs.get(g as usize - 1) {
+                args.insert("func".into(), json!(f));
+            }
+            let start = sim.events().iter().find(|e| e.g.map(|x| x.0) == Some(g) && e.kind() == "GoStart");
+            match (act, start) {
+                (Activity::Run(_), Some(e)) => {
+                    if let What::GoStart { from, .. } = e.what {
+                        args.insert("source".into(), serde_json::to_value(from).unwrap_or(Value::Null));
+                    }
+                    args.insert("start".into(), json!(e.explain(sim.program())));
+                }
+                _ => {
+                    let why = sim.events().iter().find(|e| e.g.map(|x| x.0) == Some(g));
+                    if let Some(e) = why {
+                        if matches!(act, Activity::Run(_)) && matches!(e.kind(), "GoSyscallEnd" | "GoSyscallEndBlocked") {
+                            // Back from a syscall, running on again (Source::Syscall's name).
+                            args.insert("source".into(), json!("syscall"));
+                        }
+                        args.insert("start".into(), json!(e.explain(sim.program())));
+                    }
+                }
+            }
+        }
+        args
+    }
+
+    fn close(&mut self, p: bool, id: usize, mut open: Open, now: u64, sim: &Sim) {
+        if let Some(g) = open.act.g() {
+            let end = sim.events().iter().find(|e| e.g.map(|x| x.0) == Some(g) && ENDS.contains(&e.kind()));
+            if let Some(e) = end {
+                open.args.insert("end".into(), json!(e.explain(sim.program())));
+            }
+        }
+        self.slice(p, id, &open, now);
+    }
+
+    fn slice(&mut self, p: bool, id: usize, open: &Open, now: u64) {
+        let pid = if p { PID_PS } else { PID_MS };
+        self.push(json!({
+            "name": open.act.name(),
+            "cat": open.act.cat(),
+            "ph": "X",
+            "ts": us(open.since),
+            "dur": us(now - open.since),
+            "pid": pid,
+            "tid": id + 1,
+            "args": Value::Object(open.args.clone()),
+        }));
+    }
+
+    fn event(&mut self, e: &Event, sim: &Sim) {
+        let kind = e.kind();
+        if AS_SLICES.contains(&kind) {
+            return;
+        }
+        let text = e.explain(sim.program());
+        let mut args = Map::new();
+        args.insert("text".into(), json!(text));
+        if let Some(g) = e.g {
+            args.insert("g".into(), json!(g.0));
+        }
+        let detail = e.detail();
+        if !detail.is_null() {
+            args.insert("detail".into(), detail);
+        }
+        let (pid, tid, scope) = if GLOBAL.contains(&kind) {
+            (PID_PS, 1, "g")
+        } else if let (true, Some(m)) = (ON_M.contains(&kind), e.m) {
+            (PID_MS, m.0 as usize + 1, "t")
+        } else if let Some(p) = e.p {
+            (PID_PS, p.0 as usize + 1, "t")
+        } else if let Some(m) = e.m {
+            (PID_MS, m.0 as usize + 1, "t")
+        } else {
+            (PID_PS, 1, "g")
+        };
+        self.push(json!({"name": kind, "cat": "scheduler", "ph": "i", "s": scope, "ts": us(e.t), "pid": pid, "tid": tid, "args": Value::Object(args)}));
+        if let (What::Steal { victim, .. }, Some(thief)) = (&e.what, e.p) {
+            self.flow += 1;
+            let id = self.flow;
+            self.push(json!({"name": "steal", "cat": "steal", "ph": "s", "id": id, "ts": us(e.t), "pid": PID_PS, "tid": victim.0 + 1}));
+            self.push(json!({"name": "steal", "cat": "steal", "ph": "f", "bp": "e", "id": id, "ts": us(e.t), "pid": PID_PS, "tid": thief.0 + 1}));
+        }
+    }
+
+    fn finish(mut self, sim: &Sim, s: &Scenario) -> String {
+        let now = sim.now();
+        for p in 0..self.ps.len() {
+            if let Some(open) = self.ps[p].take() {
+                self.slice(true, p, &open, now);
+            }
+        }
+        for m in 0..self.ms.len() {
+            if let Some(open) = self.ms[m].take() {
+                self.slice(false, m, &open, now);
+            }
+        }
+        let mut meta = vec![
+            json!({"name": "process_name", "ph": "M", "pid": PID_PS, "args": {"name": "Ps"}}),
+            json!({"name": "process_sort_index", "ph": "M", "pid": PID_PS, "args": {"sort_index": 1}}),
+            json!({"name": "process_name", "ph": "M", "pid": PID_MS, "args": {"name": "Ms"}}),
+            json!({"name": "process_sort_index", "ph": "M", "pid": PID_MS, "args": {"sort_index": 2}}),
+        ];
+        for p in 0..self.ps.len().max(s.gomaxprocs as usize) {
+            meta.push(json!({"name": "thread_name", "ph": "M", "pid": PID_PS, "tid": p + 1, "args": {"name": format!("P{p}")}}));
+            meta.push(json!({"name": "thread_sort_index", "ph": "M", "pid": PID_PS, "tid": p + 1, "args": {"sort_index": p}}));
+        }
+        for m in 0..self.ms.len() {
+            let name = if Some(m as u32) == self.sysmon { format!("M{m} (sysmon)") } else { format!("M{m}") };
+            meta.push(json!({"name": "thread_name", "ph": "M", "pid": PID_MS, "tid": m + 1, "args": {"name": name}}));
+            meta.push(json!({"name": "thread_sort_index", "ph": "M", "pid": PID_MS, "tid": m + 1, "args": {"sort_index": m}}));
+        }
+        let other = json!({
+            "scenario": s.name,
+            "go": sim.go_release(),
+            "steps": sim.step_count(),
+            "end_ns": now,
+            "outcome": sim.outcome().map(|o| o.message()),
+            "generator": "GMP Playground",
+        });
+        let mut out = String::from("{\"traceEvents\":[\n");
+        let all: Vec<String> = meta.iter().map(|v| v.to_string()).chain(self.events).collect();
+        out.push_str(&all.join(",\n"));
+        out.push_str("\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":");
+        out.push_str(&other.to_string());
+        out.push_str("}\n");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::scenario::parse;
+
+    fn trace(json: &str, max: u64) -> Value {
+        serde_json::from_str(&perfetto_trace(&parse(json).unwrap(), max)).expect("the trace is JSON")
+    }
+
+    const STEAL: &str = r#"{"version":1,"gomaxprocs":2,"funcs":{"cpu":[{"work":"1ms"},{"done":"wg"}]},
+        "main":[{"add":{"wg":"wg","n":8}},{"go":{"func":"cpu","n":8}},{"wait":"wg"}]}"#;
+
+    #[test]
+    fn names_processes_and_tracks() {
+        let v = trace(STEAL, u64::MAX);
+        assert_eq!(v["displayTimeUnit"], "ns");
+        let evs = v["traceEvents"].as_array().unwrap();
+        let named = |pid: u64, tid: u64| {
+            evs.iter()
+                .find(|e| e["ph"] == "M" && e["name"] == "thread_name" && e["pid"] == pid && e["tid"] == tid)
+                .map(|e| e["args"]["name"].as_str().unwrap().to_string())
+        };
+        assert_eq!(named(1, 1).as_deref(), Some("P0"));
+        assert_eq!(named(1, 2).as_deref(), Some("P1"));
+        assert_eq!(named(2, 1).as_deref(), Some("M0"));
+        assert_eq!(named(2, 2).as_deref(), Some("M1 (sysmon)"));
+        assert!(evs.iter().any(|e| e["name"] == "process_name" && e["args"]["name"] == "Ps"));
+    }
+
+    #[test]
+    fn a_steal_is_a_flow_from_victim_to_thief() {
+        let v = trace(STEAL, u64::MAX);
+        let evs = v["traceEvents"].as_array().unwrap();
+        let s = evs.iter().find(|e| e["ph"] == "s").expect("a flow start");
+        let f = evs.iter().find(|e| e["ph"] == "f" && e["id"] == s["id"]).expect("its end");
+        assert_eq!((s["tid"].as_u64(), f["tid"].as_u64()), (Some(1), Some(2)), "P0 to P1");
+        assert_eq!(s["ts"], f["ts"]);
+        // The thief's slice of the stolen goroutine starts at the steal.
+        assert!(evs.iter().any(|e| e["ph"] == "X" && e["pid"] == 1 && e["tid"] == 2 && e["ts"] == f["ts"] && e["args"]["source"] == "steal"));
+    }
+
+    #[test]
+    fn goroutine_slices_carry_func_source_and_why_they_ended() {
+        let v = trace(STEAL, u64::MAX);
+        let evs = v["traceEvents"].as_array().unwrap();
+        let g9 = evs.iter().find(|e| e["ph"] == "X" && e["name"] == "G9" && e["pid"] == 1).unwrap();
+        assert_eq!(g9["args"]["func"], "cpu");
+        assert_eq!(g9["args"]["source"], "runnext");
+        assert_eq!(g9["ts"].as_f64(), Some(1.1));
+        assert!(g9["args"]["end"].as_str().unwrap().contains("G9 returns"), "{g9}");
+        assert!((g9["dur"].as_f64().unwrap() - 1000.25).abs() < 1e-9, "{g9}");
+    }
+
+    #[test]
+    fn a_cut_run_closes_its_slices() {
+        let v = trace(STEAL, 14);
+        assert_eq!(v["otherData"]["steps"], 14);
+        let evs = v["traceEvents"].as_array().unwrap();
+        assert!(evs.iter().any(|e| e["ph"] == "X" && e["name"] == "G9"));
+        assert!(v["otherData"]["outcome"].is_null());
+    }
+}
