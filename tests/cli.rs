@@ -1,23 +1,11 @@
 //! `gmpsim` as a user runs it: formats, exit statuses, and messages for bad input.
 #![cfg(not(target_arch = "wasm32"))]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::gmpsim;
 
-fn gmpsim(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gmpsim"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
+use std::process::Output;
+
 
 fn scenario(name: &str) -> String {
     format!("{}/tests/scenarios/{name}", env!("CARGO_MANIFEST_DIR"))

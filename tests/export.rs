@@ -4,13 +4,15 @@
 //! passes `go vet`, builds, and a few run and agree with the simulator.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+use common::gmpsim;
+
 use gmp::core::export::{go_program, perfetto_trace};
 use gmp::core::lessons;
 use gmp::core::scenario::{self, Scenario};
 use gmp::core::sim::Sim;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -34,20 +36,6 @@ fn all_scenarios() -> Vec<(String, Scenario)> {
     out
 }
 
-fn gmpsim(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gmpsim"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().unwrap()
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()

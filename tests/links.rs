@@ -13,7 +13,7 @@
 use gmp::core::lessons;
 use gmp::core::link;
 use gmp::core::scenario::{self, Scenario};
-use gmp::core::sim::{digest, Sim};
+use gmp::core::sim::{digest, facts_digest};
 use std::path::PathBuf;
 
 fn golden_path() -> PathBuf {
@@ -27,31 +27,6 @@ struct Entry {
     digest: u64,
     facts: u64,
     link: String,
-}
-
-/// FNV-1a over every event of a whole run without its explanation: step, time, ids, kind and
-/// the event's facts (`Event::detail`). What a run does, independent of how it is worded.
-fn facts_digest(s: &Scenario) -> u64 {
-    let mut sim = Sim::new(s);
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for &b in bytes {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    };
-    while sim.step() {
-        for e in sim.events() {
-            eat(&e.step.to_le_bytes());
-            eat(&e.t.to_le_bytes());
-            for id in [e.g.map(|x| x.0), e.p.map(|x| x.0), e.m.map(|x| x.0)] {
-                eat(&id.map_or(u32::MAX, |x| x).to_le_bytes());
-            }
-            eat(e.kind().as_bytes());
-            eat(e.detail().to_string().as_bytes());
-        }
-    }
-    h
 }
 
 fn entries(text: &str) -> Vec<Entry> {

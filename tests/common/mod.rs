@@ -77,3 +77,21 @@ pub fn go_start(e: &Event) -> (bool, u32) {
 pub fn digest(json: &str) -> u64 {
     gmp::core::sim::digest(&scenario(json))
 }
+
+/// Runs the `gmpsim` binary built for the tests, with `stdin` as standard input.
+pub fn gmpsim(args: &[&str], stdin: Option<&str>) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gmpsim"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}

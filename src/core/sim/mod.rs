@@ -961,9 +961,22 @@ impl Sim {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
-/// FNV-1a over every event of a whole run (step, time, ids, kind and explanation): the
-/// fingerprint that proves the same scenario gives the same stream natively and in wasm.
+/// FNV-1a over every event of a whole run (step, time, ids and explanation): the fingerprint
+/// that proves the same scenario gives the same stream natively and in wasm.
 pub fn digest(s: &Scenario) -> u64 {
+    fnv_run(s, |e, prog, eat| eat(e.explain(prog).as_bytes()))
+}
+
+/// FNV-1a over every event of a whole run without its wording: step, time, ids, kind and the
+/// event's facts (`Event::detail`). What a run does, independent of how it is explained.
+pub fn facts_digest(s: &Scenario) -> u64 {
+    fnv_run(s, |e, _, eat| {
+        eat(e.kind().as_bytes());
+        eat(e.detail().to_string().as_bytes());
+    })
+}
+
+fn fnv_run(s: &Scenario, mut extra: impl FnMut(&Event, &Program, &mut dyn FnMut(&[u8]))) -> u64 {
     let mut sim = Sim::new(s);
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
@@ -979,7 +992,7 @@ pub fn digest(s: &Scenario) -> u64 {
             for id in [e.g.map(|x| x.0), e.p.map(|x| x.0), e.m.map(|x| x.0)] {
                 eat(&id.map_or(u32::MAX, |x| x).to_le_bytes());
             }
-            eat(e.explain(sim.program()).as_bytes());
+            extra(e, sim.program(), &mut eat);
         }
     }
     h
