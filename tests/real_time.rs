@@ -96,3 +96,19 @@ fn a_lost_thread_loses_its_goroutine_and_the_rest_goes_on() {
     let dead = sim.snapshot(true).gs.iter().filter(|g| g.status == "dead").count();
     assert!(dead >= 1);
 }
+
+#[test]
+fn work_after_a_network_wait_is_handed_to_a_thread() {
+    let json = r#"{"version":1,"gomaxprocs":2,"funcs":{"io":[{"net":"5ms"},{"work":"10us"},{"done":"wg"}]},
+        "main":[{"add":{"wg":"wg","n":50}},{"go":{"func":"io","n":50}},{"wait":"wg"}]}"#;
+    let sim = drive(json, 1_000_000, None);
+    assert_eq!(sim.outcome(), Some(&gmp::core::sim::Outcome::Exit));
+}
+
+#[test]
+fn one_p_cpu_work_takes_about_its_duration() {
+    let json = r#"{"version":1,"gomaxprocs":1,"funcs":{"w":[{"work":"20ms"}]},"main":[{"go":"w"},{"sleep":"25ms"}]}"#;
+    let sim = drive(json, 1_000_000, None);
+    assert_eq!(sim.outcome(), Some(&gmp::core::sim::Outcome::Exit));
+    assert!(sim.now() < 30_000_000, "took {} ns", sim.now());
+}
