@@ -918,7 +918,7 @@ fn executed(body: &[Op], per_func: &[u64]) -> u64 {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use expect_test::{expect, Expect};
     use proptest::prelude::*;
@@ -945,7 +945,8 @@ mod tests {
         format!(r#"{{"version": 1, "funcs": {funcs}, "main": {main}}}"#)
     }
 
-    const FORMAT_DOC_EXAMPLE: &str = r#"{
+    /// The example document of `shared/scenario-format.md` (also used by the writer's tests).
+    pub(in crate::core::scenario) const FORMAT_DOC_EXAMPLE: &str = r#"{
       "version": 1,
       "name": "Blocking syscall hand-off",
       "description": "Free text shown beside the board.",

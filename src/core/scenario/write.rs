@@ -201,28 +201,7 @@ mod tests {
     use proptest::prelude::*;
     use proptest::strategy::Union;
 
-    const FORMAT_DOC_EXAMPLE: &str = r#"{
-      "version": 1,
-      "name": "Blocking syscall hand-off",
-      "description": "Free text shown beside the board.",
-      "gomaxprocs": 2,
-      "seed": 7,
-      "chans": { "jobs": 0, "results": 16 },
-      "funcs": {
-        "worker": [ { "recv": "jobs" }, { "work": "2ms" }, { "syscall": "5ms" }, { "done": "wg" } ]
-      },
-      "main": [
-        { "add": { "wg": "wg", "n": 4 } },
-        { "go": { "func": "worker", "n": 4 } },
-        { "repeat": { "n": 4, "body": [ { "send": "jobs" } ] } },
-        { "wait": "wg" }
-      ],
-      "actions": [
-        { "at_step": 40, "spawn": { "func": "worker", "on_p": 1 } },
-        { "at_ns": 3000000, "gomaxprocs": 4 }
-      ],
-      "costs": { "g_switch": "200ns", "m_wake": "2us" }
-    }"#;
+    use super::super::parse::tests::FORMAT_DOC_EXAMPLE;
 
     #[test]
     fn writes_the_format_doc_example_in_the_formats_order() {
