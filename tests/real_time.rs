@@ -45,7 +45,11 @@ fn drive(json: &str, slice_ns: u64, lose: Option<(u32, u64)>) -> Sim {
             }
             (_, Some(t)) => {
                 now = now.max(t);
-                sim.step_until(now);
+                // Like the page, take commands only after a step that ran: a step that
+                // gives a thread work must count as one, or the work waits for the next event.
+                if !sim.step_until(now) {
+                    continue;
+                }
                 sim.check_invariants().unwrap_or_else(|e| panic!("step {}: {e}", sim.step_count()));
             }
             _ => panic!("nothing to do and no outcome"),

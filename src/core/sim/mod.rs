@@ -516,7 +516,9 @@ impl Sim {
             let kind = self.actions[i as usize].kind.clone();
             self.apply(&kind);
         } else {
-            while self.events.is_empty() {
+            // A step ends once something happened: an event, or (in real-time mode) a command
+            // for a thread, which the driver must send out now, not at the next event.
+            while self.events.is_empty() && self.commands.is_empty() {
                 match self.next_heap_time() {
                     Some(t) if t <= limit => {}
                     Some(_) => return false,
