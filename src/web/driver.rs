@@ -495,13 +495,7 @@ impl Driver {
     /// Goroutine `id` in detail (its ops and its latest `limit` events), if it exists yet.
     pub fn goroutine(&mut self, id: u32, limit: usize) -> Option<GDetail> {
         let state = self.sim.goroutine(id)?;
-        let prog = self.sim.program();
-        let ops = prog
-            .bodies
-            .iter()
-            .find(|b| b.name == state.func)
-            .map(|b| b.code.iter().zip(&b.places).map(|(i, p)| (p.clone(), instr_words(i, &self.scenario))).collect())
-            .unwrap_or_default();
+        let ops = ops_of(&self.sim, &self.scenario, &state.func);
         let (history, _) = self.log(&LogFilter { kind: String::new(), g: Some(id), p: None }, limit);
         Some(GDetail { state, ops, history })
     }
@@ -659,6 +653,16 @@ pub fn snapshot(sim: &Sim, with_gs: bool) -> SimState {
         sysmon: SysmonState { m: 0, delay_ns: 0, idle_cycles: 0, deep_sleep: false },
         outcome: None,
     }
+}
+
+/// The ops of body `func` in words, with their places in the scenario document.
+pub fn ops_of(sim: &Sim, scenario: &Scenario, func: &str) -> Vec<(String, String)> {
+    sim.program()
+        .bodies
+        .iter()
+        .find(|b| b.name == func)
+        .map(|b| b.code.iter().zip(&b.places).map(|(i, p)| (p.clone(), instr_words(i, scenario))).collect())
+        .unwrap_or_default()
 }
 
 /// An instruction in words, as in the scenario format.

@@ -12,6 +12,8 @@ pub mod record;
 pub mod shortcuts;
 pub mod state;
 pub mod storage;
+pub mod thread_worker;
+pub mod threads;
 pub mod view;
 
 /// Mounts the page on `<body>`.

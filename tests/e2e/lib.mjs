@@ -34,7 +34,10 @@ export function serve(dir = DIST) {
       res.end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' });
+    // Cross-origin isolated, as `trunk serve` is (Trunk.toml): threads mode's syscalls then
+    // sleep in Atomics.wait. GMP_NO_COI=1 serves without (as a plain static host would).
+    const coi = process.env.GMP_NO_COI ? {} : { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store', ...coi });
     fs.createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => {

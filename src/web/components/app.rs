@@ -19,6 +19,7 @@ use crate::web::boot::{self, DEFAULT_SCENARIO};
 use crate::web::shortcuts::message_for;
 use crate::web::state::{AppState, Msg, Theme};
 use crate::web::storage;
+use super::threads_view::ThreadsView;
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use std::cell::{Cell, RefCell};
@@ -43,10 +44,18 @@ pub fn app() -> Html {
     let dispatch = state.dispatcher();
     // When the current animation frame's work began (for the frame-time measurements).
     let frame_t0 = use_mut_ref(|| Option::<f64>::None);
+    // Step mode or threads mode (`&mode=threads` in the fragment opens threads mode).
+    let threads_mode = use_state(|| {
+        web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default().split('&').any(|p| p == "mode=threads")
+    });
+    // The keyboard listener reads the mode from here (it is installed once).
+    let threads_now = use_mut_ref(|| false);
+    *threads_now.borrow_mut() = *threads_mode;
 
     // Keyboard shortcuts.
     {
         let dispatch = dispatch.clone();
+        let threads_now = threads_now.clone();
         use_effect_with((), move |_| {
             let doc = gloo_utils_document();
             let opts = gloo_events::EventListenerOptions::enable_prevent_default();
@@ -64,10 +73,31 @@ pub fn app() -> Html {
                 if on_button && (e.key() == " " || e.key() == "Enter") {
                     return;
                 }
-                if let Some(m) = message_for(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key() || e.alt_key()) {
-                    e.prevent_default();
-                    dispatch.dispatch(m);
+                let Some(m) = message_for(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key() || e.alt_key()) else { return };
+                if *threads_now.borrow() {
+                    // Threads mode has its own controls: Space pauses or resumes the run, r
+                    // runs it again; stepping keys do nothing (real time does not replay).
+                    let target = match m {
+                        Msg::TogglePlay => Some("threads-pause"),
+                        Msg::Restart => Some("threads-restart"),
+                        Msg::ToggleTheme | Msg::ToggleHelp | Msg::Escape => None,
+                        _ => return,
+                    };
+                    if let Some(id) = target {
+                        e.prevent_default();
+                        if let Some(b) = gloo_utils_document()
+                            .query_selector(&format!("[data-testid={id}]"))
+                            .ok()
+                            .flatten()
+                            .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+                        {
+                            b.click();
+                        }
+                        return;
+                    }
                 }
+                e.prevent_default();
+                dispatch.dispatch(m);
             });
             move || drop(listener)
         });
@@ -207,6 +237,17 @@ pub fn app() -> Html {
         d.dispatch(Msg::Load(text))
     });
 
+    let on_mode = {
+        let threads_mode = threads_mode.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            // Step mode stops playing while the threads run has the page.
+            dispatch.dispatch(Msg::Pause);
+            threads_mode.set(!*threads_mode)
+        })
+    };
+    let threads_scenario = threads_mode.then(|| Rc::new(state.driver.borrow().scenario().clone()));
+
     let v = &state.view;
     let scenario_name;
     let description;
@@ -226,6 +267,14 @@ pub fn app() -> Html {
             }
             <main class="layout">
                 <div class="col-main">
+                    <p class="mode-switch">
+                        <button type="button" data-testid="mode-toggle" aria-pressed={threads_mode.to_string()} onclick={on_mode}>
+                            { if *threads_mode { "Back to step mode" } else { "Threads mode: run on real Web Workers" } }
+                        </button>
+                    </p>
+                    if let Some(sc) = threads_scenario {
+                        <ThreadsView scenario={sc} />
+                    } else {
                     <div class="sticky">
                         <Controls step={v.step} explored={v.explored} end={v.end} finished={v.finished} playing={state.playing}
                             to_end={state.to_end} speed={state.speed} jump_kind={(*state.jump_kind).clone()} on_msg={on_msg.clone()} />
@@ -244,8 +293,12 @@ pub fn app() -> Html {
                             t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t.clone()} />
                         <Timeline lanes={state.plots.lanes.clone()} t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t} />
                     </section>
+                    }
                 </div>
                 <aside class="col-side">
+                    if *threads_mode {
+                        <p class="threads-side">{ "Threads mode shows its own goroutine panel and log beside the board; interventions belong to step mode. The scenario below is what runs: apply an edit to run it again." }</p>
+                    } else {
                     if let Some(g) = state.selected {
                         <GoroutinePanel id={g} detail={state.detail.clone()} {on_close} on_seek={on_seek.clone()} />
                     }
@@ -253,6 +306,7 @@ pub fn app() -> Html {
                         enabled={state.side.enabled} {on_intervene} />
                     <EventLog rows={state.log.rows.clone()} more={state.log.more} step={state.log.at} filter={state.filter.clone()}
                         {on_filter} {on_more} on_seek={on_seek} />
+                    }
                     <Editor text={state.editor.text.clone()} problems={state.editor.problems.clone()} dirty={state.editor_dirty()}
                         from_link={state.from_link} {on_edit} {on_apply} {on_default} {on_mine} />
                 </aside>

@@ -19,6 +19,9 @@ pub struct EventLogProps {
     pub on_filter: Callback<LogFilter>,
     pub on_more: Callback<()>,
     pub on_seek: Callback<u64>,
+    /// Clicking an entry jumps to its step (not in threads mode: real time cannot be replayed).
+    #[prop_or(true)]
+    pub seekable: bool,
 }
 
 fn id_of(s: &str) -> Option<u32> {
@@ -75,14 +78,21 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 { for props.rows.iter().map(|r| {
                     let step = r.step;
                     let onclick = props.on_seek.reform(move |_: MouseEvent| step);
+                    let body = html! {
+                        <>
+                            <span class="lstep">{ format!("#{}", r.step) }</span>
+                            <span class="lt">{ short_ns(r.t) }</span>
+                            <span class={classes!("kind", format!("k-{}", r.kind))}>{ r.kind }</span>
+                            <span class="words">{ r.text.clone() }</span>
+                        </>
+                    };
                     html! {
                         <li key={r.idx} class={classes!((r.step == props.step).then_some("current"))} data-step={r.step.to_string()} data-kind={r.kind}>
-                            <button type="button" class="row-btn" {onclick} title={format!("Jump to step {}", r.step)}>
-                                <span class="lstep">{ format!("#{}", r.step) }</span>
-                                <span class="lt">{ short_ns(r.t) }</span>
-                                <span class={classes!("kind", format!("k-{}", r.kind))}>{ r.kind }</span>
-                                <span class="words">{ r.text.clone() }</span>
-                            </button>
+                            if props.seekable {
+                                <button type="button" class="row-btn" {onclick} title={format!("Jump to step {}", r.step)}>{ body }</button>
+                            } else {
+                                <span class="row-btn">{ body }</span>
+                            }
                         </li>
                     }
                 }) }

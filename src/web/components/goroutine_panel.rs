@@ -13,6 +13,9 @@ pub struct GoroutinePanelProps {
     pub detail: Option<Rc<GDetail>>,
     pub on_close: Callback<()>,
     pub on_seek: Callback<u64>,
+    /// History entries jump to their step (not in threads mode).
+    #[prop_or(true)]
+    pub seekable: bool,
 }
 
 #[function_component(GoroutinePanel)]
@@ -60,11 +63,19 @@ pub fn goroutine_panel(props: &GoroutinePanelProps) -> Html {
                     let onclick = props.on_seek.reform(move |_: MouseEvent| step);
                     html! {
                         <li>
-                            <button type="button" class="row-btn" {onclick}>
-                                <span class="lstep">{ format!("#{}", r.step) }</span>
-                                <span class="lt">{ short_ns(r.t) }</span>
-                                <span class="words">{ r.text.clone() }</span>
-                            </button>
+                            if props.seekable {
+                                <button type="button" class="row-btn" {onclick}>
+                                    <span class="lstep">{ format!("#{}", r.step) }</span>
+                                    <span class="lt">{ short_ns(r.t) }</span>
+                                    <span class="words">{ r.text.clone() }</span>
+                                </button>
+                            } else {
+                                <span class="row-btn">
+                                    <span class="lstep">{ format!("#{}", r.step) }</span>
+                                    <span class="lt">{ short_ns(r.t) }</span>
+                                    <span class="words">{ r.text.clone() }</span>
+                                </span>
+                            }
                         </li>
                     }
                 }) }

@@ -18,6 +18,9 @@ pub struct LinePlotProps {
     pub t_max: u64,
     pub cursor_t: u64,
     pub on_seek_t: Callback<u64>,
+    /// Clicking jumps to a time (not in threads mode).
+    #[prop_or(true)]
+    pub seekable: bool,
 }
 
 /// A colour for series `i` of `n` (the first is the strongest).
@@ -50,7 +53,8 @@ pub fn line_plot(props: &LinePlotProps) -> Html {
             <figcaption>{ props.title }<span class="sub">{ format!(" · max {} · over {}", max as u32, short_ns(props.t_max)) }</span></figcaption>
             <div class="plot-area">
             <svg viewBox={format!("0 0 {PLOT_W} {H}")} preserveAspectRatio="none" role="img"
-                aria-label={format!("{}; click to jump to a time", props.title)} {onclick}>
+                aria-label={if props.seekable { format!("{}; click to jump to a time", props.title) } else { props.title.to_string() }}
+                onclick={props.seekable.then_some(onclick)}>
                 <rect class="plot-bg" x="0" y="0" width={PLOT_W.to_string()} height={H.to_string()} />
                 <PlotLines series={props.series.clone()} h={H} />
             </svg>

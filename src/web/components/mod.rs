@@ -19,6 +19,7 @@ pub mod m_list;
 pub mod notice_bar;
 pub mod p_card;
 pub mod plot_lines;
+pub mod threads_view;
 pub mod timeline;
 pub mod timeline_rows;
 pub mod waiting;

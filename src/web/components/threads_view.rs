@@ -1,0 +1,342 @@
+//! Threads mode's panel: starts a [`Run`] of the scenario (the core on this thread in real
+//! time, one Web Worker per M) and shows it live, about ten times a second: the same board,
+//! explanation, log, plots and goroutine panel as step mode, plus the workers themselves
+//! (alive, idle, peak, over time), wall-clock throughput, the speedup against GOMAXPROCS 1,
+//! and controls to pause, run again, crash a worker and measure the speedup.
+
+use super::board::Board;
+use super::event_log::EventLog;
+use super::explain::Explain;
+use super::goroutine_panel::GoroutinePanel;
+use super::line_plot::LinePlot;
+use super::timeline::Timeline;
+use crate::core::scenario::Scenario;
+use crate::web::driver::{ops_of, GDetail, LogFilter, LogRow, Moves};
+use crate::web::threads::{Run, GRACE_MS, SLICE_NS};
+use crate::web::view::Plots;
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// How often the panel redraws, ms.
+pub const REDRAW_MS: i32 = 100;
+/// Log rows shown at first (more on request).
+const LOG_ROWS: usize = 150;
+
+/// Props of [`ThreadsView`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct ThreadsProps {
+    pub scenario: Rc<Scenario>,
+}
+
+/// The speedup measurement: a run of the same scenario with GOMAXPROCS 1 first.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Baseline {
+    None,
+    /// The GOMAXPROCS 1 run is going on.
+    Measuring,
+    /// Its wall time, ms.
+    Done(f64),
+    /// It did not end with exit status 0 (a lost worker, a deadlock, a panic): no figure.
+    Failed(&'static str),
+}
+
+fn set_hook(name: &str, v: &JsValue) {
+    if let Some(w) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&w, &JsValue::from_str(name), v);
+    }
+}
+
+fn quantile(v: &[f64], f: f64) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() {
+        0.0
+    } else {
+        v[((v.len() - 1) as f64 * f).round() as usize]
+    }
+}
+
+/// The newest `limit` log rows that match `f`, oldest first, and whether older ones match.
+fn filtered(log: &std::collections::VecDeque<LogRow>, f: &LogFilter, limit: usize) -> (Vec<LogRow>, bool) {
+    let mut out: Vec<LogRow> = Vec::new();
+    let mut more = false;
+    for r in log.iter().rev() {
+        let ok = (f.kind.is_empty() || r.kind == f.kind) && f.g.is_none_or(|g| r.g == Some(g)) && f.p.is_none_or(|p| r.p == Some(p));
+        if ok {
+            if out.len() == limit {
+                more = true;
+                break;
+            }
+            out.push(r.clone());
+        }
+    }
+    out.reverse();
+    (out, more)
+}
+
+fn workers_plot(series: &[(f64, u32)], wall: f64) -> Html {
+    let t_max = wall.max(1.0);
+    let peak = series.iter().map(|x| x.1).max().unwrap_or(0).max(1) as f64;
+    let y = |n: u32| 60.0 - n as f64 / peak * 55.0;
+    let mut pts = String::new();
+    let mut last = 0u32;
+    for &(t, n) in series {
+        let x = t / t_max * 300.0;
+        pts.push_str(&format!("{x:.1},{:.1} {x:.1},{:.1} ", y(last), y(n)));
+        last = n;
+    }
+    pts.push_str(&format!("300,{:.1}", y(last)));
+    html! {
+        <figure class="plot" data-testid="plot-workers">
+            <figcaption>{ "Web Workers alive over wall-clock time" }<span class="sub">{ format!(" · peak {} · over {:.0} ms", peak as u32, wall) }</span></figcaption>
+            <svg class="threads-plot" viewBox="0 0 300 62" preserveAspectRatio="none" role="img"
+                aria-label={format!("Workers alive over time, peak {}", peak as u32)}>
+                <polyline points={pts} fill="none" stroke="currentColor" stroke-width="1.5" vector-effect="non-scaling-stroke" />
+            </svg>
+        </figure>
+    }
+}
+
+/// The threads-mode panel.
+#[function_component(ThreadsView)]
+pub fn threads_view(props: &ThreadsProps) -> Html {
+    let run = use_mut_ref(|| Option::<Rc<RefCell<Run>>>::None);
+    let restart = use_state(|| 0u32);
+    let baseline = use_state(|| Baseline::None);
+    let filter = use_state(|| Rc::new(LogFilter::default()));
+    let limit = use_state(|| LOG_ROWS);
+    let selected = use_state(|| Option::<u32>::None);
+    let prev_board = use_mut_ref(|| Option::<Rc<crate::core::sim::SimState>>::None);
+    let force = use_force_update();
+
+    // A new scenario forgets the old baseline.
+    {
+        let baseline = baseline.clone();
+        use_effect_with(props.scenario.clone(), move |_| baseline.set(Baseline::None));
+    }
+
+    // (Re)start the run whenever the scenario, "run again" or the baseline measurement asks.
+    let measuring = *baseline == Baseline::Measuring;
+    {
+        let run = run.clone();
+        let prev_board = prev_board.clone();
+        let baseline = baseline.clone();
+        let restart_h = restart.clone();
+        use_effect_with((props.scenario.clone(), *restart, measuring), move |(sc, _, measuring)| {
+            let mut sc = (**sc).clone();
+            if *measuring {
+                sc.gomaxprocs = 1;
+            }
+            let r = Run::start(&sc);
+            *run.borrow_mut() = Some(r.clone());
+            *prev_board.borrow_mut() = None;
+            let weak = Rc::downgrade(&r);
+            let figs = Closure::<dyn Fn() -> JsValue>::new({
+                let weak = weak.clone();
+                move || weak.upgrade().map_or(JsValue::NULL, |r| JsValue::from_str(&r.borrow().figures().to_string()))
+            });
+            let kill = Closure::<dyn Fn(JsValue) -> JsValue>::new({
+                let weak = weak.clone();
+                move |m: JsValue| {
+                    let m = m.as_f64().map(|x| x as u32);
+                    weak.upgrade().and_then(|r| r.borrow_mut().kill(m)).map_or(JsValue::NULL, |m| JsValue::from_f64(m as f64))
+                }
+            });
+            set_hook("__gmpThreads", figs.as_ref());
+            set_hook("__gmpThreadsKill", kill.as_ref());
+            let measuring = *measuring;
+            let tick = Closure::<dyn Fn()>::new({
+                let weak = weak.clone();
+                move || {
+                    // The GOMAXPROCS 1 run has ended: keep its time, run the scenario itself.
+                    if measuring {
+                        let end = weak.upgrade().and_then(|r| {
+                            let r = r.try_borrow().ok()?;
+                            let ms = r.finished_ms?;
+                            let clean = r.lost.is_empty() && matches!(r.sim.outcome(), Some(crate::core::sim::Outcome::Exit));
+                            Some(if clean {
+                                Baseline::Done(ms)
+                            } else {
+                                Baseline::Failed("the GOMAXPROCS 1 run did not end with exit status 0, so there is no figure")
+                            })
+                        });
+                        if let Some(b) = end {
+                            baseline.set(b);
+                            restart_h.set(*restart_h + 1);
+                        }
+                    }
+                    force.force_update()
+                }
+            });
+            let id = web_sys::window().and_then(|w| w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), REDRAW_MS).ok());
+            move || {
+                if let (Some(w), Some(id)) = (web_sys::window(), id) {
+                    w.clear_interval_with_handle(id);
+                }
+                r.borrow_mut().stop();
+                drop((figs, kill, tick));
+                set_hook("__gmpThreads", &JsValue::NULL);
+                set_hook("__gmpThreadsKill", &JsValue::NULL);
+            }
+        });
+    }
+
+    let with_run = |f: fn(&mut Run)| {
+        let run = run.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(r) = run.borrow().as_ref() {
+                f(&mut r.borrow_mut());
+            }
+        })
+    };
+    let on_pause = with_run(|r| if r.paused() { r.resume() } else { r.pause() });
+    let on_kill = with_run(|r| {
+        r.kill(None);
+    });
+    let on_restart = {
+        let restart = restart.clone();
+        Callback::from(move |_: MouseEvent| restart.set(*restart + 1))
+    };
+    let on_measure = {
+        let baseline = baseline.clone();
+        Callback::from(move |_: MouseEvent| baseline.set(Baseline::Measuring))
+    };
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |f: LogFilter| filter.set(Rc::new(f)))
+    };
+    let on_more = {
+        let limit = limit.clone();
+        Callback::from(move |_: ()| limit.set(*limit * 4))
+    };
+    let on_select = {
+        let selected = selected.clone();
+        Callback::from(move |g: u32| selected.set(Some(g)))
+    };
+    let on_close = {
+        let selected = selected.clone();
+        Callback::from(move |_: ()| selected.set(None))
+    };
+    let noop_seek = Callback::from(|_: u64| ());
+
+    let guard = run.borrow();
+    let Some(r) = guard.as_ref() else {
+        return html! { <section class="threads" data-testid="threads" data-live="0" data-idle="0" data-peak="0">{ "Starting the workers…" }</section> };
+    };
+    let Ok(r) = r.try_borrow() else {
+        return html! { <section class="threads" data-testid="threads" data-live="0" data-idle="0" data-peak="0">{ "Busy…" }</section> };
+    };
+    let sim = &r.sim;
+    let wall = r.elapsed_ms();
+    let busy = r.work_ns as f64 / 1e6;
+    let throughput = if wall > 0.0 { busy / wall } else { 0.0 };
+    let state = Rc::new(crate::web::driver::snapshot(sim, true));
+    let moves = {
+        let mut prev = prev_board.borrow_mut();
+        let m = prev.as_ref().map_or_else(Moves::default, |p| Moves::between(p, &state));
+        *prev = Some(state.clone());
+        Rc::new(m)
+    };
+    let plots = Plots::build(&r.record);
+    let (rows, more) = filtered(&r.log, &filter, *limit);
+    let finished = r.finished();
+    let outcome = sim.outcome().map(|o| format!("{} — after {wall:.0} ms of wall-clock time", o.message()));
+    let text = if r.last_rows.is_empty() {
+        "Starting: schedinit and the first thread.".to_string()
+    } else {
+        r.last_rows.iter().map(|x| x.text.clone()).collect::<Vec<_>>().join(" ")
+    };
+    let detail = selected.and_then(|g| {
+        let st = sim.goroutine(g)?;
+        let ops = ops_of(sim, r.scenario(), &st.func);
+        let (history, _) = filtered(&r.log, &LogFilter { g: Some(g), ..LogFilter::default() }, 40);
+        Some(Rc::new(GDetail { state: st, ops, history }))
+    });
+    let speedup = match *baseline {
+        Baseline::Measuring => {
+            html! { <span data-testid="speedup" data-state="measuring">{ "measuring: running it with GOMAXPROCS 1 first…" }</span> }
+        }
+        Baseline::Done(b) if finished => html! {
+            <span data-testid="speedup" data-state="done" data-value={format!("{:.3}", b / wall.max(1e-9))}>
+                { format!("{:.2}× (GOMAXPROCS 1 took {b:.0} ms, GOMAXPROCS {} took {wall:.0} ms)", b / wall.max(1e-9), sim.gomaxprocs()) }
+            </span>
+        },
+        Baseline::Done(b) => {
+            html! { <span data-testid="speedup" data-state="running">{ format!("GOMAXPROCS 1 took {b:.0} ms; this run is still going") }</span> }
+        }
+        Baseline::Failed(why) => {
+            html! { <span data-testid="speedup" data-state="failed">{ why }</span> }
+        }
+        Baseline::None => {
+            html! { <span data-testid="speedup" data-state="none">{ "not measured (use “Measure speedup”)" }</span> }
+        }
+    };
+    let paused = r.paused();
+    let status = if measuring {
+        "Measuring the GOMAXPROCS 1 baseline"
+    } else if finished {
+        "Ended"
+    } else if paused {
+        "Paused"
+    } else {
+        "Running on real time"
+    };
+    html! {
+        <section class="threads" aria-labelledby="threads-h" data-testid="threads"
+            data-live={r.live().to_string()} data-idle={r.idle().to_string()} data-peak={r.peak.to_string()}
+            data-paused={paused.to_string()} data-finished={finished.to_string()}>
+            <h2 id="threads-h">{ "Threads mode: every M is a real Web Worker" }</h2>
+            <p class="threads-intro">
+                { format!("The same scheduler core decides, on this page's thread and on the wall clock; each M it creates is a dedicated Web Worker that really computes `work` ops (in slices of at most {} ms, where sysmon's 10 ms preemption takes effect), really blocks in `syscall` ops (sysmon retakes the P and hands it to another worker), and is left alone while its goroutines wait on the network or a timer. There is no stepping back: real time does not replay.", SLICE_NS / 1_000_000) }
+            </p>
+            <div class="threads-controls" role="toolbar" aria-label="Threads mode controls">
+                <button type="button" data-testid="threads-pause" aria-pressed={paused.to_string()} onclick={on_pause} disabled={finished}
+                    title="Pause or resume (Space)">{ if paused { "▶ Resume" } else { "⏸ Pause" } }</button>
+                <button type="button" data-testid="threads-restart" onclick={on_restart} title="Run again (r)">{ "↺ Run again" }</button>
+                <button type="button" data-testid="threads-kill" onclick={on_kill} disabled={finished || paused}
+                    title="Make one worker stop answering: the page reports it and its goroutine is lost">{ "Crash a worker" }</button>
+                <button type="button" data-testid="threads-measure" onclick={on_measure} disabled={measuring}
+                    title="Run the scenario with GOMAXPROCS 1, then as it is, and compare wall-clock times">{ "Measure speedup against GOMAXPROCS 1" }</button>
+                <span class="threads-status" role="status">{ status }</span>
+            </div>
+            <dl class="threads-figures" data-testid="threads-figures">
+                <div><dt>{ "Workers" }</dt><dd>{ format!("{} alive, {} idle, peak {} ({} created)", r.live(), r.idle(), r.peak, r.created) }</dd></div>
+                <div><dt>{ "Wall clock" }</dt><dd>{ format!("{wall:.0} ms") }</dd></div>
+                <div><dt>{ "Throughput" }</dt><dd>{ format!("{busy:.0} ms of CPU work done, {throughput:.2} CPU-ms per wall-ms") }</dd></div>
+                <div><dt>{ "Speedup against GOMAXPROCS 1" }</dt><dd>{ speedup }</dd></div>
+                <div><dt>{ "Decision round trip" }</dt><dd>{ format!("median {:.0} µs, p99 {:.0} µs over {}", quantile(&r.rtt_us, 0.5), quantile(&r.rtt_us, 0.99), r.rtt_us.len()) }</dd></div>
+                if let Some(sleep) = r.syscalls_sleep {
+                    <div><dt>{ "Syscalls block by" }</dt><dd data-testid="syscall-block">{ if sleep { "sleeping in Atomics.wait (no CPU used, as in the kernel)" } else { "spinning: this host does not send the cross-origin isolation headers Atomics.wait needs, so a blocked worker uses a core" } }</dd></div>
+                }
+                if !r.handoff_ms.is_empty() {
+                    <div><dt>{ "Syscall → P on another worker" }</dt><dd>{ format!("median {:.2} ms over {}", quantile(&r.handoff_ms, 0.5), r.handoff_ms.len()) }</dd></div>
+                }
+                <div><dt>{ "Core" }</dt><dd>{ format!("{} steps, {} events, {} preemptions, {} threads at most", sim.step_count(), r.log.back().map_or(0, |x| x.idx + 1), sim.stats().preemptions, sim.stats().max_threads) }</dd></div>
+            </dl>
+            for l in r.lost.iter() {
+                <p class="notice" role="alert" data-testid="thread-lost">{ l.clone() }<span class="sub">{ format!(" (a worker is declared lost {GRACE_MS:.0} ms after its answer was due)") }</span></p>
+            }
+            <Explain step={sim.step_count()} rows={r.last_rows.clone()} {text} schedtrace={Rc::new(if sim.step_count() == 0 { String::new() } else { sim.schedtrace() })}
+                {outcome} announce={paused || finished} on_select={on_select.clone()} />
+            <div class="threads-board">
+                <Board {state} {moves} selected={*selected} on_select={on_select} />
+                if let Some(g) = *selected {
+                    <GoroutinePanel id={g} {detail} {on_close} on_seek={noop_seek.clone()} seekable={false} />
+                }
+            </div>
+            <section class="pictures" aria-label="Pictures of the run">
+                { workers_plot(&r.threads_series, wall) }
+                <LinePlot title="Run queue lengths (global and each P)" testid="plot-queues" series={plots.queues.clone()}
+                    t_max={plots.t_max} cursor_t={sim.now()} on_seek_t={Callback::from(|_: u64| ())} seekable={false} />
+                <LinePlot title="Threads as the core sees them" testid="plot-threads" series={plots.threads.clone()}
+                    t_max={plots.t_max} cursor_t={sim.now()} on_seek_t={Callback::from(|_: u64| ())} seekable={false} />
+                <Timeline lanes={plots.lanes.clone()} t_max={plots.t_max} cursor_t={sim.now()} on_seek_t={Callback::from(|_: u64| ())} />
+            </section>
+            <EventLog rows={Rc::new(rows)} {more} step={sim.step_count()} filter={(*filter).clone()} {on_filter} {on_more}
+                on_seek={noop_seek} seekable={false} />
+        </section>
+    }
+}

@@ -1,0 +1,511 @@
+//! Threads mode: the same scheduler core runs on the page's main thread in real time
+//! ([`Sim::set_real_time`]), and every M the core creates is a real dedicated Web Worker
+//! ([`ThreadWorker`]). The core's commands (`work`, `syscall`) are sent to the M's worker; its
+//! answers are reported back with `work_done` / `syscall_done`. Sysmon, timers and the poller
+//! stay in the core, on real time. A worker that does not answer in time is reported lost.
+//!
+//! [`Run`] is the driver of one such run; `components::threads_view` shows it. Like step
+//! mode's driver it records every step ([`Record`]) for the plots and keeps the latest events
+//! in words for the log and the explanation, but it keeps no checkpoints: real time cannot be
+//! replayed, so there is no stepping back.
+
+use super::driver::LogRow;
+use super::record::Record;
+use super::thread_worker::{FromWorker, ThreadWorker, ToWorker};
+use crate::core::event::What;
+use crate::core::ids::MId;
+use crate::core::scenario::Scenario;
+use crate::core::sim::{Command, Sim};
+use gloo_worker::{Spawnable, WorkerBridge};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// CPU work is handed to workers in slices of at most this (1 ms).
+pub const SLICE_NS: u64 = 1_000_000;
+/// How far the core's virtual clock may run ahead of the wall clock.
+pub const LOOKAHEAD_NS: u64 = 250_000;
+/// A worker that has not answered this long after its job was due is lost.
+pub const GRACE_MS: f64 = 1_500.0;
+/// A worker with nothing to do is asked to answer this often, so one that died while idle is
+/// noticed too.
+pub const PING_EVERY_MS: f64 = 1_000.0;
+/// Events kept in words for the log (the oldest are dropped).
+pub const LOG_CAP: usize = 4_000;
+
+fn perf_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum JobKind {
+    Work,
+    Syscall,
+    Ping,
+}
+
+struct Job {
+    id: u32,
+    kind: JobKind,
+    ns: u64,
+    sent: f64,
+    /// The run was paused while the job was out (its round trip is not a fair sample).
+    paused: bool,
+}
+
+struct Slot {
+    bridge: WorkerBridge<ThreadWorker>,
+    parked: bool,
+    job: Option<Job>,
+    /// When it last answered (or was created).
+    last_heard: f64,
+    /// Jobs answered (the first one's round trip includes loading the worker).
+    answered: u32,
+}
+
+type Inbox = Rc<RefCell<VecDeque<(u32, FromWorker, f64)>>>;
+
+/// One threads-mode run.
+pub struct Run {
+    pub sim: Sim,
+    scenario: Scenario,
+    t0: f64,
+    workers: BTreeMap<u32, Slot>,
+    inbox: Inbox,
+    me: Weak<RefCell<Run>>,
+    next_id: u32,
+    pub created: u32,
+    pub peak: u32,
+    /// Reports of lost workers.
+    pub lost: Vec<String>,
+    /// Round trip of one command beyond the worker's own time, µs.
+    pub rtt_us: Vec<f64>,
+    /// Syscall start → its P running on another worker, ms.
+    pub handoff_ms: Vec<f64>,
+    /// P → (syscall start ms, M in the syscall).
+    pending_handoff: BTreeMap<u32, (f64, u32)>,
+    /// CPU work carried out by workers, ns.
+    pub work_ns: u64,
+    /// (wall ms since start, live workers).
+    pub threads_series: Vec<(f64, u32)>,
+    pub finished_ms: Option<f64>,
+    stopped: bool,
+    booted: bool,
+    /// Every step, for the plots.
+    pub record: Record,
+    /// The latest events in words, oldest first (at most [`LOG_CAP`]).
+    pub log: VecDeque<LogRow>,
+    events_seen: usize,
+    /// The events of the latest step that had any, in words.
+    pub last_rows: Rc<Vec<LogRow>>,
+    /// Paused since this wall time.
+    paused_at: Option<f64>,
+    /// How the latest syscall blocked: `Some(true)` asleep in `Atomics.wait`, `Some(false)`
+    /// spinning (the page is not cross-origin isolated).
+    pub syscalls_sleep: Option<bool>,
+}
+
+impl Run {
+    /// Starts a run of `scenario` (its loop keeps going on timers until it ends or is stopped).
+    pub fn start(scenario: &Scenario) -> Rc<RefCell<Run>> {
+        let mut sim = Sim::new(scenario);
+        sim.set_real_time(SLICE_NS);
+        let rc = Rc::new_cyclic(|me| {
+            RefCell::new(Run {
+                sim,
+                scenario: scenario.clone(),
+                t0: perf_ms(),
+                workers: BTreeMap::new(),
+                inbox: Rc::new(RefCell::new(VecDeque::new())),
+                me: me.clone(),
+                next_id: 0,
+                created: 0,
+                peak: 0,
+                lost: Vec::new(),
+                rtt_us: Vec::new(),
+                handoff_ms: Vec::new(),
+                pending_handoff: BTreeMap::new(),
+                work_ns: 0,
+                threads_series: vec![(0.0, 0)],
+                finished_ms: None,
+                stopped: false,
+                booted: false,
+                record: Record::default(),
+                log: VecDeque::new(),
+                events_seen: 0,
+                last_rows: Rc::new(Vec::new()),
+                paused_at: None,
+                syscalls_sleep: None,
+            })
+        });
+        schedule_tick(Rc::downgrade(&rc), 0);
+        rc
+    }
+
+    /// The scenario this run runs.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Wall-clock time of the run so far (pauses left out), ms.
+    pub fn elapsed_ms(&self) -> f64 {
+        self.finished_ms.unwrap_or_else(|| self.paused_at.unwrap_or_else(perf_ms) - self.t0)
+    }
+
+    fn now_ns(&self) -> u64 {
+        ((perf_ms() - self.t0).max(0.0) * 1e6) as u64
+    }
+
+    pub fn live(&self) -> u32 {
+        self.workers.len() as u32
+    }
+
+    pub fn idle(&self) -> u32 {
+        self.workers.values().filter(|s| s.parked).count() as u32
+    }
+
+    pub fn paused(&self) -> bool {
+        self.paused_at.is_some()
+    }
+
+    pub fn finished(&self) -> bool {
+        self.sim.finished()
+    }
+
+    /// Stops the run: every worker is dropped (and so ends).
+    pub fn stop(&mut self) {
+        self.stopped = true;
+        for (_, s) in std::mem::take(&mut self.workers) {
+            s.bridge.send(ToWorker::Die);
+        }
+    }
+
+    /// Pauses the run: the core takes no decision and its clock stands still. Workers finish
+    /// what they were given (a syscall really goes on); their answers wait for `resume`.
+    pub fn pause(&mut self) {
+        if self.paused_at.is_none() && !self.stopped {
+            self.paused_at = Some(perf_ms());
+        }
+    }
+
+    /// Resumes a paused run: the pause is cut out of its clock.
+    pub fn resume(&mut self) {
+        let Some(at) = self.paused_at.take() else {
+            return;
+        };
+        let now = perf_ms();
+        let d = now - at;
+        self.t0 += d;
+        for s in self.workers.values_mut() {
+            s.last_heard += d;
+            if let Some(j) = &mut s.job {
+                j.sent += d;
+                j.paused = true;
+            }
+        }
+        for (_, _, t) in self.inbox.borrow_mut().iter_mut() {
+            *t = now;
+        }
+        for (t, _) in self.pending_handoff.values_mut() {
+            *t += d;
+        }
+        schedule_tick(self.me.clone(), 0);
+    }
+
+    /// Makes a worker crash (it stops answering for good): by choice `m`, else one busy with
+    /// CPU work for a goroutine other than main, else any. Returns its M.
+    pub fn kill(&mut self, m: Option<u32>) -> Option<u32> {
+        let main_m = self.sim.goroutine(1).and_then(|g| g.m); // main is G1, as in Go
+        let busy = |s: &Slot| s.job.as_ref().is_some_and(|j| j.kind == JobKind::Work);
+        let m = m
+            .or_else(|| self.workers.iter().find(|(&m, s)| busy(s) && Some(m) != main_m).map(|(&m, _)| m))
+            .or_else(|| self.workers.iter().find(|(&m, _)| Some(m) != main_m).map(|(&m, _)| m))
+            .or_else(|| self.workers.keys().next().copied())?;
+        self.workers.get(&m)?.bridge.send(ToWorker::Die);
+        Some(m)
+    }
+
+    fn spawn(&mut self, m: u32) {
+        if self.workers.contains_key(&m) {
+            return;
+        }
+        let inbox = self.inbox.clone();
+        let me = self.me.clone();
+        let bridge = ThreadWorker::spawner()
+            .callback(move |out: FromWorker| {
+                inbox.borrow_mut().push_back((m, out, perf_ms()));
+                if let Some(rc) = me.upgrade() {
+                    if let Ok(mut r) = rc.try_borrow_mut() {
+                        r.pump();
+                    }
+                }
+            })
+            .spawn("./worker.js");
+        self.workers.insert(m, Slot { bridge, parked: false, job: None, last_heard: perf_ms(), answered: 0 });
+        self.created += 1;
+        self.note_threads();
+    }
+
+    fn note_threads(&mut self) {
+        let live = self.live();
+        self.peak = self.peak.max(live);
+        let t = perf_ms() - self.t0;
+        self.threads_series.push((t, live));
+    }
+
+    /// After a step: record it, keep its events in words, and follow the Ms' lives.
+    fn after_step(&mut self) {
+        self.record.push(&self.sim);
+        let prog = self.sim.program();
+        let rows: Vec<LogRow> = self
+            .sim
+            .events()
+            .iter()
+            .enumerate()
+            .map(|(i, e)| LogRow {
+                idx: self.events_seen + i,
+                step: e.step,
+                t: e.t,
+                kind: e.kind(),
+                g: e.g.map(|g| g.0),
+                p: e.p.map(|p| p.0),
+                text: e.explain(prog),
+            })
+            .collect();
+        self.events_seen += rows.len();
+        if !rows.is_empty() {
+            self.log.extend(rows.iter().cloned());
+            while self.log.len() > LOG_CAP {
+                self.log.pop_front();
+            }
+            self.last_rows = Rc::new(rows);
+        }
+        self.threads();
+        self.commands();
+    }
+
+    fn threads(&mut self) {
+        let evs: Vec<(Option<MId>, What)> = self.sim.events().iter().map(|e| (e.m, e.what.clone())).collect();
+        for (m, what) in evs {
+            let Some(MId(m)) = m else { continue };
+            match what {
+                What::ThreadCreate { sysmon: false, .. } => self.spawn(m),
+                What::ThreadPark => {
+                    if let Some(s) = self.workers.get_mut(&m) {
+                        s.parked = true;
+                    }
+                }
+                What::ThreadWake { .. } => {
+                    if let Some(s) = self.workers.get_mut(&m) {
+                        s.parked = false;
+                    }
+                }
+                What::ThreadExit => {
+                    if let Some(s) = self.workers.remove(&m) {
+                        s.bridge.send(ToWorker::Die);
+                        self.note_threads();
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn m_p(&self, m: u32) -> Option<u32> {
+        self.sim.snapshot(false).ms.get(m as usize).and_then(|x| x.p)
+    }
+
+    fn send(&mut self, m: u32, kind: JobKind, ns: u64) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let Some(s) = self.workers.get_mut(&m) else {
+            return;
+        };
+        s.job = Some(Job { id, kind, ns, sent: perf_ms(), paused: false });
+        s.bridge.send(match kind {
+            JobKind::Work => ToWorker::Work { id, ns },
+            JobKind::Syscall => ToWorker::Syscall { id, ns },
+            JobKind::Ping => ToWorker::Ping { id },
+        });
+    }
+
+    fn commands(&mut self) {
+        for c in self.sim.take_commands() {
+            let (m, ns, syscall) = match c {
+                Command::Work { m, ns, .. } => (m.0, ns, false),
+                Command::Syscall { m, ns, .. } => (m.0, ns, true),
+            };
+            let now = perf_ms();
+            if syscall {
+                if let Some(p) = self.m_p(m) {
+                    self.pending_handoff.insert(p, (now, m));
+                }
+            } else if !self.pending_handoff.is_empty() {
+                if let Some(p) = self.m_p(m) {
+                    if let Some(&(t, m0)) = self.pending_handoff.get(&p) {
+                        self.pending_handoff.remove(&p);
+                        if m0 != m {
+                            self.handoff_ms.push(now - t);
+                        }
+                    }
+                }
+            }
+            if let Some(s) = self.workers.get_mut(&m) {
+                s.parked = false;
+            }
+            // No worker for this M means it was lost; the watchdog already told the core.
+            self.send(m, if syscall { JobKind::Syscall } else { JobKind::Work }, ns);
+        }
+    }
+
+    /// Takes the workers' answers, runs every step due by now and sends out the commands.
+    pub fn pump(&mut self) {
+        if self.stopped || self.paused_at.is_some() {
+            return;
+        }
+        loop {
+            let Some((m, out, at)) = self.inbox.borrow_mut().pop_front() else {
+                break;
+            };
+            let Some(slot) = self.workers.get_mut(&m) else {
+                continue;
+            };
+            slot.last_heard = at;
+            if slot.job.as_ref().is_none_or(|j| j.id != out.id) {
+                continue;
+            }
+            let job = slot.job.take().expect("a job");
+            slot.answered += 1;
+            if slot.answered > 1 && !job.paused && job.kind != JobKind::Ping {
+                self.rtt_us.push(((at - job.sent) * 1e3 - out.spent_ns as f64 / 1e3).max(0.0));
+            }
+            let t = ((at - self.t0).max(0.0) * 1e6) as u64;
+            let ran = match job.kind {
+                JobKind::Syscall => {
+                    self.syscalls_sleep = Some(out.slept);
+                    self.sim.syscall_done(MId(m), t)
+                }
+                JobKind::Work => {
+                    self.work_ns += job.ns;
+                    self.sim.work_done(MId(m), t)
+                }
+                JobKind::Ping => false,
+            };
+            if ran {
+                self.commands();
+            }
+        }
+        self.watchdog();
+        let mut n = 0;
+        // The core's own costs (a few µs of virtual time per decision) may run up to
+        // LOOKAHEAD_NS ahead of the wall clock, so a decision never waits for the next timer.
+        while !self.sim.finished() && n < 20_000 && self.sim.step_until(self.now_ns() + LOOKAHEAD_NS) {
+            n += 1;
+            if !self.booted {
+                // The M the core starts with (m0, which runs main) is a thread too.
+                self.booted = true;
+                let initial: Vec<u32> = self.sim.snapshot(false).ms.iter().filter(|m| !matches!(m.status, "sysmon" | "dead")).map(|m| m.id).collect();
+                for m in initial {
+                    self.spawn(m);
+                }
+            }
+            self.after_step();
+        }
+        if self.sim.finished() && self.finished_ms.is_none() {
+            self.finished_ms = Some(perf_ms() - self.t0);
+            self.stop();
+            self.note_threads();
+        }
+    }
+
+    fn watchdog(&mut self) {
+        let now = perf_ms();
+        let late: Vec<(u32, JobKind, u64)> = self
+            .workers
+            .iter()
+            .filter_map(|(&m, s)| s.job.as_ref().filter(|j| now - j.sent > j.ns as f64 / 1e6 + GRACE_MS).map(|j| (m, j.kind, j.ns)))
+            .collect();
+        for (m, kind, ns) in late {
+            self.workers.remove(&m);
+            let g = self.sim.thread_lost(MId(m), self.now_ns());
+            let what = match kind {
+                JobKind::Syscall => format!("its syscall of {:.1} ms was due", ns as f64 / 1e6),
+                JobKind::Work => format!("its work slice of {:.1} ms was due", ns as f64 / 1e6),
+                JobKind::Ping => "it was asked, while idle, whether it was still there".to_string(),
+            };
+            let g = g.map_or("it held no goroutine".to_string(), |g| format!("G{} is lost", g.0));
+            self.lost.push(format!("M{m}'s worker stopped answering: no reply {GRACE_MS:.0} ms after {what}; {g} (thread lost)"));
+            self.note_threads();
+            self.after_step();
+        }
+        // Ask the workers that have had nothing to do for a while whether they are still there.
+        let quiet: Vec<u32> = self.workers.iter().filter(|(_, s)| s.job.is_none() && now - s.last_heard > PING_EVERY_MS).map(|(&m, _)| m).collect();
+        for m in quiet {
+            self.send(m, JobKind::Ping, 0);
+        }
+    }
+
+    /// Figures for tests and the benchmark.
+    pub fn figures(&self) -> serde_json::Value {
+        let mut r = self.rtt_us.clone();
+        r.sort_by(|a, b| a.total_cmp(b));
+        let q = |v: &[f64], f: f64| {
+            if v.is_empty() {
+                0.0
+            } else {
+                v[((v.len() - 1) as f64 * f).round() as usize]
+            }
+        };
+        let mut h = self.handoff_ms.clone();
+        h.sort_by(|a, b| a.total_cmp(b));
+        let st = self.sim.snapshot(true);
+        // Ms whose worker is computing a slice of a goroutine's work: (M, G).
+        let busy: Vec<(u32, Option<u32>)> = self
+            .workers
+            .iter()
+            .filter(|(_, s)| s.job.as_ref().is_some_and(|j| j.kind == JobKind::Work))
+            .map(|(&m, _)| (m, st.ms.get(m as usize).and_then(|x| x.g)))
+            .collect();
+        serde_json::json!({
+            "busy": busy,
+            "live": self.live(), "idle": self.idle(), "peak": self.peak, "created": self.created,
+            "finished": self.sim.finished(),
+            "paused": self.paused(),
+            "syscalls_sleep": self.syscalls_sleep,
+            "outcome": self.sim.outcome().map(|o| o.message()),
+            "wall_ms": self.elapsed_ms(),
+            "work_ms": self.work_ns as f64 / 1e6,
+            "gomaxprocs": self.sim.gomaxprocs(),
+            "rtt_us": { "n": r.len(), "p50": q(&r, 0.5), "p99": q(&r, 0.99) },
+            "handoff_ms": { "n": h.len(), "p50": q(&h, 0.5), "max": h.last().copied().unwrap_or(0.0) },
+            "lost": self.lost,
+            "step": self.sim.step_count(), "sim_now": self.sim.now(), "wall_ns": self.now_ns(),
+            "events": self.events_seen,
+            "gs": st.gs.len(),
+            "gs_dead": st.gs.iter().filter(|g| g.status == "dead").count(),
+            "max_threads": self.sim.stats().max_threads,
+            "preemptions": self.sim.stats().preemptions,
+        })
+    }
+}
+
+fn schedule_tick(me: Weak<RefCell<Run>>, ms: i32) {
+    let Some(w) = web_sys::window() else { return };
+    let f = Closure::once_into_js(move || {
+        let Some(rc) = me.upgrade() else { return };
+        let done = {
+            let Ok(mut r) = rc.try_borrow_mut() else {
+                schedule_tick(me, 1);
+                return;
+            };
+            r.pump();
+            r.stopped || r.paused()
+        };
+        if !done {
+            schedule_tick(me, 1);
+        }
+    });
+    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
+}

@@ -1,0 +1,201 @@
+// End-to-end tests of threads mode (issue 4): the core on the page's main thread in real time,
+// every M a real dedicated Web Worker. Workers are counted from the browser's side
+// (Playwright's `worker` events) as well as from the page's `[data-testid=threads]`.
+// Builds nothing: build the page first (`trunk build --release`).
+
+import { test, before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, fragment } from './lib.mjs';
+
+let srv;
+let browser;
+let page;
+let errors;
+
+before(async () => {
+  srv = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+afterEach(async () => {
+  if (page) {
+    const errs = errors;
+    await page.evaluate(() => localStorage.clear()).catch(() => {});
+    await page.close();
+    page = undefined;
+    assert.deepEqual(errs, [], 'the page logged errors');
+  }
+});
+
+/**
+ * Opens `json` directly in threads mode; counts the dedicated workers the browser starts.
+ * Resolves to { page, workers: () => number }.
+ */
+async function openThreads(json) {
+  let count = 0;
+  ({ page, errors } = await openPageCounting(json, () => { count += 1; }));
+  return { page, workers: () => count };
+}
+
+async function openPageCounting(json, onWorker) {
+  const ctx = browser.context;
+  const pg = await ctx.newPage();
+  const errs = [];
+  pg.on('console', (m) => { if (m.type() === 'error') errs.push(`console: ${m.text()}`); });
+  pg.on('pageerror', (e) => errs.push(`pageerror: ${e.message}`));
+  pg.on('worker', onWorker);
+  await pg.goto(srv.url + fragment(json, { mode: 'threads' }));
+  await pg.waitForSelector('[data-testid=threads]');
+  return { page: pg, errors: errs };
+}
+
+async function figures(pg) {
+  return JSON.parse(await pg.evaluate(() => window.__gmpThreads()));
+}
+
+async function waitOutcome(pg, timeout = 30_000) {
+  await pg.waitForSelector('[data-testid=outcome]', { timeout });
+  return figures(pg);
+}
+
+test('a CPU-bound scenario with GOMAXPROCS 2 creates at least 2 workers and completes every goroutine', async () => {
+  const json = JSON.stringify({
+    version: 1, gomaxprocs: 2,
+    funcs: { w: [{ work: '40ms' }, { done: 'wg' }] },
+    main: [{ add: { wg: 'wg', n: 4 } }, { go: { func: 'w', n: 4 } }, { wait: 'wg' }],
+  });
+  const { page: pg, workers } = await openThreads(json);
+  const f = await waitOutcome(pg);
+  assert.match(f.outcome, /exit status 0/);
+  assert.ok(f.gs_dead >= f.gs - 1, `${f.gs_dead} of ${f.gs} goroutines ended (main returns last)`);
+  assert.ok(f.created >= 2, `page counted ${f.created} workers`);
+  assert.ok(workers() >= 2, `browser saw ${workers()} workers`);
+  assert.ok(Number(await pg.getAttribute('[data-testid=threads]', 'data-peak')) >= 2);
+  assert.ok(f.preemptions > 0, 'sysmon preempted after the 10 ms slice');
+});
+
+test('a blocking-syscall scenario with GOMAXPROCS 1 creates at least 2 workers and completes', async () => {
+  const json = JSON.stringify({
+    version: 1, gomaxprocs: 1,
+    funcs: { s: [{ syscall: '30ms' }, { work: '1ms' }, { done: 'wg' }] },
+    main: [{ add: { wg: 'wg', n: 3 } }, { go: { func: 's', n: 3 } }, { wait: 'wg' }],
+  });
+  const { page: pg, workers } = await openThreads(json);
+  const f = await waitOutcome(pg);
+  assert.match(f.outcome, /exit status 0/);
+  assert.ok(f.gs_dead >= f.gs - 1, `${f.gs_dead} of ${f.gs}`);
+  assert.ok(f.created >= 2, `page counted ${f.created} workers`);
+  assert.ok(workers() >= 2, `browser saw ${workers()} workers`);
+  assert.ok(f.handoff_ms.n >= 1, 'sysmon handed the P of a blocked worker to another');
+  // The test server is cross-origin isolated (as `trunk serve` is): blocked workers sleep.
+  assert.equal(f.syscalls_sleep, true);
+});
+
+test('1,000 network waits with GOMAXPROCS 2 complete with no more than 3 workers', async () => {
+  const json = JSON.stringify({
+    version: 1, gomaxprocs: 2,
+    // Each goroutine waits on the poller, then computes a little on a worker.
+    funcs: { io: [{ net: '5ms' }, { work: '20us' }, { done: 'wg' }] },
+    main: [{ add: { wg: 'wg', n: 1000 } }, { go: { func: 'io', n: 1000 } }, { wait: 'wg' }],
+  });
+  const { page: pg, workers } = await openThreads(json);
+  const f = await waitOutcome(pg, 60_000);
+  assert.match(f.outcome, /exit status 0/);
+  assert.ok(f.gs_dead >= f.gs - 1, `${f.gs_dead} of ${f.gs}`);
+  assert.ok(f.peak <= 3, `page peak ${f.peak}`);
+  assert.ok(workers() <= 3 && workers() >= 1, `browser saw ${workers()} workers`);
+});
+
+test('a killed worker is reported, its goroutine is lost and the page keeps going', async () => {
+  const json = JSON.stringify({
+    version: 1, gomaxprocs: 2,
+    funcs: { w: [{ work: '1s' }] },
+    main: [{ go: { func: 'w', n: 3 } }, { work: '5ms' }, { sleep: '4s' }],
+  });
+  const { page: pg } = await openThreads(json);
+  // Once two workers are up, kill one (the page picks one computing for a goroutine other
+  // than main, G1, if there is one; an idle one is noticed by the page's ping).
+  await pg.waitForFunction(() => { const f = window.__gmpThreads && JSON.parse(window.__gmpThreads()); return f && f.live >= 2 && f.work_ms > 10; });
+  const m = await pg.evaluate(() => window.__gmpThreadsKill());
+  assert.ok(m != null, 'a worker was killed');
+  // A busy worker's 1 ms slice is due at once, an idle one is pinged within 1 s; the page
+  // gives each 1.5 s more.
+  await pg.waitForSelector('[data-testid=thread-lost]', { timeout: 15_000 });
+  const text = await pg.textContent('[data-testid=thread-lost]');
+  assert.match(text, new RegExp(`M${m}'s worker stopped answering`));
+  const f = await waitOutcome(pg, 30_000);
+  assert.match(f.outcome, /exit status 0/);
+  assert.equal(f.lost.length, 1);
+  // The page still answers: switching back to step mode works.
+  await pg.click('[data-testid=mode-toggle]');
+  await pg.waitForSelector('[data-testid=clock]');
+});
+
+test('switching modes keeps the scenario', async () => {
+  const json = JSON.stringify({ version: 1, name: 'switch me', gomaxprocs: 1, main: [{ work: '2ms' }] });
+  const { page: pg } = await openThreads(json);
+  await waitOutcome(pg);
+  await pg.click('[data-testid=mode-toggle]');
+  await pg.waitForSelector('[data-testid=clock]');
+  assert.match(await pg.textContent('body'), /switch me/);
+  await pg.click('[data-testid=mode-toggle]');
+  await waitOutcome(pg);
+});
+
+test('pausing stops the core and its clock; the log, explanation and plots follow the run', async () => {
+  const json = JSON.stringify({
+    version: 1, gomaxprocs: 1,
+    funcs: { w: [{ work: '150ms' }, { done: 'wg' }] },
+    main: [{ add: { wg: 'wg', n: 4 } }, { go: { func: 'w', n: 4 } }, { wait: 'wg' }],
+  });
+  const { page: pg } = await openThreads(json);
+  await pg.waitForFunction(() => { const f = window.__gmpThreads && JSON.parse(window.__gmpThreads()); return f && f.work_ms >= 50; });
+  await pg.keyboard.press('Space');
+  await pg.waitForSelector('[data-testid=threads][data-paused=true]');
+  const a = await figures(pg);
+  assert.equal(a.paused, true);
+  await pg.waitForTimeout(400);
+  const b = await figures(pg);
+  assert.equal(b.step, a.step, 'no step while paused');
+  assert.ok(Math.abs(b.wall_ms - a.wall_ms) < 1, `the clock stands still (${a.wall_ms} → ${b.wall_ms})`);
+  // The step mode's shortcuts don't run the hidden step mode meanwhile.
+  await pg.keyboard.press('ArrowRight');
+  assert.equal((await figures(pg)).step, a.step);
+  // A goroutine chip opens the goroutine panel with its ops.
+  await pg.click('[data-testid=threads] button.chip[data-g]');
+  await pg.waitForSelector('[data-testid=goroutine] .ops li');
+  await pg.click('[data-testid=threads-pause]');
+  await pg.waitForSelector('[data-testid=threads][data-paused=false]');
+  const f = await waitOutcome(pg);
+  assert.match(f.outcome, /exit status 0/);
+  // The same explanation, log and pictures as step mode.
+  assert.match(await pg.textContent('[data-testid=explain]'), /\w/);
+  assert.match(await pg.textContent('[data-testid=schedtrace]'), /SCHED .*gomaxprocs=1/);
+  const kinds = await pg.$$eval('[data-testid=event-log] li[data-kind]', (ls) => ls.map((l) => l.dataset.kind));
+  assert.ok(kinds.includes('Preempt'), `sysmon's preemption is in the log: ${[...new Set(kinds)]}`);
+  for (const id of ['plot-workers', 'plot-queues', 'plot-threads', 'timeline']) {
+    assert.ok(await pg.$(`[data-testid=${id}]`), `${id} is drawn`);
+  }
+});
+
+test('the speedup against GOMAXPROCS 1 is measured by running both', async () => {
+  const json = JSON.stringify({
+    version: 1, gomaxprocs: 2,
+    funcs: { w: [{ work: '60ms' }, { done: 'wg' }] },
+    main: [{ add: { wg: 'wg', n: 4 } }, { go: { func: 'w', n: 4 } }, { wait: 'wg' }],
+  });
+  const { page: pg } = await openThreads(json);
+  await waitOutcome(pg);
+  await pg.click('[data-testid=threads-measure]');
+  await pg.waitForSelector('[data-testid=speedup][data-state=done]', { timeout: 30_000 });
+  // The ratio itself depends on the machine's free cores (the benchmark reports it).
+  const v = Number(await pg.getAttribute('[data-testid=speedup]', 'data-value'));
+  assert.ok(Number.isFinite(v) && v > 0, `speedup ${v}`);
+  assert.match(await pg.textContent('[data-testid=speedup]'), /GOMAXPROCS 1 took \d+ ms, GOMAXPROCS 2 took \d+ ms/);
+  assert.equal((await figures(pg)).gomaxprocs, 2, 'the scenario itself runs last');
+});
