@@ -10,7 +10,7 @@ use common::gmpsim;
 use gmp::core::export::{go_program, perfetto_trace};
 use gmp::core::lessons;
 use gmp::core::scenario::{self, Scenario};
-use gmp::core::sim::Sim;
+use gmp::core::sim::{Sim, Tracks};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -103,6 +103,37 @@ fn check_trace(name: &str, json: &str) -> Vec<Value> {
         assert_eq!(s[0]["ts"], f[0]["ts"]);
     }
     evs
+}
+
+/// The trace reads the cheap per-P/per-M view ([`Sim::tracks`]) at every step; it must say
+/// exactly what the full snapshot (the board's state) says, or the slices would drift from the
+/// board.
+#[test]
+fn the_trace_view_of_ps_and_ms_agrees_with_the_snapshot_at_every_step() {
+    let mut tracks = Tracks::default();
+    for (name, s) in all_scenarios() {
+        let mut sim = Sim::new(&s);
+        while sim.step_count() < 20_000 && sim.step() {
+            sim.tracks(&mut tracks);
+            assert_eq!(tracks, Tracks::from_state(&sim.snapshot(false)), "{name} at step {}", sim.step_count());
+        }
+    }
+}
+
+/// A long run's trace costs time in proportion to its steps: 10,000 goroutines queued at once
+/// (a snapshot per step would copy the queues at every one of its steps).
+#[test]
+fn a_long_run_with_long_queues_exports_in_linear_time() {
+    let s = scenario::parse(
+        r#"{"version":1,"gomaxprocs":4,"funcs":{"w":[{"work":"10us"}]},"main":[{"go":{"func":"w","n":10000}},{"sleep":"1s"}]}"#,
+    )
+    .unwrap();
+    let t0 = std::time::Instant::now();
+    let v: Value = serde_json::from_str(&perfetto_trace(&s, u64::MAX)).unwrap();
+    let steps = v["otherData"]["steps"].as_u64().unwrap();
+    assert!(steps > 30_000, "{steps} steps");
+    // Generous for a debug build on a loaded 2-core machine; a quadratic export takes minutes.
+    assert!(t0.elapsed().as_secs() < 60, "{steps} steps took {:?}", t0.elapsed());
 }
 
 #[test]

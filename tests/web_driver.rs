@@ -107,3 +107,40 @@ fn problems_are_found_at_their_place() {
     assert_eq!(l.find("line 3, column 5").unwrap().line, 3);
     assert!(l.find("nothing").is_none());
 }
+
+#[wasm_bindgen_test]
+fn boot_opens_the_gallery_only_on_a_first_visit_and_reads_embed() {
+    assert!(boot("", None, None).fresh, "nothing stored, no link: a first visit");
+    assert!(!boot("", Some("{}".into()), None).fresh, "a draft is the user's work");
+    assert!(!boot("", None, Some(BUSY.into())).fresh);
+    let s = link::encode(DEFAULT_SCENARIO);
+    let b = boot(&format!("#s={s}&step=3&embed=1"), None, None);
+    assert!(b.embed && !b.fresh && b.from_link);
+    assert!(!boot(&format!("#s={s}&embed=0"), None, None).embed);
+    assert!(boot("#s=1.@@@&embed=1", None, None).embed, "a bad link meant for an iframe stays compact");
+}
+
+#[wasm_bindgen_test]
+fn the_full_page_link_drops_only_embed() {
+    use gmp::web::boot::without_embed;
+    use gmp::web::components::embed_bar::full_page;
+    assert_eq!(without_embed("#s=1.abc&step=4&embed=1"), "#s=1.abc&step=4");
+    assert_eq!(without_embed("s=1.abc&embed&step=4"), "#s=1.abc&step=4");
+    assert_eq!(full_page("https://h/play/?x=1#s=1.abc&embed=1&step=2"), "https://h/play/?x=1#s=1.abc&step=2");
+}
+
+#[wasm_bindgen_test]
+fn the_share_link_is_gmpsim_links_for_the_same_scenario_and_step() {
+    use gmp::web::components::share::share_link;
+    let mut d = Driver::new(scenario::parse(DEFAULT_SCENARIO).unwrap());
+    d.seek(6);
+    d.intervene(&Intervention::Spawn { func: SpawnFunc::Template(Template::Cpu), n: 2, on_p: None }).unwrap();
+    let text = d.scenario().to_json();
+    let url = share_link(&text, "https://h/play/#old", 7);
+    // `gmpsim link FILE --base https://h/play/ --step 7` writes make_link of the parsed file's JSON.
+    let want = link::make_link(&scenario::parse(&text).unwrap().to_json(), "https://h/play/", &[("step", "7".into())]);
+    assert_eq!(url, want);
+    let back = link::decode(&url).unwrap();
+    assert_eq!(back.step, Some(7));
+    assert_eq!(scenario::parse(&back.scenario_json).unwrap(), *d.scenario(), "the recorded action travels with the link");
+}

@@ -45,6 +45,11 @@ pub struct Boot {
     pub step: Option<u64>,
     /// The scenario came from a share link (the user's own is kept in storage, untouched).
     pub from_link: bool,
+    /// The link asks for the compact view for an iframe (`&embed=1`).
+    pub embed: bool,
+    /// A first visit: no link and nothing of the user's in storage (the page opens with the
+    /// lesson gallery).
+    pub fresh: bool,
     pub notice: Option<Notice>,
 }
 
@@ -59,6 +64,7 @@ fn problems(ps: &[Problem]) -> Vec<String> {
 
 /// Decides what to open from the URL fragment and the two stored texts.
 pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot {
+    let fresh = draft.is_none() && good.is_none();
     let own = good.as_deref().and_then(|t| scenario::parse(t).ok().map(|s| (s, t.to_string())));
     let (own_s, own_text) = own.unwrap_or_else(|| (default_scenario(), DEFAULT_SCENARIO.to_string()));
     let own_draft = draft.unwrap_or_else(|| own_text.clone());
@@ -68,12 +74,17 @@ pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot
         editor_text: own_draft.clone(),
         step: None,
         from_link: false,
+        embed: false,
+        fresh,
         notice,
     };
     let fragment = fragment.trim_start_matches('#');
     if !fragment.split('&').any(|p| p.starts_with("s=")) {
         return mine(None);
     }
+    // A bad link still says whether it was meant for an iframe.
+    let embed = link::decode(fragment).map(|p| p.embed).unwrap_or_else(|_| fragment.split('&').any(|p| p == "embed" || p == "embed=1"));
+    let mine = |notice| Boot { embed, fresh: false, ..mine(notice) };
     match link::decode(fragment) {
         Err(e) => mine(Some(Notice::error(
             "This link could not be opened; your own scenario is shown instead.",
@@ -90,9 +101,19 @@ pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot
                 editor_text: params.scenario_json,
                 step: params.step,
                 from_link: true,
+                embed: params.embed,
+                fresh: false,
                 notice: None,
             },
         },
     }
 }
 
+
+/// The fragment without its `embed` parameter: where an embedded view's "open in the
+/// playground" link goes (the same scenario and step on the full page).
+pub fn without_embed(fragment: &str) -> String {
+    let f = fragment.trim_start_matches('#');
+    let kept: Vec<&str> = f.split('&').filter(|p| *p != "embed" && !p.starts_with("embed=")).collect();
+    format!("#{}", kept.join("&"))
+}

@@ -6,7 +6,7 @@ use super::boot::{Boot, Notice};
 use super::driver::{Driver, GDetail, Intervention, LogFilter};
 use super::locate::Locator;
 use super::view::{self, LogView, Plots, View};
-use crate::core::scenario;
+use crate::core::{lessons, scenario};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::Reducible;
@@ -96,6 +96,25 @@ pub struct Side {
     pub enabled: bool,
 }
 
+/// The open lesson, as its panel shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LessonView {
+    /// [`lessons::Lesson::id`], also the gallery's `data-lesson`.
+    pub id: &'static str,
+    pub title: &'static str,
+    /// Paragraphs separated by a blank line.
+    pub text: &'static str,
+    /// "Jump to the moment" buttons: (label, the step where it happens, if the run gets there).
+    pub moments: Vec<(&'static str, Option<u64>)>,
+}
+
+impl LessonView {
+    pub fn of(l: &lessons::Lesson) -> LessonView {
+        let steps = lessons::moment_steps(l);
+        LessonView { id: l.id, title: l.title, text: l.text, moments: l.moments.iter().map(|m| m.label).zip(steps).collect() }
+    }
+}
+
 /// Everything the user can do.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Msg {
@@ -130,6 +149,15 @@ pub enum Msg {
     Apply,
     /// Load this text into the editor and run it (the default scenario, the user's own).
     Load(String),
+    /// Open the lesson with this id: its scenario runs and its panel shows (the user's own
+    /// scenario stays in storage, as with a share link).
+    OpenLesson(String),
+    /// Back to the user's own work: run `good` (the last scenario they ran) and put `draft`
+    /// (what they were editing, if stored) in the editor; nothing stored is overwritten.
+    Mine { good: String, draft: Option<String> },
+    CloseLesson,
+    /// Show or hide the lesson gallery.
+    ToggleGallery,
     ToggleHelp,
     ToggleTheme,
     /// What the system prefers changed or was read: dark or not.
@@ -176,6 +204,12 @@ pub struct AppState {
     pub save_good: Option<Rc<String>>,
     /// Bumped when the editor's text is replaced from outside (so the textarea updates).
     pub editor_gen: u64,
+    /// The lesson whose scenario runs, if any.
+    pub lesson: Option<Rc<LessonView>>,
+    /// The lesson gallery is shown (at first for a new visitor).
+    pub gallery: bool,
+    /// The compact view for an iframe (`&embed=1`): board, controls and explanation only.
+    pub embed: bool,
 }
 
 impl PartialEq for AppState {
@@ -222,6 +256,9 @@ impl AppState {
             save_draft: None,
             save_good: None,
             editor_gen: 0,
+            lesson: None,
+            gallery: boot.fresh && !boot.embed,
+            embed: boot.embed,
         };
         st.refresh(true);
         st
@@ -297,6 +334,7 @@ impl AppState {
                 self.save_good = Some(text);
                 self.from_link = false;
                 self.selected = None;
+                self.lesson = None;
                 true
             }
             Err(_) => false,
@@ -343,6 +381,7 @@ impl Reducible for AppState {
                     s.from_link = true;
                     s.selected = None;
                     s.notice = None;
+                    s.lesson = None;
                 } else if let Some(n) = b.notice {
                     s.say(Notice::error("This link could not be opened; the running scenario is unchanged.", n.lines));
                 }
@@ -502,6 +541,40 @@ impl Reducible for AppState {
                     s.run_text(t);
                     s.notice = None;
                 }
+            }
+            Msg::OpenLesson(id) => match lessons::find(&id) {
+                None => {
+                    s.say(Notice::error("There is no such lesson.", vec![id]));
+                    return Rc::new(s);
+                }
+                Some(l) => {
+                    s.stop();
+                    *s.driver.borrow_mut() = Driver::new(l.parsed());
+                    s.editor = Rc::new(Editor::new(l.scenario.to_string()));
+                    s.editor_gen += 1;
+                    s.running_text = Rc::new(l.scenario.to_string());
+                    // Like a link: nothing is saved, and "Back to my scenario" is offered.
+                    s.from_link = true;
+                    s.selected = None;
+                    s.notice = None;
+                    s.gallery = false;
+                    s.lesson = Some(Rc::new(LessonView::of(l)));
+                }
+            },
+            Msg::Mine { good, draft } => {
+                if s.run_text(Rc::new(good.clone())) {
+                    s.editor = Rc::new(Editor::new(draft.unwrap_or(good)));
+                    s.editor_gen += 1;
+                    s.notice = None;
+                }
+            }
+            Msg::CloseLesson => {
+                s.lesson = None;
+                return Rc::new(s);
+            }
+            Msg::ToggleGallery => {
+                s.gallery = !s.gallery && !s.embed;
+                return Rc::new(s);
             }
             Msg::ToggleHelp => {
                 s.help = !s.help;

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, serve, launch, openPage, fragment } from './lib.mjs';
+import { Buffer } from 'node:buffer';
 
 const GMPSIM = process.env.GMPSIM ? path.resolve(process.env.GMPSIM) : path.join(ROOT, 'target', 'debug', 'gmpsim');
 const DEFAULT = path.join(ROOT, 'src', 'web', 'default_scenario.json');
@@ -88,8 +89,8 @@ async function scrubTo(n) {
 }
 
 /** The board as the stable test hooks show it. */
-async function board() {
-  return page.evaluate(() => {
+async function board(p = page) {
+  return p.evaluate(() => {
     const ids = (s) => (s ? s.split(',').map(Number) : []);
     const num = (s) => (s === '' || s == null ? null : Number(s));
     const clock = document.querySelector('[data-testid=clock]');
@@ -401,4 +402,164 @@ test('readable on a phone: no sideways scrolling, dark theme from the system', a
   await page.keyboard.press('Tab');
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
   assert.notEqual(outline, 'none');
+});
+
+// ----- Lessons, share links, embedding, exports -----
+
+const LESSONS = path.join(ROOT, 'src', 'lessons');
+
+function gmpsimText(args) {
+  return execFileSync(GMPSIM, args, { encoding: 'utf8' });
+}
+
+test('a new visitor sees the lesson gallery first; a lesson opens by keyboard, its moments seek, and the own work stays', async () => {
+  await open();
+  await page.waitForSelector('[data-testid=gallery]');
+  const ids = await page.$$eval('[data-lesson]', (els) => els.map((e) => e.dataset.lesson));
+  assert.ok(ids.length >= 14, `${ids.length} lessons`);
+  assert.ok(ids.includes('work-stealing'));
+  // The gallery's toggle is the first control after the skip link.
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'lessons-toggle');
+  assert.equal(await page.getAttribute('[data-testid=lessons-toggle]', 'aria-expanded'), 'true');
+  // Some work of the user's own: an unapplied edit (the draft) of the default scenario.
+  await page.click('[data-testid=gallery-close]');
+  await page.waitForSelector('[data-testid=gallery]', { state: 'detached' });
+  await forward(2);
+  const draft = (await page.inputValue('[data-testid=editor]')).replace('"gomaxprocs": 2', '"gomaxprocs": 3');
+  await page.fill('[data-testid=editor]', draft);
+  // `g` shows the gallery again (not while typing in the editor); a lesson opens with Enter.
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('g');
+  await page.waitForSelector('[data-testid=gallery]');
+  await page.focus('[data-lesson=work-stealing]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('[data-testid=lesson][data-lesson-open=work-stealing]');
+  await waitStep(0);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'lesson-h', 'the focus moves to the lesson');
+  const text = await page.textContent('[data-testid=lesson]');
+  assert.match(text, /Work stealing/);
+  assert.match(text, /runqsteal/, 'names the proc.go function');
+  const file = path.join(LESSONS, 'work-stealing.json');
+  assert.deepEqual(JSON.parse(await page.inputValue('[data-testid=editor]')), JSON.parse(fs.readFileSync(file, 'utf8')));
+  // Every "jump to the moment" button seeks to its step, where the board is gmpsim's.
+  const moments = await page.$$eval('[data-testid=moment]', (els) => els.map((e) => Number(e.dataset.step)));
+  assert.ok(moments.length >= 1);
+  for (const [i, n] of moments.entries()) {
+    await page.locator('[data-testid=moment]').nth(i).click();
+    await waitStep(n);
+    await page.waitForSelector(`[data-testid=moment][data-step="${n}"][aria-current=step]`);
+    await expectMatchesGmpsim(file, n);
+  }
+  assert.match((await board()).explain, /./);
+  // Nothing of the user's was overwritten: the draft is still stored, and comes back.
+  assert.equal(await page.evaluate(() => localStorage.getItem('gmp-playground.draft.v1')), draft);
+  await page.click('text=Back to my scenario');
+  await page.waitForFunction((d) => document.querySelector('[data-testid=editor]').value === d, draft);
+  await page.waitForSelector('[data-testid=lesson]', { state: 'detached' });
+  // A returning visitor is not shown the gallery.
+  await page.reload();
+  await page.waitForSelector('[data-testid=clock]');
+  assert.equal(await page.locator('[data-testid=gallery]').count(), 0);
+  assert.equal(await page.inputValue('[data-testid=editor]'), draft);
+});
+
+test('share after stepping and an intervention: the link opens the same board, and gmpsim reads and writes the same link', async () => {
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.url.replace(/\/$/, '') });
+  await open(linkFor(DEFAULT));
+  await forward(6);
+  await page.selectOption('[data-testid=spawn-what]', 'f:cruncher');
+  await page.fill('[data-testid=spawn-n]', '2');
+  await page.click('[data-testid=spawn]');
+  await waitStep(7);
+  await forward(5);
+  await page.click('[data-testid=share]');
+  await page.waitForSelector('[data-testid=share-out][data-copied=yes]');
+  const link = await page.inputValue('[data-testid=share-link]');
+  assert.match(link, /#s=1\.[A-Za-z0-9_-]+&step=12$/);
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link, 'copied');
+  assert.match(await page.textContent('[data-testid=share-status]'), new RegExp(`${link.length} characters`));
+  assert.equal(await page.evaluate(() => location.href), link, 'the address bar holds the link');
+  const before = await board();
+  // Opened in a new page: the same step and board.
+  const other = await openPage(browser.context, link);
+  await other.page.waitForSelector('[data-testid=clock][data-step="12"]');
+  assert.deepEqual(await board(other.page), before);
+  const shown = await other.page.inputValue('[data-testid=editor]');
+  assert.equal(JSON.parse(shown).actions.length, 1, 'the recorded action travels with the link');
+  await other.page.close();
+  assert.deepEqual(other.errors, []);
+  // gmpsim decodes it, and writes the very same link for the same scenario and step.
+  const decoded = gmpsimText(['decode', link]);
+  assert.deepEqual(JSON.parse(decoded), JSON.parse(shown));
+  const file = path.join(TMP, 'shared.json');
+  fs.writeFileSync(file, decoded);
+  assert.equal(gmpsimText(['link', file, '--base', srv.url, '--step', '12']).trim(), link);
+  await expectMatchesGmpsim(file, 12);
+  // Without a clipboard, the link is selected for the user to copy.
+  await page.evaluate(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true }));
+  await forward(1);
+  await page.click('[data-testid=share]');
+  await page.waitForSelector('[data-testid=share-out][data-copied=no]');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'share-link');
+  const link2 = await page.inputValue('[data-testid=share-link]');
+  assert.equal(await page.evaluate(() => window.getSelection().toString() || document.activeElement.value.slice(document.activeElement.selectionStart, document.activeElement.selectionEnd)), link2);
+  assert.match(link2, /&step=13$/);
+});
+
+test('&embed=1: the board, the step controls and the explanation only, with a link to the full page', async () => {
+  const frag = linkFor(DEFAULT, { step: 5, embed: 1 });
+  await open(frag);
+  await waitStep(5);
+  for (const id of ['step-forward', 'step-back', 'play', 'explain', 'global-runq', 'scrubber']) {
+    assert.equal(await page.locator(`[data-testid=${id}]`).count(), 1, id);
+  }
+  for (const sel of ['[data-testid=editor]', '[data-testid=gallery]', '[data-lesson]', '.col-side', '[data-testid=share]', '[data-testid=spawn]', '[data-testid=download-go]']) {
+    assert.equal(await page.locator(sel).count(), 0, `${sel} is not in the embedded view`);
+  }
+  await expectMatchesGmpsim(DEFAULT, 5);
+  await forward(2);
+  await expectMatchesGmpsim(DEFAULT, 7);
+  const href = await page.getAttribute('[data-testid=open-full]', 'href');
+  assert.equal(href, srv.url + linkFor(DEFAULT, { step: 5 }));
+  // The full page from that link has the editor and opens at the same step.
+  const full = await openPage(browser.context, href);
+  await full.page.waitForSelector('[data-testid=clock][data-step="5"]');
+  assert.equal(await full.page.locator('[data-testid=editor]').count(), 1);
+  await full.page.close();
+  assert.deepEqual(full.errors, []);
+  // Fits a narrow iframe without sideways scrolling.
+  await page.setViewportSize({ width: 480, height: 640 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the embedded view is ${overflow}px wider than the frame`);
+});
+
+test('downloads: main.go and the Perfetto trace are what gmpsim export writes for the same scenario', async () => {
+  await open(linkFor(DEFAULT));
+  await forward(4);
+  await page.selectOption('[data-testid=spawn-what]', 't:tpl_sleeper');
+  await page.fill('[data-testid=spawn-n]', '2');
+  await page.click('[data-testid=spawn]');
+  await waitStep(5);
+  const file = path.join(TMP, 'exported.json');
+  fs.writeFileSync(file, await page.inputValue('[data-testid=editor]'));
+  const fetch = async (testid) => {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`[data-testid=${testid}]`)]);
+    const p = await dl.path();
+    return { name: dl.suggestedFilename(), text: fs.readFileSync(p, 'utf8') };
+  };
+  const go = await fetch('download-go');
+  assert.equal(go.name, 'main.go');
+  assert.equal(go.text, gmpsimText(['export', '--go', file]));
+  assert.match(go.text, /tpl_sleeper/, 'the recorded action is in the program');
+  await page.waitForSelector('[data-testid=download-status]:has-text("main.go")');
+  const trace = await fetch('download-perfetto');
+  assert.equal(trace.name, 'trace.perfetto.json');
+  const want = gmpsimText(['export', '--perfetto', file]);
+  assert.equal(trace.text, want);
+  const v = JSON.parse(trace.text);
+  assert.ok(v.traceEvents.length > 10);
+  assert.match(await page.textContent('[data-testid=download-status]'), new RegExp(`${v.otherData.steps.toLocaleString('en-US')} steps`));
+  assert.ok(Buffer.byteLength(trace.text) > 0);
 });

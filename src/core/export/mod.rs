@@ -14,4 +14,4 @@ pub mod go;
 pub mod perfetto;
 
 pub use go::go_program;
-pub use perfetto::perfetto_trace;
+pub use perfetto::{perfetto_export, perfetto_trace, PerfettoExport};

@@ -22,12 +22,13 @@
 //! - program-wide instants (GOMAXPROCS changes, stop-the-world, user actions, the outcome).
 //!
 //! Track ids are P or M id + 1 (tid 0 is avoided: some viewers treat it specially). The state
-//! of every P and M is read from [`Sim::snapshot`] after each step, so slices follow exactly
-//! what the board shows.
+//! of every P and M is read from [`Sim::tracks`] after each step (the board's state without the
+//! queues' contents, O(Ps + Ms) per step), so slices follow exactly what the board shows and a
+//! long run costs time in proportion to its steps, not to steps × goroutines.
 
 use crate::core::event::{Event, What};
 use crate::core::scenario::Scenario;
-use crate::core::sim::{Sim, SimState};
+use crate::core::sim::{Sim, Tracks};
 use serde_json::{json, Map, Value};
 
 /// Process id of the Ps' tracks.
@@ -38,13 +39,39 @@ pub const PID_MS: u32 = 2;
 /// Runs `s` for at most `max_steps` steps (or to its end) and returns the run as Chrome
 /// trace-event JSON (see the module documentation for the layout).
 pub fn perfetto_trace(s: &Scenario, max_steps: u64) -> String {
+    perfetto_export(s, max_steps).json
+}
+
+/// A trace and how much of the run it holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PerfettoExport {
+    /// The trace, exactly as [`perfetto_trace`] writes it.
+    pub json: String,
+    /// Steps traced.
+    pub steps: u64,
+    /// The run ended within them (otherwise it was cut at `max_steps`).
+    pub ended: bool,
+}
+
+/// [`perfetto_trace`], saying also whether the whole run fits in `max_steps` (the page bounds
+/// its downloads and says so when a run is cut).
+pub fn perfetto_export(s: &Scenario, max_steps: u64) -> PerfettoExport {
     let mut sim = Sim::new(s);
     let mut t = Tracer::new();
-    while sim.step_count() < max_steps && sim.step() {
-        let state = sim.snapshot(false);
-        t.step(&sim, &state);
+    let mut tracks = Tracks::default();
+    let mut ended = false;
+    while sim.step_count() < max_steps {
+        if !sim.step() {
+            ended = true;
+            break;
+        }
+        sim.tracks(&mut tracks);
+        t.step(&sim, &tracks);
     }
-    t.finish(&sim, s)
+    // Cut exactly at the end: the run has no further step.
+    ended = ended || sim.finished();
+    let steps = sim.step_count();
+    PerfettoExport { json: t.finish(&sim, s), steps, ended }
 }
 
 /// What a track shows between two steps.
@@ -160,10 +187,10 @@ impl Tracer {
         self.events.push(v.to_string());
     }
 
-    fn step(&mut self, sim: &Sim, state: &SimState) {
+    fn step(&mut self, sim: &Sim, state: &Tracks) {
         let now = sim.now();
         let prog = sim.program();
-        self.sysmon = Some(state.sysmon.m);
+        self.sysmon = Some(state.sysmon_m);
         for e in sim.events() {
             if let What::GoCreate { func, .. } = e.what {
                 if let Some(g) = e.g {
@@ -213,15 +240,15 @@ impl Tracer {
             self.event(e, sim);
         }
         // Counters.
-        if self.global_len != Some(state.global.len()) {
-            self.global_len = Some(state.global.len());
-            self.push(json!({"name": "global runqueue", "ph": "C", "ts": us(now), "pid": PID_PS, "args": {"goroutines": state.global.len()}}));
+        if self.global_len != Some(state.global_len) {
+            self.global_len = Some(state.global_len);
+            self.push(json!({"name": "global runqueue", "ph": "C", "ts": us(now), "pid": PID_PS, "args": {"goroutines": state.global_len}}));
         }
         if self.local_lens.len() < state.ps.len() {
             self.local_lens.resize(state.ps.len(), None);
         }
         for p in 0..self.local_lens.len() {
-            let len = state.ps.get(p).map_or(0, |x| x.runq.len() + x.runnext.is_some() as usize);
+            let len = state.ps.get(p).map_or(0, |x| x.local_len);
             if self.local_lens[p] != Some(len) {
                 self.local_lens[p] = Some(len);
                 self.push(json!({"name": format!("P{p} runq"), "ph": "C", "ts": us(now), "pid": PID_PS, "args": {"goroutines": len}}));
@@ -438,6 +465,17 @@ mod tests {
         assert_eq!(g9["ts"].as_f64(), Some(1.1));
         assert!(g9["args"]["end"].as_str().unwrap().contains("G9 returns"), "{g9}");
         assert!((g9["dur"].as_f64().unwrap() - 1000.25).abs() < 1e-9, "{g9}");
+    }
+
+    #[test]
+    fn the_export_says_whether_the_run_was_cut() {
+        let s = parse(STEAL).unwrap();
+        let cut = perfetto_export(&s, 14);
+        assert_eq!((cut.steps, cut.ended), (14, false));
+        assert_eq!(cut.json, perfetto_trace(&s, 14));
+        let whole = perfetto_export(&s, u64::MAX);
+        assert!(whole.ended);
+        assert_eq!(perfetto_export(&s, whole.steps), whole, "cut exactly at the last step");
     }
 
     #[test]

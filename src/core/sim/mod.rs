@@ -22,7 +22,7 @@ mod state;
 mod sysmon;
 
 pub use resize::steal_order;
-pub use state::{ChanState, GState, MState as MStateView, NetWait, PState, SimState, SysmonState, WgState};
+pub use state::{ChanState, GState, MState as MStateView, MTrack, NetWait, PState, PTrack, SimState, SysmonState, Tracks, WgState};
 
 use crate::core::costs::Costs;
 use crate::core::event::{Event, UserAction, What};

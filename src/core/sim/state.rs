@@ -32,6 +32,49 @@ pub struct SimState {
     pub outcome: Option<String>,
 }
 
+/// What each P and M is doing after a step, without the queues' contents: the cheap view an
+/// exporter reads at every step ([`Sim::tracks`] costs O(Ps + Ms), a [`SimState`] O(goroutines)).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tracks {
+    pub ps: Vec<PTrack>,
+    pub ms: Vec<MTrack>,
+    /// The global run queue's length.
+    pub global_len: usize,
+    /// The thread sysmon runs on.
+    pub sysmon_m: u32,
+}
+
+/// One P in [`Tracks`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PTrack {
+    pub m: Option<u32>,
+    /// The goroutine its M is running (or has in a syscall).
+    pub g: Option<u32>,
+    /// Goroutines in its local queue, runnext included.
+    pub local_len: usize,
+}
+
+/// One M in [`Tracks`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MTrack {
+    /// As in [`MState::status`].
+    pub status: &'static str,
+    pub g: Option<u32>,
+    pub spinning: bool,
+}
+
+impl Tracks {
+    /// The same view read from a full snapshot (what [`Sim::tracks`] must agree with).
+    pub fn from_state(s: &SimState) -> Tracks {
+        Tracks {
+            ps: s.ps.iter().map(|p| PTrack { m: p.m, g: p.g, local_len: p.runq.len() + p.runnext.is_some() as usize }).collect(),
+            ms: s.ms.iter().map(|m| MTrack { status: m.status, g: m.g, spinning: m.spinning }).collect(),
+            global_len: s.global.len(),
+            sysmon_m: s.sysmon.m,
+        }
+    }
+}
+
 /// One P.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PState {
@@ -223,6 +266,21 @@ impl Sim {
     /// The global queue's length.
     pub fn global_len(&self) -> usize {
         self.global.len()
+    }
+
+    /// What each P and M is doing now, in O(Ps + Ms); overwrites `out` (reusing its buffers).
+    /// Equal to `Tracks::from_state(&self.snapshot(false))`.
+    pub fn tracks(&self, out: &mut Tracks) {
+        out.ps.clear();
+        out.ps.extend(self.ps[..self.live_ps()].iter().map(|pp| PTrack {
+            m: pp.m,
+            g: pp.m.and_then(|m| self.ms[m as usize].curg).map(Self::id),
+            local_len: pp.runq.len() as usize + pp.runq.runnext.is_some() as usize,
+        }));
+        out.ms.clear();
+        out.ms.extend(self.ms.iter().map(|m| MTrack { status: m_status(m.state), g: m.curg.map(Self::id), spinning: m.spinning }));
+        out.global_len = self.global.len();
+        out.sysmon_m = self.sysmon.m;
     }
 
     /// The whole state. With `with_gs`, every goroutine ever created is listed.

@@ -5,13 +5,17 @@
 use super::board::Board;
 use super::clock::Clock;
 use super::controls::Controls;
+use super::downloads::Downloads;
 use super::editor::Editor;
+use super::embed_bar::EmbedBar;
 use super::event_log::EventLog;
 use super::explain::Explain;
 use super::goroutine_panel::GoroutinePanel;
 use super::header_bar::HeaderBar;
 use super::help::Help;
 use super::interventions::Interventions;
+use super::lesson_gallery::LessonGallery;
+use super::lesson_panel::LessonPanel;
 use super::line_plot::LinePlot;
 use super::notice_bar::NoticeBar;
 use super::timeline::Timeline;
@@ -233,9 +237,13 @@ pub fn app() -> Html {
     let on_default = use_callback((), move |_: (), _| d.dispatch(Msg::Load(DEFAULT_SCENARIO.to_string())));
     let d = dispatch.clone();
     let on_mine = use_callback((), move |_: (), _| {
-        let text = storage::load(boot::GOOD_KEY).unwrap_or_else(|| DEFAULT_SCENARIO.to_string());
-        d.dispatch(Msg::Load(text))
+        let good = storage::load(boot::GOOD_KEY).unwrap_or_else(|| DEFAULT_SCENARIO.to_string());
+        d.dispatch(Msg::Mine { good, draft: storage::load(boot::DRAFT_KEY) })
     });
+    let on_lessons = use_callback((), msg(|| Msg::ToggleGallery));
+    let on_close_lesson = use_callback((), msg(|| Msg::CloseLesson));
+    let d = dispatch.clone();
+    let on_open_lesson = use_callback((), move |id: String, _| d.dispatch(Msg::OpenLesson(id)));
 
     let on_mode = {
         let threads_mode = threads_mode.clone();
@@ -257,13 +265,51 @@ pub fn app() -> Html {
         description = d.scenario().description.clone();
     }
     let announce = !state.playing || (!state.to_end && state.speed <= 2);
+    let controls = html! {
+        <div class="sticky">
+            <Controls step={v.step} explored={v.explored} end={v.end} finished={v.finished} playing={state.playing}
+                to_end={state.to_end} speed={state.speed} jump_kind={(*state.jump_kind).clone()} on_msg={on_msg.clone()} />
+            <Clock step={v.step} t={v.t} explored={v.explored} end={v.end} />
+        </div>
+    };
+    let explain = html! {
+        <Explain step={v.step} rows={v.rows.clone()} text={v.explanation()} schedtrace={v.schedtrace.clone()}
+            outcome={v.state.outcome.clone()} {announce} on_select={on_select.clone()} />
+    };
+    let board = html! {
+        <div id="board" tabindex="-1">
+            <Board state={v.state.clone()} moves={v.moves.clone()} selected={state.selected} on_select={on_select.clone()} />
+        </div>
+    };
+    let help = if state.help { html! { <Help on_close={on_help_close} /> } } else { Html::default() };
+    if state.embed {
+        // The compact view for an iframe: no editor, log, side column or gallery.
+        return html! {
+            <div class={classes!("app", "embed", state.playing.then_some("playing"))}>
+                <a class="skip" href="#board">{ "Skip to the board" }</a>
+                <EmbedBar name={scenario_name} />
+                if let Some(n) = &state.notice {
+                    <NoticeBar notice={n.clone()} on_dismiss={on_dismiss.clone()} />
+                }
+                <main class="embed-main">
+                    { controls }
+                    { explain }
+                    { board }
+                </main>
+                { help }
+            </div>
+        };
+    }
     html! {
         <div class={classes!("app", state.playing.then_some("playing"))}>
             <a class="skip" href="#board">{ "Skip to the board" }</a>
             <HeaderBar name={scenario_name} running_text={state.running_text.clone()} step={v.step} dark={state.dark()}
-                {on_theme} {on_help} />
+                gallery={state.gallery} on_lessons={on_lessons.clone()} {on_theme} {on_help} />
             if let Some(n) = &state.notice {
                 <NoticeBar notice={n.clone()} on_dismiss={on_dismiss.clone()} />
+            }
+            if state.gallery {
+                <LessonGallery current={state.lesson.as_ref().map(|l| l.id)} on_open={on_open_lesson} on_close={on_lessons} />
             }
             <main class="layout">
                 <div class="col-main">
@@ -275,17 +321,10 @@ pub fn app() -> Html {
                     if let Some(sc) = threads_scenario {
                         <ThreadsView scenario={sc} />
                     } else {
-                    <div class="sticky">
-                        <Controls step={v.step} explored={v.explored} end={v.end} finished={v.finished} playing={state.playing}
-                            to_end={state.to_end} speed={state.speed} jump_kind={(*state.jump_kind).clone()} on_msg={on_msg.clone()} />
-                        <Clock step={v.step} t={v.t} explored={v.explored} end={v.end} />
-                    </div>
+                    { controls }
                     if !description.is_empty() { <p class="desc">{ description }</p> }
-                    <Explain step={v.step} rows={v.rows.clone()} text={v.explanation()} schedtrace={v.schedtrace.clone()}
-                        outcome={v.state.outcome.clone()} {announce} on_select={on_select.clone()} />
-                    <div id="board" tabindex="-1">
-                        <Board state={v.state.clone()} moves={v.moves.clone()} selected={state.selected} on_select={on_select.clone()} />
-                    </div>
+                    { explain }
+                    { board }
                     <section class="pictures" aria-label="Pictures of the run">
                         <LinePlot title="Run queue lengths (global and each P)" testid="plot-queues" series={state.plots.queues.clone()}
                             t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t.clone()} />
@@ -299,6 +338,9 @@ pub fn app() -> Html {
                     if *threads_mode {
                         <p class="threads-side">{ "Threads mode shows its own goroutine panel and log beside the board; interventions belong to step mode. The scenario below is what runs: apply an edit to run it again." }</p>
                     } else {
+                    if let Some(l) = &state.lesson {
+                        <LessonPanel lesson={l.clone()} step={v.step} on_seek={on_seek.clone()} on_close={on_close_lesson} />
+                    }
                     if let Some(g) = state.selected {
                         <GoroutinePanel id={g} detail={state.detail.clone()} {on_close} on_seek={on_seek.clone()} />
                     }
@@ -309,11 +351,10 @@ pub fn app() -> Html {
                     }
                     <Editor text={state.editor.text.clone()} problems={state.editor.problems.clone()} dirty={state.editor_dirty()}
                         from_link={state.from_link} {on_edit} {on_apply} {on_default} {on_mine} />
+                    <Downloads running_text={state.running_text.clone()} />
                 </aside>
             </main>
-            if state.help {
-                <Help on_close={on_help_close} />
-            }
+            { help }
         </div>
     }
 }

@@ -1,0 +1,31 @@
+//! The embedded view's only chrome (`&embed=1`): the scenario's name and a link that opens the
+//! same link on the full playground page (the fragment without `embed`).
+
+use crate::web::boot::without_embed;
+use yew::prelude::*;
+
+/// Props of [`EmbedBar`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct EmbedBarProps {
+    pub name: String,
+}
+
+/// The full page's address for the address `href` of an embedded view.
+pub fn full_page(href: &str) -> String {
+    match href.split_once('#') {
+        Some((base, frag)) => format!("{base}{}", without_embed(frag)),
+        None => href.to_string(),
+    }
+}
+
+#[function_component(EmbedBar)]
+pub fn embed_bar(props: &EmbedBarProps) -> Html {
+    let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+    html! {
+        <header class="embedbar">
+            <span class="logo" aria-hidden="true">{ "G·M·P" }</span>
+            <span class="scenario-name" title="Running scenario">{ props.name.clone() }</span>
+            <a data-testid="open-full" href={full_page(&href)} target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
+        </header>
+    }
+}
