@@ -16,6 +16,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("r", "restart from step 0"),
     ("g", "show / hide the lesson gallery"),
     ("t", "light / dark theme"),
+    ("Space / r in threads mode", "pause or resume the real-time run / run it again (the stepping keys do nothing there)"),
     ("?", "show / hide this help"),
     ("Esc", "close this help, deselect the goroutine"),
 ];

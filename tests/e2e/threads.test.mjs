@@ -199,3 +199,21 @@ test('the speedup against GOMAXPROCS 1 is measured by running both', async () =>
   assert.match(await pg.textContent('[data-testid=speedup]'), /GOMAXPROCS 1 took \d+ ms, GOMAXPROCS 2 took \d+ ms/);
   assert.equal((await figures(pg)).gomaxprocs, 2, 'the scenario itself runs last');
 });
+
+test('Share in threads mode gives a link that opens threads mode with the same scenario', async () => {
+  const json = JSON.stringify({ version: 1, name: 'shared threads', gomaxprocs: 2, main: [{ work: '3ms' }] });
+  const { page: pg } = await openThreads(json);
+  await waitOutcome(pg);
+  await pg.click('[data-testid=share]');
+  const url = await pg.inputValue('[data-testid=share-link]');
+  assert.match(url, /#s=1\.[^&]+&mode=threads$/);
+  const other = await browser.context.newPage();
+  try {
+    await other.goto(url);
+    await other.waitForSelector('[data-testid=threads]');
+    await other.waitForSelector('[data-testid=outcome]', { timeout: 30_000 });
+    assert.match(await other.textContent('.scenario-name'), /shared threads/);
+  } finally {
+    await other.close();
+  }
+});

@@ -303,7 +303,7 @@ pub fn app() -> Html {
     html! {
         <div class={classes!("app", state.playing.then_some("playing"))}>
             <a class="skip" href="#board">{ "Skip to the board" }</a>
-            <HeaderBar name={scenario_name} running_text={state.running_text.clone()} step={v.step} dark={state.dark()}
+            <HeaderBar name={scenario_name} running_text={state.running_text.clone()} step={v.step} threads={*threads_mode} dark={state.dark()}
                 gallery={state.gallery} on_lessons={on_lessons.clone()} {on_theme} {on_help} />
             if let Some(n) = &state.notice {
                 <NoticeBar notice={n.clone()} on_dismiss={on_dismiss.clone()} />

@@ -12,6 +12,9 @@ pub struct HeaderBarProps {
     /// The running scenario's text (what a share link holds).
     pub running_text: Rc<String>,
     pub step: u64,
+    /// The page is in threads mode (the share link opens threads mode).
+    #[prop_or_default]
+    pub threads: bool,
     pub dark: bool,
     /// The lesson gallery is shown.
     pub gallery: bool,
@@ -29,7 +32,7 @@ pub fn header_bar(props: &HeaderBarProps) -> Html {
             <div class="tools">
                 <button type="button" data-testid="lessons-toggle" onclick={props.on_lessons.reform(|_: MouseEvent| ())}
                     aria-expanded={props.gallery.to_string()} aria-controls="lessons" title="Show or hide the lesson gallery (g)">{ "Lessons" }</button>
-                <Share running_text={props.running_text.clone()} step={props.step} />
+                <Share running_text={props.running_text.clone()} step={props.step} threads={props.threads} />
                 <button type="button" data-testid="theme" onclick={props.on_theme.reform(|_: MouseEvent| ())} aria-pressed={props.dark.to_string()} title="Light or dark theme (t)">
                     { if props.dark { "☀ Light" } else { "☾ Dark" } }
                 </button>

@@ -18,6 +18,9 @@ pub struct ShareProps {
     /// The running scenario's text, its recorded actions included.
     pub running_text: Rc<String>,
     pub step: u64,
+    /// The page is in threads mode: the link opens threads mode (`&mode=threads`), not a step.
+    #[prop_or_default]
+    pub threads: bool,
 }
 
 /// Where the link went.
@@ -31,9 +34,17 @@ enum Copied {
 
 /// The link for `text` at `step`, on the page's own address.
 pub fn share_link(text: &str, href: &str, step: u64) -> String {
-    // Written back in the document's canonical form, as `gmpsim link` does.
-    let json = scenario::parse(text).map(|s| s.to_json()).unwrap_or_else(|_| text.to_string());
-    link::make_link(&json, href, &[("step", step.to_string())])
+    link::make_link(&canonical(text), href, &[("step", step.to_string())])
+}
+
+/// The link for `text` opening in threads mode (real time has no step to share).
+pub fn threads_link(text: &str, href: &str) -> String {
+    link::make_link(&canonical(text), href, &[("mode", "threads".to_string())])
+}
+
+/// Written back in the document's canonical form, as `gmpsim link` does.
+fn canonical(text: &str) -> String {
+    scenario::parse(text).map(|s| s.to_json()).unwrap_or_else(|_| text.to_string())
 }
 
 /// Starts copying `text` to the clipboard; `done(true)` once copied, `done(false)` if the
@@ -80,10 +91,11 @@ pub fn share(props: &ShareProps) -> Html {
         let shared = shared.clone();
         let text = props.running_text.clone();
         let step = props.step;
+        let threads = props.threads;
         Callback::from(move |_: MouseEvent| {
             let Some(w) = web_sys::window() else { return };
             let href = w.location().href().unwrap_or_default();
-            let url = share_link(&text, &href, step);
+            let url = if threads { threads_link(&text, &href) } else { share_link(&text, &href, step) };
             if let Some((_, frag)) = url.split_once('#') {
                 if let Ok(h) = w.history() {
                     let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{frag}")));
