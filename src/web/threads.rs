@@ -63,6 +63,8 @@ struct Slot {
     last_heard: f64,
     /// Jobs answered (the first one's round trip includes loading the worker).
     answered: u32,
+    /// When its last work slice's answer arrived, if its next command is still to come.
+    answered_at: Option<f64>,
 }
 
 type Inbox = Rc<RefCell<VecDeque<(u32, FromWorker, f64)>>>;
@@ -82,6 +84,9 @@ pub struct Run {
     pub lost: Vec<String>,
     /// Round trip of one command beyond the worker's own time, µs.
     pub rtt_us: Vec<f64>,
+    /// A work slice's answer → the same worker's next command, when it comes at once (the core
+    /// deciding what the M does next), µs.
+    pub turn_us: Vec<f64>,
     /// Syscall start → its P running on another worker, ms.
     pub handoff_ms: Vec<f64>,
     /// P → (syscall start ms, M in the syscall).
@@ -125,6 +130,7 @@ impl Run {
                 peak: 0,
                 lost: Vec::new(),
                 rtt_us: Vec::new(),
+                turn_us: Vec::new(),
                 handoff_ms: Vec::new(),
                 pending_handoff: BTreeMap::new(),
                 work_ns: 0,
@@ -243,7 +249,7 @@ impl Run {
                 }
             })
             .spawn("./worker.js");
-        self.workers.insert(m, Slot { bridge, parked: false, job: None, last_heard: perf_ms(), answered: 0 });
+        self.workers.insert(m, Slot { bridge, parked: false, job: None, last_heard: perf_ms(), answered: 0, answered_at: None });
         self.created += 1;
         self.note_threads();
     }
@@ -323,6 +329,11 @@ impl Run {
         let Some(s) = self.workers.get_mut(&m) else {
             return;
         };
+        if let Some(at) = s.answered_at.take() {
+            if kind != JobKind::Ping {
+                self.turn_us.push((perf_ms() - at) * 1e3);
+            }
+        }
         s.job = Some(Job { id, kind, ns, sent: perf_ms(), paused: false });
         s.bridge.send(match kind {
             JobKind::Work => ToWorker::Work { id, ns },
@@ -378,6 +389,7 @@ impl Run {
             }
             let job = slot.job.take().expect("a job");
             slot.answered += 1;
+            slot.answered_at = (job.kind == JobKind::Work && !job.paused).then_some(at);
             if slot.answered > 1 && !job.paused && job.kind != JobKind::Ping {
                 self.rtt_us.push(((at - job.sent) * 1e3 - out.spent_ns as f64 / 1e3).max(0.0));
             }
@@ -458,6 +470,8 @@ impl Run {
                 v[((v.len() - 1) as f64 * f).round() as usize]
             }
         };
+        let mut t = self.turn_us.clone();
+        t.sort_by(|a, b| a.total_cmp(b));
         let mut h = self.handoff_ms.clone();
         h.sort_by(|a, b| a.total_cmp(b));
         let st = self.sim.snapshot(true);
@@ -479,6 +493,7 @@ impl Run {
             "work_ms": self.work_ns as f64 / 1e6,
             "gomaxprocs": self.sim.gomaxprocs(),
             "rtt_us": { "n": r.len(), "p50": q(&r, 0.5), "p99": q(&r, 0.99) },
+            "turn_us": { "n": t.len(), "p50": q(&t, 0.5), "p90": q(&t, 0.9), "p99": q(&t, 0.99) },
             "handoff_ms": { "n": h.len(), "p50": q(&h, 0.5), "max": h.last().copied().unwrap_or(0.0) },
             "lost": self.lost,
             "step": self.sim.step_count(), "sim_now": self.sim.now(), "wall_ns": self.now_ns(),

@@ -22,6 +22,8 @@ use yew::prelude::*;
 
 /// How often the panel redraws, ms.
 pub const REDRAW_MS: i32 = 100;
+/// How often the plots are rebuilt while running, ms (they are the costliest part to draw).
+pub const PLOTS_EVERY_MS: f64 = 500.0;
 /// Log rows shown at first (more on request).
 const LOG_ROWS: usize = 150;
 
@@ -204,23 +206,29 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
         let baseline = baseline.clone();
         Callback::from(move |_: MouseEvent| baseline.set(Baseline::Measuring))
     };
+    // Callbacks that stay the same across redraws, so children whose data did not change skip
+    // rendering (the panel redraws ten times a second and must leave the thread to the core).
     let on_filter = {
-        let filter = filter.clone();
-        Callback::from(move |f: LogFilter| filter.set(Rc::new(f)))
+        let filter = filter.setter();
+        use_callback((), move |f: LogFilter, _| filter.set(Rc::new(f)))
     };
     let on_more = {
         let limit = limit.clone();
-        Callback::from(move |_: ()| limit.set(*limit * 4))
+        use_callback(*limit, move |_: (), _| limit.set(*limit * 4))
     };
     let on_select = {
-        let selected = selected.clone();
-        Callback::from(move |g: u32| selected.set(Some(g)))
+        let selected = selected.setter();
+        use_callback((), move |g: u32, _| selected.set(Some(g)))
     };
     let on_close = {
-        let selected = selected.clone();
-        Callback::from(move |_: ()| selected.set(None))
+        let selected = selected.setter();
+        use_callback((), move |_: (), _| selected.set(None))
     };
-    let noop_seek = Callback::from(|_: u64| ());
+    let noop_seek = use_callback((), |_: u64, _| ());
+    let noop_seek_t = use_callback((), |_: u64, _| ());
+    // The plots and the log's rows, rebuilt only when needed.
+    let plots_cache = use_mut_ref(|| (f64::NEG_INFINITY, 0u64, Rc::new(Plots::default())));
+    let rows_cache = use_mut_ref(|| (usize::MAX, Rc::new(LogFilter::default()), 0usize, Rc::new(Vec::<LogRow>::new()), false));
 
     let guard = run.borrow();
     let Some(r) = guard.as_ref() else {
@@ -233,16 +241,31 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let wall = r.elapsed_ms();
     let busy = r.work_ns as f64 / 1e6;
     let throughput = if wall > 0.0 { busy / wall } else { 0.0 };
-    let state = Rc::new(crate::web::driver::snapshot(sim, true));
+    let state = Rc::new(crate::web::driver::snapshot(sim, false));
     let moves = {
         let mut prev = prev_board.borrow_mut();
         let m = prev.as_ref().map_or_else(Moves::default, |p| Moves::between(p, &state));
         *prev = Some(state.clone());
         Rc::new(m)
     };
-    let plots = Plots::build(&r.record);
-    let (rows, more) = filtered(&r.log, &filter, *limit);
     let finished = r.finished();
+    let plots = {
+        let mut c = plots_cache.borrow_mut();
+        let due = finished || wall - c.0 >= PLOTS_EVERY_MS || wall < c.0;
+        if due && c.1 != r.record.version() {
+            *c = (wall, r.record.version(), Rc::new(Plots::build(&r.record)));
+        }
+        c.2.clone()
+    };
+    let (rows, more) = {
+        let mut c = rows_cache.borrow_mut();
+        let seen = r.log.back().map_or(0, |x| x.idx + 1);
+        if c.0 != seen || c.1 != *filter || c.2 != *limit {
+            let (rows, more) = filtered(&r.log, &filter, *limit);
+            *c = (seen, (*filter).clone(), *limit, Rc::new(rows), more);
+        }
+        (c.3.clone(), c.4)
+    };
     let outcome = sim.outcome().map(|o| format!("{} — after {wall:.0} ms of wall-clock time", o.message()));
     let text = if r.last_rows.is_empty() {
         "Starting: schedinit and the first thread.".to_string()
@@ -330,12 +353,12 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             <section class="pictures" aria-label="Pictures of the run">
                 { workers_plot(&r.threads_series, wall) }
                 <LinePlot title="Run queue lengths (global and each P)" testid="plot-queues" series={plots.queues.clone()}
-                    t_max={plots.t_max} cursor_t={sim.now()} on_seek_t={Callback::from(|_: u64| ())} seekable={false} />
+                    t_max={plots.t_max} cursor_t={sim.now()} on_seek_t={noop_seek_t.clone()} seekable={false} />
                 <LinePlot title="Threads as the core sees them" testid="plot-threads" series={plots.threads.clone()}
-                    t_max={plots.t_max} cursor_t={sim.now()} on_seek_t={Callback::from(|_: u64| ())} seekable={false} />
-                <Timeline lanes={plots.lanes.clone()} t_max={plots.t_max} cursor_t={sim.now()} on_seek_t={Callback::from(|_: u64| ())} />
+                    t_max={plots.t_max} cursor_t={sim.now()} on_seek_t={noop_seek_t.clone()} seekable={false} />
+                <Timeline lanes={plots.lanes.clone()} t_max={plots.t_max} cursor_t={sim.now()} on_seek_t={noop_seek_t} />
             </section>
-            <EventLog rows={Rc::new(rows)} {more} step={sim.step_count()} filter={(*filter).clone()} {on_filter} {on_more}
+            <EventLog {rows} {more} step={sim.step_count()} filter={(*filter).clone()} {on_filter} {on_more}
                 on_seek={noop_seek} seekable={false} />
         </section>
     }
