@@ -332,6 +332,23 @@ test('the editor shows every problem at its place and keeps the last good scenar
   assert.match(problems, /line \d+:\d+/);
   assert.match(problems, /main\[0\]\.go/);
   assert.ok(await page.isDisabled('[data-testid=apply]'));
+  // The gutter marks each problem's line with a button that selects it.
+  const lines = [...problems.matchAll(/line (\d+):\d+/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+  const marked = await page.$$eval('[data-testid=gutter] button.problem', (bs) => bs.map((b) => Number(b.dataset.line)));
+  assert.deepEqual(marked, [...new Set(lines)]);
+  assert.equal(await page.locator('[data-testid=gutter] .ln').count(), bad.split('\n').length, 'one number per line');
+  const mark = page.locator(`[data-testid=gutter] button[data-line="${lines[1]}"]`);
+  assert.match(await mark.getAttribute('aria-label'), new RegExp(`^Line ${lines[1]}: 1 problem`));
+  await mark.focus();
+  await page.keyboard.press('Enter');
+  const sel = await page.evaluate(() => {
+    const t = document.querySelector('[data-testid=editor]');
+    return { focused: document.activeElement === t, line: t.value.slice(0, t.selectionStart).split('\n').length };
+  });
+  assert.deepEqual(sel, { focused: true, line: lines[1] }, 'Enter on the mark selects the problem in the text');
+  // The gutter scrolls with the text.
+  await page.evaluate(() => { document.querySelector('[data-testid=editor]').scrollTop = 120; document.querySelector('[data-testid=editor]').dispatchEvent(new Event('scroll')); });
+  await page.waitForFunction(() => document.querySelector('[data-testid=gutter]').scrollTop === document.querySelector('[data-testid=editor]').scrollTop);
   assert.equal(await step(), 3, 'the run is untouched');
   await page.reload();
   await page.waitForSelector('[data-testid=problems][data-count="2"]');
