@@ -1,7 +1,9 @@
-//! The board: every P, the global run queue, the threads and the waiting goroutines.
+//! The board: every P, the global run queue, the threads and the waiting goroutines, with the
+//! last step's movement drawn over them.
 
 use super::chip_list::ChipList;
 use super::m_list::MList;
+use super::move_arrows::MoveArrows;
 use super::p_card::PCard;
 use super::waiting::Waiting;
 use crate::core::sim::SimState;
@@ -24,6 +26,7 @@ pub struct BoardProps {
 #[function_component(Board)]
 pub fn board(props: &BoardProps) -> Html {
     let show_all = use_state(|| false);
+    let root = use_node_ref();
     let st = &props.state;
     let shown = if *show_all { st.ps.len() } else { st.ps.len().min(MAX_PS) };
     let global = Rc::new(st.global.iter().take(24).copied().collect::<Vec<u32>>());
@@ -32,7 +35,7 @@ pub fn board(props: &BoardProps) -> Html {
         Callback::from(move |_: MouseEvent| show_all.set(!*show_all))
     };
     html! {
-        <div class="board">
+        <div class="board" ref={root.clone()}>
             <section class="globalq" data-testid="global-runq"
                 data-runq={st.global.iter().map(|g| g.to_string()).collect::<Vec<_>>().join(",")}
                 aria-label="Global run queue">
@@ -60,6 +63,7 @@ pub fn board(props: &BoardProps) -> Html {
             <div class="board-lower">
                 <Waiting state={props.state.clone()} moves={props.moves.clone()} selected={props.selected} on_select={props.on_select.clone()} />
             </div>
+            <MoveArrows moves={props.moves.clone()} {root} />
         </div>
     }
 }

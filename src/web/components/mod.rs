@@ -16,6 +16,7 @@ pub mod help;
 pub mod interventions;
 pub mod line_plot;
 pub mod m_list;
+pub mod move_arrows;
 pub mod notice_bar;
 pub mod p_card;
 pub mod plot_lines;
