@@ -25,6 +25,9 @@ pub const MIN_CHECKPOINTS: usize = 16;
 /// Full events are regenerated in segments of this many steps (and a few segments cached).
 pub const SEGMENT: u64 = 1_024;
 const CACHED_SEGMENTS: usize = 24;
+/// Latest events kept at hand (with their words made on demand), so that the log can follow a
+/// run while it plays without replaying a segment from a checkpoint.
+pub const RECENT_EVENTS: usize = 512;
 
 /// One line of the event log or of a goroutine's history.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -165,6 +168,9 @@ pub struct Driver {
     /// The state after the step before the current one, when the last move was one step
     /// forward: the board shows what moved.
     prev: Option<Rc<SimState>>,
+    /// The latest events up to the current step, with their indices in the run, oldest first:
+    /// those of the steps made one after another since the simulator was last replaced.
+    recent: std::collections::VecDeque<(usize, Event)>,
 }
 
 impl Driver {
@@ -180,6 +186,7 @@ impl Driver {
             segments: Vec::new(),
             frontier: Some((0, Vec::new())),
             prev: None,
+            recent: std::collections::VecDeque::new(),
         }
     }
 
@@ -223,6 +230,7 @@ impl Driver {
     /// Back to step 0.
     pub fn restart(&mut self) {
         self.sim = self.checkpoints[0].clone();
+        self.recent.clear();
         self.prev = None;
     }
 
@@ -287,6 +295,7 @@ impl Driver {
         let ck = self.checkpoints[i].step_count();
         if target < cur || ck > cur {
             self.sim = self.checkpoints[i].clone();
+            self.recent.clear();
         }
         if target == self.step() + 1 {
             self.forward();
@@ -311,6 +320,13 @@ impl Driver {
             if s.is_multiple_of(self.interval) {
                 self.checkpoint();
             }
+        }
+        let base = self.record.event_range(s, s).start;
+        for (i, e) in self.sim.events().iter().enumerate() {
+            if self.recent.len() == RECENT_EVENTS {
+                self.recent.pop_front();
+            }
+            self.recent.push_back((base + i, e.clone()));
         }
         true
     }
@@ -366,6 +382,7 @@ impl Driver {
             return true;
         }
         let saved = self.sim.clone();
+        let saved_recent = std::mem::take(&mut self.recent);
         let prev = self.prev.take();
         let start = self.record.explored();
         self.seek(start);
@@ -374,6 +391,7 @@ impl Driver {
             n += 1;
         }
         self.sim = saved;
+        self.recent = saved_recent;
         self.prev = prev;
         self.record.explored() >= s
     }
@@ -492,8 +510,34 @@ impl Driver {
         (self.rows(&idx), more)
     }
 
-    /// Goroutine `id` in detail (its ops and its latest `limit` events), if it exists yet.
-    pub fn goroutine(&mut self, id: u32, limit: usize) -> Option<GDetail> {
+    /// Like [`Driver::log`], but only from the latest events at hand (the last
+    /// [`RECENT_EVENTS`] of the steps made in a row): cheap enough for every few frames while
+    /// playing, never replaying from a checkpoint. Falls back to [`Driver::log`] when none are at
+    /// hand; may show fewer than `limit` rows when few recent events match.
+    pub fn recent_log(&mut self, filter: &LogFilter, limit: usize) -> (Vec<LogRow>, bool) {
+        let cur = self.step();
+        if self.recent.back().is_none_or(|(_, e)| e.step != cur) {
+            return self.log(filter, limit);
+        }
+        let code = if filter.kind.is_empty() { None } else { Some(kind_code(&filter.kind).unwrap_or(u8::MAX)) };
+        let mut rows = Vec::with_capacity(limit);
+        let mut more = self.recent.front().is_some_and(|(i, _)| *i > 0);
+        for (i, e) in self.recent.iter().rev() {
+            if filter.matches(code, &self.record.ev(*i)) {
+                if rows.len() == limit {
+                    more = true;
+                    break;
+                }
+                rows.push(LogRow { idx: *i, ..self.row(e) });
+            }
+        }
+        rows.reverse();
+        (rows, more)
+    }
+
+    /// Goroutine `id` in detail (its ops and its latest `limit` events), if it exists yet. With
+    /// `recent`, the history comes from the latest events only (see [`Driver::recent_log`]).
+    pub fn goroutine_at(&mut self, id: u32, limit: usize, recent: bool) -> Option<GDetail> {
         let state = self.sim.goroutine(id)?;
         let prog = self.sim.program();
         let ops = prog
@@ -502,8 +546,14 @@ impl Driver {
             .find(|b| b.name == state.func)
             .map(|b| b.code.iter().zip(&b.places).map(|(i, p)| (p.clone(), instr_words(i, &self.scenario))).collect())
             .unwrap_or_default();
-        let (history, _) = self.log(&LogFilter { kind: String::new(), g: Some(id), p: None }, limit);
+        let f = LogFilter { kind: String::new(), g: Some(id), p: None };
+        let (history, _) = if recent { self.recent_log(&f, limit) } else { self.log(&f, limit) };
         Some(GDetail { state, ops, history })
+    }
+
+    /// Goroutine `id` in detail (its ops and its latest `limit` events), if it exists yet.
+    pub fn goroutine(&mut self, id: u32, limit: usize) -> Option<GDetail> {
+        self.goroutine_at(id, limit, false)
     }
 
     /// Records an intervention at the current step and runs the step that applies it. Returns
@@ -603,6 +653,7 @@ impl Driver {
     /// before it, so the run up to here is the same.
     fn push_action(&mut self, action: Action, rebuild: bool) {
         let n = self.step();
+        self.recent.clear();
         self.scenario.actions.push(action.clone());
         self.record.truncate(n);
         self.segments.retain(|(k, _)| (k + 1) * SEGMENT <= n);

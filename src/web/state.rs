@@ -261,11 +261,11 @@ impl AppState {
         if do_side {
             // A short log while playing: it is rebuilt whole a few times a second.
             let limit = if self.playing { LOG_ROWS_PLAYING } else { self.log_limit };
-            let log = LogView::build(&mut d, &self.filter, limit);
+            let log = LogView::build(&mut d, &self.filter, limit, self.playing && !force);
             if *self.log != log {
                 self.log = Rc::new(log);
             }
-            let detail = view::detail(&mut d, self.selected);
+            let detail = view::detail(&mut d, self.selected, self.playing && !force);
             if self.detail != detail {
                 self.detail = detail;
             }

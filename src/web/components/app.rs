@@ -235,7 +235,8 @@ pub fn app() -> Html {
                     <Explain step={v.step} rows={v.rows.clone()} text={v.explanation()} schedtrace={v.schedtrace.clone()}
                         outcome={v.state.outcome.clone()} {announce} on_select={on_select.clone()} />
                     <div id="board" tabindex="-1">
-                        <Board state={v.state.clone()} moves={v.moves.clone()} selected={state.selected} on_select={on_select.clone()} />
+                        <Board state={v.state.clone()} moves={v.moves.clone()} selected={state.selected} on_select={on_select.clone()}
+                            playing={state.playing} />
                     </div>
                     <section class="pictures" aria-label="Pictures of the run">
                         <LinePlot title="Run queue lengths (global and each P)" testid="plot-queues" series={state.plots.queues.clone()}
