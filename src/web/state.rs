@@ -16,7 +16,7 @@ pub const SPEEDS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000];
 /// Longest a "to the end" frame may simulate, ms.
 pub const TO_END_FRAME_MS: f64 = 12.0;
 /// How often the plots are rebuilt while playing, ms.
-pub const PLOTS_EVERY_MS: f64 = 250.0;
+pub const PLOTS_EVERY_MS: f64 = 1000.0;
 /// Most new steps a search for the next event of a kind explores.
 pub const SEARCH_BUDGET: u64 = 2_000_000;
 /// Most steps the page records (about 20 bytes each, plus the events): playing stops there with
