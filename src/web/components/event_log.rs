@@ -67,8 +67,10 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 { for props.rows.iter().map(|r| {
                     let step = r.step;
                     let onclick = props.on_seek.reform(move |_: MouseEvent| step);
+                    // Not keyed: while playing every row changes at each update, and rows updated
+                    // in place cost less than rows removed and created.
                     html! {
-                        <li key={r.idx} class={classes!((r.step == props.step).then_some("current"))} data-step={r.step.to_string()} data-kind={r.kind}>
+                        <li class={classes!((r.step == props.step).then_some("current"))} data-step={r.step.to_string()} data-kind={r.kind}>
                             <button type="button" class="row-btn" {onclick} title={format!("Jump to step {}", r.step)}>
                                 <span class="lstep">{ format!("#{}", r.step) }</span>
                                 <span class="lt">{ short_ns(r.t) }</span>
