@@ -510,6 +510,29 @@ test('the event log and the goroutine panel follow the run while playing fast', 
   assert.ok(seen.history.length >= 2, `the goroutine panel changed while playing: ${seen.history}`);
 });
 
+test('parts of the board out of view while playing are up to date once paused', async () => {
+  // Sixteen Ps on a short window: most P cards, the threads below and the waiting goroutines are
+  // out of view, and keep their last rendering while the run plays.
+  const doc = JSON.parse(fs.readFileSync(BUSY, 'utf8'));
+  doc.gomaxprocs = 16;
+  const file = path.join(TMP, 'busy16.json');
+  fs.writeFileSync(file, JSON.stringify(doc));
+  await open(linkFor(file), { viewport: { width: 1000, height: 520 } });
+  await page.selectOption('[data-testid=speed]', '500');
+  await page.click('[data-testid=play]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=clock]').dataset.step) > 400);
+  await page.click('[data-testid=play]');
+  await page.waitForSelector('[data-testid=play][aria-pressed=false]');
+  const n = await step();
+  await expectMatchesGmpsim(file, n);
+  // And scrolling a card into view while playing brings it up to date.
+  await page.click('[data-testid=play]');
+  await page.locator('section[data-p="15"]').scrollIntoViewIfNeeded();
+  await page.keyboard.press(' ');
+  await page.waitForSelector('[data-testid=play][aria-pressed=false]');
+  await expectMatchesGmpsim(file, await step());
+});
+
 test('readable on a phone: no sideways scrolling, dark theme from the system', async () => {
   await open(linkFor(DEFAULT), { viewport: { width: 390, height: 844 }, colorScheme: 'dark' });
   await forward(20);
