@@ -127,4 +127,13 @@ async fn the_editor_lists_every_problem_at_its_line() {
     assert_eq!(r.query_selector("mark").unwrap().map(|m| m.text_content().unwrap()).as_deref(), Some("0"));
     let apply = r.query_selector("[data-testid=apply]").unwrap().unwrap();
     assert!(apply.has_attribute("disabled"));
+    // The gutter: a number per line, the problems' lines as buttons named with their problems.
+    assert_eq!(r.query_selector_all("[data-testid=gutter] .ln").unwrap().length(), 5);
+    let marks = r.query_selector_all("[data-testid=gutter] button.problem").unwrap();
+    let lines: Vec<String> = (0..marks.length())
+        .map(|i| marks.item(i).unwrap().dyn_into::<web_sys::Element>().unwrap().get_attribute("data-line").unwrap())
+        .collect();
+    assert_eq!(lines, ["3", "4"]);
+    let label = attr(&r, "[data-testid=gutter] button[data-line=\"3\"]", "aria-label");
+    assert!(label.starts_with("Line 3: 1 problem: gomaxprocs"), "{label}");
 }

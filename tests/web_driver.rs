@@ -7,7 +7,7 @@ use gmp::core::link;
 use gmp::core::scenario;
 use gmp::core::sim::Sim;
 use gmp::web::boot::{boot, DEFAULT_SCENARIO};
-use gmp::web::driver::{snapshot, Driver, Intervention, SpawnFunc, Template, CHECKPOINT_EVERY};
+use gmp::web::driver::{snapshot, Driver, Intervention, LogFilter, Moves, Place, SpawnFunc, Template, CHECKPOINT_EVERY};
 use gmp::web::locate::Locator;
 use gmp::web::record::kind_code;
 use wasm_bindgen_test::*;
@@ -33,6 +33,54 @@ fn stepping_back_is_exact() {
         assert_eq!(d.events(), want.events(), "events of step {n}");
     }
     assert!(d.finished() || d.step() == 37);
+}
+
+#[wasm_bindgen_test]
+fn a_step_s_moves_are_one_arrow_per_source_and_destination() {
+    let mut d = Driver::new(scenario::parse(BUSY).unwrap());
+    let steal = d.find_next("Steal", 10_000).expect("busy.json steals");
+    d.seek(steal - 1);
+    let before = snapshot(d.sim(), false);
+    assert!(d.forward());
+    let after = snapshot(d.sim(), false);
+    let moves = Moves::between(&before, &after);
+    let steals: Vec<_> = moves.arrows.iter().filter(|a| matches!((a.from, a.to), (Place::P(x), Place::P(y)) if x != y)).collect();
+    assert_eq!(steals.len(), 1, "{:?}", moves.arrows);
+    let a = steals[0];
+    let (Place::P(victim), Place::P(thief)) = (a.from, a.to) else { unreachable!() };
+    let was: Vec<u32> = before.ps[victim as usize].runq.iter().chain(before.ps[victim as usize].runnext.iter()).copied().collect();
+    let thief_now = &after.ps[thief as usize];
+    let took = thief_now.runq.iter().chain(thief_now.runnext.iter()).chain(thief_now.g.iter()).filter(|g| was.contains(g)).count();
+    assert_eq!(a.count as usize, took, "the arrow counts every stolen goroutine, the one run at once included");
+    assert!(a.gs.len() <= 3 && a.gs.windows(2).all(|w| w[0] < w[1]));
+    // Every highlighted goroutine that came from the victim is counted by the arrow.
+    assert!(moves.gs.values().filter(|w| **w == format!("P{victim}")).count() <= took);
+    // Nothing moved between a state and itself.
+    assert_eq!(Moves::between(&after, &after), Moves::default());
+}
+
+#[wasm_bindgen_test]
+fn the_log_while_playing_is_the_log_of_the_latest_events() {
+    let mut d = Driver::new(scenario::parse(BUSY).unwrap());
+    let all = LogFilter::default();
+    let steals = LogFilter { kind: "Steal".into(), ..LogFilter::default() };
+    // New steps, then steps replayed after a seek back (the events at hand start again).
+    for (from, to) in [(0, 900), (300, 700)] {
+        d.seek(from);
+        d.advance(to - from);
+        assert_eq!(d.recent_log(&all, 30), d.log(&all, 30), "steps {from}..{to}");
+        let (few, _) = d.recent_log(&steals, 5);
+        let (want, _) = d.log(&steals, 5);
+        assert!(want.ends_with(&few), "recent steals are the latest steals");
+        for g in [1, 7] {
+            let f = LogFilter { g: Some(g), ..LogFilter::default() };
+            let (recent, _) = d.recent_log(&f, 10);
+            assert!(d.log(&f, 10).0.ends_with(&recent), "G{g}");
+        }
+    }
+    // Right after a seek nothing is at hand: the full log answers.
+    d.seek(123);
+    assert_eq!(d.recent_log(&all, 30), d.log(&all, 30));
 }
 
 #[wasm_bindgen_test]

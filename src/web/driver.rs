@@ -25,6 +25,9 @@ pub const MIN_CHECKPOINTS: usize = 16;
 /// Full events are regenerated in segments of this many steps (and a few segments cached).
 pub const SEGMENT: u64 = 1_024;
 const CACHED_SEGMENTS: usize = 24;
+/// Latest events kept at hand (with their words made on demand), so that the log can follow a
+/// run while it plays without replaying a segment from a checkpoint.
+pub const RECENT_EVENTS: usize = 512;
 
 /// One line of the event log or of a goroutine's history.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -165,6 +168,9 @@ pub struct Driver {
     /// The state after the step before the current one, when the last move was one step
     /// forward: the board shows what moved.
     prev: Option<Rc<SimState>>,
+    /// The latest events up to the current step, with their indices in the run, oldest first:
+    /// those of the steps made one after another since the simulator was last replaced.
+    recent: std::collections::VecDeque<(usize, Event)>,
 }
 
 impl Driver {
@@ -180,6 +186,7 @@ impl Driver {
             segments: Vec::new(),
             frontier: Some((0, Vec::new())),
             prev: None,
+            recent: std::collections::VecDeque::new(),
         }
     }
 
@@ -223,6 +230,7 @@ impl Driver {
     /// Back to step 0.
     pub fn restart(&mut self) {
         self.sim = self.checkpoints[0].clone();
+        self.recent.clear();
         self.prev = None;
     }
 
@@ -287,6 +295,7 @@ impl Driver {
         let ck = self.checkpoints[i].step_count();
         if target < cur || ck > cur {
             self.sim = self.checkpoints[i].clone();
+            self.recent.clear();
         }
         if target == self.step() + 1 {
             self.forward();
@@ -311,6 +320,13 @@ impl Driver {
             if s.is_multiple_of(self.interval) {
                 self.checkpoint();
             }
+        }
+        let base = self.record.event_range(s, s).start;
+        for (i, e) in self.sim.events().iter().enumerate() {
+            if self.recent.len() == RECENT_EVENTS {
+                self.recent.pop_front();
+            }
+            self.recent.push_back((base + i, e.clone()));
         }
         true
     }
@@ -366,6 +382,7 @@ impl Driver {
             return true;
         }
         let saved = self.sim.clone();
+        let saved_recent = std::mem::take(&mut self.recent);
         let prev = self.prev.take();
         let start = self.record.explored();
         self.seek(start);
@@ -374,6 +391,7 @@ impl Driver {
             n += 1;
         }
         self.sim = saved;
+        self.recent = saved_recent;
         self.prev = prev;
         self.record.explored() >= s
     }
@@ -492,12 +510,44 @@ impl Driver {
         (self.rows(&idx), more)
     }
 
-    /// Goroutine `id` in detail (its ops and its latest `limit` events), if it exists yet.
-    pub fn goroutine(&mut self, id: u32, limit: usize) -> Option<GDetail> {
+    /// Like [`Driver::log`], but only from the latest events at hand (the last
+    /// [`RECENT_EVENTS`] of the steps made in a row): cheap enough for every few frames while
+    /// playing, never replaying from a checkpoint. Falls back to [`Driver::log`] when none are at
+    /// hand; may show fewer than `limit` rows when few recent events match.
+    pub fn recent_log(&mut self, filter: &LogFilter, limit: usize) -> (Vec<LogRow>, bool) {
+        let cur = self.step();
+        if self.recent.back().is_none_or(|(_, e)| e.step != cur) {
+            return self.log(filter, limit);
+        }
+        let code = if filter.kind.is_empty() { None } else { Some(kind_code(&filter.kind).unwrap_or(u8::MAX)) };
+        let mut rows = Vec::with_capacity(limit);
+        let mut more = self.recent.front().is_some_and(|(i, _)| *i > 0);
+        for (i, e) in self.recent.iter().rev() {
+            if filter.matches(code, &self.record.ev(*i)) {
+                if rows.len() == limit {
+                    more = true;
+                    break;
+                }
+                rows.push(LogRow { idx: *i, ..self.row(e) });
+            }
+        }
+        rows.reverse();
+        (rows, more)
+    }
+
+    /// Goroutine `id` in detail (its ops and its latest `limit` events), if it exists yet. With
+    /// `recent`, the history comes from the latest events only (see [`Driver::recent_log`]).
+    pub fn goroutine_at(&mut self, id: u32, limit: usize, recent: bool) -> Option<GDetail> {
         let state = self.sim.goroutine(id)?;
         let ops = ops_of(&self.sim, &self.scenario, &state.func);
-        let (history, _) = self.log(&LogFilter { kind: String::new(), g: Some(id), p: None }, limit);
+        let f = LogFilter { kind: String::new(), g: Some(id), p: None };
+        let (history, _) = if recent { self.recent_log(&f, limit) } else { self.log(&f, limit) };
         Some(GDetail { state, ops, history })
+    }
+
+    /// Goroutine `id` in detail (its ops and its latest `limit` events), if it exists yet.
+    pub fn goroutine(&mut self, id: u32, limit: usize) -> Option<GDetail> {
+        self.goroutine_at(id, limit, false)
     }
 
     /// Records an intervention at the current step and runs the step that applies it. Returns
@@ -597,6 +647,7 @@ impl Driver {
     /// before it, so the run up to here is the same.
     fn push_action(&mut self, action: Action, rebuild: bool) {
         let n = self.step();
+        self.recent.clear();
         self.scenario.actions.push(action.clone());
         self.record.truncate(n);
         self.segments.retain(|(k, _)| (k + 1) * SEGMENT <= n);
@@ -749,34 +800,116 @@ fn spots(state: &SimState) -> HashMap<u32, Spot> {
     m
 }
 
+/// A place on the board that goroutines (or a P) move from or to: one end of a movement arrow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Place {
+    P(u32),
+    Global,
+    Netpoll,
+    M(u32),
+}
+
+impl Place {
+    fn of(s: Spot) -> Place {
+        match s {
+            Spot::Queued(p) | Spot::Running(p) => Place::P(p),
+            Spot::Global => Place::Global,
+            Spot::Netpoll => Place::Netpoll,
+            Spot::Syscall(m) => Place::M(m),
+        }
+    }
+
+    /// A stable key for the page's hooks: `p:3`, `global`, `netpoll`, `m:2`.
+    pub fn key(self) -> String {
+        match self {
+            Place::P(p) => format!("p:{p}"),
+            Place::Global => "global".into(),
+            Place::Netpoll => "netpoll".into(),
+            Place::M(m) => format!("m:{m}"),
+        }
+    }
+
+    /// In words: `P3`, `the global queue`, `the network poller`, `M2`.
+    pub fn words(self) -> String {
+        match self {
+            Place::P(p) => format!("P{p}"),
+            Place::Global => "the global queue".into(),
+            Place::Netpoll => "the network poller".into(),
+            Place::M(m) => format!("M{m}"),
+        }
+    }
+}
+
+/// One movement of the last step, drawn as one arrow however many goroutines took it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arrow {
+    pub from: Place,
+    pub to: Place,
+    /// Goroutines that moved this way (0 for a P's hand-off).
+    pub count: u32,
+    /// The first few of them, ascending.
+    pub gs: Vec<u32>,
+    /// For a hand-off (from one M to another): the P handed over.
+    pub p: Option<u32>,
+}
+
+/// Goroutine ids an [`Arrow`] keeps for its words.
+pub const ARROW_GS: usize = 3;
+
 /// What moved between two states: goroutine → where it came from, for those that moved from one
-/// queue to another (a steal, an overflow, a global batch, a netpoll injection), and P → the M
-/// that had it before a hand-off.
+/// queue to another (a steal, an overflow, a global batch, a netpoll injection) or from a syscall
+/// to a queue; P → the M that had it before a hand-off; and the same movements (with the
+/// goroutine a steal or a batch runs at once) grouped by source and destination, one arrow each.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Moves {
     pub gs: HashMap<u32, String>,
     pub ps: HashMap<u32, Option<u32>>,
+    /// Sorted by source, then destination.
+    pub arrows: Vec<Arrow>,
 }
 
 impl Moves {
     pub fn between(before: &SimState, after: &SimState) -> Moves {
         let a = spots(before);
         let mut gs = HashMap::new();
+        let mut groups: std::collections::BTreeMap<(Place, Place), Vec<u32>> = std::collections::BTreeMap::new();
         for (g, now) in spots(after) {
             if let Some(&was) = a.get(&g) {
-                if was != now && now.queue() && was.queue() {
+                if was == now || !(was.queue() || matches!(was, Spot::Syscall(_))) {
+                    continue;
+                }
+                if now.queue() {
                     gs.insert(g, was.words());
+                }
+                // The arrows also count a goroutine that was taken to run at once (the one a
+                // steal or a global batch returns to `schedule`).
+                let (from, to) = (Place::of(was), Place::of(now));
+                if from != to && (now.queue() || (was.queue() && matches!(now, Spot::Running(_)))) {
+                    groups.entry((from, to)).or_default().push(g);
                 }
             }
         }
+        let mut arrows: Vec<Arrow> = groups
+            .into_iter()
+            .map(|((from, to), mut v)| {
+                v.sort_unstable();
+                let count = v.len() as u32;
+                v.truncate(ARROW_GS);
+                Arrow { from, to, count, gs: v, p: None }
+            })
+            .collect();
         let mut ps = HashMap::new();
         for p in &after.ps {
             if let Some(b) = before.ps.iter().find(|x| x.id == p.id) {
                 if b.m != p.m && p.m.is_some() {
                     ps.insert(p.id, b.m);
+                    if let (Some(old), Some(new)) = (b.m, p.m) {
+                        arrows.push(Arrow { from: Place::M(old), to: Place::M(new), count: 0, gs: Vec::new(), p: Some(p.id) });
+                    }
                 }
             }
         }
-        Moves { gs, ps }
+        arrows.sort_by_key(|a| (a.from, a.to));
+        Moves { gs, ps, arrows }
     }
 }

@@ -9,6 +9,7 @@ pub mod components;
 pub mod driver;
 pub mod locate;
 pub mod record;
+pub mod seen;
 pub mod shortcuts;
 pub mod state;
 pub mod storage;

@@ -16,7 +16,7 @@ pub const SPEEDS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000];
 /// Longest a "to the end" frame may simulate, ms.
 pub const TO_END_FRAME_MS: f64 = 12.0;
 /// How often the plots are rebuilt while playing, ms.
-pub const PLOTS_EVERY_MS: f64 = 250.0;
+pub const PLOTS_EVERY_MS: f64 = 1000.0;
 /// Most new steps a search for the next event of a kind explores.
 pub const SEARCH_BUDGET: u64 = 2_000_000;
 /// Most steps the page records (about 20 bytes each, plus the events): playing stops there with
@@ -26,9 +26,9 @@ pub const MAX_RECORDED_STEPS: u64 = 20_000_000;
 pub const LOG_ROWS: usize = 100;
 /// Rows the log shows while playing.
 pub const LOG_ROWS_PLAYING: usize = 30;
-/// Fastest play (steps/s) at which the log and the goroutine panel follow the run; faster, they
-/// catch up when the run pauses (they would only flicker, and rebuilding them costs frames).
-pub const SIDE_LIVE_SPEED: u32 = 50;
+/// How often the log and the goroutine panel are rebuilt while playing (at any speed), ms. A
+/// frame that rebuilds the plots leaves them for the next one, so no frame pays for both.
+pub const SIDE_EVERY_MS: f64 = 250.0;
 
 /// Light or dark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -278,20 +278,34 @@ impl AppState {
         *self.editor.text != *self.running_text
     }
 
-    /// Rebuilds what the components show from the driver. The plots are rebuilt at most every
-    /// [`PLOTS_EVERY_MS`] while playing, unless `force`.
+    /// Rebuilds what the components show from the driver. While playing (unless `force`) the
+    /// plots are rebuilt at most every [`PLOTS_EVERY_MS`] and the log, the goroutine panel and
+    /// the interventions' lists at most every [`SIDE_EVERY_MS`].
     fn refresh(&mut self, force: bool) {
         use super::storage::add_phase;
         let mut d = self.driver.borrow_mut();
         let t0 = now_ms();
         self.view = Rc::new(View::build(&d));
         let t1 = now_ms();
-        // While playing, the log and the goroutine panel follow a few times a second.
-        if force || !self.playing || (self.speed <= SIDE_LIVE_SPEED && t1 - self.side_at.get() >= PLOTS_EVERY_MS) {
+        // While playing, the log and the goroutine panel follow a few times a second, and the
+        // plots too; a frame rebuilds at most one of them (whichever is more overdue).
+        let stale = self.plots.version != d.record().version();
+        let side_due = t1 - self.side_at.get() >= SIDE_EVERY_MS;
+        let plots_due = stale && t1 - self.plots_at.get() >= PLOTS_EVERY_MS;
+        let live = force || !self.playing;
+        let do_side = live || (side_due && (!plots_due || self.side_at.get() <= self.plots_at.get()));
+        let do_plots = stale && (live || (plots_due && !do_side));
+        if do_side {
             // A short log while playing: it is rebuilt whole a few times a second.
             let limit = if self.playing { LOG_ROWS_PLAYING } else { self.log_limit };
-            self.log = Rc::new(LogView::build(&mut d, &self.filter, limit));
-            self.detail = view::detail(&mut d, self.selected);
+            let log = LogView::build(&mut d, &self.filter, limit, self.playing && !force);
+            if *self.log != log {
+                self.log = Rc::new(log);
+            }
+            let detail = view::detail(&mut d, self.selected, self.playing && !force);
+            if self.detail != detail {
+                self.detail = detail;
+            }
             let side = Side {
                 gomaxprocs: self.view.state.gomaxprocs,
                 running: self.view.running.clone(),
@@ -306,8 +320,7 @@ impl AppState {
         let t2 = now_ms();
         add_phase("view", t1 - t0);
         add_phase("log", t2 - t1);
-        let stale = self.plots.version != d.record().version();
-        if stale && (force || !self.playing || t2 - self.plots_at.get() >= PLOTS_EVERY_MS) {
+        if do_plots {
             self.plots = Rc::new(Plots::build(d.record()));
             self.plots_at.set(t2);
             add_phase("plots", now_ms() - t2);

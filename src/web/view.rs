@@ -98,15 +98,17 @@ pub struct LogView {
 }
 
 impl LogView {
-    pub fn build(d: &mut Driver, filter: &LogFilter, limit: usize) -> LogView {
-        let (rows, more) = d.log(filter, limit);
+    /// The log at the current step; `playing`, from the latest events only (cheap; see
+    /// `Driver::recent_log`).
+    pub fn build(d: &mut Driver, filter: &LogFilter, limit: usize, playing: bool) -> LogView {
+        let (rows, more) = if playing { d.recent_log(filter, limit) } else { d.log(filter, limit) };
         LogView { at: d.step(), rows: Rc::new(rows), more }
     }
 }
 
-/// The selected goroutine.
-pub fn detail(d: &mut Driver, g: Option<u32>) -> Option<Rc<GDetail>> {
-    g.and_then(|g| d.goroutine(g, 40)).map(Rc::new)
+/// The selected goroutine; `playing`, with its history from the latest events only.
+pub fn detail(d: &mut Driver, g: Option<u32>, playing: bool) -> Option<Rc<GDetail>> {
+    g.and_then(|g| d.goroutine_at(g, 40, playing)).map(Rc::new)
 }
 
 /// One plotted line: SVG `points` in plot coordinates (x in 0..PLOT_W, y in 0..1 from the

@@ -333,6 +333,23 @@ test('the editor shows every problem at its place and keeps the last good scenar
   assert.match(problems, /line \d+:\d+/);
   assert.match(problems, /main\[0\]\.go/);
   assert.ok(await page.isDisabled('[data-testid=apply]'));
+  // The gutter marks each problem's line with a button that selects it.
+  const lines = [...problems.matchAll(/line (\d+):\d+/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
+  const marked = await page.$$eval('[data-testid=gutter] button.problem', (bs) => bs.map((b) => Number(b.dataset.line)));
+  assert.deepEqual(marked, [...new Set(lines)]);
+  assert.equal(await page.locator('[data-testid=gutter] .ln').count(), bad.split('\n').length, 'one number per line');
+  const mark = page.locator(`[data-testid=gutter] button[data-line="${lines[1]}"]`);
+  assert.match(await mark.getAttribute('aria-label'), new RegExp(`^Line ${lines[1]}: 1 problem`));
+  await mark.focus();
+  await page.keyboard.press('Enter');
+  const sel = await page.evaluate(() => {
+    const t = document.querySelector('[data-testid=editor]');
+    return { focused: document.activeElement === t, line: t.value.slice(0, t.selectionStart).split('\n').length };
+  });
+  assert.deepEqual(sel, { focused: true, line: lines[1] }, 'Enter on the mark selects the problem in the text');
+  // The gutter scrolls with the text.
+  await page.evaluate(() => { document.querySelector('[data-testid=editor]').scrollTop = 120; document.querySelector('[data-testid=editor]').dispatchEvent(new Event('scroll')); });
+  await page.waitForFunction(() => document.querySelector('[data-testid=gutter]').scrollTop === document.querySelector('[data-testid=editor]').scrollTop);
   assert.equal(await step(), 3, 'the run is untouched');
   await page.reload();
   await page.waitForSelector('[data-testid=problems][data-count="2"]');
@@ -384,11 +401,137 @@ test('movement highlights respect prefers-reduced-motion', async () => {
     const name = await chip.evaluate((el) => getComputedStyle(el).animationName);
     assert.equal(name !== 'none', animated, `animation with ${reducedMotion}: ${name}`);
     assert.match(await chip.getAttribute('aria-label'), /moved from P\d/);
+    const line = page.locator('.move-arrow .mv-line').first();
+    await line.waitFor({ state: 'attached' });
+    const drawn = await line.evaluate((el) => getComputedStyle(el).animationName);
+    assert.equal(drawn !== 'none', animated, `arrow animation with ${reducedMotion}: ${drawn}`);
     await page.evaluate(() => localStorage.clear());
     await page.close();
     assert.deepEqual(errors, []);
     page = undefined;
   }
+});
+
+/** Where each goroutine queued on or running on a P is, from a `__gmpState()` state. */
+function onPs(state) {
+  const at = new Map();
+  for (const p of state.ps) {
+    for (const g of [p.runnext, ...p.runq, p.g]) if (g != null) at.set(g, p.id);
+  }
+  return at;
+}
+
+/** The arrow from `from` to `to` (place keys), where it starts and ends, in client coordinates. */
+async function arrow(from, to) {
+  return page.evaluate(([from, to]) => {
+    const a = document.querySelector(`.move-arrow[data-move-from="${from}"][data-move-to="${to}"]`);
+    if (!a) return null;
+    const svg = a.ownerSVGElement.getBoundingClientRect();
+    const p0 = a.querySelector('.mv-line').getPointAtLength(0);
+    const [ex, ey] = a.querySelector('.mv-head').getAttribute('d').slice(1).split('L')[0].split(',').map(Number);
+    const inside = (p, x, y) => {
+      const r = document.querySelector(`section[data-p="${p}"]`).getBoundingClientRect();
+      return x >= r.left - 3 && x <= r.right + 3 && y >= r.top - 3 && y <= r.bottom + 3;
+    };
+    return {
+      count: Number(a.dataset.count),
+      title: a.querySelector('title').textContent,
+      startsAtSource: inside(from.slice(2), svg.left + p0.x, svg.top + p0.y),
+      endsAtDestination: inside(to.slice(2), svg.left + ex, svg.top + ey),
+    };
+  }, [from, to]);
+}
+
+test('a steal draws one arrow from the victim to the thief, with the count, placed again on resize', async () => {
+  await open(linkFor(BUSY));
+  await page.selectOption('[data-testid=jump-kind]', 'Steal');
+  await page.click('[data-testid=jump-next]');
+  await page.waitForFunction(() => /runqsteal/.test(document.querySelector('[data-testid=explain]').textContent));
+  await back();
+  const before = onPs(JSON.parse(await page.evaluate(() => window.__gmpState())));
+  await forward();
+  const after = onPs(JSON.parse(await page.evaluate(() => window.__gmpState())));
+  // The goroutines that went from one P to another in this step, by victim and thief.
+  const moved = new Map();
+  for (const [g, p] of after) {
+    const was = before.get(g);
+    if (was !== undefined && was !== p) moved.set(`p:${was}|p:${p}`, (moved.get(`p:${was}|p:${p}`) || 0) + 1);
+  }
+  assert.equal(moved.size, 1, `one steal: ${[...moved.keys()]}`);
+  const [[key, n]] = [...moved];
+  const [from, to] = key.split('|');
+  await page.waitForSelector(`.move-arrow[data-move-from="${from}"][data-move-to="${to}"]`);
+  assert.equal(await page.locator('.move-arrow').count(), 1, 'one arrow, however many goroutines');
+  let a = await arrow(from, to);
+  assert.equal(a.count, n, 'the arrow counts the stolen goroutines');
+  assert.match(a.title, new RegExp(`from P${from.slice(2)} to P${to.slice(2)}`));
+  assert.ok(a.startsAtSource && a.endsAtDestination, `the arrow joins the two cards: ${JSON.stringify(a)}`);
+  // A narrower window lays the cards out again; the arrow follows them.
+  await page.setViewportSize({ width: 760, height: 900 });
+  await page.waitForFunction(([from, to]) => {
+    const a = document.querySelector(`.move-arrow[data-move-from="${from}"][data-move-to="${to}"]`);
+    const svg = a.ownerSVGElement.getBoundingClientRect();
+    const p0 = a.querySelector('.mv-line').getPointAtLength(0);
+    const r = document.querySelector(`section[data-p="${from.slice(2)}"]`).getBoundingClientRect();
+    const x = svg.left + p0.x;
+    const y = svg.top + p0.y;
+    return x >= r.left - 3 && x <= r.right + 3 && y >= r.top - 3 && y <= r.bottom + 3;
+  }, [from, to]);
+  a = await arrow(from, to);
+  assert.ok(a.startsAtSource && a.endsAtDestination, `after the resize: ${JSON.stringify(a)}`);
+  // A step back is not one step forward: nothing moved.
+  await back();
+  await page.waitForSelector('.move-arrow', { state: 'detached' });
+});
+
+test('the event log and the goroutine panel follow the run while playing fast', async () => {
+  await open(linkFor(BUSY));
+  await forward(3);
+  await page.locator('button.chip[data-g="1"]').first().click();
+  await page.waitForSelector('[data-testid=goroutine][data-g="1"]');
+  await page.selectOption('[data-testid=speed]', '500');
+  await page.click('[data-testid=play]');
+  // Poll the page while it plays: the newest log row and the panel's newest history row change.
+  const seen = await page.evaluate(async () => {
+    const log = new Set();
+    const history = new Set();
+    const t0 = performance.now();
+    while (performance.now() - t0 < 2500) {
+      if (document.querySelector('[data-testid=play]').getAttribute('aria-pressed') !== 'true') break;
+      const rows = document.querySelectorAll('[data-testid=event-log] li[data-step]');
+      if (rows.length) log.add(rows[rows.length - 1].dataset.step);
+      const h = document.querySelectorAll('[data-testid=goroutine] .history .lstep');
+      if (h.length) history.add(h[h.length - 1].textContent);
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    return { log: [...log], history: [...history] };
+  });
+  await page.click('[data-testid=play]');
+  assert.ok(seen.log.length >= 3, `the log changed while playing at 500 steps/s: ${seen.log}`);
+  assert.ok(seen.history.length >= 2, `the goroutine panel changed while playing: ${seen.history}`);
+});
+
+test('parts of the board out of view while playing are up to date once paused', async () => {
+  // Sixteen Ps on a short window: most P cards, the threads below and the waiting goroutines are
+  // out of view, and keep their last rendering while the run plays.
+  const doc = JSON.parse(fs.readFileSync(BUSY, 'utf8'));
+  doc.gomaxprocs = 16;
+  const file = path.join(TMP, 'busy16.json');
+  fs.writeFileSync(file, JSON.stringify(doc));
+  await open(linkFor(file), { viewport: { width: 1000, height: 520 } });
+  await page.selectOption('[data-testid=speed]', '500');
+  await page.click('[data-testid=play]');
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=clock]').dataset.step) > 400);
+  await page.click('[data-testid=play]');
+  await page.waitForSelector('[data-testid=play][aria-pressed=false]');
+  const n = await step();
+  await expectMatchesGmpsim(file, n);
+  // And scrolling a card into view while playing brings it up to date.
+  await page.click('[data-testid=play]');
+  await page.locator('section[data-p="15"]').scrollIntoViewIfNeeded();
+  await page.keyboard.press(' ');
+  await page.waitForSelector('[data-testid=play][aria-pressed=false]');
+  await expectMatchesGmpsim(file, await step());
 });
 
 test('readable on a phone: no sideways scrolling, dark theme from the system', async () => {

@@ -278,7 +278,8 @@ pub fn app() -> Html {
     };
     let board = html! {
         <div id="board" tabindex="-1">
-            <Board state={v.state.clone()} moves={v.moves.clone()} selected={state.selected} on_select={on_select.clone()} />
+            <Board state={v.state.clone()} moves={v.moves.clone()} selected={state.selected} on_select={on_select.clone()}
+                playing={state.playing} />
         </div>
     };
     let help = if state.help { html! { <Help on_close={on_help_close} /> } } else { Html::default() };

@@ -1,11 +1,19 @@
-//! The board: every P, the global run queue, the threads and the waiting goroutines.
+//! The board: every P, the global run queue, the threads and the waiting goroutines, with the
+//! last step's movement drawn over them.
+//!
+//! While playing, parts of the board scrolled out of view (P cards, the waiting goroutines) keep
+//! the props they last had, so they are not rendered again every frame; they catch up as soon as
+//! they scroll into view or the run pauses (see [`crate::web::seen`]).
 
 use super::chip_list::ChipList;
 use super::m_list::MList;
+use super::move_arrows::MoveArrows;
 use super::p_card::PCard;
 use super::waiting::Waiting;
-use crate::core::sim::SimState;
+use crate::core::sim::{PState, SimState};
 use crate::web::driver::Moves;
+use crate::web::seen::{out_of_view, use_seen};
+use std::collections::HashMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -19,20 +27,53 @@ pub struct BoardProps {
     pub moves: Rc<Moves>,
     pub selected: Option<u32>,
     pub on_select: Callback<u32>,
+    /// The run is playing: parts out of view may wait.
+    #[prop_or_default]
+    pub playing: bool,
 }
+
+/// The props a P card was last rendered with.
+type CardProps = (PState, Option<&'static str>, Rc<Moves>);
 
 #[function_component(Board)]
 pub fn board(props: &BoardProps) -> Html {
     let show_all = use_state(|| false);
+    let root = use_node_ref();
+    let cards = use_mut_ref(HashMap::<u32, CardProps>::new);
+    let lower = use_mut_ref(|| (props.state.clone(), props.moves.clone()));
     let st = &props.state;
     let shown = if *show_all { st.ps.len() } else { st.ps.len().min(MAX_PS) };
+    let seen_ps = use_seen(root.clone(), "section[data-p]", "data-p", "300px 0px", shown);
+    let seen_lower = use_seen(root.clone(), "[data-lower]", "data-lower", "300px 0px", 0);
+
     let global = Rc::new(st.global.iter().take(24).copied().collect::<Vec<u32>>());
     let toggle = {
         let show_all = show_all.clone();
         Callback::from(move |_: MouseEvent| show_all.set(!*show_all))
     };
+    let mut cards = cards.borrow_mut();
+    let card = |p: &PState| -> CardProps {
+        let fresh = || (p.clone(), p.m.and_then(|m| st.ms.get(m as usize)).map(|m| m.status), props.moves.clone());
+        let waits = props.playing && out_of_view(&seen_ps, p.id);
+        match cards.get(&p.id) {
+            Some(c) if waits => c.clone(),
+            _ => {
+                let c = fresh();
+                cards.insert(p.id, c.clone());
+                c
+            }
+        }
+    };
+    let rendered: Vec<CardProps> = st.ps.iter().take(shown).map(card).collect();
+    let (lower_state, lower_moves) = {
+        let mut l = lower.borrow_mut();
+        if !(props.playing && out_of_view(&seen_lower, 0)) {
+            *l = (props.state.clone(), props.moves.clone());
+        }
+        l.clone()
+    };
     html! {
-        <div class="board">
+        <div class="board" ref={root.clone()}>
             <section class="globalq" data-testid="global-runq"
                 data-runq={st.global.iter().map(|g| g.to_string()).collect::<Vec<_>>().join(",")}
                 aria-label="Global run queue">
@@ -42,14 +83,11 @@ pub fn board(props: &BoardProps) -> Html {
             </section>
             // The Ms come before the Ps: `[data-m="N"]` then finds M N's row before any P card
             // whose data-m is N.
-            <MList state={props.state.clone()} selected={props.selected} on_select={props.on_select.clone()} />
+            <MList state={props.state.clone()} selected={props.selected} on_select={props.on_select.clone()} playing={props.playing} />
             <div class="pgrid" aria-label="Processors (Ps)">
-                { for st.ps.iter().take(shown).map(|p| {
-                    let m_status = p.m.and_then(|m| st.ms.get(m as usize)).map(|m| m.status);
-                    html! {
-                        <PCard key={p.id} p={p.clone()} {m_status} moves={props.moves.clone()}
-                            selected={props.selected} on_select={props.on_select.clone()} />
-                    }
+                { for rendered.into_iter().map(|(p, m_status, moves)| {
+                    let id = p.id;
+                    html! { <PCard key={id} {p} {m_status} {moves} selected={props.selected} on_select={props.on_select.clone()} /> }
                 }) }
             </div>
             if st.ps.len() > MAX_PS {
@@ -57,9 +95,10 @@ pub fn board(props: &BoardProps) -> Html {
                     { if *show_all { "Show fewer Ps".to_string() } else { format!("Show all {} Ps", st.ps.len()) } }
                 </button>
             }
-            <div class="board-lower">
-                <Waiting state={props.state.clone()} moves={props.moves.clone()} selected={props.selected} on_select={props.on_select.clone()} />
+            <div class="board-lower" data-lower="0">
+                <Waiting state={lower_state} moves={lower_moves} selected={props.selected} on_select={props.on_select.clone()} />
             </div>
+            <MoveArrows moves={props.moves.clone()} {root} />
         </div>
     }
 }

@@ -36,9 +36,10 @@ pub fn chip_list(props: &ChipListProps) -> Html {
     let rest = props.total.unwrap_or(props.ids.len()).saturating_sub(props.max.min(props.ids.len()));
     html! {
         <span class="chips">
+            // Not keyed: as a queue moves on, each chip is updated in place (a few attributes and a
+            // text) rather than removed and created again, which costs far more while playing.
             { for props.ids.iter().take(props.max).enumerate().map(|(i, &g)| html! {
                 <GChip
-                    key={g}
                     id={g}
                     status={props.status}
                     selected={props.selected == Some(g)}

@@ -1,5 +1,6 @@
-//! The scenario editor: the JSON beside the board, every problem marked at its place and listed
-//! with its line; applying restarts the run. Nothing typed here can stop the running scenario.
+//! The scenario editor: the JSON beside the board with a line-number gutter, every problem
+//! marked at its place and at its line in the gutter (a button that selects it) and listed with
+//! its line; applying restarts the run. Nothing typed here can stop the running scenario.
 
 use crate::web::state::EditorProblem;
 use std::rc::Rc;
@@ -48,20 +49,57 @@ fn backdrop(text: &str, problems: &[EditorProblem]) -> Html {
     out.into_iter().collect()
 }
 
+/// The gutter: one number per line of `text`; a line with problems is a button that selects the
+/// first of them, named with every message of that line for screen readers.
+fn gutter(text: &str, problems: &[EditorProblem], show: &dyn Fn(Option<(usize, usize)>) -> Callback<MouseEvent>) -> Html {
+    let lines = text.split('\n').count();
+    let mut at: Vec<(u32, &EditorProblem)> = problems.iter().filter_map(|p| p.line.map(|l| (l, p))).collect();
+    at.sort_by_key(|x| x.0);
+    let mut i = 0;
+    (1..=lines as u32)
+        .map(|n| {
+            let first = i;
+            while i < at.len() && at[i].0 <= n {
+                i += 1;
+            }
+            let here: Vec<&EditorProblem> = at[first..i].iter().filter(|x| x.0 == n).map(|x| x.1).collect();
+            if here.is_empty() {
+                return html! { <span class="ln" data-line={n.to_string()}>{ n }</span> };
+            }
+            let words = here
+                .iter()
+                .map(|p| if p.place.is_empty() { p.message.clone() } else { format!("{}: {}", p.place, p.message) })
+                .collect::<Vec<_>>()
+                .join("; ");
+            let label = format!("Line {n}: {} problem{}: {words}", here.len(), if here.len() == 1 { "" } else { "s" });
+            html! {
+                <button type="button" class="ln problem" data-line={n.to_string()} data-problems={here.len().to_string()}
+                    aria-label={label.clone()} title={label} onclick={show(here[0].span)}>
+                    <span class="ln-mark" aria-hidden="true">{ "●" }</span>{ n }
+                </button>
+            }
+        })
+        .collect()
+}
+
 #[function_component(Editor)]
 pub fn editor(props: &EditorProps) -> Html {
     let area = use_node_ref();
     let back = use_node_ref();
+    let lines = use_node_ref();
     let oninput = {
         let cb = props.on_edit.clone();
         Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
     };
     let onscroll = {
-        let (area, back) = (area.clone(), back.clone());
+        let (area, back, lines) = (area.clone(), back.clone(), lines.clone());
         Callback::from(move |_: Event| {
             if let (Some(a), Some(b)) = (area.cast::<HtmlTextAreaElement>(), back.cast::<web_sys::Element>()) {
                 b.set_scroll_top(a.scroll_top());
                 b.set_scroll_left(a.scroll_left());
+                if let Some(g) = lines.cast::<web_sys::Element>() {
+                    g.set_scroll_top(a.scroll_top());
+                }
             }
         })
     };
@@ -83,10 +121,15 @@ pub fn editor(props: &EditorProps) -> Html {
         <section class="editor" aria-labelledby="ed-h">
             <h2 id="ed-h">{ "Scenario" }</h2>
             <div class="ed-wrap">
-                <div class="ed-back" ref={back} aria-hidden="true">{ backdrop(&props.text, &props.problems) }</div>
-                <textarea ref={area.clone()} data-testid="editor" spellcheck="false" autocomplete="off"
-                    aria-label="Scenario JSON" aria-invalid={(n > 0).to_string()} aria-describedby="ed-problems"
-                    value={(*props.text).clone()} {oninput} {onscroll} />
+                <div class="ed-gutter" ref={lines} data-testid="gutter" role="group" aria-label="Line numbers; lines with problems are buttons">
+                    { gutter(&props.text, &props.problems, &show) }
+                </div>
+                <div class="ed-main">
+                    <div class="ed-back" ref={back} aria-hidden="true">{ backdrop(&props.text, &props.problems) }</div>
+                    <textarea ref={area.clone()} data-testid="editor" spellcheck="false" autocomplete="off" wrap="off"
+                        aria-label="Scenario JSON" aria-invalid={(n > 0).to_string()} aria-describedby="ed-problems"
+                        value={(*props.text).clone()} {oninput} {onscroll} />
+                </div>
             </div>
             <div id="ed-problems" data-testid="problems" data-count={n.to_string()} aria-live="polite">
                 if n == 0 {

@@ -30,17 +30,6 @@ fn id_of(s: &str) -> Option<u32> {
 
 #[function_component(EventLog)]
 pub fn event_log(props: &EventLogProps) -> Html {
-    let list = use_node_ref();
-    // Keep the newest rows in view when they change (not on every step: scrolling lays the
-    // page out, and while playing the rows change only a few times a second).
-    {
-        let list = list.clone();
-        use_effect_with(Rc::as_ptr(&props.rows) as usize, move |_| {
-            if let Some(el) = list.cast::<web_sys::Element>() {
-                el.set_scroll_top(i32::MAX);
-            }
-        });
-    }
     let f = (*props.filter).clone();
     let on_kind = {
         let (cb, f) = (props.on_filter.clone(), f.clone());
@@ -70,7 +59,10 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 <label>{ " G " }<input type="text" size="5" data-testid="log-g" placeholder="any" oninput={on_g} aria-label="Goroutine id" /></label>
                 <label>{ " P " }<input type="text" size="4" data-testid="log-p" placeholder="any" oninput={on_p} aria-label="P id" /></label>
             </div>
-            <ol class="log-rows" ref={list} data-testid="event-log" tabindex="0" aria-label="Events up to this step">
+            // The scroller stacks from the bottom (column-reverse), so the newest rows stay in view
+            // as rows are added, without the page setting scrollTop (which would lay it out).
+            <div class="log-scroll" tabindex="0" role="region" aria-label="Events up to this step">
+            <ol class="log-rows" data-testid="event-log">
                 if props.more {
                     <li class="more"><button type="button" class="link" onclick={more}>{ "show earlier events" }</button></li>
                 }
@@ -86,8 +78,10 @@ pub fn event_log(props: &EventLogProps) -> Html {
                             <span class="words">{ r.text.clone() }</span>
                         </>
                     };
+                    // Not keyed: while playing every row changes at each update, and rows updated
+                    // in place cost less than rows removed and created.
                     html! {
-                        <li key={r.idx} class={classes!((r.step == props.step).then_some("current"))} data-step={r.step.to_string()} data-kind={r.kind}>
+                        <li class={classes!((r.step == props.step).then_some("current"))} data-step={r.step.to_string()} data-kind={r.kind}>
                             if props.seekable {
                                 <button type="button" class="row-btn" {onclick} title={format!("Jump to step {}", r.step)}>{ body }</button>
                             } else {
@@ -97,6 +91,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
                     }
                 }) }
             </ol>
+            </div>
         </section>
     }
 }

@@ -23,7 +23,7 @@ pub struct ExplainProps {
 pub fn explain(props: &ExplainProps) -> Html {
     html! {
         <section class="explain" aria-label="What happened in this step">
-            <div data-testid="explain" class="explain-text">
+            <div data-testid="explain" class="explain-text" tabindex="0">
                 if props.step == 0 {
                     <p>{ props.text.clone() }</p>
                 } else if props.rows.is_empty() {

@@ -7,6 +7,9 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+/// Most goroutines a menu lists.
+pub const MENU_MAX: usize = 100;
+
 /// Props of [`Interventions`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct InterventionsProps {
@@ -57,6 +60,18 @@ pub fn interventions(props: &InterventionsProps) -> Html {
     };
     let sys_pick = pick(&sys_g, running);
     let net_pick = pick(&net_g, net_waiting);
+    // A menu lists the first few goroutines (and the one picked); thousands of options would
+    // cost every rebuild while playing and help no one choose.
+    let menu = |options: &[u32], picked: Option<u32>| -> Vec<u32> {
+        let mut v: Vec<u32> = options.iter().take(MENU_MAX).copied().collect();
+        if let Some(g) = picked.filter(|g| !v.contains(g)) {
+            v.push(g);
+        }
+        v
+    };
+    let sys_menu = menu(running, sys_pick);
+    let net_menu = menu(net_waiting, net_pick);
+    let more = |n: usize| (n > MENU_MAX).then(|| html! { <span class="hint">{ format!(" (the first {MENU_MAX} of {n}; select a goroutine on the board to pick another)") }</span> });
 
     let emit = {
         let cb = props.on_intervene.clone();
@@ -167,9 +182,10 @@ pub fn interventions(props: &InterventionsProps) -> Html {
                     <legend>{ "Block a running goroutine in a syscall" }</legend>
                     <label>{ "goroutine " }
                         <select data-testid="syscall-g" onchange={set(&sys_g)}>
-                            { for running.iter().map(|g| html! { <option value={g.to_string()} selected={Some(*g) == sys_pick}>{ format!("G{g}") }</option> }) }
+                            { for sys_menu.iter().map(|g| html! { <option value={g.to_string()} selected={Some(*g) == sys_pick}>{ format!("G{g}") }</option> }) }
                         </select>
                     </label>
+                    { more(running.len()) }
                     <label>{ " for " }
                         <input type="text" size="6" data-testid="syscall-dur" value={(*sys_dur).clone()} oninput={set_in(&sys_dur)} aria-label="Syscall duration" />
                     </label>
@@ -181,9 +197,10 @@ pub fn interventions(props: &InterventionsProps) -> Html {
                     <legend>{ "Complete a network wait" }</legend>
                     <label>{ "goroutine " }
                         <select data-testid="net-g" onchange={set(&net_g)}>
-                            { for net_waiting.iter().map(|g| html! { <option value={g.to_string()} selected={Some(*g) == net_pick}>{ format!("G{g}") }</option> }) }
+                            { for net_menu.iter().map(|g| html! { <option value={g.to_string()} selected={Some(*g) == net_pick}>{ format!("G{g}") }</option> }) }
                         </select>
                     </label>
+                    { more(net_waiting.len()) }
                     <button type="submit" data-testid="net-ready">{ "Make its fd ready" }</button>
                 </fieldset>
             </form>

@@ -1,7 +1,10 @@
 //! The threads (Ms): running, spinning, in a syscall, parked, with the P and goroutine they hold.
+//! While the run plays, rows scrolled out of the list's view keep their last rendering.
 
 use super::g_chip::GChip;
 use crate::core::sim::{MStateView, SimState};
+use crate::web::seen::{out_of_view, use_seen};
+use std::collections::HashMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -14,6 +17,9 @@ pub struct MListProps {
     pub state: Rc<SimState>,
     pub selected: Option<u32>,
     pub on_select: Callback<u32>,
+    /// The run is playing: rows out of view may wait.
+    #[prop_or_default]
+    pub playing: bool,
 }
 
 /// What a user calls an M's state.
@@ -34,11 +40,28 @@ pub fn m_list(props: &MListProps) -> Html {
     let live: Vec<&MStateView> = ms.iter().filter(|m| m.status != "dead").collect();
     let dead = ms.len() - live.len();
     let rest = live.len().saturating_sub(MAX_MS);
+    let list = use_node_ref();
+    let seen = use_seen(list.clone(), "li[data-m]", "data-m", "40px 0px", live.len().min(MAX_MS));
+    // Each row as last rendered: (the M, whether it is the poller).
+    let rows = use_mut_ref(HashMap::<u32, (MStateView, bool)>::new);
+    let mut rows = rows.borrow_mut();
+    let shown: Vec<(MStateView, bool)> = live
+        .iter()
+        .take(MAX_MS)
+        .map(|m| match rows.get(&m.id) {
+            Some(r) if props.playing && out_of_view(&seen, m.id) => r.clone(),
+            _ => {
+                let r = ((*m).clone(), props.state.poller == Some(m.id));
+                rows.insert(m.id, r.clone());
+                r
+            }
+        })
+        .collect();
     html! {
         <section class="mlist" aria-label="Threads (Ms)">
             <h3>{ format!("Threads (Ms): {}", live.len()) }</h3>
-            <ul>
-                { for live.iter().take(MAX_MS).map(|m| {
+            <ul ref={list}>
+                { for shown.iter().map(|(m, poller)| {
                     let words = m_words(m);
                     html! {
                         <li key={m.id}
@@ -54,7 +77,7 @@ pub fn m_list(props: &MListProps) -> Html {
                                 <GChip id={g} status={if m.status == "syscall" { "syscall" } else { "running" }} selected={props.selected == Some(g)} on_select={props.on_select.clone()} />
                             }
                             if let Some(g) = m.lockedg { <span class="note">{ format!("locked to G{g}") }</span> }
-                            if props.state.poller == Some(m.id) { <span class="note">{ "poller" }</span> }
+                            if *poller { <span class="note">{ "poller" }</span> }
                         </li>
                     }
                 }) }

@@ -20,6 +20,7 @@ pub mod lesson_gallery;
 pub mod lesson_panel;
 pub mod line_plot;
 pub mod m_list;
+pub mod move_arrows;
 pub mod notice_bar;
 pub mod p_card;
 pub mod plot_lines;
