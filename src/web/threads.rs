@@ -10,6 +10,7 @@
 //! replayed, so there is no stepping back.
 
 use super::driver::LogRow;
+use crate::core::event::Event;
 use super::record::Record;
 use super::thread_worker::{FromWorker, ThreadWorker, ToWorker};
 use crate::core::event::What;
@@ -93,6 +94,9 @@ pub struct Run {
     pending_handoff: BTreeMap<u32, (f64, u32)>,
     /// CPU work carried out by workers, ns.
     pub work_ns: u64,
+    /// Time workers spent on their jobs by their own clocks, ns (above `work_ns` when a worker
+    /// was descheduled mid-slice, or for syscalls).
+    pub spent_ns: u64,
     /// (wall ms since start, live workers).
     pub threads_series: Vec<(f64, u32)>,
     pub finished_ms: Option<f64>,
@@ -101,10 +105,12 @@ pub struct Run {
     /// Every step, for the plots.
     pub record: Record,
     /// The latest events in words, oldest first (at most [`LOG_CAP`]).
-    pub log: VecDeque<LogRow>,
-    events_seen: usize,
+    /// The latest events with their numbers in the run, oldest first (at most [`LOG_CAP`]);
+    /// put in words only when shown ([`Run::row`]), so the core's thread stays free.
+    pub log: VecDeque<(usize, Event)>,
+    pub events_seen: usize,
     /// The events of the latest step that had any, in words.
-    pub last_rows: Rc<Vec<LogRow>>,
+    pub last_events: Rc<Vec<(usize, Event)>>,
     /// Paused since this wall time.
     paused_at: Option<f64>,
     /// How the latest syscall blocked: `Some(true)` asleep in `Atomics.wait`, `Some(false)`
@@ -134,6 +140,7 @@ impl Run {
                 handoff_ms: Vec::new(),
                 pending_handoff: BTreeMap::new(),
                 work_ns: 0,
+                spent_ns: 0,
                 threads_series: vec![(0.0, 0)],
                 finished_ms: None,
                 stopped: false,
@@ -141,7 +148,7 @@ impl Run {
                 record: Record::default(),
                 log: VecDeque::new(),
                 events_seen: 0,
-                last_rows: Rc::new(Vec::new()),
+                last_events: Rc::new(Vec::new()),
                 paused_at: None,
                 syscalls_sleep: None,
             })
@@ -261,35 +268,26 @@ impl Run {
         self.threads_series.push((t, live));
     }
 
-    /// After a step: record it, keep its events in words, and follow the Ms' lives.
+    /// After a step: follow the Ms' lives and send the threads their commands first (a worker
+    /// waits for them), then record the step and keep its events.
     fn after_step(&mut self) {
+        self.threads();
+        self.commands();
         self.record.push(&self.sim);
-        let prog = self.sim.program();
-        let rows: Vec<LogRow> = self
-            .sim
-            .events()
-            .iter()
-            .enumerate()
-            .map(|(i, e)| LogRow {
-                idx: self.events_seen + i,
-                step: e.step,
-                t: e.t,
-                kind: e.kind(),
-                g: e.g.map(|g| g.0),
-                p: e.p.map(|p| p.0),
-                text: e.explain(prog),
-            })
-            .collect();
-        self.events_seen += rows.len();
-        if !rows.is_empty() {
-            self.log.extend(rows.iter().cloned());
+        let evs: Vec<(usize, Event)> = self.sim.events().iter().enumerate().map(|(i, e)| (self.events_seen + i, e.clone())).collect();
+        self.events_seen += evs.len();
+        if !evs.is_empty() {
+            self.log.extend(evs.iter().cloned());
             while self.log.len() > LOG_CAP {
                 self.log.pop_front();
             }
-            self.last_rows = Rc::new(rows);
+            self.last_events = Rc::new(evs);
         }
-        self.threads();
-        self.commands();
+    }
+
+    /// Event number `idx` in words, for the log and the explanation.
+    pub fn row(&self, idx: usize, e: &Event) -> LogRow {
+        LogRow { idx, step: e.step, t: e.t, kind: e.kind(), g: e.g.map(|g| g.0), p: e.p.map(|p| p.0), text: e.explain(self.sim.program()) }
     }
 
     fn threads(&mut self) {
@@ -388,6 +386,7 @@ impl Run {
                 continue;
             }
             let job = slot.job.take().expect("a job");
+            self.spent_ns += out.spent_ns;
             slot.answered += 1;
             slot.answered_at = (job.kind == JobKind::Work && !job.paused).then_some(at);
             if slot.answered > 1 && !job.paused && job.kind != JobKind::Ping {
@@ -491,8 +490,10 @@ impl Run {
             "outcome": self.sim.outcome().map(|o| o.message()),
             "wall_ms": self.elapsed_ms(),
             "work_ms": self.work_ns as f64 / 1e6,
+            "spent_ms": self.spent_ns as f64 / 1e6,
+            "turn_sum_ms": self.turn_us.iter().sum::<f64>() / 1e3,
             "gomaxprocs": self.sim.gomaxprocs(),
-            "rtt_us": { "n": r.len(), "p50": q(&r, 0.5), "p99": q(&r, 0.99) },
+            "rtt_us": { "n": r.len(), "p50": q(&r, 0.5), "p90": q(&r, 0.9), "p95": q(&r, 0.95), "p99": q(&r, 0.99), "sum_ms": r.iter().sum::<f64>() / 1e3 },
             "turn_us": { "n": t.len(), "p50": q(&t, 0.5), "p90": q(&t, 0.9), "p99": q(&t, 0.99) },
             "handoff_ms": { "n": h.len(), "p50": q(&h, 0.5), "max": h.last().copied().unwrap_or(0.0) },
             "lost": self.lost,

@@ -1,5 +1,5 @@
 //! Threads mode's panel: starts a [`Run`] of the scenario (the core on this thread in real
-//! time, one Web Worker per M) and shows it live, about ten times a second: the same board,
+//! time, one Web Worker per M) and shows it live, about four times a second: the same board,
 //! explanation, log, plots and goroutine panel as step mode, plus the workers themselves
 //! (alive, idle, peak, over time), wall-clock throughput, the speedup against GOMAXPROCS 1,
 //! and controls to pause, run again, crash a worker and measure the speedup.
@@ -21,7 +21,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// How often the panel redraws, ms.
-pub const REDRAW_MS: i32 = 100;
+pub const REDRAW_MS: i32 = 250;
 /// How often the plots are rebuilt while running, ms (they are the costliest part to draw).
 pub const PLOTS_EVERY_MS: f64 = 500.0;
 /// Log rows shown at first (more on request).
@@ -62,17 +62,17 @@ fn quantile(v: &[f64], f: f64) -> f64 {
 }
 
 /// The newest `limit` log rows that match `f`, oldest first, and whether older ones match.
-fn filtered(log: &std::collections::VecDeque<LogRow>, f: &LogFilter, limit: usize) -> (Vec<LogRow>, bool) {
+fn filtered(run: &Run, f: &LogFilter, limit: usize) -> (Vec<LogRow>, bool) {
     let mut out: Vec<LogRow> = Vec::new();
     let mut more = false;
-    for r in log.iter().rev() {
-        let ok = (f.kind.is_empty() || r.kind == f.kind) && f.g.is_none_or(|g| r.g == Some(g)) && f.p.is_none_or(|p| r.p == Some(p));
+    for (i, e) in run.log.iter().rev() {
+        let ok = (f.kind.is_empty() || e.kind() == f.kind) && f.g.is_none_or(|g| e.g.is_some_and(|x| x.0 == g)) && f.p.is_none_or(|p| e.p.is_some_and(|x| x.0 == p));
         if ok {
             if out.len() == limit {
                 more = true;
                 break;
             }
-            out.push(r.clone());
+            out.push(run.row(*i, e));
         }
     }
     out.reverse();
@@ -207,7 +207,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
         Callback::from(move |_: MouseEvent| baseline.set(Baseline::Measuring))
     };
     // Callbacks that stay the same across redraws, so children whose data did not change skip
-    // rendering (the panel redraws ten times a second and must leave the thread to the core).
+    // rendering (the panel redraws four times a second and must leave the thread to the core).
     let on_filter = {
         let filter = filter.setter();
         use_callback((), move |f: LogFilter, _| filter.set(Rc::new(f)))
@@ -228,6 +228,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let noop_seek_t = use_callback((), |_: u64, _| ());
     // The plots and the log's rows, rebuilt only when needed.
     let plots_cache = use_mut_ref(|| (f64::NEG_INFINITY, 0u64, Rc::new(Plots::default())));
+    let last_cache = use_mut_ref(|| (usize::MAX, Rc::new(Vec::<LogRow>::new())));
     let rows_cache = use_mut_ref(|| (usize::MAX, Rc::new(LogFilter::default()), 0usize, Rc::new(Vec::<LogRow>::new()), false));
 
     let guard = run.borrow();
@@ -259,23 +260,30 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     };
     let (rows, more) = {
         let mut c = rows_cache.borrow_mut();
-        let seen = r.log.back().map_or(0, |x| x.idx + 1);
+        let seen = r.events_seen;
         if c.0 != seen || c.1 != *filter || c.2 != *limit {
-            let (rows, more) = filtered(&r.log, &filter, *limit);
+            let (rows, more) = filtered(&r, &filter, *limit);
             *c = (seen, (*filter).clone(), *limit, Rc::new(rows), more);
         }
         (c.3.clone(), c.4)
     };
     let outcome = sim.outcome().map(|o| format!("{} — after {wall:.0} ms of wall-clock time", o.message()));
-    let text = if r.last_rows.is_empty() {
+    let last_rows = {
+        let mut c = last_cache.borrow_mut();
+        if c.0 != r.events_seen {
+            *c = (r.events_seen, Rc::new(r.last_events.iter().map(|(i, e)| r.row(*i, e)).collect()));
+        }
+        c.1.clone()
+    };
+    let text = if last_rows.is_empty() {
         "Starting: schedinit and the first thread.".to_string()
     } else {
-        r.last_rows.iter().map(|x| x.text.clone()).collect::<Vec<_>>().join(" ")
+        last_rows.iter().map(|x| x.text.clone()).collect::<Vec<_>>().join(" ")
     };
     let detail = selected.and_then(|g| {
         let st = sim.goroutine(g)?;
         let ops = ops_of(sim, r.scenario(), &st.func);
-        let (history, _) = filtered(&r.log, &LogFilter { g: Some(g), ..LogFilter::default() }, 40);
+        let (history, _) = filtered(&r, &LogFilter { g: Some(g), ..LogFilter::default() }, 40);
         Some(Rc::new(GDetail { state: st, ops, history }))
     });
     let speedup = match *baseline {
@@ -337,12 +345,12 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
                 if !r.handoff_ms.is_empty() {
                     <div><dt>{ "Syscall → P on another worker" }</dt><dd>{ format!("median {:.2} ms over {}", quantile(&r.handoff_ms, 0.5), r.handoff_ms.len()) }</dd></div>
                 }
-                <div><dt>{ "Core" }</dt><dd>{ format!("{} steps, {} events, {} preemptions, {} threads at most", sim.step_count(), r.log.back().map_or(0, |x| x.idx + 1), sim.stats().preemptions, sim.stats().max_threads) }</dd></div>
+                <div><dt>{ "Core" }</dt><dd>{ format!("{} steps, {} events, {} preemptions, {} threads at most", sim.step_count(), r.events_seen, sim.stats().preemptions, sim.stats().max_threads) }</dd></div>
             </dl>
             for l in r.lost.iter() {
                 <p class="notice" role="alert" data-testid="thread-lost">{ l.clone() }<span class="sub">{ format!(" (a worker is declared lost {GRACE_MS:.0} ms after its answer was due)") }</span></p>
             }
-            <Explain step={sim.step_count()} rows={r.last_rows.clone()} {text} schedtrace={Rc::new(if sim.step_count() == 0 { String::new() } else { sim.schedtrace() })}
+            <Explain step={sim.step_count()} rows={last_rows} {text} schedtrace={Rc::new(if sim.step_count() == 0 { String::new() } else { sim.schedtrace() })}
                 {outcome} announce={paused || finished} on_select={on_select.clone()} />
             <div class="threads-board">
                 <Board {state} {moves} selected={*selected} on_select={on_select} />
