@@ -164,6 +164,9 @@ pub enum Msg {
     SystemDark(bool),
     Escape,
     Dismiss,
+    /// The browser is idle between frames while playing: rebuild the log, the goroutine panel
+    /// and the interventions' lists, or the plots, if due.
+    IdleRefresh,
 }
 
 /// The page's state.
@@ -278,31 +281,41 @@ impl AppState {
         *self.editor.text != *self.running_text
     }
 
-    /// Rebuilds what the components show from the driver. While playing (unless `force`) the
-    /// plots are rebuilt at most every [`PLOTS_EVERY_MS`] and the log, the goroutine panel and
-    /// the interventions' lists at most every [`SIDE_EVERY_MS`].
+    /// Rebuilds what the components show from the driver. While playing (unless `force`) only
+    /// the board and the explanation: the rest follows between frames ([`Msg::IdleRefresh`]).
     fn refresh(&mut self, force: bool) {
         use super::storage::add_phase;
-        let mut d = self.driver.borrow_mut();
         let t0 = now_ms();
-        self.view = Rc::new(View::build(&d));
+        self.view = Rc::new(View::build(&self.driver.borrow()));
+        add_phase("view", now_ms() - t0);
+        if force || !self.playing {
+            self.refresh_side_or_plots(true);
+        }
+    }
+
+    /// Rebuilds the log, the goroutine panel, the interventions' lists and the plots (`all`),
+    /// or, while playing, whichever of them is due: the plots at most every
+    /// [`PLOTS_EVERY_MS`], the others at most every [`SIDE_EVERY_MS`], one of the two at a time
+    /// (whichever is more overdue). The page calls it while playing in the browser's idle time
+    /// between frames, so these rebuilds (and their rendering) do not lengthen a frame.
+    fn refresh_side_or_plots(&mut self, all: bool) {
+        use super::storage::add_phase;
+        let mut d = self.driver.borrow_mut();
         let t1 = now_ms();
-        // While playing, the log and the goroutine panel follow a few times a second, and the
-        // plots too; a frame rebuilds at most one of them (whichever is more overdue).
         let stale = self.plots.version != d.record().version();
         let side_due = t1 - self.side_at.get() >= SIDE_EVERY_MS;
         let plots_due = stale && t1 - self.plots_at.get() >= PLOTS_EVERY_MS;
-        let live = force || !self.playing;
+        let live = all;
         let do_side = live || (side_due && (!plots_due || self.side_at.get() <= self.plots_at.get()));
         let do_plots = stale && (live || (plots_due && !do_side));
         if do_side {
             // A short log while playing: it is rebuilt whole a few times a second.
             let limit = if self.playing { LOG_ROWS_PLAYING } else { self.log_limit };
-            let log = LogView::build(&mut d, &self.filter, limit, self.playing && !force);
+            let log = LogView::build(&mut d, &self.filter, limit, self.playing && !all);
             if *self.log != log {
                 self.log = Rc::new(log);
             }
-            let detail = view::detail(&mut d, self.selected, self.playing && !force);
+            let detail = view::detail(&mut d, self.selected, self.playing && !all);
             if self.detail != detail {
                 self.detail = detail;
             }
@@ -318,7 +331,6 @@ impl AppState {
             self.side_at.set(t1);
         }
         let t2 = now_ms();
-        add_phase("view", t1 - t0);
         add_phase("log", t2 - t1);
         if do_plots {
             self.plots = Rc::new(Plots::build(d.record()));
@@ -612,6 +624,13 @@ impl Reducible for AppState {
             }
             Msg::Dismiss => {
                 s.notice = None;
+                return Rc::new(s);
+            }
+            Msg::IdleRefresh => {
+                if !s.playing {
+                    return self;
+                }
+                s.refresh_side_or_plots(false);
                 return Rc::new(s);
             }
         }

@@ -28,6 +28,7 @@ use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -138,6 +139,20 @@ pub fn app() -> Html {
                 alive.set(false);
                 handle.borrow_mut().take();
             }
+        });
+    }
+
+    // While playing, the log, the goroutine panel, the interventions' lists and the plots are
+    // rebuilt in the browser's idle time between frames (at most a few times a second), so the
+    // frames that draw the board stay short.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.playing, move |&playing| {
+            let alive = Rc::new(Cell::new(playing));
+            if playing {
+                schedule_idle_refresh(alive.clone(), dispatch);
+            }
+            move || alive.set(false)
         });
     }
 
@@ -358,6 +373,37 @@ pub fn app() -> Html {
             { help }
         </div>
     }
+}
+
+/// How long after an idle-time refresh the next is asked for, ms.
+const IDLE_REFRESH_GAP_MS: i32 = 100;
+/// An idle-time refresh runs after this long even if the browser is never idle, ms.
+const IDLE_REFRESH_TIMEOUT_MS: u32 = 200;
+
+/// Asks for `Msg::IdleRefresh` in the browser's next idle period, again and again while `alive`.
+fn schedule_idle_refresh(alive: Rc<Cell<bool>>, dispatch: UseReducerDispatcher<AppState>) {
+    let Some(w) = web_sys::window() else { return };
+    let wait = Closure::once_into_js(move || {
+        if !alive.get() {
+            return;
+        }
+        let Some(w) = web_sys::window() else { return };
+        let (a, d) = (alive.clone(), dispatch.clone());
+        let idle = Closure::once_into_js(move || {
+            if a.get() {
+                d.dispatch(Msg::IdleRefresh);
+                schedule_idle_refresh(a, d);
+            }
+        });
+        let opts = web_sys::IdleRequestOptions::new();
+        opts.set_timeout(IDLE_REFRESH_TIMEOUT_MS);
+        if w.request_idle_callback_with_options(idle.unchecked_ref(), &opts).is_err() {
+            // No requestIdleCallback: refresh now.
+            dispatch.dispatch(Msg::IdleRefresh);
+            schedule_idle_refresh(alive, dispatch);
+        }
+    });
+    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(wait.unchecked_ref(), IDLE_REFRESH_GAP_MS);
 }
 
 fn gloo_utils_document() -> web_sys::Document {
