@@ -66,6 +66,8 @@ struct Slot {
     answered: u32,
     /// When its last work slice's answer arrived, if its next command is still to come.
     answered_at: Option<f64>,
+    /// When it was created.
+    born: f64,
 }
 
 type Inbox = Rc<RefCell<VecDeque<(u32, FromWorker, f64)>>>;
@@ -88,6 +90,10 @@ pub struct Run {
     /// A work slice's answer → the same worker's next command, when it comes at once (the core
     /// deciding what the M does next), µs.
     pub turn_us: Vec<f64>,
+    /// Worker start-up: created → its first answer, less the work it was given, ms. (A Go
+    /// thread starts in tens of µs; a Web Worker loads its script and wasm first, and the
+    /// goroutine handed to it waits meanwhile.)
+    pub boot_ms: Vec<f64>,
     /// Syscall start → its P running on another worker, ms.
     pub handoff_ms: Vec<f64>,
     /// P → (syscall start ms, M in the syscall).
@@ -137,6 +143,7 @@ impl Run {
                 lost: Vec::new(),
                 rtt_us: Vec::new(),
                 turn_us: Vec::new(),
+                boot_ms: Vec::new(),
                 handoff_ms: Vec::new(),
                 pending_handoff: BTreeMap::new(),
                 work_ns: 0,
@@ -256,7 +263,7 @@ impl Run {
                 }
             })
             .spawn("./worker.js");
-        self.workers.insert(m, Slot { bridge, parked: false, job: None, last_heard: perf_ms(), answered: 0, answered_at: None });
+        self.workers.insert(m, Slot { bridge, parked: false, job: None, last_heard: perf_ms(), answered: 0, answered_at: None, born: perf_ms() });
         self.created += 1;
         self.note_threads();
     }
@@ -388,6 +395,9 @@ impl Run {
             let job = slot.job.take().expect("a job");
             self.spent_ns += out.spent_ns;
             slot.answered += 1;
+            if slot.answered == 1 && !job.paused {
+                self.boot_ms.push((at - slot.born - out.spent_ns as f64 / 1e6).max(0.0));
+            }
             slot.answered_at = (job.kind == JobKind::Work && !job.paused).then_some(at);
             if slot.answered > 1 && !job.paused && job.kind != JobKind::Ping {
                 self.rtt_us.push(((at - job.sent) * 1e3 - out.spent_ns as f64 / 1e3).max(0.0));
@@ -469,6 +479,8 @@ impl Run {
                 v[((v.len() - 1) as f64 * f).round() as usize]
             }
         };
+        let mut boot = self.boot_ms.clone();
+        boot.sort_by(|a, b| a.total_cmp(b));
         let mut t = self.turn_us.clone();
         t.sort_by(|a, b| a.total_cmp(b));
         let mut h = self.handoff_ms.clone();
@@ -494,6 +506,7 @@ impl Run {
             "turn_sum_ms": self.turn_us.iter().sum::<f64>() / 1e3,
             "gomaxprocs": self.sim.gomaxprocs(),
             "rtt_us": { "n": r.len(), "p50": q(&r, 0.5), "p90": q(&r, 0.9), "p95": q(&r, 0.95), "p99": q(&r, 0.99), "sum_ms": r.iter().sum::<f64>() / 1e3 },
+            "boot_ms": { "n": boot.len(), "p50": q(&boot, 0.5), "max": boot.last().copied().unwrap_or(0.0) },
             "turn_us": { "n": t.len(), "p50": q(&t, 0.5), "p90": q(&t, 0.9), "p99": q(&t, 0.99) },
             "handoff_ms": { "n": h.len(), "p50": q(&h, 0.5), "max": h.last().copied().unwrap_or(0.0) },
             "lost": self.lost,

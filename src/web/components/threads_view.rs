@@ -339,6 +339,9 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
                 <div><dt>{ "Throughput" }</dt><dd>{ format!("{busy:.0} ms of CPU work done, {throughput:.2} CPU-ms per wall-ms") }</dd></div>
                 <div><dt>{ "Speedup against GOMAXPROCS 1" }</dt><dd>{ speedup }</dd></div>
                 <div><dt>{ "Decision round trip" }</dt><dd>{ format!("median {:.0} µs, p99 {:.0} µs over {}", quantile(&r.rtt_us, 0.5), quantile(&r.rtt_us, 0.99), r.rtt_us.len()) }</dd></div>
+                if !r.boot_ms.is_empty() {
+                    <div><dt>{ "Worker start-up" }</dt><dd title="A Go thread starts in tens of microseconds; a Web Worker first loads its script and wasm, and the goroutine handed to it waits (and may be preempted) meanwhile">{ format!("median {:.0} ms over {} (a Go thread: ~20 µs)", quantile(&r.boot_ms, 0.5), r.boot_ms.len()) }</dd></div>
+                }
                 if let Some(sleep) = r.syscalls_sleep {
                     <div><dt>{ "Syscalls block by" }</dt><dd data-testid="syscall-block">{ if sleep { "sleeping in Atomics.wait (no CPU used, as in the kernel)" } else { "spinning: this host does not send the cross-origin isolation headers Atomics.wait needs, so a blocked worker uses a core" } }</dd></div>
                 }
