@@ -412,19 +412,25 @@ impl Checker {
         })
     }
 
-    fn chans(&mut self, v: &Value) -> Vec<ChanDecl> {
-        let Some(m) = self.object(v, "chans", r#"an object of channel names and capacities, such as {"jobs": 0}"#)
-        else {
+    /// The named declarations of `key` ("chans", "funcs"): an object with at most `MAX_DECLS`
+    /// entries, none with an empty name (each problem reported, the entries returned anyway).
+    fn named<'v>(&mut self, v: &'v Value, key: &str, what: &str, example: &str) -> Vec<(&'v String, &'v Value)> {
+        let Some(m) = self.object(v, key, example) else {
             return Vec::new();
         };
         if m.len() > MAX_DECLS {
-            self.say("chans", format!("declares {} channels; the limit is {MAX_DECLS}", m.len()));
+            self.say(key, format!("declares {} {what}s; the limit is {MAX_DECLS}", m.len()));
         }
+        if m.contains_key("") {
+            self.say(key, format!("a {what} name must not be empty"));
+        }
+        m.iter().collect()
+    }
+
+    fn chans(&mut self, v: &Value) -> Vec<ChanDecl> {
+        let m = self.named(v, "chans", "channel", r#"an object of channel names and capacities, such as {"jobs": 0}"#);
         let mut chans = Vec::with_capacity(m.len());
         for (name, cap) in m {
-            if name.is_empty() {
-                self.say("chans", "a channel name must not be empty");
-            }
             let cap = self.int(cap, &join("chans", name), 0, i128::from(MAX_CHAN_CAP)).unwrap_or(0) as u32;
             self.chan_ix.insert(name.clone(), chans.len() as u32);
             chans.push(ChanDecl { name: name.clone(), cap });
@@ -434,18 +440,9 @@ impl Checker {
 
     /// Declares the funcs; their bodies are walked later. Returns name, place and body value.
     fn func_names<'v>(&mut self, v: &'v Value) -> Vec<(String, String, &'v Value)> {
-        let Some(m) = self.object(v, "funcs", r#"an object of func names and bodies, such as {"worker": [...]}"#)
-        else {
-            return Vec::new();
-        };
-        if m.len() > MAX_DECLS {
-            self.say("funcs", format!("declares {} funcs; the limit is {MAX_DECLS}", m.len()));
-        }
+        let m = self.named(v, "funcs", "func", r#"an object of func names and bodies, such as {"worker": [...]}"#);
         let mut out = Vec::with_capacity(m.len());
         for (name, body) in m {
-            if name.is_empty() {
-                self.say("funcs", "a func name must not be empty");
-            }
             self.func_ix.insert(name.clone(), out.len() as u32);
             out.push((name.clone(), join("funcs", name), body));
         }
