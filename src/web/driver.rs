@@ -9,7 +9,7 @@
 
 use super::record::{kind_code, EvRec, Record, NONE16};
 use crate::core::event::Event;
-use crate::core::program::Instr;
+use crate::core::program::{Instr, Program};
 use crate::core::scenario::{Action, ActionAt, ActionKind, ChanDecl, FuncDecl, Op, Scenario};
 use crate::core::sim::{GState, Sim, SimState, SysmonState};
 use std::collections::HashMap;
@@ -58,6 +58,18 @@ impl LogFilter {
             && self.g.is_none_or(|g| e.g == g)
             && self.p.is_none_or(|p| e.p != NONE16 && e.p as u32 == p)
     }
+
+    /// Whether the log shows event `e` (for a log kept as events, as threads mode keeps it).
+    pub fn admits(&self, e: &Event) -> bool {
+        (self.kind.is_empty() || e.kind() == self.kind)
+            && self.g.is_none_or(|g| e.g.is_some_and(|x| x.0 == g))
+            && self.p.is_none_or(|p| e.p.is_some_and(|x| x.0 == p))
+    }
+}
+
+/// Event number `idx` of a run of `prog` as a line of the log, in words.
+pub fn log_row(idx: usize, e: &Event, prog: &Program) -> LogRow {
+    LogRow { idx, step: e.step, t: e.t, kind: e.kind(), g: e.g.map(|g| g.0), p: e.p.map(|p| p.0), text: e.explain(prog) }
 }
 
 /// A goroutine in detail, for the side panel.
@@ -474,15 +486,7 @@ impl Driver {
     }
 
     fn row(&self, e: &Event) -> LogRow {
-        LogRow {
-            idx: 0,
-            step: e.step,
-            t: e.t,
-            kind: e.kind(),
-            g: e.g.map(|g| g.0),
-            p: e.p.map(|p| p.0),
-            text: e.explain(self.sim.program()),
-        }
+        log_row(0, e, self.sim.program())
     }
 
     /// The current step's events with their words.

@@ -305,9 +305,8 @@ impl AppState {
         let stale = self.plots.version != d.record().version();
         let side_due = t1 - self.side_at.get() >= SIDE_EVERY_MS;
         let plots_due = stale && t1 - self.plots_at.get() >= PLOTS_EVERY_MS;
-        let live = all;
-        let do_side = live || (side_due && (!plots_due || self.side_at.get() <= self.plots_at.get()));
-        let do_plots = stale && (live || (plots_due && !do_side));
+        let do_side = all || (side_due && (!plots_due || self.side_at.get() <= self.plots_at.get()));
+        let do_plots = stale && (all || (plots_due && !do_side));
         if do_side {
             // A short log while playing: it is rebuilt whole a few times a second.
             let limit = if self.playing { LOG_ROWS_PLAYING } else { self.log_limit };

@@ -9,14 +9,14 @@
 //! in words for the log and the explanation, but it keeps no checkpoints: real time cannot be
 //! replayed, so there is no stepping back.
 
-use super::driver::LogRow;
+use super::driver::{log_row, LogRow};
 use crate::core::event::Event;
 use super::record::Record;
 use super::thread_worker::{FromWorker, ThreadWorker, ToWorker};
 use crate::core::event::What;
 use crate::core::ids::MId;
 use crate::core::scenario::Scenario;
-use crate::core::sim::{Command, Sim};
+use crate::core::sim::{Command, Sim, Tracks};
 use gloo_worker::{Spawnable, WorkerBridge};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
@@ -119,6 +119,8 @@ pub struct Run {
     pub last_events: Rc<Vec<(usize, Event)>>,
     /// Paused since this wall time.
     paused_at: Option<f64>,
+    /// Scratch space for [`Run::m_p`].
+    tracks: Tracks,
     /// How the latest syscall blocked: `Some(true)` asleep in `Atomics.wait`, `Some(false)`
     /// spinning (the page is not cross-origin isolated).
     pub syscalls_sleep: Option<bool>,
@@ -157,6 +159,7 @@ impl Run {
                 events_seen: 0,
                 last_events: Rc::new(Vec::new()),
                 paused_at: None,
+                tracks: Tracks::default(),
                 syscalls_sleep: None,
             })
         });
@@ -294,7 +297,7 @@ impl Run {
 
     /// Event number `idx` in words, for the log and the explanation.
     pub fn row(&self, idx: usize, e: &Event) -> LogRow {
-        LogRow { idx, step: e.step, t: e.t, kind: e.kind(), g: e.g.map(|g| g.0), p: e.p.map(|p| p.0), text: e.explain(self.sim.program()) }
+        log_row(idx, e, self.sim.program())
     }
 
     fn threads(&mut self) {
@@ -324,8 +327,10 @@ impl Run {
         }
     }
 
-    fn m_p(&self, m: u32) -> Option<u32> {
-        self.sim.snapshot(false).ms.get(m as usize).and_then(|x| x.p)
+    /// The P that M `m` holds (read from the core's cheap per-P view).
+    fn m_p(&mut self, m: u32) -> Option<u32> {
+        self.sim.tracks(&mut self.tracks);
+        self.tracks.ps.iter().position(|p| p.m == Some(m)).map(|p| p as u32)
     }
 
     fn send(&mut self, m: u32, kind: JobKind, ns: u64) {
@@ -403,19 +408,17 @@ impl Run {
                 self.rtt_us.push(((at - job.sent) * 1e3 - out.spent_ns as f64 / 1e3).max(0.0));
             }
             let t = ((at - self.t0).max(0.0) * 1e6) as u64;
-            let ran = match job.kind {
+            // The M is woken; what it does next comes from the steps below.
+            match job.kind {
                 JobKind::Syscall => {
                     self.syscalls_sleep = Some(out.slept);
-                    self.sim.syscall_done(MId(m), t)
+                    self.sim.syscall_done(MId(m), t);
                 }
                 JobKind::Work => {
                     self.work_ns += job.ns;
-                    self.sim.work_done(MId(m), t)
+                    self.sim.work_done(MId(m), t);
                 }
-                JobKind::Ping => false,
-            };
-            if ran {
-                self.commands();
+                JobKind::Ping => {}
             }
         }
         self.watchdog();
@@ -470,21 +473,8 @@ impl Run {
 
     /// Figures for tests and the benchmark.
     pub fn figures(&self) -> serde_json::Value {
-        let mut r = self.rtt_us.clone();
-        r.sort_by(|a, b| a.total_cmp(b));
-        let q = |v: &[f64], f: f64| {
-            if v.is_empty() {
-                0.0
-            } else {
-                v[((v.len() - 1) as f64 * f).round() as usize]
-            }
-        };
-        let mut boot = self.boot_ms.clone();
-        boot.sort_by(|a, b| a.total_cmp(b));
-        let mut t = self.turn_us.clone();
-        t.sort_by(|a, b| a.total_cmp(b));
-        let mut h = self.handoff_ms.clone();
-        h.sort_by(|a, b| a.total_cmp(b));
+        let q = quantile;
+        let (r, boot, t, h) = (&self.rtt_us, &self.boot_ms, &self.turn_us, &self.handoff_ms);
         let st = self.sim.snapshot(true);
         // Ms whose worker is computing a slice of a goroutine's work: (M, G).
         let busy: Vec<(u32, Option<u32>)> = self
@@ -505,10 +495,10 @@ impl Run {
             "spent_ms": self.spent_ns as f64 / 1e6,
             "turn_sum_ms": self.turn_us.iter().sum::<f64>() / 1e3,
             "gomaxprocs": self.sim.gomaxprocs(),
-            "rtt_us": { "n": r.len(), "p50": q(&r, 0.5), "p90": q(&r, 0.9), "p95": q(&r, 0.95), "p99": q(&r, 0.99), "sum_ms": r.iter().sum::<f64>() / 1e3 },
-            "boot_ms": { "n": boot.len(), "p50": q(&boot, 0.5), "max": boot.last().copied().unwrap_or(0.0) },
-            "turn_us": { "n": t.len(), "p50": q(&t, 0.5), "p90": q(&t, 0.9), "p99": q(&t, 0.99) },
-            "handoff_ms": { "n": h.len(), "p50": q(&h, 0.5), "max": h.last().copied().unwrap_or(0.0) },
+            "rtt_us": { "n": r.len(), "p50": q(r, 0.5), "p90": q(r, 0.9), "p95": q(r, 0.95), "p99": q(r, 0.99), "sum_ms": r.iter().sum::<f64>() / 1e3 },
+            "boot_ms": { "n": boot.len(), "p50": q(boot, 0.5), "max": q(boot, 1.0) },
+            "turn_us": { "n": t.len(), "p50": q(t, 0.5), "p90": q(t, 0.9), "p99": q(t, 0.99) },
+            "handoff_ms": { "n": h.len(), "p50": q(h, 0.5), "max": q(h, 1.0) },
             "lost": self.lost,
             "step": self.sim.step_count(), "sim_now": self.sim.now(), "wall_ns": self.now_ns(),
             "events": self.events_seen,
@@ -517,6 +507,17 @@ impl Run {
             "max_threads": self.sim.stats().max_threads,
             "preemptions": self.sim.stats().preemptions,
         })
+    }
+}
+
+/// The `f` quantile (0 to 1) of `v` (0 if empty).
+pub fn quantile(v: &[f64], f: f64) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() {
+        0.0
+    } else {
+        v[((v.len() - 1) as f64 * f).round() as usize]
     }
 }
 

@@ -32,21 +32,24 @@ pub fn colour(i: usize, n: usize) -> String {
     format!("hsl({hue:.0} 70% 50%)")
 }
 
+/// A click on an element spanning times 0 to `t_max` left to right: emits the time clicked.
+pub fn seek_on_click(on_seek_t: &Callback<u64>, t_max: u64) -> Callback<MouseEvent> {
+    let cb = on_seek_t.clone();
+    Callback::from(move |e: MouseEvent| {
+        if let Some(el) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
+            let r = el.get_bounding_client_rect();
+            let f = ((e.client_x() as f64 - r.left()) / r.width().max(1.0)).clamp(0.0, 1.0);
+            cb.emit((f * t_max as f64) as u64)
+        }
+    })
+}
+
 #[function_component(LinePlot)]
 pub fn line_plot(props: &LinePlotProps) -> Html {
     let max = props.series.iter().map(|s| s.max).max().unwrap_or(0).max(1) as f64;
     let n = props.series.len();
     let t_max = props.t_max.max(1);
-    let onclick = {
-        let cb = props.on_seek_t.clone();
-        Callback::from(move |e: MouseEvent| {
-            if let Some(el) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
-                let r = el.get_bounding_client_rect();
-                let f = ((e.client_x() as f64 - r.left()) / r.width().max(1.0)).clamp(0.0, 1.0);
-                cb.emit((f * t_max as f64) as u64)
-            }
-        })
-    };
+    let onclick = seek_on_click(&props.on_seek_t, t_max);
     let cx = props.cursor_t.min(t_max) as f64 / t_max as f64 * PLOT_W;
     html! {
         <figure class="plot" data-testid={props.testid}>

@@ -12,7 +12,7 @@ use super::line_plot::LinePlot;
 use super::timeline::Timeline;
 use crate::core::scenario::Scenario;
 use crate::web::driver::{ops_of, GDetail, LogFilter, LogRow, Moves};
-use crate::web::threads::{Run, GRACE_MS, SLICE_NS};
+use crate::web::threads::{quantile, Run, GRACE_MS, SLICE_NS};
 use crate::web::view::Plots;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -51,23 +51,12 @@ fn set_hook(name: &str, v: &JsValue) {
     }
 }
 
-fn quantile(v: &[f64], f: f64) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
-    if v.is_empty() {
-        0.0
-    } else {
-        v[((v.len() - 1) as f64 * f).round() as usize]
-    }
-}
-
 /// The newest `limit` log rows that match `f`, oldest first, and whether older ones match.
 fn filtered(run: &Run, f: &LogFilter, limit: usize) -> (Vec<LogRow>, bool) {
     let mut out: Vec<LogRow> = Vec::new();
     let mut more = false;
     for (i, e) in run.log.iter().rev() {
-        let ok = (f.kind.is_empty() || e.kind() == f.kind) && f.g.is_none_or(|g| e.g.is_some_and(|x| x.0 == g)) && f.p.is_none_or(|p| e.p.is_some_and(|x| x.0 == p));
-        if ok {
+        if f.admits(e) {
             if out.len() == limit {
                 more = true;
                 break;

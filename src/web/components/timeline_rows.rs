@@ -65,16 +65,7 @@ fn row(bars: &[Bar]) -> Html {
 #[function_component(TimelineRows)]
 pub fn timeline_rows(props: &TimelineRowsProps) -> Html {
     let t_max = props.t_max.max(1);
-    let seek = {
-        let cb = props.on_seek_t.clone();
-        Callback::from(move |e: MouseEvent| {
-            if let Some(el) = e.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok()) {
-                let r = el.get_bounding_client_rect();
-                let f = ((e.client_x() as f64 - r.left()) / r.width().max(1.0)).clamp(0.0, 1.0);
-                cb.emit((f * t_max as f64) as u64)
-            }
-        })
-    };
+    let seek = super::line_plot::seek_on_click(&props.on_seek_t, t_max);
     html! {
         <>
             { for (props.lo..props.hi).map(|p| html! {
