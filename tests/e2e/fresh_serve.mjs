@@ -51,6 +51,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gmp-fresh-'));
 const clone = path.join(tmp, 'clone');
 let child;
 let browser;
+let page;
+const errors = [];
 let failed = false;
 try {
   execFileSync('git', ['clone', '--quiet', '--no-hardlinks', ROOT, clone], { stdio: 'inherit' });
@@ -76,8 +78,7 @@ try {
   }
 
   browser = await launch();
-  const page = await browser.context.newPage();
-  const errors = [];
+  page = await browser.context.newPage();
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   await page.goto(url);
@@ -91,6 +92,14 @@ try {
 } catch (e) {
   failed = true;
   console.error(`fresh-clone serve check failed: ${e.message}`);
+  if (errors.length) console.error(`the page reported:\n${errors.join('\n')}`);
+  if (page) {
+    const shot = path.join(os.tmpdir(), 'gmp-fresh-serve-failure.png');
+    try {
+      await page.screenshot({ path: shot, fullPage: true });
+      console.error(`screenshot of the page: ${shot}`);
+    } catch { /* no page to take */ }
+  }
   const logFile = path.join(tmp, 'serve.log');
   if (fs.existsSync(logFile)) console.error(`--- bash .ci/serve said:\n${fs.readFileSync(logFile, 'utf8').slice(-4000)}`);
 } finally {
