@@ -82,8 +82,12 @@ try {
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   await page.goto(url);
-  await page.waitForSelector('section[data-p="0"]', { timeout: 60000 });
+  // Step 0 is before schedinit: the board has its queues but no P yet. One step forward
+  // (the page's own button) runs schedinit, which makes the Ps.
+  await page.waitForSelector('[data-testid=global-runq]', { timeout: 60000 });
   await page.waitForSelector('[data-testid=clock]');
+  await page.click('[data-testid=step-forward]');
+  await page.waitForSelector('section[data-p="0"]', { timeout: 10000 });
   const isolated = await page.evaluate(() => self.crossOriginIsolated);
   if (!isolated) throw new Error('the page served by .ci/serve is not cross-origin isolated');
   if (await page.locator('[data-testid=global-runq]').count() !== 1) throw new Error('the board has no global run queue');
