@@ -81,7 +81,7 @@ struct Case {
 }
 
 const fn exact(name: &'static str, why: &'static str) -> Case {
-    Case { name, compare: Compare::Exact, runs: 5, from_g: 0, why }
+    Case { name, compare: Compare::Exact, runs: 7, from_g: 0, why }
 }
 
 const fn facts(name: &'static str, runs: usize, check: fn(&str, &Trace, &Trace) -> Result<(), String>, why: &'static str) -> Case {
@@ -103,19 +103,19 @@ const CASES: &[Case] = &[
     exact("wg_release", "WaitGroup waiters released FIFO, each into runnext"),
     exact("gosched", "Gosched round robin"),
     exact("gosched_global_tail", "Gosched puts the caller on the GLOBAL tail: goroutines queued locally after it run first"),
-    Case { from_g: 2, ..exact("fairness_61", "main, yielded to the global queue behind 100 local goroutines, runs again at the 1-in-61 check") },
+    exact("fairness_61", "main, yielded to the global queue behind 100 local goroutines, runs again at the 1-in-61 check"),
     exact("sleep_wakeups", "timers ready their goroutines in time order"),
     exact("gomaxprocs_down", "GOMAXPROCS 4 to 1, then GOMAXPROCS 1's order"),
     exact("syscall_short_retake", "sysmon retakes a P from a 3 ms syscall (not only after 10 ms)"),
-    facts("syscall_handoff_p1", 5, syscall_handoff_p1, "a 30 ms syscall hands its P to a new thread"),
+    facts("syscall_handoff_p1", 7, syscall_handoff_p1, "a 30 ms syscall hands its P to a new thread"),
     // Timing, threads and GOMAXPROCS > 1: facts, with stated tolerances.
-    facts("syscall_handoff_p2", 3, syscall_handoff_p2, "three blocked syscalls need more threads than Ps"),
-    facts("preempt_slice", 5, preempt_slice, "a tight loop is preempted after its slice"),
-    facts("preempt_steady", 5, preempt_steady, "the slice when sysmon ticks every 10 ms: 20 ms"),
-    facts("preempt_inherited_slice", 5, preempt_inherited_slice, "a slice inherited through runnext is not renewed"),
-    facts("pingpong_shares_slice", 5, pingpong_shares_slice, "a channel ping-pong shares one slice, so sysmon lets a queued loop in"),
-    facts("gomaxprocs_up", 3, gomaxprocs_up, "GOMAXPROCS 1 to 2: two loops run in parallel"),
-    facts("steal_half", 5, steal_half, "an idle P steals HALF of a busy P's queue and runs the last of them first"),
+    facts("syscall_handoff_p2", 5, syscall_handoff_p2, "three blocked syscalls need more threads than Ps"),
+    facts("preempt_slice", 7, preempt_slice, "a tight loop is preempted after its slice"),
+    facts("preempt_steady", 7, preempt_steady, "the slice when sysmon ticks every 10 ms: 20 ms"),
+    facts("preempt_inherited_slice", 7, preempt_inherited_slice, "a slice inherited through runnext is not renewed"),
+    facts("pingpong_shares_slice", 7, pingpong_shares_slice, "a channel ping-pong shares one slice, so sysmon lets a queued loop in"),
+    facts("gomaxprocs_up", 5, gomaxprocs_up, "GOMAXPROCS 1 to 2: two loops run in parallel"),
+    facts("steal_half", 7, steal_half, "an idle P steals HALF of a busy P's queue and runs the last of them first"),
 ];
 
 /// The scenario `tests/differential/<name>.json`, simulated as `minor`.
@@ -408,8 +408,14 @@ fn against(tc: &Toolchain) -> (usize, Vec<String>) {
 #[test]
 fn every_scenario_agrees_with_every_go_release() {
     assert!(CASES.len() >= 24, "at least 24 scenarios");
-    let (tcs, missing) = go::toolchains();
+    let (mut tcs, missing) = go::toolchains();
     let mut failures = missing.clone();
+    // GMP_DIFF_ONLY=go1.26.6 compares one release only, for a quicker look while working;
+    // the test then fails anyway, saying the others were not compared.
+    if let Ok(only) = std::env::var("GMP_DIFF_ONLY") {
+        tcs.retain(|t| t.version == only);
+        failures.push(format!("GMP_DIFF_ONLY={only}: only {only} was compared; unset it to compare every release"));
+    }
     let mut report = Vec::new();
     for tc in &tcs {
         let (ok, f) = against(tc);
@@ -516,28 +522,31 @@ fn preempt_slice(who: &str, t: &Trace, sim: &Trace) -> Result<(), String> {
 /// The slice once sysmon ticks every 10 ms: G4 (a 40 ms loop) is preempted at a sysmon tick;
 /// G2 (a 40 ms loop) starts at that tick, sysmon sees its new schedtick at the next tick and
 /// preempts it at the one after: G2's slice is two sysmon periods, 20 ms, then G3 starts.
-/// Compared: G2's slice (start G2 → start G3) within −8/+7 ms of the simulator's (Go shows
-/// 20 ms in most runs, 12–26 ms in all: sysmon's 10 ms sleeps overshoot, or an earlier tick
+/// Compared: G2's slice (start G2 → start G3) within −9/+8 ms of the simulator's (Go shows
+/// 20 ms in most runs, 11–31 ms in all: sysmon's 10 ms sleeps overshoot, or an earlier tick
 /// happens to come); G4's, which depends on where sysmon's back-off was when the program's
 /// calibration ended, within −2/+14 ms.
 fn preempt_steady(who: &str, t: &Trace, sim: &Trace) -> Result<(), String> {
     ensure(t.lines.len() >= 4 && t.lines[..4] == ["start G1", "start G4", "start G2", "start G3"], || format!("{who}: start order"))?;
     slice_vs_sim(who, t, sim, 4, 2, (-2.0, 14.0))?;
-    slice_vs_sim(who, t, sim, 2, 3, (-8.0, 7.0)).map(|_| ())
+    slice_vs_sim(who, t, sim, 2, 3, (-9.0, 8.0)).map(|_| ())
 }
 
-/// The slice is per schedtick, not per goroutine: main yields (a new slice), computes 7 ms,
-/// sleeps 1 ms, comes back from runnext with the same schedtick, and G3, from runnext too,
-/// inherits what is left: sysmon preempts G3 before a fresh slice's 10 ms (a fresh slice lasts
-/// at least 10 ms: sysmon preempts only a schedtick it has seen for 10 ms). Where in the
-/// inherited slice sysmon's checks fall varies in Go (seen 0–9.2 ms, and a few runs above 10
-/// ms), so the band is that of the rule: the simulator's slice and Go's both under 10 ms
-/// (−{sim}/+{10 − sim} ms of the simulator's).
+/// The slice is per schedtick, not per goroutine: main blocks in a 5 ms syscall (sysmon
+/// retakes the P, and a retake sets sysmon back to its 20 µs period), yields (a new slice),
+/// computes 7 ms, sleeps 1 ms, comes back from runnext with the same schedtick, and G3, from
+/// runnext too, inherits what is left: the simulator preempts G3 3.2 ms after it starts,
+/// before a fresh slice's 10 ms (a fresh slice lasts at least 10 ms: sysmon preempts only a
+/// schedtick it has seen for 10 ms). Where in the inherited slice Go's sysmon checks fall
+/// varies (seen 0–9.2 ms in most runs, and on a loaded machine up to 18.5 ms: sysmon's own
+/// sleeps run late), so the simulator's slice must be under 10 ms (the rule) and Go's within
+/// −{sim}/+17 ms of it. That band does not tell an inherited slice from a fresh one in Go;
+/// the comparison that does, robustly, is `pingpong_shares_slice`.
 fn preempt_inherited_slice(who: &str, t: &Trace, sim: &Trace) -> Result<(), String> {
     ensure(t.lines.len() >= 3 && t.lines[..3] == ["start G1", "start G3", "start G2"], || format!("{who}: start order"))?;
     let sim_slice = sim.ms("simulator", "start G3", "start G2")?;
     ensure(sim_slice < 10.0, || format!("simulator: slice {sim_slice:.2} ms: a fresh slice, not the inherited one"))?;
-    slice_vs_sim(who, t, sim, 3, 2, (-sim_slice, 10.0 - sim_slice)).map(|_| ())
+    slice_vs_sim(who, t, sim, 3, 2, (-sim_slice, 17.0)).map(|_| ())
 }
 
 /// A ping-pong over two unbuffered channels (G2 and G4, 200,000 round trips) beside a queued
@@ -552,7 +561,8 @@ fn pingpong_shares_slice(who: &str, t: &Trace, _sim: &Trace) -> Result<(), Strin
     ensure(waited >= 8.0, || format!("{who}: G3 started {waited:.2} ms after the ping-pong began, less than a slice"))
 }
 
-/// GOMAXPROCS 1 → 2 from main: before the change two 3 ms loops run one after the other;
+/// GOMAXPROCS 1 → 2 from main: before the change two 1 ms loops run one after the other
+/// (1 ms, so that a loaded machine does not stretch one past a slice and get it preempted);
 /// after it an idle P takes the second of two 30 ms loops and they overlap (both start before
 /// either ends).
 fn gomaxprocs_up(who: &str, t: &Trace, _sim: &Trace) -> Result<(), String> {
@@ -564,23 +574,23 @@ fn gomaxprocs_up(who: &str, t: &Trace, _sim: &Trace) -> Result<(), String> {
     ensure(second.len() == 2, || format!("{who}: at GOMAXPROCS 2 both loops run at once"))
 }
 
-/// Work stealing at GOMAXPROCS 2: G2 keeps one P busy 20 ms while main, on the other,
-/// queues 16 workers of 2 ms (G3..G18) and waits. When G2 ends its P finds only the other
+/// Work stealing at GOMAXPROCS 2: G2 keeps one P busy 40 ms while main, on the other,
+/// queues 32 workers of 2 ms (G3..G34) and waits. When G2 ends its P finds only the other
 /// P's queue and steals half of it (rounded up), running the LAST goroutine it took: a worker
-/// starts before one queued ahead of it that is still waiting. Taking one goroutine at a
-/// time would keep the workers' starts in queue order (each P takes the head). Compared: an
-/// inversion among the workers queued on the P (the runnext one, G18, runs first anyway), by
-/// the queue order G3..G17.
+/// starts before ones queued ahead of it, which are still waiting (by 2 ms, not a race
+/// between two prints). Taking one goroutine at a time would keep the workers' starts in
+/// queue order (each P takes the head of the one queue). Compared: an inversion among the
+/// queued workers G3..G33 (G34, in runnext, runs first anyway).
 fn steal_half(who: &str, t: &Trace, _sim: &Trace) -> Result<(), String> {
     let mut order = Vec::new();
     for l in &t.lines {
         if let Some(g) = l.strip_prefix("start G").and_then(|n| n.parse::<u32>().ok()) {
-            if (3..=17).contains(&g) {
+            if (3..=33).contains(&g) {
                 order.push(g);
             }
         }
     }
-    ensure(order.len() == 15, || format!("{who}: workers G3..G17 must all start"))?;
-    let inversions: Vec<(u32, u32)> = order.windows(2).filter(|w| w[0] > w[1]).map(|w| (w[0], w[1])).collect();
-    ensure(!inversions.is_empty(), || format!("{who}: the workers started in queue order {order:?}: no steal of more than one"))
+    ensure(order.len() == 31, || format!("{who}: workers G3..G33 must all start"))?;
+    let inversions = order.windows(2).filter(|w| w[0] > w[1]).count();
+    ensure(inversions > 0, || format!("{who}: the workers started in queue order {order:?}: no steal of more than one"))
 }
