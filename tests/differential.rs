@@ -549,11 +549,13 @@ fn preempt_inherited_slice(who: &str, t: &Trace, sim: &Trace) -> Result<(), Stri
     slice_vs_sim(who, t, sim, 3, 2, (-sim_slice, 17.0)).map(|_| ())
 }
 
-/// A ping-pong over two unbuffered channels (G2 and G4, 200,000 round trips) beside a queued
-/// 1 ms loop (G3). Each hand-off readies the partner into runnext, which inherits the slice:
-/// the schedtick stays, sysmon sees one slice of more than 10 ms and preempts the pair, and
-/// G3 starts before the ping-pong is over. Compared: that fact, and that G3 starts after the
-/// pair has run at least 8 ms (a slice, less the timing's slack).
+/// A ping-pong over two unbuffered channels (G2 and G4, 500,000 round trips, 150–280 ms in Go)
+/// beside a queued 1 ms loop (G3). Each hand-off readies the partner into runnext, which
+/// inherits the slice: the schedtick stays, sysmon sees one slice of more than 10 ms and
+/// preempts the pair, and G3 starts before the ping-pong is over (Go: 10–45 ms after it
+/// began). If every hand-off started a new slice, sysmon would never preempt the pair. main
+/// yields first, so the slice the pair inherits from it starts just before G4. Compared: that
+/// fact, and that G3 starts at least 8 ms (a slice, less the timing's slack) after G4.
 fn pingpong_shares_slice(who: &str, t: &Trace, _sim: &Trace) -> Result<(), String> {
     let start_cpu = t.idx(who, "start G3")?;
     ensure(start_cpu < t.idx(who, "end G2")?.min(t.idx(who, "end G4")?), || format!("{who}: G3 must start before the ping-pong ends"))?;
