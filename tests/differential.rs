@@ -286,8 +286,15 @@ fn run_go(bin: &Path) -> Result<Trace, String> {
             }
         }
     };
-    let t = reader.join().unwrap();
+    let mut t = reader.join().unwrap();
     let err = err_reader.join().unwrap();
+    // The program is over when main prints `end G1` (the simulator's `Exit`): what other
+    // goroutines print between that line and the process's exit (main still looks up the
+    // thread count) is not part of the scenario.
+    if let Some(i) = t.index_of("end G1") {
+        t.lines.truncate(i + 1);
+        t.times.truncate(i + 1);
+    }
     if !status.success() {
         return Err(format!("{status}: {}", err.lines().take(5).collect::<Vec<_>>().join(" | ")));
     }
@@ -483,7 +490,9 @@ fn syscall_handoff_p1(who: &str, t: &Trace, sim: &Trace) -> Result<(), String> {
 fn syscall_handoff_p2(who: &str, t: &Trace, _sim: &Trace) -> Result<(), String> {
     let end_cpu = t.idx(who, "end G2")?;
     for g in 3..=5 {
-        let end = t.idx(who, &format!("end G{g}"))?;
+        // A goroutine's `end` line comes after its `wg.Done`: main may exit before the last
+        // one prints it (it then counts as ending last).
+        let end = t.index_of(&format!("end G{g}")).unwrap_or(t.lines.len());
         ensure(end_cpu < end, || format!("{who}: G2 must end before syscall G{g}"))?;
         for h in 2..=5 {
             let start = t.idx(who, &format!("start G{h}"))?;
@@ -555,12 +564,13 @@ fn preempt_inherited_slice(who: &str, t: &Trace, sim: &Trace) -> Result<(), Stri
 /// preempts the pair, and G3 starts before the ping-pong is over (Go: 10–45 ms after it
 /// began). If every hand-off started a new slice, sysmon would never preempt the pair. main
 /// yields first, so the slice the pair inherits from it starts just before G4. Compared: that
-/// fact, and that G3 starts at least 8 ms (a slice, less the timing's slack) after G4.
+/// fact, and that G3 starts at least 5 ms after G4 (a slice is 10 ms; the reading thread's
+/// timestamps run a few ms late on a loaded machine: 7.3 ms was seen).
 fn pingpong_shares_slice(who: &str, t: &Trace, _sim: &Trace) -> Result<(), String> {
     let start_cpu = t.idx(who, "start G3")?;
     ensure(start_cpu < t.idx(who, "end G2")?.min(t.idx(who, "end G4")?), || format!("{who}: G3 must start before the ping-pong ends"))?;
     let waited = t.ms(who, "start G4", "start G3")?;
-    ensure(waited >= 8.0, || format!("{who}: G3 started {waited:.2} ms after the ping-pong began, less than a slice"))
+    ensure(waited >= 5.0, || format!("{who}: G3 started {waited:.2} ms after the ping-pong began, less than half a slice"))
 }
 
 /// GOMAXPROCS 1 → 2 from main: before the change two 1 ms loops run one after the other
@@ -576,23 +586,25 @@ fn gomaxprocs_up(who: &str, t: &Trace, _sim: &Trace) -> Result<(), String> {
     ensure(second.len() == 2, || format!("{who}: at GOMAXPROCS 2 both loops run at once"))
 }
 
-/// Work stealing at GOMAXPROCS 2: G2 keeps one P busy 40 ms while main, on the other,
-/// queues 32 workers of 2 ms (G3..G34) and waits. When G2 ends its P finds only the other
+/// Work stealing at GOMAXPROCS 2: G2 keeps one P busy 30 ms while main, on the other,
+/// queues 48 workers of 2 ms (G3..G50) and waits. When G2 ends its P finds only the other
 /// P's queue and steals half of it (rounded up), running the LAST goroutine it took: a worker
 /// starts before ones queued ahead of it, which are still waiting (by 2 ms, not a race
 /// between two prints). Taking one goroutine at a time would keep the workers' starts in
 /// queue order (each P takes the head of the one queue). Compared: an inversion among the
-/// queued workers G3..G33 (G34, in runnext, runs first anyway).
+/// queued workers G3..G49 (G50, in runnext, runs first anyway). (With a 40 ms G2 and 32
+/// workers, a loaded machine sometimes stretched G2 past the whole queue: nothing was left
+/// to steal.)
 fn steal_half(who: &str, t: &Trace, _sim: &Trace) -> Result<(), String> {
     let mut order = Vec::new();
     for l in &t.lines {
         if let Some(g) = l.strip_prefix("start G").and_then(|n| n.parse::<u32>().ok()) {
-            if (3..=33).contains(&g) {
+            if (3..=49).contains(&g) {
                 order.push(g);
             }
         }
     }
-    ensure(order.len() == 31, || format!("{who}: workers G3..G33 must all start"))?;
+    ensure(order.len() == 47, || format!("{who}: workers G3..G49 must all start"))?;
     let inversions = order.windows(2).filter(|w| w[0] > w[1]).count();
     ensure(inversions > 0, || format!("{who}: the workers started in queue order {order:?}: no steal of more than one"))
 }
