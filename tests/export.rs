@@ -1,11 +1,13 @@
 //! Exports: the Perfetto trace of every scenario and lesson is well-formed (tracks named, no
 //! overlapping slices on a track, flows paired), `gmpsim export` behaves like the other
-//! subcommands, and, when a Go toolchain is on PATH, every exported Go program is gofmt-clean,
-//! passes `go vet`, builds, and a few run and agree with the simulator.
+//! subcommands, and, with each Go release the project compares with (Go 1.19, 1.26.6, 1.27.3;
+//! `bash .ci/setup` installs them, and a missing one fails these tests), every exported Go
+//! program is gofmt-clean, passes `go vet`, builds, and a few run and agree with the simulator.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 use common::gmpsim;
+use common::go::{self, Toolchain};
 
 use gmp::core::export::{go_program, perfetto_trace};
 use gmp::core::lessons;
@@ -14,7 +16,7 @@ use gmp::core::sim::{Sim, Tracks};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -220,25 +222,32 @@ fn gmpsim_export_rejects_bad_input_with_status_2() {
     assert!(text(&o.stderr).contains("/no/such/dir/main.go"), "{}", text(&o.stderr));
 }
 
-// ----- Go programs, checked with a real Go toolchain when there is one -----
+// ----- Go programs, checked with every Go release the project compares with -----
 
-fn go_available() -> bool {
-    Command::new("go").arg("version").output().is_ok_and(|o| o.status.success())
+/// Timeout of one Go command (vet, build) or program run.
+const GO_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Every release in `go::RELEASES`; a missing one fails the test with how to install it.
+fn toolchains() -> Vec<Toolchain> {
+    let (tcs, missing) = go::toolchains();
+    assert!(missing.is_empty(), "the Go checks need every release the project compares with:\n{}", missing.join("\n"));
+    tcs
 }
 
 #[track_caller]
-fn run_ok(cmd: &mut Command) -> String {
-    let o = cmd.output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(o.status.success(), "{cmd:?} failed:\n{}{}", text(&o.stdout), text(&o.stderr));
+fn run_ok(cmd: Command) -> String {
+    let what = format!("{cmd:?}");
+    let o = go::run(cmd, GO_TIMEOUT).unwrap_or_else(|e| panic!("{e}"));
+    assert!(o.status.success(), "{what} failed:\n{}{}", text(&o.stdout), text(&o.stderr));
     text(&o.stdout)
 }
 
 /// A Go module holding one package per scenario, in a fresh temporary directory.
-struct GoModule(PathBuf);
+struct GoModule(PathBuf, Toolchain);
 
 impl GoModule {
-    fn new(tag: &str, programs: &[(String, String)]) -> GoModule {
-        let dir = std::env::temp_dir().join(format!("gmp-export-go-{}-{tag}", std::process::id()));
+    fn new(tc: &Toolchain, tag: &str, programs: &[(String, String)]) -> GoModule {
+        let dir = std::env::temp_dir().join(format!("gmp-export-go-{}-{}-{tag}", std::process::id(), tc.version));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("go.mod"), "module gmpexport\n\ngo 1.19\n").unwrap();
@@ -246,12 +255,12 @@ impl GoModule {
             std::fs::create_dir_all(dir.join(name)).unwrap();
             std::fs::write(dir.join(name).join("main.go"), text).unwrap();
         }
-        GoModule(dir)
+        GoModule(dir, tc.clone())
     }
 
     fn go(&self, args: &[&str]) -> Command {
-        let mut c = Command::new("go");
-        c.args(args).current_dir(&self.0).env("GOFLAGS", "-mod=mod").env("GO111MODULE", "on");
+        let mut c = go::command(&self.1);
+        c.args(args).current_dir(&self.0).env("GO111MODULE", "on");
         c
     }
 
@@ -342,33 +351,39 @@ const EVERYTHING: &str = r#"{
 
 #[test]
 fn exported_go_programs_are_gofmt_clean_vet_clean_and_build() {
-    if !go_available() {
-        println!("note: no `go` on PATH; the Go programs were checked only as text (install golang-go to build them)");
-        return;
-    }
     let mut programs: Vec<(String, String)> = all_scenarios().iter().map(|(n, s)| (n.clone(), go_program(s))).collect();
     programs.push(("everything".into(), go_program(&scenario::parse(EVERYTHING).unwrap())));
-    let module = GoModule::new("build", &programs);
-    let unformatted = run_ok(Command::new("gofmt").arg("-l").arg(module.path()));
-    assert!(unformatted.trim().is_empty(), "not gofmt-clean:\n{unformatted}");
-    run_ok(&mut module.go(&["vet", "./..."]));
-    run_ok(&mut module.go(&["build", "./..."]));
-    println!("{} Go programs are gofmt-clean, pass go vet and build with {}", programs.len(), run_ok(Command::new("go").arg("version")).trim());
+    for tc in toolchains() {
+        let module = GoModule::new(&tc, "build", &programs);
+        let mut gofmt = Command::new(tc.go.with_file_name("gofmt"));
+        gofmt.arg("-l").arg(module.path());
+        let unformatted = run_ok(gofmt);
+        assert!(unformatted.trim().is_empty(), "{}: not gofmt-clean:\n{unformatted}", tc.version);
+        run_ok(module.go(&["vet", "./..."]));
+        run_ok(module.go(&["build", "./..."]));
+        println!("{} Go programs are gofmt-clean, pass go vet and build with {}", programs.len(), tc.version);
+    }
 }
 
 #[test]
 fn exported_go_programs_run_like_the_simulator() {
-    if !go_available() {
-        println!("note: no `go` on PATH; the Go programs were not run");
-        return;
+    for tc in toolchains() {
+        println!("running the exported programs with {} ({})", tc.version, tc.go.display());
+        programs_run_like_the_simulator(&tc);
+        println!("the exported programs run like the simulator with {}", tc.version);
     }
+}
+
+fn programs_run_like_the_simulator(tc: &Toolchain) {
     let ids = ["runnext-lifo", "gosched", "fairness-61", "deadlock"];
     let programs: Vec<(String, String)> = ids.iter().map(|id| (id.to_string(), go_program(&lessons::find(id).unwrap().parsed()))).collect();
-    let module = GoModule::new("run", &programs);
+    let module = GoModule::new(tc, "run", &programs);
     let run = |id: &str| -> Output {
         let bin = module.path().join(format!("{id}.bin"));
-        run_ok(&mut module.go(&["build", "-o", bin.to_str().unwrap(), &format!("./{id}")]));
-        Command::new(&bin).arg("-trace").output().unwrap()
+        run_ok(module.go(&["build", "-o", bin.to_str().unwrap(), &format!("./{id}")]));
+        let mut c = Command::new(&bin);
+        c.arg("-trace");
+        go::run(c, GO_TIMEOUT).unwrap_or_else(|e| panic!("{}: {id}: {e}", tc.version))
     };
     let sim = |id: &str| sim_start_order(&lessons::find(id).unwrap().parsed());
 
@@ -401,19 +416,12 @@ fn exported_go_programs_run_like_the_simulator() {
 
     // Every op, network waits included, runs to the end.
     let o = {
-        let module = GoModule::new("everything", &[("everything".into(), go_program(&scenario::parse(EVERYTHING).unwrap()))]);
+        let module = GoModule::new(tc, "everything", &[("everything".into(), go_program(&scenario::parse(EVERYTHING).unwrap()))]);
         let bin = module.path().join("everything.bin");
-        run_ok(&mut module.go(&["build", "-o", bin.to_str().unwrap(), "./everything"]));
-        let mut child = Command::new(&bin).arg("-trace").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-        while child.try_wait().unwrap().is_none() {
-            if std::time::Instant::now() > deadline {
-                let _ = child.kill();
-                panic!("the everything program did not finish in 60 s");
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        child.wait_with_output().unwrap()
+        run_ok(module.go(&["build", "-o", bin.to_str().unwrap(), "./everything"]));
+        let mut c = Command::new(&bin);
+        c.arg("-trace");
+        go::run(c, std::time::Duration::from_secs(60)).unwrap_or_else(|e| panic!("{}: the everything program: {e}", tc.version))
     };
     assert!(o.status.success(), "{}{}", text(&o.stdout), text(&o.stderr));
     let out = text(&o.stdout);

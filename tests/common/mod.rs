@@ -2,6 +2,8 @@
 //! checked after every step, and pick events out of the stream.
 #![allow(dead_code)]
 
+pub mod go;
+
 use gmp::core::event::{Event, What};
 use gmp::core::scenario::{self, Scenario};
 use gmp::core::sim::Sim;
