@@ -390,11 +390,35 @@ fn procresize_starts_ps_with_work_on_their_previous_thread() {
             assert_eq!(got, p2_m, "{go}: the front of the idle thread list");
         }
         assert!(!st.idle_ms.contains(&got));
-        // The STWEnd (startTheWorld) comes after the Ms are woken.
-        let end = sim.events().iter().position(|e| e.kind() == "STWEnd").unwrap();
-        let wake = sim.events().iter().position(|e| e.kind() == "ThreadWake").unwrap();
-        assert!(wake < end);
     }
+}
+
+/// §9.1 step 9: growing 2 → 4 while P1's goroutine runs: the stop-the-world leaves it first on
+/// P1, so P1 has work and gets its thread (not spinning); then start-the-world's single wakep
+/// starts one spinner, on the idle stack's front (P3), and leaves P2 idle.
+#[test]
+fn start_the_world_starts_ps_with_work_then_wakes_one_spinner() {
+    let json = r#"{"version":1,"gomaxprocs":2,"funcs":{"hog":[{"work":"20ms"}]},
+        "main":[{"go":"hog"},{"work":"1ms"},{"gomaxprocs":4},{"work":"1ms"}]}"#;
+    let mut sim = sim_of(json);
+    let before = step_to(&mut sim, kind_is("STWBegin"));
+    let p1_m = before.ps[1].m.unwrap();
+    let starts: Vec<(u32, u32, bool)> = sim
+        .events()
+        .iter()
+        .filter_map(|e| match e.what {
+            What::ThreadWake { for_p, spinning } => Some((e.m.unwrap().0, for_p.0, spinning)),
+            What::ThreadCreate { for_p: Some(p), spinning, .. } => Some((e.m.unwrap().0, p.0, spinning)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(starts.len(), 2, "{starts:?}");
+    assert_eq!(starts[0], (p1_m, 1, false), "first the P with work, on its thread");
+    assert_eq!((starts[1].1, starts[1].2), (3, true), "then one spinner, for the idle stack's front");
+    let st = sim.snapshot(false);
+    assert_eq!(st.idle_ps, vec![2]);
+    assert_eq!(st.ps[1].runnext, Some(2), "the preempted goroutine waits first on P1");
+    assert_eq!(st.nmspinning, 1);
 }
 
 /// §9.1 step 7 and step 9: growing from 1 to 4 P makes three idle Ps. [NEW]: pidleput in
