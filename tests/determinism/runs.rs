@@ -6,6 +6,7 @@
 //! The runs: every lesson, the golden-trace scenarios, two seeds of one steal-heavy program,
 //! and `corpus.jsonl`, scenarios drawn once from the property tests' generator with a fixed
 //! RNG seed (see `tests/properties.rs`), one compact JSON document per line.
+#![allow(dead_code)] // each test uses part of it
 
 use gmp::core::lessons;
 use gmp::core::scenario::parse;
