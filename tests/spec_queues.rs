@@ -444,11 +444,12 @@ fn procresize_idle_stack_order_and_a_single_wakep() {
 
 // ----- §9.3 stop-the-world -----
 
-/// GOMAXPROCS(4) → 5 while one goroutine is in a syscall (sysmon leaves its P alone for 10 ms
-/// since a P is idle) and one P is idle: the running
-/// goroutines are preempted and stay first on their P [NEW] (§5.2), the syscalling P is taken
-/// (syscalltick++), the idle P leaves and rejoins the idle list, sysmon is not needed; after the
-/// world restarts the syscall returns without its P (no fast path).
+/// GOMAXPROCS(4) → 5 while one goroutine is in a syscall (sysmon leaves its P alone for 10 ms,
+/// since a P is idle) and one P is idle: the running goroutines are preempted and stay first on
+/// their P [NEW] (§5.2); the stop-the-world itself takes the syscalling P (syscalltick++); the
+/// idle P leaves and rejoins the idle list; after the world restarts the syscall returns without
+/// its P (no fast path). (Start-the-world's non-blocking netpoll, §7 caller 4, is not tested
+/// here: the simulator does not do it yet.)
 #[test]
 fn stop_the_world_stops_running_syscall_and_idle_ps() {
     let json = r#"{"version":1,"gomaxprocs":4,"funcs":{"sc":[{"syscall":"5ms"},{"work":"10us"}],"w":[{"work":"3ms"}]},
