@@ -5,18 +5,36 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
-use gmp::core::ids::MId;
+use gmp::core::event::Event;
+use gmp::core::ids::{GId, MId};
 use gmp::core::sim::{Command, Sim};
 use std::collections::BTreeMap;
 
 /// Runs `json` in real-time mode with fake threads; returns the simulator at the end.
 fn drive(json: &str, slice_ns: u64, lose: Option<(u32, u64)>) -> Sim {
+    drive_events(json, slice_ns, lose).0
+}
+
+/// A lost thread, as the driver saw it: the goroutine `Sim::thread_lost` reported and what the
+/// thread was running just before.
+#[derive(Debug)]
+struct Lost {
+    reported: Option<GId>,
+    was_running: Option<u32>,
+    at_step: u64,
+    at: u64,
+}
+
+/// [`drive`], also returning every event and, if a thread was lost, what was lost.
+fn drive_events(json: &str, slice_ns: u64, lose: Option<(u32, u64)>) -> (Sim, Vec<Event>, Option<Lost>) {
     let mut sim = Sim::new(&common::scenario(json));
     sim.set_real_time(slice_ns);
     // In-flight commands: M -> (finish time, is_syscall).
     let mut busy: BTreeMap<u32, (u64, bool)> = BTreeMap::new();
     let mut now = 0u64;
     let mut lost_done = false;
+    let mut events = Vec::new();
+    let mut lost = None;
     for _ in 0..1_000_000 {
         if sim.finished() {
             break;
@@ -25,7 +43,10 @@ fn drive(json: &str, slice_ns: u64, lose: Option<(u32, u64)>) -> Sim {
             if !lost_done && now >= at {
                 lost_done = true;
                 busy.remove(&m);
-                sim.thread_lost(MId(m), now);
+                let was_running = sim.snapshot(false).ms[m as usize].g;
+                let reported = sim.thread_lost(MId(m), now);
+                events.extend_from_slice(sim.events());
+                lost = Some(Lost { reported, was_running, at_step: sim.step_count(), at: now });
                 sim.check_invariants().unwrap();
                 continue;
             }
@@ -50,6 +71,7 @@ fn drive(json: &str, slice_ns: u64, lose: Option<(u32, u64)>) -> Sim {
                 if !sim.step_until(now) {
                     continue;
                 }
+                events.extend_from_slice(sim.events());
                 sim.check_invariants().unwrap_or_else(|e| panic!("step {}: {e}", sim.step_count()));
             }
             _ => panic!("nothing to do and no outcome"),
@@ -65,7 +87,7 @@ fn drive(json: &str, slice_ns: u64, lose: Option<(u32, u64)>) -> Sim {
             }
         }
     }
-    sim
+    (sim, events, lost)
 }
 
 #[test]
@@ -94,11 +116,29 @@ fn syscalls_grow_threads_in_real_time_too() {
 fn a_lost_thread_loses_its_goroutine_and_the_rest_goes_on() {
     let json = r#"{"version":1,"gomaxprocs":2,"funcs":{"w":[{"work":"20ms"}]},
         "main":[{"go":{"func":"w","n":3}},{"work":"5ms"},{"sleep":"60ms"}]}"#;
-    // M2 is the first thread started for the spawned goroutines.
-    let sim = drive(json, 1_000_000, Some((2, 2_000_000)));
+    // M2 is the first thread started for the spawned goroutines; at 2 ms it runs one of them.
+    let (sim, events, lost) = drive_events(json, 1_000_000, Some((2, 2_000_000)));
+    let lost = lost.expect("the driver lost M2");
+    let g = lost.was_running.expect("M2 was running a goroutine when it was lost");
+    assert!((2..=4).contains(&g), "M2 ran one of the workers G2..G4, not {g}");
+    assert_eq!(lost.reported, Some(GId(g)), "thread_lost reports the goroutine M2 was running");
+    // The thread exits with its goroutine, at once.
+    let exit = events.iter().find(|e| e.kind() == "ThreadExit").expect("M2 exits");
+    assert!(lost.at >= 2_000_000 && lost.at < 3_000_000);
+    assert_eq!((exit.m, exit.g, exit.t, exit.step), (Some(MId(2)), Some(GId(g)), lost.at, lost.at_step));
+    // M2 never does anything again.
+    assert!(events.iter().filter(|e| e.step > lost.at_step).all(|e| e.m != Some(MId(2))), "a lost thread stays gone");
+    // The lost goroutine never runs again and never finishes; the two others run to their end.
+    let after: Vec<&Event> = events.iter().filter(|e| e.step > lost.at_step).collect();
+    assert!(!after.iter().any(|e| e.g == Some(GId(g)) && matches!(e.kind(), "GoStart" | "GoDestroy")), "lost G{g} came back");
+    let mut finished: Vec<u32> = events.iter().filter(|e| e.kind() == "GoDestroy").map(|e| e.g.unwrap().0).collect();
+    finished.sort_unstable();
+    let others: Vec<u32> = (2..=4).filter(|&x| x != g).collect();
+    assert_eq!(finished, others, "the other workers finish; the lost one does not");
+    let st = sim.snapshot(true);
+    assert_eq!(st.gs[g as usize - 1].status, "dead");
+    assert_eq!(st.ms[2].status, "dead");
     assert_eq!(sim.outcome(), Some(&gmp::core::sim::Outcome::Exit));
-    let dead = sim.snapshot(true).gs.iter().filter(|g| g.status == "dead").count();
-    assert!(dead >= 1);
 }
 
 #[test]

@@ -58,6 +58,28 @@ async function figures(pg) {
   return JSON.parse(await pg.evaluate(() => window.__gmpThreads()));
 }
 
+/**
+ * Samples the run's figures every 10 ms for `spanMs` (a span in which the running core would
+ * have stepped many times) and checks that neither the step counter nor the wall clock moved
+ * from `a`'s.
+ */
+async function assertStill(pg, a, spanMs, when) {
+  const samples = await pg.evaluate(async (span) => {
+    const out = [];
+    const end = performance.now() + span;
+    while (performance.now() < end) {
+      out.push(JSON.parse(window.__gmpThreads()));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return out;
+  }, spanMs);
+  assert.ok(samples.length >= 10, `${when}: only ${samples.length} samples in ${spanMs} ms`);
+  for (const b of samples) {
+    assert.equal(b.step, a.step, `${when}: no step while paused (over ${spanMs.toFixed(0)} ms)`);
+    assert.ok(Math.abs(b.wall_ms - a.wall_ms) < 1, `${when}: the clock stands still (${a.wall_ms} → ${b.wall_ms})`);
+  }
+}
+
 async function waitOutcome(pg, timeout = 30_000) {
   await pg.waitForSelector('[data-testid=outcome]', { timeout });
   return figures(pg);
@@ -155,17 +177,24 @@ test('pausing stops the core and its clock; the log, explanation and plots follo
   });
   const { page: pg } = await openThreads(json);
   await pg.waitForFunction(() => { const f = window.__gmpThreads && JSON.parse(window.__gmpThreads()); return f && f.work_ms >= 50; });
+  // How often the running core steps here: the time the step counter takes to move on 3 times
+  // (1 ms slices on one P: a few ms, more on a loaded machine). A paused run must then hold
+  // still for many such intervals, not for a fixed time.
+  const r0 = await figures(pg);
+  const t0 = Date.now();
+  await pg.waitForFunction((s) => JSON.parse(window.__gmpThreads()).step >= s + 3, r0.step, { polling: 5 });
+  const stepEvery = (Date.now() - t0) / 3;
+  const span = Math.min(3_000, Math.max(250, 20 * stepEvery));
   await pg.keyboard.press('Space');
   await pg.waitForSelector('[data-testid=threads][data-paused=true]');
   const a = await figures(pg);
   assert.equal(a.paused, true);
-  await pg.waitForTimeout(400);
-  const b = await figures(pg);
-  assert.equal(b.step, a.step, 'no step while paused');
-  assert.ok(Math.abs(b.wall_ms - a.wall_ms) < 1, `the clock stands still (${a.wall_ms} → ${b.wall_ms})`);
-  // The step mode's shortcuts don't run the hidden step mode meanwhile.
+  await assertStill(pg, a, span, 'paused');
+  // The step mode's shortcuts don't run the hidden step mode meanwhile, nor unpause this one:
+  // still nothing moves over the same span after the key press.
   await pg.keyboard.press('ArrowRight');
-  assert.equal((await figures(pg)).step, a.step);
+  await assertStill(pg, a, span, 'after ArrowRight');
+  assert.equal(await pg.getAttribute('[data-testid=threads]', 'data-paused'), 'true');
   // A goroutine chip opens the goroutine panel with its ops.
   await pg.click('[data-testid=threads] button.chip[data-g]');
   await pg.waitForSelector('[data-testid=goroutine] .ops li');
@@ -184,19 +213,43 @@ test('pausing stops the core and its clock; the log, explanation and plots follo
 });
 
 test('the speedup against GOMAXPROCS 1 is measured by running both', async () => {
+  // Eight goroutines of 100 ms: 800 ms of CPU work, enough for two workers to share well.
   const json = JSON.stringify({
     version: 1, gomaxprocs: 2,
-    funcs: { w: [{ work: '60ms' }, { done: 'wg' }] },
-    main: [{ add: { wg: 'wg', n: 4 } }, { go: { func: 'w', n: 4 } }, { wait: 'wg' }],
+    funcs: { w: [{ work: '100ms' }, { done: 'wg' }] },
+    main: [{ add: { wg: 'wg', n: 8 } }, { go: { func: 'w', n: 8 } }, { wait: 'wg' }],
   });
   const { page: pg } = await openThreads(json);
   await waitOutcome(pg);
-  await pg.click('[data-testid=threads-measure]');
-  await pg.waitForSelector('[data-testid=speedup][data-state=done]', { timeout: 30_000 });
-  // The ratio itself depends on the machine's free cores (the benchmark reports it).
-  const v = Number(await pg.getAttribute('[data-testid=speedup]', 'data-value'));
-  assert.ok(Number.isFinite(v) && v > 0, `speedup ${v}`);
-  assert.match(await pg.textContent('[data-testid=speedup]'), /GOMAXPROCS 1 took \d+ ms, GOMAXPROCS 2 took \d+ ms/);
+  // Best of up to three measurements, as the benchmark does (threads_bench.mjs): one run can be
+  // slowed down by whatever else this 2-core machine is doing.
+  const tries = [];
+  for (let i = 0; i < 3; i += 1) {
+    await pg.click('[data-testid=threads-measure]');
+    await pg.waitForSelector('[data-testid=speedup]:not([data-state=done])');
+    // Done, and for the scenario's own GOMAXPROCS 2 run: as the baseline run ends, the panel
+    // can show it for a moment as done against itself ("GOMAXPROCS 1 took …, GOMAXPROCS 1 took …").
+    await pg.waitForFunction(() => {
+      const el = document.querySelector('[data-testid=speedup][data-state=done]');
+      return el && /GOMAXPROCS 2 took/.test(el.textContent);
+    }, null, { timeout: 60_000, polling: 50 });
+    const v = Number(await pg.getAttribute('[data-testid=speedup]', 'data-value'));
+    const text = await pg.textContent('[data-testid=speedup]');
+    const m = text.match(/GOMAXPROCS 1 took (\d+) ms, GOMAXPROCS 2 took (\d+) ms/);
+    assert.ok(m, text);
+    const [one, two] = [Number(m[1]), Number(m[2])];
+    assert.ok(Math.abs(one / two - v) < 0.05 * v, `the ratio shown (${v}) is ${one} ms / ${two} ms`);
+    assert.ok(one >= 800, `GOMAXPROCS 1 did 800 ms of work in ${one} ms`);
+    tries.push(`${v} (${one} ms → ${two} ms)`);
+    if (v > 1.2) break;
+  }
+  // README, "Threads mode, measured": on this 2-core machine GOMAXPROCS 2 runs 8 × 200 ms of
+  // work 1.73× faster than GOMAXPROCS 1 (best of 3, worker start-up included). With 8 × 100 ms
+  // the start-up of the second worker (53 ms alone, up to ~290 ms with others) weighs twice as
+  // much, so 1.2× leaves a margin while still failing if the two Ps did not compute in
+  // parallel (a serial run gives at most 1.0×).
+  const best = Math.max(...tries.map((t) => Number(t.split(' ')[0])));
+  assert.ok(best > 1.2, `speedup not above 1.2 in ${tries.length} tries: ${tries.join('; ')}`);
   assert.equal((await figures(pg)).gomaxprocs, 2, 'the scenario itself runs last');
 });
 
