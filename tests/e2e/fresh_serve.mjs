@@ -4,10 +4,11 @@
 // COOP/COEP headers of Trunk.toml). Then the server is stopped.
 //
 // Run by .ci/run after the end-to-end suite, with the tools it installed. The clone's cargo
-// build goes to GMP_SERVE_TARGET (default: this checkout's target/serve-check) so that the
-// compiled dependencies are reused between runs on one machine; the clone itself gets no build
-// folder, which is what broke the command before (Trunk.toml's watch list named folders that a
-// fresh clone does not have).
+// build goes to GMP_SERVE_TARGET (default: this checkout's target/), so that it reuses the
+// dependencies the suite's release build of the page compiled (same profile, same target) and
+// only the playground's own crate is built again; the clone itself gets no build folder, which
+// is what broke the command before (Trunk.toml's watch list named folders that a fresh clone
+// does not have).
 //
 // Usage: node fresh_serve.mjs   (exit 0 when the page served and rendered, 1 otherwise)
 
@@ -61,7 +62,7 @@ try {
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  const target = process.env.GMP_SERVE_TARGET || path.join(ROOT, 'target', 'serve-check');
+  const target = process.env.GMP_SERVE_TARGET || path.join(ROOT, 'target');
   const log = fs.openSync(path.join(tmp, 'serve.log'), 'w');
   console.log(`fresh clone in ${clone}: bash .ci/serve --port ${port}`);
   child = spawn('bash', ['.ci/serve', '--port', String(port)], {
