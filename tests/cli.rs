@@ -130,3 +130,34 @@ fn state_at_step_0_is_the_empty_start() {
     assert_eq!(st["step"], 0);
     assert_eq!(st["ps"].as_array().unwrap().len(), 0);
 }
+
+/// `gmpsim ... | head` closes the pipe before gmpsim has written everything: that is the
+/// reader's choice, not an error, and never an "internal error" (as `decode`, `validate` and
+/// `link` once reported). The pipe's read end is closed before gmpsim starts, so every write
+/// fails with EPIPE.
+#[test]
+fn a_closed_output_pipe_is_not_an_error() {
+    use std::process::{Command, Stdio};
+    let o = gmpsim(&["link", &scenario("steal.json")], None);
+    let link = stdout(&o).trim().to_string();
+    let steal = scenario("steal.json");
+    for args in [
+        vec!["run", steal.as_str()],
+        vec!["validate", steal.as_str()],
+        vec!["link", steal.as_str()],
+        vec!["decode", link.as_str()],
+        vec!["export", "--go", steal.as_str()],
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = Command::new(env!("CARGO_BIN_EXE_gmpsim"))
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "gmpsim {args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), "", "gmpsim {args:?}");
+    }
+}

@@ -156,9 +156,8 @@ mod cli {
             },
             Cmd::Validate { file } => match load(&file) {
                 Err(p) => fail(&p),
-                Ok(s) => {
-                    println!(
-                        "{}: valid scenario{} (GOMAXPROCS {}, {} func{}, {} channel{}, {} action{})",
+                Ok(s) => emit(&format!(
+                        "{}: valid scenario{} (GOMAXPROCS {}, {} func{}, {} channel{}, {} action{})\n",
                         if file == "-" { "<stdin>" } else { &file },
                         if s.name.is_empty() { String::new() } else { format!(" \"{}\"", s.name) },
                         s.gomaxprocs,
@@ -168,9 +167,7 @@ mod cli {
                         if s.chans.len() == 1 { "" } else { "s" },
                         s.actions.len(),
                         if s.actions.len() == 1 { "" } else { "s" },
-                    );
-                    0
-                }
+                    )),
             },
             Cmd::Link { file, base, step } => match load(&file) {
                 Err(p) => fail(&p),
@@ -179,8 +176,7 @@ mod cli {
                     if let Some(n) = step {
                         params.push(("step", n.to_string()));
                     }
-                    println!("{}", link::make_link(&s.to_json(), &base, &params));
-                    0
+                    emit(&format!("{}\n", link::make_link(&s.to_json(), &base, &params)))
                 }
             },
             Cmd::Decode { link: l } => {
@@ -196,10 +192,7 @@ mod cli {
                     Err(e) => fail(&[format!("link: {e}")]),
                     Ok(params) => match scenario::parse(&params.scenario_json) {
                         Err(ps) => fail(&ps.iter().map(|p| format!("link scenario: {p}")).collect::<Vec<_>>()),
-                        Ok(_) => {
-                            println!("{}", params.scenario_json);
-                            0
-                        }
+                        Ok(_) => emit(&format!("{}\n", params.scenario_json)),
                     },
                 }
             }
@@ -215,23 +208,26 @@ mod cli {
                         debug_assert!(perfetto, "clap requires --go or --perfetto");
                         export::perfetto_trace(&s, until_step.unwrap_or(u64::MAX))
                     };
-                    let written = match &output {
-                        Some(path) => std::fs::write(path, &text).map_err(|e| format!("{path}: {e}")),
-                        None => {
-                            let stdout = io::stdout();
-                            let mut out = stdout.lock();
-                            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-                                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("gmpsim: writing output: {e}")),
-                                _ => Ok(()),
-                            }
-                        }
-                    };
-                    match written {
-                        Ok(()) => 0,
-                        Err(e) => fail(&[e]),
+                    match &output {
+                        Some(path) => match std::fs::write(path, &text) {
+                            Ok(()) => 0,
+                            Err(e) => fail(&[format!("{path}: {e}")]),
+                        },
+                        None => emit(&text),
                     }
                 }
             },
+        }
+    }
+
+    /// Writes `text` to standard output. A closed pipe (`gmpsim decode ... | head`) is not an
+    /// error of ours: the reader had what it wanted.
+    fn emit(text: &str) -> i32 {
+        let stdout = io::stdout();
+        let mut out = stdout.lock();
+        match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => fail(&[format!("gmpsim: writing output: {e}")]),
+            _ => 0,
         }
     }
 
