@@ -1,0 +1,163 @@
+//! Checks of the whole program: recursion through `go`, then the static totals of goroutines
+//! created and ops executed, against the published limits.
+
+use super::*;
+
+impl Checker {
+    /// Recursion through `go`, then the static totals of goroutines and ops executed.
+    pub(super) fn whole_program(&mut self, main: &[Op], funcs: &[FuncBody], actions: &[Action]) {
+        if funcs.len() > MAX_DECLS {
+            return; // already reported; keeps the analysis small
+        }
+        let Some(order) = self.callees_first(funcs) else {
+            return; // recursion reported
+        };
+        // goroutines[f]: created by one run of f, itself not included; ops[f]: executed by it
+        // and by everything it starts.
+        let mut goroutines = vec![0u64; funcs.len()];
+        let mut ops = vec![0u64; funcs.len()];
+        for f in order {
+            goroutines[f] = created(&funcs[f].body, &goroutines);
+            ops[f] = executed(&funcs[f].body, &ops);
+        }
+        let mut total_g = 1u64.saturating_add(created(main, &goroutines));
+        let mut total_ops = executed(main, &ops);
+        for a in actions {
+            if let ActionKind::Spawn { func, n, .. } = a.kind {
+                let (n, f) = (u64::from(n), func as usize);
+                total_g = total_g.saturating_add(n.saturating_mul(1u64.saturating_add(goroutines[f])));
+                total_ops = total_ops.saturating_add(n.saturating_mul(ops[f]));
+            }
+        }
+        let count = |n: u64| if n == u64::MAX { format!("at least {n}") } else { n.to_string() };
+        if total_g > MAX_GOROUTINES {
+            self.say(
+                "",
+                format!(
+                    "the program would create {} goroutines (main included); the limit is {MAX_GOROUTINES}",
+                    count(total_g)
+                ),
+            );
+        }
+        if total_ops > MAX_TOTAL_OPS {
+            self.say(
+                "",
+                format!(
+                    "the program would execute {} ops in all goroutines; the limit is {MAX_TOTAL_OPS}",
+                    count(total_ops)
+                ),
+            );
+        }
+    }
+
+    /// The funcs ordered so that every func comes after the funcs it starts; `None`, with the
+    /// cycles reported, if some func can start itself.
+    fn callees_first(&mut self, funcs: &[FuncBody]) -> Option<Vec<usize>> {
+        let n = funcs.len();
+        let callees: Vec<BTreeSet<usize>> =
+            funcs.iter().map(|f| f.gos.iter().map(|&(g, _)| g as usize).collect()).collect();
+        let mut callers: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (f, cs) in callees.iter().enumerate() {
+            for &c in cs {
+                callers[c].push(f);
+            }
+        }
+        // Kahn's algorithm from the leaves up.
+        let mut pending: Vec<usize> = callees.iter().map(BTreeSet::len).collect();
+        let mut ready: VecDeque<usize> = (0..n).filter(|&f| pending[f] == 0).collect();
+        let mut order = Vec::with_capacity(n);
+        while let Some(f) = ready.pop_front() {
+            order.push(f);
+            for &caller in &callers[f] {
+                pending[caller] -= 1;
+                if pending[caller] == 0 {
+                    ready.push_back(caller);
+                }
+            }
+        }
+        if order.len() == n {
+            return Some(order);
+        }
+        // Some funcs are on a cycle or lead to one: report each cycle once, at the first func
+        // on it in document order, by the shortest way back.
+        let mut told = vec![false; n];
+        for f in 0..n {
+            if pending[f] == 0 || told[f] {
+                continue;
+            }
+            let Some(path) = shortest_cycle(f, &callees) else { continue };
+            for &g in &path {
+                told[g] = true;
+            }
+            let first = path[0];
+            let place =
+                funcs[f].gos.iter().find(|(g, _)| *g as usize == first).map_or(funcs[f].place.as_str(), |(_, p)| p);
+            let name = &funcs[f].name;
+            let message = if path.len() == 1 {
+                format!("{name:?} starts itself; recursion would create goroutines without end")
+            } else {
+                let through: Vec<String> = path.iter().map(|&g| format!("{:?}", funcs[g].name)).collect();
+                format!(
+                    "{name:?} starts itself through {}; recursion would create goroutines without end",
+                    through.join(" -> ")
+                )
+            };
+            let place = place.to_string();
+            self.say(&place, message);
+        }
+        None
+    }
+}
+
+/// The shortest path of funcs from `f` back to `f` (ending with `f`), trying callees in index
+/// order; `None` if `f` is not on a cycle.
+fn shortest_cycle(f: usize, callees: &[BTreeSet<usize>]) -> Option<Vec<usize>> {
+    let mut from: Vec<Option<usize>> = vec![None; callees.len()];
+    let mut queue = VecDeque::from([f]);
+    while let Some(g) = queue.pop_front() {
+        for &h in &callees[g] {
+            if h == f {
+                let mut path = Vec::new();
+                let mut at = g;
+                while at != f {
+                    path.push(at);
+                    at = from[at]?;
+                }
+                path.reverse();
+                path.push(f);
+                return Some(path);
+            }
+            if from[h].is_none() {
+                from[h] = Some(g);
+                queue.push_back(h);
+            }
+        }
+    }
+    None
+}
+
+/// Goroutines created by running `body` once (not counting the goroutine running it), given
+/// the same count for every func.
+fn created(body: &[Op], per_func: &[u64]) -> u64 {
+    body.iter().fold(0u64, |sum, op| {
+        let here = match op {
+            Op::Go { func, n } => u64::from(*n).saturating_mul(1u64.saturating_add(per_func[*func as usize])),
+            Op::Repeat { n, body } => n.saturating_mul(created(body, per_func)),
+            _ => 0,
+        };
+        sum.saturating_add(here)
+    })
+}
+
+/// Ops executed by running `body` once, those of the goroutines it starts included; a
+/// `repeat` counts as its body `n` times, a `go` as one op plus what the started bodies run.
+fn executed(body: &[Op], per_func: &[u64]) -> u64 {
+    body.iter().fold(0u64, |sum, op| {
+        let here = match op {
+            Op::Go { func, n } => 1u64.saturating_add(u64::from(*n).saturating_mul(per_func[*func as usize])),
+            Op::Repeat { n, body } => n.saturating_mul(executed(body, per_func)),
+            _ => 1,
+        };
+        sum.saturating_add(here)
+    })
+}
