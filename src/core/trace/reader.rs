@@ -1,0 +1,266 @@
+//! `TraceReader`: the streaming, sans-IO reader. Bytes go in with [`TraceReader::feed`] in
+//! pieces of any size; [`TraceReader::next`] gives events one at a time, or says it needs
+//! more input, or that the trace has ended.
+//!
+//! The reader buffers bytes until a whole generation is there (Go 1.26 closes each with
+//! `EndOfGeneration`; before, the first batch of the next generation or the end of the input
+//! does), reads its structure ([`Generation::build`]), then yields its timed events. The
+//! bytes of a generation are dropped when the next one starts, so memory stays within about
+//! twice the largest generation plus what was fed beyond it, whatever the file's size.
+
+use std::collections::BTreeMap;
+
+use super::batch::{scan, Batch, Scanned};
+use super::counts::Counts;
+use super::error::TraceError;
+use super::event::TraceEvent;
+use super::generation::Generation;
+use super::thread::ThreadState;
+use super::version::{Version, HEADER_LEN};
+
+/// What [`TraceReader::next`] has to say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pull {
+    /// The next event.
+    Event(TraceEvent),
+    /// Feed more bytes (or call [`TraceReader::finish`] if there are none).
+    NeedInput,
+    /// The trace ended, and every event was given.
+    End,
+}
+
+/// Reads a Go execution trace (Go 1.22 and later) from bytes fed to it.
+#[derive(Debug, Default)]
+pub struct TraceReader {
+    /// Bytes fed and not yet handed to a generation; `buf[start..]` is live.
+    buf: Vec<u8>,
+    /// The first live byte of `buf`.
+    start: usize,
+    /// The file offset of `buf[0]`.
+    buf_offset: u64,
+    /// Where the next batch header is (an index into `buf`).
+    scan_pos: usize,
+    /// The format version, once the header is read.
+    version: Option<Version>,
+    /// Batches of the generation being gathered (positions are indexes into `buf`).
+    pending: Vec<Batch>,
+    /// The last generation handed out.
+    last_gen: u64,
+    /// No more input will come.
+    finished: bool,
+    /// The generation whose events are being given.
+    current: Option<Generation>,
+    /// Every thread's P and G, carried across generations.
+    threads: BTreeMap<u64, ThreadState>,
+    /// The trace's first timestamp (the first generation's smallest).
+    base_ts: Option<u64>,
+    /// Wire events counted so far: structure as generations are read, timed events as they
+    /// are given.
+    counts: Counts,
+    /// The first error: the reader stops there and repeats it.
+    error: Option<TraceError>,
+    /// The largest generation read so far, in bytes.
+    largest_generation: usize,
+}
+
+impl TraceReader {
+    /// A reader waiting for the header.
+    pub fn new() -> TraceReader {
+        TraceReader::default()
+    }
+
+    /// Appends the next bytes of the trace.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if self.start > 0 && self.start >= self.buf.len() / 2 {
+            self.buf.drain(..self.start);
+            self.buf_offset += self.start as u64;
+            self.scan_pos -= self.start;
+            for b in &mut self.pending {
+                b.data_start -= self.start;
+            }
+            self.start = 0;
+        }
+        self.buf.extend_from_slice(bytes);
+    }
+
+    /// Says that no more bytes will come: the trace ends with what was fed.
+    pub fn finish(&mut self) {
+        self.finished = true;
+    }
+
+    /// The format version, once the header has been read.
+    pub fn version(&self) -> Option<Version> {
+        self.version
+    }
+
+    /// The generation whose events are being given: its number, string and stack tables,
+    /// clock, CPU samples.
+    pub fn generation(&self) -> Option<&Generation> {
+        self.current.as_ref()
+    }
+
+    /// Wire events counted so far (all of them once [`Pull::End`] was returned), as
+    /// `go tool trace -d=wire` counts them.
+    pub fn counts(&self) -> &Counts {
+        &self.counts
+    }
+
+    /// Every thread's P and G after the events given so far.
+    pub fn threads(&self) -> &BTreeMap<u64, ThreadState> {
+        &self.threads
+    }
+
+    /// Bytes held: the input not yet read plus the current generation.
+    pub fn buffered_bytes(&self) -> usize {
+        self.buf.len() + self.current.as_ref().map_or(0, |g| g.byte_len())
+    }
+
+    /// The largest generation read so far, in bytes.
+    pub fn largest_generation(&self) -> usize {
+        self.largest_generation
+    }
+
+    /// The next event, or what the reader needs. After an error, every call returns it.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Result<Pull, TraceError> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        let r = self.advance();
+        if let Err(e) = &r {
+            self.error = Some(e.clone());
+        }
+        r
+    }
+
+    fn advance(&mut self) -> Result<Pull, TraceError> {
+        loop {
+            if let Some(g) = &mut self.current {
+                if let Some(ev) = g.next_event(&mut self.threads, self.base_ts.unwrap_or(0))? {
+                    self.counts.add(ev.kind, 1);
+                    return Ok(Pull::Event(ev));
+                }
+            }
+            match self.gather()? {
+                Some(g) => {
+                    self.counts.merge(&g.structural_counts);
+                    self.largest_generation = self.largest_generation.max(g.byte_len());
+                    if self.base_ts.is_none() {
+                        self.base_ts = Some(g.min_ts);
+                    }
+                    self.current = Some(g);
+                }
+                None if self.finished => return Ok(Pull::End),
+                None => return Ok(Pull::NeedInput),
+            }
+        }
+    }
+
+    /// The next whole generation, if the bytes fed hold one.
+    fn gather(&mut self) -> Result<Option<Generation>, TraceError> {
+        let v = match self.version {
+            Some(v) => v,
+            None => {
+                let live = &self.buf[self.start..];
+                if live.len() < HEADER_LEN {
+                    // A wrong magic shows in the first bytes: say so without waiting.
+                    let n = live.len().min(5);
+                    if live[..n] != b"go 1."[..n] {
+                        return Version::parse_header(live).map(|_| None);
+                    }
+                    if !self.finished {
+                        return Ok(None);
+                    }
+                    if live.is_empty() {
+                        return Err(TraceError::truncated(0, "a Go execution trace header \"go 1.N trace\\x00\\x00\\x00\" (the input is empty)"));
+                    }
+                    return Err(TraceError::truncated(live.len() as u64, &format!("the rest of the {HEADER_LEN}-byte header")));
+                }
+                let v = Version::parse_header(&live[..HEADER_LEN])?;
+                self.version = Some(v);
+                self.start += HEADER_LEN;
+                self.scan_pos = self.start;
+                v
+            }
+        };
+        loop {
+            let at = self.buf_offset + self.scan_pos as u64;
+            let end = match scan(&self.buf, self.scan_pos, self.buf_offset, v, self.finished)? {
+                Scanned::Incomplete => {
+                    if !self.finished {
+                        return Ok(None);
+                    }
+                    // The end of the input, between batches.
+                    if self.pending.is_empty() {
+                        return Ok(None);
+                    }
+                    if v >= Version::Go126 {
+                        let gen = self.pending[0].gen;
+                        return Err(TraceError::truncated(at, &format!("more batches of generation {gen} and its EndOfGeneration")));
+                    }
+                    self.scan_pos
+                }
+                Scanned::EndOfGeneration => {
+                    if self.pending.is_empty() {
+                        return Err(TraceError::malformed(at, "expected a batch header (EventBatch or ExperimentalBatch), found EndOfGeneration with no batch before it"));
+                    }
+                    self.scan_pos += 1;
+                    self.scan_pos
+                }
+                Scanned::Batch { batch, len } => match self.pending.first().map(|b| b.gen) {
+                    Some(g) if batch.gen == g => {
+                        self.pending.push(batch);
+                        self.scan_pos += len;
+                        continue;
+                    }
+                    // The first batch of the next generation ends this one (before Go 1.26).
+                    Some(g) if v < Version::Go126 && batch.gen == g + 1 => self.scan_pos,
+                    Some(g) => {
+                        return Err(TraceError::malformed(
+                            at,
+                            if v >= Version::Go126 {
+                                format!("expected a batch of generation {g} or its EndOfGeneration, found a batch of generation {}", batch.gen)
+                            } else {
+                                format!("expected a batch of generation {g} or {}, found a batch of generation {} (generations out of order)", g + 1, batch.gen)
+                            },
+                        ))
+                    }
+                    None if batch.gen <= self.last_gen => {
+                        return Err(TraceError::malformed(
+                            at,
+                            format!("expected a batch of a generation after {}, found a batch of generation {} (generations out of order)", self.last_gen, batch.gen),
+                        ))
+                    }
+                    None => {
+                        self.pending.push(batch);
+                        self.scan_pos += len;
+                        continue;
+                    }
+                },
+            };
+            return self.take_generation(end, v).map(Some);
+        }
+    }
+
+    /// Hands `buf[start..end]` and the pending batches to a new generation.
+    fn take_generation(&mut self, end: usize, v: Version) -> Result<Generation, TraceError> {
+        let bytes = self.buf[self.start..end].to_vec();
+        let offset = self.buf_offset + self.start as u64;
+        let mut batches = std::mem::take(&mut self.pending);
+        for b in &mut batches {
+            b.data_start -= self.start;
+        }
+        self.start = end;
+        if self.start == self.buf.len() {
+            self.buf.clear();
+            self.buf_offset += end as u64;
+            self.start = 0;
+            self.scan_pos = 0;
+        }
+        // The current generation is done: drop it before building the next.
+        self.current = None;
+        let g = Generation::build(bytes, offset, &batches, v)?;
+        self.last_gen = g.gen;
+        Ok(g)
+    }
+}

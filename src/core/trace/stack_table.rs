@@ -1,0 +1,78 @@
+//! `StackTable`: one generation's stack traces (the `Stacks` batches), each a list of frames
+//! naming a function, a file and a line through the string table.
+
+use super::error::TraceError;
+use super::string_table::StringTable;
+
+/// The most frames a stack may have (`tracev2.MaxFramesPerStack`).
+pub const MAX_FRAMES: u64 = 128;
+
+/// One stack frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Frame {
+    /// The program counter.
+    pub pc: u64,
+    /// The function's name, a string id.
+    pub func: u64,
+    /// The source file's name, a string id.
+    pub file: u64,
+    /// The line number.
+    pub line: u64,
+}
+
+/// Stacks by id, for one generation.
+#[derive(Clone, Debug, Default)]
+pub struct StackTable {
+    /// `(id, first frame, frame count)`, sorted by id once the generation is read.
+    stacks: Vec<(u64, u32, u32)>,
+    /// Every frame of every stack, innermost first within a stack.
+    frames: Vec<Frame>,
+}
+
+impl StackTable {
+    /// Adds a stack; `offset` locates its event for errors.
+    pub fn insert(&mut self, id: u64, frames: impl IntoIterator<Item = Frame>, offset: u64) -> Result<(), TraceError> {
+        if id == 0 {
+            return Err(TraceError::malformed(offset, "expected a stack id of 1 or more, found 0"));
+        }
+        let first = self.frames.len();
+        self.frames.extend(frames);
+        self.stacks.push((id, first as u32, (self.frames.len() - first) as u32));
+        Ok(())
+    }
+
+    /// Sorts by id, checks that no id appears twice and that every frame's strings exist.
+    pub fn seal(&mut self, strings: &StringTable, offset: u64) -> Result<(), TraceError> {
+        self.stacks.sort_unstable_by_key(|e| e.0);
+        if let Some(w) = self.stacks.windows(2).find(|w| w[0].0 == w[1].0) {
+            return Err(TraceError::malformed(offset, format!("expected each stack id once per generation, found id {} twice", w[0].0)));
+        }
+        for &(id, _, _) in &self.stacks {
+            for f in self.get(id).unwrap_or(&[]) {
+                for s in [f.func, f.file] {
+                    if strings.get(s).is_none() {
+                        return Err(TraceError::malformed(offset, format!("expected string {s} (a frame of stack {id}) in the generation's string table, found none")));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The frames of the stack with this id, innermost first.
+    pub fn get(&self, id: u64) -> Option<&[Frame]> {
+        let i = self.stacks.binary_search_by_key(&id, |e| e.0).ok()?;
+        let (_, first, n) = self.stacks[i];
+        Some(&self.frames[first as usize..(first + n) as usize])
+    }
+
+    /// How many stacks.
+    pub fn len(&self) -> usize {
+        self.stacks.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.stacks.is_empty()
+    }
+}

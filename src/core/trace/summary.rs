@@ -1,0 +1,116 @@
+//! `Summary`: the totals of a trace — format version, GOMAXPROCS, goroutines, threads,
+//! duration and the count of every wire event — as `gmpsim trace --format json` prints them.
+
+use std::collections::BTreeSet;
+
+use super::batch::NO_THREAD;
+use super::counts::Counts;
+use super::error::TraceError;
+use super::event::TraceEvent;
+use super::kind::EventKind;
+use super::reader::{Pull, TraceReader};
+use super::version::Version;
+
+/// Totals of a trace, gathered event by event.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    /// The format version.
+    pub version: Option<Version>,
+    /// GOMAXPROCS at the end (the last `ProcsChange`; 0 when there is none).
+    pub gomaxprocs: u64,
+    /// The largest GOMAXPROCS seen.
+    pub max_gomaxprocs: u64,
+    /// Generations read.
+    pub generations: u64,
+    /// Distinct goroutine ids seen.
+    pub goroutines: BTreeSet<u64>,
+    /// Distinct threads seen (writing events, or named by a status or a steal).
+    pub threads: BTreeSet<u64>,
+    /// The first and last event times, ns since the trace began.
+    pub span_ns: Option<(u64, u64)>,
+    /// Every wire event counted.
+    pub counts: Counts,
+    /// The last generation seen.
+    last_gen: u64,
+}
+
+impl Summary {
+    /// An empty summary.
+    pub fn new() -> Summary {
+        Summary::default()
+    }
+
+    /// Adds one event.
+    pub fn add(&mut self, ev: &TraceEvent) {
+        if ev.gen != self.last_gen {
+            self.last_gen = ev.gen;
+            self.generations += 1;
+        }
+        if ev.kind == EventKind::ProcsChange {
+            self.gomaxprocs = ev.args[0];
+            self.max_gomaxprocs = self.max_gomaxprocs.max(ev.args[0]);
+        }
+        for g in [ev.g, ev.subject_g()].into_iter().flatten() {
+            if g != 0 {
+                self.goroutines.insert(g);
+            }
+        }
+        self.threads.insert(ev.m);
+        let named_m = match ev.kind {
+            EventKind::ProcSteal => Some(ev.args[2]),
+            EventKind::GoStatus | EventKind::GoStatusStack => Some(ev.args[1]),
+            _ => None,
+        };
+        if let Some(m) = named_m.filter(|&m| m != NO_THREAD) {
+            self.threads.insert(m);
+        }
+        self.span_ns = Some(match self.span_ns {
+            None => (ev.time_ns, ev.time_ns),
+            Some((a, b)) => (a.min(ev.time_ns), b.max(ev.time_ns)),
+        });
+    }
+
+    /// Takes the version and the wire counts from the reader, once it returned [`Pull::End`].
+    pub fn finish(&mut self, r: &TraceReader) {
+        self.version = r.version();
+        self.counts = r.counts().clone();
+    }
+
+    /// Nanoseconds from the first event to the last.
+    pub fn duration_ns(&self) -> u64 {
+        self.span_ns.map_or(0, |(a, b)| b - a)
+    }
+
+    /// The summary as `{"go": "1.26", "gomaxprocs": N, "goroutines": N, "threads": N,
+    /// "duration_ns": N, "counts": {"GoCreate": n, ...}}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut counts = serde_json::Map::new();
+        for (k, n) in self.counts.nonzero() {
+            counts.insert(k.name().to_string(), n.into());
+        }
+        serde_json::json!({
+            "go": self.version.map(|v| v.name()),
+            "gomaxprocs": self.gomaxprocs,
+            "goroutines": self.goroutines.len(),
+            "threads": self.threads.len(),
+            "duration_ns": self.duration_ns(),
+            "counts": counts,
+        })
+    }
+}
+
+/// Reads a whole trace held in memory and sums it up.
+pub fn summarize(bytes: &[u8]) -> Result<Summary, TraceError> {
+    let mut r = TraceReader::new();
+    r.feed(bytes);
+    r.finish();
+    let mut s = Summary::new();
+    loop {
+        match r.next()? {
+            Pull::Event(ev) => s.add(&ev),
+            Pull::End | Pull::NeedInput => break,
+        }
+    }
+    s.finish(&r);
+    Ok(s)
+}
