@@ -351,7 +351,7 @@ mod cli {
             "wire": ev.kind.name(),
             "g": ev.subject_g(),
             "p": ev.subject_p(),
-            "m": ev.m as i64,
+            "m": ev.thread(),
             "gen": ev.gen,
             "args": args,
         });

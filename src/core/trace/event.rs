@@ -70,7 +70,8 @@ pub struct TraceEvent {
     pub ts: u64,
     /// Nanoseconds since the first timestamp of the trace.
     pub time_ns: u64,
-    /// The thread that wrote it.
+    /// The thread that wrote it ([`super::batch::NO_THREAD`] for the statuses the runtime
+    /// writes for goroutines that are on no thread).
     pub m: u64,
     /// The P that thread held just before the event, if any.
     pub p: Option<u64>,
@@ -92,6 +93,11 @@ impl TraceEvent {
     pub fn arg(&self, name: &str) -> Option<u64> {
         let i = self.kind.arg_names().iter().skip(1).position(|&n| n == name)?;
         Some(self.args[i])
+    }
+
+    /// The thread, unless it is [`super::batch::NO_THREAD`].
+    pub fn thread(&self) -> Option<u64> {
+        Some(self.m).filter(|&m| m != super::batch::NO_THREAD)
     }
 
     /// The goroutine the event is about: the created, started, unblocked, described or

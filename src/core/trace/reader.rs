@@ -264,3 +264,167 @@ impl TraceReader {
         Ok(g)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::error::ErrorKind;
+    use super::super::kind::EventKind;
+    use super::super::summary::summarize;
+    use super::*;
+
+    /// Written by `tests/trace/fixture/main.go` with Go 1.26.6: three generations.
+    const FIXTURE: &[u8] = include_bytes!("../../../tests/trace/fixtures/generations-go1.26.6.trace");
+    /// `go tool trace -d=wire` of it, counted.
+    const WIRE: &str = include_str!("../../../tests/trace/fixtures/generations-go1.26.6.wire-counts");
+
+    /// Reads `bytes` fed `chunk` bytes at a time: the events, or the error.
+    fn read(bytes: &[u8], chunk: usize) -> (Vec<TraceEvent>, Option<TraceError>, TraceReader) {
+        let mut r = TraceReader::new();
+        let mut fed = 0;
+        let mut out = Vec::new();
+        loop {
+            match r.next() {
+                Ok(Pull::Event(e)) => out.push(e),
+                Ok(Pull::NeedInput) if fed < bytes.len() => {
+                    let n = chunk.min(bytes.len() - fed);
+                    r.feed(&bytes[fed..fed + n]);
+                    fed += n;
+                }
+                Ok(Pull::NeedInput) => r.finish(),
+                Ok(Pull::End) => return (out, None, r),
+                Err(e) => return (out, Some(e), r),
+            }
+        }
+    }
+
+    #[test]
+    fn counts_equal_go_tool_trace_wire() {
+        let s = summarize(FIXTURE).unwrap();
+        let mut want: Vec<(String, u64)> = WIRE
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .map(|l| {
+                let (k, n) = l.split_once(' ').unwrap();
+                (k.to_string(), n.parse().unwrap())
+            })
+            .collect();
+        want.sort();
+        let mut got: Vec<(String, u64)> = s.counts.nonzero().map(|(k, n)| (k.name().to_string(), n)).collect();
+        got.sort();
+        assert_eq!(got, want);
+        assert_eq!(s.version, Some(Version::Go126));
+        assert_eq!(s.generations, 3);
+        assert_eq!((s.gomaxprocs, s.max_gomaxprocs), (1, 2));
+        assert!(s.goroutines.len() >= 13, "{}", s.goroutines.len());
+        assert!(s.duration_ns() > 2_000_000_000 && s.duration_ns() < 10_000_000_000, "{}", s.duration_ns());
+    }
+
+    #[test]
+    fn any_chunking_gives_the_same_events() {
+        let (whole, err, r) = read(FIXTURE, usize::MAX);
+        assert!(err.is_none(), "{err:?}");
+        assert_eq!(whole.len() as u64, r.counts().nonzero().filter(|(k, _)| k.is_timed() && *k != EventKind::ClockSnapshot).map(|(_, n)| n).sum::<u64>());
+        for chunk in [1, 2, 7, 100, 4096] {
+            let (evs, err, _) = read(FIXTURE, chunk);
+            assert!(err.is_none(), "chunk {chunk}: {err:?}");
+            assert_eq!(evs, whole, "chunk {chunk}");
+        }
+    }
+
+    #[test]
+    fn events_carry_their_thread_p_and_goroutine() {
+        let (evs, _, _) = read(FIXTURE, usize::MAX);
+        let mut last_t: BTreeMap<u64, u64> = BTreeMap::new();
+        for e in &evs {
+            use EventKind::*;
+            match e.kind {
+                GoBlock | GoStop | GoDestroy | GoSyscallBegin | GoSyscallEnd | GoSyscallEndBlocked => {
+                    assert!(e.g.is_some(), "{e:?} has no goroutine")
+                }
+                GoStart => assert!(e.p.is_some() && e.g.is_none(), "{e:?}: a goroutine starts on an M with a P and no G"),
+                ProcStop => assert!(e.p.is_some(), "{e:?}"),
+                _ => {}
+            }
+            // Each thread's events come in the order it wrote them.
+            let t = last_t.entry(e.m).or_insert(0);
+            assert!(e.time_ns >= *t, "{e:?} before {t}");
+            *t = e.time_ns;
+        }
+        // Across threads, in time order within each generation (generations overlap a little:
+        // the next one's first statuses may be stamped before the last one's last events).
+        let back: Vec<_> = evs.windows(2).filter(|w| w[1].gen == w[0].gen && w[1].time_ns < w[0].time_ns).collect();
+        assert!(back.is_empty(), "{back:#?}");
+        let gen = r_generation_tables();
+        assert!(gen.0 > 10 && gen.1 > 10, "{gen:?}");
+    }
+
+    /// Sizes of the last generation's string and stack tables.
+    fn r_generation_tables() -> (usize, usize) {
+        let mut r = TraceReader::new();
+        r.feed(FIXTURE);
+        r.finish();
+        while let Ok(Pull::Event(_)) = r.next() {}
+        let g = r.generation().unwrap();
+        assert_eq!(g.gen, 3);
+        assert!(g.clock.is_some() && g.ticks_per_sec > 0);
+        (g.strings.len(), g.stacks.len())
+    }
+
+    #[test]
+    fn every_truncation_is_an_error_naming_its_offset_except_at_generation_ends() {
+        let mut ends = vec![HEADER_LEN];
+        let mut r = TraceReader::new();
+        r.feed(FIXTURE);
+        r.finish();
+        while let Ok(p) = r.next() {
+            if let Some(g) = r.generation() {
+                let end = (g.offset as usize) + g.byte_len();
+                if ends.last() != Some(&end) {
+                    ends.push(end);
+                }
+            }
+            if p == Pull::End {
+                break;
+            }
+        }
+        assert_eq!(ends.len(), 4, "{ends:?}");
+        for cut in 0..FIXTURE.len() {
+            let (_, err, _) = read(&FIXTURE[..cut], 64);
+            if ends.contains(&cut) {
+                assert!(err.is_none(), "cut at {cut}: {err:?}");
+            } else {
+                let e = err.unwrap_or_else(|| panic!("cut at {cut} read without error"));
+                assert_eq!(e.kind, ErrorKind::Truncated, "cut at {cut}: {e}");
+                assert!(e.offset <= cut as u64, "cut at {cut}: {e}");
+                assert!(e.to_string().contains("expected"), "{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn bad_headers_and_garbage() {
+        let with_header = |h: &[u8]| [h, &FIXTURE[HEADER_LEN..]].concat();
+        let e = read(&with_header(b"go 1.21 trace\0\0\0"), 4096).1.unwrap();
+        assert_eq!((e.kind, e.offset), (ErrorKind::UnsupportedVersion, 5));
+        let e = read(&with_header(b"go 1.99 trace\0\0\0"), 4096).1.unwrap();
+        assert!(e.to_string().contains("unknown trace version go 1.99"), "{e}");
+        let e = read(b"PK\x03\x04 not a trace at all", 3).1.unwrap();
+        assert_eq!((e.kind, e.offset), (ErrorKind::BadHeader, 0));
+        let e = read(b"", 1).1.unwrap();
+        assert_eq!((e.kind, e.offset), (ErrorKind::Truncated, 0));
+        let garbage = [&FIXTURE[..HEADER_LEN], &[0x7f, 1, 2, 3][..]].concat();
+        let e = read(&garbage, 4096).1.unwrap();
+        assert_eq!(
+            e.to_string(),
+            "offset 16: expected a batch header (EventBatch or ExperimentalBatch) or EndOfGeneration, found byte 0x7f"
+        );
+        // An event type unknown to the version inside a thread's batch.
+        let mut bad = FIXTURE.to_vec();
+        let (evs, _, _) = read(FIXTURE, usize::MAX);
+        let at = evs[10].offset as usize;
+        bad[at] = 0x5f;
+        let e = read(&bad, 4096).1.unwrap();
+        assert_eq!(e.offset, at as u64, "{e}");
+        assert!(e.to_string().contains("expected a timed event"), "{e}");
+    }
+}

@@ -41,7 +41,8 @@ impl StackTable {
         Ok(())
     }
 
-    /// Sorts by id, checks that no id appears twice and that every frame's strings exist.
+    /// Sorts by id, checks that no id appears twice and that every frame's strings exist
+    /// (string 0, an unknown name, is the empty string).
     pub fn seal(&mut self, strings: &StringTable, offset: u64) -> Result<(), TraceError> {
         self.stacks.sort_unstable_by_key(|e| e.0);
         if let Some(w) = self.stacks.windows(2).find(|w| w[0].0 == w[1].0) {
@@ -50,7 +51,7 @@ impl StackTable {
         for &(id, _, _) in &self.stacks {
             for f in self.get(id).unwrap_or(&[]) {
                 for s in [f.func, f.file] {
-                    if strings.get(s).is_none() {
+                    if s != 0 && strings.get(s).is_none() {
                         return Err(TraceError::malformed(offset, format!("expected string {s} (a frame of stack {id}) in the generation's string table, found none")));
                     }
                 }

@@ -32,8 +32,11 @@ impl StringTable {
         Ok(())
     }
 
-    /// The string with this id.
+    /// The string with this id (0 is the empty string, as in Go's reader).
     pub fn get(&self, id: u64) -> Option<&str> {
+        if id == 0 {
+            return Some("");
+        }
         self.entries.binary_search_by_key(&id, |e| e.0).ok().map(|i| &*self.entries[i].1)
     }
 

@@ -55,7 +55,9 @@ impl Summary {
                 self.goroutines.insert(g);
             }
         }
-        self.threads.insert(ev.m);
+        if ev.m != NO_THREAD {
+            self.threads.insert(ev.m);
+        }
         let named_m = match ev.kind {
             EventKind::ProcSteal => Some(ev.args[2]),
             EventKind::GoStatus | EventKind::GoStatusStack => Some(ev.args[1]),
