@@ -61,6 +61,8 @@ pub struct TraceReader {
     error: Option<TraceError>,
     /// The largest generation read so far, in bytes.
     largest_generation: usize,
+    /// Generations read so far.
+    generations: u64,
 }
 
 impl TraceReader {
@@ -120,6 +122,11 @@ impl TraceReader {
         self.largest_generation
     }
 
+    /// How many generations were read so far.
+    pub fn generations(&self) -> u64 {
+        self.generations
+    }
+
     /// The next event, or what the reader needs. After an error, every call returns it.
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Result<Pull, TraceError> {
@@ -145,6 +152,7 @@ impl TraceReader {
                 Some(g) => {
                     self.counts.merge(&g.structural_counts);
                     self.largest_generation = self.largest_generation.max(g.byte_len());
+                    self.generations += 1;
                     if self.base_ts.is_none() {
                         self.base_ts = Some(g.min_ts);
                     }

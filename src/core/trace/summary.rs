@@ -30,8 +30,6 @@ pub struct Summary {
     pub span_ns: Option<(u64, u64)>,
     /// Every wire event counted.
     pub counts: Counts,
-    /// The last generation seen.
-    last_gen: u64,
 }
 
 impl Summary {
@@ -42,10 +40,6 @@ impl Summary {
 
     /// Adds one event.
     pub fn add(&mut self, ev: &TraceEvent) {
-        if ev.gen != self.last_gen {
-            self.last_gen = ev.gen;
-            self.generations += 1;
-        }
         if ev.kind == EventKind::ProcsChange {
             self.gomaxprocs = ev.args[0];
             self.max_gomaxprocs = self.max_gomaxprocs.max(ev.args[0]);
@@ -72,9 +66,11 @@ impl Summary {
         });
     }
 
-    /// Takes the version and the wire counts from the reader, once it returned [`Pull::End`].
+    /// Takes the version, the generations and the wire counts from the reader, once it
+    /// returned [`Pull::End`].
     pub fn finish(&mut self, r: &TraceReader) {
         self.version = r.version();
+        self.generations = r.generations();
         self.counts = r.counts().clone();
     }
 
