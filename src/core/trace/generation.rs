@@ -119,8 +119,8 @@ pub struct Generation {
 impl Generation {
     /// Reads the structure of a generation whose bytes are `bytes` (file offset `offset`) and
     /// whose batches (positions relative to `bytes`) are `batches`, in file order.
-    pub fn build(bytes: Vec<u8>, offset: u64, batches: &[Batch], version: Version) -> Result<Generation, TraceError> {
-        let mut g = Generation {
+    pub fn build(bytes: Vec<u8>, offset: u64, batches: &[Batch], version: Version) -> Result<Box<Generation>, TraceError> {
+        let mut g = Box::new(Generation {
             gen: batches.first().map_or(0, |b| b.gen),
             offset,
             version,
@@ -138,7 +138,7 @@ impl Generation {
             heap: BinaryHeap::new(),
             cur: None,
             started: false,
-        };
+        });
         let end_offset = offset + g.bytes.len() as u64;
         for b in batches {
             let range = b.data_start..b.data_start + b.data_len;

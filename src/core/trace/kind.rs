@@ -102,14 +102,33 @@ pub const ALL_KINDS: [EventKind; 61] = {
     ]
 };
 
+/// The kind of every type byte, for decoding without a branch per kind.
+const BY_BYTE: [Option<EventKind>; 256] = {
+    let mut t = [None; 256];
+    let mut i = 0;
+    while i < ALL_KINDS.len() {
+        t[ALL_KINDS[i] as usize] = Some(ALL_KINDS[i]);
+        i += 1;
+    }
+    t
+};
+
+/// The argument count of every type byte.
+const ARG_COUNT: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut i = 0;
+    while i < ALL_KINDS.len() {
+        t[ALL_KINDS[i] as usize] = ALL_KINDS[i].spec().1.len() as u8;
+        i += 1;
+    }
+    t
+};
+
 impl EventKind {
     /// The kind whose type byte is `b`, if the trace version `v` has it.
+    #[inline]
     pub fn from_byte(b: u8, v: Version) -> Option<EventKind> {
-        let k = match b {
-            1..=52 => ALL_KINDS[b as usize - 1],
-            128..=136 => ALL_KINDS[52 + (b - 128) as usize],
-            _ => return None,
-        };
+        let k = BY_BYTE[b as usize]?;
         (k.since() <= v).then_some(k)
     }
 
@@ -119,6 +138,7 @@ impl EventKind {
     }
 
     /// The oldest trace version that has this kind.
+    #[inline]
     pub fn since(self) -> Version {
         let b = self as u8;
         match b {
@@ -132,6 +152,7 @@ impl EventKind {
     /// True for the events that happen on a thread at a time (their first argument is the
     /// time since the previous event of the batch); false for the structural ones (batch
     /// headers, tables, samples, the sync batch's frequency).
+    #[inline]
     pub fn is_timed(self) -> bool {
         let b = self as u8;
         (9..=48).contains(&b) || b == 51 || b >= 128
@@ -155,11 +176,12 @@ impl EventKind {
     }
 
     /// How many varint arguments follow the type byte (frames and data not counted).
+    #[inline]
     pub fn arg_count(self) -> usize {
-        self.spec().1.len()
+        ARG_COUNT[self as usize] as usize
     }
 
-    fn spec(self) -> (&'static str, &'static [&'static str]) {
+    const fn spec(self) -> (&'static str, &'static [&'static str]) {
         use EventKind::*;
         match self {
             EventBatch => ("EventBatch", &["gen", "m", "time", "size"]),

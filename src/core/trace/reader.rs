@@ -49,7 +49,7 @@ pub struct TraceReader {
     /// No more input will come.
     finished: bool,
     /// The generation whose events are being given.
-    current: Option<Generation>,
+    current: Option<Box<Generation>>,
     /// Every thread's P and G, carried across generations.
     threads: BTreeMap<u64, ThreadState>,
     /// The trace's first timestamp (the first generation's smallest).
@@ -98,7 +98,7 @@ impl TraceReader {
     /// The generation whose events are being given: its number, string and stack tables,
     /// clock, CPU samples.
     pub fn generation(&self) -> Option<&Generation> {
-        self.current.as_ref()
+        self.current.as_deref()
     }
 
     /// Wire events counted so far (all of them once [`Pull::End`] was returned), as
@@ -165,7 +165,7 @@ impl TraceReader {
     }
 
     /// The next whole generation, if the bytes fed hold one.
-    fn gather(&mut self) -> Result<Option<Generation>, TraceError> {
+    fn gather(&mut self) -> Result<Option<Box<Generation>>, TraceError> {
         let v = match self.version {
             Some(v) => v,
             None => {
@@ -251,7 +251,7 @@ impl TraceReader {
     }
 
     /// Hands `buf[start..end]` and the pending batches to a new generation.
-    fn take_generation(&mut self, end: usize, v: Version) -> Result<Generation, TraceError> {
+    fn take_generation(&mut self, end: usize, v: Version) -> Result<Box<Generation>, TraceError> {
         let bytes = self.buf[self.start..end].to_vec();
         let offset = self.buf_offset + self.start as u64;
         let mut batches = std::mem::take(&mut self.pending);

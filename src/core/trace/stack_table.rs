@@ -27,6 +27,8 @@ pub struct StackTable {
     stacks: Vec<(u64, u32, u32)>,
     /// Every frame of every stack, innermost first within a stack.
     frames: Vec<Frame>,
+    /// Index into `stacks` by id, when ids are dense.
+    dense: Vec<u32>,
 }
 
 impl StackTable {
@@ -44,14 +46,17 @@ impl StackTable {
     /// Sorts by id, checks that no id appears twice and that every frame's strings exist
     /// (string 0, an unknown name, is the empty string).
     pub fn seal(&mut self, strings: &StringTable, offset: u64) -> Result<(), TraceError> {
-        self.stacks.sort_unstable_by_key(|e| e.0);
+        if !self.stacks.is_sorted_by_key(|e| e.0) {
+            self.stacks.sort_unstable_by_key(|e| e.0);
+        }
         if let Some(w) = self.stacks.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(TraceError::malformed(offset, format!("expected each stack id once per generation, found id {} twice", w[0].0)));
         }
-        for &(id, _, _) in &self.stacks {
-            for f in self.get(id).unwrap_or(&[]) {
+        self.dense = super::string_table::dense_index(self.stacks.iter().map(|e| e.0), self.stacks.len());
+        for &(id, first, n) in &self.stacks {
+            for f in &self.frames[first as usize..(first + n) as usize] {
                 for s in [f.func, f.file] {
-                    if s != 0 && strings.get(s).is_none() {
+                    if strings.get(s).is_none() {
                         return Err(TraceError::malformed(offset, format!("expected string {s} (a frame of stack {id}) in the generation's string table, found none")));
                     }
                 }
@@ -62,7 +67,14 @@ impl StackTable {
 
     /// The frames of the stack with this id, innermost first.
     pub fn get(&self, id: u64) -> Option<&[Frame]> {
-        let i = self.stacks.binary_search_by_key(&id, |e| e.0).ok()?;
+        let i = if self.dense.is_empty() {
+            self.stacks.binary_search_by_key(&id, |e| e.0).ok()?
+        } else {
+            match self.dense.get(id as usize) {
+                Some(&i) if i != u32::MAX => i as usize,
+                _ => return None,
+            }
+        };
         let (_, first, n) = self.stacks[i];
         Some(&self.frames[first as usize..(first + n) as usize])
     }

@@ -9,8 +9,12 @@ pub const MAX_STRING_LEN: u64 = 1 << 10;
 /// Strings by id, for one generation.
 #[derive(Clone, Debug, Default)]
 pub struct StringTable {
-    /// `(id, string)`, sorted by id once the generation is read.
-    entries: Vec<(u64, Box<str>)>,
+    /// `(id, start, end)` in `text`, sorted by id once the generation is read.
+    entries: Vec<(u64, u32, u32)>,
+    /// Every string, one after another.
+    text: String,
+    /// Index into `entries` by id, when ids are dense (the runtime numbers them 1, 2, ...).
+    dense: Vec<u32>,
 }
 
 impl StringTable {
@@ -19,25 +23,43 @@ impl StringTable {
         if id == 0 {
             return Err(TraceError::malformed(offset, "expected a string id of 1 or more, found 0"));
         }
-        self.entries.push((id, String::from_utf8_lossy(s).into()));
+        let start = self.text.len() as u32;
+        match std::str::from_utf8(s) {
+            Ok(t) => self.text.push_str(t),
+            Err(_) => self.text.push_str(&String::from_utf8_lossy(s)),
+        }
+        self.entries.push((id, start, self.text.len() as u32));
         Ok(())
     }
 
     /// Sorts by id and checks that no id appears twice.
     pub fn seal(&mut self, offset: u64) -> Result<(), TraceError> {
-        self.entries.sort_unstable_by_key(|e| e.0);
+        if !self.entries.is_sorted_by_key(|e| e.0) {
+            self.entries.sort_unstable_by_key(|e| e.0);
+        }
         if let Some(w) = self.entries.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(TraceError::malformed(offset, format!("expected each string id once per generation, found id {} twice", w[0].0)));
         }
+        self.dense = dense_index(self.entries.iter().map(|e| e.0), self.entries.len());
         Ok(())
     }
 
     /// The string with this id (0 is the empty string, as in Go's reader).
+    #[inline]
     pub fn get(&self, id: u64) -> Option<&str> {
         if id == 0 {
             return Some("");
         }
-        self.entries.binary_search_by_key(&id, |e| e.0).ok().map(|i| &*self.entries[i].1)
+        let i = if self.dense.is_empty() {
+            self.entries.binary_search_by_key(&id, |e| e.0).ok()?
+        } else {
+            match self.dense.get(id as usize) {
+                Some(&i) if i != u32::MAX => i as usize,
+                _ => return None,
+            }
+        };
+        let (_, start, end) = self.entries[i];
+        Some(&self.text[start as usize..end as usize])
     }
 
     /// How many strings.
@@ -49,4 +71,18 @@ impl StringTable {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+}
+
+/// An index by id into a list sorted by id, when the ids are dense enough for one (at most
+/// four times as many slots as entries); empty otherwise.
+pub(super) fn dense_index(ids: impl Iterator<Item = u64> + Clone, n: usize) -> Vec<u32> {
+    let max = ids.clone().max().unwrap_or(0);
+    if max as usize > 4 * n + 64 {
+        return Vec::new();
+    }
+    let mut d = vec![u32::MAX; max as usize + 1];
+    for (i, id) in ids.enumerate() {
+        d[id as usize] = i as u32;
+    }
+    d
 }

@@ -30,6 +30,10 @@ pub struct Summary {
     pub span_ns: Option<(u64, u64)>,
     /// Every wire event counted.
     pub counts: Counts,
+    /// The last two goroutines added (most events repeat them).
+    recent_g: [u64; 2],
+    /// The last thread added.
+    recent_m: Option<u64>,
 }
 
 impl Summary {
@@ -45,12 +49,14 @@ impl Summary {
             self.max_gomaxprocs = self.max_gomaxprocs.max(ev.args[0]);
         }
         for g in [ev.g, ev.subject_g()].into_iter().flatten() {
-            if g != 0 {
+            if g != 0 && !self.recent_g.contains(&g) {
                 self.goroutines.insert(g);
+                self.recent_g = [g, self.recent_g[0]];
             }
         }
-        if ev.m != NO_THREAD {
+        if ev.m != NO_THREAD && Some(ev.m) != self.recent_m {
             self.threads.insert(ev.m);
+            self.recent_m = Some(ev.m);
         }
         let named_m = match ev.kind {
             EventKind::ProcSteal => Some(ev.args[2]),

@@ -87,14 +87,26 @@ impl<'a> Cursor<'a> {
     /// The next varint; `what` names it in the error.
     #[inline]
     pub fn varint(&mut self, what: &str) -> Result<u64, TraceError> {
-        let start = self.pos;
-        uvarint(self.data, &mut self.pos).map_err(|e| {
-            let at = self.base + start as u64;
-            match e {
-                VarintError::End => TraceError::truncated(at, &format!("a varint ({what})")),
-                VarintError::Overflow => TraceError::malformed(at, format!("expected a varint ({what}), found more than 64 bits")),
+        if let Some(&b) = self.data.get(self.pos) {
+            if b < 0x80 {
+                self.pos += 1;
+                return Ok(u64::from(b));
             }
-        })
+        }
+        let start = self.pos;
+        match uvarint(self.data, &mut self.pos) {
+            Ok(x) => Ok(x),
+            Err(e) => Err(self.varint_error(start, e, what)),
+        }
+    }
+
+    #[cold]
+    fn varint_error(&self, start: usize, e: VarintError, what: &str) -> TraceError {
+        let at = self.base + start as u64;
+        match e {
+            VarintError::End => TraceError::truncated(at, &format!("a varint ({what})")),
+            VarintError::Overflow => TraceError::malformed(at, format!("expected a varint ({what}), found more than 64 bits")),
+        }
     }
 
     /// The next `n` bytes; `what` names them in the error.
