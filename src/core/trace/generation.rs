@@ -94,6 +94,8 @@ pub struct Generation {
     pub stacks: StackTable,
     /// Trace clock ticks per second.
     pub ticks_per_sec: u64,
+    /// Nanoseconds per tick: whole, and the fraction times 2^64.
+    ns_per_tick_fixed: (u64, u64),
     /// The clock snapshot (Go 1.25 and later).
     pub clock: Option<ClockSnapshot>,
     /// The smallest batch timestamp.
@@ -128,6 +130,7 @@ impl Generation {
             strings: StringTable::default(),
             stacks: StackTable::default(),
             ticks_per_sec: 0,
+            ns_per_tick_fixed: (0, 0),
             clock: None,
             min_ts: u64::MAX,
             cpu_samples: Vec::new(),
@@ -194,6 +197,8 @@ impl Generation {
         if version >= Version::Go125 && g.clock.is_none() {
             return Err(TraceError::malformed(end_offset, what("a ClockSnapshot event")));
         }
+        let f = g.ticks_per_sec;
+        g.ns_per_tick_fixed = (1_000_000_000 / f, (((1_000_000_000 % f) as u128) << 64).checked_div(f as u128).unwrap_or(0) as u64);
         g.strings.seal(offset)?;
         g.stacks.seal(&g.strings, offset)?;
         if g.min_ts == u64::MAX {
@@ -222,6 +227,14 @@ impl Generation {
         1e9 / self.ticks_per_sec as f64
     }
 
+    /// `ticks` of the trace clock in nanoseconds (rounded down; saturating), in integers:
+    /// the whole nanoseconds per tick, plus the fraction in 64-bit fixed point.
+    #[inline]
+    pub fn ticks_to_ns(&self, ticks: u64) -> u64 {
+        let (whole, frac) = self.ns_per_tick_fixed;
+        ticks.saturating_mul(whole).saturating_add(((u128::from(ticks) * u128::from(frac)) >> 64) as u64)
+    }
+
     /// The string `id` of this generation, or `""`.
     pub fn string(&self, id: u64) -> &str {
         self.strings.get(id).unwrap_or("")
@@ -234,6 +247,7 @@ impl Generation {
 
     /// Sets up the merge, each thread starting from its state at the end of the previous
     /// generation.
+    #[inline(never)]
     fn start(&mut self, threads: &BTreeMap<u64, ThreadState>) -> Result<(), TraceError> {
         self.started = true;
         for i in 0..self.streams.len() {
@@ -253,6 +267,7 @@ impl Generation {
     /// The next timed event in time order (threads' events merged by timestamp, each thread's
     /// in the order it wrote them); `None` at the end of the generation. `threads` holds the
     /// P and G of every thread across generations; `base_ts` is the trace's first timestamp.
+    #[inline]
     pub(super) fn next_event(
         &mut self,
         threads: &mut BTreeMap<u64, ThreadState>,
@@ -285,12 +300,11 @@ impl Generation {
         }
         let m = s.m;
         let before = s.state;
-        let ns = self.ns_per_tick();
         let ev = TraceEvent {
             kind: raw.kind,
             gen: self.gen,
             ts: raw.ts,
-            time_ns: (raw.ts.saturating_sub(base_ts) as f64 * ns) as u64,
+            time_ns: self.ticks_to_ns(raw.ts.saturating_sub(base_ts)),
             m,
             p: before.p,
             g: before.g,
@@ -303,6 +317,7 @@ impl Generation {
 
     /// Follows the event's effect on its thread's P and G (and, for a steal or a status, on
     /// another thread's).
+    #[inline]
     fn apply(&mut self, i: usize, ev: &TraceEvent, threads: &mut BTreeMap<u64, ThreadState>) {
         use EventKind::*;
         let a = ev.args;
@@ -336,6 +351,7 @@ impl Generation {
     }
 
     /// Applies `f` to thread `m`'s state, wherever it is kept.
+    #[inline(never)]
     fn other(&mut self, m: u64, threads: &mut BTreeMap<u64, ThreadState>, f: impl FnOnce(&mut ThreadState)) {
         match self.by_m.binary_search_by_key(&m, |e| e.0) {
             Ok(j) => f(&mut self.streams[self.by_m[j].1].state),
@@ -345,7 +361,7 @@ impl Generation {
 }
 
 /// Reads the next timed event of a thread's stream, moving on to its next batch as needed.
-#[inline]
+#[inline(always)]
 fn read_event(s: &mut Stream, bytes: &[u8], base: u64, v: Version, gen: u64) -> Result<Option<Raw>, TraceError> {
     while s.bi == usize::MAX || s.pos >= s.end {
         s.bi = s.bi.wrapping_add(1);
@@ -359,25 +375,14 @@ fn read_event(s: &mut Stream, bytes: &[u8], base: u64, v: Version, gen: u64) -> 
     let b = data[at];
     let kind = match EventKind::from_byte(b, v) {
         Some(k) if k.is_timed() && k != EventKind::ClockSnapshot => k,
-        k => {
-            let name = k.map_or(String::new(), |k| format!(" ({})", k.name()));
-            return Err(TraceError::malformed(
-                base + at as u64,
-                format!("expected a timed event in thread {}'s batch of generation {gen}, found byte 0x{b:02x}{name}", s.m as i64),
-            ));
-        }
+        k => return Err(not_timed(k, b, base + at as u64, s.m, gen)),
     };
     let mut pos = at + 1;
     let n = kind.arg_count();
     let mut args = [0u64; 4];
     let mut dt = 0;
     for k in 0..n {
-        let x = uvarint(data, &mut pos).map_err(|_| {
-            TraceError::malformed(
-                base + pos as u64,
-                format!("expected argument {} ({}) of {} inside its batch, found the batch's end or an overlong varint", k, kind.arg_names()[k], kind.name()),
-            )
-        })?;
+        let Ok(x) = uvarint(data, &mut pos) else { return Err(bad_arg(kind, k, base + pos as u64)) };
         if k == 0 {
             dt = x;
         } else {
@@ -387,6 +392,20 @@ fn read_event(s: &mut Stream, bytes: &[u8], base: u64, v: Version, gen: u64) -> 
     s.pos = pos;
     s.ts = s.ts.wrapping_add(dt);
     Ok(Some(Raw { kind, ts: s.ts, args, offset: base + at as u64 }))
+}
+
+#[cold]
+fn not_timed(k: Option<EventKind>, b: u8, at: u64, m: u64, gen: u64) -> TraceError {
+    let name = k.map_or(String::new(), |k| format!(" ({})", k.name()));
+    TraceError::malformed(at, format!("expected a timed event in thread {}'s batch of generation {gen}, found byte 0x{b:02x}{name}", m as i64))
+}
+
+#[cold]
+fn bad_arg(kind: EventKind, k: usize, at: u64) -> TraceError {
+    TraceError::malformed(
+        at,
+        format!("expected argument {} ({}) of {} inside its batch, found the batch's end or an overlong varint", k, kind.arg_names()[k], kind.name()),
+    )
 }
 
 /// Checks that the next event is `kind`, counting it.

@@ -24,16 +24,13 @@ pub struct Summary {
     pub generations: u64,
     /// Distinct goroutine ids seen.
     pub goroutines: BTreeSet<u64>,
-    /// Distinct threads seen (writing events, or named by a status or a steal).
+    /// Distinct threads seen (writing events, or named by a status or a steal), from the
+    /// reader when the trace ends.
     pub threads: BTreeSet<u64>,
     /// The first and last event times, ns since the trace began.
     pub span_ns: Option<(u64, u64)>,
     /// Every wire event counted.
     pub counts: Counts,
-    /// The last two goroutines added (most events repeat them).
-    recent_g: [u64; 2],
-    /// The last thread added.
-    recent_m: Option<u64>,
 }
 
 impl Summary {
@@ -48,23 +45,19 @@ impl Summary {
             self.gomaxprocs = ev.args[0];
             self.max_gomaxprocs = self.max_gomaxprocs.max(ev.args[0]);
         }
-        for g in [ev.g, ev.subject_g()].into_iter().flatten() {
-            if g != 0 && !self.recent_g.contains(&g) {
-                self.goroutines.insert(g);
-                self.recent_g = [g, self.recent_g[0]];
+        // A goroutine appears in a generation by its creation or its status (the runtime
+        // writes a goroutine's status the first time a generation mentions it).
+        match ev.kind {
+            EventKind::GoCreate
+            | EventKind::GoCreateSyscall
+            | EventKind::GoCreateBlocked
+            | EventKind::GoStatus
+            | EventKind::GoStatusStack => {
+                if ev.args[0] != 0 {
+                    self.goroutines.insert(ev.args[0]);
+                }
             }
-        }
-        if ev.m != NO_THREAD && Some(ev.m) != self.recent_m {
-            self.threads.insert(ev.m);
-            self.recent_m = Some(ev.m);
-        }
-        let named_m = match ev.kind {
-            EventKind::ProcSteal => Some(ev.args[2]),
-            EventKind::GoStatus | EventKind::GoStatusStack => Some(ev.args[1]),
-            _ => None,
-        };
-        if let Some(m) = named_m.filter(|&m| m != NO_THREAD) {
-            self.threads.insert(m);
+            _ => {}
         }
         self.span_ns = Some(match self.span_ns {
             None => (ev.time_ns, ev.time_ns),
@@ -77,6 +70,7 @@ impl Summary {
     pub fn finish(&mut self, r: &TraceReader) {
         self.version = r.version();
         self.generations = r.generations();
+        self.threads = r.threads().keys().copied().filter(|&m| m != NO_THREAD).collect();
         self.counts = r.counts().clone();
     }
 

@@ -23,14 +23,21 @@ pub enum VarintError {
 }
 
 /// Reads one varint at `data[*pos..]`, advancing `pos`.
-#[inline]
+#[inline(always)]
 pub fn uvarint(data: &[u8], pos: &mut usize) -> Result<u64, VarintError> {
-    let mut p = *pos;
+    let p = *pos;
     let b = *data.get(p).ok_or(VarintError::End)?;
     if b < 0x80 {
         *pos = p + 1;
         return Ok(u64::from(b));
     }
+    uvarint_long(data, pos, b)
+}
+
+/// The rest of [`uvarint`] when the first byte `b` says more follow.
+#[inline(never)]
+fn uvarint_long(data: &[u8], pos: &mut usize, b: u8) -> Result<u64, VarintError> {
+    let mut p = *pos;
     let mut x = u64::from(b & 0x7f);
     let mut shift = 7;
     p += 1;

@@ -1,6 +1,10 @@
 // Writes an execution trace (runtime/trace) of a program that changes GOMAXPROCS while
 // goroutines sleep and compute, long enough to span several generations (the runtime starts
-// one about every second), to the file named by the first argument. Used by tests/trace.rs.
+// one about every second), to the file named by the first argument. Used by tests/trace.rs;
+// tests/trace/fixtures/procs-go1.26.6.trace (the benchmark's event-dense trace) is its output
+// with Go 1.26.6:
+//
+//	cd tests/trace/procs && GOTOOLCHAIN=local GO111MODULE=off go run main.go ../fixtures/procs-go1.26.6.trace
 package main
 
 import (
