@@ -110,7 +110,7 @@ fn read(bytes: &[u8], chunk: usize) -> (Vec<TraceEvent>, Option<TraceError>) {
     let (mut fed, mut out) = (0, Vec::new());
     loop {
         match r.next() {
-            Ok(Pull::Event(e)) => out.push(e),
+            Ok(Pull::Event(e)) => out.push(*e),
             Ok(Pull::NeedInput) if fed < bytes.len() => {
                 let n = chunk.min(bytes.len() - fed);
                 r.feed(&bytes[fed..fed + n]);
@@ -270,6 +270,48 @@ fn memory_is_bounded_by_the_largest_generation_not_the_file() {
     assert!(peak <= 3 * largest + 2 * chunk, "held {peak} bytes; the largest generation is {largest}, the file {}", big.len());
     let copies = big.len() / FIXTURE.len();
     assert!(events >= 499 * copies as u64, "{events}");
+}
+
+#[test]
+fn older_formats_read_the_same_events() {
+    let (events, err) = read(FIXTURE, usize::MAX);
+    assert!(err.is_none());
+    let s26 = summarize(FIXTURE).unwrap();
+    for minor in [25, 23] {
+        let old = synth::to_older_format(FIXTURE, minor);
+        for chunk in [usize::MAX, 100, 1] {
+            let (evs, err) = read(&old, chunk);
+            assert!(err.is_none(), "go 1.{minor}, chunk {chunk}: {err:?}");
+            // The same events but for their byte offsets (the older formats are shorter).
+            let strip = |v: &[TraceEvent]| v.iter().map(|e| TraceEvent { offset: 0, ..*e }).collect::<Vec<_>>();
+            assert!(strip(&evs) == strip(&events), "go 1.{minor}, chunk {chunk}: different events");
+        }
+        let s = summarize(&old).unwrap();
+        assert_eq!(s.version.unwrap().minor(), minor);
+        assert_eq!(s.generations, 3);
+        for (k, n) in s26.counts.nonzero() {
+            let want = match (k, minor) {
+                (EventKind::EndOfGeneration, _) => 0,
+                (EventKind::Sync | EventKind::ClockSnapshot, 23) => 0,
+                _ => n,
+            };
+            assert_eq!(s.counts.get(k), want, "go 1.{minor}: {}", k.name());
+        }
+        // A Go 1.25 trace must have its clock snapshot.
+        if minor == 25 {
+            let no_clock = synth::to_older_format(FIXTURE, 23);
+            let mut relabeled = no_clock.clone();
+            relabeled[..16].copy_from_slice(b"go 1.25 trace\0\0\0");
+            let e = read(&relabeled, usize::MAX).1.unwrap();
+            assert!(e.to_string().contains("expected a sync batch") || e.to_string().contains("ClockSnapshot") || e.to_string().contains("Frequency"), "{e}");
+        }
+    }
+    // Truncation of an older format: the last generation is simply shorter, or the cut batch
+    // is reported.
+    let old = synth::to_older_format(FIXTURE, 25);
+    for cut in (17..old.len()).step_by(97) {
+        let _ = read(&old[..cut], 333);
+    }
 }
 
 /// A mutation of a real trace.

@@ -297,8 +297,9 @@ mod cli {
         loop {
             match r.next().map_err(TraceFail::Bad)? {
                 Pull::Event(ev) => {
-                    summary.add(&ev);
+                    summary.add(ev);
                     if let TraceFormat::Jsonl = format {
+                        let ev = *ev;
                         write_event_json(&r, &ev, out).map_err(TraceFail::Out)?;
                     }
                 }

@@ -89,3 +89,48 @@ pub fn repeat_generations(trace: &[u8], min_bytes: usize) -> (Vec<u8>, usize) {
     }
     (out, largest)
 }
+
+/// The same trace in an older format: `go 1.25` (no `EndOfGeneration`: a generation ends where
+/// the next one's batches begin) or `go 1.23` (also no sync batch: the frequency alone in its
+/// batch, no clock snapshot). Panics unless the source is a Go 1.26 trace.
+pub fn to_older_format(trace: &[u8], minor: u32) -> Vec<u8> {
+    assert!(minor == 23 || minor == 25);
+    let mut out = format!("go 1.{minor} trace\0\0\0").into_bytes();
+    for g in generations(trace) {
+        for (exp, gen, m, time, data) in g {
+            let data: Vec<u8> = if minor == 23 && exp == 0 && data.first() == Some(&50) {
+                // Sync [Frequency f, ClockSnapshot ...] becomes [Frequency f].
+                let mut p = 1;
+                let mut d = Vec::new();
+                while p < data.len() {
+                    let t = data[p];
+                    p += 1;
+                    let n = if t == 8 { 1 } else { 4 };
+                    let start = p;
+                    for _ in 0..n {
+                        uvarint(data, &mut p);
+                    }
+                    if t == 8 {
+                        d.push(8);
+                        d.extend_from_slice(&data[start..p]);
+                    }
+                }
+                d
+            } else {
+                data.to_vec()
+            };
+            if exp != 0 {
+                out.push(49);
+                put_uvarint(&mut out, exp);
+            } else {
+                out.push(1);
+            }
+            put_uvarint(&mut out, gen);
+            put_uvarint(&mut out, m);
+            put_uvarint(&mut out, time);
+            put_uvarint(&mut out, data.len() as u64);
+            out.extend_from_slice(&data);
+        }
+    }
+    out
+}

@@ -96,7 +96,7 @@ pub fn scan(data: &[u8], pos: usize, base: u64, v: Version, eof: bool) -> Result
         if eof {
             return Err(TraceError::truncated(
                 c.offset() + c.remaining() as u64,
-                &format!("{size} bytes of batch data (the batch at offset {offset} has {} of them)", c.remaining()),
+                &format!("{} more bytes of data of the batch at offset {offset} (its header says {size})", size as usize - c.remaining()),
             ));
         }
         return Ok(Scanned::Incomplete);

@@ -83,6 +83,12 @@ pub struct TraceEvent {
     pub offset: u64,
 }
 
+impl Default for TraceEvent {
+    fn default() -> TraceEvent {
+        TraceEvent { kind: EventKind::GoStart, gen: 0, ts: 0, time_ns: 0, m: 0, p: None, g: None, args: [0; 4], offset: 0 }
+    }
+}
+
 impl TraceEvent {
     /// The arguments after `dt`.
     pub fn args(&self) -> &[u64] {

@@ -264,15 +264,17 @@ impl Generation {
         Ok(())
     }
 
-    /// The next timed event in time order (threads' events merged by timestamp, each thread's
-    /// in the order it wrote them); `None` at the end of the generation. `threads` holds the
-    /// P and G of every thread across generations; `base_ts` is the trace's first timestamp.
+    /// Reads the next timed event in time order (threads' events merged by timestamp, each
+    /// thread's in the order it wrote them) into `out`; false at the end of the generation.
+    /// `threads` holds the P and G of every thread across generations; `base_ts` is the
+    /// trace's first timestamp.
     #[inline]
     pub(super) fn next_event(
         &mut self,
+        out: &mut TraceEvent,
         threads: &mut BTreeMap<u64, ThreadState>,
         base_ts: u64,
-    ) -> Result<Option<TraceEvent>, TraceError> {
+    ) -> Result<bool, TraceError> {
         if !self.started {
             self.start(threads)?;
         }
@@ -284,13 +286,13 @@ impl Generation {
                     for s in &self.streams {
                         threads.insert(s.m, s.state);
                     }
-                    return Ok(None);
+                    return Ok(false);
                 }
             },
         };
         let (bytes, offset, version, gen) = (&self.bytes, self.offset, self.version, self.gen);
         let s = &mut self.streams[i];
-        let Some(raw) = s.next.take() else { return Ok(None) };
+        let Some(raw) = s.next.take() else { return Ok(false) };
         s.next = read_event(s, bytes, offset, version, gen)?;
         if let Some(n) = &s.next {
             match self.heap.peek() {
@@ -298,21 +300,17 @@ impl Generation {
                 _ => self.cur = Some(i),
             }
         }
-        let m = s.m;
-        let before = s.state;
-        let ev = TraceEvent {
-            kind: raw.kind,
-            gen: self.gen,
-            ts: raw.ts,
-            time_ns: self.ticks_to_ns(raw.ts.saturating_sub(base_ts)),
-            m,
-            p: before.p,
-            g: before.g,
-            args: raw.args,
-            offset: raw.offset,
-        };
-        self.apply(i, &ev, threads);
-        Ok(Some(ev))
+        out.kind = raw.kind;
+        out.gen = gen;
+        out.ts = raw.ts;
+        out.m = s.m;
+        out.p = s.state.p;
+        out.g = s.state.g;
+        out.args = raw.args;
+        out.offset = raw.offset;
+        out.time_ns = self.ticks_to_ns(raw.ts.saturating_sub(base_ts));
+        self.apply(i, out, threads);
+        Ok(true)
     }
 
     /// Follows the event's effect on its thread's P and G (and, for a steal or a status, on

@@ -20,12 +20,23 @@ use super::version::{Version, HEADER_LEN};
 
 /// What [`TraceReader::next`] has to say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pull {
-    /// The next event.
-    Event(TraceEvent),
+pub enum Pull<'a> {
+    /// The next event (lent until the next call).
+    Event(&'a TraceEvent),
     /// Feed more bytes (or call [`TraceReader::finish`] if there are none).
     NeedInput,
     /// The trace ended, and every event was given.
+    End,
+}
+
+/// What [`TraceReader::step`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    /// An event is in `TraceReader::event`.
+    Event,
+    /// More input is needed.
+    NeedInput,
+    /// The trace ended.
     End,
 }
 
@@ -63,6 +74,8 @@ pub struct TraceReader {
     largest_generation: usize,
     /// Generations read so far.
     generations: u64,
+    /// The event last read, lent by [`TraceReader::next`]; written in place, never moved.
+    event: TraceEvent,
 }
 
 impl TraceReader {
@@ -128,18 +141,29 @@ impl TraceReader {
     }
 
     /// The next event, or what the reader needs. After an error, every call returns it.
+    /// The event is lent until the next call (copy it to keep it: `TraceEvent` is `Copy`).
     #[allow(clippy::should_implement_trait)]
     #[inline]
-    pub fn next(&mut self) -> Result<Pull, TraceError> {
+    pub fn next(&mut self) -> Result<Pull<'_>, TraceError> {
+        Ok(match self.step()? {
+            Step::Event => Pull::Event(&self.event),
+            Step::NeedInput => Pull::NeedInput,
+            Step::End => Pull::End,
+        })
+    }
+
+    /// Reads the next event into `self.event`, or says what is needed.
+    #[inline]
+    fn step(&mut self) -> Result<Step, TraceError> {
         // The common case first: the next event of the current generation.
         if self.error.is_none() {
             if let Some(g) = &mut self.current {
-                match g.next_event(&mut self.threads, self.base_ts.unwrap_or(0)) {
-                    Ok(Some(ev)) => {
-                        self.counts.add(ev.kind, 1);
-                        return Ok(Pull::Event(ev));
+                match g.next_event(&mut self.event, &mut self.threads, self.base_ts.unwrap_or(0)) {
+                    Ok(true) => {
+                        self.counts.add(self.event.kind, 1);
+                        return Ok(Step::Event);
                     }
-                    Ok(None) => {}
+                    Ok(false) => {}
                     Err(e) => {
                         self.error = Some(e.clone());
                         return Err(e);
@@ -147,11 +171,11 @@ impl TraceReader {
                 }
             }
         }
-        self.next_slow()
+        self.step_slow()
     }
 
     #[inline(never)]
-    fn next_slow(&mut self) -> Result<Pull, TraceError> {
+    fn step_slow(&mut self) -> Result<Step, TraceError> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
@@ -162,12 +186,12 @@ impl TraceReader {
         r
     }
 
-    fn advance(&mut self) -> Result<Pull, TraceError> {
+    fn advance(&mut self) -> Result<Step, TraceError> {
         loop {
             if let Some(g) = &mut self.current {
-                if let Some(ev) = g.next_event(&mut self.threads, self.base_ts.unwrap_or(0))? {
-                    self.counts.add(ev.kind, 1);
-                    return Ok(Pull::Event(ev));
+                if g.next_event(&mut self.event, &mut self.threads, self.base_ts.unwrap_or(0))? {
+                    self.counts.add(self.event.kind, 1);
+                    return Ok(Step::Event);
                 }
             }
             match self.gather()? {
@@ -180,8 +204,8 @@ impl TraceReader {
                     }
                     self.current = Some(g);
                 }
-                None if self.finished => return Ok(Pull::End),
-                None => return Ok(Pull::NeedInput),
+                None if self.finished => return Ok(Step::End),
+                None => return Ok(Step::NeedInput),
             }
         }
     }
@@ -314,7 +338,7 @@ mod tests {
         let mut out = Vec::new();
         loop {
             match r.next() {
-                Ok(Pull::Event(e)) => out.push(e),
+                Ok(Pull::Event(e)) => out.push(*e),
                 Ok(Pull::NeedInput) if fed < bytes.len() => {
                     let n = chunk.min(bytes.len() - fed);
                     r.feed(&bytes[fed..fed + n]);
@@ -419,14 +443,15 @@ mod tests {
         let mut r = TraceReader::new();
         r.feed(FIXTURE);
         r.finish();
-        while let Ok(p) = r.next() {
+        loop {
+            let end = matches!(r.next(), Ok(Pull::End) | Err(_));
             if let Some(g) = r.generation() {
                 let end = (g.offset as usize) + g.byte_len();
                 if ends.last() != Some(&end) {
                     ends.push(end);
                 }
             }
-            if p == Pull::End {
+            if end {
                 break;
             }
         }

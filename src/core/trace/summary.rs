@@ -105,7 +105,7 @@ pub fn summarize(bytes: &[u8]) -> Result<Summary, TraceError> {
     let mut s = Summary::new();
     loop {
         match r.next()? {
-            Pull::Event(ev) => s.add(&ev),
+            Pull::Event(ev) => s.add(ev),
             Pull::End | Pull::NeedInput => break,
         }
     }
