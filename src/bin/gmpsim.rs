@@ -328,35 +328,46 @@ mod cli {
         }
     }
 
+    /// One event as a JSON line, written field by field (no JSON tree per event).
     fn write_event_json(
         r: &gmp::core::trace::TraceReader,
         ev: &gmp::core::trace::TraceEvent,
         out: &mut impl Write,
     ) -> io::Result<()> {
+        fn opt(x: Option<u64>) -> String {
+            x.map_or_else(|| "null".to_string(), |v| v.to_string())
+        }
+        fn text(s: &str) -> String {
+            serde_json::to_string(s).expect("a string serializes")
+        }
         let gen = r.generation().expect("an event comes from a generation");
-        let mut args = serde_json::Map::new();
+        write!(
+            out,
+            "{{\"t\":{},\"kind\":\"{}\",\"wire\":\"{}\",\"g\":{},\"p\":{},\"m\":{},\"gen\":{},\"args\":{{",
+            ev.time_ns,
+            ev.sim_kind().unwrap_or(ev.kind.name()),
+            ev.kind.name(),
+            opt(ev.subject_g()),
+            opt(ev.subject_p()),
+            opt(ev.thread()),
+            ev.gen
+        )?;
+        let mut first = true;
         for (name, &v) in ev.kind.arg_names().iter().skip(1).zip(ev.args()) {
-            if let Some(base) = name.strip_suffix("_string") {
-                args.insert(base.to_string(), gen.string(v).into());
+            let (key, value) = if let Some(base) = name.strip_suffix("_string") {
+                (base, text(gen.string(v)))
             } else if *name == "stack" {
-                if let Some(f) = gen.stack(v).first() {
-                    args.insert("at".into(), format!("{}:{}", gen.string(f.func), f.line).into());
+                match gen.stack(v).first() {
+                    Some(f) => ("at", text(&format!("{}:{}", gen.string(f.func), f.line))),
+                    None => continue,
                 }
             } else {
-                args.insert(name.trim_end_matches("_value").to_string(), v.into());
-            }
+                (name.trim_end_matches("_value"), v.to_string())
+            };
+            write!(out, "{}\"{key}\":{value}", if first { "" } else { "," })?;
+            first = false;
         }
-        let line = serde_json::json!({
-            "t": ev.time_ns,
-            "kind": ev.sim_kind().unwrap_or(ev.kind.name()),
-            "wire": ev.kind.name(),
-            "g": ev.subject_g(),
-            "p": ev.subject_p(),
-            "m": ev.thread(),
-            "gen": ev.gen,
-            "args": args,
-        });
-        writeln!(out, "{line}")
+        writeln!(out, "}}}}")
     }
 
     fn write_trace_summary(s: &gmp::core::trace::Summary, out: &mut impl Write) -> io::Result<()> {

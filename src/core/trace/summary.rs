@@ -11,6 +11,58 @@ use super::kind::EventKind;
 use super::reader::{Pull, TraceReader};
 use super::version::Version;
 
+/// A set of ids: a bitmap for the small ones (Go numbers goroutines 1, 2, 3, ...), a tree
+/// for the rest.
+#[derive(Clone, Debug, Default)]
+pub struct IdSet {
+    /// Bit `id` is set when `id` (below [`IdSet::DENSE`]) is in the set.
+    bits: Vec<u64>,
+    /// The ids from [`IdSet::DENSE`] up.
+    large: BTreeSet<u64>,
+    /// How many ids are in `bits`.
+    dense_len: usize,
+}
+
+impl IdSet {
+    /// Ids below this live in the bitmap (at most 2 MiB of it).
+    pub const DENSE: u64 = 1 << 24;
+
+    /// Adds an id.
+    #[inline]
+    pub fn insert(&mut self, id: u64) {
+        if id >= Self::DENSE {
+            self.large.insert(id);
+            return;
+        }
+        let (w, b) = ((id / 64) as usize, id % 64);
+        if w >= self.bits.len() {
+            self.bits.resize((w + 1).next_power_of_two(), 0);
+        }
+        if self.bits[w] & (1 << b) == 0 {
+            self.bits[w] |= 1 << b;
+            self.dense_len += 1;
+        }
+    }
+
+    /// True if `id` is in the set.
+    pub fn contains(&self, id: u64) -> bool {
+        if id >= Self::DENSE {
+            return self.large.contains(&id);
+        }
+        self.bits.get((id / 64) as usize).is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+
+    /// How many ids.
+    pub fn len(&self) -> usize {
+        self.dense_len + self.large.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Totals of a trace, gathered event by event.
 #[derive(Clone, Debug, Default)]
 pub struct Summary {
@@ -23,7 +75,7 @@ pub struct Summary {
     /// Generations read.
     pub generations: u64,
     /// Distinct goroutine ids seen.
-    pub goroutines: BTreeSet<u64>,
+    pub goroutines: IdSet,
     /// Distinct threads seen (writing events, or named by a status or a steal), from the
     /// reader when the trace ends.
     pub threads: BTreeSet<u64>,
@@ -59,9 +111,10 @@ impl Summary {
             }
             _ => {}
         }
+        let t = ev.time_ns;
         self.span_ns = Some(match self.span_ns {
-            None => (ev.time_ns, ev.time_ns),
-            Some((a, b)) => (a.min(ev.time_ns), b.max(ev.time_ns)),
+            Some((a, b)) => (if t < a { t } else { a }, if t > b { t } else { b }),
+            None => (t, t),
         });
     }
 
