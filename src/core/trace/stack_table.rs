@@ -24,7 +24,7 @@ pub struct Frame {
 #[derive(Clone, Debug, Default)]
 pub struct StackTable {
     /// `(id, first frame, frame count)`, sorted by id once the generation is read.
-    stacks: Vec<(u64, u32, u32)>,
+    stacks: Vec<(u64, usize, usize)>,
     /// Every frame of every stack, innermost first within a stack.
     frames: Vec<Frame>,
     /// Index into `stacks` by id, when ids are dense.
@@ -39,7 +39,7 @@ impl StackTable {
         }
         let first = self.frames.len();
         self.frames.extend(frames);
-        self.stacks.push((id, first as u32, (self.frames.len() - first) as u32));
+        self.stacks.push((id, first, self.frames.len() - first));
         Ok(())
     }
 
@@ -54,7 +54,7 @@ impl StackTable {
         }
         self.dense = super::string_table::dense_index(self.stacks.iter().map(|e| e.0), self.stacks.len());
         for &(id, first, n) in &self.stacks {
-            for f in &self.frames[first as usize..(first + n) as usize] {
+            for f in &self.frames[first..first + n] {
                 for s in [f.func, f.file] {
                     if strings.get(s).is_none() {
                         return Err(TraceError::malformed(offset, format!("expected string {s} (a frame of stack {id}) in the generation's string table, found none")));
@@ -70,13 +70,13 @@ impl StackTable {
         let i = if self.dense.is_empty() {
             self.stacks.binary_search_by_key(&id, |e| e.0).ok()?
         } else {
-            match self.dense.get(id as usize) {
+            match usize::try_from(id).ok().and_then(|i| self.dense.get(i)) {
                 Some(&i) if i != u32::MAX => i as usize,
                 _ => return None,
             }
         };
         let (_, first, n) = self.stacks[i];
-        Some(&self.frames[first as usize..(first + n) as usize])
+        Some(&self.frames[first..first + n])
     }
 
     /// How many stacks.

@@ -10,7 +10,7 @@ pub const MAX_STRING_LEN: u64 = 1 << 10;
 #[derive(Clone, Debug, Default)]
 pub struct StringTable {
     /// `(id, start, end)` in `text`, sorted by id once the generation is read.
-    entries: Vec<(u64, u32, u32)>,
+    entries: Vec<(u64, usize, usize)>,
     /// Every string, one after another.
     text: String,
     /// Index into `entries` by id, when ids are dense (the runtime numbers them 1, 2, ...).
@@ -23,12 +23,12 @@ impl StringTable {
         if id == 0 {
             return Err(TraceError::malformed(offset, "expected a string id of 1 or more, found 0"));
         }
-        let start = self.text.len() as u32;
+        let start = self.text.len();
         match std::str::from_utf8(s) {
             Ok(t) => self.text.push_str(t),
             Err(_) => self.text.push_str(&String::from_utf8_lossy(s)),
         }
-        self.entries.push((id, start, self.text.len() as u32));
+        self.entries.push((id, start, self.text.len()));
         Ok(())
     }
 
@@ -53,13 +53,13 @@ impl StringTable {
         let i = if self.dense.is_empty() {
             self.entries.binary_search_by_key(&id, |e| e.0).ok()?
         } else {
-            match self.dense.get(id as usize) {
+            match usize::try_from(id).ok().and_then(|i| self.dense.get(i)) {
                 Some(&i) if i != u32::MAX => i as usize,
                 _ => return None,
             }
         };
         let (_, start, end) = self.entries[i];
-        Some(&self.text[start as usize..end as usize])
+        Some(&self.text[start..end])
     }
 
     /// How many strings.
@@ -77,7 +77,7 @@ impl StringTable {
 /// four times as many slots as entries); empty otherwise.
 pub(super) fn dense_index(ids: impl Iterator<Item = u64> + Clone, n: usize) -> Vec<u32> {
     let max = ids.clone().max().unwrap_or(0);
-    if max as usize > 4 * n + 64 {
+    if max > 4 * n as u64 + 64 || n >= u32::MAX as usize {
         return Vec::new();
     }
     let mut d = vec![u32::MAX; max as usize + 1];
