@@ -104,10 +104,10 @@ impl Summary {
             | EventKind::GoCreateSyscall
             | EventKind::GoCreateBlocked
             | EventKind::GoStatus
-            | EventKind::GoStatusStack => {
-                if ev.args[0] != 0 {
-                    self.goroutines.insert(ev.args[0]);
-                }
+            | EventKind::GoStatusStack
+                if ev.args[0] != 0 =>
+            {
+                self.goroutines.insert(ev.args[0]);
             }
             _ => {}
         }
@@ -156,11 +156,8 @@ pub fn summarize(bytes: &[u8]) -> Result<Summary, TraceError> {
     r.feed(bytes);
     r.finish();
     let mut s = Summary::new();
-    loop {
-        match r.next()? {
-            Pull::Event(ev) => s.add(ev),
-            Pull::End | Pull::NeedInput => break,
-        }
+    while let Pull::Event(ev) = r.next()? {
+        s.add(ev);
     }
     s.finish(&r);
     Ok(s)
