@@ -3,7 +3,8 @@
 //! `gmpsim run FILE` simulates a scenario and prints its event stream (`jsonl`, `trace`), the
 //! state after the last step (`state`) or totals (`summary`); `validate`, `link` and `decode`
 //! work on scenario documents and share links; `export` writes a scenario as a Go program or
-//! its run as a trace for Perfetto. Exit status: 0 when the simulation ran
+//! its run as a trace for Perfetto; `trace` reads a Go execution trace (Go 1.22 and later) and
+//! prints its totals or its events in the simulator's vocabulary. Exit status: 0 when the simulation ran
 //! (whatever the simulated program did), 2 for invalid input, with every problem on stderr.
 
 #[cfg(target_arch = "wasm32")]
@@ -83,6 +84,24 @@ mod cli {
             #[arg(long, short)]
             output: Option<String>,
         },
+        /// Read a Go execution trace (`runtime/trace`, Go 1.22 and later).
+        Trace {
+            /// Trace file, or `-` for standard input.
+            file: String,
+            /// What to print.
+            #[arg(long, value_enum, default_value_t = TraceFormat::Summary)]
+            format: TraceFormat,
+        },
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum TraceFormat {
+        /// Totals and event counts, readable.
+        Summary,
+        /// One JSON object: version, GOMAXPROCS, goroutines, threads, duration, counts.
+        Json,
+        /// One JSON object per timed event, with its time, G, P and M.
+        Jsonl,
     }
 
     #[derive(Clone, Copy, ValueEnum)]
@@ -141,6 +160,7 @@ mod cli {
 
     fn run(cli: Cli) -> i32 {
         match cli.cmd {
+            Cmd::Trace { file, format } => read_trace(&file, format),
             Cmd::Run { file, until_step, format } => match load(&file) {
                 Err(p) => fail(&p),
                 Ok(s) => {
@@ -229,6 +249,136 @@ mod cli {
             Err(e) if e.kind() != io::ErrorKind::BrokenPipe => fail(&[format!("gmpsim: writing output: {e}")]),
             _ => 0,
         }
+    }
+
+    /// Why reading a trace stopped.
+    enum TraceFail {
+        /// The file could not be read.
+        Io(String),
+        /// The trace is malformed.
+        Bad(gmp::core::trace::TraceError),
+        /// Output could not be written.
+        Out(io::Error),
+    }
+
+    fn read_trace(file: &str, format: TraceFormat) -> i32 {
+        let name = if file == "-" { "<stdin>" } else { file };
+        let stdout = io::stdout();
+        let mut out = BufWriter::new(stdout.lock());
+        let result = if file == "-" {
+            let stdin = io::stdin();
+            let mut input = stdin.lock();
+            stream_trace(&mut input, format, &mut out)
+        } else {
+            match std::fs::File::open(file) {
+                Ok(mut f) => stream_trace(&mut f, format, &mut out),
+                Err(e) => Err(TraceFail::Io(e.to_string())),
+            }
+        };
+        match result.and_then(|_| out.flush().map_err(TraceFail::Out)) {
+            Ok(()) => 0,
+            Err(TraceFail::Out(e)) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+            Err(TraceFail::Out(e)) => fail(&[format!("gmpsim: writing output: {e}")]),
+            Err(TraceFail::Io(e)) => fail(&[format!("{name}: {e}")]),
+            Err(TraceFail::Bad(e)) => fail(&[format!("{name}: {e}")]),
+        }
+    }
+
+    /// Feeds the input to the core's reader 256 KiB at a time, printing as events come.
+    fn stream_trace(input: &mut impl Read, format: TraceFormat, out: &mut impl Write) -> Result<(), TraceFail> {
+        use gmp::core::trace::{Pull, Summary, TraceReader};
+        let mut r = TraceReader::new();
+        let mut summary = Summary::new();
+        let mut chunk = vec![0u8; 256 << 10];
+        loop {
+            match r.next().map_err(TraceFail::Bad)? {
+                Pull::Event(ev) => {
+                    summary.add(ev);
+                    if let TraceFormat::Jsonl = format {
+                        let ev = *ev;
+                        write_event_json(&r, &ev, out).map_err(TraceFail::Out)?;
+                    }
+                }
+                Pull::NeedInput => {
+                    let n = loop {
+                        match input.read(&mut chunk) {
+                            Ok(n) => break n,
+                            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                            Err(e) => return Err(TraceFail::Io(e.to_string())),
+                        }
+                    };
+                    if n == 0 {
+                        r.finish();
+                    } else {
+                        r.feed(&chunk[..n]);
+                    }
+                }
+                Pull::End => break,
+            }
+        }
+        summary.finish(&r);
+        match format {
+            TraceFormat::Jsonl => Ok(()),
+            TraceFormat::Json => writeln!(out, "{}", summary.to_json()).map_err(TraceFail::Out),
+            TraceFormat::Summary => write_trace_summary(&summary, out).map_err(TraceFail::Out),
+        }
+    }
+
+    /// One event as a JSON line, written field by field (no JSON tree per event).
+    fn write_event_json(
+        r: &gmp::core::trace::TraceReader,
+        ev: &gmp::core::trace::TraceEvent,
+        out: &mut impl Write,
+    ) -> io::Result<()> {
+        fn opt(x: Option<u64>) -> String {
+            x.map_or_else(|| "null".to_string(), |v| v.to_string())
+        }
+        fn text(s: &str) -> String {
+            serde_json::to_string(s).expect("a string serializes")
+        }
+        let gen = r.generation().expect("an event comes from a generation");
+        write!(
+            out,
+            "{{\"t\":{},\"kind\":\"{}\",\"wire\":\"{}\",\"g\":{},\"p\":{},\"m\":{},\"gen\":{},\"args\":{{",
+            ev.time_ns,
+            ev.sim_kind().unwrap_or(ev.kind.name()),
+            ev.kind.name(),
+            opt(ev.subject_g()),
+            opt(ev.subject_p()),
+            opt(ev.thread()),
+            ev.gen
+        )?;
+        let mut first = true;
+        for (name, &v) in ev.kind.arg_names().iter().skip(1).zip(ev.args()) {
+            let (key, value) = if let Some(base) = name.strip_suffix("_string") {
+                (base, text(gen.string(v)))
+            } else if *name == "stack" {
+                match gen.stack(v).first() {
+                    Some(f) => ("at", text(&format!("{}:{}", gen.string(f.func), f.line))),
+                    None => continue,
+                }
+            } else {
+                (name.trim_end_matches("_value"), v.to_string())
+            };
+            write!(out, "{}\"{key}\":{value}", if first { "" } else { "," })?;
+            first = false;
+        }
+        writeln!(out, "}}}}")
+    }
+
+    fn write_trace_summary(s: &gmp::core::trace::Summary, out: &mut impl Write) -> io::Result<()> {
+        let timed: u64 = s.counts.nonzero().filter(|(k, _)| k.is_timed()).map(|(_, n)| n).sum();
+        writeln!(out, "format:       go {}", s.version.map(|v| v.name()).unwrap_or_default())?;
+        writeln!(out, "generations:  {}", s.generations)?;
+        writeln!(out, "duration:     {}", fmt_t(s.duration_ns()))?;
+        writeln!(out, "GOMAXPROCS:   {} (largest {})", s.gomaxprocs, s.max_gomaxprocs)?;
+        writeln!(out, "goroutines:   {}", s.goroutines.len())?;
+        writeln!(out, "threads:      {}", s.threads.len())?;
+        writeln!(out, "events:       {} timed, {} in all on the wire", timed, s.counts.total())?;
+        for (k, n) in s.counts.nonzero() {
+            writeln!(out, "  {:<21}{n:>10}", k.name())?;
+        }
+        Ok(())
     }
 
     fn simulate(s: &Scenario, until: Option<u64>, format: Format, out: &mut impl Write) -> io::Result<()> {

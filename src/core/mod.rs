@@ -57,3 +57,4 @@ pub mod rng;
 pub mod runq;
 pub mod scenario;
 pub mod sim;
+pub mod trace;
