@@ -379,8 +379,8 @@ impl Event {
                 format!("The main goroutine {g} is created to run main — newproc (rt0_go)")
             }
             What::GoCreate { parent, func, place } => format!(
-                "{} creates {g} to run {}(); it goes {} — newproc/runqput",
-                parent.map(|x| x.to_string()).unwrap_or_else(|| "You".into()),
+                "{} {g} to run {}(); it goes {} — newproc/runqput",
+                parent.map(|x| format!("{x} creates")).unwrap_or_else(|| "You create".into()),
                 prog.body_name(*func),
                 place_words(*place, &p)
             ),
