@@ -136,6 +136,8 @@ pub enum PollWhere {
     Blocked,
     /// sysmon's poll after 10 ms without one.
     Sysmon,
+    /// `startTheWorldWithSema`'s non-blocking poll before it restarts the Ps.
+    StartTheWorld,
 }
 
 /// Why a program panicked.
@@ -377,8 +379,8 @@ impl Event {
                 format!("The main goroutine {g} is created to run main — newproc (rt0_go)")
             }
             What::GoCreate { parent, func, place } => format!(
-                "{} creates {g} to run {}(); it goes {} — newproc/runqput",
-                parent.map(|x| x.to_string()).unwrap_or_else(|| "You".into()),
+                "{} {g} to run {}(); it goes {} — newproc/runqput",
+                parent.map(|x| format!("{x} creates")).unwrap_or_else(|| "You create".into()),
                 prog.body_name(*func),
                 place_words(*place, &p)
             ),
@@ -504,12 +506,14 @@ impl Event {
                     PollWhere::FindRunnable => format!("{m} polls the network (non-blocking) and"),
                     PollWhere::Blocked => format!("{m}, blocked in netpoll, wakes and"),
                     PollWhere::Sysmon => "sysmon, seeing no poll for 10 ms,".to_string(),
+                    PollWhere::StartTheWorld => "Restarting the world, the runtime polls the network (non-blocking) and".to_string(),
                 },
                 if *n == 1 { "" } else { "s" },
                 match poller {
                     PollWhere::FindRunnable => "findRunnable/netpoll(0)/injectglist",
                     PollWhere::Blocked => "findRunnable/netpoll/injectglist",
                     PollWhere::Sysmon => "sysmon/netpoll(0)/injectglist",
+                    PollWhere::StartTheWorld => "startTheWorldWithSema/netpoll(0)/injectglist",
                 }
             ),
             What::NetpollBlock { until } => format!(

@@ -423,6 +423,12 @@ impl Sim {
             gg.lockedm = None;
             gg.lock_count = 0;
         }
+        if let Some(lg) = self.ms[m as usize].lockedg {
+            // Its locked goroutine (waiting or queued) is no longer tied to a thread.
+            let gg = &mut self.gs[lg as usize];
+            gg.lockedm = None;
+            gg.lock_count = 0;
+        }
         let state = self.ms[m as usize].state;
         if state == MState::Idle {
             self.midle.retain(|&x| x != m);

@@ -144,7 +144,7 @@ impl Sim {
                 let g = self.globrunqgetbatch(p, m);
                 return Found::G(g, false, Source::Global);
             }
-            if !self.ms[m as usize].spinning && self.needspinning {
+            if self.has_needspinning() && !self.ms[m as usize].spinning && self.needspinning {
                 self.needspinning = false;
                 self.become_spinning(m);
                 continue 'top;
@@ -158,7 +158,8 @@ impl Sim {
                 self.ms[m as usize].spinning = false;
                 self.nmspinning -= 1;
                 self.emit(None, None, Some(m), What::SpinStop { found: false });
-                if !self.global.is_empty() {
+                // Go 1.21+: the global queue too (go1.19 re-checks only the local queues).
+                if self.has_needspinning() && !self.global.is_empty() {
                     if let Some(p2) = self.pidleget_spinning() {
                         self.acquirep(m, p2);
                         self.become_spinning(m);
@@ -381,6 +382,12 @@ impl Sim {
                     self.gs[head as usize].status = GStatus::Runnable;
                     self.gs[head as usize].wait = Wait::None;
                     self.injectglist(&list[1..], Some(p));
+                    // findRunnable returns the head to schedule, which hands a goroutine
+                    // locked to another thread over to that thread (step 7, startlockedm).
+                    if let Some(lm) = self.gs[head as usize].lockedm.filter(|&lm| lm != m) {
+                        self.startlockedm(m, head, lm);
+                        return;
+                    }
                     self.execute(m, head, false, Source::Netpoll);
                     return;
                 }

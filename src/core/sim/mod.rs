@@ -482,6 +482,15 @@ impl Sim {
         self.go >= 26
     }
 
+    /// True for the releases that have `sched.needspinning` and `pidlegetSpinning` (Go 1.21
+    /// and later: go1.19 has neither; the Go 1.22-era source the specification read has both;
+    /// Go 1.21 is where they landed, with the delicate dance's global-queue check). Older
+    /// releases follow go1.19: `wakep` just gives up when no P is idle, an M about to drop
+    /// its P never turns spinning instead, and the dance re-checks only the local queues.
+    pub(crate) fn has_needspinning(&self) -> bool {
+        self.go >= 21
+    }
+
     /// The Go release modelled, as `1.N`.
     pub fn go_release(&self) -> String {
         format!("1.{}", self.go)

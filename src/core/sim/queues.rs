@@ -84,9 +84,10 @@ impl Sim {
     }
 
     /// `pidlegetSpinning`: like `pidleget`, but notes `needspinning` when no P is idle.
+    /// (Before Go 1.21 there is no `needspinning`: this is plain `pidleget`.)
     pub(crate) fn pidleget_spinning(&mut self) -> Option<u32> {
         let p = self.pidleget();
-        if p.is_none() {
+        if p.is_none() && self.has_needspinning() {
             self.needspinning = true;
         }
         p

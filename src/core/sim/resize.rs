@@ -79,6 +79,11 @@ impl Sim {
     /// `runtime.GOMAXPROCS(n)`: stop the world, `procresize(n)`, start the world. `caller` is
     /// the M and G that called it (none for a user action).
     pub(crate) fn stop_and_resize(&mut self, n: u32, caller: Option<(u32, u32)>) {
+        if n == 0 || n == self.gomaxprocs {
+            // debug.go: `if n <= 0 || n == ret { return ret }` — no stop-the-world, no
+            // preemption; the caller just goes on.
+            return;
+        }
         let caller_m = caller.map(|c| c.0);
         let caller_p = caller_m.and_then(|m| self.ms[m as usize].p);
         self.emit(caller.map(|c| c.1), caller_p, caller_m, What::StopTheWorld);
@@ -150,6 +155,15 @@ impl Sim {
         }
         while let Some(p) = self.pidleget() {
             self.ps[p as usize].status = PStatus::GcStop;
+        }
+        // startTheWorldWithSema: a non-blocking netpoll, its goroutines injected (spec §9.3,
+        // §7 caller 4). The caller still holds its (stopped) P and no P is idle, so they go to
+        // its local queue; a user action has no P, so they go to the global queue.
+        if self.netpoll_inited && !self.net_ready.is_empty() {
+            let list = self.netpoll();
+            let p = caller_p;
+            self.emit(None, p, caller_m, What::NetpollReady { n: list.len() as u32, poller: crate::core::event::PollWhere::StartTheWorld });
+            self.injectglist(&list, p);
         }
         self.needspinning = false;
         self.procresize(n, caller_m);

@@ -358,7 +358,7 @@ impl Sim {
         let live = self.live_ps();
         if !self.new_rules() {
             let lens: Vec<String> = self.ps[..live].iter().map(|p| p.runq.len().to_string()).collect();
-            let needspinning = if self.go >= 22 { format!(" needspinning={}", self.needspinning as u8) } else { String::new() };
+            let needspinning = if self.has_needspinning() { format!(" needspinning={}", self.needspinning as u8) } else { String::new() };
             return format!(
                 "SCHED {}ms: gomaxprocs={} idleprocs={} threads={} spinningthreads={}{} idlethreads={} runqueue={} [{}]",
                 self.now / 1_000_000,
@@ -492,6 +492,34 @@ impl Sim {
                 if !self.ps[p as usize].runq.is_empty() && m.state != super::MState::Waking {
                     return Err(format!("spinning M{i} has local work on P{p}"));
                 }
+            }
+        }
+        // lockedm (LockOSThread): a locked goroutine runs only on its own M, and that M runs
+        // nothing else (and never sits on the idle list to be handed other work).
+        for (i, g) in self.gs.iter().enumerate() {
+            let Some(lm) = g.lockedm else { continue };
+            if self.ms[lm as usize].lockedg != Some(i as u32) {
+                return Err(format!("G{} is locked to M{lm} but M{lm}.lockedg = {:?}", i + 1, self.ms[lm as usize].lockedg.map(|x| x + 1)));
+            }
+            if matches!(g.status, GStatus::Running | GStatus::Syscall) && g.m != Some(lm) {
+                return Err(format!("G{} is locked to M{lm} but runs on M{}", i + 1, g.m.unwrap_or(u32::MAX)));
+            }
+        }
+        for (i, m) in self.ms.iter().enumerate() {
+            if let Some(h) = m.handed {
+                if m.lockedg != Some(h) {
+                    return Err(format!("M{i} was handed G{} but is locked to {:?}", h + 1, m.lockedg.map(|x| x + 1)));
+                }
+            }
+            let Some(lg) = m.lockedg else { continue };
+            if self.gs[lg as usize].lockedm != Some(i as u32) {
+                return Err(format!("M{i} is locked to G{} but G{}.lockedm = {:?}", lg + 1, lg + 1, self.gs[lg as usize].lockedm));
+            }
+            if let Some(c) = m.curg.filter(|&c| c != lg) {
+                return Err(format!("M{i} is locked to G{} but runs G{}", lg + 1, c + 1));
+            }
+            if m.state == super::MState::Idle {
+                return Err(format!("M{i} is locked to G{} but parked on the idle M list", lg + 1));
             }
         }
         if spinning != self.nmspinning {

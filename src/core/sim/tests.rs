@@ -303,3 +303,213 @@ fn old_releases_keep_the_lowest_idle_p_in_front_and_new_ones_the_highest() {
     assert!(old.schedtrace().ends_with("runqueue=0 [0 0 0 0]"), "{}", old.schedtrace());
     assert!(!old.schedtrace().contains("needspinning"));
 }
+
+/// `started(n)` for a chosen Go release.
+fn started_go(gomaxprocs: u32, go: u32) -> Sim {
+    let mut s = Scenario::empty();
+    s.gomaxprocs = gomaxprocs;
+    s.go = go;
+    s.main = vec![Op::Work(1_000_000_000)];
+    let mut sim = Sim::new(&s);
+    assert!(sim.step());
+    sim.events.clear();
+    sim
+}
+
+fn kinds(sim: &Sim) -> Vec<&'static str> {
+    sim.events.iter().map(|e| e.kind()).collect()
+}
+
+/// Spec §4.3 step 16: an M that may not steal (2·nmspinning ≥ busy Ps) and finds
+/// `needspinning` set becomes spinning instead of dropping its P (Go 1.21+); in go1.19 there is
+/// no such flag and it drops the P.
+#[test]
+fn find_runnable_step16_needspinning_turns_a_dropping_m_spinning() {
+    for (go, turns) in [(26, true), (21, true), (19, false)] {
+        let mut sim = started_go(4, go);
+        thief(&mut sim, 2, true);
+        thief(&mut sim, 3, true);
+        let m = thief(&mut sim, 1, false);
+        assert_eq!((sim.nmspinning, sim.npidle()), (2, 0), "2·2 < 4 is false: no stealing");
+        sim.needspinning = true;
+        assert!(matches!(sim.find_runnable(m), find::Found::Nothing));
+        let k = kinds(&sim);
+        let stop = k.iter().position(|&x| x == "ProcStop").expect("nothing to find: the P is dropped in the end");
+        let spun = k[..stop].contains(&"SpinStart");
+        assert_eq!(spun, turns, "go 1.{go}: {k:?}");
+        if turns {
+            assert!(!sim.needspinning, "becoming spinning clears needspinning");
+        }
+        assert_eq!(sim.ms[m as usize].state, MState::Idle);
+    }
+}
+
+/// Spec §4.3 step 16: the last look at the global queue before the P is dropped. (A thief
+/// resuming after its 3 µs back-off skips steps 3–11; work queued globally meanwhile is found
+/// here, without giving up the P.)
+#[test]
+fn find_runnable_step16_last_look_at_the_global_queue_keeps_the_p() {
+    let mut sim = started(2);
+    let g = make_gs(&mut sim, 1)[0];
+    let m = thief(&mut sim, 1, true);
+    // The steal passes are over (the thief comes back from its back-off on the last pass).
+    sim.ms[m as usize].steal = Some(StealCursor { pass: STEAL_TRIES - 1, r: 0, k: 2, ran_timer: false, backoff: None });
+    sim.global.push_back(g);
+    match sim.find_runnable(m) {
+        find::Found::G(x, false, Source::Global) => assert_eq!(x, g),
+        _ => panic!("step 16 takes the global goroutine"),
+    }
+    assert!(!kinds(&sim).contains(&"ProcStop"), "{:?}", kinds(&sim));
+    assert_eq!(sim.ms[m as usize].p, Some(1));
+}
+
+/// Spec §4.3 step 17, the delicate dance: a spinning M that found nothing first drops its P,
+/// then stops spinning, then looks at every busy P's local queue once more; work there (queued
+/// after its last steal pass) makes it take an idle P back, spin again and steal it.
+#[test]
+fn delicate_dance_drops_the_p_then_spinning_then_rechecks_local_queues() {
+    let mut sim = started(2);
+    let g = make_gs(&mut sim, 1)[0];
+    let m = thief(&mut sim, 1, true);
+    sim.ms[m as usize].steal = Some(StealCursor { pass: STEAL_TRIES - 1, r: 0, k: 2, ran_timer: false, backoff: None });
+    // Work arrived on P0 after the thief's last pass visited it.
+    sim.ps[0].runq.push_back(g);
+    sim.events.clear();
+    match sim.find_runnable(m) {
+        find::Found::G(x, false, Source::Steal) => assert_eq!(x, g),
+        _ => panic!("checkRunqsNoP must find P0's goroutine: {:?}", kinds(&sim)),
+    }
+    assert_eq!(kinds(&sim), vec!["ProcStop", "SpinStop", "ProcStart", "SpinStart", "Steal"]);
+    assert!(matches!(sim.events[1].what, What::SpinStop { found: false }));
+    assert_eq!(sim.nmspinning, 1, "spinning again until schedule's resetspinning");
+    // Without work anywhere the dance ends in stopm.
+    let mut sim = started(2);
+    let m = thief(&mut sim, 1, true);
+    sim.ms[m as usize].steal = Some(StealCursor { pass: STEAL_TRIES - 1, r: 0, k: 2, ran_timer: false, backoff: None });
+    sim.events.clear();
+    assert!(matches!(sim.find_runnable(m), find::Found::Nothing));
+    assert_eq!(kinds(&sim), vec!["ProcStop", "SpinStop", "ThreadPark"]);
+    assert_eq!(sim.nmspinning, 0);
+}
+
+/// Spec §6.3 step 5: a P handed off to the idle list with timers calls `wakeNetPoller`: it
+/// breaks a poller that would sleep past the timer, leaves one that wakes earlier alone, and
+/// with no poller calls `wakep`.
+#[test]
+fn handoffp_idle_with_timers_wakes_the_net_poller() {
+    let setup = |poll_until: Option<u64>| {
+        let mut sim = started(3);
+        sim.now = 1_000;
+        sim.pidle.retain(|&p| p != 1);
+        sim.ps[1].idle = false;
+        let w = make_gs(&mut sim, 1)[0];
+        sim.gs[w as usize].status = GStatus::Waiting;
+        sim.gs[w as usize].wait = Wait::Sleep { until: 50_000 };
+        sim.ps[1].timers.push(std::cmp::Reverse((50_000, 0, w)));
+        let pm = poll_until.map(|until| {
+            let pm = sim.new_m_struct();
+            sim.ms[pm as usize].state = MState::Netpoll;
+            sim.poller = Some(pm);
+            sim.poll_until = until;
+            if until != 0 {
+                sim.wake_m(pm, until);
+            }
+            pm
+        });
+        (sim, pm)
+    };
+    // A poller blocked with no deadline: netpollBreak.
+    let (mut sim, pm) = setup(Some(0));
+    sim.handoffp(1);
+    assert!(sim.events.iter().any(|e| matches!(e.what, What::Handoff { why: crate::core::event::HandoffWhy::Idle })));
+    assert!(sim.ps[1].idle);
+    assert_eq!(sim.ms[pm.unwrap() as usize].wake_at, Some(1_000), "woken now");
+    // A poller that wakes before the timer anyway: left alone.
+    let (mut sim, pm) = setup(Some(20_000));
+    sim.handoffp(1);
+    assert_eq!(sim.ms[pm.unwrap() as usize].wake_at, Some(20_000));
+    // Nobody polls: wakep starts a spinning M on an idle P.
+    let (mut sim, _) = setup(None);
+    sim.handoffp(1);
+    assert!(sim.events.iter().any(|e| matches!(e.what, What::ThreadCreate { spinning: true, .. })), "{:?}", kinds(&sim));
+    assert_eq!(sim.nmspinning, 1);
+}
+
+/// Spec §4.4 step 2: a victim's expired timers are run only on the last steal pass: a thief
+/// that can steal queued work on an earlier pass takes that and leaves the timer alone; with
+/// nothing to steal, the last pass runs the timer on the thief's M, into the thief P's runnext.
+#[test]
+fn steal_work_runs_victim_timers_only_on_the_last_pass() {
+    let setup = |queued: bool| {
+        let mut sim = started(3);
+        sim.now = 10_000;
+        let gs = make_gs(&mut sim, 2);
+        let (sleeper, x) = (gs[0], gs[1]);
+        sim.gs[sleeper as usize].status = GStatus::Waiting;
+        sim.gs[sleeper as usize].wait = Wait::Sleep { until: 5_000 };
+        sim.ps[0].timers.push(std::cmp::Reverse((5_000, 0, sleeper)));
+        let other = thief(&mut sim, 2, false);
+        if queued {
+            sim.ps[2].runq.push_back(x);
+        }
+        let m = thief(&mut sim, 1, true);
+        sim.events.clear();
+        (sim, m, sleeper, x, other)
+    };
+    let (mut sim, m, _, x, _) = setup(true);
+    match sim.find_runnable(m) {
+        find::Found::G(g, false, Source::Steal) => assert_eq!(g, x),
+        _ => panic!("pass 0 steals P2's queued goroutine"),
+    }
+    assert!(!kinds(&sim).contains(&"TimerFire"), "timers wait for the last pass: {:?}", kinds(&sim));
+    assert_eq!(sim.ps[0].timers.len(), 1);
+    let (mut sim, m, sleeper, _, _) = setup(false);
+    match sim.find_runnable(m) {
+        find::Found::G(g, true, Source::Runnext) => assert_eq!(g, sleeper),
+        _ => panic!("the last pass runs P0's timer: {:?}", kinds(&sim)),
+    }
+    let fire = sim.events.iter().find(|e| e.kind() == "TimerFire").unwrap();
+    assert!(matches!(fire.what, What::TimerFire { heap, .. } if heap.0 == 0));
+    assert_eq!(fire.p.map(|p| p.0), Some(1));
+}
+
+/// The `lockedm` invariant: a locked goroutine runs only on its own M, and that M runs
+/// nothing else and never waits on the idle M list.
+#[test]
+fn lockedm_invariant_rejects_broken_locks() {
+    // G1 runs on M0; lock it to M0: fine.
+    let mut sim = started(2);
+    sim.gs[0].lockedm = Some(0);
+    sim.gs[0].lock_count = 1;
+    sim.ms[0].lockedg = Some(0);
+    assert_eq!(sim.check_invariants(), Ok(()));
+    // Locked to another M while running on M0.
+    let mut bad = sim.clone();
+    let other = bad.new_m_struct();
+    bad.ms[other as usize].state = MState::LockedWait;
+    bad.ms[0].lockedg = None;
+    bad.ms[other as usize].lockedg = Some(0);
+    bad.gs[0].lockedm = Some(other);
+    assert!(bad.check_invariants().unwrap_err().contains("runs on M0"));
+    // M0 locked to G2 but running G1.
+    let mut bad = started(2);
+    let g2 = make_gs(&mut bad, 1)[0];
+    bad.global.push_back(g2);
+    bad.ms[0].lockedg = Some(g2);
+    bad.gs[g2 as usize].lockedm = Some(0);
+    assert!(bad.check_invariants().unwrap_err().contains("runs G1"));
+    // A locked M parked on the idle list (it could be handed any work).
+    let mut bad = started(2);
+    let g2 = make_gs(&mut bad, 1)[0];
+    bad.gs[g2 as usize].status = GStatus::Waiting;
+    bad.gs[g2 as usize].wait = Wait::ChanRecv(0);
+    let m = bad.new_m_struct();
+    bad.midle.push(m);
+    bad.ms[m as usize].lockedg = Some(g2);
+    bad.gs[g2 as usize].lockedm = Some(m);
+    assert!(bad.check_invariants().unwrap_err().contains("idle M list"));
+    // One side of the tie only.
+    let mut bad = started(2);
+    bad.ms[0].lockedg = Some(0);
+    assert!(bad.check_invariants().unwrap_err().contains("lockedm"));
+}
