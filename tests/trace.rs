@@ -8,88 +8,56 @@
 #[path = "trace/synth.rs"]
 mod synth;
 
+mod common;
+use common::go;
+
 use gmp::core::trace::summary::summarize;
 use gmp::core::trace::{ErrorKind, EventKind, Pull, TraceError, TraceEvent, TraceReader};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 const FIXTURE: &[u8] = include_bytes!("trace/fixtures/generations-go1.26.6.trace");
 const GO_VERSIONS: [&str; 2] = ["1.26.6", "1.27.3"];
 
-/// The `go` command of a pinned toolchain; a clear failure when it is missing.
-fn go(version: &str) -> PathBuf {
-    let home = std::env::var("HOME").expect("HOME is set");
-    let go = PathBuf::from(home)
-        .join(format!(".cache/gmp-playground/go-{version}/lib/python3.11/site-packages/go/bin/go"));
-    assert!(
-        go.exists(),
-        "Go {version} is not installed at {}: run bash .ci/setup (it installs the pinned toolchains the trace tests need)",
-        go.display()
-    );
-    go
+/// The pinned toolchain `version` (see `common/go.rs`); a clear failure when it is missing.
+fn toolchain(version: &'static str) -> go::Toolchain {
+    go::toolchain(version).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Runs a command with a deadline, its output in files; returns stdout.
-fn run(cmd: &mut Command, what: &str, limit: Duration, dir: &Path) -> String {
-    let out_path = dir.join("stdout");
-    let err_path = dir.join("stderr");
-    let mut child = cmd
-        .env("GOTOOLCHAIN", "local")
-        .env("GO111MODULE", "off")
-        .env("GOFLAGS", "")
-        .stdin(Stdio::null())
-        .stdout(std::fs::File::create(&out_path).unwrap())
-        .stderr(std::fs::File::create(&err_path).unwrap())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{what}: {e}"));
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{what}: no answer within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let stderr = std::fs::read_to_string(&err_path).unwrap_or_default();
-    assert!(status.success(), "{what} failed ({status}):\n{stderr}");
-    std::fs::read_to_string(&out_path).unwrap()
+/// Runs `cmd` with a deadline; its standard output, or a failure that says what went wrong.
+fn run(cmd: Command, what: &str, limit: Duration) -> String {
+    let out = go::run(cmd, limit).unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(out.status.success(), "{what} failed ({}):\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("{what}: output is not UTF-8: {e}"))
 }
 
 /// Builds and runs `tests/trace/<program>` with Go `version`; returns the trace and its
 /// directory.
-fn write_trace(program: &str, version: &str) -> (Vec<u8>, PathBuf) {
-    let go = go(version);
+fn write_trace(program: &str, version: &'static str) -> (Vec<u8>, PathBuf) {
+    let tc = toolchain(version);
     let dir = std::env::temp_dir().join(format!("gmp-trace-{}-{program}-{version}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/trace").join(program);
     let bin = dir.join(program);
-    run(
-        Command::new(&go).arg("build").arg("-o").arg(&bin).arg("main.go").current_dir(&src),
-        &format!("go {version} build tests/trace/{program}"),
-        Duration::from_secs(300),
-        &dir,
-    );
+    let mut build = go::command(&tc);
+    build.env("GO111MODULE", "off").arg("build").arg("-o").arg(&bin).arg("main.go").current_dir(&src);
+    run(build, &format!("go {version} build tests/trace/{program}"), Duration::from_secs(300));
     let file = dir.join("out.trace");
-    run(Command::new(&bin).arg(&file), &format!("tests/trace/{program} (Go {version})"), Duration::from_secs(120), &dir);
+    let mut prog = Command::new(&bin);
+    prog.arg(&file);
+    run(prog, &format!("tests/trace/{program} (Go {version})"), Duration::from_secs(120));
     (std::fs::read(&file).unwrap(), dir)
 }
 
 /// Each event name that `go tool trace -d=wire` prints, with its count.
-fn wire_counts(version: &str, dir: &Path) -> BTreeMap<String, u64> {
-    let text = run(
-        Command::new(go(version)).args(["tool", "trace", "-d=wire"]).arg(dir.join("out.trace")),
-        &format!("go {version} tool trace -d=wire"),
-        Duration::from_secs(300),
-        dir,
-    );
+fn wire_counts(version: &'static str, dir: &Path) -> BTreeMap<String, u64> {
+    let mut cmd = go::command(&toolchain(version));
+    cmd.args(["tool", "trace", "-d=wire"]).arg(dir.join("out.trace"));
+    let text = run(cmd, &format!("go {version} tool trace -d=wire"), Duration::from_secs(300));
     let mut counts = BTreeMap::new();
     for line in text.lines().filter(|l| !l.starts_with(char::is_whitespace) && !l.is_empty()) {
         let name = line.split(' ').next().unwrap();
@@ -124,7 +92,7 @@ fn read(bytes: &[u8], chunk: usize) -> (Vec<TraceEvent>, Option<TraceError>) {
 }
 
 /// Everything checked for one program's trace with one Go version.
-fn check_program(program: &str, version: &str) {
+fn check_program(program: &str, version: &'static str) {
     let (bytes, dir) = write_trace(program, version);
     let want = wire_counts(version, &dir);
     let s = summarize(&bytes).unwrap_or_else(|e| panic!("{program} (Go {version}): {e}"));

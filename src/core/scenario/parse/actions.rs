@@ -68,15 +68,7 @@ impl Checker {
             "spawn" => {
                 let m = self.object(v, here, r#"{"func": NAME, "n": N, "on_p": P}"#)?;
                 self.unknown_fields(m, here, &["func", "n", "on_p"]);
-                let func = self.required(m, here, "func").and_then(|f| {
-                    let place = join(here, "func");
-                    let name = self.string(f, &place)?;
-                    self.func(name, &place)
-                });
-                let n = match m.get("n") {
-                    None => Some(1),
-                    Some(n) => self.int(n, &join(here, "n"), 1, i128::from(MAX_COUNT)),
-                };
+                let (func, n) = self.func_and_count(m, here);
                 let on_p = match m.get("on_p") {
                     None => Some(None),
                     Some(p) => {

@@ -120,22 +120,28 @@ impl Checker {
         }
     }
 
+    /// The `"func"` (required, a declared func) and `"n"` (1 when absent) of a `go` op's or a
+    /// `spawn` action's object; each `None` where it is wrong, and said.
+    pub(super) fn func_and_count(&mut self, m: &Map<String, Value>, here: &str) -> (Option<u32>, Option<i128>) {
+        let func = self.required(m, here, "func").and_then(|f| {
+            let place = join(here, "func");
+            let name = self.string(f, &place)?;
+            self.func(name, &place)
+        });
+        let n = match m.get("n") {
+            None => Some(1),
+            Some(n) => self.int(n, &join(here, "n"), 1, i128::from(MAX_COUNT)),
+        };
+        (func, n)
+    }
+
     /// `{"go": "f"}` or `{"go": {"func": "f", "n": N}}`.
     fn go(&mut self, arg: &Value, here: &str) -> Option<Op> {
         let (func, n) = match arg {
             Value::String(name) => (self.func(name, here), Some(1)),
             Value::Object(m) => {
                 self.unknown_fields(m, here, &["func", "n"]);
-                let func = self.required(m, here, "func").and_then(|f| {
-                    let place = join(here, "func");
-                    let name = self.string(f, &place)?;
-                    self.func(name, &place)
-                });
-                let n = match m.get("n") {
-                    None => Some(1),
-                    Some(n) => self.int(n, &join(here, "n"), 1, i128::from(MAX_COUNT)),
-                };
-                (func, n)
+                self.func_and_count(m, here)
             }
             other => {
                 self.say(
@@ -150,7 +156,7 @@ impl Checker {
         Some(Op::Go { func, n: n? as u32 })
     }
 
-    pub(super) fn func(&mut self, name: &str, place: &str) -> Option<u32> {
+    fn func(&mut self, name: &str, place: &str) -> Option<u32> {
         let ix = self.func_ix.get(name).copied();
         if ix.is_none() {
             self.say(place, format!("unknown func {name:?}"));
