@@ -389,13 +389,14 @@ fn user_spawn_on_a_p_goes_to_its_runnext() {
     assert_eq!(sim.p_state(0).runq, vec![2]);
 }
 
+/// Same seed, same stream is checked against committed digests, across processes and in wasm32
+/// (`tests/determinism/seed-42.json` and `seed-43.json` are this program): running it twice
+/// here could not fail. What this test adds is that the seed matters at all.
 #[test]
-fn same_seed_same_event_stream() {
+fn the_seed_drives_the_steal_order() {
     let json = r#"{"version":1,"gomaxprocs":4,"seed":42,"funcs":{"w":[{"work":"300us"},{"done":"wg"}]},
         "main":[{"add":{"wg":"wg","n":200}},{"go":{"func":"w","n":200}},{"wait":"wg"}]}"#;
     let (_, a) = run(json, 100_000);
-    let (_, b) = run(json, 100_000);
-    assert_eq!(a, b);
     let other = json.replace("\"seed\":42", "\"seed\":43");
     let (_, c) = run(&other, 100_000);
     assert_ne!(a, c, "the seed drives the steal order");
