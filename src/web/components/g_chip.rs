@@ -54,7 +54,7 @@ pub fn g_chip(props: &GChipProps) -> Html {
         >
             <span class="glyph" aria-hidden="true">{ glyph(props.status) }</span>
             { format!("G{id}") }
-            if let Some(n) = &props.note { <span class="note">{ n.clone() }</span> }
+            if let Some(n) = &props.note { { " " }<span class="note">{ n.clone() }</span> }
             if let Some(f) = &props.moved_from { <span class="from" aria-hidden="true">{ format!("←{f}") }</span> }
         </button>
     }

@@ -344,7 +344,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             }
             <Explain step={sim.step_count()} rows={last_rows} {text} schedtrace={Rc::new(if sim.step_count() == 0 { String::new() } else { sim.schedtrace() })}
                 {outcome} announce={paused || finished} on_select={on_select.clone()} />
-            <div class="threads-board">
+            <div class="threads-board" id="board" tabindex="-1">
                 <Board {state} {moves} selected={*selected} on_select={on_select} />
                 if let Some(g) = *selected {
                     <GoroutinePanel id={g} {detail} {on_close} on_seek={noop_seek.clone()} seekable={false} />
