@@ -6,6 +6,7 @@ use super::boot::{Boot, Notice};
 use super::driver::{Driver, GDetail, Intervention, LogFilter};
 use super::locate::Locator;
 use super::view::{self, LogView, Plots, View};
+use super::wall::now_ms;
 use crate::core::{lessons, scenario};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -219,10 +220,6 @@ impl PartialEq for AppState {
     fn eq(&self, other: &Self) -> bool {
         std::ptr::eq(self, other)
     }
-}
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 impl AppState {

@@ -17,11 +17,10 @@ use crate::web::view::Plots;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// How often the panel redraws, ms.
-pub const REDRAW_MS: i32 = 250;
+pub const REDRAW_MS: u32 = 250;
 /// How often the plots are rebuilt while running, ms (they are the costliest part to draw).
 pub const PLOTS_EVERY_MS: f64 = 500.0;
 /// Log rows shown at first (more on request).
@@ -139,7 +138,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             set_hook("__gmpThreads", figs.as_ref());
             set_hook("__gmpThreadsKill", kill.as_ref());
             let measuring = *measuring;
-            let tick = Closure::<dyn Fn()>::new({
+            let tick = {
                 let weak = weak.clone();
                 move || {
                     // The GOMAXPROCS 1 run has ended: keep its time, run the scenario itself.
@@ -161,14 +160,12 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
                     }
                     force.force_update()
                 }
-            });
-            let id = web_sys::window().and_then(|w| w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), REDRAW_MS).ok());
+            };
+            let redraw = gloo_timers::callback::Interval::new(REDRAW_MS, tick);
             move || {
-                if let (Some(w), Some(id)) = (web_sys::window(), id) {
-                    w.clear_interval_with_handle(id);
-                }
+                drop(redraw);
                 r.borrow_mut().stop();
-                drop((figs, kill, tick));
+                drop((figs, kill));
                 set_hook("__gmpThreads", &JsValue::NULL);
                 set_hook("__gmpThreadsKill", &JsValue::NULL);
             }
