@@ -168,6 +168,18 @@ pub enum Msg {
     /// The browser is idle between frames while playing: rebuild the log, the goroutine panel
     /// and the interventions' lists, or the plots, if due.
     IdleRefresh,
+    /// A command for threads mode's run (its keyboard shortcuts): handed to the threads panel
+    /// through [`AppState::threads_command`].
+    Threads(ThreadsCommand),
+}
+
+/// What the keyboard asks of threads mode's real-time run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThreadsCommand {
+    /// Pause the run, or resume it (Space).
+    TogglePause,
+    /// Run the scenario again from the start (r).
+    RunAgain,
 }
 
 /// The page's state.
@@ -214,6 +226,9 @@ pub struct AppState {
     pub gallery: bool,
     /// The compact view for an iframe (`&embed=1`): board, controls and explanation only.
     pub embed: bool,
+    /// The latest command for threads mode's run, numbered (1, 2, ...) so that the same command
+    /// twice is two commands; the threads panel carries out each number once.
+    pub threads_command: Option<(u32, ThreadsCommand)>,
 }
 
 impl PartialEq for AppState {
@@ -259,6 +274,7 @@ impl AppState {
             lesson: None,
             gallery: boot.fresh && !boot.embed,
             embed: boot.embed,
+            threads_command: None,
         };
         st.refresh(true);
         st
@@ -599,6 +615,11 @@ impl Reducible for AppState {
             }
             Msg::ToggleHelp => {
                 s.help = !s.help;
+                return Rc::new(s);
+            }
+            Msg::Threads(c) => {
+                let n = s.threads_command.map_or(0, |(n, _)| n) + 1;
+                s.threads_command = Some((n, c));
                 return Rc::new(s);
             }
             Msg::ToggleTheme => {

@@ -236,6 +236,35 @@ test('keyboard shortcuts, the help overlay and the theme toggle', async () => {
   await page.waitForFunction(() => document.querySelector('[data-testid=announce]').textContent.length > 10);
 });
 
+test('threads mode: Space pauses and resumes, r runs again, as messages (no button is clicked)', async () => {
+  // One P, four goroutines of 300 ms of CPU each: the run lasts over a second.
+  const json = JSON.stringify({
+    version: 1, gomaxprocs: 1,
+    funcs: { w: [{ work: '300ms' }, { done: 'wg' }] },
+    main: [{ add: { wg: 'wg', n: 4 } }, { go: { func: 'w', n: 4 } }, { wait: 'wg' }],
+  });
+  await open(fragment(json, { mode: 'threads' }), { ready: '[data-testid=threads]' });
+  await page.evaluate(() => {
+    window.__clicks = 0;
+    document.addEventListener('click', () => { window.__clicks += 1; }, true);
+    document.activeElement.blur();
+  });
+  const figures = async () => JSON.parse(await page.evaluate(() => window.__gmpThreads()));
+  await page.waitForFunction(() => JSON.parse(window.__gmpThreads()).step >= 200, null, { polling: 5 });
+  await page.keyboard.press(' ');
+  await page.waitForSelector('[data-testid=threads][data-paused=true]');
+  const a = await figures();
+  assert.equal(a.paused, true);
+  // r: a new run, from step 0, running.
+  await page.keyboard.press('r');
+  await page.waitForFunction((s) => { const f = JSON.parse(window.__gmpThreads()); return !f.paused && f.step < s; }, a.step, { polling: 5 });
+  await page.keyboard.press(' ');
+  await page.waitForSelector('[data-testid=threads][data-paused=true]');
+  await page.keyboard.press(' ');
+  await page.waitForSelector('[data-testid=threads][data-paused=false]');
+  assert.equal(await page.evaluate(() => window.__clicks), 0, 'the shortcuts clicked a button');
+});
+
 test('spawning is recorded as an action, replays after stepping back, and matches gmpsim', async () => {
   await open(linkFor(DEFAULT));
   await forward(6);

@@ -20,7 +20,7 @@ use super::line_plot::LinePlot;
 use super::notice_bar::NoticeBar;
 use super::timeline::Timeline;
 use crate::web::boot::{self, DEFAULT_SCENARIO};
-use crate::web::shortcuts::message_for;
+use crate::web::shortcuts::{in_threads_mode, message_for};
 use crate::web::state::{AppState, Msg, Theme};
 use crate::web::storage;
 use super::threads_view::ThreadsView;
@@ -80,28 +80,12 @@ pub fn app() -> Html {
                     return;
                 }
                 let Some(m) = message_for(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key() || e.alt_key()) else { return };
-                if *threads_now.borrow() {
-                    // Threads mode has its own controls: Space pauses or resumes the run, r
-                    // runs it again; stepping keys do nothing (real time does not replay).
-                    let target = match m {
-                        Msg::TogglePlay => Some("threads-pause"),
-                        Msg::Restart => Some("threads-restart"),
-                        Msg::ToggleTheme | Msg::ToggleHelp | Msg::Escape => None,
-                        _ => return,
-                    };
-                    if let Some(id) = target {
-                        e.prevent_default();
-                        if let Some(b) = gloo_utils_document()
-                            .query_selector(&format!("[data-testid={id}]"))
-                            .ok()
-                            .flatten()
-                            .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
-                        {
-                            b.click();
-                        }
-                        return;
-                    }
-                }
+                let m = if *threads_now.borrow() {
+                    let Some(m) = in_threads_mode(m) else { return };
+                    m
+                } else {
+                    m
+                };
                 e.prevent_default();
                 dispatch.dispatch(m);
             });
@@ -340,7 +324,7 @@ pub fn app() -> Html {
                         </button>
                     </p>
                     if let Some(sc) = threads_scenario {
-                        <ThreadsView scenario={sc} />
+                        <ThreadsView scenario={sc} command={state.threads_command} />
                     } else {
                     { controls }
                     if !description.is_empty() { <p class="desc">{ description }</p> }

@@ -12,6 +12,7 @@ use super::line_plot::LinePlot;
 use super::timeline::Timeline;
 use crate::core::scenario::Scenario;
 use crate::web::driver::{ops_of, GDetail, LogFilter, LogRow, Moves};
+use crate::web::state::ThreadsCommand;
 use crate::web::threads::{quantile, Run, GRACE_MS, SLICE_NS};
 use crate::web::view::Plots;
 use std::cell::RefCell;
@@ -30,6 +31,10 @@ const LOG_ROWS: usize = 150;
 #[derive(Properties, PartialEq, Clone)]
 pub struct ThreadsProps {
     pub scenario: Rc<Scenario>,
+    /// The latest keyboard command for the run, numbered ([`crate::web::state::AppState::threads_command`]);
+    /// each number is carried out once, and one given before this panel existed never.
+    #[prop_or_default]
+    pub command: Option<(u32, ThreadsCommand)>,
 }
 
 /// The speedup measurement: a run of the same scenario with GOMAXPROCS 1 first.
@@ -90,6 +95,15 @@ fn workers_plot(series: &[(f64, u32)], wall: f64) -> Html {
     }
 }
 
+/// The pause button: pauses the run, or resumes it.
+fn toggle_pause(r: &mut Run) {
+    if r.paused() {
+        r.resume()
+    } else {
+        r.pause()
+    }
+}
+
 /// The threads-mode panel.
 #[function_component(ThreadsView)]
 pub fn threads_view(props: &ThreadsProps) -> Html {
@@ -101,6 +115,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let selected = use_state(|| Option::<u32>::None);
     let prev_board = use_mut_ref(|| Option::<Rc<crate::core::sim::SimState>>::None);
     let force = use_force_update();
+    let force_after_key = force.clone();
 
     // A new scenario forgets the old baseline.
     {
@@ -180,7 +195,35 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             }
         })
     };
-    let on_pause = with_run(|r| if r.paused() { r.resume() } else { r.pause() });
+    let on_pause = with_run(toggle_pause);
+
+    // The keyboard's commands: Space as the pause button (nothing once the run has ended, when
+    // the button is disabled), r as "run again".
+    {
+        let seen = use_mut_ref(|| props.command.map(|(n, _)| n));
+        let run = run.clone();
+        let restart = restart.clone();
+        let force = force_after_key;
+        use_effect_with(props.command, move |&command| {
+            if let Some((n, c)) = command {
+                if *seen.borrow() != Some(n) {
+                    *seen.borrow_mut() = Some(n);
+                    match c {
+                        ThreadsCommand::TogglePause => {
+                            if let Some(r) = run.borrow().as_ref() {
+                                let mut r = r.borrow_mut();
+                                if !r.finished() {
+                                    toggle_pause(&mut r);
+                                }
+                            }
+                            force.force_update();
+                        }
+                        ThreadsCommand::RunAgain => restart.set(*restart + 1),
+                    }
+                }
+            }
+        });
+    }
     let on_kill = with_run(|r| {
         r.kill(None);
     });
