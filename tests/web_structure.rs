@@ -1,5 +1,5 @@
 //! The page's structure rules that a reading of its sources checks (native, no browser): one
-//! clock wrapper, timers only from gloo-timers.
+//! clock wrapper, timers only from gloo-timers, link parameters read only by `core::link`.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
@@ -48,4 +48,10 @@ fn only_wall_rs_reads_the_clock() {
 fn timers_come_from_gloo_timers() {
     let hand_made = using(&["set_timeout_with", "set_interval_with", "setTimeout", "setInterval", "clear_interval", "clear_timeout"], &[]);
     assert!(hand_made.is_empty(), "use gloo_timers::callback::{{Timeout, Interval}}, not window timers, in {hand_made:?}");
+}
+
+#[test]
+fn the_page_reads_link_parameters_only_through_core_link() {
+    let parsers = using(&["split('&')", "split(\"&\")", "\"mode=", "\"embed=", "\"step=", "\"s=\""], &[]);
+    assert!(parsers.is_empty(), "read a link with core::link::fragment or decode, not by hand in {parsers:?}");
 }

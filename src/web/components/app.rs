@@ -52,7 +52,7 @@ pub fn app() -> Html {
     let frame_t0 = use_mut_ref(|| Option::<f64>::None);
     // Step mode or threads mode (`&mode=threads` in the fragment opens threads mode).
     let threads_mode = use_state(|| {
-        web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default().split('&').any(|p| p == "mode=threads")
+        crate::core::link::fragment(&web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()).threads()
     });
     // The keyboard listener reads the mode from here (it is installed once).
     let threads_now = use_mut_ref(|| false);
@@ -193,7 +193,7 @@ pub fn app() -> Html {
             let w = web_sys::window().expect("a window");
             let listener = EventListener::new(&w, "hashchange", move |_| {
                 let frag = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-                if frag.contains("s=") {
+                if crate::core::link::fragment(&frag).packed.is_some() {
                     dispatch.dispatch(Msg::OpenLink(frag));
                 }
             });
