@@ -170,7 +170,7 @@ fn boot_opens_the_gallery_only_on_a_first_visit_and_reads_embed() {
 
 #[wasm_bindgen_test]
 fn the_full_page_link_drops_only_embed() {
-    use gmp::web::boot::without_embed;
+    use gmp::core::link::without_embed;
     use gmp::web::components::embed_bar::full_page;
     assert_eq!(without_embed("#s=1.abc&step=4&embed=1"), "#s=1.abc&step=4");
     assert_eq!(without_embed("s=1.abc&embed&step=4"), "#s=1.abc&step=4");

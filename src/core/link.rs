@@ -2,9 +2,13 @@
 //!
 //! `<payload>` is the base64url encoding (no padding) of the raw DEFLATE compression of the
 //! scenario's JSON text; `1` is the link version. Further `&`-separated parameters may follow
-//! (`step=N` opens the run at step N). Decoding checks the link, not the scenario: callers run
-//! [`crate::core::scenario::parse`] on [`LinkParams::scenario_json`]. Inflating stops at
-//! [`MAX_DOCUMENT_BYTES`], so a small link cannot expand into a huge document.
+//! (`step=N` opens the run at step N, `mode=threads` in threads mode, `embed=1` in the compact
+//! view for an iframe). Every reader of a link — the page and `gmpsim decode` — reads its
+//! parameters here, once: [`fragment`] types them without unpacking the scenario (it never
+//! fails), [`Fragment::decode`] (or [`decode`], both steps) unpacks it. Decoding checks the
+//! link, not the scenario: callers run [`crate::core::scenario::parse`] on
+//! [`LinkParams::scenario_json`]. Inflating stops at [`MAX_DOCUMENT_BYTES`], so a small link
+//! cannot expand into a huge document.
 
 use crate::core::scenario::limits::MAX_DOCUMENT_BYTES;
 use base64::alphabet::URL_SAFE;
@@ -52,6 +56,42 @@ pub fn make_link(json: &str, base: &str, params: &[(&str, String)]) -> String {
     link
 }
 
+/// How a link asks the page to run its scenario: the `mode=` parameter.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// `mode=threads`: threads mode, the core in real time with a Web Worker per M.
+    Threads,
+    /// Any other value, percent-decoded (the page runs it in step mode).
+    Other(String),
+}
+
+impl Mode {
+    fn read(value: String) -> Mode {
+        match value.as_str() {
+            "threads" => Mode::Threads,
+            _ => Mode::Other(value),
+        }
+    }
+}
+
+/// A link's parameters, each read once and typed, the scenario still packed. Reading a
+/// fragment never fails: whatever is wrong is reported by [`Fragment::decode`], and a link that
+/// cannot be decoded still says whether it was meant for an iframe or for threads mode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fragment {
+    /// The first `s=` value as written (`1.<payload>`); `None` when the link has no scenario.
+    pub packed: Option<String>,
+    /// `step=N`: `Err` holds a value that is not a non-negative integer, percent-decoded. The
+    /// last `step=` counts.
+    pub step: Result<Option<u64>, String>,
+    /// `mode=...` (the last one counts).
+    pub mode: Option<Mode>,
+    /// `embed` (or `embed=1`): shown inside another page. `embed=0` and `embed=false` say no.
+    pub embed: bool,
+    /// Every other parameter, in link order, percent-decoded.
+    pub other: Vec<(String, String)>,
+}
+
 /// What a share link holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkParams {
@@ -59,8 +99,8 @@ pub struct LinkParams {
     pub scenario_json: String,
     /// `step=N`: the step to open the run at.
     pub step: Option<u64>,
-    /// `mode=...`, as written.
-    pub mode: Option<String>,
+    /// `mode=...`.
+    pub mode: Option<Mode>,
     /// `embed` (or `embed=1`): shown inside another page. `embed=0` and `embed=false` say no.
     pub embed: bool,
     /// Every other parameter, in link order, percent-decoded.
@@ -123,40 +163,81 @@ impl fmt::Display for LinkError {
 
 impl std::error::Error for LinkError {}
 
-/// Reads a share link: a whole URL, a fragment starting with `#`, or the bare `s=...` text.
-/// Surrounding whitespace is ignored. The scenario is decompressed, not validated.
-pub fn decode(link_or_fragment: &str) -> Result<LinkParams, LinkError> {
+/// The parameters part of a link: a whole URL's fragment, a fragment starting with `#`, or the
+/// bare `s=...` text, surrounding whitespace ignored; `""` for a URL with no fragment.
+fn parameters_of(link_or_fragment: &str) -> &str {
     let text = link_or_fragment.trim();
-    let fragment = match text.split_once('#') {
+    match text.split_once('#') {
         Some((_, fragment)) => fragment,
         // A URL with no fragment holds no scenario; anything else is taken as a fragment.
         None if text.contains("://") => "",
         None => text,
-    };
-    let mut scenario = None;
-    let mut params =
-        LinkParams { scenario_json: String::new(), step: None, mode: None, embed: false, other: Vec::new() };
-    for part in fragment.split('&').filter(|p| !p.is_empty()) {
+    }
+}
+
+/// The `&`-separated parameters of a link, each as (percent-decoded name, value as written).
+fn pairs(params: &str) -> impl Iterator<Item = (String, &str)> {
+    params.split('&').filter(|p| !p.is_empty()).map(|part| {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
-        let k = percent_decode(k);
+        (percent_decode(k), v)
+    })
+}
+
+/// Reads a link's parameters (a whole URL, a fragment starting with `#`, or the bare `s=...`
+/// text) without unpacking the scenario. Never fails.
+pub fn fragment(link_or_fragment: &str) -> Fragment {
+    let mut f = Fragment { packed: None, step: Ok(None), mode: None, embed: false, other: Vec::new() };
+    for (k, v) in pairs(parameters_of(link_or_fragment)) {
         match k.as_str() {
             // The payload is base64url, which needs no percent-encoding; the first one counts.
             "s" => {
-                if scenario.is_none() {
-                    scenario = Some(v);
+                if f.packed.is_none() {
+                    f.packed = Some(v.to_string());
                 }
             }
             "step" => {
                 let v = percent_decode(v);
-                params.step = Some(v.parse().map_err(|_| LinkError::BadStep(v))?);
+                f.step = v.parse().map(Some).map_err(|_| v);
             }
-            "mode" => params.mode = Some(percent_decode(v)),
-            "embed" => params.embed = !matches!(percent_decode(v).as_str(), "0" | "false"),
-            _ => params.other.push((k, percent_decode(v))),
+            "mode" => f.mode = Some(Mode::read(percent_decode(v))),
+            "embed" => f.embed = !matches!(percent_decode(v).as_str(), "0" | "false"),
+            _ => f.other.push((k, percent_decode(v))),
         }
     }
-    params.scenario_json = scenario_json(scenario.ok_or(LinkError::NoScenario)?)?;
-    Ok(params)
+    f
+}
+
+impl Fragment {
+    /// Whether the link asks for threads mode (`mode=threads`).
+    pub fn threads(&self) -> bool {
+        self.mode == Some(Mode::Threads)
+    }
+
+    /// Unpacks the scenario: a `step=` that is not a number first, then a missing or bad `s=`.
+    pub fn decode(self) -> Result<LinkParams, LinkError> {
+        let step = self.step.map_err(LinkError::BadStep)?;
+        let scenario_json = scenario_json(self.packed.as_deref().ok_or(LinkError::NoScenario)?)?;
+        Ok(LinkParams { scenario_json, step, mode: self.mode, embed: self.embed, other: self.other })
+    }
+}
+
+/// Reads a share link: a whole URL, a fragment starting with `#`, or the bare `s=...` text.
+/// Surrounding whitespace is ignored. The scenario is decompressed, not validated.
+/// `fragment(link).decode()`.
+pub fn decode(link_or_fragment: &str) -> Result<LinkParams, LinkError> {
+    fragment(link_or_fragment).decode()
+}
+
+/// The link's fragment (`#...`) without its `embed` parameters, every other parameter as written:
+/// where an embedded view's "open in the playground" link goes (the same scenario and step on
+/// the full page).
+pub fn without_embed(link_or_fragment: &str) -> String {
+    let params = parameters_of(link_or_fragment);
+    let kept: Vec<&str> = params
+        .split('&')
+        .filter(|p| !p.is_empty() && percent_decode(p.split_once('=').map_or(p, |(k, _)| k)) != "embed")
+        .collect();
+    format!("#{}", kept.join("&"))
 }
 
 /// `1.<payload>` to the scenario's JSON text.
@@ -280,11 +361,53 @@ mod tests {
         assert!(link.starts_with("https://x.org/?q=1#s=1."), "{link}");
         assert!(link.contains("&mode=real%20time&embed=1&theme=dark%26light%3D%23&"), "{link}");
         let p = decode(&link).unwrap();
-        assert_eq!(p.mode.as_deref(), Some("real time"));
+        assert_eq!(p.mode, Some(Mode::Other("real time".into())));
         assert!(p.embed);
         assert_eq!(p.other, vec![("theme".into(), "dark&light=#".into()), ("ünï".into(), "ç".into())]);
         assert!(decode(&format!("{link}&embed=0")).map(|p| !p.embed).unwrap());
         assert!(decode(&format!("s={}&embed", encode("{}"))).unwrap().embed);
+    }
+
+    #[test]
+    fn a_fragment_is_read_without_unpacking_the_scenario() {
+        let good = encode(SCENARIO);
+        let f = fragment(&format!("https://x.org/#s={good}&mode=threads&step=7&embed&s=1.other&x=%41"));
+        assert_eq!(f.packed.as_deref(), Some(good.as_str()), "the first s= counts");
+        assert_eq!(f.step, Ok(Some(7)));
+        assert!(f.threads());
+        assert!(f.embed);
+        assert_eq!(f.other, vec![("x".to_string(), "A".to_string())]);
+        // A link whose scenario cannot be unpacked still says how it wanted to be shown.
+        let bad = fragment("#s=1.%%%&embed=1&mode=thr%65ads&step=x");
+        assert_eq!(bad.packed.as_deref(), Some("1.%%%"));
+        assert_eq!(bad.step, Err("x".to_string()));
+        assert!(bad.embed && bad.threads());
+        assert_eq!(bad.decode().unwrap_err(), LinkError::BadStep("x".into()), "a bad step is reported first");
+        // No scenario, no parameters.
+        let none = fragment("https://x.org/page");
+        assert_eq!(none, Fragment { packed: None, step: Ok(None), mode: None, embed: false, other: vec![] });
+        assert_eq!(none.decode().unwrap_err(), LinkError::NoScenario);
+        assert!(!fragment("#mode=threadsx").threads());
+        assert_eq!(fragment("#mode=step").mode, Some(Mode::Other("step".into())));
+        assert!(fragment("#mode=threads").threads(), "threads mode without a scenario: the user's own");
+        assert_eq!(fragment("#embed=0").embed, false);
+    }
+
+    #[test]
+    fn decode_is_fragment_then_decode() {
+        let link = make_link(SCENARIO, "", &[("step", "3".into()), ("mode", "threads".into()), ("embed", "1".into())]);
+        let p = decode(&link).unwrap();
+        assert_eq!(p, fragment(&link).decode().unwrap());
+        assert_eq!((p.scenario_json.as_str(), p.step, p.mode, p.embed), (SCENARIO, Some(3), Some(Mode::Threads), true));
+    }
+
+    #[test]
+    fn without_embed_keeps_every_other_parameter_as_written() {
+        let good = encode(SCENARIO);
+        assert_eq!(without_embed(&format!("#s={good}&embed=1&step=4")), format!("#s={good}&step=4"));
+        assert_eq!(without_embed(&format!("s={good}&embed&mode=threads&%65mbed=0")), format!("#s={good}&mode=threads"));
+        assert_eq!(without_embed(&format!("https://x.org/#embed&s={good}&x=a%20b")), format!("#s={good}&x=a%20b"));
+        assert_eq!(without_embed("#embedded=1&s=1.x"), "#embedded=1&s=1.x");
     }
 
     #[test]

@@ -78,14 +78,14 @@ pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot
         fresh,
         notice,
     };
-    let fragment = fragment.trim_start_matches('#');
-    if !fragment.split('&').any(|p| p.starts_with("s=")) {
+    let f = link::fragment(fragment);
+    if f.packed.is_none() {
         return mine(None);
     }
     // A bad link still says whether it was meant for an iframe.
-    let embed = link::decode(fragment).map(|p| p.embed).unwrap_or_else(|_| fragment.split('&').any(|p| p == "embed" || p == "embed=1"));
+    let embed = f.embed;
     let mine = |notice| Boot { embed, fresh: false, ..mine(notice) };
-    match link::decode(fragment) {
+    match f.decode() {
         Err(e) => mine(Some(Notice::error(
             "This link could not be opened; your own scenario is shown instead.",
             vec![e.to_string()],
@@ -109,11 +109,3 @@ pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot
     }
 }
 
-
-/// The fragment without its `embed` parameter: where an embedded view's "open in the
-/// playground" link goes (the same scenario and step on the full page).
-pub fn without_embed(fragment: &str) -> String {
-    let f = fragment.trim_start_matches('#');
-    let kept: Vec<&str> = f.split('&').filter(|p| *p != "embed" && !p.starts_with("embed=")).collect();
-    format!("#{}", kept.join("&"))
-}

@@ -16,6 +16,7 @@ pub mod storage;
 pub mod thread_worker;
 pub mod threads;
 pub mod view;
+pub mod wall;
 
 /// Mounts the page on `<body>`.
 pub fn start() {

@@ -1,6 +1,6 @@
 //! Keyboard shortcuts: which key does what, and the list the help overlay shows.
 
-use super::state::Msg;
+use super::state::{Msg, ThreadsCommand};
 
 /// (keys, what they do), in the order the help overlay lists them.
 pub const HELP: &[(&str, &str)] = &[
@@ -47,4 +47,17 @@ pub fn message_for(key: &str, shift: bool, ctrl_or_meta: bool) -> Option<Msg> {
         "Escape" => Msg::Escape,
         _ => return None,
     })
+}
+
+/// What a shortcut's message (from [`message_for`]) does in threads mode, which has its own
+/// controls: Space pauses or resumes the run, r (and Home) runs it again, the theme, help and
+/// Escape keys do what they do in step mode, and the stepping keys do nothing (real time does
+/// not replay).
+pub fn in_threads_mode(m: Msg) -> Option<Msg> {
+    match m {
+        Msg::TogglePlay => Some(Msg::Threads(ThreadsCommand::TogglePause)),
+        Msg::Restart => Some(Msg::Threads(ThreadsCommand::RunAgain)),
+        Msg::ToggleTheme | Msg::ToggleHelp | Msg::Escape => Some(m),
+        _ => None,
+    }
 }

@@ -6,6 +6,7 @@ use super::boot::{Boot, Notice};
 use super::driver::{Driver, GDetail, Intervention, LogFilter};
 use super::locate::Locator;
 use super::view::{self, LogView, Plots, View};
+use super::wall::now_ms;
 use crate::core::{lessons, scenario};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -167,6 +168,18 @@ pub enum Msg {
     /// The browser is idle between frames while playing: rebuild the log, the goroutine panel
     /// and the interventions' lists, or the plots, if due.
     IdleRefresh,
+    /// A command for threads mode's run (its keyboard shortcuts): handed to the threads panel
+    /// through [`AppState::threads_command`].
+    Threads(ThreadsCommand),
+}
+
+/// What the keyboard asks of threads mode's real-time run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThreadsCommand {
+    /// Pause the run, or resume it (Space).
+    TogglePause,
+    /// Run the scenario again from the start (r).
+    RunAgain,
 }
 
 /// The page's state.
@@ -213,16 +226,15 @@ pub struct AppState {
     pub gallery: bool,
     /// The compact view for an iframe (`&embed=1`): board, controls and explanation only.
     pub embed: bool,
+    /// The latest command for threads mode's run, numbered (1, 2, ...) so that the same command
+    /// twice is two commands; the threads panel carries out each number once.
+    pub threads_command: Option<(u32, ThreadsCommand)>,
 }
 
 impl PartialEq for AppState {
     fn eq(&self, other: &Self) -> bool {
         std::ptr::eq(self, other)
     }
-}
-
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 impl AppState {
@@ -262,6 +274,7 @@ impl AppState {
             lesson: None,
             gallery: boot.fresh && !boot.embed,
             embed: boot.embed,
+            threads_command: None,
         };
         st.refresh(true);
         st
@@ -602,6 +615,11 @@ impl Reducible for AppState {
             }
             Msg::ToggleHelp => {
                 s.help = !s.help;
+                return Rc::new(s);
+            }
+            Msg::Threads(c) => {
+                let n = s.threads_command.map_or(0, |(n, _)| n) + 1;
+                s.threads_command = Some((n, c));
                 return Rc::new(s);
             }
             Msg::ToggleTheme => {

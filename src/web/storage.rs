@@ -2,6 +2,7 @@
 //! `window.__gmp*` hooks that the end-to-end tests and the benchmark read.
 
 use super::driver::Driver;
+use super::wall::now_ms;
 use gloo_events::EventListener;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -22,11 +23,6 @@ pub fn save(key: &str, value: &str) {
     if let Some(s) = local_storage() {
         let _ = s.set_item(key, value);
     }
-}
-
-/// `performance.now()`, ms.
-pub fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 fn dark_query() -> Option<web_sys::MediaQueryList> {

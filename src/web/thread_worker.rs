@@ -10,10 +10,10 @@ use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+use super::wall::now_ms;
+
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_namespace = performance, js_name = now)]
-    fn perf_now() -> f64;
     /// `self.close()` in a worker: it stops for good.
     #[wasm_bindgen(js_name = close)]
     fn worker_close();
@@ -74,7 +74,7 @@ impl Worker for ThreadWorker {
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
 
     fn received(&mut self, scope: &WorkerScope<Self>, msg: ToWorker, who: HandlerId) {
-        let t0 = perf_now();
+        let t0 = now_ms();
         let mut slept = false;
         let (id, check) = match msg {
             ToWorker::Work { id, ns } => {
@@ -86,7 +86,7 @@ impl Worker for ThreadWorker {
                         x ^= x >> 7;
                         x ^= x << 17;
                     }
-                    if perf_now() >= end {
+                    if now_ms() >= end {
                         break;
                     }
                 }
@@ -96,7 +96,7 @@ impl Worker for ThreadWorker {
             ToWorker::Syscall { id, ns } => {
                 let end = t0 + ns as f64 / 1e6;
                 loop {
-                    let left = end - perf_now();
+                    let left = end - now_ms();
                     if left <= 0.0 {
                         break;
                     }
@@ -114,7 +114,7 @@ impl Worker for ThreadWorker {
                 return;
             }
         };
-        let spent_ns = ((perf_now() - t0) * 1e6) as u64;
+        let spent_ns = ((now_ms() - t0) * 1e6) as u64;
         scope.respond(who, FromWorker { id, spent_ns, check, slept });
     }
 }

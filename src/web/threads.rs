@@ -13,16 +13,16 @@ use super::driver::{log_row, LogRow};
 use crate::core::event::Event;
 use super::record::Record;
 use super::thread_worker::{FromWorker, ThreadWorker, ToWorker};
+use super::wall::now_ms;
 use crate::core::event::What;
 use crate::core::ids::MId;
 use crate::core::scenario::Scenario;
 use crate::core::sim::{Command, Sim, Tracks};
+use gloo_timers::callback::Timeout;
 use gloo_worker::{Spawnable, WorkerBridge};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::{Rc, Weak};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 
 /// CPU work is handed to workers in slices of at most this (1 ms).
 pub const SLICE_NS: u64 = 1_000_000;
@@ -35,10 +35,6 @@ pub const GRACE_MS: f64 = 1_500.0;
 pub const PING_EVERY_MS: f64 = 1_000.0;
 /// Events kept in words for the log (the oldest are dropped).
 pub const LOG_CAP: usize = 4_000;
-
-fn perf_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum JobKind {
@@ -124,6 +120,8 @@ pub struct Run {
     /// How the latest syscall blocked: `Some(true)` asleep in `Atomics.wait`, `Some(false)`
     /// spinning (the page is not cross-origin isolated).
     pub syscalls_sleep: Option<bool>,
+    /// The loop's next turn (see [`next_turn`]); dropped with the run, which cancels it.
+    tick: Option<Timeout>,
 }
 
 impl Run {
@@ -135,7 +133,7 @@ impl Run {
             RefCell::new(Run {
                 sim,
                 scenario: scenario.clone(),
-                t0: perf_ms(),
+                t0: now_ms(),
                 workers: BTreeMap::new(),
                 inbox: Rc::new(RefCell::new(VecDeque::new())),
                 me: me.clone(),
@@ -161,9 +159,10 @@ impl Run {
                 paused_at: None,
                 tracks: Tracks::default(),
                 syscalls_sleep: None,
+                tick: None,
             })
         });
-        schedule_tick(Rc::downgrade(&rc), 0);
+        rc.borrow_mut().tick = Some(next_turn(Rc::downgrade(&rc), 0));
         rc
     }
 
@@ -174,11 +173,11 @@ impl Run {
 
     /// Wall-clock time of the run so far (pauses left out), ms.
     pub fn elapsed_ms(&self) -> f64 {
-        self.finished_ms.unwrap_or_else(|| self.paused_at.unwrap_or_else(perf_ms) - self.t0)
+        self.finished_ms.unwrap_or_else(|| self.paused_at.unwrap_or_else(now_ms) - self.t0)
     }
 
     fn now_ns(&self) -> u64 {
-        ((perf_ms() - self.t0).max(0.0) * 1e6) as u64
+        ((now_ms() - self.t0).max(0.0) * 1e6) as u64
     }
 
     pub fn live(&self) -> u32 {
@@ -209,7 +208,7 @@ impl Run {
     /// what they were given (a syscall really goes on); their answers wait for `resume`.
     pub fn pause(&mut self) {
         if self.paused_at.is_none() && !self.stopped {
-            self.paused_at = Some(perf_ms());
+            self.paused_at = Some(now_ms());
         }
     }
 
@@ -218,7 +217,7 @@ impl Run {
         let Some(at) = self.paused_at.take() else {
             return;
         };
-        let now = perf_ms();
+        let now = now_ms();
         let d = now - at;
         self.t0 += d;
         for s in self.workers.values_mut() {
@@ -234,7 +233,7 @@ impl Run {
         for (t, _) in self.pending_handoff.values_mut() {
             *t += d;
         }
-        schedule_tick(self.me.clone(), 0);
+        self.tick = Some(next_turn(self.me.clone(), 0));
     }
 
     /// Makes a worker crash (it stops answering for good): by choice `m`, else one busy with
@@ -258,7 +257,7 @@ impl Run {
         let me = self.me.clone();
         let bridge = ThreadWorker::spawner()
             .callback(move |out: FromWorker| {
-                inbox.borrow_mut().push_back((m, out, perf_ms()));
+                inbox.borrow_mut().push_back((m, out, now_ms()));
                 if let Some(rc) = me.upgrade() {
                     if let Ok(mut r) = rc.try_borrow_mut() {
                         r.pump();
@@ -266,7 +265,7 @@ impl Run {
                 }
             })
             .spawn("./worker.js");
-        self.workers.insert(m, Slot { bridge, parked: false, job: None, last_heard: perf_ms(), answered: 0, answered_at: None, born: perf_ms() });
+        self.workers.insert(m, Slot { bridge, parked: false, job: None, last_heard: now_ms(), answered: 0, answered_at: None, born: now_ms() });
         self.created += 1;
         self.note_threads();
     }
@@ -274,7 +273,7 @@ impl Run {
     fn note_threads(&mut self) {
         let live = self.live();
         self.peak = self.peak.max(live);
-        let t = perf_ms() - self.t0;
+        let t = now_ms() - self.t0;
         self.threads_series.push((t, live));
     }
 
@@ -341,10 +340,10 @@ impl Run {
         };
         if let Some(at) = s.answered_at.take() {
             if kind != JobKind::Ping {
-                self.turn_us.push((perf_ms() - at) * 1e3);
+                self.turn_us.push((now_ms() - at) * 1e3);
             }
         }
-        s.job = Some(Job { id, kind, ns, sent: perf_ms(), paused: false });
+        s.job = Some(Job { id, kind, ns, sent: now_ms(), paused: false });
         s.bridge.send(match kind {
             JobKind::Work => ToWorker::Work { id, ns },
             JobKind::Syscall => ToWorker::Syscall { id, ns },
@@ -358,7 +357,7 @@ impl Run {
                 Command::Work { m, ns, .. } => (m.0, ns, false),
                 Command::Syscall { m, ns, .. } => (m.0, ns, true),
             };
-            let now = perf_ms();
+            let now = now_ms();
             if syscall {
                 if let Some(p) = self.m_p(m) {
                     self.pending_handoff.insert(p, (now, m));
@@ -438,14 +437,14 @@ impl Run {
             self.after_step();
         }
         if self.sim.finished() && self.finished_ms.is_none() {
-            self.finished_ms = Some(perf_ms() - self.t0);
+            self.finished_ms = Some(now_ms() - self.t0);
             self.stop();
             self.note_threads();
         }
     }
 
     fn watchdog(&mut self) {
-        let now = perf_ms();
+        let now = now_ms();
         let late: Vec<(u32, JobKind, u64)> = self
             .workers
             .iter()
@@ -521,21 +520,20 @@ pub fn quantile(v: &[f64], f: f64) -> f64 {
     }
 }
 
-fn schedule_tick(me: Weak<RefCell<Run>>, ms: i32) {
-    let Some(w) = web_sys::window() else { return };
-    let f = Closure::once_into_js(move || {
+/// The run's loop: a timeout that, `ms` from now, pumps the run and, unless it has stopped or
+/// paused, arms the next turn 1 ms later (kept in [`Run::tick`], replacing this one).
+fn next_turn(me: Weak<RefCell<Run>>, ms: u32) -> Timeout {
+    Timeout::new(ms, move || {
         let Some(rc) = me.upgrade() else { return };
-        let done = {
-            let Ok(mut r) = rc.try_borrow_mut() else {
-                schedule_tick(me, 1);
-                return;
-            };
-            r.pump();
-            r.stopped || r.paused()
+        let Ok(mut r) = rc.try_borrow_mut() else {
+            // The run is in use (not expected between two turns of the event loop): try again
+            // next turn, on a timeout nobody holds.
+            next_turn(me, 1).forget();
+            return;
         };
-        if !done {
-            schedule_tick(me, 1);
+        r.pump();
+        if !(r.stopped || r.paused()) {
+            r.tick = Some(next_turn(me, 1));
         }
-    });
-    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
+    })
 }

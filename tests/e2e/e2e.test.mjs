@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, serve, launch, openPage, fragment } from './lib.mjs';
+import { ROOT, serve, launch, openPage, fragment, axeViolations } from './lib.mjs';
 import { Buffer } from 'node:buffer';
 
 const GMPSIM = process.env.GMPSIM ? path.resolve(process.env.GMPSIM) : path.join(ROOT, 'target', 'debug', 'gmpsim');
@@ -234,6 +234,35 @@ test('keyboard shortcuts, the help overlay and the theme toggle', async () => {
   // The live region announces the step's explanation when paused.
   await page.keyboard.press('ArrowRight');
   await page.waitForFunction(() => document.querySelector('[data-testid=announce]').textContent.length > 10);
+});
+
+test('threads mode: Space pauses and resumes, r runs again, as messages (no button is clicked)', async () => {
+  // One P, four goroutines of 300 ms of CPU each: the run lasts over a second.
+  const json = JSON.stringify({
+    version: 1, gomaxprocs: 1,
+    funcs: { w: [{ work: '300ms' }, { done: 'wg' }] },
+    main: [{ add: { wg: 'wg', n: 4 } }, { go: { func: 'w', n: 4 } }, { wait: 'wg' }],
+  });
+  await open(fragment(json, { mode: 'threads' }), { ready: '[data-testid=threads]' });
+  await page.evaluate(() => {
+    window.__clicks = 0;
+    document.addEventListener('click', () => { window.__clicks += 1; }, true);
+    document.activeElement.blur();
+  });
+  const figures = async () => JSON.parse(await page.evaluate(() => window.__gmpThreads()));
+  await page.waitForFunction(() => JSON.parse(window.__gmpThreads()).step >= 200, null, { polling: 5 });
+  await page.keyboard.press(' ');
+  await page.waitForSelector('[data-testid=threads][data-paused=true]');
+  const a = await figures();
+  assert.equal(a.paused, true);
+  // r: a new run, from step 0, running.
+  await page.keyboard.press('r');
+  await page.waitForFunction((s) => { const f = JSON.parse(window.__gmpThreads()); return !f.paused && f.step < s; }, a.step, { polling: 5 });
+  await page.keyboard.press(' ');
+  await page.waitForSelector('[data-testid=threads][data-paused=true]');
+  await page.keyboard.press(' ');
+  await page.waitForSelector('[data-testid=threads][data-paused=false]');
+  assert.equal(await page.evaluate(() => window.__clicks), 0, 'the shortcuts clicked a button');
 });
 
 test('spawning is recorded as an action, replays after stepping back, and matches gmpsim', async () => {
@@ -546,6 +575,42 @@ test('readable on a phone: no sideways scrolling, dark theme from the system', a
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
   assert.notEqual(outline, 'none');
 });
+
+/** Adds every violation axe-core finds on the page now to `found`, one line each, `when` first. */
+async function checkAccessible(found, when) {
+  for (const v of await axeViolations(page)) found.push(`${when}: ${v}`);
+}
+
+for (const colorScheme of ['light', 'dark']) {
+  test(`axe-core finds no violation (${colorScheme}): at step 0, mid-run, with a lesson open, in threads mode`, async () => {
+    // Reduced motion: a chip caught by axe mid-way through its arrival animation (faded in from
+    // 30 % opacity) is not a contrast failure of the page.
+    const found = [];
+    const opts = { colorScheme, reducedMotion: 'reduce' };
+    await open(linkFor(BUSY), opts);
+    assert.equal(await page.getAttribute('html', 'data-theme'), colorScheme);
+    await checkAccessible(found, 'at step 0');
+    await forward(30);
+    await checkAccessible(found, 'at step 30');
+    await page.evaluate(() => document.activeElement.blur());
+    await page.keyboard.press('g');
+    await page.waitForSelector('[data-testid=gallery]');
+    await page.focus('[data-lesson=work-stealing]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=lesson][data-lesson-open=work-stealing]');
+    await checkAccessible(found, 'with the work-stealing lesson open');
+    // Threads mode, in a page of its own (the first one is closed first, its errors checked).
+    assert.deepEqual(errors, [], 'the page logged errors');
+    await page.close();
+    await open(linkFor(BUSY, { mode: 'threads' }), { ...opts, ready: '[data-testid=threads]' });
+    await page.waitForFunction(() => Number(JSON.parse(window.__gmpThreads()).step) > 0);
+    // Paused (or ended: the button is then disabled), so that the panel does not change under axe.
+    await page.evaluate(() => document.querySelector('[data-testid=threads-pause]').click());
+    await page.waitForSelector('[data-testid=threads][data-paused=true], [data-testid=threads][data-finished=true]');
+    await checkAccessible(found, 'in threads mode');
+    assert.deepEqual(found, [], `axe-core found ${found.length} violations (${colorScheme} scheme):\n${found.join('\n')}`);
+  });
+}
 
 // ----- Lessons, share links, embedding, exports -----
 

@@ -80,10 +80,10 @@ export function fragment(json, params = {}) {
 }
 
 /**
- * Opens a page in `context` and collects every console error and page error in `errors` (the
- * tests fail on any).
+ * Opens a page in `context`, waits for the `ready` selector (the step-mode clock unless told),
+ * and collects every console error and page error in `errors` (the tests fail on any).
  */
-export async function openPage(context, url, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', reducedMotion = 'no-preference' } = {}) {
+export async function openPage(context, url, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', reducedMotion = 'no-preference', ready = '[data-testid=clock]' } = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
@@ -91,6 +91,28 @@ export async function openPage(context, url, { viewport = { width: 1440, height:
   await page.setViewportSize(viewport);
   await page.emulateMedia({ colorScheme, reducedMotion });
   await page.goto(url);
-  await page.waitForSelector('[data-testid=clock]');
+  await page.waitForSelector(ready);
   return { page, errors };
+}
+
+const AXE = fileURLToPath(new URL('./node_modules/axe-core/axe.min.js', import.meta.url));
+
+/**
+ * Runs axe-core (npm, pinned in package.json) on the page as it is now, WCAG 2 A/AA rules and
+ * axe's best practices, and resolves to its violations as readable lines, one per element:
+ * `rule-id (impact): target — summary`. An empty list is a page with no violation found.
+ */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.addScriptTag({ path: AXE });
+  }
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary })),
+    }));
+  });
+  return violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target} — ${n.summary.replace(/\s+/g, ' ')}`));
 }

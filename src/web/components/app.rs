@@ -20,12 +20,13 @@ use super::line_plot::LinePlot;
 use super::notice_bar::NoticeBar;
 use super::timeline::Timeline;
 use crate::web::boot::{self, DEFAULT_SCENARIO};
-use crate::web::shortcuts::message_for;
+use crate::web::shortcuts::{in_threads_mode, message_for};
 use crate::web::state::{AppState, Msg, Theme};
 use crate::web::storage;
 use super::threads_view::ThreadsView;
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
+use gloo_timers::callback::Timeout;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::Closure;
@@ -51,7 +52,7 @@ pub fn app() -> Html {
     let frame_t0 = use_mut_ref(|| Option::<f64>::None);
     // Step mode or threads mode (`&mode=threads` in the fragment opens threads mode).
     let threads_mode = use_state(|| {
-        web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default().split('&').any(|p| p == "mode=threads")
+        crate::core::link::fragment(&web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()).threads()
     });
     // The keyboard listener reads the mode from here (it is installed once).
     let threads_now = use_mut_ref(|| false);
@@ -79,28 +80,12 @@ pub fn app() -> Html {
                     return;
                 }
                 let Some(m) = message_for(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key() || e.alt_key()) else { return };
-                if *threads_now.borrow() {
-                    // Threads mode has its own controls: Space pauses or resumes the run, r
-                    // runs it again; stepping keys do nothing (real time does not replay).
-                    let target = match m {
-                        Msg::TogglePlay => Some("threads-pause"),
-                        Msg::Restart => Some("threads-restart"),
-                        Msg::ToggleTheme | Msg::ToggleHelp | Msg::Escape => None,
-                        _ => return,
-                    };
-                    if let Some(id) = target {
-                        e.prevent_default();
-                        if let Some(b) = gloo_utils_document()
-                            .query_selector(&format!("[data-testid={id}]"))
-                            .ok()
-                            .flatten()
-                            .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
-                        {
-                            b.click();
-                        }
-                        return;
-                    }
-                }
+                let m = if *threads_now.borrow() {
+                    let Some(m) = in_threads_mode(m) else { return };
+                    m
+                } else {
+                    m
+                };
                 e.prevent_default();
                 dispatch.dispatch(m);
             });
@@ -127,7 +112,7 @@ pub fn app() -> Html {
                         if !alive.get() {
                             return;
                         }
-                        *frame_t0.borrow_mut() = Some(storage::now_ms());
+                        *frame_t0.borrow_mut() = Some(crate::web::wall::now_ms());
                         dispatch.dispatch(Msg::Tick(ts));
                         schedule(h2, alive, dispatch, frame_t0);
                     });
@@ -149,10 +134,14 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         use_effect_with(state.playing, move |&playing| {
             let alive = Rc::new(Cell::new(playing));
+            let gap = Rc::new(RefCell::new(None));
             if playing {
-                schedule_idle_refresh(alive.clone(), dispatch);
+                schedule_idle_refresh(alive.clone(), gap.clone(), dispatch);
             }
-            move || alive.set(false)
+            move || {
+                alive.set(false);
+                gap.borrow_mut().take();
+            }
         });
     }
 
@@ -161,7 +150,7 @@ pub fn app() -> Html {
         let frame_t0 = frame_t0.clone();
         use_effect(move || {
             if let Some(t0) = frame_t0.borrow_mut().take() {
-                let ms = storage::now_ms() - t0;
+                let ms = crate::web::wall::now_ms() - t0;
                 storage::record_frame(ms);
                 storage::add_phase("frame", ms);
             }
@@ -204,7 +193,7 @@ pub fn app() -> Html {
             let w = web_sys::window().expect("a window");
             let listener = EventListener::new(&w, "hashchange", move |_| {
                 let frag = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-                if frag.contains("s=") {
+                if crate::core::link::fragment(&frag).packed.is_some() {
                     dispatch.dispatch(Msg::OpenLink(frag));
                 }
             });
@@ -335,7 +324,7 @@ pub fn app() -> Html {
                         </button>
                     </p>
                     if let Some(sc) = threads_scenario {
-                        <ThreadsView scenario={sc} />
+                        <ThreadsView scenario={sc} command={state.threads_command} />
                     } else {
                     { controls }
                     if !description.is_empty() { <p class="desc">{ description }</p> }
@@ -376,23 +365,26 @@ pub fn app() -> Html {
 }
 
 /// How long after an idle-time refresh the next is asked for, ms.
-const IDLE_REFRESH_GAP_MS: i32 = 100;
+const IDLE_REFRESH_GAP_MS: u32 = 100;
 /// An idle-time refresh runs after this long even if the browser is never idle, ms.
 const IDLE_REFRESH_TIMEOUT_MS: u32 = 200;
 
-/// Asks for `Msg::IdleRefresh` in the browser's next idle period, again and again while `alive`.
-fn schedule_idle_refresh(alive: Rc<Cell<bool>>, dispatch: UseReducerDispatcher<AppState>) {
-    let Some(w) = web_sys::window() else { return };
-    let wait = Closure::once_into_js(move || {
+/// Asks for `Msg::IdleRefresh` in the browser's next idle period after a gap of
+/// [`IDLE_REFRESH_GAP_MS`], again and again while `alive`. The pending gap's timeout is kept in
+/// `gap` (the effect's cleanup drops it, which cancels it).
+fn schedule_idle_refresh(alive: Rc<Cell<bool>>, gap: Rc<RefCell<Option<Timeout>>>, dispatch: UseReducerDispatcher<AppState>) {
+    let (a0, g0) = (alive.clone(), gap.clone());
+    let wait = Timeout::new(IDLE_REFRESH_GAP_MS, move || {
+        let (alive, gap) = (a0, g0);
         if !alive.get() {
             return;
         }
         let Some(w) = web_sys::window() else { return };
-        let (a, d) = (alive.clone(), dispatch.clone());
+        let (a, g, d) = (alive.clone(), gap.clone(), dispatch.clone());
         let idle = Closure::once_into_js(move || {
             if a.get() {
                 d.dispatch(Msg::IdleRefresh);
-                schedule_idle_refresh(a, d);
+                schedule_idle_refresh(a, g, d);
             }
         });
         let opts = web_sys::IdleRequestOptions::new();
@@ -400,10 +392,10 @@ fn schedule_idle_refresh(alive: Rc<Cell<bool>>, dispatch: UseReducerDispatcher<A
         if w.request_idle_callback_with_options(idle.unchecked_ref(), &opts).is_err() {
             // No requestIdleCallback: refresh now.
             dispatch.dispatch(Msg::IdleRefresh);
-            schedule_idle_refresh(alive, dispatch);
+            schedule_idle_refresh(alive, gap, dispatch);
         }
     });
-    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(wait.unchecked_ref(), IDLE_REFRESH_GAP_MS);
+    *gap.borrow_mut() = Some(wait);
 }
 
 fn gloo_utils_document() -> web_sys::Document {

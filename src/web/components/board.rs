@@ -74,6 +74,8 @@ pub fn board(props: &BoardProps) -> Html {
     };
     html! {
         <div class="board" ref={root.clone()}>
+            // The board's own heading (for the outline: its parts are h3s under it).
+            <h2 class="sr-only">{ "The board" }</h2>
             <section class="globalq" data-testid="global-runq"
                 data-runq={st.global.iter().map(|g| g.to_string()).collect::<Vec<_>>().join(",")}
                 aria-label="Global run queue">
@@ -84,7 +86,7 @@ pub fn board(props: &BoardProps) -> Html {
             // The Ms come before the Ps: `[data-m="N"]` then finds M N's row before any P card
             // whose data-m is N.
             <MList state={props.state.clone()} selected={props.selected} on_select={props.on_select.clone()} playing={props.playing} />
-            <div class="pgrid" aria-label="Processors (Ps)">
+            <div class="pgrid" role="group" aria-label="Processors (Ps)">
                 { for rendered.into_iter().map(|(p, m_status, moves)| {
                     let id = p.id;
                     html! { <PCard key={id} {p} {m_status} {moves} selected={props.selected} on_select={props.on_select.clone()} /> }

@@ -35,10 +35,10 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     a.set_download(name);
     a.click();
     // Revoked a little later: the download has started by then.
-    let revoke = Closure::once_into_js(move || {
+    gloo_timers::callback::Timeout::new(10_000, move || {
         let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    w.set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000)?;
+    })
+    .forget();
     Ok(())
 }
 

@@ -1,7 +1,7 @@
 //! The embedded view's only chrome (`&embed=1`): the scenario's name and a link that opens the
 //! same link on the full playground page (the fragment without `embed`).
 
-use crate::web::boot::without_embed;
+use crate::core::link::without_embed;
 use yew::prelude::*;
 
 /// Props of [`EmbedBar`].

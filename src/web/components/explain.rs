@@ -51,7 +51,7 @@ pub fn explain(props: &ExplainProps) -> Html {
             if let Some(o) = &props.outcome {
                 <p class="outcome" data-testid="outcome" role="status">{ o.clone() }</p>
             }
-            <pre class="schedtrace" data-testid="schedtrace" aria-label="schedtrace line">{ if props.schedtrace.is_empty() { "SCHED: the program has not started".to_string() } else { (*props.schedtrace).clone() } }</pre>
+            <pre class="schedtrace" data-testid="schedtrace" aria-label="schedtrace line" tabindex="0">{ if props.schedtrace.is_empty() { "SCHED: the program has not started".to_string() } else { (*props.schedtrace).clone() } }</pre>
             <div class="sr-only" aria-live="polite" aria-atomic="true" data-testid="announce">
                 { if props.announce { props.text.clone() } else { String::new() } }
             </div>

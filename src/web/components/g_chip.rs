@@ -36,10 +36,12 @@ pub fn glyph(status: &str) -> &'static str {
 pub fn g_chip(props: &GChipProps) -> Html {
     let id = props.id;
     let onclick = props.on_select.reform(move |_: MouseEvent| id);
+    // The name begins with the chip's visible text ("G7" and its note), as a speech-input user
+    // reads it; the state and the move follow in words.
     let label = format!(
-        "G{id}, {}{}{}",
+        "G{id}{}, {}{}",
+        props.note.as_ref().map(|n| format!(" {n}")).unwrap_or_default(),
         props.status,
-        props.note.as_ref().map(|n| format!(", {n}")).unwrap_or_default(),
         props.moved_from.as_ref().map(|f| format!(", moved from {f}")).unwrap_or_default()
     );
     html! {
@@ -54,8 +56,9 @@ pub fn g_chip(props: &GChipProps) -> Html {
         >
             <span class="glyph" aria-hidden="true">{ glyph(props.status) }</span>
             { format!("G{id}") }
-            if let Some(n) = &props.note { <span class="note">{ n.clone() }</span> }
-            if let Some(f) = &props.moved_from { <span class="from" aria-hidden="true">{ format!("←{f}") }</span> }
+            if let Some(n) = &props.note { { " " }<span class="note">{ n.clone() }</span> }
+            // "←P1" is drawn by the stylesheet (from data-from): the label says it in words.
+            if let Some(f) = &props.moved_from { <span class="from" aria-hidden="true" data-from={f.clone()}></span> }
         </button>
     }
 }

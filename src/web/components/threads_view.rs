@@ -12,16 +12,16 @@ use super::line_plot::LinePlot;
 use super::timeline::Timeline;
 use crate::core::scenario::Scenario;
 use crate::web::driver::{ops_of, GDetail, LogFilter, LogRow, Moves};
+use crate::web::state::ThreadsCommand;
 use crate::web::threads::{quantile, Run, GRACE_MS, SLICE_NS};
 use crate::web::view::Plots;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// How often the panel redraws, ms.
-pub const REDRAW_MS: i32 = 250;
+pub const REDRAW_MS: u32 = 250;
 /// How often the plots are rebuilt while running, ms (they are the costliest part to draw).
 pub const PLOTS_EVERY_MS: f64 = 500.0;
 /// Log rows shown at first (more on request).
@@ -31,6 +31,10 @@ const LOG_ROWS: usize = 150;
 #[derive(Properties, PartialEq, Clone)]
 pub struct ThreadsProps {
     pub scenario: Rc<Scenario>,
+    /// The latest keyboard command for the run, numbered ([`crate::web::state::AppState::threads_command`]);
+    /// each number is carried out once, and one given before this panel existed never.
+    #[prop_or_default]
+    pub command: Option<(u32, ThreadsCommand)>,
 }
 
 /// The speedup measurement: a run of the same scenario with GOMAXPROCS 1 first.
@@ -91,6 +95,15 @@ fn workers_plot(series: &[(f64, u32)], wall: f64) -> Html {
     }
 }
 
+/// The pause button: pauses the run, or resumes it.
+fn toggle_pause(r: &mut Run) {
+    if r.paused() {
+        r.resume()
+    } else {
+        r.pause()
+    }
+}
+
 /// The threads-mode panel.
 #[function_component(ThreadsView)]
 pub fn threads_view(props: &ThreadsProps) -> Html {
@@ -102,6 +115,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let selected = use_state(|| Option::<u32>::None);
     let prev_board = use_mut_ref(|| Option::<Rc<crate::core::sim::SimState>>::None);
     let force = use_force_update();
+    let force_after_key = force.clone();
 
     // A new scenario forgets the old baseline.
     {
@@ -139,7 +153,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             set_hook("__gmpThreads", figs.as_ref());
             set_hook("__gmpThreadsKill", kill.as_ref());
             let measuring = *measuring;
-            let tick = Closure::<dyn Fn()>::new({
+            let tick = {
                 let weak = weak.clone();
                 move || {
                     // The GOMAXPROCS 1 run has ended: keep its time, run the scenario itself.
@@ -161,14 +175,12 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
                     }
                     force.force_update()
                 }
-            });
-            let id = web_sys::window().and_then(|w| w.set_interval_with_callback_and_timeout_and_arguments_0(tick.as_ref().unchecked_ref(), REDRAW_MS).ok());
+            };
+            let redraw = gloo_timers::callback::Interval::new(REDRAW_MS, tick);
             move || {
-                if let (Some(w), Some(id)) = (web_sys::window(), id) {
-                    w.clear_interval_with_handle(id);
-                }
+                drop(redraw);
                 r.borrow_mut().stop();
-                drop((figs, kill, tick));
+                drop((figs, kill));
                 set_hook("__gmpThreads", &JsValue::NULL);
                 set_hook("__gmpThreadsKill", &JsValue::NULL);
             }
@@ -183,7 +195,35 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             }
         })
     };
-    let on_pause = with_run(|r| if r.paused() { r.resume() } else { r.pause() });
+    let on_pause = with_run(toggle_pause);
+
+    // The keyboard's commands: Space as the pause button (nothing once the run has ended, when
+    // the button is disabled), r as "run again".
+    {
+        let seen = use_mut_ref(|| props.command.map(|(n, _)| n));
+        let run = run.clone();
+        let restart = restart.clone();
+        let force = force_after_key;
+        use_effect_with(props.command, move |&command| {
+            if let Some((n, c)) = command {
+                if *seen.borrow() != Some(n) {
+                    *seen.borrow_mut() = Some(n);
+                    match c {
+                        ThreadsCommand::TogglePause => {
+                            if let Some(r) = run.borrow().as_ref() {
+                                let mut r = r.borrow_mut();
+                                if !r.finished() {
+                                    toggle_pause(&mut r);
+                                }
+                            }
+                            force.force_update();
+                        }
+                        ThreadsCommand::RunAgain => restart.set(*restart + 1),
+                    }
+                }
+            }
+        });
+    }
     let on_kill = with_run(|r| {
         r.kill(None);
     });
@@ -344,7 +384,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             }
             <Explain step={sim.step_count()} rows={last_rows} {text} schedtrace={Rc::new(if sim.step_count() == 0 { String::new() } else { sim.schedtrace() })}
                 {outcome} announce={paused || finished} on_select={on_select.clone()} />
-            <div class="threads-board">
+            <div class="threads-board" id="board" tabindex="-1">
                 <Board {state} {moves} selected={*selected} on_select={on_select} />
                 if let Some(g) = *selected {
                     <GoroutinePanel id={g} {detail} {on_close} on_seek={noop_seek.clone()} seekable={false} />
