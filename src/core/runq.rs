@@ -147,16 +147,6 @@ impl RunQueue {
         }
         n
     }
-
-    /// `runqdrain`-like removal of every G (runnext first, then the ring in order).
-    pub fn drain_all(&mut self, out: &mut Vec<u32>) {
-        if let Some(g) = self.runnext.take() {
-            out.push(g);
-        }
-        while let Some(g) = self.pop_front() {
-            out.push(g);
-        }
-    }
 }
 
 #[cfg(test)]
