@@ -71,6 +71,16 @@ async function waitStep(n) {
   await page.waitForSelector(`[data-testid=clock][data-step="${n}"]`, { timeout: 10_000 });
 }
 
+/** Opens lesson `id` from the keyboard: `g` shows the gallery, Enter on the lesson opens it. */
+async function openLessonByKeyboard(id) {
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('g');
+  await page.waitForSelector('[data-testid=gallery]');
+  await page.focus(`[data-lesson=${id}]`);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`[data-testid=lesson][data-lesson-open=${id}]`);
+}
+
 async function forward(k = 1) {
   const s = await step();
   for (let i = 0; i < k; i++) await page.click('[data-testid=step-forward]');
@@ -592,12 +602,7 @@ for (const colorScheme of ['light', 'dark']) {
     await checkAccessible(found, 'at step 0');
     await forward(30);
     await checkAccessible(found, 'at step 30');
-    await page.evaluate(() => document.activeElement.blur());
-    await page.keyboard.press('g');
-    await page.waitForSelector('[data-testid=gallery]');
-    await page.focus('[data-lesson=work-stealing]');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('[data-testid=lesson][data-lesson-open=work-stealing]');
+    await openLessonByKeyboard('work-stealing');
     await checkAccessible(found, 'with the work-stealing lesson open');
     // Threads mode, in a page of its own (the first one is closed first, its errors checked).
     assert.deepEqual(errors, [], 'the page logged errors');
@@ -638,12 +643,7 @@ test('a new visitor sees the lesson gallery first; a lesson opens by keyboard, i
   const draft = (await page.inputValue('[data-testid=editor]')).replace('"gomaxprocs": 2', '"gomaxprocs": 3');
   await page.fill('[data-testid=editor]', draft);
   // `g` shows the gallery again (not while typing in the editor); a lesson opens with Enter.
-  await page.evaluate(() => document.activeElement.blur());
-  await page.keyboard.press('g');
-  await page.waitForSelector('[data-testid=gallery]');
-  await page.focus('[data-lesson=work-stealing]');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('[data-testid=lesson][data-lesson-open=work-stealing]');
+  await openLessonByKeyboard('work-stealing');
   await waitStep(0);
   assert.equal(await page.evaluate(() => document.activeElement.id), 'lesson-h', 'the focus moves to the lesson');
   const text = await page.textContent('[data-testid=lesson]');
