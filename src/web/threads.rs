@@ -358,18 +358,17 @@ impl Run {
                 Command::Syscall { m, ns, .. } => (m.0, ns, true),
             };
             let now = now_ms();
-            if syscall {
-                if let Some(p) = self.m_p(m) {
-                    self.pending_handoff.insert(p, (now, m));
-                }
-            } else if !self.pending_handoff.is_empty() {
-                if let Some(p) = self.m_p(m) {
-                    if let Some(&(t, m0)) = self.pending_handoff.get(&p) {
-                        self.pending_handoff.remove(&p);
-                        if m0 != m {
-                            self.handoff_ms.push(now - t);
-                        }
+            // A hand-off: the P of an M that entered a syscall gets its next command, work or
+            // another syscall, on another M. (Counting only work missed the hand-offs whose
+            // new M went straight into a syscall of its own.)
+            if let Some(p) = self.m_p(m) {
+                if let Some((t, m0)) = self.pending_handoff.remove(&p) {
+                    if m0 != m {
+                        self.handoff_ms.push(now - t);
                     }
+                }
+                if syscall {
+                    self.pending_handoff.insert(p, (now, m));
                 }
             }
             if let Some(s) = self.workers.get_mut(&m) {
