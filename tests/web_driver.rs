@@ -48,7 +48,7 @@ fn a_step_s_moves_are_one_arrow_per_source_and_destination() {
     assert_eq!(steals.len(), 1, "{:?}", moves.arrows);
     let a = steals[0];
     let (Place::P(victim), Place::P(thief)) = (a.from, a.to) else { unreachable!() };
-    let was: Vec<u32> = before.ps[victim as usize].runq.iter().chain(before.ps[victim as usize].runnext.iter()).copied().collect();
+    let was: Vec<gmp::core::ids::GId> = before.ps[victim as usize].runq.iter().chain(before.ps[victim as usize].runnext.iter()).copied().collect();
     let thief_now = &after.ps[thief as usize];
     let took = thief_now.runq.iter().chain(thief_now.runnext.iter()).chain(thief_now.g.iter()).filter(|g| was.contains(g)).count();
     assert_eq!(a.count as usize, took, "the arrow counts every stolen goroutine, the one run at once included");

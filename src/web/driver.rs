@@ -542,7 +542,7 @@ impl Driver {
     /// Goroutine `id` in detail (its ops and its latest `limit` events), if it exists yet. With
     /// `recent`, the history comes from the latest events only (see [`Driver::recent_log`]).
     pub fn goroutine_at(&mut self, id: u32, limit: usize, recent: bool) -> Option<GDetail> {
-        let state = self.sim.goroutine(id)?;
+        let state = self.sim.goroutine(crate::core::ids::GId(id))?;
         let ops = ops_of(&self.sim, &self.scenario, &state.func);
         let f = LogFilter { kind: String::new(), g: Some(id), p: None };
         let (history, _) = if recent { self.recent_log(&f, limit) } else { self.log(&f, limit) };
@@ -705,7 +705,7 @@ pub fn snapshot(sim: &Sim, with_gs: bool) -> SimState {
         poller: None,
         chans: Vec::new(),
         wgs: Vec::new(),
-        sysmon: SysmonState { m: 0, delay_ns: 0, idle_cycles: 0, deep_sleep: false },
+        sysmon: SysmonState { m: crate::core::ids::MId(0), delay_ns: 0, idle_cycles: 0, deep_sleep: false },
         outcome: None,
     }
 }
@@ -779,26 +779,24 @@ fn spots(state: &SimState) -> HashMap<u32, Spot> {
     let mut m = HashMap::with_capacity(state.global.len() + state.netpoll.len() + state.ps.len() * 8);
     for p in &state.ps {
         if let Some(g) = p.runnext {
-            m.insert(g, Spot::Queued(p.id));
+            m.insert(g.0, Spot::Queued(p.id.0));
         }
         for &g in &p.runq {
-            m.insert(g, Spot::Queued(p.id));
+            m.insert(g.0, Spot::Queued(p.id.0));
         }
         if let Some(g) = p.g {
-            m.insert(g, Spot::Running(p.id));
+            m.insert(g.0, Spot::Running(p.id.0));
         }
     }
     for &g in &state.global {
-        m.insert(g, Spot::Global);
+        m.insert(g.0, Spot::Global);
     }
     for n in &state.netpoll {
-        m.insert(n.g, Spot::Netpoll);
+        m.insert(n.g.0, Spot::Netpoll);
     }
     for mm in &state.ms {
-        if mm.status == "syscall" {
-            if let Some(g) = mm.g {
-                m.insert(g, Spot::Syscall(mm.id));
-            }
+        if let crate::core::sim::Activity::Syscall(g) = mm.activity() {
+            m.insert(g.0, Spot::Syscall(mm.id.0));
         }
     }
     m
@@ -906,9 +904,9 @@ impl Moves {
         for p in &after.ps {
             if let Some(b) = before.ps.iter().find(|x| x.id == p.id) {
                 if b.m != p.m && p.m.is_some() {
-                    ps.insert(p.id, b.m);
+                    ps.insert(p.id.0, b.m.map(|m| m.0));
                     if let (Some(old), Some(new)) = (b.m, p.m) {
-                        arrows.push(Arrow { from: Place::M(old), to: Place::M(new), count: 0, gs: Vec::new(), p: Some(p.id) });
+                        arrows.push(Arrow { from: Place::M(old.0), to: Place::M(new.0), count: 0, gs: Vec::new(), p: Some(p.id.0) });
                     }
                 }
             }

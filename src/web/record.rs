@@ -6,7 +6,8 @@
 //! and drops everything after step N when an intervention at N changes the future.
 
 use crate::core::event::{Event, What};
-use crate::core::sim::{SimState, Sim};
+use crate::core::ids::PId;
+use crate::core::sim::{Activity, Sim, SimState};
 
 /// Most samples kept for the plots; beyond that every other one is dropped and the stride
 /// doubles, so a run of any length plots with at most this many points.
@@ -68,17 +69,16 @@ impl Sample {
             idle: 0,
         };
         for m in &state.ms {
-            if m.status == "dead" {
-                continue;
-            }
-            s.threads += 1;
-            match m.status {
-                "running" => s.running += 1,
-                "syscall" => s.syscall += 1,
-                "idle" => s.idle += 1,
+            let a = m.activity();
+            match a {
+                Activity::Dead => continue,
+                Activity::Run(_) => s.running += 1,
+                Activity::Syscall(_) => s.syscall += 1,
+                Activity::Idle => s.idle += 1,
                 _ => {}
             }
-            if m.spinning {
+            s.threads += 1;
+            if a.spinning() {
                 s.spinning += 1;
             }
         }
@@ -97,6 +97,18 @@ pub enum Lane {
     Syscall(u32),
     /// Destroyed by a GOMAXPROCS decrease.
     Dead,
+}
+
+impl Lane {
+    /// A P's [`Activity`] as its timeline shows it.
+    pub fn of(a: Activity) -> Lane {
+        match a {
+            Activity::Dead => Lane::Dead,
+            Activity::Run(g) => Lane::Run(g.0),
+            Activity::Syscall(g) => Lane::Syscall(g.0),
+            _ => Lane::Idle,
+        }
+    }
 }
 
 /// A stretch of one P's timeline: from `t0` (after step `step0`) until the next stretch.
@@ -292,17 +304,7 @@ impl Record {
     }
 
     fn lane_of(sim: &Sim, p: u32) -> Lane {
-        let ps = sim.p_state(p);
-        match ps.status {
-            "dead" => Lane::Dead,
-            _ => match ps.g {
-                None => Lane::Idle,
-                Some(g) => match sim.goroutine(g) {
-                    Some(gs) if gs.status == "syscall" => Lane::Syscall(g),
-                    _ => Lane::Run(g),
-                },
-            },
-        }
+        Lane::of(sim.p_activity(PId(p)))
     }
 
     fn update_lanes_all(&mut self, sim: &Sim, state: &SimState) {

@@ -12,7 +12,8 @@
 //! `wakep`/`startm`/`handoffp`/`injectglist`), `find.rs` (`schedule`, `findRunnable`,
 //! `stealWork`), `exec.rs` (goroutines executing their ops: channels, WaitGroups, timers,
 //! the netpoller, syscalls), `sysmon.rs` (sysmon, `retake`, preemption), `resize.rs`
-//! (stop-the-world and `procresize`), `state.rs` (snapshots and invariants).
+//! (stop-the-world and `procresize`), `status.rs` (statuses and `Activity`), `state.rs`
+//! (snapshots and invariants).
 
 mod exec;
 mod find;
@@ -20,9 +21,11 @@ mod queues;
 mod real_time;
 mod resize;
 mod state;
+mod status;
 mod sysmon;
 
 pub use resize::steal_order;
+pub use status::{Activity, GStatus, MStatus, PStatus};
 pub use state::{ChanState, GState, MState as MStateView, MTrack, NetWait, PState, PTrack, SimState, SysmonState, Tracks, WgState};
 
 use crate::core::costs::Costs;
@@ -52,16 +55,6 @@ pub const MAX_THREADS: usize = 10_000;
 pub const STEAL_TRIES: u8 = 4;
 /// The fairness period: `schedtick % 61 == 0` checks the global queue first.
 pub const GLOBAL_CHECK_PERIOD: u32 = 61;
-
-/// A goroutine's status (`_Grunnable`, `_Grunning`, `_Gsyscall`, `_Gwaiting`, `_Gdead`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GStatus {
-    Runnable,
-    Running,
-    Syscall,
-    Waiting,
-    Dead,
-}
 
 /// What a waiting goroutine waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -117,29 +110,6 @@ pub(crate) struct G {
     pub goid: u64,
 }
 
-/// An M's activity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MState {
-    /// Parked on the idle M list (`stopm`).
-    Idle,
-    /// Woken or created by `startm`; acquires `nextp` when its wake-up time comes.
-    Waking,
-    /// Holds a P and no G: runs `schedule` at its wake-up time.
-    Schedule,
-    /// Runs its G's ops.
-    Run,
-    /// Blocked in a syscall with its G.
-    Syscall,
-    /// Blocked in `netpoll` without a P.
-    Netpoll,
-    /// Locked to a G that cannot run (`stoplockedm`).
-    LockedWait,
-    /// Exited.
-    Dead,
-    /// The sysmon thread.
-    Sysmon,
-}
-
 /// Where `stealWork` was when its M began the 3 µs runnext back-off.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct StealCursor {
@@ -154,7 +124,7 @@ pub(crate) struct StealCursor {
 /// An OS thread.
 #[derive(Clone, Debug)]
 pub(crate) struct M {
-    pub state: MState,
+    pub state: MStatus,
     pub p: Option<u32>,
     pub nextp: Option<u32>,
     pub oldp: Option<u32>,
@@ -200,15 +170,6 @@ pub(crate) struct SysmonTick {
     pub schedwhen: u64,
     pub syscalltick: u32,
     pub syscallwhen: u64,
-}
-
-/// A P's status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PStatus {
-    Idle,
-    Running,
-    GcStop,
-    Dead,
 }
 
 /// A logical processor.
@@ -665,7 +626,7 @@ impl Sim {
         self.events.push(Event {
             step: self.step + 1,
             t: self.now,
-            g: g.map(|g| GId(g + 1)),
+            g: g.map(GId::of_index),
             p: p.map(PId),
             m: m.map(MId),
             what,
@@ -673,7 +634,7 @@ impl Sim {
     }
 
     pub(crate) fn gid(&self, g: u32) -> GId {
-        GId(g + 1)
+        GId::of_index(g)
     }
 
     // ----- the clock -----
@@ -721,7 +682,7 @@ impl Sim {
         self.procresize_at_start(n);
         // sysmon's thread (`newm(sysmon, nil, -1)` in runtime.main).
         let sm = self.new_m_struct();
-        self.ms[sm as usize].state = MState::Sysmon;
+        self.ms[sm as usize].state = MStatus::Sysmon;
         self.sysmon.m = sm;
         self.stats.threads_created += 1;
         self.emit(None, None, Some(sm), What::ThreadCreate { for_p: None, spinning: false, sysmon: true });
@@ -735,7 +696,7 @@ impl Sim {
     pub(crate) fn new_m_struct(&mut self) -> u32 {
         let id = self.ms.len() as u32;
         self.ms.push(M {
-            state: MState::Idle,
+            state: MStatus::Idle,
             p: None,
             nextp: None,
             oldp: None,
@@ -749,7 +710,7 @@ impl Sim {
             netpoll_spinning: false,
             awaiting: None,
         });
-        let threads = self.ms.iter().filter(|m| m.state != MState::Dead).count() as u64;
+        let threads = self.ms.iter().filter(|m| m.state != MStatus::Dead).count() as u64;
         self.stats.max_threads = self.stats.max_threads.max(threads);
         id
     }
@@ -809,11 +770,11 @@ impl Sim {
 
     fn run_m(&mut self, m: u32) {
         match self.ms[m as usize].state {
-            MState::Waking => self.m_wakeup(m),
-            MState::Schedule => self.schedule(m),
-            MState::Run => self.run_g(m),
-            MState::Syscall => self.exitsyscall(m),
-            MState::Netpoll => self.netpoll_wakeup(m),
+            MStatus::Waking => self.m_wakeup(m),
+            MStatus::Schedule => self.schedule(m),
+            MStatus::Run => self.run_g(m),
+            MStatus::Syscall => self.exitsyscall(m),
+            MStatus::Netpoll => self.netpoll_wakeup(m),
             s => panic!("run_m: M{m} woke in state {s:?}"),
         }
     }
@@ -825,7 +786,7 @@ impl Sim {
         if let Some(g) = self.ms[m as usize].handed.take() {
             self.execute(m, g, false, crate::core::event::Source::Locked);
         } else {
-            self.ms[m as usize].state = MState::Schedule;
+            self.ms[m as usize].state = MStatus::Schedule;
             self.schedule(m);
         }
     }
@@ -870,7 +831,7 @@ impl Sim {
                         self.emit(Some(gi), None, m, What::Action(UserAction::Syscall { dur, now }));
                         if now && !self.external {
                             let m = m.expect("a running G has an M");
-                            if self.ms[m as usize].state == MState::Run {
+                            if self.ms[m as usize].state == MStatus::Run {
                                 self.wake_m(m, self.now);
                             }
                         }
