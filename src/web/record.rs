@@ -5,7 +5,7 @@
 //! the [`Driver`](super::driver::Driver) records a step only the first time the run reaches it,
 //! and drops everything after step N when an intervention at N changes the future.
 
-use crate::core::event::{Event, What};
+use crate::core::event::{Event, Kind, What};
 use crate::core::ids::PId;
 use crate::core::sim::{Activity, Sim, SimState};
 
@@ -24,13 +24,13 @@ pub struct EvRec {
     pub g: u32,
     /// P id, [`NONE16`] for none.
     pub p: u16,
-    /// Index into [`What::KINDS`].
+    /// Its kind's code ([`Kind::code`]).
     pub kind: u8,
 }
 
-/// The index of `kind` in [`What::KINDS`], or `None`.
+/// The code ([`Kind::code`]) of the kind named `kind`, or `None`.
 pub fn kind_code(kind: &str) -> Option<u8> {
-    What::KINDS.iter().position(|k| *k == kind && !k.is_empty()).map(|i| i as u8)
+    Kind::from_name(kind).map(Kind::code)
 }
 
 /// One sample for the plots, taken after step `step`.
@@ -253,7 +253,7 @@ impl Record {
             self.evs.push(EvRec {
                 g: e.g.map_or(0, |g| g.0),
                 p: e.p.map_or(NONE16, |p| p.0.min(NONE16 as u32 - 1) as u16),
-                kind: kind_code(e.kind()).unwrap_or(u8::MAX),
+                kind: e.what.kind_of().code(),
             });
         }
         self.ev_start.push(self.evs.len() as u32);
@@ -263,7 +263,7 @@ impl Record {
         let all = step == 1
             || step.is_multiple_of(self.stride)
             || sim.finished()
-            || events.iter().any(|e| matches!(e.what, What::ProcsChange { .. } | What::StopTheWorld | What::StartTheWorld));
+            || events.iter().any(|e| matches!(e.what, What::ProcsChange { .. } | What::STWBegin | What::STWEnd));
         if all {
             let state = sim.snapshot(false);
             self.update_lanes_all(sim, &state);

@@ -26,7 +26,7 @@
 //! queues' contents, O(Ps + Ms) per step), so slices follow exactly what the board shows and a
 //! long run costs time in proportion to its steps, not to steps × goroutines.
 
-use crate::core::event::{Event, What};
+use crate::core::event::{Event, Kind, What};
 use crate::core::scenario::Scenario;
 use crate::core::ids::{GId, MId};
 use crate::core::sim::{Activity, Sim, Tracks};
@@ -141,29 +141,38 @@ struct Open {
 }
 
 /// Kinds shown as slices rather than instants.
-const AS_SLICES: [&str; 11] = [
-    "GoStart",
-    "GoDestroy",
-    "GoBlock",
-    "GoStop",
-    "GoSyscallBegin",
-    "GoSyscallEnd",
-    "GoSyscallEndBlocked",
-    "ProcStart",
-    "ProcStop",
-    "SpinStart",
-    "SpinStop",
+const AS_SLICES: [Kind; 11] = [
+    Kind::GoStart,
+    Kind::GoDestroy,
+    Kind::GoBlock,
+    Kind::GoStop,
+    Kind::GoSyscallBegin,
+    Kind::GoSyscallEnd,
+    Kind::GoSyscallEndBlocked,
+    Kind::ProcStart,
+    Kind::ProcStop,
+    Kind::SpinStart,
+    Kind::SpinStop,
 ];
 
 /// Kinds that concern the whole program.
-const GLOBAL: [&str; 8] = ["ProcsChange", "STWBegin", "STWEnd", "Action", "Deadlock", "Panic", "Fatal", "Exit"];
+const GLOBAL: [Kind; 8] = [Kind::ProcsChange, Kind::STWBegin, Kind::STWEnd, Kind::Action, Kind::Deadlock, Kind::Panic, Kind::Fatal, Kind::Exit];
 
 /// Kinds that belong on the thread's track even when they name a P.
-const ON_M: [&str; 8] =
-    ["ThreadCreate", "ThreadPark", "ThreadWake", "ThreadExit", "LockedPark", "LockedHandoff", "NetpollBlock", "NetpollReady"];
+const ON_M: [Kind; 8] = [
+    Kind::ThreadCreate,
+    Kind::ThreadPark,
+    Kind::ThreadWake,
+    Kind::ThreadExit,
+    Kind::LockedPark,
+    Kind::LockedHandoff,
+    Kind::NetpollBlock,
+    Kind::NetpollReady,
+];
 
 /// Kinds that end a goroutine's slice, to name in its `end` argument.
-const ENDS: [&str; 9] = ["GoStop", "GoBlock", "GoDestroy", "GoSyscallBegin", "Exit", "Panic", "Deadlock", "LockedPark", "Fatal"];
+const ENDS: [Kind; 9] =
+    [Kind::GoStop, Kind::GoBlock, Kind::GoDestroy, Kind::GoSyscallBegin, Kind::Exit, Kind::Panic, Kind::Deadlock, Kind::LockedPark, Kind::Fatal];
 
 struct Tracer {
     events: Vec<String>,
@@ -276,7 +285,7 @@ impl Tracer {
             if let Some(f) = self.funcs.get(g.index()) {
                 args.insert("func".into(), json!(f));
             }
-            let start = sim.events().iter().find(|e| e.g == Some(g) && e.kind() == "GoStart");
+            let start = sim.events().iter().find(|e| e.g == Some(g) && e.what.kind_of() == Kind::GoStart);
             match (act, start) {
                 (Slice::Run(_), Some(e)) => {
                     if let What::GoStart { from, .. } = e.what {
@@ -287,7 +296,7 @@ impl Tracer {
                 _ => {
                     let why = sim.events().iter().find(|e| e.g == Some(g));
                     if let Some(e) = why {
-                        if matches!(act, Slice::Run(_)) && matches!(e.kind(), "GoSyscallEnd" | "GoSyscallEndBlocked") {
+                        if matches!(act, Slice::Run(_)) && matches!(e.what, What::GoSyscallEnd | What::GoSyscallEndBlocked { .. }) {
                             // Back from a syscall, running on again (Source::Syscall's name).
                             args.insert("source".into(), json!("syscall"));
                         }
@@ -301,7 +310,7 @@ impl Tracer {
 
     fn close(&mut self, p: bool, id: usize, mut open: Open, now: u64, sim: &Sim) {
         if let Some(g) = open.act.g() {
-            let end = sim.events().iter().find(|e| e.g == Some(g) && ENDS.contains(&e.kind()));
+            let end = sim.events().iter().find(|e| e.g == Some(g) && ENDS.contains(&e.what.kind_of()));
             if let Some(e) = end {
                 open.args.insert("end".into(), json!(e.explain(sim.program())));
             }
@@ -324,7 +333,7 @@ impl Tracer {
     }
 
     fn event(&mut self, e: &Event, sim: &Sim) {
-        let kind = e.kind();
+        let kind = e.what.kind_of();
         if AS_SLICES.contains(&kind) {
             return;
         }
@@ -349,7 +358,7 @@ impl Tracer {
         } else {
             (PID_PS, 1, "g")
         };
-        self.push(json!({"name": kind, "cat": "scheduler", "ph": "i", "s": scope, "ts": us(e.t), "pid": pid, "tid": tid, "args": Value::Object(args)}));
+        self.push(json!({"name": kind.name(), "cat": "scheduler", "ph": "i", "s": scope, "ts": us(e.t), "pid": pid, "tid": tid, "args": Value::Object(args)}));
         if let (What::Steal { victim, .. }, Some(thief)) = (&e.what, e.p) {
             self.flow += 1;
             let id = self.flow;

@@ -127,7 +127,7 @@ impl Sim {
                 Instr::Wait(wg) => {
                     self.gs[g as usize].pc += 1;
                     if self.wgs[wg as usize].counter == 0 {
-                        self.emit(Some(g), Some(p), Some(m), What::WgWaitDone { wg });
+                        self.emit(Some(g), Some(p), Some(m), What::WgWait { wg });
                         self.continue_after(m, self.costs.sync_op);
                     } else {
                         self.wgs[wg as usize].waiters.push_back(g);
@@ -174,7 +174,7 @@ impl Sim {
                     gg.lock_count += 1;
                     gg.lockedm = Some(m);
                     self.ms[m as usize].lockedg = Some(g);
-                    self.emit(Some(g), Some(p), Some(m), What::LockThread { locked: true });
+                    self.emit(Some(g), Some(p), Some(m), What::LockOSThread { locked: true });
                     self.continue_after(m, self.costs.sync_op);
                     return;
                 }
@@ -186,7 +186,7 @@ impl Sim {
                         gg.lockedm = None;
                         self.ms[m as usize].lockedg = None;
                     }
-                    self.emit(Some(g), Some(p), Some(m), What::LockThread { locked: false });
+                    self.emit(Some(g), Some(p), Some(m), What::LockOSThread { locked: false });
                     self.continue_after(m, self.costs.sync_op);
                     return;
                 }

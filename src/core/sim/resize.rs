@@ -86,7 +86,7 @@ impl Sim {
         }
         let caller_m = caller.map(|c| c.0);
         let caller_p = caller_m.and_then(|m| self.ms[m as usize].p);
-        self.emit(caller.map(|c| c.1), caller_p, caller_m, What::StopTheWorld);
+        self.emit(caller.map(|c| c.1), caller_p, caller_m, What::STWBegin);
         let old = self.gomaxprocs;
         // Stop every P: running goroutines are preempted and stay first on their P; threads
         // holding Ps park; Ps in syscalls are taken; idle Ps leave the idle list.
@@ -168,7 +168,7 @@ impl Sim {
         self.needspinning = false;
         self.procresize(n, caller_m);
         // startTheWorldWithSema.
-        self.emit(None, None, None, What::StartTheWorld);
+        self.emit(None, None, None, What::STWEnd);
         self.sysmon_wake_if_deep();
         self.wakep();
     }
