@@ -358,7 +358,44 @@ fn place_words(place: Place, p: &str) -> String {
     }
 }
 
+/// One event as a line of a trace: step, time, kind and explanation. `{}` writes the line of
+/// `gmpsim run --format trace` (the time in words, [`trace_time`]); `{:#}` the compact line of
+/// the golden traces under `tests/` (the time in ns).
+pub struct TraceLine<'a> {
+    /// The event.
+    pub event: &'a Event,
+    /// The program it belongs to (for the names in its explanation).
+    pub prog: &'a Program,
+}
+
+impl std::fmt::Display for TraceLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let e = self.event;
+        if f.alternate() {
+            write!(f, "{:>5} {:>10} {:<19} {}", e.step, e.t, e.kind(), e.explain(self.prog))
+        } else {
+            write!(f, "{:>7} {:>14} {:<19} {}", e.step, trace_time(e.t), e.kind(), e.explain(self.prog))
+        }
+    }
+}
+
+/// A virtual time as a trace line writes it: `850ns`, `12.500µs`, `1.234567ms`.
+pub fn trace_time(ns: u64) -> String {
+    if ns >= 1_000_000 {
+        format!("{}.{:06}ms", ns / 1_000_000, ns % 1_000_000)
+    } else if ns >= 1_000 {
+        format!("{}.{:03}µs", ns / 1_000, ns % 1_000)
+    } else {
+        format!("{ns}ns")
+    }
+}
+
 impl Event {
+    /// The event as a line of a trace (see [`TraceLine`]).
+    pub fn trace_line<'a>(&'a self, prog: &'a Program) -> TraceLine<'a> {
+        TraceLine { event: self, prog }
+    }
+
     /// The kind name.
     pub fn kind(&self) -> &'static str {
         self.what.kind()
@@ -642,5 +679,19 @@ mod tests {
         let e = What::WgWait { wg: 0 };
         assert_eq!((e.kind_of(), e.kind()), (Kind::WgWait, "WgWait"));
         assert_eq!(What::Fatal("x").kind_of(), Kind::Fatal);
+    }
+
+    #[test]
+    fn a_trace_line_in_both_forms() {
+        let s = crate::core::scenario::parse(r#"{"version":1,"gomaxprocs":1,"main":[{"work":"1500us"}]}"#).unwrap();
+        let mut sim = crate::core::sim::Sim::new(&s);
+        while sim.step() && !sim.events().iter().any(|e| e.kind() == "Exit") {}
+        let exit = sim.events().iter().find(|e| e.kind() == "Exit").expect("main returns");
+        let text = exit.explain(sim.program());
+        let t = exit.t;
+        assert!(t > 1_000_000);
+        assert_eq!(exit.trace_line(sim.program()).to_string(), format!("{:>7} {:>14} Exit                {text}", exit.step, trace_time(t)));
+        assert_eq!(format!("{:#}", exit.trace_line(sim.program())), format!("{:>5} {t:>10} Exit                {text}", exit.step));
+        assert_eq!((trace_time(850), trace_time(12_500), trace_time(1_234_567)), ("850ns".into(), "12.500µs".into(), "1.234567ms".into()));
     }
 }
