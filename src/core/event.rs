@@ -60,8 +60,6 @@ pub enum Source {
     Start,
     /// `startlockedm`: a locked goroutine handed to its own thread.
     Locked,
-    /// `exitsyscall`: a goroutine back from a syscall on a P it (re)acquired.
-    Syscall,
 }
 
 /// Why a goroutine stopped running but stayed runnable.
@@ -440,8 +438,7 @@ impl Event {
                     format!("P{to}..P{} are destroyed and their goroutines move to the front of the global queue", from - 1)
                 }
             ),
-            What::GoCreate { parent: None, func, place } if *func == prog.main => {
-                let _ = place;
+            What::GoCreate { parent: None, func, .. } if *func == prog.main => {
                 format!("The main goroutine {g} is created to run main — newproc (rt0_go)")
             }
             What::GoCreate { parent, func, place } => format!(
@@ -450,7 +447,7 @@ impl Event {
                 prog.body_name(*func),
                 place_words(*place, &p)
             ),
-            What::GoStart { from, inherit, schedtick } => {
+            What::GoStart { from, schedtick, .. } => {
                 let whence = match from {
                     Source::Runnext => format!("from {p}'s runnext, inheriting the current time slice (schedtick stays {schedtick}) — runqget/execute"),
                     Source::Local => format!("from the head of {p}'s local queue, starting a new time slice (schedtick {schedtick}) — runqget/execute"),
@@ -460,9 +457,7 @@ impl Event {
                     Source::Netpoll => format!("whose network wait completed (schedtick {schedtick}) — netpoll/execute"),
                     Source::Start => "as the program's first goroutine — mstart/schedule".to_string(),
                     Source::Locked => format!("on its own locked thread {m} (schedtick {schedtick}) — startlockedm/execute"),
-                    Source::Syscall => "again after its syscall — exitsyscall".to_string(),
                 };
-                let _ = inherit;
                 format!("{m} runs {g} on {p}, {whence}")
             }
             What::GoStop { reason: StopReason::Gosched, place } => format!(

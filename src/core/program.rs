@@ -24,9 +24,8 @@ pub enum Instr {
     Gomaxprocs(u32),
     LockOsThread,
     UnlockOsThread,
-    /// Start of a `repeat`: push `n` on the loop stack. `end` is the index of the matching
-    /// [`Instr::EndLoop`].
-    Loop { n: u64, end: u32 },
+    /// Start of a `repeat`: push `n` on the loop stack.
+    Loop { n: u64 },
     /// End of a `repeat` body: count one iteration down; jump back to `start + 1` while any are
     /// left.
     EndLoop { start: u32 },
@@ -109,7 +108,7 @@ fn emit(body: &mut Body, place: &str, ops: &[Op]) {
                     continue;
                 }
                 let start = body.code.len();
-                body.code.push(Instr::Loop { n, end: 0 });
+                body.code.push(Instr::Loop { n });
                 body.places.push(here.clone());
                 emit(body, &format!("{here}.repeat.body"), inner);
                 if body.code.len() == start + 1 {
@@ -118,8 +117,6 @@ fn emit(body: &mut Body, place: &str, ops: &[Op]) {
                     body.places.pop();
                     continue;
                 }
-                let end = body.code.len() as u32;
-                body.code[start] = Instr::Loop { n, end };
                 Instr::EndLoop { start: start as u32 }
             }
         };

@@ -175,19 +175,6 @@ impl Record {
         self.step_t.partition_point(|&x| x < t).min(self.step_t.len() - 1) as u64
     }
 
-    /// The index entries of step `s`.
-    pub fn events_of(&self, s: u64) -> &[EvRec] {
-        if s == 0 || s > self.explored() {
-            return &[];
-        }
-        &self.evs[self.ev_start[s as usize] as usize..self.ev_start[s as usize + 1] as usize]
-    }
-
-    /// Number of events recorded.
-    pub fn event_count(&self) -> usize {
-        self.evs.len()
-    }
-
     /// The step of event number `i` (index into the whole run's events).
     pub fn step_of_event(&self, i: usize) -> u64 {
         // ev_start is non-decreasing; the step is the last s with ev_start[s] <= i.

@@ -297,7 +297,7 @@ impl Tracer {
                     let why = sim.events().iter().find(|e| e.g == Some(g));
                     if let Some(e) = why {
                         if matches!(act, Slice::Run(_)) && matches!(e.what, What::GoSyscallEnd | What::GoSyscallEndBlocked { .. }) {
-                            // Back from a syscall, running on again (Source::Syscall's name).
+                            // Back from a syscall, running on again.
                             args.insert("source".into(), json!("syscall"));
                         }
                         args.insert("start".into(), json!(e.explain(sim.program())));

@@ -3,7 +3,7 @@
 //! `exitsyscall` path (spec §3.1, §5, §6.1, §7, §10).
 
 use super::{GStatus, MStatus, Outcome, PStatus, Sim, Wait};
-use crate::core::event::{BlockReason, ChanHow, PanicKind, Place, Source, StopReason, WakeCause, What};
+use crate::core::event::{BlockReason, ChanHow, PanicKind, Place, StopReason, WakeCause, What};
 use crate::core::program::Instr;
 use std::cmp::Reverse;
 
@@ -66,7 +66,7 @@ impl Sim {
                     self.wake_m(m, self.now + left);
                     return;
                 }
-                Instr::Loop { n, .. } => {
+                Instr::Loop { n } => {
                     let gg = &mut self.gs[g as usize];
                     gg.loops.push(n);
                     gg.pc += 1;
@@ -511,7 +511,6 @@ impl Sim {
             let oldp = oldp.map(crate::core::ids::PId);
             self.emit(Some(g), Some(np), Some(m), What::GoSyscallEndBlocked { got: Some(crate::core::ids::PId(np)), oldp });
             self.continue_after(m, 0);
-            let _ = Source::Syscall;
             return;
         }
         // exitsyscallNoP: the G goes to the global queue and the M stops.

@@ -192,7 +192,7 @@ fn tv8b_spinning_limit_half_the_busy_ps() {
     sim.gs[0].wait = Wait::ChanRecv(0);
     sim.ms[0].curg = None;
     sim.ms[0].state = MStatus::Schedule;
-    let spinner = thief(&mut sim, 7, true);
+    thief(&mut sim, 7, true);
     assert_eq!(sim.npidle(), 6);
     let work = make_gs(&mut sim, 2);
     sim.ps[7].runq.push_back(work[0]);
@@ -206,13 +206,12 @@ fn tv8b_spinning_limit_half_the_busy_ps() {
     sim2.gs[0].wait = Wait::ChanRecv(0);
     sim2.ms[0].curg = None;
     sim2.ms[0].state = MStatus::Schedule;
-    let other = thief(&mut sim2, 7, false);
+    thief(&mut sim2, 7, false);
     let work = make_gs(&mut sim2, 2);
     sim2.ps[7].runq.push_back(work[0]);
     sim2.ps[7].runq.push_back(work[1]);
     assert!(matches!(sim2.find_runnable(0), find::Found::G(_, _, Source::Steal)));
     assert!(sim2.events.iter().any(|e| e.kind() == "SpinStart"));
-    let _ = (spinner, other);
 }
 
 #[test]
