@@ -78,11 +78,15 @@ pub enum StopReason {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockReason {
+    /// A send on the channel: no receiver waits and its buffer is full.
     ChanSend(u32),
+    /// A receive on the channel: nothing to receive.
     ChanRecv(u32),
     /// `sync.WaitGroup.Wait`.
     WaitGroup(u32),
+    /// `time.Sleep` until the virtual time `until`.
     Sleep { until: u64 },
+    /// A network wait whose fd becomes ready at `ready_at`.
     Network { ready_at: u64 },
 }
 
@@ -90,10 +94,15 @@ pub enum BlockReason {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WakeCause {
+    /// A send on the channel.
     ChanSend(u32),
+    /// A receive on the channel.
     ChanRecv(u32),
+    /// The channel's close.
     ChanClose(u32),
+    /// The WaitGroup's counter reaching 0.
     WaitGroup(u32),
+    /// Its sleep's timer.
     Timer,
     /// The netpoller found its network wait complete.
     Network,
@@ -117,10 +126,15 @@ pub enum ChanHow {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HandoffWhy {
+    /// The P has local work: it gets an M at once.
     LocalWork,
+    /// The global queue has work: the P gets an M at once.
     GlobalWork,
+    /// No M spins and no P is idle: the P gets a spinning M.
     NeedSpinner,
+    /// It is the last running P and no thread polls the network: it gets an M.
     LastPollerP,
+    /// Nothing to do: the P goes on the idle list.
     Idle,
 }
 
@@ -142,8 +156,11 @@ pub enum PollWhere {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PanicKind {
+    /// `send on closed channel`.
     SendOnClosed(u32),
+    /// `close of closed channel`.
     CloseOfClosed(u32),
+    /// `sync: negative WaitGroup counter`.
     NegativeWaitGroup(u32),
 }
 
@@ -151,9 +168,14 @@ pub enum PanicKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UserAction {
+    /// `n` goroutines running body `func`, created as if by the goroutine on P `on_p`, or put
+    /// on the global queue (`global`).
     Spawn { func: u32, n: u32, on_p: Option<u32>, global: bool },
+    /// The goroutine enters a syscall lasting `dur`: `now` if it was running, else as its next op.
     Syscall { dur: u64, now: bool },
+    /// The goroutine's network wait completes; `applied` if it was waiting on the network.
     NetReady { applied: bool },
+    /// `runtime.GOMAXPROCS(n)`.
     Gomaxprocs(u32),
     /// The action could not apply, for the reason given.
     Ignored(&'static str),
@@ -278,8 +300,11 @@ event_kinds! {
         NetpollBlock { until: Option<u64> },
         /// A timer on `heap`'s timer heap expired and was run by this P (`timers.check`).
         TimerFire { late_ns: u64, heap: PId },
+        /// `chansend` on channel `chan` that did not block, done `how`.
         ChanSend { chan: u32, how: ChanHow },
+        /// `chanrecv` on channel `chan` that did not block, done `how`.
         ChanRecv { chan: u32, how: ChanHow },
+        /// `closechan`: channel `chan` closed, readying `woken` waiting goroutines.
         ChanClose { chan: u32, woken: u32 },
         /// `wg.Add(delta)` / `wg.Done()`; `released` waiters were readied.
         WgAdd { wg: u32, delta: i64, counter: i64, released: u32 },

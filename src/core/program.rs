@@ -10,19 +10,33 @@ use crate::core::scenario::{Op, Scenario};
 /// One instruction of a compiled body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Instr {
+    /// [`Op::Work`]: CPU work for the duration.
     Work(u64),
+    /// [`Op::Syscall`]: a blocking syscall for the duration.
     Syscall(u64),
+    /// [`Op::Net`]: a network wait for the duration.
     Net(u64),
+    /// [`Op::Sleep`].
     Sleep(u64),
+    /// [`Op::Go`]: `go func()`, `n` times.
     Go { func: u32, n: u32 },
+    /// [`Op::Gosched`].
     Gosched,
+    /// [`Op::Send`] on the channel.
     Send(u32),
+    /// [`Op::Recv`] on the channel.
     Recv(u32),
+    /// [`Op::Close`] of the channel.
     Close(u32),
+    /// [`Op::Add`] (and [`Op::Done`], `n` = -1) on the WaitGroup.
     Add { wg: u32, n: i64 },
+    /// [`Op::Wait`] on the WaitGroup.
     Wait(u32),
+    /// [`Op::Gomaxprocs`].
     Gomaxprocs(u32),
+    /// [`Op::LockOsThread`].
     LockOsThread,
+    /// [`Op::UnlockOsThread`].
     UnlockOsThread,
     /// Start of a `repeat`: push `n` on the loop stack.
     Loop { n: u64 },
@@ -36,6 +50,7 @@ pub enum Instr {
 pub struct Body {
     /// `main` or the func's name.
     pub name: String,
+    /// Its instructions, in order.
     pub code: Vec<Instr>,
     /// For each instruction, its place in the document (`main[2]`, `funcs.worker[1].repeat.body[0]`).
     pub places: Vec<String>,

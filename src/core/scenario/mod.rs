@@ -56,7 +56,9 @@ pub const GO_MINOR_RANGE: (u32, u32) = (19, 27);
 pub struct Scenario {
     /// Always 1.
     pub version: u32,
+    /// Its title (may be empty).
     pub name: String,
+    /// What it shows, in a sentence or two (may be empty).
     pub description: String,
     /// `GOMAXPROCS` at start, 1 to [`limits::MAX_GOMAXPROCS`].
     pub gomaxprocs: u32,
@@ -86,6 +88,7 @@ pub struct Scenario {
 /// `chans.NAME: capacity`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChanDecl {
+    /// Its name in the document.
     pub name: String,
     /// 0 is unbuffered.
     pub cap: u32,
@@ -94,7 +97,9 @@ pub struct ChanDecl {
 /// `funcs.NAME: [ops]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FuncDecl {
+    /// Its name in the document.
     pub name: String,
+    /// What a goroutine running it does.
     pub body: Vec<Op>,
 }
 
@@ -114,8 +119,11 @@ pub enum Op {
     Go { func: u32, n: u32 },
     /// `runtime.Gosched()`.
     Gosched,
+    /// `c <- v` on the channel.
     Send(u32),
+    /// `<-c` on the channel.
     Recv(u32),
+    /// `close(c)`.
     Close(u32),
     /// `wg.Add(n)` (n may be negative).
     Add { wg: u32, n: i64 },
@@ -127,14 +135,18 @@ pub enum Op {
     Repeat { n: u64, body: Vec<Op> },
     /// `runtime.GOMAXPROCS(n)`.
     Gomaxprocs(u32),
+    /// `runtime.LockOSThread()`.
     LockOsThread,
+    /// `runtime.UnlockOSThread()`.
     UnlockOsThread,
 }
 
 /// A user intervention and when it happens.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Action {
+    /// When it happens.
     pub at: ActionAt,
+    /// What it does.
     pub kind: ActionKind,
 }
 

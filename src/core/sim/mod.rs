@@ -59,9 +59,13 @@ pub const GLOBAL_CHECK_PERIOD: u32 = 61;
 /// What a waiting goroutine waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Wait {
+    /// Nothing (it is not waiting).
     None,
+    /// A send on the channel.
     ChanSend(u32),
+    /// A receive on the channel.
     ChanRecv(u32),
+    /// The WaitGroup's counter reaching 0.
     WaitGroup(u32),
     /// A timer on P's heap, firing at `until`.
     Sleep { until: u64 },
@@ -72,6 +76,7 @@ pub enum Wait {
 /// A goroutine.
 #[derive(Clone, Debug)]
 pub(crate) struct G {
+    /// `g.atomicstatus`.
     pub status: GStatus,
     /// Body being executed (index into `Program::bodies`).
     pub body: u32,
@@ -113,9 +118,13 @@ pub(crate) struct G {
 /// Where `stealWork` was when its M began the 3 µs runnext back-off.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct StealCursor {
+    /// The pass over the Ps (0 to `STEAL_TRIES - 1`; the last one also looks at timers and runnext).
     pub pass: u8,
+    /// The random number that chose the pass's order (start and coprime stride).
     pub r: u32,
+    /// How many Ps of the pass were looked at.
     pub k: u32,
+    /// A victim's timer ran during the last pass.
     pub ran_timer: bool,
     /// The victim whose runnext G we backed off for, and that G.
     pub backoff: Option<(u32, u32)>,
@@ -124,17 +133,25 @@ pub(crate) struct StealCursor {
 /// An OS thread.
 #[derive(Clone, Debug)]
 pub(crate) struct M {
+    /// What it is doing.
     pub state: MStatus,
+    /// `m.p`: the P it holds.
     pub p: Option<u32>,
+    /// `m.nextp`: the P it will acquire when it wakes (`startm`).
     pub nextp: Option<u32>,
+    /// `m.oldp`: the P it had before entering a syscall.
     pub oldp: Option<u32>,
+    /// `m.curg`: the goroutine it runs (or has in a syscall).
     pub curg: Option<u32>,
+    /// `m.spinning`: looking for work to steal.
     pub spinning: bool,
+    /// `m.lockedg`: the goroutine locked to it.
     pub lockedg: Option<u32>,
     /// The locked goroutine `startlockedm` handed over with `nextp`.
     pub handed: Option<u32>,
     /// Generation of its pending wake-up; older heap entries are stale.
     pub gen: u32,
+    /// When its pending wake-up is due.
     pub wake_at: Option<u64>,
     /// In `stealWork`'s back-off.
     pub steal: Option<StealCursor>,
@@ -166,20 +183,31 @@ pub enum Command {
 /// `p.sysmontick`: what sysmon last saw of a P.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct SysmonTick {
+    /// The P's `schedtick` sysmon last saw.
     pub schedtick: u32,
+    /// When sysmon saw that `schedtick` first.
     pub schedwhen: u64,
+    /// The P's `syscalltick` sysmon last saw.
     pub syscalltick: u32,
+    /// When sysmon saw that `syscalltick` first.
     pub syscallwhen: u64,
 }
 
 /// A logical processor.
 #[derive(Clone)]
 pub(crate) struct P {
+    /// `p.status`.
     pub status: PStatus,
+    /// `p.m`: the M holding it.
     pub m: Option<u32>,
+    /// Its local run queue and `runnext`.
     pub runq: RunQueue,
+    /// `p.schedtick`: incremented at every `execute` that starts a new time slice.
     pub schedtick: u32,
+    /// `p.syscalltick`: incremented when a syscall returns to it (the fast path) and when it is
+    /// taken from an M in a syscall.
     pub syscalltick: u32,
+    /// What sysmon last saw of it.
     pub sysmontick: SysmonTick,
     /// Timers: (when, sequence, goroutine), earliest first.
     pub timers: BinaryHeap<Reverse<(u64, u64, u32)>>,
@@ -191,27 +219,38 @@ pub(crate) struct P {
     pub slice_start: u64,
     /// `p.goidcache` / `p.goidcacheend`: the P's block of Go goroutine ids.
     pub goid_next: u64,
+    /// The end of that block.
     pub goid_end: u64,
 }
 
+/// A channel (`hchan`).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Chan {
+    /// Its buffer's capacity (0: unbuffered).
     pub cap: u32,
+    /// Values in its buffer.
     pub len: u64,
+    /// Closed.
     pub closed: bool,
+    /// Goroutines blocked sending, first served first.
     pub sendq: VecDeque<u32>,
+    /// Goroutines blocked receiving, first served first.
     pub recvq: VecDeque<u32>,
 }
 
+/// A `sync.WaitGroup`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct WaitGroup {
+    /// Its counter.
     pub counter: i64,
+    /// Goroutines blocked in `Wait`, in the order they blocked.
     pub waiters: VecDeque<u32>,
 }
 
 /// sysmon's loop state.
 #[derive(Clone, Debug)]
 pub(crate) struct Sysmon {
+    /// The M it runs on.
     pub m: u32,
     /// Consecutive cycles without a retake.
     pub idle: u32,
@@ -219,15 +258,20 @@ pub(crate) struct Sysmon {
     pub delay: u64,
     /// In deep sleep (`sched.sysmonwait`).
     pub deep: bool,
+    /// Generation of its pending wake-up; older heap entries are stale.
     pub gen: u32,
 }
 
 /// Something that will happen at a virtual time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Wake {
+    /// M `.0`'s next activity, for its wake-up generation `.1`.
     M(u32, u32),
+    /// sysmon's next check, for its generation.
     Sysmon(u32),
+    /// Goroutine `.0`'s network wait completes, for its wait generation `.1`.
     NetReady(u32, u32),
+    /// The scenario's `at_ns` action with this index.
     Action(u32),
 }
 
@@ -259,44 +303,67 @@ impl Outcome {
 /// Totals over a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Stats {
+    /// Goroutines created, main included.
     pub goroutines_created: u64,
+    /// Successful `runqsteal`s.
     pub steals: u64,
+    /// Goroutines they moved.
     pub goroutines_stolen: u64,
+    /// `handoffp` calls (a P given to another M, or parked, after its M lost it).
     pub handoffs: u64,
+    /// Threads created, sysmon's included.
     pub threads_created: u64,
+    /// Preemptions by sysmon.
     pub preemptions: u64,
+    /// Batches taken from the global queue.
     pub global_grabs: u64,
+    /// Local queue overflows (`runqputslow`).
     pub overflows: u64,
+    /// The global queue's longest length.
     pub max_global_queue: u64,
+    /// The longest local queue (ring and runnext).
     pub max_local_queue: u64,
+    /// The most threads alive at once, sysmon's included.
     pub max_threads: u64,
+    /// Events made.
     pub events: u64,
 }
 
 /// The simulator. Clone it to keep a checkpoint.
 #[derive(Clone)]
 pub struct Sim {
+    /// The compiled scenario.
     pub(crate) prog: Arc<Program>,
+    /// Virtual-time prices.
     pub(crate) costs: Costs,
     /// The Go release modelled (minor version); below 26 the [OLD] rules apply.
     pub(crate) go: u32,
+    /// Virtual time, ns.
     pub(crate) now: u64,
     /// Steps run so far.
     pub(crate) step: u64,
     seq: u64,
+    /// The steal order's random numbers (`cheaprand`).
     pub(crate) rng: Rng,
+    /// Every goroutine ever created, by index (G1 is 0).
     pub(crate) gs: Vec<G>,
     /// `allp`, including Ps beyond GOMAXPROCS kept after a shrink.
     pub(crate) ps: Vec<P>,
+    /// GOMAXPROCS now.
     pub(crate) gomaxprocs: u32,
+    /// The numbers below GOMAXPROCS coprime with it: the steal order's strides.
     pub(crate) coprimes: Vec<u32>,
+    /// Every M ever created, by id.
     pub(crate) ms: Vec<M>,
+    /// `sched.runq`: the global run queue, head first.
     pub(crate) global: VecDeque<u32>,
     /// `sched.pidle`: the idle P stack, front last.
     pub(crate) pidle: Vec<u32>,
     /// `sched.midle`: the idle M list, front last.
     pub(crate) midle: Vec<u32>,
+    /// `sched.nmspinning`.
     pub(crate) nmspinning: u32,
+    /// `sched.needspinning`.
     pub(crate) needspinning: bool,
     /// `sched.lastpoll`; meaningful when `poller` is `None`.
     pub(crate) lastpoll: u64,
@@ -304,21 +371,29 @@ pub struct Sim {
     pub(crate) poller: Option<u32>,
     /// When the blocked poller will wake for a timer (`sched.pollUntil`, 0: never).
     pub(crate) poll_until: u64,
+    /// `netpollInited`: a goroutine has used the network (or a timer), so Ms poll.
     pub(crate) netpoll_inited: bool,
     /// Goroutines parked on the netpoller.
     pub(crate) net_waiters: u32,
     /// Goroutines whose fd is ready and not yet polled, in kernel-event order.
     pub(crate) net_ready: Vec<u32>,
+    /// The channels, by index.
     pub(crate) chans: Vec<Chan>,
+    /// The WaitGroups, by index.
     pub(crate) wgs: Vec<WaitGroup>,
+    /// sysmon.
     pub(crate) sysmon: Sysmon,
     heap: BinaryHeap<Reverse<(u64, u64, Wake)>>,
     actions: Vec<crate::core::scenario::Action>,
     /// Indices of `at_step` actions not yet applied, in order.
     step_actions: VecDeque<u32>,
+    /// The events of the last step.
     pub(crate) events: Vec<Event>,
+    /// How the run ended, once it has.
     pub(crate) outcome: Option<Outcome>,
+    /// Totals so far.
     pub(crate) stats: Stats,
+    /// Sequence number of the next timer (orders timers due at the same time).
     pub(crate) timer_seq: u64,
     /// Real-time mode: work and syscalls are carried out by the driver's threads.
     pub(crate) external: bool,

@@ -115,9 +115,10 @@ pub struct PState {
     pub runnext: Option<GId>,
     /// Its local ring, head first.
     pub runq: Vec<GId>,
-    /// `p.schedtick`: goroutines it started running.
+    /// `p.schedtick`: time slices it started (a goroutine from runnext inherits one).
     pub schedtick: u32,
-    /// `p.syscalltick`: syscalls its goroutines entered.
+    /// `p.syscalltick`: syscalls that returned to it (the fast path), and times it was taken
+    /// from an M in a syscall.
     pub syscalltick: u32,
     /// Timers on its heap: (goroutine, when), earliest first.
     pub timers: Vec<(GId, u64)>,
