@@ -11,6 +11,7 @@ mod common;
 #[path = "determinism/runs.rs"]
 mod fixed_runs;
 use gmp::core::costs::Costs;
+use gmp::core::ids::{GId, PId};
 use gmp::core::scenario::{Action, ActionAt, ActionKind, ChanDecl, FuncDecl, Op, Scenario};
 use gmp::core::sim::Sim;
 use proptest::prelude::*;
@@ -59,9 +60,9 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             (
                 prop_oneof![(1u64..400).prop_map(ActionAt::Step), (0u64..20_000).prop_map(|us| ActionAt::Ns(us * 1_000))],
                 prop_oneof![
-                    ((0..nfuncs), (1u32..4), proptest::option::of(0u32..6)).prop_map(|(func, n, on_p)| ActionKind::Spawn { func, n, on_p }),
-                    ((1u32..12), (1u64..3_000)).prop_map(|(g, us)| ActionKind::Syscall { g, dur: us * 1_000 }),
-                    (1u32..12).prop_map(|g| ActionKind::NetReady { g }),
+                    ((0..nfuncs), (1u32..4), proptest::option::of(0u32..6)).prop_map(|(func, n, on_p)| ActionKind::Spawn { func, n, on_p: on_p.map(PId) }),
+                    ((1u32..12), (1u64..3_000)).prop_map(|(g, us)| ActionKind::Syscall { g: GId(g), dur: us * 1_000 }),
+                    (1u32..12).prop_map(|g| ActionKind::NetReady { g: GId(g) }),
                     (1u32..6).prop_map(ActionKind::Gomaxprocs),
                 ],
             )

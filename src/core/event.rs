@@ -170,7 +170,7 @@ pub enum PanicKind {
 pub enum UserAction {
     /// `n` goroutines running body `func`, created as if by the goroutine on P `on_p`, or put
     /// on the global queue (`global`).
-    Spawn { func: u32, n: u32, on_p: Option<u32>, global: bool },
+    Spawn { func: u32, n: u32, on_p: Option<PId>, global: bool },
     /// The goroutine enters a syscall lasting `dur`: `now` if it was running, else as its next op.
     Syscall { dur: u64, now: bool },
     /// The goroutine's network wait completes; `applied` if it was waiting on the network.
@@ -644,7 +644,7 @@ impl Event {
             What::STWEnd => "The world restarts: Ps with work get threads, and one spinner is woken — startTheWorldWithSema".to_string(),
             What::Action(a) => match a {
                 UserAction::Spawn { func, n, on_p: Some(tp), global: false } => format!(
-                    "You spawn {n} × {}() as if the goroutine running on P{tp} executed go — newproc",
+                    "You spawn {n} × {}() as if the goroutine running on {tp} executed go — newproc",
                     prog.body_name(*func)
                 ),
                 UserAction::Spawn { func, n, .. } => format!(

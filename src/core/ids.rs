@@ -47,9 +47,10 @@ impl GId {
         GId(i + 1)
     }
 
-    /// Its 0-based index in creation order (G1 is 0).
+    /// Its 0-based index in creation order (G1 is 0). `GId(0)` names no goroutine: its index
+    /// is `u32::MAX`, beyond any goroutine's.
     pub const fn index(self) -> usize {
-        (self.0 - 1) as usize
+        self.0.wrapping_sub(1) as usize
     }
 }
 
@@ -76,6 +77,7 @@ mod tests {
         assert_eq!(GId::of_index(0), GId(1));
         assert_eq!(GId(1).index(), 0);
         assert_eq!(GId::of_index(41).index(), 41);
+        assert_eq!(GId(0).index(), u32::MAX as usize);
         assert_eq!((GId(7).to_string(), PId(0).to_string(), MId(2).to_string()), ("G7".into(), "P0".into(), "M2".into()));
     }
 }

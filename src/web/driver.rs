@@ -591,7 +591,7 @@ impl Driver {
                 let extra = match func {
                     SpawnFunc::Template(Template::PingPong) => {
                         let pong = self.scenario.funcs.iter().position(|f| f.name == "tpl_pong").expect("template added") as u32;
-                        Some(ActionKind::Spawn { func: pong, n: *count, on_p: *on_p })
+                        Some(ActionKind::Spawn { func: pong, n: *count, on_p: on_p.map(crate::core::ids::PId) })
                     }
                     _ => None,
                 };
@@ -600,10 +600,10 @@ impl Driver {
                     self.push_action(Action { at: ActionAt::Step(n), kind: k }, rebuild);
                     rebuild = false;
                 }
-                ActionKind::Spawn { func: idx, n: *count, on_p: *on_p }
+                ActionKind::Spawn { func: idx, n: *count, on_p: on_p.map(crate::core::ids::PId) }
             }
-            Intervention::Syscall { g, dur } => ActionKind::Syscall { g: *g, dur: *dur },
-            Intervention::NetReady { g } => ActionKind::NetReady { g: *g },
+            Intervention::Syscall { g, dur } => ActionKind::Syscall { g: crate::core::ids::GId(*g), dur: *dur },
+            Intervention::NetReady { g } => ActionKind::NetReady { g: crate::core::ids::GId(*g) },
             Intervention::Gomaxprocs(p) => {
                 if !(1..=crate::core::scenario::limits::MAX_GOMAXPROCS).contains(p) {
                     return Err(format!("GOMAXPROCS must be 1 to {}.", crate::core::scenario::limits::MAX_GOMAXPROCS));

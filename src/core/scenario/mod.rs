@@ -13,6 +13,7 @@ pub use duration::{format_duration, parse_duration};
 pub use parse::parse;
 
 use crate::core::costs::Costs;
+use crate::core::ids::{GId, PId};
 use std::fmt;
 
 /// Published limits. Documents beyond them are rejected with a message naming the place.
@@ -164,12 +165,12 @@ pub enum ActionAt {
 pub enum ActionKind {
     /// As if the goroutine running on `on_p` executed `go f()` `n` times; with no `on_p` (or if
     /// that P runs nothing) the goroutines go to the global queue and `wakep` runs.
-    Spawn { func: u32, n: u32, on_p: Option<u32> },
+    Spawn { func: u32, n: u32, on_p: Option<PId> },
     /// Goroutine `g` enters a blocking syscall lasting `dur` ns now if it is running, or as its
     /// next op once it runs.
-    Syscall { g: u32, dur: u64 },
+    Syscall { g: GId, dur: u64 },
     /// The network wait of goroutine `g` completes now.
-    NetReady { g: u32 },
+    NetReady { g: GId },
     /// `runtime.GOMAXPROCS(n)` now.
     Gomaxprocs(u32),
 }

@@ -871,6 +871,7 @@ impl Sim {
     fn apply(&mut self, kind: &ActionKind) {
         match *kind {
             ActionKind::Spawn { func, n, on_p } => {
+                let on_p = on_p.map(|p| p.0);
                 let running_on = on_p.filter(|&p| {
                     p < self.gomaxprocs
                         && self.ps[p as usize].status == PStatus::Running
@@ -878,7 +879,7 @@ impl Sim {
                             self.ms[m as usize].curg.is_some_and(|g| self.gs[g as usize].status == GStatus::Running)
                         })
                 });
-                self.emit(None, running_on, None, What::Action(UserAction::Spawn { func, n, on_p, global: running_on.is_none() }));
+                self.emit(None, running_on, None, What::Action(UserAction::Spawn { func, n, on_p: on_p.map(PId), global: running_on.is_none() }));
                 for _ in 0..n {
                     let g = self.new_g(func, None, running_on);
                     match running_on {
@@ -895,7 +896,7 @@ impl Sim {
                 }
             }
             ActionKind::Syscall { g, dur } => {
-                let gi = g.wrapping_sub(1);
+                let gi = g.index() as u32;
                 match self.gs.get(gi as usize).map(|x| x.status) {
                     None => self.emit(None, None, None, What::Action(UserAction::Ignored("there is no such goroutine yet"))),
                     Some(GStatus::Dead) => self.emit(Some(gi), None, None, What::Action(UserAction::Ignored("it has already returned"))),
@@ -914,7 +915,7 @@ impl Sim {
                 }
             }
             ActionKind::NetReady { g } => {
-                let gi = g.wrapping_sub(1);
+                let gi = g.index() as u32;
                 let waiting = self.gs.get(gi as usize).is_some_and(|x| {
                     x.status == GStatus::Waiting && matches!(x.wait, Wait::Net { ready: false, .. })
                 });

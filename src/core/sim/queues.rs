@@ -4,6 +4,7 @@
 
 use super::{GStatus, MStatus, Outcome, PStatus, Sim, Wait, MAX_THREADS};
 use crate::core::event::{HandoffWhy, Place, WakeCause, What};
+use crate::core::ids::GId;
 use crate::core::runq::{PutOutcome, RUNQ_SIZE};
 
 impl Sim {
@@ -302,7 +303,7 @@ impl Sim {
         }
         for (i, g) in self.gs.iter().enumerate() {
             if matches!(g.status, GStatus::Runnable | GStatus::Running | GStatus::Syscall) {
-                panic!("checkdead: runnable g G{} in status {:?} with no running M", i + 1, g.status);
+                panic!("checkdead: runnable g {} in status {:?} with no running M", GId::of_index(i as u32), g.status);
             }
         }
         let live = self.gomaxprocs as usize;

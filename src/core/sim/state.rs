@@ -244,7 +244,7 @@ impl Sim {
 
     /// A snapshot of one goroutine.
     pub fn goroutine(&self, id: GId) -> Option<GState> {
-        let i = id.0.checked_sub(1)?;
+        let i = id.index() as u32;
         let g = self.gs.get(i as usize)?;
         let body = &self.prog.bodies[g.body as usize];
         Some(GState {
@@ -431,13 +431,14 @@ impl Sim {
 
     /// Checks the invariants of spec §14.3 (and the simulator's own bookkeeping).
     pub fn check_invariants(&self) -> Result<(), String> {
+        let gid = |i: usize| GId::of_index(i as u32);
         let live = self.live_ps();
         let mut seen = vec![0u8; self.gs.len()];
         let mut mark = |g: u32, wherein: &str| -> Result<(), String> {
             let s = &mut seen[g as usize];
             *s += 1;
             if *s > 1 {
-                return Err(format!("G{} is queued twice (again in {wherein})", g + 1));
+                return Err(format!("{} is queued twice (again in {wherein})", GId::of_index(g)));
             }
             Ok(())
         };
@@ -483,22 +484,22 @@ impl Sim {
         for (i, g) in self.gs.iter().enumerate() {
             let queued = seen[i] == 1;
             if (g.status == GStatus::Runnable) != queued {
-                return Err(format!("G{} has status {:?} but is {}in a run queue", i + 1, g.status, if queued { "" } else { "not " }));
+                return Err(format!("{} has status {:?} but is {}in a run queue", gid(i), g.status, if queued { "" } else { "not " }));
             }
             match g.status {
                 GStatus::Running | GStatus::Syscall => {
-                    let Some(m) = g.m else { return Err(format!("G{} is {:?} without an M", i + 1, g.status)) };
+                    let Some(m) = g.m else { return Err(format!("{} is {:?} without an M", gid(i), g.status)) };
                     if self.ms[m as usize].curg != Some(i as u32) {
-                        return Err(format!("G{} says M{m} but M{m} runs {:?}", i + 1, self.ms[m as usize].curg));
+                        return Err(format!("{} says M{m} but M{m} runs {:?}", gid(i), self.ms[m as usize].curg));
                     }
                     let want = if g.status == GStatus::Running { super::MStatus::Run } else { super::MStatus::Syscall };
                     if self.ms[m as usize].state != want {
-                        return Err(format!("G{} is {:?} but M{m} is {:?}", i + 1, g.status, self.ms[m as usize].state));
+                        return Err(format!("{} is {:?} but M{m} is {:?}", gid(i), g.status, self.ms[m as usize].state));
                     }
                 }
                 GStatus::Waiting
                     if g.wait == Wait::None => {
-                        return Err(format!("G{} waits for nothing", i + 1));
+                        return Err(format!("{} waits for nothing", gid(i)));
                     }
                 _ => {}
             }
@@ -539,27 +540,27 @@ impl Sim {
         for (i, g) in self.gs.iter().enumerate() {
             let Some(lm) = g.lockedm else { continue };
             if self.ms[lm as usize].lockedg != Some(i as u32) {
-                return Err(format!("G{} is locked to M{lm} but M{lm}.lockedg = {:?}", i + 1, self.ms[lm as usize].lockedg.map(|x| x + 1)));
+                return Err(format!("{} is locked to M{lm} but M{lm}.lockedg = {:?}", gid(i), self.ms[lm as usize].lockedg.map(|x| GId::of_index(x).0)));
             }
             if matches!(g.status, GStatus::Running | GStatus::Syscall) && g.m != Some(lm) {
-                return Err(format!("G{} is locked to M{lm} but runs on M{}", i + 1, g.m.unwrap_or(u32::MAX)));
+                return Err(format!("{} is locked to M{lm} but runs on M{}", gid(i), g.m.unwrap_or(u32::MAX)));
             }
         }
         for (i, m) in self.ms.iter().enumerate() {
             if let Some(h) = m.handed {
                 if m.lockedg != Some(h) {
-                    return Err(format!("M{i} was handed G{} but is locked to {:?}", h + 1, m.lockedg.map(|x| x + 1)));
+                    return Err(format!("M{i} was handed {} but is locked to {:?}", GId::of_index(h), m.lockedg.map(|x| GId::of_index(x).0)));
                 }
             }
             let Some(lg) = m.lockedg else { continue };
             if self.gs[lg as usize].lockedm != Some(i as u32) {
-                return Err(format!("M{i} is locked to G{} but G{}.lockedm = {:?}", lg + 1, lg + 1, self.gs[lg as usize].lockedm));
+                return Err(format!("M{i} is locked to {} but {}.lockedm = {:?}", GId::of_index(lg), GId::of_index(lg), self.gs[lg as usize].lockedm));
             }
             if let Some(c) = m.curg.filter(|&c| c != lg) {
-                return Err(format!("M{i} is locked to G{} but runs G{}", lg + 1, c + 1));
+                return Err(format!("M{i} is locked to {} but runs {}", GId::of_index(lg), GId::of_index(c)));
             }
             if m.state == super::MStatus::Idle {
-                return Err(format!("M{i} is locked to G{} but parked on the idle M list", lg + 1));
+                return Err(format!("M{i} is locked to {} but parked on the idle M list", GId::of_index(lg)));
             }
         }
         if spinning != self.nmspinning {
