@@ -13,7 +13,7 @@ use crate::core::sim::{Activity, Sim, SimState};
 /// doubles, so a run of any length plots with at most this many points.
 pub const MAX_SAMPLES: usize = 2_048;
 
-/// No G, no P or no kind in an [`EvRec`].
+/// No P in an [`EvRec`].
 pub const NONE16: u16 = u16::MAX;
 
 /// One event in the index: enough to filter the log and find the next or previous event of a
