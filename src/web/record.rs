@@ -6,7 +6,7 @@
 //! and drops everything after step N when an intervention at N changes the future.
 
 use crate::core::event::{Event, Kind, What};
-use crate::core::ids::PId;
+use crate::core::ids::{GId, PId};
 use crate::core::sim::{Activity, Sim, SimState};
 
 /// Most samples kept for the plots; beyond that every other one is dropped and the stride
@@ -91,10 +91,10 @@ impl Sample {
 pub enum Lane {
     /// Not running a goroutine (idle, scheduling or spinning).
     Idle,
-    /// Running goroutine G (user-facing id).
-    Run(u32),
+    /// Running goroutine G.
+    Run(GId),
     /// Its M is blocked in a syscall with goroutine G.
-    Syscall(u32),
+    Syscall(GId),
     /// Destroyed by a GOMAXPROCS decrease.
     Dead,
 }
@@ -104,8 +104,8 @@ impl Lane {
     pub fn of(a: Activity) -> Lane {
         match a {
             Activity::Dead => Lane::Dead,
-            Activity::Run(g) => Lane::Run(g.0),
-            Activity::Syscall(g) => Lane::Syscall(g.0),
+            Activity::Run(g) => Lane::Run(g),
+            Activity::Syscall(g) => Lane::Syscall(g),
             _ => Lane::Idle,
         }
     }
