@@ -120,6 +120,13 @@ fn check_program(program: &str, version: &'static str) {
         for key in ["t", "kind", "wire", "g", "p", "m", "gen", "args"] {
             assert!(e.get(key).is_some(), "{line} lacks {key}");
         }
+        // The kind is one of the simulator's kinds where the simulator has one (its STWBegin and
+        // STWEnd, which are also the wire's names), else the wire name itself.
+        let (kind, wire) = (e["kind"].as_str().unwrap(), e["wire"].as_str().unwrap());
+        assert!(kind == wire || gmp::core::event::Kind::from_name(kind).is_some(), "{line}: kind {kind} is neither");
+        if wire == "STWBegin" || wire == "STWEnd" {
+            assert_eq!(kind, wire, "{line}");
+        }
     }
 
     // Streaming: bytes fed in small pieces give the same events.

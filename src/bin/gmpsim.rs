@@ -342,7 +342,7 @@ mod cli {
             out,
             "{{\"t\":{},\"kind\":\"{}\",\"wire\":\"{}\",\"g\":{},\"p\":{},\"m\":{},\"gen\":{},\"args\":{{",
             ev.time_ns,
-            ev.sim_kind().unwrap_or(ev.kind.name()),
+            ev.sim_kind().map_or(ev.kind.name(), |k| k.name()),
             ev.kind.name(),
             opt(ev.subject_g()),
             opt(ev.subject_p()),

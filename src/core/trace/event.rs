@@ -133,28 +133,29 @@ impl TraceEvent {
         Some(self.args[i]).filter(|&s| s != 0)
     }
 
-    /// The name of the simulator's event kind ([`crate::core::event::What`]) that stands for
-    /// this one, if there is one: `GoCreate`, `GoStart`, `GoStop`, `GoBlock`, `GoUnblock`,
-    /// `GoDestroy`, `GoSyscallBegin`, `GoSyscallEnd`, `GoSyscallEndBlocked`, `ProcStart`,
-    /// `ProcStop`, `ProcSteal`, `ProcsChange`, `StopTheWorld`, `StartTheWorld`.
-    pub fn sim_kind(&self) -> Option<&'static str> {
+    /// The simulator's event kind ([`crate::core::event::Kind`]) that stands for this one, if
+    /// there is one: `GoCreate`, `GoStart`, `GoStop`, `GoBlock`, `GoUnblock`, `GoDestroy`,
+    /// `GoSyscallBegin`, `GoSyscallEnd`, `GoSyscallEndBlocked`, `ProcStart`, `ProcStop`,
+    /// `ProcSteal`, `ProcsChange`, `STWBegin`, `STWEnd`.
+    pub fn sim_kind(&self) -> Option<crate::core::event::Kind> {
+        use crate::core::event::Kind as Sim;
         use EventKind::*;
         Some(match self.kind {
-            GoCreate | GoCreateBlocked | GoCreateSyscall => "GoCreate",
-            GoStart | GoSwitch => "GoStart",
-            GoStop => "GoStop",
-            GoBlock => "GoBlock",
-            GoUnblock => "GoUnblock",
-            GoDestroy | GoDestroySyscall | GoSwitchDestroy => "GoDestroy",
-            GoSyscallBegin => "GoSyscallBegin",
-            GoSyscallEnd => "GoSyscallEnd",
-            GoSyscallEndBlocked => "GoSyscallEndBlocked",
-            ProcStart => "ProcStart",
-            ProcStop => "ProcStop",
-            ProcSteal => "ProcSteal",
-            ProcsChange => "ProcsChange",
-            STWBegin => "StopTheWorld",
-            STWEnd => "StartTheWorld",
+            GoCreate | GoCreateBlocked | GoCreateSyscall => Sim::GoCreate,
+            GoStart | GoSwitch => Sim::GoStart,
+            GoStop => Sim::GoStop,
+            GoBlock => Sim::GoBlock,
+            GoUnblock => Sim::GoUnblock,
+            GoDestroy | GoDestroySyscall | GoSwitchDestroy => Sim::GoDestroy,
+            GoSyscallBegin => Sim::GoSyscallBegin,
+            GoSyscallEnd => Sim::GoSyscallEnd,
+            GoSyscallEndBlocked => Sim::GoSyscallEndBlocked,
+            ProcStart => Sim::ProcStart,
+            ProcStop => Sim::ProcStop,
+            ProcSteal => Sim::ProcSteal,
+            ProcsChange => Sim::ProcsChange,
+            STWBegin => Sim::STWBegin,
+            STWEnd => Sim::STWEnd,
             _ => return None,
         })
     }
