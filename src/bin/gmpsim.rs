@@ -45,6 +45,15 @@ mod cli {
             /// What to print.
             #[arg(long, value_enum, default_value_t = Format::Trace)]
             format: Format,
+            /// What-if: start at this GOMAXPROCS instead of the scenario's.
+            #[arg(long)]
+            gomaxprocs: Option<u32>,
+            /// What-if: follow this Go release's rules instead of the scenario's ("1.19" to "1.27").
+            #[arg(long)]
+            release: Option<String>,
+            /// What-if: set a cost, `NAME=DURATION` (e.g. `m_wake=5us`); may be repeated.
+            #[arg(long = "cost")]
+            costs: Vec<String>,
         },
         /// Check a scenario and list every problem with its place.
         Validate {
@@ -84,6 +93,20 @@ mod cli {
             /// Write to this file instead of standard output.
             #[arg(long, short)]
             output: Option<String>,
+        },
+        /// Write a scenario that replays the user goroutines of a Go execution trace.
+        Import {
+            /// Trace file (`runtime/trace`, Go 1.22 and later), or `-` for standard input.
+            #[arg(long)]
+            trace: String,
+            /// The Go release whose rules the scenario follows ("1.19" to "1.27"; default the
+            /// simulator's).
+            #[arg(long)]
+            release: Option<String>,
+            /// Also write what could not be mapped as JSON to this file (it is always
+            /// listed on stderr).
+            #[arg(long)]
+            report: Option<String>,
         },
         /// Read a Go execution trace (`runtime/trace`, Go 1.22 and later).
         Trace {
@@ -162,7 +185,8 @@ mod cli {
     fn run(cli: Cli) -> i32 {
         match cli.cmd {
             Cmd::Trace { file, format } => read_trace(&file, format),
-            Cmd::Run { file, until_step, format } => match load(&file) {
+            Cmd::Import { trace, release, report } => import_trace(&trace, release.as_deref(), report.as_deref()),
+            Cmd::Run { file, until_step, format, gomaxprocs, release, costs } => match load(&file).and_then(|s| what_if(s, gomaxprocs, release.as_deref(), &costs)) {
                 Err(p) => fail(&p),
                 Ok(s) => {
                     let stdout = io::stdout();
@@ -239,6 +263,132 @@ mod cli {
                 }
             },
         }
+    }
+
+    /// A Go release named "1.22" (or "go1.22", "1.22.3") as its minor version, if in range.
+    fn release_minor(r: &str) -> Result<u32, String> {
+        let (lo, hi) = scenario::GO_MINOR_RANGE;
+        r.trim_start_matches("go")
+            .strip_prefix("1.")
+            .and_then(|m| m.split('.').next())
+            .and_then(|m| m.parse::<u32>().ok())
+            .filter(|m| (lo..=hi).contains(m))
+            .ok_or_else(|| format!("--release {r:?}: expected a Go release from 1.{lo} to 1.{hi}"))
+    }
+
+    /// Applies `run`'s what-if overrides; the scenario is validated again with them.
+    fn what_if(mut s: Scenario, gomaxprocs: Option<u32>, release: Option<&str>, costs: &[String]) -> Result<Scenario, Vec<String>> {
+        if gomaxprocs.is_none() && release.is_none() && costs.is_empty() {
+            return Ok(s);
+        }
+        let mut problems = Vec::new();
+        if let Some(n) = gomaxprocs {
+            s.gomaxprocs = n;
+        }
+        if let Some(r) = release {
+            match release_minor(r) {
+                Ok(m) => s.go = m,
+                Err(e) => problems.push(e),
+            }
+        }
+        for c in costs {
+            let Some((name, d)) = c.split_once('=') else {
+                problems.push(format!("--cost {c:?}: expected NAME=DURATION"));
+                continue;
+            };
+            match scenario::parse_duration(d) {
+                Ok(ns) if s.costs.set(name, ns) => {
+                    if !s.costs_set.iter().any(|n| n == name) {
+                        s.costs_set.push(name.to_string());
+                    }
+                }
+                Ok(_) => problems.push(format!("--cost {c:?}: unknown cost or out of range (costs: {})", gmp::core::costs::Costs::NAMES.join(", "))),
+                Err(e) => problems.push(format!("--cost {c:?}: {e}")),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        // Through the document again, so that the overrides meet the same limits.
+        scenario::parse(&s.to_json()).map_err(|ps| ps.iter().map(|p| format!("with the overrides: {p}")).collect())
+    }
+
+    /// `gmpsim import --trace FILE`: the replay scenario on stdout, what could not be mapped
+    /// on stderr (and in `--report` as JSON).
+    fn import_trace(file: &str, release: Option<&str>, report: Option<&str>) -> i32 {
+        use gmp::core::trace::{Pull, Replay, TraceReader};
+        let name = if file == "-" { "<stdin>" } else { file };
+        let go = match release.map(release_minor).transpose() {
+            Ok(g) => g,
+            Err(e) => return fail(&[e]),
+        };
+        let mut input: Box<dyn Read> = if file == "-" {
+            Box::new(io::stdin())
+        } else {
+            match std::fs::File::open(file) {
+                Ok(f) => Box::new(f),
+                Err(e) => return fail(&[format!("{name}: {e}")]),
+            }
+        };
+        let mut r = TraceReader::new();
+        let mut rp = Replay::new();
+        let mut chunk = vec![0u8; 256 << 10];
+        loop {
+            match r.next() {
+                Err(e) => return fail(&[format!("{name}: {e}")]),
+                Ok(Pull::Event(ev)) => {
+                    let ev = *ev;
+                    rp.add(&ev, r.generation().expect("an event comes from a generation"));
+                }
+                Ok(Pull::NeedInput) => match input.read(&mut chunk) {
+                    Ok(0) => r.finish(),
+                    Ok(n) => r.feed(&chunk[..n]),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return fail(&[format!("{name}: {e}")]),
+                },
+                Ok(Pull::End) => break,
+            }
+        }
+        let base = std::path::Path::new(name).file_name().map_or(name.to_string(), |f| f.to_string_lossy().into_owned());
+        let s = rp.scenario(&format!("Replay of {base}"), go);
+        let text = s.to_json();
+        if let Err(ps) = scenario::parse(&text) {
+            let mut msgs = vec![format!(
+                "{name}: the replay of this trace ({} user goroutines) does not fit the scenario format's limits:",
+                rp.goroutines()
+            )];
+            msgs.extend(ps.iter().take(20).map(|p| format!("  {p}")));
+            if ps.len() > 20 {
+                msgs.push(format!("  ... and {} more", ps.len() - 20));
+            }
+            return fail(&msgs);
+        }
+        let mut items = Vec::new();
+        for (what, u) in rp.unmapped() {
+            eprintln!(
+                "{name}: not mapped: {what}: {} time{} (first at byte {}, {})",
+                u.count,
+                if u.count == 1 { "" } else { "s" },
+                u.first_offset,
+                fmt_t(u.first_ns)
+            );
+            items.push(serde_json::json!({ "what": what, "count": u.count, "first_offset": u.first_offset, "first_ns": u.first_ns }));
+        }
+        eprintln!(
+            "{name}: replayed {} user goroutine{} at GOMAXPROCS {} ({} funcs, {} channels)",
+            rp.goroutines(),
+            if rp.goroutines() == 1 { "" } else { "s" },
+            s.gomaxprocs,
+            s.funcs.len(),
+            s.chans.len()
+        );
+        if let Some(path) = report {
+            let j = serde_json::json!({ "goroutines": rp.goroutines(), "duration_ns": rp.duration_ns(), "unmapped": items });
+            if let Err(e) = std::fs::write(path, format!("{j:#}\n")) {
+                return fail(&[format!("{path}: {e}")]);
+            }
+        }
+        emit(&text)
     }
 
     /// Writes `text` to standard output. A closed pipe (`gmpsim decode ... | head`) is not an

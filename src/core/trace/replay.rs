@@ -1,0 +1,479 @@
+//! `Replay`: a scenario that replays the user goroutines of a Go execution trace — what each
+//! did, in order, with its measured durations, who created it, and the trace's GOMAXPROCS —
+//! built in one pass over the events ([`Replay::add`]), memory proportional to the goroutines
+//! and their ops. What cannot be mapped is counted in [`Replay::unmapped`], never dropped
+//! silently.
+//!
+//! **Which goroutines.** G1 (main, running when the trace starts) is a user goroutine; so is
+//! every goroutine a user goroutine creates (`GoCreate` on its thread) from a function outside
+//! the runtime (the creation stack's innermost frame is not in `runtime`, `runtime/...` or
+//! `internal/...`: `runtime/trace`'s writer and the trace advancer are not user code). Every
+//! other goroutine — those alive before the trace began (GC workers, finalizers, ...) and the
+//! runtime's — is not replayed.
+//!
+//! **What each one did.** A running stretch (`GoStart` … the next `GoStop`, `GoBlock`,
+//! `GoSyscallBegin`, `GoDestroy`, or an event of the goroutine that the scenario shows as an op)
+//! is `work` of its measured length; `GoCreate` is `go` of the child's own func; a system call
+//! (`GoSyscallBegin` → `GoSyscallEnd`/`GoSyscallEndBlocked`) is `syscall` of its measured
+//! length; `GoStop` for `runtime.Gosched` is `gosched` (a preemption is not an op: the
+//! simulator preempts by itself); a user goroutine's `GOMAXPROCS` change is `gomaxprocs`. A
+//! block (`GoBlock`) is mapped by its reason:
+//!
+//! - `sleep` → `sleep` of the measured time until the `GoUnblock`;
+//! - `network` → `net` of the measured time;
+//! - anything else (`chan receive`, `chan send`, `select`, `sync`, `sync.(*Cond).Wait`, ...)
+//!   woken by another user goroutine X → a release: the blocked goroutine does `recv` on a
+//!   channel `X>G` and X, at the moment of the `GoUnblock`, does `send` on it. One channel
+//!   per (waker, woken) pair, buffered with as many slots as releases, so the waker never
+//!   blocks on it (it did not block in the real run either) and the woken one waits exactly
+//!   until its waker got there. Reasons outside the known list are replayed so too and
+//!   counted as approximated. Woken by a goroutine that is not replayed (or by no goroutine)
+//!   → `sleep` of the measured time, counted as unmapped.
+//!
+//! What this cannot show: a dependency that did not make anyone block in the real run (a
+//! receive that found a value waiting) is not in the trace, so the replay does not enforce it;
+//! the runtime's own goroutines and GC are not replayed (their CPU time is inside the
+//! measured stretches only when they interrupted a user goroutine's slice).
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::event::{GoState, TraceEvent};
+use super::generation::Generation;
+use super::kind::EventKind;
+use crate::core::scenario::{limits, ChanDecl, FuncDecl, Op, Scenario, DEFAULT_GO_MINOR};
+
+/// Block reasons the replay maps (the rest are replayed as releases and counted).
+pub const KNOWN_BLOCK_REASONS: [&str; 9] = [
+    "chan receive",
+    "chan send",
+    "select",
+    "select (no cases)",
+    "sync",
+    "sync.(*Cond).Wait",
+    "sync.WaitGroup.Wait",
+    "sleep",
+    "network",
+];
+
+/// One op of one goroutine, before the scenario's names exist.
+#[derive(Clone, Debug, PartialEq)]
+enum ROp {
+    Work(u64),
+    Syscall(u64),
+    Sleep(u64),
+    Net(u64),
+    /// `go` of the goroutine with this trace id.
+    Go(u64),
+    Gosched,
+    Gomaxprocs(u32),
+    /// Wait for a release from `by` (the pair's channel).
+    Recv {
+        by: u64,
+    },
+    /// Release `to`.
+    Send {
+        to: u64,
+    },
+    /// A block whose end is not known yet.
+    Pending,
+}
+
+/// A block in progress.
+#[derive(Clone, Debug)]
+struct Block {
+    reason: String,
+    since: u64,
+    /// Where its op goes in the goroutine's list.
+    slot: usize,
+}
+
+/// One user goroutine.
+#[derive(Clone, Debug, Default)]
+struct Goroutine {
+    ops: Vec<ROp>,
+    /// Running since (the start of the current stretch), if running.
+    run_since: Option<u64>,
+    block: Option<Block>,
+    /// In a system call since.
+    sys_since: Option<u64>,
+}
+
+impl Goroutine {
+    /// Ends the current running stretch at `t` as `work` (merged with a `work` before it).
+    fn flush(&mut self, t: u64) {
+        if let Some(s) = self.run_since {
+            let d = t.saturating_sub(s);
+            if d > 0 {
+                if let Some(ROp::Work(w)) = self.ops.last_mut() {
+                    *w += d;
+                } else {
+                    self.ops.push(ROp::Work(d));
+                }
+            }
+            self.run_since = Some(t);
+        }
+    }
+}
+
+/// Something the replay could not map, or mapped only approximately.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unmapped {
+    /// How many times.
+    pub count: u64,
+    /// The byte offset of the first in the trace file.
+    pub first_offset: u64,
+    /// Its time, ns since the trace began.
+    pub first_ns: u64,
+}
+
+/// The replay being built, event by event.
+#[derive(Clone, Debug, Default)]
+pub struct Replay {
+    /// User goroutines by trace id.
+    gs: HashMap<u64, Goroutine>,
+    /// Their ids in creation order (G1 first).
+    order: Vec<u64>,
+    /// GOMAXPROCS at the start (the first `ProcsChange`) and now.
+    gomaxprocs: Option<u32>,
+    procs_now: u32,
+    /// Releases per (waker, woken) pair.
+    pairs: BTreeMap<(u64, u64), u32>,
+    /// What could not be mapped, by description.
+    unmapped: BTreeMap<String, Unmapped>,
+    /// Time of G1's first event, and of the trace's last.
+    start_ns: Option<u64>,
+    end_ns: u64,
+}
+
+/// True if a function name is the runtime's (a goroutine created there is not user code).
+fn is_runtime_func(name: &str) -> bool {
+    name.starts_with("runtime.") || name.starts_with("runtime/") || name.starts_with("internal/")
+}
+
+impl Replay {
+    /// An empty replay.
+    pub fn new() -> Replay {
+        Replay::default()
+    }
+
+    fn note(&mut self, what: String, ev: &TraceEvent) {
+        let u = self.unmapped.entry(what).or_insert(Unmapped {
+            count: 0,
+            first_offset: ev.offset,
+            first_ns: ev.time_ns,
+        });
+        u.count += 1;
+    }
+
+    /// Adds one event of generation `gen` (the reader's current one, for its strings and
+    /// stacks).
+    pub fn add(&mut self, ev: &TraceEvent, gen: &Generation) {
+        use EventKind::*;
+        let t = ev.time_ns;
+        self.end_ns = self.end_ns.max(t);
+        let me = ev.g.filter(|g| self.gs.contains_key(g));
+        match ev.kind {
+            ProcsChange => {
+                let n = ev.args[0].min(u64::from(limits::MAX_GOMAXPROCS)).max(1) as u32;
+                if self.gomaxprocs.is_none() {
+                    self.gomaxprocs = Some(n);
+                } else if n != self.procs_now {
+                    if let Some(g) = me {
+                        let st = self.gs.get_mut(&g).unwrap();
+                        st.flush(t);
+                        st.ops.push(ROp::Gomaxprocs(n));
+                    } else {
+                        self.note("GOMAXPROCS changed by no user goroutine".into(), ev);
+                    }
+                }
+                self.procs_now = n;
+            }
+            GoStatus | GoStatusStack if ev.args[0] == 1 && !self.gs.contains_key(&1) => {
+                let mut st = Goroutine::default();
+                match GoState::from_wire(ev.args[2]) {
+                    GoState::Running => st.run_since = Some(t),
+                    GoState::Runnable => {}
+                    _ => self.note("main (G1) was not running when the trace began".into(), ev),
+                }
+                self.gs.insert(1, st);
+                self.order.push(1);
+                self.start_ns = Some(t);
+            }
+            GoCreate => {
+                let Some(g) = me else { return };
+                let child = ev.args[0];
+                let top = gen
+                    .stack(ev.args[2])
+                    .first()
+                    .map_or("", |f| gen.string(f.func));
+                if is_runtime_func(top) {
+                    return;
+                }
+                let st = self.gs.get_mut(&g).unwrap();
+                st.flush(t);
+                st.ops.push(ROp::Go(child));
+                self.gs.insert(child, Goroutine::default());
+                self.order.push(child);
+            }
+            GoCreateSyscall | GoCreateBlocked => {
+                if me.is_some() {
+                    self.note(format!("{} (not replayed)", ev.kind.name()), ev);
+                }
+            }
+            GoStart => {
+                if let Some(st) = self.gs.get_mut(&ev.args[0]) {
+                    st.run_since = Some(t);
+                }
+            }
+            GoStop => {
+                let Some(g) = me else { return };
+                let reason = gen.string(ev.args[0]);
+                let st = self.gs.get_mut(&g).unwrap();
+                st.flush(t);
+                st.run_since = None;
+                if reason == "runtime.Gosched" || reason == "yield" {
+                    st.ops.push(ROp::Gosched);
+                }
+            }
+            GoBlock => {
+                let Some(g) = me else { return };
+                let reason = gen.string(ev.args[0]).to_string();
+                let st = self.gs.get_mut(&g).unwrap();
+                st.flush(t);
+                st.run_since = None;
+                st.block = Some(Block {
+                    reason,
+                    since: t,
+                    slot: st.ops.len(),
+                });
+                st.ops.push(ROp::Pending);
+            }
+            GoUnblock => {
+                let to = ev.args[0];
+                let Some(b) = self.gs.get_mut(&to).and_then(|st| st.block.take()) else {
+                    return;
+                };
+                let d = t.saturating_sub(b.since);
+                let op = match b.reason.as_str() {
+                    "sleep" => ROp::Sleep(d),
+                    "network" => ROp::Net(d),
+                    reason => {
+                        if !KNOWN_BLOCK_REASONS.contains(&reason) {
+                            self.note(
+                                format!(
+                                    "block reason {reason:?} (replayed as a release by its waker)"
+                                ),
+                                ev,
+                            );
+                        }
+                        match me {
+                            Some(by) if by != to => {
+                                let w = self.gs.get_mut(&by).unwrap();
+                                w.flush(t);
+                                w.ops.push(ROp::Send { to });
+                                *self.pairs.entry((by, to)).or_insert(0) += 1;
+                                ROp::Recv { by }
+                            }
+                            _ => {
+                                self.note(
+                                    format!("{reason:?} ended by a goroutine that is not replayed (replayed as a sleep of the measured wait)"),
+                                    ev,
+                                );
+                                ROp::Sleep(d)
+                            }
+                        }
+                    }
+                };
+                self.gs.get_mut(&to).unwrap().ops[b.slot] = op;
+            }
+            GoSyscallBegin => {
+                let Some(g) = me else { return };
+                let st = self.gs.get_mut(&g).unwrap();
+                st.flush(t);
+                st.run_since = None;
+                st.sys_since = Some(t);
+            }
+            GoSyscallEnd | GoSyscallEndBlocked | GoDestroySyscall => {
+                let Some(g) = me else { return };
+                let st = self.gs.get_mut(&g).unwrap();
+                if let Some(s) = st.sys_since.take() {
+                    st.ops.push(ROp::Syscall(t.saturating_sub(s).max(1)));
+                }
+                // After GoSyscallEnd the goroutine runs on; after EndBlocked it waits for a P.
+                st.run_since = (ev.kind == GoSyscallEnd).then_some(t);
+            }
+            GoDestroy => {
+                let Some(g) = me else { return };
+                let st = self.gs.get_mut(&g).unwrap();
+                st.flush(t);
+                st.run_since = None;
+            }
+            GoSwitch | GoSwitchDestroy => {
+                if let Some(g) = me {
+                    let st = self.gs.get_mut(&g).unwrap();
+                    st.flush(t);
+                    st.run_since = None;
+                    self.note(
+                        format!("{} (coroutine switch, not replayed)", ev.kind.name()),
+                        ev,
+                    );
+                }
+                if let Some(st) = self.gs.get_mut(&ev.args[0]) {
+                    st.run_since = Some(t);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// What could not be mapped (or only approximately), by description.
+    pub fn unmapped(&self) -> &BTreeMap<String, Unmapped> {
+        &self.unmapped
+    }
+
+    /// User goroutines found, main included.
+    pub fn goroutines(&self) -> usize {
+        self.order.len()
+    }
+
+    /// True if `g` (a trace goroutine id) is replayed.
+    pub fn is_user(&self, g: u64) -> bool {
+        self.gs.contains_key(&g)
+    }
+
+    /// From G1's first event to the trace's last, ns: the real run's length as replayed.
+    pub fn duration_ns(&self) -> u64 {
+        self.end_ns
+            .saturating_sub(self.start_ns.unwrap_or(self.end_ns))
+    }
+
+    /// The scenario, once every event was added: `name`, the Go release `go` (minor
+    /// version; `None` for the default). Goroutines still running at the end of the trace
+    /// work until it; those still blocked stop there (counted); funcs with the same body are
+    /// shared. The result may exceed the scenario's limits (too many funcs, ops, channels):
+    /// parse its JSON to find out.
+    pub fn scenario(&mut self, name: &str, go: Option<u32>) -> Scenario {
+        let end = self.end_ns;
+        let mut at_end = Vec::new();
+        for id in &self.order {
+            let st = self.gs.get_mut(id).unwrap();
+            if st.run_since.is_some() {
+                st.flush(end);
+            }
+            if let Some(b) = st.block.take() {
+                st.ops.remove(b.slot);
+                at_end.push(b.reason);
+            }
+            if let Some(s) = st.sys_since.take() {
+                st.ops.push(ROp::Syscall(end.saturating_sub(s).max(1)));
+            }
+        }
+        for r in at_end {
+            let u = self
+                .unmapped
+                .entry(format!(
+                    "blocked ({r}) when the trace ended (the replay stops there)"
+                ))
+                .or_insert(Unmapped {
+                    count: 0,
+                    first_offset: 0,
+                    first_ns: end,
+                });
+            u.count += 1;
+        }
+        let mut s = Scenario::empty();
+        s.name = name.chars().take(limits::MAX_NAME_CHARS).collect();
+        s.description = format!(
+            "Replay of {} user goroutines of a Go execution trace ({} long), with their measured durations.",
+            self.order.len(),
+            crate::core::event::trace_time(self.duration_ns())
+        );
+        s.gomaxprocs = self.gomaxprocs.unwrap_or(1);
+        s.go = go.unwrap_or(DEFAULT_GO_MINOR);
+        // Channels: one per (waker, woken) pair.
+        let mut chan_of = HashMap::new();
+        for (&(by, to), &n) in &self.pairs {
+            chan_of.insert((by, to), s.chans.len() as u32);
+            s.chans.push(ChanDecl {
+                name: format!("g{by}>g{to}"),
+                cap: n,
+            });
+        }
+        // Funcs, children first (a child is created after its parent), then reversed.
+        let mut bodies: Vec<(String, Vec<Op>)> = Vec::new();
+        let mut func_of: HashMap<u64, u32> = HashMap::new();
+        let mut main = Vec::new();
+        for &id in self.order.iter().rev() {
+            let mut ops: Vec<Op> = Vec::new();
+            for op in &self.gs[&id].ops {
+                let o = match *op {
+                    ROp::Work(d) => Op::Work(d.min(limits::MAX_DURATION_NS)),
+                    ROp::Syscall(d) => Op::Syscall(d.min(limits::MAX_DURATION_NS)),
+                    ROp::Sleep(d) => Op::Sleep(d.min(limits::MAX_DURATION_NS)),
+                    ROp::Net(d) => Op::Net(d.min(limits::MAX_DURATION_NS)),
+                    ROp::Go(c) => {
+                        let f = func_of[&c];
+                        if let Some(Op::Go { func, n }) = ops.last_mut() {
+                            if *func == f {
+                                *n += 1;
+                                continue;
+                            }
+                        }
+                        Op::Go { func: f, n: 1 }
+                    }
+                    ROp::Gosched => Op::Gosched,
+                    ROp::Gomaxprocs(n) => Op::Gomaxprocs(n),
+                    ROp::Recv { by } => Op::Recv(chan_of[&(by, id)]),
+                    ROp::Send { to } => Op::Send(chan_of[&(id, to)]),
+                    ROp::Pending => continue,
+                };
+                ops.push(o);
+            }
+            if id == 1 {
+                main = ops;
+            } else if let Some(i) = bodies.iter().position(|(_, b)| *b == ops) {
+                func_of.insert(id, i as u32);
+            } else {
+                func_of.insert(id, bodies.len() as u32);
+                bodies.push((format!("g{id}"), ops));
+            }
+        }
+        // Reverse the funcs into creation order, renumbering `go`s.
+        let n = bodies.len() as u32;
+        fn renumber(ops: &mut [Op], n: u32) {
+            for op in ops {
+                if let Op::Go { func, .. } = op {
+                    *func = n - 1 - *func;
+                }
+            }
+        }
+        renumber(&mut main, n);
+        for (name, mut body) in bodies.into_iter().rev() {
+            renumber(&mut body, n);
+            s.funcs.push(FuncDecl { name, body });
+        }
+        s.main = main;
+        s
+    }
+}
+
+/// Reads a whole trace held in memory and builds its replay.
+pub fn replay(bytes: &[u8]) -> Result<Replay, super::TraceError> {
+    let mut r = super::TraceReader::new();
+    r.feed(bytes);
+    r.finish();
+    let mut rp = Replay::new();
+    loop {
+        match r.next()? {
+            super::Pull::Event(ev) => {
+                let ev = *ev;
+                rp.add(
+                    &ev,
+                    r.generation().expect("an event comes from a generation"),
+                );
+            }
+            super::Pull::End => return Ok(rp),
+            super::Pull::NeedInput => unreachable!("finish() was called"),
+        }
+    }
+}
