@@ -259,3 +259,61 @@ fn replays_reproduce_the_shape_of_real_runs() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// The committed fixture (written by `tests/trace/fixture`: goroutines on channels, a blocking
+/// system call, a GOMAXPROCS change) imports to exactly this scenario and this report; no Go
+/// needed. `UPDATE_EXPECT=1 cargo test --test trace_replay` rewrites them after a deliberate
+/// change.
+#[test]
+fn fixture_imports_to_this_scenario() {
+    let bytes = include_bytes!("trace/fixtures/generations-go1.26.6.trace");
+    let mut rp = replay(bytes).unwrap();
+    let s = rp.scenario("Replay of generations-go1.26.6.trace", None);
+    let text = s.to_json();
+    assert_eq!(scenario::parse(&text).as_ref(), Ok(&s), "the replay writes a valid scenario that reads back the same");
+    expect_test::expect_file!["trace/fixtures/generations-go1.26.6.replay.json"].assert_eq(&text);
+    let report: String = rp.unmapped().iter().map(|(what, u)| format!("{what}: {} (first at byte {})\n", u.count, u.first_offset)).collect();
+    expect_test::expect![[r#""#]].assert_eq(&report);
+    assert_eq!(rp.goroutines(), 13);
+}
+
+/// `gmpsim import --trace` writes the scenario on stdout and the report on stderr; a bad
+/// trace is exit 2 naming the byte offset; `gmpsim run` takes the what-if overrides.
+#[test]
+fn import_and_what_if_on_the_command_line() {
+    let bin = env!("CARGO_BIN_EXE_gmpsim");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/trace/fixtures/generations-go1.26.6.trace");
+    let out = Command::new(bin).args(["import", "--trace"]).arg(&fixture).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let s = scenario::parse(&text).unwrap();
+    assert_eq!(s.gomaxprocs, 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("replayed 13 user goroutines at GOMAXPROCS 2"));
+
+    let dir = std::env::temp_dir().join(format!("gmp-replay-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.trace");
+    let mut b = std::fs::read(&fixture).unwrap();
+    b.truncate(16);
+    b.extend_from_slice(&[1, 200, 200, 200]);
+    std::fs::write(&bad, &b).unwrap();
+    let out = Command::new(bin).args(["import", "--trace"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("offset"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let file = dir.join("replay.json");
+    std::fs::write(&file, &text).unwrap();
+    let summary = |extra: &[&str]| {
+        let out = Command::new(bin).arg("run").arg(&file).args(["--format", "summary"]).args(extra).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let base = summary(&[]);
+    let what_if = summary(&["--gomaxprocs", "1", "--release", "1.19", "--cost", "m_wake=50us"]);
+    assert_ne!(base, what_if);
+    for bad in [&["--release", "1.5"][..], &["--cost", "nope=1us"], &["--gomaxprocs", "0"]] {
+        let out = Command::new(bin).arg("run").arg(&file).args(bad).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

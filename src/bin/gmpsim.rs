@@ -296,13 +296,17 @@ mod cli {
                 problems.push(format!("--cost {c:?}: expected NAME=DURATION"));
                 continue;
             };
+            if !gmp::core::costs::Costs::NAMES.contains(&name) {
+                problems.push(format!("--cost {c:?}: unknown cost {name:?} (costs: {})", gmp::core::costs::Costs::NAMES.join(", ")));
+                continue;
+            }
             match scenario::parse_duration(d) {
                 Ok(ns) if s.costs.set(name, ns) => {
                     if !s.costs_set.iter().any(|n| n == name) {
                         s.costs_set.push(name.to_string());
                     }
                 }
-                Ok(_) => problems.push(format!("--cost {c:?}: unknown cost or out of range (costs: {})", gmp::core::costs::Costs::NAMES.join(", "))),
+                Ok(_) => problems.push(format!("--cost {c:?}: out of range")),
                 Err(e) => problems.push(format!("--cost {c:?}: {e}")),
             }
         }
