@@ -35,7 +35,7 @@
 //! the runtime's own goroutines and GC are not replayed (their CPU time is inside the
 //! measured stretches only when they interrupted a user goroutine's slice).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::event::{GoState, TraceEvent};
 use super::generation::Generation;
@@ -130,7 +130,7 @@ pub struct Unmapped {
 #[derive(Clone, Debug, Default)]
 pub struct Replay {
     /// User goroutines by trace id.
-    gs: HashMap<u64, Goroutine>,
+    gs: BTreeMap<u64, Goroutine>,
     /// Their ids in creation order (G1 first).
     order: Vec<u64>,
     /// GOMAXPROCS at the start (the first `ProcsChange`) and now.
@@ -391,7 +391,7 @@ impl Replay {
         s.gomaxprocs = self.gomaxprocs.unwrap_or(1);
         s.go = go.unwrap_or(DEFAULT_GO_MINOR);
         // Channels: one per (waker, woken) pair.
-        let mut chan_of = HashMap::new();
+        let mut chan_of = BTreeMap::new();
         for (&(by, to), &n) in &self.pairs {
             chan_of.insert((by, to), s.chans.len() as u32);
             s.chans.push(ChanDecl {
@@ -401,7 +401,7 @@ impl Replay {
         }
         // Funcs, children first (a child is created after its parent), then reversed.
         let mut bodies: Vec<(String, Vec<Op>)> = Vec::new();
-        let mut func_of: HashMap<u64, u32> = HashMap::new();
+        let mut func_of: BTreeMap<u64, u32> = BTreeMap::new();
         let mut main = Vec::new();
         for &id in self.order.iter().rev() {
             let mut ops: Vec<Op> = Vec::new();
