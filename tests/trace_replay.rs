@@ -200,7 +200,8 @@ fn replays_reproduce_the_shape_of_real_runs() {
     const RUNS: usize = 3;
     // `tests/trace/goroutines` is left out: its trace lasts about 0.3 ms, most of it the
     // tracer's own start-up, so its shape says little about the replay.
-    let set: [(&str, &[&str]); 4] = [("workers", &["2"]), ("workers", &["4"]), ("syscalls", &[]), ("pipeline", &[])];
+    let set: [(&str, &[&str]); 5] =
+        [("workers", &["2"]), ("workers", &["4"]), ("syscalls", &[]), ("pipeline", &[]), ("mixed", &[])];
     println!("\n| trace | P | total real / replay | threads | busy per P, busiest first (real ; replay) | P steals | hand-offs |");
     println!("| --- | --- | --- | --- | --- | --- | --- |");
     let mut failures = Vec::new();
@@ -316,4 +317,29 @@ fn import_and_what_if_on_the_command_line() {
         assert_eq!(out.status.code(), Some(2), "{bad:?}");
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Network waits become `net` ops of their measured length; a block ended by a goroutine
+/// that is not replayed (a `time.AfterFunc` timer's goroutine) and goroutines still blocked
+/// when the trace stops are reported with their first byte offset, and the replay still runs
+/// to main's return.
+#[test]
+fn network_waits_and_what_is_not_mapped() {
+    let bytes = write_trace("mixed", &[]);
+    let mut rp = replay(&bytes).unwrap();
+    let s = rp.scenario("mixed", None);
+    let s = scenario::parse(&s.to_json()).unwrap_or_else(|p| panic!("{p:?}"));
+    let net = |ops: &[scenario::Op]| ops.iter().filter(|o| matches!(o, scenario::Op::Net(_))).count();
+    let nets: usize = s.funcs.iter().map(|f| net(&f.body)).sum::<usize>() + net(&s.main);
+    // Each client waits for its three echoes (the server waits for each byte too, unless the
+    // byte was already there).
+    assert!(nets >= 6, "{nets} network waits:\n{}", s.to_json());
+    let report: Vec<(&String, u64)> = rp.unmapped().iter().map(|(w, u)| (w, u.count)).collect();
+    let has = |needle: &str| report.iter().any(|(w, _)| w.contains(needle));
+    assert!(has("\"chan receive\" ended by a goroutine that is not replayed"), "{report:?}");
+    assert!(has("blocked (chan receive) when the trace ended"), "{report:?}");
+    assert!(has("blocked (network) when the trace ended"), "{report:?}");
+    assert!(rp.unmapped().values().all(|u| u.first_offset > 0 && (u.first_offset as usize) < bytes.len()));
+    let sh = sim_shape(&s);
+    assert!(sh.total_ns > 0);
 }

@@ -83,6 +83,8 @@ enum ROp {
 struct Block {
     reason: String,
     since: u64,
+    /// The byte offset of its `GoBlock`.
+    offset: u64,
     /// Where its op goes in the goroutine's list.
     slot: usize,
 }
@@ -244,6 +246,7 @@ impl Replay {
                 st.block = Some(Block {
                     reason,
                     since: t,
+                    offset: ev.offset,
                     slot: st.ops.len(),
                 });
                 st.ops.push(ROp::Pending);
@@ -362,23 +365,20 @@ impl Replay {
             }
             if let Some(b) = st.block.take() {
                 st.ops.remove(b.slot);
-                at_end.push(b.reason);
+                at_end.push((b.reason, b.offset, b.since));
             }
             if let Some(s) = st.sys_since.take() {
                 st.ops.push(ROp::Syscall(end.saturating_sub(s).max(1)));
             }
         }
-        for r in at_end {
+        for (r, offset, since) in at_end {
             let u = self
                 .unmapped
-                .entry(format!(
-                    "blocked ({r}) when the trace ended (the replay stops there)"
-                ))
-                .or_insert(Unmapped {
-                    count: 0,
-                    first_offset: 0,
-                    first_ns: end,
-                });
+                .entry(format!("blocked ({r}) when the trace ended (the replay stops there)"))
+                .or_insert(Unmapped { count: 0, first_offset: offset, first_ns: since });
+            if offset < u.first_offset {
+                (u.first_offset, u.first_ns) = (offset, since);
+            }
             u.count += 1;
         }
         let mut s = Scenario::empty();
