@@ -358,8 +358,15 @@ mod cli {
         let text = s.to_json();
         if let Err(ps) = scenario::parse(&text) {
             let mut msgs = vec![format!(
-                "{name}: the replay of this trace ({} user goroutines) does not fit the scenario format's limits:",
-                rp.goroutines()
+                "{name}: the replay of this trace ({} user goroutines: {} distinct bodies as funcs, {} channels, {} ops) does not fit the scenario format's limits (at most {} funcs, {} channels, {} ops per body, {} bytes):",
+                rp.goroutines(),
+                s.funcs.len(),
+                s.chans.len(),
+                s.funcs.iter().map(|f| f.body.len()).sum::<usize>() + s.main.len(),
+                scenario::limits::MAX_DECLS,
+                scenario::limits::MAX_DECLS,
+                scenario::limits::MAX_OPS_PER_BODY,
+                scenario::limits::MAX_DOCUMENT_BYTES
             )];
             msgs.extend(ps.iter().take(20).map(|p| format!("  {p}")));
             if ps.len() > 20 {

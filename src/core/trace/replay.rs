@@ -401,6 +401,8 @@ impl Replay {
         }
         // Funcs, children first (a child is created after its parent), then reversed.
         let mut bodies: Vec<(String, Vec<Op>)> = Vec::new();
+        // Bodies already written, by their text (`Op` has no order), to share funcs.
+        let mut seen: BTreeMap<String, u32> = BTreeMap::new();
         let mut func_of: BTreeMap<u64, u32> = BTreeMap::new();
         let mut main = Vec::new();
         for &id in self.order.iter().rev() {
@@ -431,9 +433,10 @@ impl Replay {
             }
             if id == 1 {
                 main = ops;
-            } else if let Some(i) = bodies.iter().position(|(_, b)| *b == ops) {
-                func_of.insert(id, i as u32);
+            } else if let Some(&i) = seen.get(&format!("{ops:?}")) {
+                func_of.insert(id, i);
             } else {
+                seen.insert(format!("{ops:?}"), bodies.len() as u32);
                 func_of.insert(id, bodies.len() as u32);
                 bodies.push((format!("g{id}"), ops));
             }
