@@ -304,6 +304,13 @@ fn import_and_what_if_on_the_command_line() {
 
     let dir = std::env::temp_dir().join(format!("gmp-replay-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    let report = dir.join("report.json");
+    let out = Command::new(bin).args(["import", "--release", "1.22", "--report"]).arg(&report).arg("--trace").arg(&fixture).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(scenario::parse(&String::from_utf8(out.stdout).unwrap()).unwrap().go, 22);
+    let j: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(j["goroutines"], 13);
+    assert_eq!(j["unmapped"], serde_json::json!([]));
     let bad = dir.join("bad.trace");
     let mut b = std::fs::read(&fixture).unwrap();
     b.truncate(16);
@@ -353,4 +360,23 @@ fn network_waits_and_what_is_not_mapped() {
     assert!(rp.unmapped().values().all(|u| u.first_offset > 0 && (u.first_offset as usize) < bytes.len()));
     let sh = sim_shape(&s);
     assert!(sh.total_ns > 0);
+}
+
+/// Every prefix of the fixture (a trace cut anywhere) replays without a panic: the reader
+/// stops at its error, and what was read so far still makes a scenario.
+#[test]
+fn cut_traces_never_panic() {
+    let bytes = include_bytes!("trace/fixtures/generations-go1.26.6.trace");
+    for cut in (0..bytes.len()).step_by(97) {
+        let mut r = TraceReader::new();
+        r.feed(&bytes[..cut]);
+        r.finish();
+        let mut rp = Replay::new();
+        while let Ok(Pull::Event(ev)) = r.next() {
+            let ev = *ev;
+            rp.add(&ev, r.generation().unwrap());
+        }
+        let s = rp.scenario("cut", None);
+        let _ = scenario::parse(&s.to_json());
+    }
 }

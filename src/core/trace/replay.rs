@@ -217,10 +217,8 @@ impl Replay {
                 self.gs.insert(child, Goroutine::default());
                 self.order.push(child);
             }
-            GoCreateSyscall | GoCreateBlocked => {
-                if me.is_some() {
-                    self.note(format!("{} (not replayed)", ev.kind.name()), ev);
-                }
+            GoCreateSyscall | GoCreateBlocked if me.is_some() => {
+                self.note(format!("{} (not replayed)", ev.kind.name()), ev);
             }
             GoStart => {
                 if let Some(st) = self.gs.get_mut(&ev.args[0]) {
