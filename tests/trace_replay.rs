@@ -223,6 +223,13 @@ fn replays_reproduce_the_shape_of_real_runs() {
             let s = scenario::parse(&s.to_json()).unwrap_or_else(|p| panic!("{program}: {p:?}"));
             let r = real_shape(&bytes, &rp, s.gomaxprocs as usize);
             let m = sim_shape(&s);
+            if program == "workers" {
+                // What-if: the same work on one P takes about the sum of the CPU stretches.
+                let mut one = s.clone();
+                one.gomaxprocs = 1;
+                let t1 = sim_shape(&one).total_ns as f64;
+                assert!(t1 > 1.5 * m.total_ns as f64, "{name}: at GOMAXPROCS 1 the replay takes {t1} ns, at {} {} ns", s.gomaxprocs, m.total_ns);
+            }
             println!(
                 "| {name} | {} | {:.1} ms / {:.1} ms ({:+.0}%) | {} / {} | {} ; {} | {} / {} | {} / {} |",
                 s.gomaxprocs,

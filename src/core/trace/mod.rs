@@ -25,7 +25,8 @@
 //! from the thread's own events (`ProcStart`, `GoStart`, `GoBlock`, ...) and the steals and
 //! statuses other threads report. Memory is bounded by the largest generation, not the file.
 //! [`Counts`] counts every wire event as `go tool trace -d=wire` prints them; [`Summary`]
-//! adds GOMAXPROCS, goroutines, threads and duration. Every malformed input is a
+//! adds GOMAXPROCS, goroutines, threads and duration; [`Replay`] turns the user goroutines into
+//! a scenario that replays them (`gmpsim import --trace`). Every malformed input is a
 //! [`TraceError`] naming the byte offset and what was expected there; the reader never panics
 //! on input.
 //!
