@@ -387,3 +387,40 @@ fn cut_traces_never_panic() {
         let _ = scenario::parse(&s.to_json());
     }
 }
+
+/// The committed fixtures (Go 1.26.6, no Go needed) against their replays, with the same
+/// tolerances as the traces written at test time; deterministic, so the figures are exact.
+#[test]
+fn committed_fixtures_reproduce_their_shape() {
+    let fixtures: [(&str, &[u8]); 2] = [
+        ("generations", include_bytes!("trace/fixtures/generations-go1.26.6.trace")),
+        ("procs", include_bytes!("trace/fixtures/procs-go1.26.6.trace")),
+    ];
+    for (name, bytes) in fixtures {
+        let mut rp = replay(bytes).unwrap();
+        let s = scenario::parse(&rp.scenario(name, None).to_json()).unwrap();
+        let r = real_shape(bytes, &rp, s.gomaxprocs as usize);
+        let m = sim_shape(&s);
+        println!(
+            "{name}: total {} / {} ns, threads {} / {}, busy {} ; {}, P steals {} / {}, hand-offs {} / {}",
+            r.total_ns,
+            m.total_ns,
+            r.threads,
+            m.threads,
+            fmt_busy(&r.busy),
+            fmt_busy(&m.busy),
+            r.proc_steals,
+            m.proc_steals,
+            r.handoffs,
+            m.handoffs
+        );
+        let t = TOLERANCE;
+        assert!((m.total_ns as f64 / r.total_ns as f64 - 1.0).abs() <= t.total, "{name}: total");
+        assert!((r.threads as i64 - m.threads as i64).abs() <= t.threads, "{name}: threads");
+        for (a, b) in r.busy.iter().zip(&m.busy) {
+            assert!((a - b).abs() <= t.busy, "{name}: busy {a} vs {b}");
+        }
+        assert!((r.proc_steals as i64 - m.proc_steals as i64).abs() <= t.steals, "{name}: P steals");
+        assert!((r.handoffs as i64 - m.handoffs as i64).abs() <= t.handoffs, "{name}: hand-offs");
+    }
+}
