@@ -21,6 +21,14 @@
 //!
 //! - `sleep` → `sleep` of the measured time until the `GoUnblock`;
 //! - `network` → `net` of the measured time;
+//! - in `sync.(*WaitGroup).Wait` (by the block's stack), woken by user goroutine X → `wait`
+//!   on a WaitGroup of the replay, released by a `done` from X at the moment of the
+//!   `GoUnblock`, from every user goroutine that exited since the previous WaitGroup
+//!   release, and from every one running or runnable at the wake whose next act is to exit
+//!   (`defer wg.Done()`: the Dones that did not wake anyone are not in the trace);
+//!   main `add`s each count before anything else. A goroutine that exited for another
+//!   reason only makes the waiter wait a little longer; every dependency points from an
+//!   earlier moment of the real run to a later one, so the replay cannot deadlock;
 //! - anything else (`chan receive`, `chan send`, `select`, `sync`, `sync.(*Cond).Wait`, ...)
 //!   woken by another user goroutine X → a release: the blocked goroutine does `recv` on a
 //!   channel `X>G` and X, at the moment of the `GoUnblock`, does `send` on it. One channel
@@ -35,7 +43,7 @@
 //! the runtime's own goroutines and GC are not replayed (their CPU time is inside the
 //! measured stretches only when they interrupted a user goroutine's slice).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::event::{GoState, TraceEvent};
 use super::generation::Generation;
@@ -74,6 +82,10 @@ enum ROp {
     Send {
         to: u64,
     },
+    /// `wg.Wait()` on the replay's WaitGroup `k`.
+    Wait(u32),
+    /// `wg.Done()` on the replay's WaitGroup `k`.
+    Done(u32),
     /// A block whose end is not known yet.
     Pending,
 }
@@ -85,6 +97,8 @@ struct Block {
     since: u64,
     /// The byte offset of its `GoBlock`.
     offset: u64,
+    /// In `sync.(*WaitGroup).Wait` (by the block's stack).
+    wg: bool,
     /// Where its op goes in the goroutine's list.
     slot: usize,
 }
@@ -142,6 +156,16 @@ pub struct Replay {
     pairs: BTreeMap<(u64, u64), u32>,
     /// What could not be mapped, by description.
     unmapped: BTreeMap<String, Unmapped>,
+    /// User goroutines that exited and are not yet counted in a WaitGroup release.
+    exited: Vec<u64>,
+    /// The replay's WaitGroups: how many `done`s each is released by (main adds them first).
+    wg_counts: Vec<u32>,
+    /// User goroutines that started and have not exited.
+    active: BTreeSet<u64>,
+    /// Goroutines that were running or runnable (not blocked, not in a syscall) when a
+    /// WaitGroup woke its waiter: if the next thing they do is exit, they were past their
+    /// Done, so they release that WaitGroup too.
+    wg_candidates: BTreeMap<u64, u32>,
     /// Time of G1's first event, and of the trace's last.
     start_ns: Option<u64>,
     end_ns: u64,
@@ -171,9 +195,36 @@ impl Replay {
     /// stacks).
     pub fn add(&mut self, ev: &TraceEvent, gen: &Generation) {
         use EventKind::*;
+        let me = ev.g.filter(|g| self.gs.contains_key(g));
+        if let Some(g) = me {
+            if matches!(ev.kind, GoBlock | GoStop | GoSyscallBegin | GoCreate | GoUnblock | GoSwitch | ProcsChange) {
+                self.wg_candidates.remove(&g);
+            }
+        }
+        self.apply(ev, gen, me);
+        if matches!(ev.kind, GoStart | GoSwitch | GoStatus) && self.gs.contains_key(&ev.args[0]) {
+            self.active.insert(ev.args[0]);
+        }
+    }
+
+    /// A goroutine's exit: it releases the WaitGroup it is a candidate for, or waits in
+    /// `exited` for the next WaitGroup release.
+    fn exit(&mut self, g: u64) {
+        self.active.remove(&g);
+        match self.wg_candidates.remove(&g) {
+            Some(k) => {
+                self.gs.get_mut(&g).unwrap().ops.push(ROp::Done(k));
+                self.wg_counts[k as usize] += 1;
+            }
+            None => self.exited.push(g),
+        }
+    }
+
+    /// Maps one event; `me` is the user goroutine running on its thread, if any.
+    fn apply(&mut self, ev: &TraceEvent, gen: &Generation, me: Option<u64>) {
+        use EventKind::*;
         let t = ev.time_ns;
         self.end_ns = self.end_ns.max(t);
-        let me = ev.g.filter(|g| self.gs.contains_key(g));
         match ev.kind {
             ProcsChange => {
                 let n = ev.args[0].min(u64::from(limits::MAX_GOMAXPROCS)).max(1) as u32;
@@ -238,6 +289,8 @@ impl Replay {
             GoBlock => {
                 let Some(g) = me else { return };
                 let reason = gen.string(ev.args[0]).to_string();
+                let top = gen.stack(ev.args[1]).first().map_or("", |f| gen.string(f.func));
+                let wg = top.contains("WaitGroup") || reason.contains("WaitGroup");
                 let st = self.gs.get_mut(&g).unwrap();
                 st.flush(t);
                 st.run_since = None;
@@ -245,6 +298,7 @@ impl Replay {
                     reason,
                     since: t,
                     offset: ev.offset,
+                    wg,
                     slot: st.ops.len(),
                 });
                 st.ops.push(ROp::Pending);
@@ -268,6 +322,31 @@ impl Replay {
                             );
                         }
                         match me {
+                            Some(by) if by != to && b.wg => {
+                                // A WaitGroup counts every Done, but only the last one
+                                // wakes the waiter: the waiter waits for the waker's Done
+                                // and for one from every user goroutine that exited since
+                                // the last WaitGroup release (`defer wg.Done()`).
+                                let k = self.wg_counts.len() as u32;
+                                let w = self.gs.get_mut(&by).unwrap();
+                                w.flush(t);
+                                w.ops.push(ROp::Done(k));
+                                let mut n = 1;
+                                for g in std::mem::take(&mut self.exited) {
+                                    if g != to && g != by {
+                                        self.gs.get_mut(&g).unwrap().ops.push(ROp::Done(k));
+                                        n += 1;
+                                    }
+                                }
+                                self.wg_counts.push(n);
+                                for &g in &self.active {
+                                    let st = &self.gs[&g];
+                                    if g != to && g != by && st.block.is_none() && st.sys_since.is_none() {
+                                        self.wg_candidates.insert(g, k);
+                                    }
+                                }
+                                ROp::Wait(k)
+                            }
                             Some(by) if by != to => {
                                 let w = self.gs.get_mut(&by).unwrap();
                                 w.flush(t);
@@ -302,12 +381,16 @@ impl Replay {
                 }
                 // After GoSyscallEnd the goroutine runs on; after EndBlocked it waits for a P.
                 st.run_since = (ev.kind == GoSyscallEnd).then_some(t);
+                if ev.kind == GoDestroySyscall {
+                    self.exit(g);
+                }
             }
             GoDestroy => {
                 let Some(g) = me else { return };
                 let st = self.gs.get_mut(&g).unwrap();
                 st.flush(t);
                 st.run_since = None;
+                self.exit(g);
             }
             GoSwitch | GoSwitchDestroy => {
                 if let Some(g) = me {
@@ -425,6 +508,8 @@ impl Replay {
                     ROp::Gomaxprocs(n) => Op::Gomaxprocs(n),
                     ROp::Recv { by } => Op::Recv(chan_of[&(by, id)]),
                     ROp::Send { to } => Op::Send(chan_of[&(id, to)]),
+                    ROp::Wait(k) => Op::Wait(k),
+                    ROp::Done(k) => Op::Done(k),
                     ROp::Pending => continue,
                 };
                 ops.push(o);
@@ -453,7 +538,10 @@ impl Replay {
             renumber(&mut body, n);
             s.funcs.push(FuncDecl { name, body });
         }
-        s.main = main;
+        // Main adds every WaitGroup's count before anything else, so no Done comes first.
+        s.wgs = (0..self.wg_counts.len()).map(|k| format!("wg{k}")).collect();
+        let adds = self.wg_counts.iter().enumerate().map(|(k, &n)| Op::Add { wg: k as u32, n: i64::from(n) });
+        s.main = adds.chain(main).collect();
         s
     }
 }
