@@ -401,6 +401,9 @@ impl Replay {
                         format!("{} (coroutine switch, not replayed)", ev.kind.name()),
                         ev,
                     );
+                    if ev.kind == GoSwitchDestroy {
+                        self.exit(g);
+                    }
                 }
                 if let Some(st) = self.gs.get_mut(&ev.args[0]) {
                     st.run_since = Some(t);
