@@ -51,11 +51,19 @@ pub struct ThreadWorker {
     cell: Option<js_sys::Int32Array>,
 }
 
-/// `Atomics.wait` needs a SharedArrayBuffer, which browsers give only to cross-origin isolated
-/// pages.
+/// Whether this global (the page, or a worker, which inherits the page's isolation) can block in
+/// `Atomics.wait`: it needs a SharedArrayBuffer, which browsers give only to cross-origin
+/// isolated pages (COOP/COEP headers from the host, or from the page's service worker,
+/// `www/sw.js`, on a host that cannot send them).
+pub fn can_wait() -> bool {
+    let global = js_sys::global();
+    let isolated = js_sys::Reflect::get(&global, &JsValue::from_str("crossOriginIsolated")).ok().and_then(|v| v.as_bool()).unwrap_or(false);
+    isolated && js_sys::Reflect::has(&global, &JsValue::from_str("SharedArrayBuffer")).unwrap_or(false)
+}
+
+/// A word of shared memory to `Atomics.wait` on, where [`can_wait`].
 fn shared_cell() -> Option<js_sys::Int32Array> {
-    let isolated = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crossOriginIsolated")).ok()?.as_bool()?;
-    if !isolated {
+    if !can_wait() {
         return None;
     }
     let sab = js_sys::SharedArrayBuffer::new(4);

@@ -188,6 +188,17 @@ impl Run {
         self.workers.values().filter(|s| s.parked).count() as u32
     }
 
+    /// How this run's blocked workers block: `"wait"` (asleep in `Atomics.wait`, no CPU) or
+    /// `"spin"` (the page is not cross-origin isolated). Reported by the workers once one has
+    /// blocked in a syscall; until then, what the page's isolation allows.
+    pub fn blocking(&self) -> &'static str {
+        if self.syscalls_sleep.unwrap_or_else(super::thread_worker::can_wait) {
+            "wait"
+        } else {
+            "spin"
+        }
+    }
+
     pub fn paused(&self) -> bool {
         self.paused_at.is_some()
     }
@@ -264,7 +275,7 @@ impl Run {
                     }
                 }
             })
-            .spawn("./worker.js");
+            .spawn(&worker_url());
         self.workers.insert(m, Slot { bridge, parked: false, job: None, last_heard: now_ms(), answered: 0, answered_at: None, born: now_ms() });
         self.created += 1;
         self.note_threads();
@@ -487,6 +498,7 @@ impl Run {
             "finished": self.sim.finished(),
             "paused": self.paused(),
             "syscalls_sleep": self.syscalls_sleep,
+            "blocking": self.blocking(),
             "outcome": self.sim.outcome().map(|o| o.message()),
             "wall_ms": self.elapsed_ms(),
             "work_ms": self.work_ns as f64 / 1e6,
@@ -506,6 +518,20 @@ impl Run {
             "preemptions": self.sim.stats().preemptions,
         })
     }
+}
+
+/// The worker's script: `www/stamp-build.sh` (trunk's post-build hook) gives it a name with the
+/// build's hash, as trunk does for the page's own wasm and JS, and writes that name in
+/// index.html's `<meta name="gmp-worker">`, so a page never starts another build's worker (a
+/// tab opened before a deploy, or served by the service worker). `./worker.js`, trunk's own
+/// name, where the meta is missing.
+fn worker_url() -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("meta[name=gmp-worker]").ok().flatten())
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "./worker.js".to_string())
 }
 
 /// The `f` quantile (0 to 1) of `v` (0 if empty).

@@ -51,8 +51,9 @@ export function serve(dir = DIST) {
 /**
  * Launches headless Chromium with a fresh profile (its own --user-data-dir, removed on close).
  * Resolves to { context, close }; every page of the context shares that profile's storage.
+ * `options` go to Playwright's launchPersistentContext (`{ serviceWorkers: 'block' }`).
  */
-export async function launch() {
+export async function launch(options = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gmp-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -62,6 +63,7 @@ export async function launch() {
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
+    ...options,
   });
   return {
     context,

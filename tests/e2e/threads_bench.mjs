@@ -5,18 +5,36 @@
 //     worker's own computing time, median and 99th percentile;
 //   - the time from a syscall's start to its P running on another worker.
 // The test server is cross-origin isolated (as `trunk serve`), so blocked workers sleep.
-// Usage: node threads_bench.mjs [--json out.json]
+// --static: dist/ on a plain static host instead (static_server.mjs: no COOP/COEP, under /gmp/),
+// isolated by the page's service worker after a first visit (issue 15); --no-sw: the same host
+// with service workers blocked, so the page is not isolated and blocked workers spin.
+// Usage: node threads_bench.mjs [--static | --no-sw] [--json out.json]
 import fs from 'node:fs';
 import os from 'node:os';
-import { serve, launch, fragment } from './lib.mjs';
+import { serve, launch, fragment, DIST } from './lib.mjs';
+import { serveStatic } from './static_server.mjs';
 
-const srv = await serve();
-const b = await launch();
+const noSw = process.argv.includes('--no-sw');
+const plain = noSw || process.argv.includes('--static');
+const srv = plain ? await serveStatic(DIST, { base: '/gmp/' }) : await serve();
+const b = await launch(noSw ? { serviceWorkers: 'block' } : {});
+if (plain && !noSw) {
+  // The first visit: the service worker installs and the page reloads itself, isolated.
+  const pg = await b.context.newPage();
+  await pg.goto(srv.url);
+  for (let i = 0; ; i += 1) {
+    if (await pg.evaluate(() => window.crossOriginIsolated && !!navigator.serviceWorker.controller).catch(() => false)) break;
+    if (i > 300) throw new Error('the page did not become cross-origin isolated');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await pg.close();
+}
 async function run(json, timeout = 120_000) {
   const pg = await b.context.newPage();
   await pg.goto(srv.url + fragment(JSON.stringify(json), { mode: 'threads' }));
   await pg.waitForSelector('[data-testid=outcome]', { timeout });
   const f = JSON.parse(await pg.evaluate(() => window.__gmpThreads()));
+  f.isolated = await pg.evaluate(() => window.crossOriginIsolated);
   await pg.close();
   if (!/exit status 0/.test(f.outcome) || f.lost.length) throw new Error(`run did not end cleanly: ${f.outcome} ${f.lost}`);
   return f;
@@ -30,7 +48,7 @@ const best = async (p) => {
   return runs;
 };
 const r1 = (x) => Math.round(x * 10) / 10;
-const out = { cores: os.cpus().length };
+const out = { cores: os.cpus().length, host: noSw ? 'plain, no service worker' : plain ? 'plain, service worker' : 'cross-origin isolated server' };
 const one = await best(1);
 const two = await best(2);
 out.cpu = {
@@ -41,11 +59,11 @@ out.cpu = {
   workers: { gomaxprocs1: one[0].peak, gomaxprocs2: two[0].peak },
 };
 const rtt = [one[0].rtt_us, two[0].rtt_us];
-out.round_trip_us = { gomaxprocs1: rtt[0], gomaxprocs2: rtt[1] };
+out.round_trip_us = { gomaxprocs1: rtt[0], gomaxprocs2: rtt[1], isolated: one[0].isolated };
 const sys = await run({ version: 1, gomaxprocs: 1,
   funcs: { s: [{ syscall: '20ms' }, { work: '2ms' }, { done: 'wg' }], w: [{ work: '60ms' }, { done: 'wg' }] },
   main: [{ add: { wg: 'wg', n: 6 } }, { go: { func: 'w', n: 2 } }, { go: { func: 's', n: 4 } }, { wait: 'wg' }] });
-out.syscall = { handoff_ms: sys.handoff_ms, peak_workers: sys.peak, slept: sys.syscalls_sleep };
+out.syscall = { handoff_ms: sys.handoff_ms, peak_workers: sys.peak, slept: sys.syscalls_sleep, blocking: sys.blocking, isolated: sys.isolated };
 console.log(JSON.stringify(out, null, 2));
 const i = process.argv.indexOf('--json');
 if (i > 0) fs.writeFileSync(process.argv[i + 1], JSON.stringify(out, null, 2));

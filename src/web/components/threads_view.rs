@@ -96,6 +96,16 @@ fn workers_plot(series: &[(f64, u32)], wall: f64) -> Html {
 }
 
 /// The pause button: pauses the run, or resumes it.
+/// `data-blocking` before the run exists: how its workers will block, `"wait"` where the page is
+/// cross-origin isolated (so they can `Atomics.wait`), `"spin"` elsewhere.
+fn blocking_allowed() -> &'static str {
+    if crate::web::thread_worker::can_wait() {
+        "wait"
+    } else {
+        "spin"
+    }
+}
+
 fn toggle_pause(r: &mut Run) {
     if r.paused() {
         r.resume()
@@ -262,10 +272,10 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
 
     let guard = run.borrow();
     let Some(r) = guard.as_ref() else {
-        return html! { <section class="threads" data-testid="threads" data-live="0" data-idle="0" data-peak="0">{ "Starting the workers…" }</section> };
+        return html! { <section class="threads" data-testid="threads" data-live="0" data-idle="0" data-peak="0" data-blocking={blocking_allowed()}>{ "Starting the workers…" }</section> };
     };
     let Ok(r) = r.try_borrow() else {
-        return html! { <section class="threads" data-testid="threads" data-live="0" data-idle="0" data-peak="0">{ "Busy…" }</section> };
+        return html! { <section class="threads" data-testid="threads" data-live="0" data-idle="0" data-peak="0" data-blocking={blocking_allowed()}>{ "Busy…" }</section> };
     };
     let sim = &r.sim;
     let wall = r.elapsed_ms();
@@ -347,7 +357,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     html! {
         <section class="threads" aria-labelledby="threads-h" data-testid="threads"
             data-live={r.live().to_string()} data-idle={r.idle().to_string()} data-peak={r.peak.to_string()}
-            data-paused={paused.to_string()} data-finished={finished.to_string()}>
+            data-paused={paused.to_string()} data-finished={finished.to_string()} data-blocking={r.blocking()}>
             <h2 id="threads-h">{ "Threads mode: every M is a real Web Worker" }</h2>
             <p class="threads-intro">
                 { format!("The same scheduler core decides, on this page's thread and on the wall clock; each M it creates is a dedicated Web Worker that really computes `work` ops (in slices of at most {} ms, where sysmon's 10 ms preemption takes effect), really blocks in `syscall` ops (sysmon retakes the P and hands it to another worker), and is left alone while its goroutines wait on the network or a timer. There is no stepping back: real time does not replay.", SLICE_NS / 1_000_000) }
