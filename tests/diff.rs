@@ -226,3 +226,22 @@ fn a_bad_lane_is_reported_with_its_name_and_place() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("only one of A and B"), "{}", stderr(&o));
 }
+
+#[test]
+fn the_merged_timeline_agrees_with_the_busy_times() {
+    let a = load("handoff.json");
+    let b = with("handoff.json", |s| s.gomaxprocs = 3);
+    let c = Comparison::new(&a, &b, u64::MAX);
+    let merged = c.merged_timeline();
+    assert_eq!(merged.len(), c.a.p_busy_ns.len().max(c.b.p_busy_ns.len()));
+    for (i, (sa, sb)) in merged.iter().enumerate() {
+        for (spans, s, t) in [(sa, &c.a, &c.timeline_a), (sb, &c.b, &c.timeline_b)] {
+            let total: u64 = spans.iter().map(|x| x.end - x.start).sum();
+            assert_eq!(total, s.p_busy_ns.get(i).copied().unwrap_or(0), "P{i}");
+            assert_eq!(t.busy_in(i, 0, u64::MAX), total, "P{i}");
+            assert!(spans.windows(2).all(|w| w[0].end <= w[1].start), "P{i}'s spans in order");
+        }
+    }
+    let text = stdout(&gmpsim(&["diff", &path("handoff.json"), &path("handoff.json"), "--b-gomaxprocs", "3"], None));
+    assert!(text.contains("per-P timeline") && text.contains("P2   B |#"), "{text}");
+}

@@ -455,6 +455,23 @@ mod cli {
                     let at = |v: &[u64]| v.get(i).copied().unwrap_or(0);
                     trow(out, &format!("P{i} busy"), at(&c.a.p_busy_ns), at(&c.b.p_busy_ns), *d)?;
                 }
+                // The merged per-P timeline, on one time scale: `#` running most of a column's
+                // time, `+` some of it, `.` none.
+                const COLS: u64 = 64;
+                let end = c.timeline_a.end.max(c.timeline_b.end).max(1);
+                writeln!(out, "\nper-P timeline, 0 to {} (# running, + partly, . not):", fmt_t(end))?;
+                for (i, _) in c.merged_timeline().iter().enumerate() {
+                    for (lane, t) in [("A", &c.timeline_a), ("B", &c.timeline_b)] {
+                        let bar: String = (0..COLS)
+                            .map(|k| {
+                                let (from, to) = (end * k / COLS, end * (k + 1) / COLS);
+                                let busy = t.busy_in(i, from, to);
+                                if to > from && busy * 2 >= to - from { '#' } else if busy > 0 { '+' } else { '.' }
+                            })
+                            .collect();
+                        writeln!(out, "P{i:<3} {lane} |{bar}|")?;
+                    }
+                }
             }
         }
         Ok(())

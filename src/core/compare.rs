@@ -14,6 +14,7 @@ use crate::core::event::{Event, What};
 use crate::core::scenario::Scenario;
 use crate::core::sim::Sim;
 use crate::core::summary::{Summary, SummaryBuilder, SummaryDelta};
+use crate::core::timeline::{self, Span, Timeline};
 
 /// True when two events are the same for a comparison: kind, G, P, M and time.
 pub fn same_event(a: &Event, b: &Event) -> bool {
@@ -55,6 +56,10 @@ pub struct Comparison {
     pub steps: u64,
     /// True when both runs ended within the bound.
     pub complete: bool,
+    /// Run A's per-P timeline.
+    pub timeline_a: Timeline,
+    /// Run B's per-P timeline.
+    pub timeline_b: Timeline,
 }
 
 impl Comparison {
@@ -71,6 +76,7 @@ impl Comparison {
         let mut first = None;
         let mut steps = 0;
         let mut complete = false;
+        let (mut ta, mut tb) = (Timeline::new(), Timeline::new());
         while steps < max_steps {
             let ra = a.step();
             let rb = b.step();
@@ -81,9 +87,11 @@ impl Comparison {
             steps += 1;
             if ra {
                 sa.observe(&a);
+                ta.observe(&a);
             }
             if rb {
                 sb.observe(&b);
+                tb.observe(&b);
             }
             let ea: &[Event] = if ra { a.events() } else { &[] };
             let eb: &[Event] = if rb { b.events() } else { &[] };
@@ -100,7 +108,9 @@ impl Comparison {
         if !complete && a.finished() && b.finished() {
             complete = true;
         }
-        Comparison { ranges, first, a: sa.summary().clone(), b: sb.summary().clone(), steps, complete }
+        ta.finish();
+        tb.finish();
+        Comparison { ranges, first, a: sa.summary().clone(), b: sb.summary().clone(), steps, complete, timeline_a: ta, timeline_b: tb }
     }
 
     /// The first divergence, `None` when the runs are the same (within the bound).
@@ -134,6 +144,11 @@ impl Comparison {
     /// Every divergent step, in order.
     pub fn divergences(&self) -> impl Iterator<Item = u64> + '_ {
         self.ranges.iter().flat_map(|r| r.0..=r.1)
+    }
+
+    /// The two runs' per-P timelines merged: for each P, A's spans of running and B's.
+    pub fn merged_timeline(&self) -> Vec<(&[Span], &[Span])> {
+        timeline::merge(&self.timeline_a, &self.timeline_b)
     }
 
     /// `b − a` of the summary measures.

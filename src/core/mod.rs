@@ -59,4 +59,5 @@ pub mod runq;
 pub mod scenario;
 pub mod sim;
 pub mod summary;
+pub mod timeline;
 pub mod trace;
