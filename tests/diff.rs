@@ -245,3 +245,24 @@ fn the_merged_timeline_agrees_with_the_busy_times() {
     let text = stdout(&gmpsim(&["diff", &path("handoff.json"), &path("handoff.json"), "--b-gomaxprocs", "3"], None));
     assert!(text.contains("per-P timeline") && text.contains("P2   B |#"), "{text}");
 }
+
+#[test]
+fn after_and_before_report_the_next_and_previous_divergence() {
+    let a = load("steal.json");
+    let b = with("steal.json", |s| s.seed = 1);
+    let c = Comparison::new(&a, &b, u64::MAX);
+    let seed1 = std::env::temp_dir().join(format!("gmp-diff-seed1-{}.json", std::process::id()));
+    std::fs::write(&seed1, b.to_json()).unwrap();
+    let seed1 = seed1.to_str().unwrap();
+    let first = c.first().unwrap().step;
+    for (flag, s, want) in [("--after", first, c.next_divergence(first)), ("--before", c.steps + 1, c.prev_divergence(c.steps + 1)), ("--before", first, None)] {
+        let v = json(&gmpsim(&["diff", &path("steal.json"), seed1, flag, &s.to_string(), "--format", "json"], None));
+        assert_eq!(v["step"], serde_json::json!(want), "{flag} {s}");
+        if let Some(step) = want {
+            assert_eq!(v["a"].as_array().unwrap().len(), events_at(&a, step).len());
+            assert_eq!(v["b"].as_array().unwrap().len(), events_at(&b, step).len());
+            assert!(v["a"].as_array().unwrap().iter().all(|e| e["step"] == step));
+        }
+    }
+    let _ = std::fs::remove_file(seed1);
+}

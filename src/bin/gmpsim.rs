@@ -68,6 +68,12 @@ mod cli {
             /// Compare at most this many steps.
             #[arg(long, default_value_t = 1_000_000)]
             max_steps: u64,
+            /// Report the next divergence after this step instead of the first.
+            #[arg(long, conflicts_with = "before")]
+            after: Option<u64>,
+            /// Report the previous divergence before this step instead of the first.
+            #[arg(long)]
+            before: Option<u64>,
             /// What-if for A: start at this GOMAXPROCS.
             #[arg(long)]
             a_gomaxprocs: Option<u32>,
@@ -239,7 +245,7 @@ mod cli {
                     }
                 }
             },
-            Cmd::Diff { a, b, format, max_steps, a_gomaxprocs, b_gomaxprocs, a_release, b_release, a_costs, b_costs } => {
+            Cmd::Diff { a, b, format, max_steps, after, before, a_gomaxprocs, b_gomaxprocs, a_release, b_release, a_costs, b_costs } => {
                 if a == "-" && b == "-" {
                     return fail(&["gmpsim diff: only one of A and B can be `-` (standard input)".to_string()]);
                 }
@@ -249,7 +255,7 @@ mod cli {
                     (Ok(sa), Ok(sb)) => {
                         let stdout = io::stdout();
                         let mut out = BufWriter::new(stdout.lock());
-                        match diff(&sa, &sb, format, max_steps, &mut out).and_then(|_| out.flush()) {
+                        match diff(&sa, &sb, format, max_steps, after, before, &mut out).and_then(|_| out.flush()) {
                             Ok(()) => 0,
                             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
                             Err(e) => fail(&[format!("gmpsim: writing output: {e}")]),
@@ -398,16 +404,31 @@ mod cli {
     }
 
     /// `gmpsim diff`: the two runs compared by `core::compare`.
-    fn diff(a: &Scenario, b: &Scenario, format: DiffFormat, max_steps: u64, out: &mut impl Write) -> io::Result<()> {
-        use gmp::core::compare::Comparison;
+    fn diff(a: &Scenario, b: &Scenario, format: DiffFormat, max_steps: u64, after: Option<u64>, before: Option<u64>, out: &mut impl Write) -> io::Result<()> {
+        use gmp::core::compare::{events_at, Comparison, Divergence};
         let c = Comparison::new(a, b, max_steps);
         let delta = c.delta();
+        // The divergence to report: the first, or the next after / previous before a step.
+        let target = match (after, before) {
+            (Some(s), _) => c.next_divergence(s),
+            (None, Some(s)) => c.prev_divergence(s),
+            (None, None) => c.first().map(|d| d.step),
+        };
+        let shown: Option<Divergence> = target.map(|step| match c.first() {
+            Some(d) if d.step == step => d.clone(),
+            _ => Divergence { step, a: events_at(a, step), b: events_at(b, step) },
+        });
+        let which = match (after, before) {
+            (Some(s), _) => format!("next divergence after step {s}"),
+            (None, Some(s)) => format!("previous divergence before step {s}"),
+            (None, None) => "first divergence".to_string(),
+        };
         // Programs for the events' explanations (a compiled scenario, before any step).
         let (pa, pb) = (Sim::new(a), Sim::new(b));
         match format {
             DiffFormat::Json => {
                 let evs = |es: &[gmp::core::event::Event], sim: &Sim| es.iter().map(|e| e.to_json(sim.program())).collect::<Vec<_>>();
-                let (step, ea, eb) = match c.first() {
+                let (step, ea, eb) = match &shown {
                     Some(d) => (serde_json::json!(d.step), evs(&d.a, &pa), evs(&d.b, &pb)),
                     None => (serde_json::Value::Null, Vec::new(), Vec::new()),
                 };
@@ -420,12 +441,13 @@ mod cli {
                 writeln!(out, "{v}")?;
             }
             DiffFormat::Text => {
-                match c.first() {
+                match &shown {
+                    None if c.first().is_some() => writeln!(out, "no {which} ({} of {} steps differ)", c.divergent_steps(), c.steps)?,
                     None => writeln!(out, "no divergence: the runs are the same over {} steps{}", c.steps, if c.complete { "" } else { " (stopped at --max-steps)" })?,
                     Some(d) => {
                         writeln!(
                             out,
-                            "first divergence: step {} ({} of {} steps differ{})",
+                            "{which}: step {} ({} of {} steps differ{})",
                             d.step,
                             c.divergent_steps(),
                             c.steps,
