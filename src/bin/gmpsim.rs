@@ -4,7 +4,8 @@
 //! state after the last step (`state`) or totals (`summary`); `validate`, `link` and `decode`
 //! work on scenario documents and share links; `export` writes a scenario as a Go program or
 //! its run as a trace for Perfetto; `trace` reads a Go execution trace (Go 1.22 and later) and
-//! prints its totals or its events in the simulator's vocabulary. Exit status: 0 when the simulation ran
+//! prints its totals or its events in the simulator's vocabulary; `diff` compares two runs step
+//! by step (`core::compare`). Exit status: 0 when the simulation ran
 //! (whatever the simulated program did), 2 for invalid input, with every problem on stderr.
 
 #[cfg(target_arch = "wasm32")]
@@ -54,6 +55,43 @@ mod cli {
             /// What-if: set a cost, `NAME=DURATION` (e.g. `m_wake=5us`); may be repeated.
             #[arg(long = "cost")]
             costs: Vec<String>,
+        },
+        /// Compare two runs step by step: the first divergence and the summary deltas.
+        Diff {
+            /// Scenario A: JSON file, or `-` for standard input.
+            a: String,
+            /// Scenario B: JSON file, or `-` for standard input (not both).
+            b: String,
+            /// What to print.
+            #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+            format: DiffFormat,
+            /// Compare at most this many steps.
+            #[arg(long, default_value_t = 1_000_000)]
+            max_steps: u64,
+            /// Report the next divergence after this step instead of the first.
+            #[arg(long, conflicts_with = "before")]
+            after: Option<u64>,
+            /// Report the previous divergence before this step instead of the first.
+            #[arg(long)]
+            before: Option<u64>,
+            /// What-if for A: start at this GOMAXPROCS.
+            #[arg(long)]
+            a_gomaxprocs: Option<u32>,
+            /// What-if for B: start at this GOMAXPROCS.
+            #[arg(long)]
+            b_gomaxprocs: Option<u32>,
+            /// What-if for A: follow this Go release's rules.
+            #[arg(long)]
+            a_release: Option<String>,
+            /// What-if for B: follow this Go release's rules.
+            #[arg(long)]
+            b_release: Option<String>,
+            /// What-if for A: set a cost, `NAME=DURATION`; may be repeated.
+            #[arg(long = "a-cost")]
+            a_costs: Vec<String>,
+            /// What-if for B: set a cost, `NAME=DURATION`; may be repeated.
+            #[arg(long = "b-cost")]
+            b_costs: Vec<String>,
         },
         /// Check a scenario and list every problem with its place.
         Validate {
@@ -129,6 +167,14 @@ mod cli {
     }
 
     #[derive(Clone, Copy, ValueEnum)]
+    enum DiffFormat {
+        /// A readable report.
+        Text,
+        /// One JSON object: the first divergent step, both runs' events at it, the summaries.
+        Json,
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
     enum Format {
         /// One JSON object per event.
         Jsonl,
@@ -199,6 +245,29 @@ mod cli {
                     }
                 }
             },
+            Cmd::Diff { a, b, format, max_steps, after, before, a_gomaxprocs, b_gomaxprocs, a_release, b_release, a_costs, b_costs } => {
+                if a == "-" && b == "-" {
+                    return fail(&["gmpsim diff: only one of A and B can be `-` (standard input)".to_string()]);
+                }
+                let la = load_lane("A", &a, a_gomaxprocs, a_release.as_deref(), &a_costs);
+                let lb = load_lane("B", &b, b_gomaxprocs, b_release.as_deref(), &b_costs);
+                match (la, lb) {
+                    (Ok(sa), Ok(sb)) => {
+                        let stdout = io::stdout();
+                        let mut out = BufWriter::new(stdout.lock());
+                        match diff(&sa, &sb, format, max_steps, after, before, &mut out).and_then(|_| out.flush()) {
+                            Ok(()) => 0,
+                            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+                            Err(e) => fail(&[format!("gmpsim: writing output: {e}")]),
+                        }
+                    }
+                    (ra, rb) => {
+                        let mut problems = ra.err().unwrap_or_default();
+                        problems.extend(rb.err().unwrap_or_default());
+                        fail(&problems)
+                    }
+                }
+            }
             Cmd::Validate { file } => match load(&file) {
                 Err(p) => fail(&p),
                 Ok(s) => emit(&format!(
@@ -315,6 +384,119 @@ mod cli {
         }
         // Through the document again, so that the overrides meet the same limits.
         scenario::parse(&s.to_json()).map_err(|ps| ps.iter().map(|p| format!("with the overrides: {p}")).collect())
+    }
+
+    /// One lane of `diff`: its scenario with its what-if overrides; every problem is prefixed
+    /// with the lane's name (`A: main[2].go: unknown func "wrker"`).
+    fn load_lane(lane: &str, file: &str, gomaxprocs: Option<u32>, release: Option<&str>, costs: &[String]) -> Result<Scenario, Vec<String>> {
+        let text = read_input(file).map_err(|e| vec![format!("{lane}: {e}")])?;
+        let s = scenario::parse(&text).map_err(|ps| ps.iter().map(|p| format!("{lane}: {p}")).collect::<Vec<_>>())?;
+        what_if(s, gomaxprocs, release, costs).map_err(|ps| ps.into_iter().map(|p| format!("{lane}: {p}")).collect())
+    }
+
+    /// A signed difference of virtual times, `+1.500µs`, `-850ns`, `0`.
+    fn fmt_dt(d: i64) -> String {
+        match d {
+            0 => "0".to_string(),
+            d if d > 0 => format!("+{}", fmt_t(d as u64)),
+            d => format!("-{}", fmt_t(d.unsigned_abs())),
+        }
+    }
+
+    /// `gmpsim diff`: the two runs compared by `core::compare`.
+    fn diff(a: &Scenario, b: &Scenario, format: DiffFormat, max_steps: u64, after: Option<u64>, before: Option<u64>, out: &mut impl Write) -> io::Result<()> {
+        use gmp::core::compare::{events_at, Comparison, Divergence};
+        let c = Comparison::new(a, b, max_steps);
+        let delta = c.delta();
+        // The divergence to report: the first, or the next after / previous before a step.
+        let target = match (after, before) {
+            (Some(s), _) => c.next_divergence(s),
+            (None, Some(s)) => c.prev_divergence(s),
+            (None, None) => c.first().map(|d| d.step),
+        };
+        let shown: Option<Divergence> = target.map(|step| match c.first() {
+            Some(d) if d.step == step => d.clone(),
+            _ => Divergence { step, a: events_at(a, step), b: events_at(b, step) },
+        });
+        let which = match (after, before) {
+            (Some(s), _) => format!("next divergence after step {s}"),
+            (None, Some(s)) => format!("previous divergence before step {s}"),
+            (None, None) => "first divergence".to_string(),
+        };
+        // Programs for the events' explanations (a compiled scenario, before any step).
+        let (pa, pb) = (Sim::new(a), Sim::new(b));
+        match format {
+            DiffFormat::Json => {
+                let evs = |es: &[gmp::core::event::Event], sim: &Sim| es.iter().map(|e| e.to_json(sim.program())).collect::<Vec<_>>();
+                let (step, ea, eb) = match &shown {
+                    Some(d) => (serde_json::json!(d.step), evs(&d.a, &pa), evs(&d.b, &pb)),
+                    None => (serde_json::Value::Null, Vec::new(), Vec::new()),
+                };
+                let v = serde_json::json!({
+                    "step": step,
+                    "a": ea,
+                    "b": eb,
+                    "summary": { "a": c.a, "b": c.b, "delta": delta },
+                });
+                writeln!(out, "{v}")?;
+            }
+            DiffFormat::Text => {
+                match &shown {
+                    None if c.first().is_some() => writeln!(out, "no {which} ({} of {} steps differ)", c.divergent_steps(), c.steps)?,
+                    None => writeln!(out, "no divergence: the runs are the same over {} steps{}", c.steps, if c.complete { "" } else { " (stopped at --max-steps)" })?,
+                    Some(d) => {
+                        writeln!(
+                            out,
+                            "{which}: step {} ({} of {} steps differ{})",
+                            d.step,
+                            c.divergent_steps(),
+                            c.steps,
+                            if c.complete { "" } else { ", stopped at --max-steps" }
+                        )?;
+                        for (lane, es, sim) in [("A", &d.a, &pa), ("B", &d.b, &pb)] {
+                            writeln!(out, "\n{lane} at step {}:", d.step)?;
+                            if es.is_empty() {
+                                writeln!(out, "  (the run had ended)")?;
+                            }
+                            for e in es {
+                                writeln!(out, "{}", e.trace_line(sim.program()))?;
+                            }
+                        }
+                    }
+                }
+                writeln!(out, "\n{:<16}{:>16}{:>16}{:>16}", "", "A", "B", "B - A")?;
+                let row = |out: &mut dyn Write, name: &str, x: u64, y: u64, d: i64| writeln!(out, "{name:<16}{x:>16}{y:>16}{:>16}", format!("{d:+}"));
+                let trow = |out: &mut dyn Write, name: &str, x: u64, y: u64, d: i64| writeln!(out, "{name:<16}{:>16}{:>16}{:>16}", fmt_t(x), fmt_t(y), fmt_dt(d));
+                trow(out, "virtual time", c.a.total_ns, c.b.total_ns, delta.total_ns)?;
+                row(out, "steps", c.a.steps, c.b.steps, delta.steps)?;
+                row(out, "threads", c.a.threads, c.b.threads, delta.threads)?;
+                row(out, "steals", c.a.steals, c.b.steals, delta.steals)?;
+                row(out, "hand-offs", c.a.handoffs, c.b.handoffs, delta.handoffs)?;
+                row(out, "preemptions", c.a.preemptions, c.b.preemptions, delta.preemptions)?;
+                for (i, d) in delta.p_busy_ns.iter().enumerate() {
+                    let at = |v: &[u64]| v.get(i).copied().unwrap_or(0);
+                    trow(out, &format!("P{i} busy"), at(&c.a.p_busy_ns), at(&c.b.p_busy_ns), *d)?;
+                }
+                // The merged per-P timeline, on one time scale: `#` running most of a column's
+                // time, `+` some of it, `.` none.
+                const COLS: u64 = 64;
+                let end = c.timeline_a.end.max(c.timeline_b.end).max(1);
+                writeln!(out, "\nper-P timeline, 0 to {} (# running, + partly, . not):", fmt_t(end))?;
+                for (i, _) in c.merged_timeline().iter().enumerate() {
+                    for (lane, t) in [("A", &c.timeline_a), ("B", &c.timeline_b)] {
+                        let bar: String = (0..COLS)
+                            .map(|k| {
+                                let (from, to) = (end * k / COLS, end * (k + 1) / COLS);
+                                let busy = t.busy_in(i, from, to);
+                                if to > from && busy * 2 >= to - from { '#' } else if busy > 0 { '+' } else { '.' }
+                            })
+                            .collect();
+                        writeln!(out, "P{i:<3} {lane} |{bar}|")?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// `gmpsim import --trace FILE`: the replay scenario on stdout, what could not be mapped
@@ -546,21 +728,15 @@ mod cli {
     fn simulate(s: &Scenario, until: Option<u64>, format: Format, out: &mut impl Write) -> io::Result<()> {
         let mut sim = Sim::new(s);
         let limit = until.unwrap_or(u64::MAX);
+        let mut summary = gmp::core::summary::SummaryBuilder::new();
         while sim.step_count() < limit && sim.step() {
+            if matches!(format, Format::Summary) {
+                summary.observe(&sim);
+            }
             match format {
                 Format::Jsonl => {
                     for e in sim.events() {
-                        let line = serde_json::json!({
-                            "step": e.step,
-                            "t": e.t,
-                            "kind": e.kind(),
-                            "g": e.g.map(|x| x.0),
-                            "p": e.p.map(|x| x.0),
-                            "m": e.m.map(|x| x.0),
-                            "text": e.explain(sim.program()),
-                            "detail": e.detail(),
-                        });
-                        writeln!(out, "{line}")?;
+                        writeln!(out, "{}", e.to_json(sim.program()))?;
                     }
                 }
                 Format::Trace => {
@@ -591,6 +767,8 @@ mod cli {
                 writeln!(out, "hand-offs:           {}", st.handoffs)?;
                 writeln!(out, "threads created:     {} (peak {} alive, sysmon included)", st.threads_created, st.max_threads)?;
                 writeln!(out, "preemptions:         {}", st.preemptions)?;
+                let busy: Vec<String> = summary.summary().p_busy_ns.iter().enumerate().map(|(i, &ns)| format!("P{i} {}", fmt_t(ns))).collect();
+                writeln!(out, "busy per P:          {}", busy.join(", "))?;
                 writeln!(out, "global batches:      {}", st.global_grabs)?;
                 writeln!(out, "local overflows:     {}", st.overflows)?;
                 writeln!(out, "largest local queue: {}", st.max_local_queue)?;

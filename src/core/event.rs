@@ -439,6 +439,21 @@ impl Event {
         }
     }
 
+    /// The event as one object of `gmpsim run --format jsonl`: step, time, kind, G, P, M (ids
+    /// as users see them), the explanation and the facts ([`Event::detail`]).
+    pub fn to_json(&self, prog: &Program) -> serde_json::Value {
+        serde_json::json!({
+            "step": self.step,
+            "t": self.t,
+            "kind": self.kind(),
+            "g": self.g.map(|x| x.0),
+            "p": self.p.map(|x| x.0),
+            "m": self.m.map(|x| x.0),
+            "text": self.explain(prog),
+            "detail": self.detail(),
+        })
+    }
+
     /// One line in plain words saying what happened and which Go function did it.
     pub fn explain(&self, prog: &Program) -> String {
         let g = opt(self.g);

@@ -46,6 +46,7 @@
 //! - A scheduling round (`findRunnable`, `stealWork`) takes no virtual time of its own; the
 //!   3 µs runnext back-off is modelled exactly, and `execute` costs `costs.g_switch`.
 
+pub mod compare;
 pub mod costs;
 pub mod event;
 pub mod export;
@@ -57,4 +58,6 @@ pub mod rng;
 pub mod runq;
 pub mod scenario;
 pub mod sim;
+pub mod summary;
+pub mod timeline;
 pub mod trace;
