@@ -9,6 +9,8 @@
 
 mod common;
 use common::go;
+#[path = "trace/synth.rs"]
+mod synth;
 
 use gmp::core::event::What;
 use gmp::core::scenario;
@@ -425,4 +427,44 @@ fn committed_fixtures_reproduce_their_shape() {
         assert!((r.proc_steals as i64 - m.proc_steals as i64).abs() <= t.steals, "{name}: P steals");
         assert!((r.handoffs as i64 - m.handoffs as i64).abs() <= t.handoffs, "{name}: hand-offs");
     }
+}
+
+/// A trace far beyond the scenario limits (the committed fixture's generations repeated to
+/// 32 MiB: main's body grows every copy) is refused at the first limit it crosses, naming the
+/// limit, the byte offset and the time, long before the end of the file — both by
+/// `replay` and by `gmpsim import` (exit 2, nothing on stdout). `GMP_BIG_TRACE=FILE` also
+/// keeps a 64 MiB one there (and one of the `procs` fixture in `FILE.procs`), for measuring
+/// the command by hand.
+#[test]
+fn over_limit_trace_is_refused_early() {
+    let fixture: &[u8] = include_bytes!("trace/fixtures/generations-go1.26.6.trace");
+    if let Ok(path) = std::env::var("GMP_BIG_TRACE") {
+        std::fs::write(&path, synth::repeat_generations(fixture, 64 << 20).0).unwrap();
+        let procs: &[u8] = include_bytes!("trace/fixtures/procs-go1.26.6.trace");
+        std::fs::write(format!("{path}.procs"), synth::repeat_generations(procs, 64 << 20).0).unwrap();
+    }
+    let (big, _) = synth::repeat_generations(fixture, 32 << 20);
+    let rp = replay(&big).unwrap();
+    let o = rp.over_limit().expect("a replay beyond the limits is stopped");
+    assert_eq!((o.what.as_str(), o.limit), ("ops in main's body", scenario::limits::MAX_OPS_PER_BODY as u64), "{o}");
+    assert_eq!(o.count, o.limit + 1, "stopped at the event that crossed it: {o}");
+    assert!(o.offset > 0 && (o.offset as usize) < big.len() / 8, "stopped at byte {} of {}", o.offset, big.len());
+    assert!(o.time_ns > 0);
+    // The within-limits fixture crosses nothing.
+    assert_eq!(replay(fixture).unwrap().over_limit(), None);
+
+    let dir = std::env::temp_dir().join(format!("gmp-replay-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("big.trace");
+    std::fs::write(&file, &big).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gmpsim")).args(["import", "--trace"]).arg(&file).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty());
+    let want = format!(
+        "the replay exceeds the scenario limit of at most 10000 ops in main's body (10001 by then) at byte {} of the trace",
+        o.offset
+    );
+    assert!(err.contains(&want), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -525,6 +525,10 @@ mod cli {
                 Ok(Pull::Event(ev)) => {
                     let ev = *ev;
                     rp.add(&ev, r.generation().expect("an event comes from a generation"));
+                    if let Some(o) = rp.over_limit() {
+                        // Reading on would only grow memory for a scenario that cannot be written.
+                        return fail(&[format!("{name}: {o}")]);
+                    }
                 }
                 Ok(Pull::NeedInput) => match input.read(&mut chunk) {
                     Ok(0) => r.finish(),

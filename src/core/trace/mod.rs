@@ -55,6 +55,6 @@ pub use event::{GoState, ProcState, TraceEvent};
 pub use generation::Generation;
 pub use kind::EventKind;
 pub use reader::{Pull, TraceReader};
-pub use replay::Replay;
+pub use replay::{OverLimit, Replay};
 pub use summary::Summary;
 pub use version::Version;

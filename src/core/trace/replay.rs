@@ -63,6 +63,38 @@ pub const KNOWN_BLOCK_REASONS: [&str; 9] = [
     "network",
 ];
 
+/// The first published scenario limit ([`limits`]) the replay was found to exceed while the
+/// events were added: which limit, and the event (byte offset, time) at which it was crossed.
+/// Checked after every event in O(1), so a trace far beyond the limits stops being read there
+/// (memory bounded by the limits, not by the file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OverLimit {
+    /// What was counted, e.g. `"ops in main's body"`.
+    pub what: String,
+    /// How many the replay had when it stopped.
+    pub count: u64,
+    /// The limit.
+    pub limit: u64,
+    /// The byte offset of the event that crossed it.
+    pub offset: u64,
+    /// Its time, ns since the trace's first event.
+    pub time_ns: u64,
+}
+
+impl std::fmt::Display for OverLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the replay exceeds the scenario limit of at most {} {} ({} by then) at byte {} of the trace (t={}); stopped reading there",
+            self.limit,
+            self.what,
+            self.count,
+            self.offset,
+            crate::core::event::trace_time(self.time_ns)
+        )
+    }
+}
+
 /// One op of one goroutine, before the scenario's names exist.
 #[derive(Clone, Debug, PartialEq)]
 enum ROp {
@@ -112,6 +144,10 @@ struct Goroutine {
     block: Option<Block>,
     /// In a system call since.
     sys_since: Option<u64>,
+    /// How many of `ops` are `Go` (merged into fewer ops when consecutive children share a
+    /// func) or `Pending` (dropped if still blocked at the end): the rest is a lower bound of
+    /// the body's length in the scenario.
+    soft: usize,
 }
 
 impl Goroutine {
@@ -169,6 +205,10 @@ pub struct Replay {
     /// Time of G1's first event, and of the trace's last.
     start_ns: Option<u64>,
     end_ns: u64,
+    /// The first event's time (for [`OverLimit::time_ns`]).
+    first_ns: Option<u64>,
+    /// The first limit found exceeded; once set, [`Replay::add`] ignores further events.
+    over: Option<OverLimit>,
 }
 
 /// True if a function name is the runtime's (a goroutine created there is not user code).
@@ -193,8 +233,14 @@ impl Replay {
 
     /// Adds one event of generation `gen` (the reader's current one, for its strings and
     /// stacks).
+    /// Once a published limit is exceeded ([`Replay::over_limit`]) the events are ignored:
+    /// the caller should stop reading.
     pub fn add(&mut self, ev: &TraceEvent, gen: &Generation) {
         use EventKind::*;
+        if self.over.is_some() {
+            return;
+        }
+        self.first_ns.get_or_insert(ev.time_ns);
         let me = ev.g.filter(|g| self.gs.contains_key(g));
         if let Some(g) = me {
             if matches!(ev.kind, GoBlock | GoStop | GoSyscallBegin | GoCreate | GoUnblock | GoSwitch | ProcsChange) {
@@ -205,6 +251,48 @@ impl Replay {
         if matches!(ev.kind, GoStart | GoSwitch | GoStatus) && self.gs.contains_key(&ev.args[0]) {
             self.active.insert(ev.args[0]);
         }
+        self.check_limits(ev, me);
+    }
+
+    /// The first published limit exceeded, if any: the replay cannot become a scenario.
+    pub fn over_limit(&self) -> Option<&OverLimit> {
+        self.over.as_ref()
+    }
+
+    /// Compares what the event may have grown with the published limits, in O(1): the
+    /// goroutines created, the channels (one per waker/woken pair), the WaitGroups, and the
+    /// ops of the bodies it touched (main's and the event's goroutine's, whose length without
+    /// `go`s is a lower bound of the written body's). Distinct funcs are known only at the
+    /// end (bodies are shared), so they, and the document's size, are left to the parse of
+    /// the finished scenario.
+    fn check_limits(&mut self, ev: &TraceEvent, me: Option<u64>) {
+        let body = |gs: &BTreeMap<u64, Goroutine>, g: u64| gs.get(&g).map_or(0, |st| st.ops.len() - st.soft);
+        let over = |what: String, count: u64, limit: u64| {
+            (count > limit).then(|| OverLimit {
+                what,
+                count,
+                limit,
+                offset: ev.offset,
+                time_ns: ev.time_ns.saturating_sub(self.first_ns.unwrap_or(ev.time_ns)),
+            })
+        };
+        let mut found = over("goroutines created".into(), self.order.len() as u64, limits::MAX_GOROUTINES)
+            .or_else(|| over("channels (one per waker and woken goroutine pair)".into(), self.pairs.len() as u64, limits::MAX_DECLS as u64))
+            .or_else(|| over("WaitGroups".into(), self.wg_counts.len() as u64, limits::MAX_DECLS as u64))
+            .or_else(|| {
+                // Main's body also holds an `add` per WaitGroup.
+                over("ops in main's body".into(), (body(&self.gs, 1) + self.wg_counts.len()) as u64, limits::MAX_OPS_PER_BODY as u64)
+            });
+        for g in [me, ev.g, Some(ev.args[0])].into_iter().flatten() {
+            if found.is_some() {
+                break;
+            }
+            if g == 1 {
+                continue;
+            }
+            found = over(format!("ops in one body (goroutine {g}'s)"), body(&self.gs, g) as u64, limits::MAX_OPS_PER_BODY as u64);
+        }
+        self.over = found;
     }
 
     /// A goroutine's exit: it releases the WaitGroup it is a candidate for, or waits in
@@ -265,6 +353,7 @@ impl Replay {
                 let st = self.gs.get_mut(&g).unwrap();
                 st.flush(t);
                 st.ops.push(ROp::Go(child));
+                st.soft += 1;
                 self.gs.insert(child, Goroutine::default());
                 self.order.push(child);
             }
@@ -302,6 +391,7 @@ impl Replay {
                     slot: st.ops.len(),
                 });
                 st.ops.push(ROp::Pending);
+                st.soft += 1;
             }
             GoUnblock => {
                 let to = ev.args[0];
@@ -364,7 +454,9 @@ impl Replay {
                         }
                     }
                 };
-                self.gs.get_mut(&to).unwrap().ops[b.slot] = op;
+                let st = self.gs.get_mut(&to).unwrap();
+                st.ops[b.slot] = op;
+                st.soft -= 1;
             }
             GoSyscallBegin => {
                 let Some(g) = me else { return };
@@ -550,6 +642,7 @@ impl Replay {
 }
 
 /// Reads a whole trace held in memory and builds its replay.
+/// Stops at the first published limit exceeded: see [`Replay::over_limit`].
 pub fn replay(bytes: &[u8]) -> Result<Replay, super::TraceError> {
     let mut r = super::TraceReader::new();
     r.feed(bytes);
@@ -563,6 +656,9 @@ pub fn replay(bytes: &[u8]) -> Result<Replay, super::TraceError> {
                     &ev,
                     r.generation().expect("an event comes from a generation"),
                 );
+                if rp.over_limit().is_some() {
+                    return Ok(rp);
+                }
             }
             super::Pull::End => return Ok(rp),
             super::Pull::NeedInput => unreachable!("finish() was called"),
