@@ -61,6 +61,9 @@ fn happened(kind: QuestionKind, answer: Answer, events: &[Event]) -> bool {
                     _ => false,
                 }
         }),
+        (QuestionKind::HandoffP { p }, Answer::Handoff(why)) => {
+            events.iter().any(|e| matches!(e.what, What::Handoff { why: w } if w == why) && e.p == Some(p))
+        }
         _ => false,
     }
 }
@@ -296,5 +299,29 @@ fn syscall_exit_examples() {
         - No P: it goes to the global queue and its thread parks
         - It keeps P0, which was still attached, and runs on
         rule: P0 was handed off during the syscall, but exitsyscallTryGetP finds it free again (idle, or held by a thread itself in a syscall), so the thread takes its old P back — exitsyscall/exitsyscallTryGetP
+    "#]]);
+}
+
+#[test]
+fn handoff_examples() {
+    use gmp::core::event::HandoffWhy;
+    let why = |w: HandoffWhy| move |a: Answer| a == Answer::Handoff(w);
+    check(first("handoff.json", "HandoffP", why(HandoffWhy::NeedSpinner)), expect![[r#"
+        step 25 HandoffP { p: PId(0) }
+        sysmon takes P0 from M0, whose goroutine is stuck in a syscall. What does handoffp do with P0?
+        - It has local work: it gets a thread at once
+        - The global queue has work: it gets a thread at once
+        * No thread spins and no P is idle: it gets a spinning thread
+        - Nothing to do: it goes on the idle P list
+        rule: P0 has no work, but no thread is spinning and no P is idle: handoffp starts a spinning thread on it to look for work — handoffp/startm
+    "#]]);
+    check(first("lock-os-thread", "HandoffP", why(HandoffWhy::LocalWork)), expect![[r#"
+        step 13 HandoffP { p: PId(0) }
+        P0 has lost its thread. What does handoffp do with P0?
+        - The global queue has work: it gets a thread at once
+        - No thread spins and no P is idle: it gets a spinning thread
+        * It has local work: it gets a thread at once
+        - Nothing to do: it goes on the idle P list
+        rule: handoffp first checks the P's own queue: P0 has local work, so startm gives it a thread at once — handoffp/startm
     "#]]);
 }

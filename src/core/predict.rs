@@ -12,7 +12,7 @@
 //!
 //! Questions come from the event stream, so every scenario has them; none is written by hand.
 
-use crate::core::event::{Event, Place, Source, What};
+use crate::core::event::{Event, HandoffWhy, Place, Source, What};
 use crate::core::ids::{GId, PId};
 use crate::core::rng::Rng;
 use crate::core::sim::Sim;
@@ -32,6 +32,9 @@ pub enum QuestionKind {
     WhereWokenG { g: GId },
     /// What happens when goroutine `g`'s syscall returns: which P it runs on, if any.
     SyscallExitP { g: GId },
+    /// What `handoffp` does with P `p`, which lost its thread (taken by sysmon from a thread in
+    /// a syscall, or given away by a locked or exiting thread): who gets it.
+    HandoffP { p: PId },
 }
 
 impl QuestionKind {
@@ -43,11 +46,12 @@ impl QuestionKind {
             QuestionKind::WhereNewG { .. } => "WhereNewG",
             QuestionKind::WhereWokenG { .. } => "WhereWokenG",
             QuestionKind::SyscallExitP { .. } => "SyscallExitP",
+            QuestionKind::HandoffP { .. } => "HandoffP",
         }
     }
 
     /// Every kind's name.
-    pub const NAMES: [&'static str; 5] = ["NextG", "StealVictim", "WhereNewG", "WhereWokenG", "SyscallExitP"];
+    pub const NAMES: [&'static str; 6] = ["NextG", "StealVictim", "WhereNewG", "WhereWokenG", "SyscallExitP", "HandoffP"];
 }
 
 /// Where a runnable goroutine is queued (a [`Place`] without the kicked goroutine).
@@ -99,6 +103,8 @@ pub enum Answer {
     Goes(Queue),
     /// The syscall returns so.
     Syscall(SyscallExit),
+    /// `handoffp` decides so: an M for the P, for this reason, or the idle list.
+    Handoff(HandoffWhy),
 }
 
 /// One choice as the page shows it.
@@ -232,6 +238,10 @@ fn decision(sim: &Sim, events: &[Event]) -> Option<Decision> {
                 };
                 let wrong = vec![Answer::Goes(Queue::Runnext), Answer::Goes(Queue::LocalTail), Answer::Goes(Queue::GlobalTail)];
                 return Some((QuestionKind::WhereWokenG { g }, answer, prompt, rule, wrong));
+            }
+            What::Handoff { why } => {
+                let Some(p) = e.p else { continue };
+                return Some(handoff(events, p, *why));
             }
             What::GoSyscallEnd => {
                 let (Some(g), Some(p)) = (e.g, e.p) else { continue };
@@ -370,6 +380,27 @@ fn syscall(sim: &Sim, e: &Event, g: GId, oldp: Option<PId>, exit: SyscallExit) -
     (QuestionKind::SyscallExitP { g }, answer, prompt, rule, wrong)
 }
 
+fn handoff(events: &[Event], p: PId, why: HandoffWhy) -> Decision {
+    let answer = Answer::Handoff(why);
+    let taken = events.iter().find(|e| e.p == Some(p) && matches!(e.what, What::ProcSteal { by_sysmon: true, .. }));
+    let prompt = match taken.map(|e| &e.what) {
+        Some(What::ProcSteal { from, .. }) => format!("sysmon takes {p} from {from}, whose goroutine is stuck in a syscall. What does handoffp do with {p}?"),
+        _ => format!("{p} has lost its thread. What does handoffp do with {p}?"),
+    };
+    let wrong = [HandoffWhy::LocalWork, HandoffWhy::Idle, HandoffWhy::NeedSpinner, HandoffWhy::GlobalWork, HandoffWhy::LastPollerP]
+        .into_iter()
+        .map(Answer::Handoff)
+        .collect();
+    let rule = match why {
+        HandoffWhy::LocalWork => format!("handoffp first checks the P's own queue: {p} has local work, so startm gives it a thread at once — handoffp/startm"),
+        HandoffWhy::GlobalWork => format!("{p}'s own queue is empty but the global queue has work, so startm gives it a thread at once — handoffp/startm"),
+        HandoffWhy::NeedSpinner => format!("{p} has no work, but no thread is spinning and no P is idle: handoffp starts a spinning thread on it to look for work — handoffp/startm"),
+        HandoffWhy::LastPollerP => format!("{p} has no work, but it is the last running P and no thread polls the network: it gets a thread so someone does — handoffp/startm"),
+        HandoffWhy::Idle => format!("{p} has no work and no other rule needs a thread on it: handoffp puts it on the idle P list — handoffp/pidleput"),
+    };
+    (QuestionKind::HandoffP { p }, answer, prompt, rule, wrong)
+}
+
 fn source_words(from: Source, p: &str) -> String {
     match from {
         Source::Runnext => format!("from {p}'s runnext"),
@@ -404,6 +435,13 @@ fn label(kind: &QuestionKind, answer: Answer) -> String {
             SyscallExit::Regains(p) => format!("{p} was taken, but its thread gets {p} back"),
             SyscallExit::Other(p) => format!("Its old P is gone: its thread takes idle {p}"),
             SyscallExit::GlobalQueue => "No P: it goes to the global queue and its thread parks".into(),
+        },
+        Answer::Handoff(why) => match why {
+            HandoffWhy::LocalWork => "It has local work: it gets a thread at once".into(),
+            HandoffWhy::GlobalWork => "The global queue has work: it gets a thread at once".into(),
+            HandoffWhy::NeedSpinner => "No thread spins and no P is idle: it gets a spinning thread".into(),
+            HandoffWhy::LastPollerP => "It is the last running P and nobody polls the network: it gets a thread".into(),
+            HandoffWhy::Idle => "Nothing to do: it goes on the idle P list".into(),
         },
     }
 }
