@@ -445,3 +445,39 @@ fn label(kind: &QuestionKind, answer: Answer) -> String {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lesson_sim(id: &str) -> Sim {
+        Sim::new(&crate::core::lessons::find(id).expect("lesson").parsed())
+    }
+
+    #[test]
+    fn no_question_before_the_start_and_asking_changes_nothing() {
+        let mut sim = lesson_sim("runnext-lifo");
+        assert_eq!(ask(&sim), None, "schedinit is not a decision to predict");
+        assert!(sim.step());
+        let q = loop {
+            let before = (sim.step_count(), sim.now(), sim.events().to_vec());
+            let q = ask(&sim);
+            assert_eq!((sim.step_count(), sim.now(), sim.events().to_vec()), before);
+            if let Some(q) = q {
+                break q;
+            }
+            assert!(sim.step());
+        };
+        assert_eq!(ask(&sim), Some(q.clone()), "deterministic");
+        assert!(!q.check(q.choices.len()).correct, "an index out of range is wrong");
+        let right = (0..q.choices.len()).filter(|&i| q.check(i).correct).count();
+        assert_eq!(right, 1);
+    }
+
+    #[test]
+    fn no_question_after_the_end() {
+        let mut sim = lesson_sim("gosched");
+        while sim.step() {}
+        assert_eq!(ask(&sim), None);
+    }
+}
