@@ -230,11 +230,11 @@ fn decision(sim: &Sim, events: &[Event]) -> Option<Decision> {
                 let who = by.map(|b| format!("{b} wakes {g}")).unwrap_or_else(|| format!("{g} is woken"));
                 let prompt = format!("{who} ({}). Where does {g} go?", cause_words(sim, cause));
                 let rule = match (cause, place) {
-                    (crate::core::event::WakeCause::Network, Place::GlobalTail) => format!("goroutines found by netpoll are injected into the global queue when no P takes them (injectglist), and idle Ps are started for them — netpoll/injectglist"),
-                    (crate::core::event::WakeCause::Network, _) => format!("injectglist puts the goroutines netpoll found on the current P's local queue when it has a P, and wakes idle Ps for the rest — netpoll/injectglist"),
+                    (crate::core::event::WakeCause::Network, Place::GlobalTail) => "injectglist puts one goroutine per idle P on the global queue and starts threads on those Ps (all of them, when the caller holds no P, like sysmon) — netpoll/injectglist/startIdle".to_string(),
+                    (crate::core::event::WakeCause::Network, _) => "injectglist gives each idle P one goroutine through the global queue; the rest go to the tail of the caller's own P's local queue — netpoll/injectglist/runqputbatch".to_string(),
                     (_, Place::Runnext { .. }) => format!("ready puts a woken goroutine into the waker's P's runnext (runqput with next=true), so it runs next on {p} — goready/ready/runqput"),
                     (_, Place::LocalTail) => format!("ready puts {g} at the tail of {p}'s local queue — goready/ready/runqput"),
-                    (_, Place::GlobalTail) => format!("with no P to put it on, the woken goroutine goes to the global queue — ready/globrunqput"),
+                    (_, Place::GlobalTail) => "with no room on a P for it, the woken goroutine goes to the global queue — ready/globrunqput".to_string(),
                 };
                 let wrong = vec![Answer::Goes(Queue::Runnext), Answer::Goes(Queue::LocalTail), Answer::Goes(Queue::GlobalTail)];
                 return Some((QuestionKind::WhereWokenG { g }, answer, prompt, rule, wrong));
