@@ -134,7 +134,11 @@ fn a_question_serializes_without_its_key() {
     let json = serde_json::to_value(&q).unwrap();
     let keys: Vec<_> = json.as_object().unwrap().keys().cloned().collect();
     assert_eq!(keys, ["step", "kind", "prompt", "choices"]);
-    assert!(!json.to_string().contains("runqget"), "no rule in the page's copy: {json}");
+    assert!(!json.to_string().contains(&q.check(0).rule), "no rule in the page's copy: {json}");
+    for c in json["choices"].as_array().unwrap() {
+        let keys: Vec<_> = c.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["label", "answer"], "nothing marks the right choice: {json}");
+    }
 }
 
 /// The first question of `lesson` whose right answer passes `right`, as text: the prompt,
