@@ -53,6 +53,7 @@ pub mod export;
 pub mod ids;
 pub mod lessons;
 pub mod link;
+pub mod predict;
 pub mod program;
 pub mod rng;
 pub mod runq;
