@@ -63,3 +63,51 @@ fn import_of_export_runs_the_same_events() {
         }
     }
 }
+
+mod common;
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8(b.to_vec()).unwrap()
+}
+
+const PROGRAM: &str = "package main\n\nimport \"sync\"\n\nfunc main() {\n\tvar wg sync.WaitGroup\n\tfor range 3 {\n\t\twg.Go(func() {})\n\t}\n\twg.Wait()\n}\n";
+
+#[test]
+fn cli_import_go_writes_the_scenario() {
+    let o = common::gmpsim(&["import", "--go", "-"], Some(PROGRAM));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let s = scenario::parse(&text(&o.stdout)).unwrap();
+    assert_eq!(s.funcs.len(), 1);
+    assert_eq!(s.wgs, ["wg"]);
+}
+
+#[test]
+fn cli_commands_read_go_by_extension_or_lang() {
+    let dir = std::env::temp_dir().join(format!("gmp-golang-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("main.go");
+    std::fs::write(&file, PROGRAM).unwrap();
+    let f = file.to_str().unwrap();
+    for args in [vec!["run", f, "--format", "summary"], vec!["validate", f], vec!["link", f], vec!["export", "--go", f]] {
+        let o = common::gmpsim(&args, None);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o.stderr));
+    }
+    let o = common::gmpsim(&["validate", "-", "--lang", "go"], Some(PROGRAM));
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("valid scenario"));
+    // Without --lang, standard input is JSON.
+    let o = common::gmpsim(&["validate", "-"], Some(PROGRAM));
+    assert_eq!(o.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn cli_reports_every_problem_in_go_format() {
+    let o = common::gmpsim(&["import", "--go", "-"], Some("package main\n\nfunc main() {\n\tselect {}\n\tfor {\n\t}\n}\n"));
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("<stdin>:4:2: a select statement is not simulated"), "{err}");
+    assert!(lines[1].starts_with("<stdin>:5:2: a for loop that is not counted"), "{err}");
+}
