@@ -111,3 +111,106 @@ fn cli_reports_every_problem_in_go_format() {
     assert!(lines[0].starts_with("<stdin>:4:2: a select statement is not simulated"), "{err}");
     assert!(lines[1].starts_with("<stdin>:5:2: a for loop that is not counted"), "{err}");
 }
+
+mod mutations {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Sources to mutate: exported programs and a plain one.
+    fn seeds() -> Vec<String> {
+        let mut out: Vec<String> = json_files("tests/scenarios").iter().map(|(_, s)| go_program(s)).collect();
+        out.push(PROGRAM.to_string());
+        out.push("package main\n\nimport \"time\"\n\nfunc w(c chan int, n int) {\n\tfor i := 0; i < 3; i++ {\n\t\tc <- n\n\t}\n}\n\nfunc main() {\n\tc := make(chan int, 2)\n\tgo w(c, 1)\n\tfor range 3 {\n\t\t<-c\n\t}\n\ttime.Sleep(time.Millisecond)\n}\n".to_string());
+        out
+    }
+
+    const PIECES: [&str; 24] = [
+        "{", "}", "(", ")", "[", "]", "\n", ";", "\"", "`", "/*", "//gmp:scenario {", "func", "go", "for", "range", "<-",
+        ":=", "select {}", "if x {", "1e9", "0x", "é", "99999999999999999999",
+    ];
+
+    #[derive(Clone, Debug)]
+    enum Mutation {
+        Delete(usize, usize),
+        Insert(usize, usize),
+        Truncate(usize),
+        Duplicate(usize, usize),
+    }
+
+    fn mutation() -> impl Strategy<Value = Mutation> {
+        prop_oneof![
+            (any::<usize>(), 1usize..40).prop_map(|(a, n)| Mutation::Delete(a, n)),
+            (any::<usize>(), 0..PIECES.len()).prop_map(|(a, p)| Mutation::Insert(a, p)),
+            any::<usize>().prop_map(Mutation::Truncate),
+            (any::<usize>(), 1usize..200).prop_map(|(a, n)| Mutation::Duplicate(a, n)),
+        ]
+    }
+
+    fn at(s: &str, a: usize) -> usize {
+        let mut i = a % (s.len() + 1);
+        while !s.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+
+    fn apply(mut s: String, m: &Mutation) -> String {
+        match *m {
+            Mutation::Delete(a, n) => {
+                let i = at(&s, a);
+                let j = at(&s, i + n.min(s.len() - i));
+                s.replace_range(i..j.max(i), "");
+            }
+            Mutation::Insert(a, p) => {
+                let i = at(&s, a);
+                s.insert_str(i, PIECES[p]);
+            }
+            Mutation::Truncate(a) => {
+                let i = at(&s, a);
+                s.truncate(i);
+            }
+            Mutation::Duplicate(a, n) => {
+                let i = at(&s, a);
+                let j = at(&s, i + n.min(s.len() - i));
+                let piece = s[i..j.max(i)].to_string();
+                s.insert_str(i, &piece);
+            }
+        }
+        s
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn mutated_sources_never_panic_and_errors_have_places(seed in 0usize..16, ms in proptest::collection::vec(mutation(), 1..6)) {
+            let seeds = seeds();
+            let mut src = seeds[seed % seeds.len()].clone();
+            for m in &ms {
+                src = apply(src, m);
+            }
+            if let Err(es) = golang::import(&src) {
+                prop_assert!(!es.is_empty());
+                for e in es {
+                    prop_assert!(
+                        e.pos.is_some() || e.message.starts_with("function main is undeclared") || e.message.starts_with("the scenario it stands for"),
+                        "{e}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        for src in [
+            format!("package main\nfunc main() {{\n{}\n}}\n", "{".repeat(5000)),
+            format!("package main\nvar x = {}1\n", "(".repeat(5000)),
+            format!("package main\nfunc main() {{\n{}}}\n", "for range 2 {\n".repeat(5000)),
+            format!("package main\nvar x {}int\n", "*".repeat(5000)),
+        ] {
+            let es = golang::import(&src).unwrap_err();
+            assert!(es[0].pos.is_some(), "{}", es[0]);
+        }
+    }
+}

@@ -13,7 +13,7 @@ use super::lexer::{Tok, Token};
 pub const HELPERS: [&str; 8] = ["trace", "spawn", "spin", "calibrate", "work", "blockingSyscall", "startNet", "netWait"];
 
 /// Deepest nesting of blocks and expressions (beyond it, an error rather than a stack overflow).
-const MAX_DEPTH: usize = 200;
+const MAX_DEPTH: usize = 100;
 
 struct Parser<'a> {
     toks: &'a [Token],
@@ -141,6 +141,7 @@ impl<'a> Parser<'a> {
                 Tok::Eof => return Ok(()),
                 Tok::Semi | Tok::Op("}") if depth == 0 => return Ok(()),
                 Tok::Op("{" | "(" | "[") => depth += 1,
+                Tok::Op("}" | ")" | "]") if depth == 0 => return Ok(()),
                 Tok::Op("}" | ")" | "]") => depth -= 1,
                 _ => {}
             }
