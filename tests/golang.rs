@@ -48,7 +48,11 @@ fn import_of_export_runs_the_same_events() {
         let back = golang::import(&go).unwrap_or_else(|es| {
             panic!("{name}: {}\n{go}", es.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
         });
-        assert_eq!(back, s, "{name}: the scenario differs");
+        // The same scenario, or one Go text cannot tell from it (a loop of single `go`s reads
+        // back as one `go` op with a count: the same events, checked below).
+        if back != s {
+            assert_eq!(go_program(&back), go, "{name}: the scenario differs");
+        }
         // The same scenario runs the same events (the simulator is deterministic); compared
         // event by event over the first steps all the same (whole runs are what tests/links.rs
         // digests, and would make this test slow).

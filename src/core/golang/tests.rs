@@ -132,3 +132,27 @@ fn recursion_is_refused() {
     let e = errs("package main\n\nfunc f() {\n\tf()\n}\n\nfunc main() {\n\tf()\n}\n");
     assert!(e.iter().all(|e| e.contains("a recursive call is not simulated")), "{e:?}");
 }
+
+#[test]
+fn the_directive_carries_settings_and_names() {
+    let s = ok("package main\n\n//gmp:scenario {\"name\":\"n\",\"seed\":9,\"go\":\"1.22\",\"names\":{\"fnW\":\"w\",\"chC\":\"c\"},\"actions\":[{\"at_step\":3,\"spawn\":{\"func\":\"w\"}}]}\n\nvar chC = make(chan struct{}, 1)\n\nfunc main() {\n\tchC <- struct{}{}\n\tspawn(fnW)\n}\n\nfunc fnW() {\n\t<-chC\n}\n");
+    assert_eq!((s.name.as_str(), s.seed, s.go), ("n", 9, 22));
+    assert_eq!(s.funcs[0].name, "w");
+    assert_eq!(s.chans[0].name, "c");
+    assert_eq!(s.actions.len(), 1);
+    let e = errs("package main\n\n//gmp:scenario {\"sed\":1}\n//gmp:other\n//gmp:scenario [\n\nfunc main() {}\n");
+    assert_eq!(e.len(), 3, "{e:?}");
+    assert!(e[0].starts_with("main.go:3:1: //gmp:scenario: unknown field \"sed\""), "{e:?}");
+    assert!(e[1].starts_with("main.go:4:1: unknown directive //gmp:other"), "{e:?}");
+    assert!(e[2].starts_with("main.go:5:1: //gmp:scenario: "), "{e:?}");
+}
+
+#[test]
+fn durations_and_counts_are_constants() {
+    let s = ok("package main\n\nimport (\n\t\"runtime\"\n\t\"time\"\n)\n\nfunc main() {\n\truntime.GOMAXPROCS(3)\n\ttime.Sleep(2*time.Second + 500*time.Millisecond)\n\tfor i := 1; i <= 2*3; i += 1 {\n\t\truntime.GOMAXPROCS(2)\n\t}\n}\n");
+    assert_eq!(s.gomaxprocs, 3);
+    assert_eq!(s.main, vec![Op::Sleep(2_500_000_000), Op::Repeat { n: 6, body: vec![Op::Gomaxprocs(2)] }]);
+    let e = errs("package main\n\nimport \"time\"\n\nfunc main() {\n\tn := 3\n\ttime.Sleep(n)\n\tfor i := 0; i < n; i++ {\n\t}\n}\n");
+    assert!(e[0].starts_with("main.go:7:13: a duration must be a constant"), "{e:?}");
+    assert!(e[1].starts_with("main.go:8:18: a for clause other than"), "{e:?}");
+}
