@@ -197,7 +197,7 @@ mod mutations {
                 prop_assert!(!es.is_empty());
                 for e in es {
                     prop_assert!(
-                        e.pos.is_some() || e.message.starts_with("function main is undeclared") || e.message.starts_with("the scenario it stands for"),
+                        e.pos.is_some() || e.message.starts_with("function main is undeclared") || e.message.starts_with("in the scenario it stands for"),
                         "{e}"
                     );
                 }

@@ -53,10 +53,32 @@ struct Lower<'a> {
     /// Funcs being inlined (plain calls), to refuse recursion.
     inlining: Vec<String>,
     start_gomaxprocs: Option<u64>,
+    /// Places in the document (`main`, `funcs.NAME`, `chans.NAME`) and where they come from.
+    places: Vec<(String, Pos)>,
+}
+
+/// A lowered file: the scenario document and where its parts come from in the source.
+pub struct Lowered {
+    /// The scenario document.
+    pub doc: Value,
+    /// Document places (`main`, `funcs.NAME`, `chans.NAME`, `actions`) and source positions,
+    /// to place the problems that validating the document finds.
+    pub places: Vec<(String, Pos)>,
+}
+
+impl Lowered {
+    /// The source position of a problem's place in the document (the longest known prefix).
+    pub fn pos_of(&self, place: &str) -> Option<Pos> {
+        self.places
+            .iter()
+            .filter(|(p, _)| place == p || place.starts_with(&format!("{p}[")) || place.starts_with(&format!("{p}.")))
+            .max_by_key(|(p, _)| p.len())
+            .map(|(_, pos)| *pos)
+    }
 }
 
 /// The scenario document (JSON) the file stands for, or every problem found.
-pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Value, Vec<GoError>> {
+pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowered, Vec<GoError>> {
     let mut l = Lower {
         file,
         errors: Vec::new(),
@@ -69,6 +91,7 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Valu
         lits: BTreeMap::new(),
         inlining: Vec::new(),
         start_gomaxprocs: None,
+        places: Vec::new(),
     };
     l.directives(directives);
     let main = l.file_level();
@@ -101,7 +124,7 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Valu
         }
     }
     if l.errors.is_empty() {
-        Ok(Value::Object(doc))
+        Ok(Lowered { doc: Value::Object(doc), places: l.places })
     } else {
         l.errors.sort_by_key(|e| e.pos);
         Err(l.errors)
@@ -187,6 +210,7 @@ impl<'a> Lower<'a> {
                                 _ => self.err(d.pos, "//gmp:scenario: names must be an object"),
                             },
                             "name" | "description" | "seed" | "go" | "actions" | "costs" => {
+                                self.places.push((k.clone(), d.pos));
                                 self.meta.insert(k, v);
                             }
                             other => self.err(d.pos, format!("//gmp:scenario: unknown field {other:?}")),
@@ -222,6 +246,7 @@ impl<'a> Lower<'a> {
                             self.err(f.pos, "main redeclared in this block");
                         }
                         main = Some(f);
+                        self.places.push(("main".into(), f.pos));
                     } else if super::parser::HELPERS.contains(&f.name.as_str()) && f.body.is_none() {
                     } else if self.decls.insert(f.name.clone(), f).is_some() {
                         self.err(f.pos, format!("{} redeclared in this block", f.name));
@@ -236,6 +261,7 @@ impl<'a> Lower<'a> {
             if let Decl::Func(f) = d {
                 if f.recv.is_none() && f.name != "main" && f.body.is_some() && f.params.is_empty() && !f.results {
                     self.funcs.push((self.name(&f.name), None));
+                    self.places.push((format!("funcs.{}", self.name(&f.name)), f.pos));
                 }
             }
         }
@@ -300,6 +326,7 @@ impl<'a> Lower<'a> {
             return;
         }
         self.chans.push((name.clone(), cap));
+        self.places.push((format!("chans.{name}"), pos));
         scope.insert(ident.to_string(), Bind::Chan(name));
     }
 
@@ -638,6 +665,7 @@ impl<'a> Lower<'a> {
                 }
                 let idx = self.funcs.len();
                 self.funcs.push((name.clone(), None));
+                self.places.push((format!("funcs.{name}"), pos));
                 let mut ops = self.func_body(&name, body, &inner);
                 if let Some(w) = then_done {
                     ops.push(json!({ "done": w }));
@@ -673,6 +701,7 @@ impl<'a> Lower<'a> {
                 }
                 if !self.funcs.iter().any(|(n, _)| *n == key) {
                     self.funcs.push((key.clone(), None));
+                    self.places.push((format!("funcs.{key}"), decl.pos));
                     let idx = self.funcs.len() - 1;
                     let mut ops = self.func_body(f, &body, &bound);
                     if let Some(w) = then_done {

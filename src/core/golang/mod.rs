@@ -35,9 +35,11 @@ pub fn import(src: &str) -> Result<Scenario, Vec<GoError>> {
     }
     let (toks, dirs) = lexer::lex(src).map_err(|e| vec![e])?;
     let file = parser::parse_file(&toks).map_err(|e| vec![e])?;
-    let doc = lower::lower(&file, &dirs)?;
-    scenario::parse(&doc.to_string()).map_err(|ps| {
-        ps.into_iter().map(|p| GoError { pos: None, message: format!("the scenario it stands for: {p}") }).collect()
+    let lowered = lower::lower(&file, &dirs)?;
+    scenario::parse(&lowered.doc.to_string()).map_err(|ps| {
+        ps.into_iter()
+            .map(|p| GoError { pos: lowered.pos_of(&p.place), message: format!("in the scenario it stands for, {p}") })
+            .collect()
     })
 }
 

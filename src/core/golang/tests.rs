@@ -156,3 +156,18 @@ fn durations_and_counts_are_constants() {
     assert!(e[0].starts_with("main.go:7:13: a duration must be a constant"), "{e:?}");
     assert!(e[1].starts_with("main.go:8:18: a for clause other than"), "{e:?}");
 }
+
+#[test]
+fn limits_of_the_scenario_are_reported_at_the_function() {
+    let mut src = String::from("package main\n\nfunc main() {\n");
+    for d in 0..17 {
+        src.push_str(&format!("{}for range 2 {{\n", "\t".repeat(d + 1)));
+    }
+    src.push_str("runtime.Gosched()\n");
+    for d in (0..17).rev() {
+        src.push_str(&format!("{}}}\n", "\t".repeat(d + 1)));
+    }
+    src.push_str("}\n");
+    let e = errs(&src.replace("package main\n", "package main\n\nimport \"runtime\"\n"));
+    assert!(e[0].starts_with("main.go:5:1: in the scenario it stands for, main[0]"), "{e:?}");
+}
