@@ -218,3 +218,16 @@ mod mutations {
         }
     }
 }
+
+#[test]
+fn a_plain_program_survives_export_and_import() {
+    let closures = "package main\n\nimport (\n\t\"runtime\"\n\t\"sync\"\n\t\"time\"\n)\n\nfunc worker(jobs chan int, wg *sync.WaitGroup, id int) {\n\tdefer wg.Done()\n\tfor range 2 {\n\t\t<-jobs\n\t\truntime.Gosched()\n\t}\n}\n\nfunc main() {\n\truntime.GOMAXPROCS(2)\n\tjobs := make(chan int)\n\tvar wg sync.WaitGroup\n\tfor i := range 3 {\n\t\twg.Add(1)\n\t\tgo worker(jobs, &wg, i)\n\t}\n\tgo func() {\n\t\tfor i := 0; i < 6; i++ {\n\t\t\tjobs <- i\n\t\t}\n\t\tclose(jobs)\n\t}()\n\twg.Wait()\n\ttime.Sleep(time.Millisecond)\n}\n";
+    for src in [PROGRAM, closures] {
+        let s = golang::import(src).unwrap();
+        let again = golang::import(&go_program(&s)).unwrap();
+        assert_eq!(again, s);
+        let mut sim = Sim::new(&s);
+        sim.run(100_000);
+        assert!(sim.finished());
+    }
+}
