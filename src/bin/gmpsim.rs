@@ -55,6 +55,10 @@ mod cli {
             /// What-if: set a cost, `NAME=DURATION` (e.g. `m_wake=5us`); may be repeated.
             #[arg(long = "cost")]
             costs: Vec<String>,
+            /// Read FILE as this language (default: Go for a `.go` file, JSON otherwise); needed
+            /// for Go on standard input.
+            #[arg(long, value_enum)]
+            lang: Option<Lang>,
         },
         /// Compare two runs step by step: the first divergence and the summary deltas.
         Diff {
@@ -97,6 +101,10 @@ mod cli {
         Validate {
             /// Scenario JSON file, or `-` for standard input.
             file: String,
+            /// Read FILE as this language (default: Go for a `.go` file, JSON otherwise); needed
+            /// for Go on standard input.
+            #[arg(long, value_enum)]
+            lang: Option<Lang>,
         },
         /// Print the share link of a scenario.
         Link {
@@ -108,6 +116,10 @@ mod cli {
             /// Open the run at this step.
             #[arg(long)]
             step: Option<u64>,
+            /// Read FILE as this language (default: Go for a `.go` file, JSON otherwise); needed
+            /// for Go on standard input.
+            #[arg(long, value_enum)]
+            lang: Option<Lang>,
         },
         /// Print the scenario JSON held in a share link.
         Decode {
@@ -131,12 +143,22 @@ mod cli {
             /// Write to this file instead of standard output.
             #[arg(long, short)]
             output: Option<String>,
+            /// Read FILE as this language (default: Go for a `.go` file, JSON otherwise); needed
+            /// for Go on standard input.
+            #[arg(long, value_enum)]
+            lang: Option<Lang>,
         },
-        /// Write a scenario that replays the user goroutines of a Go execution trace.
+        /// Write a scenario: from a Go program (`--go`) or replaying the user goroutines of a Go
+        /// execution trace (`--trace`).
+        #[command(group(clap::ArgGroup::new("from").required(true).args(["trace", "go"])))]
         Import {
             /// Trace file (`runtime/trace`, Go 1.22 and later), or `-` for standard input.
             #[arg(long)]
-            trace: String,
+            trace: Option<String>,
+            /// A Go program (`main.go`, in the subset ARCHITECTURE.md lists), or `-` for
+            /// standard input: its scenario JSON on standard output.
+            #[arg(long)]
+            go: Option<String>,
             /// The Go release whose rules the scenario follows ("1.19" to "1.27"; default the
             /// simulator's).
             #[arg(long)]
@@ -154,6 +176,14 @@ mod cli {
             #[arg(long, value_enum, default_value_t = TraceFormat::Summary)]
             format: TraceFormat,
         },
+    }
+
+    #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+    enum Lang {
+        /// A scenario JSON document.
+        Json,
+        /// A Go program (`main.go`).
+        Go,
     }
 
     #[derive(Clone, Copy, ValueEnum)]
@@ -196,9 +226,14 @@ mod cli {
         Ok(text)
     }
 
-    fn load(file: &str) -> Result<Scenario, Vec<String>> {
+    /// A scenario from a JSON document or, with `--lang go` or a `.go` file, a Go program.
+    fn load_as(file: &str, lang: Option<Lang>) -> Result<Scenario, Vec<String>> {
         let text = read_input(file).map_err(|e| vec![e])?;
         let name = if file == "-" { "<stdin>" } else { file };
+        let go = lang.map_or(file.ends_with(".go"), |l| l == Lang::Go);
+        if go {
+            return gmp::core::golang::import(&text).map_err(|es| es.iter().map(|e| e.render(name)).collect());
+        }
         scenario::parse(&text).map_err(|ps| ps.iter().map(|p| format!("{name}: {p}")).collect())
     }
 
@@ -231,8 +266,13 @@ mod cli {
     fn run(cli: Cli) -> i32 {
         match cli.cmd {
             Cmd::Trace { file, format } => read_trace(&file, format),
-            Cmd::Import { trace, release, report } => import_trace(&trace, release.as_deref(), report.as_deref()),
-            Cmd::Run { file, until_step, format, gomaxprocs, release, costs } => match load(&file).and_then(|s| what_if(s, gomaxprocs, release.as_deref(), &costs)) {
+            Cmd::Import { go: Some(go), trace: None, release: None, report: None } => match load_as(&go, Some(Lang::Go)) {
+                Err(p) => fail(&p),
+                Ok(s) => emit(&format!("{}\n", s.to_json())),
+            },
+            Cmd::Import { go: Some(_), .. } => fail(&["gmpsim import: --go takes no --trace, --release or --report".to_string()]),
+            Cmd::Import { trace, release, report, .. } => import_trace(&trace.unwrap_or_default(), release.as_deref(), report.as_deref()),
+            Cmd::Run { file, until_step, format, gomaxprocs, release, costs, lang } => match load_as(&file, lang).and_then(|s| what_if(s, gomaxprocs, release.as_deref(), &costs)) {
                 Err(p) => fail(&p),
                 Ok(s) => {
                     let stdout = io::stdout();
@@ -268,7 +308,7 @@ mod cli {
                     }
                 }
             }
-            Cmd::Validate { file } => match load(&file) {
+            Cmd::Validate { file, lang } => match load_as(&file, lang) {
                 Err(p) => fail(&p),
                 Ok(s) => emit(&format!(
                         "{}: valid scenario{} (GOMAXPROCS {}, {} func{}, {} channel{}, {} action{})\n",
@@ -283,7 +323,7 @@ mod cli {
                         if s.actions.len() == 1 { "" } else { "s" },
                     )),
             },
-            Cmd::Link { file, base, step } => match load(&file) {
+            Cmd::Link { file, base, step, lang } => match load_as(&file, lang) {
                 Err(p) => fail(&p),
                 Ok(s) => {
                     let mut params = Vec::new();
@@ -313,7 +353,7 @@ mod cli {
             Cmd::Export { go, until_step: Some(_), .. } if go => {
                 fail(&["gmpsim export: --until-step applies to --perfetto, not --go".to_string()])
             }
-            Cmd::Export { file, go, perfetto, until_step, output } => match load(&file) {
+            Cmd::Export { file, go, perfetto, until_step, output, lang } => match load_as(&file, lang) {
                 Err(p) => fail(&p),
                 Ok(s) => {
                     let text = if go {
@@ -389,8 +429,12 @@ mod cli {
     /// One lane of `diff`: its scenario with its what-if overrides; every problem is prefixed
     /// with the lane's name (`A: main[2].go: unknown func "wrker"`).
     fn load_lane(lane: &str, file: &str, gomaxprocs: Option<u32>, release: Option<&str>, costs: &[String]) -> Result<Scenario, Vec<String>> {
-        let text = read_input(file).map_err(|e| vec![format!("{lane}: {e}")])?;
-        let s = scenario::parse(&text).map_err(|ps| ps.iter().map(|p| format!("{lane}: {p}")).collect::<Vec<_>>())?;
+        let s = if file.ends_with(".go") {
+            load_as(file, Some(Lang::Go)).map_err(|ps| ps.iter().map(|p| format!("{lane}: {p}")).collect::<Vec<_>>())?
+        } else {
+            let text = read_input(file).map_err(|e| vec![format!("{lane}: {e}")])?;
+            scenario::parse(&text).map_err(|ps| ps.iter().map(|p| format!("{lane}: {p}")).collect::<Vec<_>>())?
+        };
         what_if(s, gomaxprocs, release, costs).map_err(|ps| ps.into_iter().map(|p| format!("{lane}: {p}")).collect())
     }
 

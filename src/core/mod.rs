@@ -50,6 +50,7 @@ pub mod compare;
 pub mod costs;
 pub mod event;
 pub mod export;
+pub mod golang;
 pub mod ids;
 pub mod lessons;
 pub mod link;

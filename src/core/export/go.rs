@@ -285,6 +285,42 @@ impl<'a> Writer<'a> {
         }
         self.line(0, "package main");
         self.line(0, "");
+        self.directive();
+    }
+
+    /// The `//gmp:scenario` directive: what the Go text cannot say (name, description, seed,
+    /// release, actions, costs, and the scenario's names of the Go identifiers), as one line
+    /// of JSON that `gmpsim import --go` reads back. A plain comment to the Go toolchain.
+    fn directive(&mut self) {
+        let doc: serde_json::Value = match serde_json::from_str(&self.s.to_json()) {
+            Ok(v) => v,
+            Err(_) => return,
+        };
+        let mut meta = serde_json::Map::new();
+        for key in ["name", "description", "seed", "go", "actions", "costs"] {
+            if let Some(v) = doc.get(key) {
+                meta.insert(key.to_string(), v.clone());
+            }
+        }
+        let mut names = serde_json::Map::new();
+        for (ids, decls) in [
+            (&self.funcs, self.s.funcs.iter().map(|f| f.name.clone()).collect::<Vec<_>>()),
+            (&self.chans, self.s.chans.iter().map(|c| c.name.clone()).collect()),
+            (&self.wgs, self.s.wgs.clone()),
+        ] {
+            for (id, name) in ids.iter().zip(decls) {
+                if *id != name {
+                    names.insert(id.clone(), serde_json::Value::String(name));
+                }
+            }
+        }
+        if !names.is_empty() {
+            meta.insert("names".to_string(), serde_json::Value::Object(names));
+        }
+        let json = serde_json::Value::Object(meta).to_string();
+        self.line(0, "// The scenario's settings that Go text cannot hold, for gmpsim import --go:");
+        self.line(0, &format!("//gmp:scenario {json}"));
+        self.line(0, "");
     }
 
     fn imports(&mut self) {

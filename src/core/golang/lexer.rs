@@ -1,0 +1,228 @@
+//! Go tokens, with the language's automatic semicolons, for the importer's subset.
+//!
+//! Comments are dropped except `//gmp:` directives, which are returned beside the tokens.
+
+use super::error::{GoError, Pos};
+
+/// What a token is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tok {
+    /// An identifier or keyword.
+    Ident(String),
+    /// An integer literal (decimal, hex, octal or binary; `_` separators allowed).
+    Int(u64),
+    /// A floating-point or imaginary literal (kept as text: the subset does not use them).
+    Float(String),
+    /// A string literal, its value.
+    Str(String),
+    /// A rune literal.
+    Char,
+    /// An operator or punctuation.
+    Op(&'static str),
+    /// `;`, written or inserted at a line end.
+    Semi,
+    /// The end of the file.
+    Eof,
+}
+
+/// A token and where it starts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// What it is.
+    pub tok: Tok,
+    /// Where it starts.
+    pub pos: Pos,
+}
+
+/// A `//gmp:NAME TEXT` comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directive {
+    /// Where the comment starts.
+    pub pos: Pos,
+    /// The word after `//gmp:`.
+    pub name: String,
+    /// The rest of the line, trimmed.
+    pub text: String,
+}
+
+const OPS: [&str; 47] = [
+    "<<=", ">>=", "&^=", "...", "&&", "||", "<-", "++", "--", "==", "!=", "<=", ">=", ":=", "+=", "-=", "*=", "/=", "%=",
+    "&=", "|=", "^=", "<<", ">>", "&^", "+", "-", "*", "/", "%", "&", "|", "^", "<", ">", "=", "!", "(", ")", "[", "]",
+    "{", "}", ",", ";", ".", ":",
+];
+
+/// The tokens of `src` (ending with [`Tok::Eof`]) and its directives, or the first lexical
+/// error.
+pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
+    let b = src.as_bytes();
+    let mut toks: Vec<Token> = Vec::new();
+    let mut dirs = Vec::new();
+    let (mut i, mut line, mut line_start) = (0usize, 1u32, 0usize);
+    let pos = |i: usize, line: u32, ls: usize| Pos { line, col: (i - ls + 1) as u32 };
+    // Whether a newline after the last token ends a statement (Go's semicolon rule).
+    let needs_semi = |toks: &Vec<Token>| match toks.last().map(|t| &t.tok) {
+        Some(Tok::Ident(w)) => !matches!(
+            w.as_str(),
+            "package" | "import" | "func" | "var" | "const" | "type" | "go" | "defer" | "for" | "range" | "if" | "else"
+                | "switch" | "case" | "select" | "chan" | "struct" | "map" | "interface" | "default" | "goto"
+        ) || matches!(w.as_str(), "break" | "continue" | "fallthrough" | "return"),
+        Some(Tok::Int(_) | Tok::Float(_) | Tok::Str(_) | Tok::Char) => true,
+        Some(Tok::Op(o)) => matches!(*o, "++" | "--" | ")" | "]" | "}"),
+        _ => false,
+    };
+    while i < b.len() {
+        let c = b[i];
+        let p = pos(i, line, line_start);
+        if c == b'\n' {
+            if needs_semi(&toks) {
+                toks.push(Token { tok: Tok::Semi, pos: p });
+            }
+            i += 1;
+            line += 1;
+            line_start = i;
+        } else if c == b' ' || c == b'\t' || c == b'\r' {
+            i += 1;
+        } else if src[i..].starts_with("//") {
+            let end = src[i..].find('\n').map_or(b.len(), |n| i + n);
+            if let Some(rest) = src[i..end].strip_prefix("//gmp:") {
+                let (name, text) = rest.split_once(' ').unwrap_or((rest, ""));
+                dirs.push(Directive { pos: p, name: name.trim().to_string(), text: text.trim().to_string() });
+            }
+            i = end;
+        } else if src[i..].starts_with("/*") {
+            let Some(n) = src[i + 2..].find("*/") else { return Err(GoError::at(p, "comment not terminated")) };
+            let end = i + 2 + n + 2;
+            let newlines = src[i..end].matches('\n').count() as u32;
+            if newlines > 0 {
+                if needs_semi(&toks) {
+                    toks.push(Token { tok: Tok::Semi, pos: p });
+                }
+                line += newlines;
+                line_start = i + src[i..end].rfind('\n').unwrap_or(0) + 1;
+            }
+            i = end;
+        } else if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
+            let start = i;
+            while i < b.len() {
+                let ch = src[i..].chars().next().unwrap_or(' ');
+                if ch.is_alphanumeric() || ch == '_' {
+                    i += ch.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            if i == start {
+                let ch = src[i..].chars().next().unwrap_or(' ');
+                return Err(GoError::at(p, format!("invalid character {ch:?} in source")));
+            }
+            toks.push(Token { tok: Tok::Ident(src[start..i].to_string()), pos: p });
+        } else if c.is_ascii_digit() || (c == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.') {
+                i += 1;
+            }
+            let text: String = src[start..i].chars().filter(|&c| c != '_').collect();
+            let lower = text.to_ascii_lowercase();
+            let n = if let Some(h) = lower.strip_prefix("0x") {
+                u64::from_str_radix(h, 16).ok()
+            } else if let Some(o) = lower.strip_prefix("0o") {
+                u64::from_str_radix(o, 8).ok()
+            } else if let Some(bn) = lower.strip_prefix("0b") {
+                u64::from_str_radix(bn, 2).ok()
+            } else if lower.len() > 1 && lower.starts_with('0') && lower.bytes().all(|d| d.is_ascii_digit()) {
+                u64::from_str_radix(&lower[1..], 8).ok()
+            } else {
+                lower.parse().ok()
+            };
+            match n {
+                Some(n) => toks.push(Token { tok: Tok::Int(n), pos: p }),
+                None if lower.contains(['.', 'e', 'i']) && !lower.starts_with("0x") => toks.push(Token { tok: Tok::Float(text), pos: p }),
+                None => return Err(GoError::at(p, format!("invalid or too large integer literal {}", &src[start..i]))),
+            }
+        } else if c == b'"' || c == b'`' || c == b'\'' {
+            let mut j = i + 1;
+            let mut value = String::new();
+            loop {
+                let Some(ch) = src[j..].chars().next() else {
+                    return Err(GoError::at(p, if c == b'\'' { "rune literal not terminated" } else { "string literal not terminated" }));
+                };
+                if ch as u32 == c as u32 {
+                    j += 1;
+                    break;
+                }
+                if ch == '\n' && c != b'`' {
+                    return Err(GoError::at(p, "newline in string"));
+                }
+                if ch == '\n' {
+                    line += 1;
+                    line_start = j + 1;
+                }
+                if ch == '\\' && c != b'`' {
+                    let Some(e) = src[j + 1..].chars().next() else { continue };
+                    value.push(match e {
+                        'n' => '\n',
+                        't' => '\t',
+                        'r' => '\r',
+                        '\\' => '\\',
+                        '"' => '"',
+                        '\'' => '\'',
+                        other => other,
+                    });
+                    j += 1 + e.len_utf8();
+                    continue;
+                }
+                value.push(ch);
+                j += ch.len_utf8();
+            }
+            i = j;
+            toks.push(Token { tok: if c == b'\'' { Tok::Char } else { Tok::Str(value) }, pos: p });
+        } else {
+            let Some(op) = OPS.iter().find(|o| src[i..].starts_with(**o)) else {
+                let ch = src[i..].chars().next().unwrap_or(' ');
+                return Err(GoError::at(p, format!("invalid character {ch:?} in source")));
+            };
+            i += op.len();
+            toks.push(Token { tok: if *op == ";" { Tok::Semi } else { Tok::Op(op) }, pos: p });
+        }
+    }
+    let end = pos(i, line, line_start);
+    if needs_semi(&toks) {
+        toks.push(Token { tok: Tok::Semi, pos: end });
+    }
+    toks.push(Token { tok: Tok::Eof, pos: end });
+    Ok((toks, dirs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<Tok> {
+        lex(src).unwrap().0.into_iter().map(|t| t.tok).collect()
+    }
+
+    #[test]
+    fn semicolons_are_inserted_at_line_ends() {
+        assert_eq!(
+            kinds("x++\nf()\n"),
+            vec![Tok::Ident("x".into()), Tok::Op("++"), Tok::Semi, Tok::Ident("f".into()), Tok::Op("("), Tok::Op(")"), Tok::Semi, Tok::Eof]
+        );
+        assert_eq!(kinds("for {\n}"), vec![Tok::Ident("for".into()), Tok::Op("{"), Tok::Op("}"), Tok::Semi, Tok::Eof]);
+    }
+
+    #[test]
+    fn literals_and_positions() {
+        let (t, d) = lex("a := 0x1_0 // c\n\t\"s\\n\" `r`\n//gmp:scenario {}\n").unwrap();
+        assert_eq!(t[2].tok, Tok::Int(16));
+        assert_eq!(t[4].tok, Tok::Str("s\n".into()));
+        assert_eq!(t[4].pos, Pos { line: 2, col: 2 });
+        assert_eq!(t[5].tok, Tok::Str("r".into()));
+        assert_eq!(d, vec![Directive { pos: Pos { line: 3, col: 1 }, name: "scenario".into(), text: "{}".into() }]);
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        assert_eq!(lex("x\n  \"abc").unwrap_err().to_string(), "main.go:2:3: string literal not terminated");
+        assert_eq!(lex("a ? b").unwrap_err().to_string(), "main.go:1:3: invalid character '?' in source");
+    }
+}

@@ -1,0 +1,889 @@
+//! From the syntax tree to a scenario document: each simulated statement becomes an op, each
+//! channel, WaitGroup and goroutine body a declaration; every statement outside the subset is
+//! reported at its place, all of them at once.
+//!
+//! Funcs with channel or `*sync.WaitGroup` parameters are instantiated once per distinct
+//! binding (`worker(jobs, &wg)` and `worker(results, &wg)` are two scenario funcs); `int` and
+//! `string` parameters do not change what a goroutine does to the scheduler. Function
+//! literals (`go func() { ... }()`, `wg.Go(func() { ... })`) become funcs named as Go names
+//! them (`main.func1`).
+
+use super::ast::*;
+use super::error::{GoError, Pos};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// Package-level variables of an exported program that do not stand for anything simulated.
+const HELPER_VARS: [&str; 6] = ["traceFlag", "lastG", "loopsPerMicrosecond", "sink", "listener", "connecting"];
+
+/// Calls of an exported program that do nothing to the schedule.
+const IGNORED_CALLS: [&str; 4] = ["flag.Parse", "calibrate", "startNet", "trace"];
+
+/// Deepest nesting of plain calls inlined into one another.
+const MAX_INLINE: usize = 32;
+
+/// What a name in scope stands for.
+#[derive(Clone, Debug)]
+enum Bind {
+    /// A channel, by its scenario name.
+    Chan(String),
+    /// A WaitGroup, by its scenario name.
+    Wg(String),
+    /// A value the schedule does not depend on (an int, a string, a loop variable).
+    Value,
+    /// The exported program's network connection (`var conn netConn`).
+    Conn,
+}
+
+type Scope = BTreeMap<String, Bind>;
+
+struct Lower<'a> {
+    file: &'a File,
+    errors: Vec<GoError>,
+    meta: Map<String, Value>,
+    names: Map<String, Value>,
+    chans: Vec<(String, u64)>,
+    wgs: Vec<String>,
+    /// Scenario funcs, in order: name and ops (`None` while being lowered).
+    funcs: Vec<(String, Option<Vec<Value>>)>,
+    /// Top-level funcs by name.
+    decls: BTreeMap<String, &'a FuncDecl>,
+    /// Function literals lowered so far in each enclosing func (for `main.funcN`).
+    lits: BTreeMap<String, usize>,
+    /// Funcs being inlined (plain calls), to refuse recursion.
+    inlining: Vec<String>,
+    start_gomaxprocs: Option<u64>,
+    /// Places in the document (`main`, `funcs.NAME`, `chans.NAME`) and where they come from.
+    places: Vec<(String, Pos)>,
+}
+
+/// A lowered file: the scenario document and where its parts come from in the source.
+pub struct Lowered {
+    /// The scenario document.
+    pub doc: Value,
+    /// Document places (`main`, `funcs.NAME`, `chans.NAME`, `actions`) and source positions,
+    /// to place the problems that validating the document finds.
+    pub places: Vec<(String, Pos)>,
+}
+
+impl Lowered {
+    /// The source position of a problem's place in the document (the longest known prefix).
+    pub fn pos_of(&self, place: &str) -> Option<Pos> {
+        self.places
+            .iter()
+            .filter(|(p, _)| place == p || place.starts_with(&format!("{p}[")) || place.starts_with(&format!("{p}.")))
+            .max_by_key(|(p, _)| p.len())
+            .map(|(_, pos)| *pos)
+    }
+}
+
+/// The scenario document (JSON) the file stands for, or every problem found.
+pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowered, Vec<GoError>> {
+    let mut l = Lower {
+        file,
+        errors: Vec::new(),
+        meta: Map::new(),
+        names: Map::new(),
+        chans: Vec::new(),
+        wgs: Vec::new(),
+        funcs: Vec::new(),
+        decls: BTreeMap::new(),
+        lits: BTreeMap::new(),
+        inlining: Vec::new(),
+        start_gomaxprocs: None,
+        places: Vec::new(),
+    };
+    l.directives(directives);
+    let main = l.file_level();
+    let mut doc = Map::new();
+    doc.insert("version".into(), json!(1));
+    for key in ["name", "description"] {
+        if let Some(v) = l.meta.get(key) {
+            doc.insert(key.into(), v.clone());
+        }
+    }
+    if let Some(n) = l.start_gomaxprocs {
+        doc.insert("gomaxprocs".into(), json!(n));
+    }
+    for key in ["seed", "go"] {
+        if let Some(v) = l.meta.get(key) {
+            doc.insert(key.into(), v.clone());
+        }
+    }
+    if !l.chans.is_empty() {
+        doc.insert("chans".into(), Value::Object(l.chans.iter().map(|(n, c)| (n.clone(), json!(c))).collect()));
+    }
+    if !l.funcs.is_empty() {
+        let funcs = l.funcs.iter().map(|(n, ops)| (n.clone(), Value::Array(ops.clone().unwrap_or_default()))).collect();
+        doc.insert("funcs".into(), Value::Object(funcs));
+    }
+    doc.insert("main".into(), Value::Array(main));
+    for key in ["actions", "costs"] {
+        if let Some(v) = l.meta.get(key) {
+            doc.insert(key.into(), v.clone());
+        }
+    }
+    if l.errors.is_empty() {
+        Ok(Lowered { doc: Value::Object(doc), places: l.places })
+    } else {
+        l.errors.sort_by_key(|e| e.pos);
+        Err(l.errors)
+    }
+}
+
+fn callee(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Ident(_, n) => Some(n.clone()),
+        Expr::Selector(_, x, n) => callee(x).map(|x| format!("{x}.{n}")),
+        _ => None,
+    }
+}
+
+fn strip(e: &Expr) -> &Expr {
+    match e {
+        Expr::Paren(_, x) => strip(x),
+        _ => e,
+    }
+}
+
+/// A constant integer expression (durations in nanoseconds: `5 * time.Millisecond`).
+fn constant(e: &Expr) -> Option<i128> {
+    match strip(e) {
+        Expr::Int(_, n) => Some(*n as i128),
+        Expr::Selector(..) => match callee(e)?.as_str() {
+            "time.Nanosecond" => Some(1),
+            "time.Microsecond" => Some(1_000),
+            "time.Millisecond" => Some(1_000_000),
+            "time.Second" => Some(1_000_000_000),
+            "time.Minute" => Some(60_000_000_000),
+            "time.Hour" => Some(3_600_000_000_000),
+            _ => None,
+        },
+        Expr::Unary(_, "-", x) => constant(x).map(|v| -v),
+        Expr::Unary(_, "+", x) => constant(x),
+        Expr::Binary(_, op, a, b) => {
+            let (a, b) = (constant(a)?, constant(b)?);
+            let big = 1i128 << 80;
+            let v = match *op {
+                "+" => a + b,
+                "-" => a - b,
+                "*" => a.checked_mul(b)?,
+                "/" if b != 0 => a / b,
+                "%" if b != 0 => a % b,
+                _ => return None,
+            };
+            (v.abs() < big).then_some(v)
+        }
+        _ => None,
+    }
+}
+
+impl<'a> Lower<'a> {
+    fn err(&mut self, pos: Pos, msg: impl Into<String>) {
+        self.errors.push(GoError::at(pos, msg));
+    }
+
+    fn not_simulated(&mut self, pos: Pos, what: &str) {
+        self.err(pos, format!("{what} is not simulated (see the Go subset in ARCHITECTURE.md)"));
+    }
+
+    /// The scenario's name for a Go identifier (the directive's `names`, or itself).
+    fn name(&self, ident: &str) -> String {
+        match self.names.get(ident) {
+            Some(Value::String(s)) => s.clone(),
+            _ => ident.to_string(),
+        }
+    }
+
+    fn directives(&mut self, dirs: &[super::lexer::Directive]) {
+        for d in dirs {
+            if d.name != "scenario" {
+                self.err(d.pos, format!("unknown directive //gmp:{} (only //gmp:scenario is read)", d.name));
+                continue;
+            }
+            match serde_json::from_str::<Value>(&d.text) {
+                Ok(Value::Object(m)) => {
+                    for (k, v) in m {
+                        match k.as_str() {
+                            "names" => match v {
+                                Value::Object(n) => self.names = n,
+                                _ => self.err(d.pos, "//gmp:scenario: names must be an object"),
+                            },
+                            "name" | "description" | "seed" | "go" | "actions" | "costs" => {
+                                self.places.push((k.clone(), d.pos));
+                                self.meta.insert(k, v);
+                            }
+                            other => self.err(d.pos, format!("//gmp:scenario: unknown field {other:?}")),
+                        }
+                    }
+                }
+                Ok(_) => self.err(d.pos, "//gmp:scenario: expected a JSON object"),
+                Err(e) => self.err(d.pos, format!("//gmp:scenario: {e}")),
+            }
+        }
+    }
+
+    /// Declarations; returns main's ops.
+    fn file_level(&mut self) -> Vec<Value> {
+        let file = self.file;
+        if file.package.0 != "main" {
+            self.err(file.package.1, format!("package {} is not a main package", file.package.0));
+        }
+        let mut scope = Scope::new();
+        let mut main = None;
+        for d in &file.decls {
+            match d {
+                Decl::Var(v) => self.package_var(v, &mut scope),
+                Decl::Other { kind: "type", name, .. } if name == "netConn" => {}
+                Decl::Other { pos, kind, .. } => self.not_simulated(*pos, &format!("a {kind} declaration")),
+                Decl::Func(f) => {
+                    if let Some(r) = &f.recv {
+                        if !(r == "netConn" && f.name == "close") {
+                            self.not_simulated(f.pos, "a method");
+                        }
+                    } else if f.name == "main" {
+                        if main.is_some() {
+                            self.err(f.pos, "main redeclared in this block");
+                        }
+                        main = Some(f);
+                        self.places.push(("main".into(), f.pos));
+                    } else if super::parser::HELPERS.contains(&f.name.as_str()) && f.body.is_none() {
+                    } else if self.decls.insert(f.name.clone(), f).is_some() {
+                        self.err(f.pos, format!("{} redeclared in this block", f.name));
+                    } else if f.results {
+                        self.not_simulated(f.pos, "a function with results");
+                    }
+                }
+            }
+        }
+        // Funcs without parameters are scenario funcs in declaration order, used or not.
+        for d in &file.decls {
+            if let Decl::Func(f) = d {
+                if f.recv.is_none() && f.name != "main" && f.body.is_some() && f.params.is_empty() && !f.results {
+                    self.funcs.push((self.name(&f.name), None));
+                    self.places.push((format!("funcs.{}", self.name(&f.name)), f.pos));
+                }
+            }
+        }
+        for d in &file.decls {
+            if let Decl::Func(f) = d {
+                if f.recv.is_none() && f.name != "main" && f.params.is_empty() && !f.results {
+                    if let Some(body) = &f.body {
+                        let ops = self.func_body(&f.name, body, &scope);
+                        let name = self.name(&f.name);
+                        if let Some(slot) = self.funcs.iter_mut().find(|(n, _)| *n == name) {
+                            slot.1 = Some(ops);
+                        }
+                    }
+                }
+            }
+        }
+        match main {
+            Some(f) => {
+                if !f.params.is_empty() || f.results {
+                    self.err(f.pos, "func main must have no arguments and no return values");
+                }
+                let mut scope = scope.clone();
+                let body = f.body.clone().unwrap_or_default();
+                let mut ops = Vec::new();
+                let mut deferred = Vec::new();
+                self.block(&body, "main", &mut scope, &mut ops, &mut deferred, true);
+                ops.extend(deferred.into_iter().rev());
+                ops
+            }
+            None => {
+                self.errors.push(GoError { pos: None, message: "function main is undeclared in the main package".into() });
+                Vec::new()
+            }
+        }
+    }
+
+    fn make_chan(&mut self, e: &Expr) -> Option<Result<u64, ()>> {
+        let Expr::Call { fun, args, .. } = strip(e) else { return None };
+        if callee(fun).as_deref() != Some("make") || !matches!(args.first(), Some(Expr::Type(_, Type::Chan(_)))) {
+            return None;
+        }
+        match args.len() {
+            1 => Some(Ok(0)),
+            2 => match constant(&args[1]) {
+                Some(n) if (0..=1_000_000).contains(&n) => Some(Ok(n as u64)),
+                _ => {
+                    self.err(args[1].pos(), "a channel's capacity must be a constant from 0 to 1000000");
+                    Some(Err(()))
+                }
+            },
+            _ => {
+                self.err(e.pos(), "make(chan T) takes at most a capacity");
+                Some(Err(()))
+            }
+        }
+    }
+
+    fn declare_chan(&mut self, ident: &str, pos: Pos, cap: u64, scope: &mut Scope) {
+        let name = self.name(ident);
+        if self.chans.iter().any(|(n, _)| *n == name) {
+            self.err(pos, format!("a second channel named {ident}: each make(chan) must have its own name"));
+            return;
+        }
+        self.chans.push((name.clone(), cap));
+        self.places.push((format!("chans.{name}"), pos));
+        scope.insert(ident.to_string(), Bind::Chan(name));
+    }
+
+    fn declare_wg(&mut self, ident: &str, pos: Pos, scope: &mut Scope) {
+        let name = self.name(ident);
+        if self.wgs.contains(&name) {
+            self.err(pos, format!("a second WaitGroup named {ident}: each must have its own name"));
+            return;
+        }
+        self.wgs.push(name.clone());
+        scope.insert(ident.to_string(), Bind::Wg(name));
+    }
+
+    fn var_spec(&mut self, v: &VarSpec, scope: &mut Scope, top: bool) {
+        if v.names.len() != 1 {
+            self.not_simulated(v.pos, "declaring several variables at once");
+            return;
+        }
+        let ident = &v.names[0];
+        match (&v.ty, v.values.first()) {
+            (Some(Type::Name(t)), None) if t == "sync.WaitGroup" => self.declare_wg(ident, v.pos, scope),
+            (Some(Type::Name(t)), None) if t == "netConn" && !top => {
+                scope.insert(ident.clone(), Bind::Conn);
+            }
+            (_, Some(e)) if v.values.len() == 1 => match self.make_chan(e) {
+                Some(Ok(cap)) => self.declare_chan(ident, v.pos, cap, scope),
+                Some(Err(())) => {}
+                None if top && HELPER_VARS.contains(&ident.as_str()) => {}
+                None if !top && constant(e).is_some() || matches!(strip(e), Expr::Str(..)) => {
+                    scope.insert(ident.clone(), Bind::Value);
+                }
+                None => self.not_simulated(v.pos, &format!("the variable {ident}")),
+            },
+            (Some(Type::Name(t)), None) if !top && (t == "int" || t == "string") => {
+                scope.insert(ident.clone(), Bind::Value);
+            }
+            _ if top && HELPER_VARS.contains(&ident.as_str()) => {}
+            _ => self.not_simulated(v.pos, &format!("the variable {ident}")),
+        }
+    }
+
+    fn package_var(&mut self, v: &VarSpec, scope: &mut Scope) {
+        self.var_spec(v, scope, true);
+    }
+
+    /// The ops of a func's body, with its deferred calls at the end.
+    fn func_body(&mut self, fname: &str, body: &Block, scope: &Scope) -> Vec<Value> {
+        let mut scope = scope.clone();
+        let mut ops = Vec::new();
+        let mut deferred = Vec::new();
+        self.block(body, fname, &mut scope, &mut ops, &mut deferred, true);
+        ops.extend(deferred.into_iter().rev());
+        ops
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn block(&mut self, stmts: &[Stmt], fname: &str, scope: &mut Scope, ops: &mut Vec<Value>, deferred: &mut Vec<Value>, top: bool) {
+        for s in stmts {
+            self.stmt(s, fname, scope, ops, deferred, top);
+        }
+    }
+
+    fn chan_of(&mut self, e: &Expr, scope: &Scope) -> Option<String> {
+        if let Expr::Ident(_, n) = strip(e) {
+            if let Some(Bind::Chan(c)) = scope.get(n) {
+                return Some(c.clone());
+            }
+        }
+        self.err(e.pos(), "expected a channel made with make(chan T) (a name in scope)");
+        None
+    }
+
+    fn wg_of(&mut self, e: &Expr, scope: &Scope) -> Option<String> {
+        let inner = match strip(e) {
+            Expr::Unary(_, "&", x) => strip(x),
+            x => x,
+        };
+        if let Expr::Ident(_, n) = inner {
+            if let Some(Bind::Wg(w)) = scope.get(n) {
+                return Some(w.clone());
+            }
+        }
+        self.err(e.pos(), "expected a sync.WaitGroup (a name in scope)");
+        None
+    }
+
+    fn duration(&mut self, e: &Expr) -> Option<u64> {
+        match constant(e) {
+            Some(n) if (0..=3_600_000_000_000).contains(&n) => Some(n as u64),
+            Some(_) => {
+                self.err(e.pos(), "a duration must be from 0 to 1 hour");
+                None
+            }
+            None => {
+                self.err(e.pos(), "a duration must be a constant (such as 5 * time.Millisecond)");
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, e: &Expr, what: &str) -> Option<u64> {
+        match constant(e) {
+            Some(n) if (0..=1_000_000_000).contains(&n) => Some(n as u64),
+            _ => {
+                self.err(e.pos(), format!("{what} must be a constant from 0 to 1000000000"));
+                None
+            }
+        }
+    }
+
+    /// `op1 x` for a receive expression `<-ch`.
+    fn recv(&mut self, e: &Expr, scope: &Scope) -> Option<Value> {
+        if let Expr::Unary(_, "<-", ch) = strip(e) {
+            return Some(match self.chan_of(ch, scope) {
+                Some(c) => json!({ "recv": c }),
+                None => Value::Null,
+            });
+        }
+        None
+    }
+
+    fn push(ops: &mut Vec<Value>, op: Option<Value>) {
+        if let Some(op) = op {
+            if !op.is_null() {
+                ops.push(op);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn stmt(&mut self, s: &Stmt, fname: &str, scope: &mut Scope, ops: &mut Vec<Value>, deferred: &mut Vec<Value>, top: bool) {
+        match s {
+            Stmt::Empty => {}
+            Stmt::Block(b) => {
+                let mut inner = scope.clone();
+                self.block(b, fname, &mut inner, ops, deferred, top);
+            }
+            Stmt::Unsupported { pos, what } => self.not_simulated(*pos, &format!("a {what}")),
+            Stmt::Expr(e) => {
+                if let Some(op) = self.recv(e, scope) {
+                    Self::push(ops, Some(op));
+                } else if let Expr::Call { .. } = strip(e) {
+                    self.call(e, fname, scope, ops);
+                } else {
+                    self.err(e.pos(), "an expression statement that is not a call or a receive is not simulated");
+                }
+            }
+            Stmt::Send { pos, ch, value } => {
+                if !self.plain_value(value, scope) {
+                    self.err(value.pos(), "a sent value must be a constant, a name or struct{}{}");
+                }
+                let _ = pos;
+                if let Some(c) = self.chan_of(ch, scope) {
+                    ops.push(json!({ "send": c }));
+                }
+            }
+            Stmt::Assign { pos, lhs, op, rhs } => {
+                let idents: Option<Vec<&String>> = lhs.iter().map(|e| if let Expr::Ident(_, n) = e { Some(n) } else { None }).collect();
+                match (idents, *op, rhs.as_slice()) {
+                    (Some(ids), ":=" | "=", [e]) if ids.len() <= 2 && matches!(strip(e), Expr::Unary(_, "<-", _)) => {
+                        let op = self.recv(e, scope);
+                        Self::push(ops, op);
+                        for id in ids {
+                            if id != "_" {
+                                scope.insert(id.clone(), Bind::Value);
+                            }
+                        }
+                    }
+                    (Some(ids), ":=", [e]) if ids.len() == 1 => match self.make_chan(e) {
+                        Some(Ok(cap)) => self.declare_chan(ids[0], lhs[0].pos(), cap, scope),
+                        Some(Err(())) => {}
+                        None if constant(e).is_some() || matches!(strip(e), Expr::Str(..)) => {
+                            scope.insert(ids[0].clone(), Bind::Value);
+                        }
+                        None => self.not_simulated(*pos, "this assignment"),
+                    },
+                    (Some(ids), "=", [e]) if ids.iter().all(|i| *i == "_") && self.plain_value(e, scope) => {}
+                    _ => self.not_simulated(*pos, "an assignment"),
+                }
+            }
+            Stmt::IncDec { pos, .. } => self.not_simulated(*pos, "an increment outside a for clause"),
+            Stmt::Var(v) => self.var_spec(v, scope, false),
+            Stmt::If { pos, init, cond, .. } => {
+                let trace_flag = init.is_none() && matches!(strip(cond), Expr::Unary(_, "*", x) if matches!(strip(x), Expr::Ident(_, n) if n == "traceFlag"));
+                if !trace_flag {
+                    self.not_simulated(*pos, "an if statement");
+                }
+            }
+            Stmt::Go { pos, call } => {
+                let op = self.go_stmt(*pos, call, fname, scope);
+                Self::push(ops, op);
+            }
+            Stmt::Defer { pos, call } => {
+                let Expr::Call { fun, args, .. } = strip(call) else {
+                    self.err(*pos, "expression in defer must be function call");
+                    return;
+                };
+                if let Expr::Selector(_, x, m) = strip(fun) {
+                    if m == "close" && matches!(strip(x), Expr::Ident(_, n) if matches!(scope.get(n), Some(Bind::Conn))) {
+                        return;
+                    }
+                    if m == "Done" && args.is_empty() {
+                        if !top {
+                            self.not_simulated(*pos, "a defer inside a loop or block");
+                            return;
+                        }
+                        if let Some(w) = self.wg_of(x, scope) {
+                            deferred.push(json!({ "done": w }));
+                        }
+                        return;
+                    }
+                }
+                if !top {
+                    self.not_simulated(*pos, "a defer inside a loop or block");
+                    return;
+                }
+                let mut d = Vec::new();
+                self.call(call, fname, scope, &mut d);
+                deferred.extend(d.into_iter().rev());
+            }
+            Stmt::For { pos, head, body } => self.for_stmt(*pos, head, body, fname, scope, ops),
+        }
+    }
+
+    fn plain_value(&self, e: &Expr, scope: &Scope) -> bool {
+        match strip(e) {
+            Expr::Int(..) | Expr::Str(..) | Expr::Lit(..) => true,
+            Expr::Composite(_, Type::Struct(true)) => true,
+            Expr::Ident(_, n) => scope.contains_key(n) || matches!(n.as_str(), "true" | "false" | "nil"),
+            x => constant(x).is_some(),
+        }
+    }
+
+    fn for_stmt(&mut self, pos: Pos, head: &ForHead, body: &Block, fname: &str, scope: &Scope, ops: &mut Vec<Value>) {
+        let mut inner = scope.clone();
+        let n = match head {
+            ForHead::Clauses { init: Some(init), cond: Some(cond), post: Some(post) } => self.counted(init, cond, post, &mut inner),
+            ForHead::Range { key, value, define, x } => {
+                if let Expr::Ident(_, n) = strip(x) {
+                    if matches!(scope.get(n), Some(Bind::Chan(_))) {
+                        self.not_simulated(pos, "a range over a channel (the scenario format has no receive-until-closed op yet)");
+                        return;
+                    }
+                }
+                if value.is_some() {
+                    self.err(pos, "range over an int permits only one iteration variable");
+                    return;
+                }
+                if let Some(k) = key {
+                    match (k, define) {
+                        (Expr::Ident(_, n), true) => {
+                            inner.insert(n.clone(), Bind::Value);
+                        }
+                        _ => {
+                            self.not_simulated(k.pos(), "a range assigning to an existing variable");
+                            return;
+                        }
+                    }
+                }
+                self.count(x, "a range bound")
+            }
+            _ => {
+                self.not_simulated(pos, "a for loop that is not counted (for i := 0; i < N; i++ or for range N)");
+                None
+            }
+        };
+        let mut inner_ops = Vec::new();
+        let mut deferred = Vec::new();
+        self.block(body, fname, &mut inner, &mut inner_ops, &mut deferred, false);
+        let Some(n) = n else { return };
+        if inner_ops.len() == 1 {
+            if let Some(f) = inner_ops[0].get("go").and_then(|g| g.as_str()) {
+                ops.push(json!({ "go": { "func": f, "n": n } }));
+                return;
+            }
+        }
+        ops.push(json!({ "repeat": { "n": n, "body": inner_ops } }));
+    }
+
+    /// The trip count of `for i := A; i < B; i++` (or `<=`, `i += 1`), declaring `i`.
+    fn counted(&mut self, init: &Stmt, cond: &Expr, post: &Stmt, scope: &mut Scope) -> Option<u64> {
+        let bad = |l: &mut Self, p: Pos| {
+            l.not_simulated(p, "a for clause other than i := A; i < B; i++ with constants A and B");
+            None
+        };
+        let (var, from) = match init {
+            Stmt::Assign { lhs, op: ":=", rhs, .. } if lhs.len() == 1 && rhs.len() == 1 => match (&lhs[0], constant(&rhs[0])) {
+                (Expr::Ident(_, v), Some(a)) => (v.clone(), a),
+                _ => return bad(self, lhs[0].pos()),
+            },
+            _ => return bad(self, cond.pos()),
+        };
+        let (to, inclusive) = match strip(cond) {
+            Expr::Binary(_, op @ ("<" | "<="), a, b) if matches!(strip(a), Expr::Ident(_, v) if *v == var) => match constant(b) {
+                Some(b) => (b, *op == "<="),
+                None => return bad(self, b.pos()),
+            },
+            _ => return bad(self, cond.pos()),
+        };
+        let step_ok = match post {
+            Stmt::IncDec { x: Expr::Ident(_, v), inc: true, .. } => *v == var,
+            Stmt::Assign { lhs, op: "+=", rhs, .. } => {
+                matches!(lhs.as_slice(), [Expr::Ident(_, v)] if *v == var) && rhs.len() == 1 && constant(&rhs[0]) == Some(1)
+            }
+            _ => false,
+        };
+        if !step_ok {
+            return bad(self, cond.pos());
+        }
+        scope.insert(var, Bind::Value);
+        let n = (to - from + i128::from(inclusive)).max(0);
+        if n > 1_000_000_000 {
+            self.err(cond.pos(), "a loop may run at most 1000000000 times");
+            return None;
+        }
+        Some(n as u64)
+    }
+
+    /// The scenario func that `f(args)` runs in a new goroutine (instantiated if needed).
+    fn instance(&mut self, pos: Pos, fun: &Expr, args: &[Expr], fname: &str, scope: &Scope, then_done: Option<&str>) -> Option<String> {
+        match strip(fun) {
+            Expr::FuncLit { params, body, .. } => {
+                let k = self.lits.entry(fname.to_string()).or_insert(0);
+                *k += 1;
+                let mut name = format!("{fname}.func{k}");
+                if then_done.is_some() && !args.is_empty() {
+                    self.err(pos, "wg.Go takes a func()");
+                    return None;
+                }
+                let mut inner = scope.clone();
+                if !self.bind_params(pos, params, args, scope, &mut inner) {
+                    return None;
+                }
+                while self.funcs.iter().any(|(n, _)| *n == name) {
+                    name.push('_');
+                }
+                let idx = self.funcs.len();
+                self.funcs.push((name.clone(), None));
+                self.places.push((format!("funcs.{name}"), pos));
+                let mut ops = self.func_body(&name, body, &inner);
+                if let Some(w) = then_done {
+                    ops.push(json!({ "done": w }));
+                }
+                self.funcs[idx].1 = Some(ops);
+                Some(name)
+            }
+            Expr::Ident(_, f) => {
+                let Some(decl) = self.decls.get(f).copied() else {
+                    self.err(pos, format!("{f} is not a function declared in this file"));
+                    return None;
+                };
+                let body = decl.body.clone().unwrap_or_default();
+                let mut bound = self.package_scope();
+                if !self.bind_params(pos, &decl.params, args, scope, &mut bound) {
+                    return None;
+                }
+                let mut key = self.name(f);
+                let binding: Vec<String> = decl
+                    .params
+                    .iter()
+                    .filter_map(|p| match bound.get(&p.name) {
+                        Some(Bind::Chan(c)) => Some(c.clone()),
+                        Some(Bind::Wg(w)) => Some(format!("&{w}")),
+                        _ => None,
+                    })
+                    .collect();
+                if !binding.is_empty() {
+                    key = format!("{key}({})", binding.join(", "));
+                }
+                if let Some(w) = then_done {
+                    key = format!("{key}+{w}.Done");
+                }
+                if !self.funcs.iter().any(|(n, _)| *n == key) {
+                    self.funcs.push((key.clone(), None));
+                    self.places.push((format!("funcs.{key}"), decl.pos));
+                    let idx = self.funcs.len() - 1;
+                    let mut ops = self.func_body(f, &body, &bound);
+                    if let Some(w) = then_done {
+                        ops.push(json!({ "done": w }));
+                    }
+                    self.funcs[idx].1 = Some(ops);
+                }
+                Some(key)
+            }
+            other => {
+                self.err(other.pos(), "a go statement must call a function declared in this file or a function literal");
+                None
+            }
+        }
+    }
+
+    /// The names every func sees: package-level channels and WaitGroups.
+    fn package_scope(&mut self) -> Scope {
+        let mut s = Scope::new();
+        for d in &self.file.decls {
+            if let Decl::Var(v) = d {
+                if let Some(ident) = v.names.first() {
+                    let name = self.name(ident);
+                    if self.chans.iter().any(|(n, _)| *n == name) {
+                        s.insert(ident.clone(), Bind::Chan(name));
+                    } else if self.wgs.contains(&name) {
+                        s.insert(ident.clone(), Bind::Wg(name));
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    fn bind_params(&mut self, pos: Pos, params: &[Param], args: &[Expr], scope: &Scope, inner: &mut Scope) -> bool {
+        if params.len() != args.len() {
+            self.err(pos, format!("wrong number of arguments: have {}, want {}", args.len(), params.len()));
+            return false;
+        }
+        let mut ok = true;
+        for (p, a) in params.iter().zip(args) {
+            let b = match &p.ty {
+                Type::Chan(_) => self.chan_of(a, scope).map(Bind::Chan),
+                Type::Pointer(t) if **t == Type::Name("sync.WaitGroup".into()) => self.wg_of(a, scope).map(Bind::Wg),
+                Type::Name(t) if t == "int" || t == "string" => {
+                    if self.plain_value(a, scope) {
+                        Some(Bind::Value)
+                    } else {
+                        self.err(a.pos(), "an argument must be a constant or a name");
+                        None
+                    }
+                }
+                _ => {
+                    self.not_simulated(p.pos, "a parameter of this type (int, string, chan T and *sync.WaitGroup are)");
+                    None
+                }
+            };
+            match b {
+                Some(b) if !p.name.is_empty() && p.name != "_" => {
+                    inner.insert(p.name.clone(), b);
+                }
+                Some(_) => {}
+                None => ok = false,
+            }
+        }
+        ok
+    }
+
+    fn go_stmt(&mut self, pos: Pos, call: &Expr, fname: &str, scope: &Scope) -> Option<Value> {
+        let Expr::Call { fun, args, .. } = strip(call) else {
+            self.err(pos, "expression in go must be function call");
+            return None;
+        };
+        let f = self.instance(pos, fun, args, fname, scope, None)?;
+        Some(json!({ "go": f }))
+    }
+
+    fn call(&mut self, e: &Expr, fname: &str, scope: &Scope, ops: &mut Vec<Value>) {
+        let Expr::Call { pos, fun, args, .. } = strip(e) else { return };
+        let pos = *pos;
+        let name = callee(fun).unwrap_or_default();
+        let arity = |l: &mut Self, n: usize| {
+            if args.len() != n {
+                l.err(pos, format!("{name} takes {n} argument{}", if n == 1 { "" } else { "s" }));
+                false
+            } else {
+                true
+            }
+        };
+        // A method call on a WaitGroup in scope.
+        if let Expr::Selector(_, x, m) = strip(fun) {
+            if let Expr::Ident(_, w) = strip(x) {
+                if let Some(Bind::Wg(wg)) = scope.get(w).cloned() {
+                    match m.as_str() {
+                        "Add" if arity(self, 1) => match constant(&args[0]) {
+                            Some(n) if n.abs() <= 1_000_000_000 => ops.push(json!({ "add": { "wg": wg, "n": n as i64 } })),
+                            _ => self.err(args[0].pos(), "wg.Add takes a constant from -1000000000 to 1000000000"),
+                        },
+                        "Done" if arity(self, 0) => ops.push(json!({ "done": wg })),
+                        "Wait" if arity(self, 0) => ops.push(json!({ "wait": wg })),
+                        "Go" if arity(self, 1) => {
+                            if let Some(f) = self.instance(pos, &args[0], &[], fname, scope, Some(&wg)) {
+                                ops.push(json!({ "add": { "wg": wg, "n": 1 } }));
+                                ops.push(json!({ "go": f }));
+                            }
+                        }
+                        "Add" | "Done" | "Wait" | "Go" => {}
+                        other => self.not_simulated(pos, &format!("WaitGroup.{other}")),
+                    }
+                    return;
+                }
+            }
+        }
+        let meta_actions = self.meta.contains_key("actions");
+        match name.as_str() {
+            n if IGNORED_CALLS.contains(&n) => {}
+            "time.AfterFunc" if meta_actions && fname == "main" => {}
+            "work" | "blockingSyscall" | "time.Sleep" => {
+                if arity(self, 1) {
+                    if let Some(d) = self.duration(&args[0]) {
+                        let k = match name.as_str() {
+                            "work" => "work",
+                            "blockingSyscall" => "syscall",
+                            _ => "sleep",
+                        };
+                        ops.push(json!({ k: d }));
+                    }
+                }
+            }
+            "netWait" => {
+                if arity(self, 2) {
+                    if let Some(d) = self.duration(&args[1]) {
+                        ops.push(json!({ "net": d }));
+                    }
+                }
+            }
+            "spawn" => {
+                if arity(self, 1) {
+                    if let Some(f) = self.instance(pos, &args[0], &[], fname, scope, None) {
+                        ops.push(json!({ "go": f }));
+                    }
+                }
+            }
+            "runtime.Gosched" if arity(self, 0) => ops.push(json!("gosched")),
+            "runtime.LockOSThread" if arity(self, 0) => ops.push(json!("lock_os_thread")),
+            "runtime.UnlockOSThread" if arity(self, 0) => ops.push(json!("unlock_os_thread")),
+            "runtime.GOMAXPROCS" if arity(self, 1) => match constant(&args[0]) {
+                Some(n) if (1..=1024).contains(&n) => {
+                    if fname == "main" && ops.is_empty() && self.start_gomaxprocs.is_none() && self.inlining.is_empty() {
+                        self.start_gomaxprocs = Some(n as u64);
+                    } else {
+                        ops.push(json!({ "gomaxprocs": n as u64 }));
+                    }
+                }
+                _ => self.err(args[0].pos(), "runtime.GOMAXPROCS takes a constant from 1 to 1024"),
+            },
+            "close" if arity(self, 1) => {
+                if let Some(c) = self.chan_of(&args[0], scope) {
+                    ops.push(json!({ "close": c }));
+                }
+            }
+            "fmt.Println" | "fmt.Printf" | "fmt.Print" => self.not_simulated(pos, "printing (fmt) in this version of the importer"),
+            f if self.decls.contains_key(f) => {
+                // A plain call runs the function's body on the same goroutine.
+                if self.inlining.iter().any(|x| x == f) || self.inlining.len() >= MAX_INLINE {
+                    self.not_simulated(pos, "a recursive call");
+                    return;
+                }
+                let decl = self.decls[f];
+                let mut bound = self.package_scope();
+                if !self.bind_params(pos, &decl.params, args, scope, &mut bound) {
+                    return;
+                }
+                self.inlining.push(f.to_string());
+                let body = decl.body.clone().unwrap_or_default();
+                let inner = self.func_body(fname, &body, &bound);
+                self.inlining.pop();
+                ops.extend(inner);
+            }
+            "" => self.not_simulated(pos, "this call"),
+            "runtime.Gosched" | "runtime.LockOSThread" | "runtime.UnlockOSThread" | "runtime.GOMAXPROCS" | "close" => {}
+            other => self.not_simulated(pos, &format!("a call of {other}")),
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! Go source to scenario: `gmpsim import --go` and every command given a `.go` file.
+//!
+//! The importer reads a plain `main.go` in a small subset of Go (listed in ARCHITECTURE.md,
+//! "The Go subset") and everything `gmpsim export --go` writes, and gives the scenario it
+//! stands for, or every problem at its place in Go's own format (`main.go:12:3: select is not
+//! simulated (...)`). It never panics. A hand-written lexer ([`lexer`]) and recursive-descent
+//! parser ([`parser`]) give the syntax tree ([`ast`]); [`lower`] turns it into a scenario
+//! document, which [`crate::core::scenario::parse`] validates like any other.
+//!
+//! What Go text cannot hold (the scenario's name and description, seed, release, actions,
+//! costs, and the scenario's names behind the Go identifiers) travels in one comment that
+//! export writes and import reads: `//gmp:scenario {JSON}` with the fields `name`,
+//! `description`, `seed`, `go`, `actions`, `costs` (as in the scenario format) and `names`
+//! (Go identifier → scenario name).
+
+pub mod ast;
+pub mod error;
+pub mod lexer;
+pub mod lower;
+pub mod parser;
+
+pub use error::{GoError, Pos};
+
+use crate::core::scenario::{self, limits, Scenario};
+
+/// The scenario document (JSON text, pretty-printed) that a Go source stands for.
+pub fn import_json(src: &str) -> Result<String, Vec<GoError>> {
+    Ok(import(src)?.to_json())
+}
+
+/// The scenario a Go source stands for, or every problem with its place.
+pub fn import(src: &str) -> Result<Scenario, Vec<GoError>> {
+    if src.len() > limits::MAX_DOCUMENT_BYTES {
+        return Err(vec![GoError { pos: None, message: format!("the source is larger than {} bytes", limits::MAX_DOCUMENT_BYTES) }]);
+    }
+    let (toks, dirs) = lexer::lex(src).map_err(|e| vec![e])?;
+    let file = parser::parse_file(&toks).map_err(|e| vec![e])?;
+    let lowered = lower::lower(&file, &dirs)?;
+    scenario::parse(&lowered.doc.to_string()).map_err(|ps| {
+        ps.into_iter()
+            .map(|p| GoError { pos: lowered.pos_of(&p.place), message: format!("in the scenario it stands for, {p}") })
+            .collect()
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,778 @@
+//! A recursive-descent parser for the Go the importer reads: a whole file's syntax (package,
+//! imports, `var`, `func`), the statements and expressions of function bodies, and types.
+//! Statements outside the subset (`switch`, `select`, `return`, labels, ...) are skipped whole
+//! and kept as [`Stmt::Unsupported`] so that lowering reports each one. The bodies of the
+//! helper functions that `gmpsim export --go` writes ([`HELPERS`]) are skipped unread: the
+//! importer gives their calls a meaning of its own.
+
+use super::ast::*;
+use super::error::{GoError, Pos};
+use super::lexer::{Tok, Token};
+
+/// The helper functions of an exported program, whose bodies are not read.
+pub const HELPERS: [&str; 8] = ["trace", "spawn", "spin", "calibrate", "work", "blockingSyscall", "startNet", "netWait"];
+
+/// Deepest nesting of blocks and expressions (beyond it, an error rather than a stack overflow).
+const MAX_DEPTH: usize = 100;
+
+struct Parser<'a> {
+    toks: &'a [Token],
+    i: usize,
+    depth: usize,
+}
+
+type R<T> = Result<T, GoError>;
+
+/// Parses a whole file's tokens (as [`super::lexer::lex`] gives them).
+pub fn parse_file(toks: &[Token]) -> R<File> {
+    let mut p = Parser { toks, i: 0, depth: 0 };
+    p.file()
+}
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::Ident(w) => format!("name {w}"),
+        Tok::Int(n) => format!("literal {n}"),
+        Tok::Float(f) => format!("literal {f}"),
+        Tok::Str(s) => format!("literal {s:?}"),
+        Tok::Char => "rune literal".to_string(),
+        Tok::Op(o) => o.to_string(),
+        Tok::Semi => "newline".to_string(),
+        Tok::Eof => "EOF".to_string(),
+    }
+}
+
+const KEYWORDS: [&str; 25] = [
+    "break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for", "func", "go", "goto", "if",
+    "import", "interface", "map", "package", "range", "return", "select", "struct", "switch", "type", "var",
+];
+
+impl<'a> Parser<'a> {
+    fn tok(&self) -> &Tok {
+        &self.toks[self.i.min(self.toks.len() - 1)].tok
+    }
+
+    fn peek(&self, k: usize) -> &Tok {
+        &self.toks[(self.i + k).min(self.toks.len() - 1)].tok
+    }
+
+    fn pos(&self) -> Pos {
+        self.toks[self.i.min(self.toks.len() - 1)].pos
+    }
+
+    fn bump(&mut self) -> Token {
+        let t = self.toks[self.i.min(self.toks.len() - 1)].clone();
+        if self.i < self.toks.len() - 1 {
+            self.i += 1;
+        }
+        t
+    }
+
+    fn is_op(&self, o: &str) -> bool {
+        matches!(self.tok(), Tok::Op(x) if *x == o)
+    }
+
+    fn is_kw(&self, k: &str) -> bool {
+        matches!(self.tok(), Tok::Ident(x) if x == k)
+    }
+
+    fn unexpected<T>(&self, wanted: &str) -> R<T> {
+        Err(GoError::at(self.pos(), format!("syntax error: unexpected {}, expected {wanted}", describe(self.tok()))))
+    }
+
+    fn expect_op(&mut self, o: &str) -> R<Pos> {
+        if self.is_op(o) {
+            Ok(self.bump().pos)
+        } else {
+            self.unexpected(o)
+        }
+    }
+
+    fn expect_semi(&mut self) -> R<()> {
+        match self.tok() {
+            Tok::Semi => {
+                self.bump();
+                Ok(())
+            }
+            Tok::Op(")") | Tok::Op("}") | Tok::Eof => Ok(()),
+            _ => self.unexpected("newline or ;"),
+        }
+    }
+
+    fn ident(&mut self) -> R<(String, Pos)> {
+        match self.tok().clone() {
+            Tok::Ident(w) if !KEYWORDS.contains(&w.as_str()) => Ok((w, self.bump().pos)),
+            _ => self.unexpected("name"),
+        }
+    }
+
+    fn enter(&mut self) -> R<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(GoError::at(self.pos(), "nesting too deep"));
+        }
+        Ok(())
+    }
+
+    /// Skips a balanced `{ ... }` (the current token is `{`).
+    fn skip_braces(&mut self) -> R<()> {
+        let start = self.expect_op("{")?;
+        let mut depth = 1usize;
+        loop {
+            match self.bump().tok {
+                Tok::Op("{") => depth += 1,
+                Tok::Op("}") => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                }
+                Tok::Eof => return Err(GoError::at(start, "syntax error: unclosed {")),
+                _ => {}
+            }
+        }
+    }
+
+    /// Skips to the end of the statement: the next `;` or `}` outside brackets.
+    fn skip_stmt(&mut self) -> R<()> {
+        let mut depth = 0usize;
+        loop {
+            match self.tok() {
+                Tok::Eof => return Ok(()),
+                Tok::Semi | Tok::Op("}") if depth == 0 => return Ok(()),
+                Tok::Op("{" | "(" | "[") => depth += 1,
+                Tok::Op("}" | ")" | "]") if depth == 0 => return Ok(()),
+                Tok::Op("}" | ")" | "]") => depth -= 1,
+                _ => {}
+            }
+            self.bump();
+        }
+    }
+
+    fn file(&mut self) -> R<File> {
+        while matches!(self.tok(), Tok::Semi) {
+            self.bump();
+        }
+        if !self.is_kw("package") {
+            return self.unexpected("package clause");
+        }
+        self.bump();
+        let package = self.ident()?;
+        self.expect_semi()?;
+        let mut imports = Vec::new();
+        while self.is_kw("import") {
+            self.bump();
+            if self.is_op("(") {
+                self.bump();
+                while !self.is_op(")") {
+                    imports.push(self.import_spec()?);
+                    self.expect_semi()?;
+                }
+                self.bump();
+            } else {
+                imports.push(self.import_spec()?);
+            }
+            self.expect_semi()?;
+        }
+        let mut decls = Vec::new();
+        loop {
+            match self.tok().clone() {
+                Tok::Eof => break,
+                Tok::Semi => {
+                    self.bump();
+                }
+                Tok::Ident(k) if k == "func" => decls.push(Decl::Func(self.func_decl()?)),
+                Tok::Ident(k) if k == "var" => {
+                    self.bump();
+                    for spec in self.group(|p| p.var_spec())? {
+                        decls.push(Decl::Var(spec));
+                    }
+                }
+                Tok::Ident(k) if k == "type" || k == "const" => {
+                    let pos = self.bump().pos;
+                    let kind = if k == "type" { "type" } else { "const" };
+                    let name = if self.is_op("(") { String::new() } else { self.ident()?.0 };
+                    decls.push(Decl::Other { pos, kind, name });
+                    self.skip_stmt()?;
+                }
+                Tok::Ident(k) if k == "import" => {
+                    return Err(GoError::at(self.pos(), "syntax error: imports must appear before other declarations"))
+                }
+                _ => return self.unexpected("declaration"),
+            }
+        }
+        Ok(File { package, imports, decls })
+    }
+
+    fn import_spec(&mut self) -> R<(String, Pos)> {
+        if matches!(self.tok(), Tok::Ident(_) | Tok::Op(".")) {
+            self.bump();
+        }
+        match self.tok().clone() {
+            Tok::Str(s) => Ok((s, self.bump().pos)),
+            _ => self.unexpected("import path"),
+        }
+    }
+
+    /// `spec` or `( spec; spec; ... )`.
+    fn group<T>(&mut self, mut f: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
+        let mut out = Vec::new();
+        if self.is_op("(") {
+            self.bump();
+            while !self.is_op(")") {
+                if matches!(self.tok(), Tok::Eof) {
+                    return self.unexpected(")");
+                }
+                out.push(f(self)?);
+                self.expect_semi()?;
+            }
+            self.bump();
+        } else {
+            out.push(f(self)?);
+        }
+        Ok(out)
+    }
+
+    fn var_spec(&mut self) -> R<VarSpec> {
+        let (first, pos) = self.ident()?;
+        let mut names = vec![first];
+        while self.is_op(",") {
+            self.bump();
+            names.push(self.ident()?.0);
+        }
+        let ty = if self.is_op("=") { None } else { Some(self.ty()?) };
+        let mut values = Vec::new();
+        if self.is_op("=") {
+            self.bump();
+            values = self.expr_list(false)?;
+        }
+        Ok(VarSpec { pos, names, ty, values })
+    }
+
+    fn func_decl(&mut self) -> R<FuncDecl> {
+        let pos = self.bump().pos;
+        let mut recv = None;
+        if self.is_op("(") {
+            let ps = self.params()?;
+            recv = ps.first().map(|p| match &p.ty {
+                Type::Pointer(t) => match &**t {
+                    Type::Name(n) => n.clone(),
+                    _ => String::new(),
+                },
+                Type::Name(n) => n.clone(),
+                _ => String::new(),
+            });
+        }
+        let (name, _) = self.ident()?;
+        if self.is_op("[") {
+            return Err(GoError::at(self.pos(), "type parameters are not simulated"));
+        }
+        let params = self.params()?;
+        let results = self.results()?;
+        let body = if !self.is_op("{") {
+            None
+        } else if recv.is_some() || HELPERS.contains(&name.as_str()) {
+            self.skip_braces()?;
+            None
+        } else {
+            Some(self.block()?)
+        };
+        self.expect_semi()?;
+        Ok(FuncDecl { pos, name, recv, params, results, body })
+    }
+
+    fn results(&mut self) -> R<bool> {
+        if self.is_op("(") {
+            self.params()?;
+            Ok(true)
+        } else if self.is_op("{") || matches!(self.tok(), Tok::Semi | Tok::Op(")" | "," | "]" | "}" | "=")) {
+            Ok(false)
+        } else {
+            self.ty()?;
+            Ok(true)
+        }
+    }
+
+    /// `( [name] type, ... )`, with Go's grouping (`a, b int`).
+    fn params(&mut self) -> R<Vec<Param>> {
+        self.expect_op("(")?;
+        let mut entries: Vec<(Pos, Option<String>, Option<Type>)> = Vec::new();
+        while !self.is_op(")") {
+            let pos = self.pos();
+            if let Tok::Ident(w) = self.tok().clone() {
+                let next_is_end = matches!(self.peek(1), Tok::Op("," | ")" | "."));
+                if !KEYWORDS.contains(&w.as_str()) && !next_is_end {
+                    self.bump();
+                    if self.is_op("...") {
+                        self.bump();
+                    }
+                    let ty = self.ty()?;
+                    entries.push((pos, Some(w), Some(ty)));
+                } else if !KEYWORDS.contains(&w.as_str()) && matches!(self.peek(1), Tok::Op("," | ")")) {
+                    self.bump();
+                    entries.push((pos, Some(w), None));
+                } else {
+                    let ty = self.ty()?;
+                    entries.push((pos, None, Some(ty)));
+                }
+            } else {
+                if self.is_op("...") {
+                    self.bump();
+                }
+                let ty = self.ty()?;
+                entries.push((pos, None, Some(ty)));
+            }
+            if !self.is_op(")") {
+                self.expect_op(",")?;
+            }
+        }
+        self.bump();
+        let named = entries.iter().any(|e| e.1.is_some() && e.2.is_some());
+        let mut out = Vec::new();
+        let mut pending: Vec<(Pos, String)> = Vec::new();
+        for (pos, name, ty) in entries {
+            match (name, ty) {
+                (Some(n), None) if named => pending.push((pos, n)),
+                (Some(n), None) => out.push(Param { pos, name: String::new(), ty: Type::Name(n) }),
+                (Some(n), Some(t)) => {
+                    for (p, m) in pending.drain(..) {
+                        out.push(Param { pos: p, name: m, ty: t.clone() });
+                    }
+                    out.push(Param { pos, name: n, ty: t });
+                }
+                (None, Some(t)) => out.push(Param { pos, name: String::new(), ty: t }),
+                (None, None) => {}
+            }
+        }
+        if let Some((p, _)) = pending.first() {
+            return Err(GoError::at(*p, "syntax error: mixed named and unnamed parameters"));
+        }
+        Ok(out)
+    }
+
+    fn ty(&mut self) -> R<Type> {
+        self.enter()?;
+        let t = self.ty_inner();
+        self.depth -= 1;
+        t
+    }
+
+    fn ty_inner(&mut self) -> R<Type> {
+        match self.tok().clone() {
+            Tok::Op("*") => {
+                self.bump();
+                Ok(Type::Pointer(Box::new(self.ty()?)))
+            }
+            Tok::Op("(") => {
+                self.bump();
+                let t = self.ty()?;
+                self.expect_op(")")?;
+                Ok(t)
+            }
+            Tok::Op("<-") => {
+                self.bump();
+                if !self.is_kw("chan") {
+                    return self.unexpected("chan");
+                }
+                self.bump();
+                Ok(Type::Chan(Box::new(self.ty()?)))
+            }
+            Tok::Op("[") => {
+                self.bump();
+                let kind = if self.is_op("]") { "slice" } else { "array" };
+                if !self.is_op("]") {
+                    self.expr(false)?;
+                }
+                self.expect_op("]")?;
+                self.ty()?;
+                Ok(Type::Other(kind))
+            }
+            Tok::Ident(k) => match k.as_str() {
+                "chan" => {
+                    self.bump();
+                    if self.is_op("<-") {
+                        self.bump();
+                    }
+                    Ok(Type::Chan(Box::new(self.ty()?)))
+                }
+                "struct" | "interface" => {
+                    self.bump();
+                    let empty = matches!(self.peek(1), Tok::Op("}"));
+                    self.skip_braces()?;
+                    Ok(if k == "struct" { Type::Struct(empty) } else { Type::Other("interface") })
+                }
+                "map" => {
+                    self.bump();
+                    self.expect_op("[")?;
+                    self.ty()?;
+                    self.expect_op("]")?;
+                    self.ty()?;
+                    Ok(Type::Other("map"))
+                }
+                "func" => {
+                    self.bump();
+                    self.params()?;
+                    self.results()?;
+                    Ok(Type::Other("func"))
+                }
+                _ => {
+                    let (mut name, _) = self.ident()?;
+                    if self.is_op(".") {
+                        self.bump();
+                        name = format!("{name}.{}", self.ident()?.0);
+                    }
+                    if self.is_op("[") && !matches!(self.peek(1), Tok::Op("]")) {
+                        return Err(GoError::at(self.pos(), "generic types are not simulated"));
+                    }
+                    Ok(Type::Name(name))
+                }
+            },
+            _ => self.unexpected("type"),
+        }
+    }
+
+    fn block(&mut self) -> R<Block> {
+        self.enter()?;
+        self.expect_op("{")?;
+        let mut out = Vec::new();
+        loop {
+            match self.tok() {
+                Tok::Op("}") => {
+                    self.bump();
+                    break;
+                }
+                Tok::Eof => return self.unexpected("}"),
+                Tok::Semi => {
+                    self.bump();
+                }
+                _ => {
+                    out.push(self.stmt()?);
+                    if !self.is_op("}") {
+                        self.expect_semi()?;
+                    }
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(out)
+    }
+
+    fn stmt(&mut self) -> R<Stmt> {
+        let pos = self.pos();
+        let kw = match self.tok() {
+            Tok::Ident(w) if KEYWORDS.contains(&w.as_str()) => w.clone(),
+            Tok::Op("{") => return Ok(Stmt::Block(self.block()?)),
+            _ => {
+                if let (Tok::Ident(_), Tok::Op(":")) = (self.tok(), self.peek(1)) {
+                    self.skip_stmt()?;
+                    return Ok(Stmt::Unsupported { pos, what: "a labeled statement".into() });
+                }
+                return self.simple_stmt(false);
+            }
+        };
+        match kw.as_str() {
+            "go" | "defer" => {
+                self.bump();
+                let call = self.expr(false)?;
+                Ok(if kw == "go" { Stmt::Go { pos, call } } else { Stmt::Defer { pos, call } })
+            }
+            "var" => {
+                self.bump();
+                let mut specs = self.group(|p| p.var_spec())?;
+                if specs.len() == 1 {
+                    Ok(Stmt::Var(specs.remove(0)))
+                } else {
+                    Ok(Stmt::Block(specs.into_iter().map(Stmt::Var).collect()))
+                }
+            }
+            "for" => self.for_stmt(),
+            "if" => self.if_stmt(),
+            "func" | "struct" | "map" | "chan" => self.simple_stmt(false),
+            other => {
+                let what = format!("{other} statement");
+                self.bump();
+                if matches!(other, "switch" | "select") {
+                    while !self.is_op("{") && !matches!(self.tok(), Tok::Eof) {
+                        self.bump();
+                    }
+                }
+                self.skip_stmt()?;
+                Ok(Stmt::Unsupported { pos, what })
+            }
+        }
+    }
+
+    /// An expression statement, send, assignment or inc/dec; with `range_ok`, also the
+    /// `k, v := range x` of a for clause (returned as a `For` with an empty body).
+    fn simple_stmt(&mut self, no_lit: bool) -> R<Stmt> {
+        let pos = self.pos();
+        if no_lit && self.is_kw("range") {
+            self.bump();
+            let x = self.expr(true)?;
+            return Ok(Stmt::For { pos, head: ForHead::Range { key: None, value: None, define: false, x }, body: Vec::new() });
+        }
+        let lhs = self.expr_list(no_lit)?;
+        match self.tok().clone() {
+            Tok::Op("<-") => {
+                let p = self.bump().pos;
+                let value = self.expr(no_lit)?;
+                let ch = lhs.into_iter().next().ok_or_else(|| GoError::at(p, "syntax error: send without a channel"))?;
+                Ok(Stmt::Send { pos: p, ch, value })
+            }
+            Tok::Op(op @ ("++" | "--")) => {
+                self.bump();
+                Ok(Stmt::IncDec { pos, x: lhs.into_iter().next().unwrap_or(Expr::Ident(pos, String::new())), inc: op == "++" })
+            }
+            Tok::Op(op @ (":=" | "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "&=" | "|=" | "^=" | "<<=" | ">>=" | "&^=")) => {
+                let p = self.bump().pos;
+                if no_lit && self.is_kw("range") && (op == ":=" || op == "=") {
+                    self.bump();
+                    let x = self.expr(true)?;
+                    let mut it = lhs.into_iter();
+                    let key = it.next();
+                    let value = it.next();
+                    return Ok(Stmt::For { pos, head: ForHead::Range { key, value, define: op == ":=", x }, body: Vec::new() });
+                }
+                let rhs = self.expr_list(no_lit)?;
+                Ok(Stmt::Assign { pos: p, lhs, op, rhs })
+            }
+            _ => {
+                if lhs.len() != 1 {
+                    return self.unexpected(":= or = or comma");
+                }
+                Ok(Stmt::Expr(lhs.into_iter().next().unwrap_or(Expr::Ident(pos, String::new()))))
+            }
+        }
+    }
+
+    fn for_stmt(&mut self) -> R<Stmt> {
+        let pos = self.bump().pos;
+        if self.is_op("{") {
+            return Ok(Stmt::For { pos, head: ForHead::Forever, body: self.block()? });
+        }
+        let init = if matches!(self.tok(), Tok::Semi) { None } else { Some(self.simple_stmt(true)?) };
+        if let Some(Stmt::For { head: h @ ForHead::Range { .. }, .. }) = &init {
+            let head = h.clone();
+            return Ok(Stmt::For { pos, head, body: self.block()? });
+        }
+        if self.is_op("{") {
+            let cond = match init {
+                Some(Stmt::Expr(e)) => e,
+                _ => return Err(GoError::at(pos, "syntax error: expected for loop condition")),
+            };
+            return Ok(Stmt::For { pos, head: ForHead::Cond(cond), body: self.block()? });
+        }
+        if !matches!(self.tok(), Tok::Semi) {
+            return self.unexpected("{ after for clause");
+        }
+        self.bump();
+        let cond = if matches!(self.tok(), Tok::Semi) { None } else { Some(self.expr(true)?) };
+        if !matches!(self.tok(), Tok::Semi) {
+            return self.unexpected("; after for loop condition");
+        }
+        self.bump();
+        let post = if self.is_op("{") { None } else { Some(Box::new(self.simple_stmt(true)?)) };
+        let body = self.block()?;
+        Ok(Stmt::For { pos, head: ForHead::Clauses { init: init.map(Box::new), cond, post }, body })
+    }
+
+    fn if_stmt(&mut self) -> R<Stmt> {
+        let pos = self.bump().pos;
+        let first = self.simple_stmt(true)?;
+        let (init, cond) = if matches!(self.tok(), Tok::Semi) {
+            self.bump();
+            (Some(Box::new(first)), self.expr(true)?)
+        } else {
+            match first {
+                Stmt::Expr(e) => (None, e),
+                _ => return Err(GoError::at(pos, "syntax error: missing condition in if statement")),
+            }
+        };
+        let then = self.block()?;
+        let els = if self.is_kw("else") {
+            self.bump();
+            Some(Box::new(if self.is_kw("if") { self.if_stmt()? } else { Stmt::Block(self.block()?) }))
+        } else {
+            None
+        };
+        Ok(Stmt::If { pos, init, cond, then, els })
+    }
+
+    fn expr_list(&mut self, no_lit: bool) -> R<Vec<Expr>> {
+        let mut out = vec![self.expr(no_lit)?];
+        while self.is_op(",") {
+            self.bump();
+            out.push(self.expr(no_lit)?);
+        }
+        Ok(out)
+    }
+
+    fn expr(&mut self, no_lit: bool) -> R<Expr> {
+        self.enter()?;
+        let e = self.binary(1, no_lit);
+        self.depth -= 1;
+        e
+    }
+
+    fn binary(&mut self, min: u8, no_lit: bool) -> R<Expr> {
+        let mut left = self.unary(no_lit)?;
+        loop {
+            let (op, prec) = match self.tok() {
+                Tok::Op(o @ "||") => (*o, 1),
+                Tok::Op(o @ "&&") => (*o, 2),
+                Tok::Op(o @ ("==" | "!=" | "<" | "<=" | ">" | ">=")) => (*o, 3),
+                Tok::Op(o @ ("+" | "-" | "|" | "^")) => (*o, 4),
+                Tok::Op(o @ ("*" | "/" | "%" | "<<" | ">>" | "&" | "&^")) => (*o, 5),
+                _ => return Ok(left),
+            };
+            if prec < min {
+                return Ok(left);
+            }
+            let pos = self.bump().pos;
+            self.enter()?;
+            let right = self.binary(prec + 1, no_lit);
+            self.depth -= 1;
+            left = Expr::Binary(pos, op, Box::new(left), Box::new(right?));
+        }
+    }
+
+    fn unary(&mut self, no_lit: bool) -> R<Expr> {
+        match self.tok().clone() {
+            Tok::Op(o @ ("+" | "-" | "!" | "^" | "*" | "&" | "<-")) => {
+                let pos = self.bump().pos;
+                if o == "<-" && self.is_kw("chan") {
+                    let t = self.ty()?;
+                    return Ok(Expr::Type(pos, Type::Chan(Box::new(match t {
+                        Type::Chan(inner) => *inner,
+                        other => other,
+                    }))));
+                }
+                self.enter()?;
+                let x = self.unary(no_lit);
+                self.depth -= 1;
+                Ok(Expr::Unary(pos, o, Box::new(x?)))
+            }
+            _ => self.primary(no_lit),
+        }
+    }
+
+    fn primary(&mut self, no_lit: bool) -> R<Expr> {
+        let pos = self.pos();
+        let mut x = match self.tok().clone() {
+            Tok::Int(n) => {
+                self.bump();
+                Expr::Int(pos, n)
+            }
+            Tok::Str(s) => {
+                self.bump();
+                Expr::Str(pos, s)
+            }
+            Tok::Float(_) => {
+                self.bump();
+                Expr::Lit(pos, "floating-point literal")
+            }
+            Tok::Char => {
+                self.bump();
+                Expr::Lit(pos, "rune literal")
+            }
+            Tok::Op("(") => {
+                self.bump();
+                let e = self.expr(false)?;
+                self.expect_op(")")?;
+                Expr::Paren(pos, Box::new(e))
+            }
+            Tok::Op("[") => {
+                let t = self.ty()?;
+                if self.is_op("{") {
+                    self.skip_braces()?;
+                    Expr::Composite(pos, t)
+                } else {
+                    Expr::Type(pos, t)
+                }
+            }
+            Tok::Ident(k) if k == "func" => {
+                self.bump();
+                let params = self.params()?;
+                self.results()?;
+                if self.is_op("{") {
+                    let body = self.block()?;
+                    Expr::FuncLit { pos, params, body }
+                } else {
+                    Expr::Type(pos, Type::Other("func"))
+                }
+            }
+            Tok::Ident(k) if matches!(k.as_str(), "chan" | "struct" | "map" | "interface") => {
+                let t = self.ty()?;
+                if self.is_op("{") && matches!(t, Type::Struct(_) | Type::Other("map")) {
+                    self.skip_braces()?;
+                    Expr::Composite(pos, t)
+                } else {
+                    Expr::Type(pos, t)
+                }
+            }
+            Tok::Ident(_) => Expr::Ident(pos, self.ident()?.0),
+            _ => return self.unexpected("expression"),
+        };
+        loop {
+            match self.tok() {
+                Tok::Op(".") => {
+                    self.bump();
+                    if self.is_op("(") {
+                        self.bump();
+                        let p = self.pos();
+                        if self.is_kw("type") {
+                            self.bump();
+                        } else {
+                            self.ty()?;
+                        }
+                        self.expect_op(")")?;
+                        x = Expr::Index(p, Box::new(x));
+                        continue;
+                    }
+                    let (name, _) = self.ident()?;
+                    let p = x.pos();
+                    x = Expr::Selector(p, Box::new(x), name);
+                }
+                Tok::Op("(") => {
+                    let p = self.bump().pos;
+                    let mut args = Vec::new();
+                    let mut dots = false;
+                    while !self.is_op(")") {
+                        args.push(self.expr(false)?);
+                        if self.is_op("...") {
+                            self.bump();
+                            dots = true;
+                        }
+                        if !self.is_op(")") {
+                            self.expect_op(",")?;
+                            while matches!(self.tok(), Tok::Semi) {
+                                self.bump();
+                            }
+                        }
+                    }
+                    self.bump();
+                    let _ = p;
+                    x = Expr::Call { pos: x.pos(), fun: Box::new(x), args, dots };
+                }
+                Tok::Op("[") => {
+                    let p = self.bump().pos;
+                    while !self.is_op("]") {
+                        if matches!(self.tok(), Tok::Op(":") | Tok::Op(",")) {
+                            self.bump();
+                        } else {
+                            self.expr(false)?;
+                        }
+                    }
+                    self.bump();
+                    x = Expr::Index(p, Box::new(x));
+                }
+                Tok::Op("{") if !no_lit && matches!(x, Expr::Ident(..) | Expr::Selector(..) | Expr::Index(..)) => {
+                    let p = x.pos();
+                    self.skip_braces()?;
+                    x = Expr::Composite(p, Type::Other("composite"));
+                }
+                _ => return Ok(x),
+            }
+        }
+    }
+}

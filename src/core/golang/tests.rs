@@ -1,0 +1,173 @@
+//! Tests of the Go importer: plain programs, closures, wg.Go, range over int, and errors at their places.
+
+use super::*;
+use crate::core::scenario::Op;
+
+fn ok(src: &str) -> Scenario {
+    import(src).unwrap_or_else(|es| panic!("{}", es.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")))
+}
+
+fn errs(src: &str) -> Vec<String> {
+    import(src).unwrap_err().iter().map(|e| e.to_string()).collect()
+}
+
+#[test]
+fn a_plain_program() {
+    let s = ok(r#"package main
+
+import (
+	"runtime"
+	"sync"
+	"time"
+)
+
+func worker(jobs chan int, wg *sync.WaitGroup, id int) {
+	defer wg.Done()
+	v := <-jobs
+	_ = v
+	time.Sleep(2 * time.Millisecond)
+}
+
+func main() {
+	runtime.GOMAXPROCS(2)
+	jobs := make(chan int, 3)
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go worker(jobs, &wg, i)
+	}
+	for i := range 3 {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	runtime.Gosched()
+}
+"#);
+    assert_eq!(s.gomaxprocs, 2);
+    assert_eq!(s.chans.len(), 1);
+    assert_eq!(s.chans[0].cap, 3);
+    assert_eq!(s.funcs.len(), 1);
+    assert_eq!(s.funcs[0].name, "worker(jobs, &wg)");
+    assert_eq!(s.funcs[0].body, vec![Op::Recv(0), Op::Sleep(2_000_000), Op::Done(0)]);
+    assert_eq!(
+        s.main,
+        vec![
+            Op::Repeat { n: 3, body: vec![Op::Add { wg: 0, n: 1 }, Op::Go { func: 0, n: 1 }] },
+            Op::Repeat { n: 3, body: vec![Op::Send(0)] },
+            Op::Close(0),
+            Op::Wait(0),
+            Op::Gosched
+        ]
+    );
+}
+
+#[test]
+fn closures_wg_go_and_range_over_int() {
+    let s = ok(r#"package main
+
+import "sync"
+
+func main() {
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	for range 2 {
+		wg.Go(func() {
+			<-done
+		})
+	}
+	go func(c chan struct{}, n int) {
+		for j := 0; j <= 1; j++ {
+			c <- struct{}{}
+		}
+	}(done, 7)
+	for i := 0; i < 4; i++ {
+		go func() {}()
+	}
+	wg.Wait()
+}
+"#);
+    let names: Vec<&str> = s.funcs.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, ["main.func1", "main.func2", "main.func3"]);
+    assert_eq!(s.funcs[0].body, vec![Op::Recv(0), Op::Done(0)]);
+    assert_eq!(s.funcs[1].body, vec![Op::Repeat { n: 2, body: vec![Op::Send(0)] }]);
+    assert_eq!(
+        s.main,
+        vec![
+            Op::Repeat { n: 2, body: vec![Op::Add { wg: 0, n: 1 }, Op::Go { func: 0, n: 1 }] },
+            Op::Go { func: 1, n: 1 },
+            Op::Go { func: 2, n: 4 },
+            Op::Wait(0)
+        ]
+    );
+}
+
+#[test]
+fn every_unsupported_construct_is_reported_at_its_place() {
+    let e = errs("package main\n\nimport \"sync\"\n\nfunc main() {\n\tvar mu sync.Mutex\n\tselect {}\n\tif true {\n\t}\n\tswitch {\n\t}\n\tm := map[int]int{}\n\tfor {\n\t}\n}\n");
+    assert_eq!(e.len(), 6, "{e:?}");
+    assert!(e[0].starts_with("main.go:6:6: the variable mu is not simulated"), "{e:?}");
+    assert!(e[1].starts_with("main.go:7:2: a select statement is not simulated"), "{e:?}");
+    assert!(e[2].starts_with("main.go:8:2: an if statement is not simulated"), "{e:?}");
+    assert!(e[3].starts_with("main.go:10:2: a switch statement is not simulated"), "{e:?}");
+    assert!(e[4].starts_with("main.go:12:4: this assignment is not simulated"), "{e:?}");
+    assert!(e[5].starts_with("main.go:13:2: a for loop that is not counted"), "{e:?}");
+}
+
+#[test]
+fn syntax_errors_and_missing_main() {
+    assert_eq!(errs("package main\nfunc main() {\n\tgo (\n}\n"), ["main.go:4:1: syntax error: unexpected }, expected expression"]);
+    assert_eq!(errs("package main\n"), ["main.go: function main is undeclared in the main package"]);
+    assert_eq!(errs("package foo\nfunc main() {}\n"), ["main.go:1:9: package foo is not a main package"]);
+}
+
+#[test]
+fn printing_is_reported_as_not_simulated() {
+    let e = errs("package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(1)\n}\n");
+    assert!(e[0].starts_with("main.go:6:2: printing (fmt)"), "{e:?}");
+}
+
+#[test]
+fn recursion_is_refused() {
+    let e = errs("package main\n\nfunc f() {\n\tf()\n}\n\nfunc main() {\n\tf()\n}\n");
+    assert!(e.iter().all(|e| e.contains("a recursive call is not simulated")), "{e:?}");
+}
+
+#[test]
+fn the_directive_carries_settings_and_names() {
+    let s = ok("package main\n\n//gmp:scenario {\"name\":\"n\",\"seed\":9,\"go\":\"1.22\",\"names\":{\"fnW\":\"w\",\"chC\":\"c\"},\"actions\":[{\"at_step\":3,\"spawn\":{\"func\":\"w\"}}]}\n\nvar chC = make(chan struct{}, 1)\n\nfunc main() {\n\tchC <- struct{}{}\n\tspawn(fnW)\n}\n\nfunc fnW() {\n\t<-chC\n}\n");
+    assert_eq!((s.name.as_str(), s.seed, s.go), ("n", 9, 22));
+    assert_eq!(s.funcs[0].name, "w");
+    assert_eq!(s.chans[0].name, "c");
+    assert_eq!(s.actions.len(), 1);
+    let e = errs("package main\n\n//gmp:scenario {\"sed\":1}\n//gmp:other\n//gmp:scenario [\n\nfunc main() {}\n");
+    assert_eq!(e.len(), 3, "{e:?}");
+    assert!(e[0].starts_with("main.go:3:1: //gmp:scenario: unknown field \"sed\""), "{e:?}");
+    assert!(e[1].starts_with("main.go:4:1: unknown directive //gmp:other"), "{e:?}");
+    assert!(e[2].starts_with("main.go:5:1: //gmp:scenario: "), "{e:?}");
+}
+
+#[test]
+fn durations_and_counts_are_constants() {
+    let s = ok("package main\n\nimport (\n\t\"runtime\"\n\t\"time\"\n)\n\nfunc main() {\n\truntime.GOMAXPROCS(3)\n\ttime.Sleep(2*time.Second + 500*time.Millisecond)\n\tfor i := 1; i <= 2*3; i += 1 {\n\t\truntime.GOMAXPROCS(2)\n\t}\n}\n");
+    assert_eq!(s.gomaxprocs, 3);
+    assert_eq!(s.main, vec![Op::Sleep(2_500_000_000), Op::Repeat { n: 6, body: vec![Op::Gomaxprocs(2)] }]);
+    let e = errs("package main\n\nimport \"time\"\n\nfunc main() {\n\tn := 3\n\ttime.Sleep(n)\n\tfor i := 0; i < n; i++ {\n\t}\n}\n");
+    assert!(e[0].starts_with("main.go:7:13: a duration must be a constant"), "{e:?}");
+    assert!(e[1].starts_with("main.go:8:18: a for clause other than"), "{e:?}");
+}
+
+#[test]
+fn limits_of_the_scenario_are_reported_at_the_function() {
+    let mut src = String::from("package main\n\nfunc main() {\n");
+    for d in 0..17 {
+        src.push_str(&format!("{}for range 2 {{\n", "\t".repeat(d + 1)));
+    }
+    src.push_str("runtime.Gosched()\n");
+    for d in (0..17).rev() {
+        src.push_str(&format!("{}}}\n", "\t".repeat(d + 1)));
+    }
+    src.push_str("}\n");
+    let e = errs(&src.replace("package main\n", "package main\n\nimport \"runtime\"\n"));
+    assert!(e[0].starts_with("main.go:5:1: in the scenario it stands for, main[0]"), "{e:?}");
+}
