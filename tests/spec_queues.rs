@@ -190,7 +190,7 @@ fn wakep_takes_the_last_idled_p_and_the_last_parked_m() {
     let parks: Vec<u32> = events.iter().filter(|e| e.kind() == "ThreadPark" && e.step < late_create).map(|e| e.m.unwrap().0).collect();
     assert!(stops.len() >= 3 && parks.len() >= 3, "three Ps went idle and three threads parked: {stops:?} {parks:?}");
     let wake = events.iter().find(|e| e.step == late_create && e.kind() == "ThreadWake").expect("go late wakes an idle thread");
-    let What::ThreadWake { for_p, spinning } = wake.what else { unreachable!() };
+    let What::ThreadWake { for_p, spinning, .. } = wake.what else { unreachable!() };
     assert!(spinning);
     assert_eq!(for_p.0, stops.last().unwrap().0, "pidleget pops the P pushed last");
     assert_eq!(wake.m.unwrap().0, *parks.last().unwrap(), "mget pops the M pushed last");
@@ -377,7 +377,7 @@ fn procresize_starts_ps_with_work_on_their_previous_thread() {
         let st = sim.snapshot(false);
         let wakes: Vec<&Event> = sim.events().iter().filter(|e| matches!(e.kind(), "ThreadWake" | "ThreadCreate")).collect();
         assert_eq!(wakes.len(), 1, "{go}: one thread for the one surviving P with work, and wakep finds no idle P: {wakes:?}");
-        let What::ThreadWake { for_p, spinning } = wakes[0].what else { panic!("{go}: an idle thread is reused: {:?}", wakes[0]) };
+        let What::ThreadWake { for_p, spinning, .. } = wakes[0].what else { panic!("{go}: an idle thread is reused: {:?}", wakes[0]) };
         assert_eq!(for_p.0, 1);
         assert!(!spinning);
         // The threads parked by the stop-the-world, in P order (P0's, P1's, P2's): the front is P2's.
@@ -407,7 +407,7 @@ fn start_the_world_starts_ps_with_work_then_wakes_one_spinner() {
         .events()
         .iter()
         .filter_map(|e| match e.what {
-            What::ThreadWake { for_p, spinning } => Some((e.m.unwrap().0, for_p.0, spinning)),
+            What::ThreadWake { for_p, spinning, .. } => Some((e.m.unwrap().0, for_p.0, spinning)),
             What::ThreadCreate { for_p: Some(p), spinning, .. } => Some((e.m.unwrap().0, p.0, spinning)),
             _ => None,
         })

@@ -211,8 +211,17 @@ pub enum What {
     ThreadCreate { for_p: Option<PId>, spinning: bool, sysmon: bool },
     /// `stopm`: the M parked on the idle list.
     ThreadPark,
-    /// `startm` woke an idle M to run P.
-    ThreadWake { for_p: PId, spinning: bool },
+    /// An M was woken to run P: by `startm`, from the idle thread list (`locked` is `None`), or by
+    /// `startlockedm`, which hands P to the M locked to goroutine `locked`; that M sleeps on its
+    /// own note in `stoplockedm`, never on the idle list. `locked` is not among the event's
+    /// facts (`detail`, the facts digest): the `LockedHandoff` just before it, at the same step,
+    /// already names the woken M; it only words the explanation.
+    ThreadWake {
+        for_p: PId,
+        spinning: bool,
+        #[serde(skip)]
+        locked: Option<GId>,
+    },
     /// The thread exited (its locked goroutine returned).
     ThreadExit,
     /// `handoffp`: decided what happens to a P that lost its M.
@@ -488,9 +497,12 @@ impl Event {
                 if *spinning { " (spinning)" } else { "" }
             ),
             What::ThreadPark => format!("{m} has no P and nothing to do: it parks on the idle thread list — stopm"),
-            What::ThreadWake { for_p, spinning } => format!(
+            What::ThreadWake { for_p, spinning, locked: None } => format!(
                 "{m} is woken from the idle thread list to run {for_p}{} — startm/notewakeup",
                 if *spinning { " and look for work (spinning)" } else { "" }
+            ),
+            What::ThreadWake { for_p, locked: Some(lg), .. } => format!(
+                "{m} is locked to {lg} and slept on its own note, not with the idle threads: it is handed {for_p} and woken to run {lg} — startlockedm/notewakeup"
             ),
             What::ThreadExit => format!("{m} exits: its goroutine returned while locked to it — goexit0/mexit"),
             What::Handoff { why } => match why {
