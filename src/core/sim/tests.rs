@@ -513,3 +513,17 @@ fn lockedm_invariant_rejects_broken_locks() {
     bad.ms[0].lockedg = Some(0);
     assert!(bad.check_invariants().unwrap_err().contains("lockedm"));
 }
+
+#[test]
+fn stw_stops_a_spinning_thread_and_its_spinning_count() {
+    // gcstopm (§9.3): a spinning M holding a P when the world stops leaves the spinning count as
+    // it parks; start-the-world's wakep then sees no spinner and wakes one for the idle Ps.
+    let mut sim = started(2);
+    thief(&mut sim, 1, true);
+    assert_eq!(sim.nmspinning, 1);
+    sim.stop_and_resize(3, None);
+    sim.check_invariants().unwrap();
+    let spinners = sim.ms.iter().filter(|x| x.spinning).count() as u32;
+    assert_eq!((sim.nmspinning, spinners), (1, 1), "one spinner, woken by start-the-world's wakep");
+    assert!(sim.events.iter().any(|e| matches!(e.what, What::ThreadWake { spinning: true, .. })));
+}
