@@ -527,3 +527,18 @@ fn stw_stops_a_spinning_thread_and_its_spinning_count() {
     assert_eq!((sim.nmspinning, spinners), (1, 1), "one spinner, woken by start-the-world's wakep");
     assert!(sim.events.iter().any(|e| matches!(e.what, What::ThreadWake { spinning: true, .. })));
 }
+
+#[test]
+fn sysmon_polls_the_network_only_after_more_than_10ms() {
+    // sysmon step 3 (§6.4): `lastpoll != 0 && lastpoll + 10ms < now`: exactly 10 ms
+    // after the last poll is not yet "more than 10 ms"; 1 ns later it is.
+    let mut sim = started(1);
+    sim.netpoll_inited = true;
+    sim.lastpoll = 5_000_000;
+    sim.now = sim.lastpoll + SYSMON_NETPOLL_NS;
+    sim.sysmon_tick();
+    assert_eq!(sim.lastpoll, 5_000_000, "no poll at exactly 10 ms");
+    sim.now += 1;
+    sim.sysmon_tick();
+    assert_eq!(sim.lastpoll, sim.now, "sysmon polls once more than 10 ms passed");
+}
