@@ -542,3 +542,31 @@ fn sysmon_polls_the_network_only_after_more_than_10ms() {
     sim.sysmon_tick();
     assert_eq!(sim.lastpoll, sim.now, "sysmon polls once more than 10 ms passed");
 }
+
+#[test]
+fn retake_takes_an_idle_syscall_p_at_exactly_10ms() {
+    // retake (§6.5): a P in a syscall with an empty local queue, while other Ps or spinners can
+    // work, is left alone only while `syscallwhen + 10ms > now`; at exactly 10 ms it is taken.
+    for (after, retaken) in [(TIME_SLICE_NS - 1, false), (TIME_SLICE_NS, true)] {
+        let mut s = Scenario::empty();
+        s.gomaxprocs = 2;
+        s.main = vec![Op::Syscall(50_000_000)];
+        let mut sim = Sim::new(&s);
+        while !sim.gs.first().is_some_and(|g| g.status == GStatus::Syscall) {
+            assert!(sim.step());
+        }
+        // sysmon saw the syscall (and P0's schedtick) now.
+        let when = sim.now;
+        let pp = &mut sim.ps[0];
+        pp.sysmontick.syscalltick = pp.syscalltick;
+        pp.sysmontick.syscallwhen = when;
+        pp.sysmontick.schedtick = pp.schedtick;
+        pp.sysmontick.schedwhen = when;
+        assert!(sim.pidle.contains(&1), "P1 is idle: others can work");
+        sim.events.clear();
+        sim.now = when + after;
+        sim.sysmon_tick();
+        let steal = sim.events.iter().any(|e| matches!(e.what, What::ProcSteal { by_sysmon: true, .. }));
+        assert_eq!(steal, retaken, "{after} ns after sysmon saw the syscall");
+    }
+}
