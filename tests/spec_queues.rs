@@ -645,3 +645,21 @@ fn schedtrace_fields_match_the_state_throughout_a_run() {
     assert_eq!(sim.outcome(), Some(&Outcome::Exit));
 }
 
+
+/// The run's statistics (`gmpsim run --format summary`) count what its events
+/// show: each local-queue overflow (`runqputslow`), each batch from the global queue, and the
+/// largest local queue, a full ring of 256.
+#[test]
+fn statistics_count_what_the_events_show() {
+    let json = r#"{"version":1,"gomaxprocs":1,"funcs":{"f":[{"work":"10us"},{"done":"wg"}]},
+        "main":[{"add":{"wg":"wg","n":600}},{"go":{"func":"f","n":600}},{"wait":"wg"}]}"#;
+    let (sim, events) = run(json, 100_000);
+    assert_eq!(sim.outcome(), Some(&Outcome::Exit));
+    let st = sim.stats();
+    let count = |kind: &str| of_kind(&events, kind).len() as u64;
+    assert!(st.overflows >= 2, "600 spawns overflow the ring more than once: {}", st.overflows);
+    assert_eq!(st.overflows, count("RunqOverflow"));
+    assert!(st.global_grabs > 0);
+    assert_eq!(st.global_grabs, count("GlobalGrab"));
+    assert_eq!(st.max_local_queue, 256);
+}
