@@ -570,3 +570,24 @@ fn retake_takes_an_idle_syscall_p_at_exactly_10ms() {
         assert_eq!(steal, retaken, "{after} ns after sysmon saw the syscall");
     }
 }
+
+#[test]
+fn startm_dies_of_thread_exhaustion_at_10000_live_threads() {
+    // newm/checkmcount: with 10000 threads alive (here all blocked in syscalls) and none idle,
+    // a new M is fatal, "thread exhaustion"; exited threads do not count.
+    for exited in [false, true] {
+        let mut sim = started(2);
+        while sim.ms.len() < MAX_THREADS {
+            let m = sim.new_m_struct();
+            sim.ms[m as usize].state = MState::Syscall;
+        }
+        if exited {
+            let last = sim.ms.len() - 1;
+            sim.ms[last].state = MState::Dead;
+        }
+        let p = sim.pidleget().expect("P1 is idle");
+        sim.startm(Some(p), false);
+        assert_eq!(matches!(sim.outcome(), Some(Outcome::Fatal(_))), !exited, "one thread exited: {exited}");
+        assert_eq!(sim.events.iter().any(|e| matches!(e.what, What::ThreadCreate { .. })), exited);
+    }
+}
