@@ -662,4 +662,11 @@ fn statistics_count_what_the_events_show() {
     assert!(st.global_grabs > 0);
     assert_eq!(st.global_grabs, count("GlobalGrab"));
     assert_eq!(st.max_local_queue, 256);
+    // Blocking syscalls need new threads: each is counted, sysmon's too.
+    let json = r#"{"version":1,"gomaxprocs":2,"funcs":{"f":[{"syscall":"1ms"},{"done":"wg"}]},
+        "main":[{"add":{"wg":"wg","n":4}},{"go":{"func":"f","n":4}},{"wait":"wg"}]}"#;
+    let (sim, events) = run(json, 10_000);
+    let created = of_kind(&events, "ThreadCreate").len() as u64;
+    assert!(created > 2);
+    assert_eq!(sim.stats().threads_created, created);
 }
