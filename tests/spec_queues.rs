@@ -669,4 +669,6 @@ fn statistics_count_what_the_events_show() {
     let created = of_kind(&events, "ThreadCreate").len() as u64;
     assert!(created > 2);
     assert_eq!(sim.stats().threads_created, created);
+    assert!(sim.stats().handoffs > 0);
+    assert_eq!(sim.stats().handoffs, of_kind(&events, "Handoff").len() as u64, "each handoffp is counted");
 }
