@@ -591,3 +591,18 @@ fn startm_dies_of_thread_exhaustion_at_10000_live_threads() {
         assert_eq!(sim.events.iter().any(|e| matches!(e.what, What::ThreadCreate { .. })), exited);
     }
 }
+
+#[test]
+fn wake_net_poller_breaks_a_poll_that_would_sleep_past_the_new_timer() {
+    // wakeNetPoller: a thread blocked in netpoll until pollUntil is woken at once
+    // (netpollBreak) for a timer earlier than pollUntil, not for one at or after it.
+    for (when, woken) in [(1_000_000, true), (5_000_000, false), (9_000_000, false)] {
+        let mut sim = started(2);
+        let m = sim.new_m_struct();
+        sim.ms[m as usize].state = MState::Netpoll;
+        sim.poller = Some(m);
+        sim.poll_until = 5_000_000;
+        sim.wake_net_poller(when);
+        assert_eq!(sim.ms[m as usize].wake_at == Some(sim.now), woken, "timer at {when}, poll until 5 ms");
+    }
+}
