@@ -325,6 +325,32 @@ fn lock_os_thread_runs_only_on_its_own_m() {
 }
 
 #[test]
+fn a_locked_hand_off_wakes_the_locked_thread_not_an_idle_one() {
+    // startlockedm hands the P to the thread locked to the goroutine, which sleeps on its own
+    // note (stoplockedm), not on the idle thread list: its wake-up says so (§4.1 step 7, §9.2).
+    let json = r#"{"version":1,"gomaxprocs":2,"chans":{"c":0},
+        "funcs":{"locked":["lock_os_thread",{"recv":"c"},{"work":"1ms"},{"recv":"c"},{"work":"1ms"}]},
+        "main":[{"go":"locked"},{"work":"200us"},{"send":"c"},{"work":"200us"},{"send":"c"},{"work":"3ms"}]}"#;
+    let (sim, events) = run(json, 10_000);
+    let handoffs = of_kind(&events, "LockedHandoff");
+    assert!(!handoffs.is_empty());
+    for h in handoffs {
+        let What::LockedHandoff { to } = h.what else { unreachable!() };
+        let i = events.iter().position(|e| std::ptr::eq(e, h)).unwrap();
+        let wake = events[i..].iter().find(|e| e.kind() == "ThreadWake" && e.m == Some(to)).expect("the locked thread is woken");
+        assert_eq!(wake.what, What::ThreadWake { for_p: h.p.unwrap(), spinning: false, locked: h.g });
+        let text = wake.explain(sim.program());
+        assert!(text.contains("startlockedm") && !text.contains("idle thread list"), "{text}");
+    }
+    // Every other wake-up is startm taking a thread off the idle list.
+    for w in of_kind(&events, "ThreadWake") {
+        if let What::ThreadWake { locked: None, .. } = w.what {
+            assert!(w.explain(sim.program()).contains("woken from the idle thread list"));
+        }
+    }
+}
+
+#[test]
 fn a_goroutine_exiting_locked_kills_its_thread() {
     let json = r#"{"version":1,"gomaxprocs":2,"funcs":{"l":["lock_os_thread",{"work":"10us"}]},
         "main":[{"go":"l"},{"work":"1ms"}]}"#;

@@ -190,7 +190,7 @@ fn wakep_takes_the_last_idled_p_and_the_last_parked_m() {
     let parks: Vec<u32> = events.iter().filter(|e| e.kind() == "ThreadPark" && e.step < late_create).map(|e| e.m.unwrap().0).collect();
     assert!(stops.len() >= 3 && parks.len() >= 3, "three Ps went idle and three threads parked: {stops:?} {parks:?}");
     let wake = events.iter().find(|e| e.step == late_create && e.kind() == "ThreadWake").expect("go late wakes an idle thread");
-    let What::ThreadWake { for_p, spinning } = wake.what else { unreachable!() };
+    let What::ThreadWake { for_p, spinning, .. } = wake.what else { unreachable!() };
     assert!(spinning);
     assert_eq!(for_p.0, stops.last().unwrap().0, "pidleget pops the P pushed last");
     assert_eq!(wake.m.unwrap().0, *parks.last().unwrap(), "mget pops the M pushed last");
@@ -377,7 +377,7 @@ fn procresize_starts_ps_with_work_on_their_previous_thread() {
         let st = sim.snapshot(false);
         let wakes: Vec<&Event> = sim.events().iter().filter(|e| matches!(e.kind(), "ThreadWake" | "ThreadCreate")).collect();
         assert_eq!(wakes.len(), 1, "{go}: one thread for the one surviving P with work, and wakep finds no idle P: {wakes:?}");
-        let What::ThreadWake { for_p, spinning } = wakes[0].what else { panic!("{go}: an idle thread is reused: {:?}", wakes[0]) };
+        let What::ThreadWake { for_p, spinning, .. } = wakes[0].what else { panic!("{go}: an idle thread is reused: {:?}", wakes[0]) };
         assert_eq!(for_p.0, 1);
         assert!(!spinning);
         // The threads parked by the stop-the-world, in P order (P0's, P1's, P2's): the front is P2's.
@@ -407,7 +407,7 @@ fn start_the_world_starts_ps_with_work_then_wakes_one_spinner() {
         .events()
         .iter()
         .filter_map(|e| match e.what {
-            What::ThreadWake { for_p, spinning } => Some((e.m.unwrap().0, for_p.0, spinning)),
+            What::ThreadWake { for_p, spinning, .. } => Some((e.m.unwrap().0, for_p.0, spinning)),
             What::ThreadCreate { for_p: Some(p), spinning, .. } => Some((e.m.unwrap().0, p.0, spinning)),
             _ => None,
         })
@@ -645,3 +645,30 @@ fn schedtrace_fields_match_the_state_throughout_a_run() {
     assert_eq!(sim.outcome(), Some(&Outcome::Exit));
 }
 
+
+/// The run's statistics (`gmpsim run --format summary`) count what its events
+/// show: each local-queue overflow (`runqputslow`), each batch from the global queue, and the
+/// largest local queue, a full ring of 256.
+#[test]
+fn statistics_count_what_the_events_show() {
+    let json = r#"{"version":1,"gomaxprocs":1,"funcs":{"f":[{"work":"10us"},{"done":"wg"}]},
+        "main":[{"add":{"wg":"wg","n":600}},{"go":{"func":"f","n":600}},{"wait":"wg"}]}"#;
+    let (sim, events) = run(json, 100_000);
+    assert_eq!(sim.outcome(), Some(&Outcome::Exit));
+    let st = sim.stats();
+    let count = |kind: &str| of_kind(&events, kind).len() as u64;
+    assert!(st.overflows >= 2, "600 spawns overflow the ring more than once: {}", st.overflows);
+    assert_eq!(st.overflows, count("RunqOverflow"));
+    assert!(st.global_grabs > 0);
+    assert_eq!(st.global_grabs, count("GlobalGrab"));
+    assert_eq!(st.max_local_queue, 256);
+    // Blocking syscalls need new threads: each is counted, sysmon's too.
+    let json = r#"{"version":1,"gomaxprocs":2,"funcs":{"f":[{"syscall":"1ms"},{"done":"wg"}]},
+        "main":[{"add":{"wg":"wg","n":4}},{"go":{"func":"f","n":4}},{"wait":"wg"}]}"#;
+    let (sim, events) = run(json, 10_000);
+    let created = of_kind(&events, "ThreadCreate").len() as u64;
+    assert!(created > 2);
+    assert_eq!(sim.stats().threads_created, created);
+    assert!(sim.stats().handoffs > 0);
+    assert_eq!(sim.stats().handoffs, of_kind(&events, "Handoff").len() as u64, "each handoffp is counted");
+}

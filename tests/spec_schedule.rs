@@ -440,6 +440,24 @@ fn gomaxprocs_to_the_current_value_returns_at_once() {
     }
 }
 
+/// §9.3: the world stops (a user GOMAXPROCS action) at the very instant main's CPU work ends.
+/// That work is done: main, stopped with the world, goes on with its next op after the restart
+/// (it returns) and does not do the finished 1 ms again.
+#[test]
+fn stopping_the_world_as_work_ends_keeps_that_work_done() {
+    let base = r#"{"version":1,"gomaxprocs":2,"main":[{"work":"1ms"}]ACTIONS}"#;
+    // Alone, main returns the instant its work ends.
+    let (alone, _) = run(&base.replace("ACTIONS", ""), 200);
+    let end = alone.now();
+    assert!(end >= 1_000_000);
+    let json = base.replace("ACTIONS", &format!(r#","actions":[{{"at_ns":"{end}ns","gomaxprocs":1}}]"#));
+    let (sim, events) = run(&json, 200);
+    assert_eq!(first(&events, |e| matches!(e.what, What::STWBegin)).t, end, "the world stops as the work ends");
+    assert_eq!(sim.outcome(), Some(&Outcome::Exit));
+    // main returns right after the restart's few µs, not after another 1 ms of work.
+    assert!(sim.now() < end + 100_000, "main exits at {} ns (its work ended at {end})", sim.now());
+}
+
 /// §9.3 / §7 caller 4: start-the-world polls the network (non-blocking) and injects what is
 /// ready. The goroutine calling GOMAXPROCS still holds its P, and no P is idle, so they go to
 /// its local queue; a user action has no P, so they go to the global queue.

@@ -289,7 +289,15 @@ event_kinds! {
         /// `stopm`: the M parked on the idle list.
         ThreadPark,
         /// `startm` woke an idle M to run P.
-        ThreadWake { for_p: PId, spinning: bool },
+        ThreadWake {
+            for_p: PId,
+            spinning: bool,
+            /// Set only on `startlockedm`'s wake-up: the goroutine the woken M is locked to (that
+            /// M slept on its own note, not on the idle thread list). Not in the JSON facts: the
+            /// `LockedHandoff` event of the same step already names the M.
+            #[serde(skip)]
+            locked: Option<GId>,
+        },
         /// The thread exited (its locked goroutine returned).
         ThreadExit,
         /// `handoffp`: decided what happens to a P that lost its M.
@@ -589,9 +597,12 @@ impl Event {
                 if *spinning { " (spinning)" } else { "" }
             ),
             What::ThreadPark => format!("{m} has no P and nothing to do: it parks on the idle thread list — stopm"),
-            What::ThreadWake { for_p, spinning } => format!(
+            What::ThreadWake { for_p, spinning, locked: None } => format!(
                 "{m} is woken from the idle thread list to run {for_p}{} — startm/notewakeup",
                 if *spinning { " and look for work (spinning)" } else { "" }
+            ),
+            What::ThreadWake { for_p, locked: Some(lg), .. } => format!(
+                "{m} is locked to {lg} and slept on its own note, not with the idle threads: it is handed {for_p} and woken to run {lg} — startlockedm/notewakeup"
             ),
             What::ThreadExit => format!("{m} exits: its goroutine returned while locked to it — goexit0/mexit"),
             What::Handoff { why } => match why {

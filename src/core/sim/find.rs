@@ -435,7 +435,7 @@ impl Sim {
         lmm.nextp = Some(p);
         lmm.handed = Some(g);
         let at = self.now + self.costs.m_wake;
-        self.emit(None, Some(p), Some(lm), What::ThreadWake { for_p: crate::core::ids::PId(p), spinning: false });
+        self.emit(None, Some(p), Some(lm), What::ThreadWake { for_p: crate::core::ids::PId(p), spinning: false, locked: Some(self.gid(g)) });
         self.wake_m(lm, at);
         self.stopm(m);
     }

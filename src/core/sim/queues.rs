@@ -147,7 +147,7 @@ impl Sim {
         }
         let (m, at) = match self.midle.pop() {
             Some(m) => {
-                self.emit(None, Some(p), Some(m), What::ThreadWake { for_p: p.into_pid(), spinning });
+                self.emit(None, Some(p), Some(m), What::ThreadWake { for_p: p.into_pid(), spinning, locked: None });
                 (m, self.now + self.costs.m_wake)
             }
             None => {

@@ -527,6 +527,12 @@ impl Sim {
                     }
                 _ => {}
             }
+            // The converse of the G check above: an M runs its G only while that G is running.
+            if let (super::MStatus::Run, Some(g)) = (m.state, m.curg) {
+                if self.gs[g as usize].status != GStatus::Running {
+                    return Err(format!("M{i} is in state Run but its {} is {:?}", GId::of_index(g), self.gs[g as usize].status));
+                }
+            }
             if m.spinning {
                 spinning += 1;
                 let p = m.p.or(m.nextp).ok_or_else(|| format!("spinning M{i} has no P"))?;

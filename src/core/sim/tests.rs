@@ -512,3 +512,96 @@ fn lockedm_invariant_rejects_broken_locks() {
     bad.ms[0].lockedg = Some(0);
     assert!(bad.check_invariants().unwrap_err().contains("lockedm"));
 }
+
+#[test]
+fn stw_stops_a_spinning_thread_and_its_spinning_count() {
+    // gcstopm (§9.3): a spinning M holding a P when the world stops leaves the spinning count as
+    // it parks; start-the-world's wakep then sees no spinner and wakes one for the idle Ps.
+    let mut sim = started(2);
+    thief(&mut sim, 1, true);
+    assert_eq!(sim.nmspinning, 1);
+    sim.stop_and_resize(3, None);
+    sim.check_invariants().unwrap();
+    let spinners = sim.ms.iter().filter(|x| x.spinning).count() as u32;
+    assert_eq!((sim.nmspinning, spinners), (1, 1), "one spinner, woken by start-the-world's wakep");
+    assert!(sim.events.iter().any(|e| matches!(e.what, What::ThreadWake { spinning: true, .. })));
+}
+
+#[test]
+fn sysmon_polls_the_network_only_after_more_than_10ms() {
+    // sysmon step 3 (§6.4): `lastpoll != 0 && lastpoll + 10ms < now`: exactly 10 ms
+    // after the last poll is not yet "more than 10 ms"; 1 ns later it is.
+    let mut sim = started(1);
+    sim.netpoll_inited = true;
+    sim.lastpoll = 5_000_000;
+    sim.now = sim.lastpoll + SYSMON_NETPOLL_NS;
+    sim.sysmon_tick();
+    assert_eq!(sim.lastpoll, 5_000_000, "no poll at exactly 10 ms");
+    sim.now += 1;
+    sim.sysmon_tick();
+    assert_eq!(sim.lastpoll, sim.now, "sysmon polls once more than 10 ms passed");
+}
+
+#[test]
+fn retake_takes_an_idle_syscall_p_at_exactly_10ms() {
+    // retake (§6.5): a P in a syscall with an empty local queue, while other Ps or spinners can
+    // work, is left alone only while `syscallwhen + 10ms > now`; at exactly 10 ms it is taken.
+    for (after, retaken) in [(TIME_SLICE_NS - 1, false), (TIME_SLICE_NS, true)] {
+        let mut s = Scenario::empty();
+        s.gomaxprocs = 2;
+        s.main = vec![Op::Syscall(50_000_000)];
+        let mut sim = Sim::new(&s);
+        while !sim.gs.first().is_some_and(|g| g.status == GStatus::Syscall) {
+            assert!(sim.step());
+        }
+        // sysmon saw the syscall (and P0's schedtick) now.
+        let when = sim.now;
+        let pp = &mut sim.ps[0];
+        pp.sysmontick.syscalltick = pp.syscalltick;
+        pp.sysmontick.syscallwhen = when;
+        pp.sysmontick.schedtick = pp.schedtick;
+        pp.sysmontick.schedwhen = when;
+        assert!(sim.pidle.contains(&1), "P1 is idle: others can work");
+        sim.events.clear();
+        sim.now = when + after;
+        sim.sysmon_tick();
+        let steal = sim.events.iter().any(|e| matches!(e.what, What::ProcSteal { by_sysmon: true, .. }));
+        assert_eq!(steal, retaken, "{after} ns after sysmon saw the syscall");
+    }
+}
+
+#[test]
+fn startm_dies_of_thread_exhaustion_at_10000_live_threads() {
+    // newm/checkmcount: with 10000 threads alive (here all blocked in syscalls) and none idle,
+    // a new M is fatal, "thread exhaustion"; exited threads do not count.
+    for exited in [false, true] {
+        let mut sim = started(2);
+        while sim.ms.len() < MAX_THREADS {
+            let m = sim.new_m_struct();
+            sim.ms[m as usize].state = MStatus::Syscall;
+        }
+        if exited {
+            let last = sim.ms.len() - 1;
+            sim.ms[last].state = MStatus::Dead;
+        }
+        let p = sim.pidleget().expect("P1 is idle");
+        sim.startm(Some(p), false);
+        assert_eq!(matches!(sim.outcome(), Some(Outcome::Fatal(_))), !exited, "one thread exited: {exited}");
+        assert_eq!(sim.events.iter().any(|e| matches!(e.what, What::ThreadCreate { .. })), exited);
+    }
+}
+
+#[test]
+fn wake_net_poller_breaks_a_poll_that_would_sleep_past_the_new_timer() {
+    // wakeNetPoller: a thread blocked in netpoll until pollUntil is woken at once
+    // (netpollBreak) for a timer earlier than pollUntil, not for one at or after it.
+    for (when, woken) in [(1_000_000, true), (5_000_000, false), (9_000_000, false)] {
+        let mut sim = started(2);
+        let m = sim.new_m_struct();
+        sim.ms[m as usize].state = MStatus::Netpoll;
+        sim.poller = Some(m);
+        sim.poll_until = 5_000_000;
+        sim.wake_net_poller(when);
+        assert_eq!(sim.ms[m as usize].wake_at == Some(sim.now), woken, "timer at {when}, poll until 5 ms");
+    }
+}
