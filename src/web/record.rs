@@ -6,7 +6,7 @@
 //! and drops everything after step N when an intervention at N changes the future.
 
 use crate::core::event::{Event, What};
-use crate::core::sim::{SimState, Sim};
+use crate::core::sim::{Sim, SimState, Tracks};
 
 /// Most samples kept for the plots; beyond that every other one is dropped and the stride
 /// doubles, so a run of any length plots with at most this many points.
@@ -54,6 +54,37 @@ pub struct Sample {
 }
 
 impl Sample {
+    /// A sample from the cheap per-P/per-M view (equal to `of` the snapshot at the same step).
+    pub fn from_tracks(step: u64, t: u64, tr: &Tracks) -> Sample {
+        let mut s = Sample {
+            step,
+            t,
+            global: tr.global_len as u32,
+            local: tr.ps.iter().map(|p| p.local_len as u32).collect(),
+            threads: 0,
+            running: 0,
+            syscall: 0,
+            spinning: 0,
+            idle: 0,
+        };
+        for m in &tr.ms {
+            if m.status == "dead" {
+                continue;
+            }
+            s.threads += 1;
+            match m.status {
+                "running" => s.running += 1,
+                "syscall" => s.syscall += 1,
+                "idle" => s.idle += 1,
+                _ => {}
+            }
+            if m.spinning {
+                s.spinning += 1;
+            }
+        }
+        s
+    }
+
     /// Takes a sample of the simulator's state.
     pub fn of(state: &SimState) -> Sample {
         let mut s = Sample {
@@ -125,6 +156,8 @@ pub struct Record {
     end: Option<u64>,
     /// Bumped whenever the plots' data changes.
     version: u64,
+    /// Scratch buffers for the cheap per-P/per-M view.
+    tracks: Tracks,
 }
 
 impl Default for Record {
@@ -138,6 +171,7 @@ impl Default for Record {
             lanes: Vec::new(),
             end: None,
             version: 0,
+            tracks: Tracks::default(),
         }
     }
 }
@@ -253,11 +287,14 @@ impl Record {
             || sim.finished()
             || events.iter().any(|e| matches!(e.what, What::ProcsChange { .. } | What::StopTheWorld | What::StartTheWorld));
         if all {
-            let state = sim.snapshot(false);
-            self.update_lanes_all(sim, &state);
+            // The cheap view (O(Ps + Ms)), not a snapshot (O(queued goroutines)).
+            let mut tracks = std::mem::take(&mut self.tracks);
+            sim.tracks(&mut tracks);
+            self.update_lanes_all(sim, tracks.ps.len());
             if step.is_multiple_of(self.stride) || step == 1 {
-                self.push_sample(Sample::of(&state));
+                self.push_sample(Sample::from_tracks(step, sim.now(), &tracks));
             }
+            self.tracks = tracks;
         } else {
             self.update_lanes_touched(sim, events);
         }
@@ -305,10 +342,9 @@ impl Record {
         }
     }
 
-    fn update_lanes_all(&mut self, sim: &Sim, state: &SimState) {
+    fn update_lanes_all(&mut self, sim: &Sim, live: usize) {
         let step = sim.step_count();
         let t = sim.now();
-        let live = state.ps.len();
         for p in 0..live.max(self.lanes.len()) {
             let lane = if p < live { Self::lane_of(sim, p as u32) } else { Lane::Dead };
             self.set_lane(p, step, t, lane);

@@ -16,6 +16,7 @@
 
 mod exec;
 mod find;
+mod gtable;
 mod queues;
 mod real_time;
 mod resize;
@@ -324,7 +325,7 @@ pub struct Sim {
     pub(crate) step: u64,
     seq: u64,
     pub(crate) rng: Rng,
-    pub(crate) gs: Vec<G>,
+    pub(crate) gs: gtable::GTable<G>,
     /// `allp`, including Ps beyond GOMAXPROCS kept after a shrink.
     pub(crate) ps: Vec<P>,
     pub(crate) gomaxprocs: u32,
@@ -401,7 +402,7 @@ impl Sim {
             step: 0,
             seq,
             rng: Rng::new(s.seed),
-            gs: Vec::new(),
+            gs: gtable::GTable::new(),
             ps: Vec::new(),
             gomaxprocs: 0,
             coprimes: Vec::new(),
