@@ -1,0 +1,52 @@
+//! How long the page's driver takes to reach a far step natively, against the bare simulator
+//! (`cargo run --release --example seek_profile -- FILE STEP`): the driver's own cost (record,
+//! events, checkpoints) without the browser.
+
+use gmp::core::scenario;
+use gmp::core::sim::Sim;
+use gmp::web::driver::Driver;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let file = args.get(1).map_or("tests/e2e/scenarios/seek-1m.json", |s| s.as_str());
+    let step: u64 = args.get(2).map_or(1_000_000, |s| s.parse().expect("a step"));
+    let s = scenario::parse(&std::fs::read_to_string(file).expect("the scenario")).expect("a valid scenario");
+    let t = Instant::now();
+    let mut sim = Sim::new(&s);
+    sim.run(step);
+    let bare = t.elapsed();
+    let t = Instant::now();
+    let c = sim.clone();
+    let clone = t.elapsed();
+    drop(c);
+    let t = Instant::now();
+    let snap = sim.snapshot(false);
+    let snapshot = t.elapsed();
+    println!("one snapshot (no gs) there: {snapshot:?}, global queue {}", snap.global.len());
+    let t = Instant::now();
+    let mut d = Driver::new(s);
+    let mut slices = 0;
+    let mut worst = std::time::Duration::ZERO;
+    loop {
+        let t1 = Instant::now();
+        let done = d.seek_toward(step, 20_000);
+        worst = worst.max(t1.elapsed());
+        slices += 1;
+        if done {
+            break;
+        }
+    }
+    let driver = t.elapsed();
+    println!(
+        "bare sim to step {}: {:?}; one clone there: {:?}; driver: {:?} in {slices} slices (worst {:?}), {} checkpoints every {} steps; ratio {:.2}",
+        sim.step_count(),
+        bare,
+        clone,
+        driver,
+        worst,
+        d.checkpoint_count(),
+        d.interval(),
+        driver.as_secs_f64() / bare.as_secs_f64()
+    );
+}
