@@ -8,7 +8,9 @@ use gmp::core::link;
 use gmp::core::scenario::{self, limits};
 use gmp::core::sim::Sim;
 use gmp::web::boot::{boot, Notice, DEFAULT_SCENARIO};
-use gmp::web::driver::{snapshot, Driver, Intervention, LogFilter, SpawnFunc, Template, CHECKPOINT_EVERY};
+use gmp::core::sim::SimState;
+use gmp::web::driver::{snapshot, Driver, Intervention, LogFilter, Moves, Place, SpawnFunc, Template, CHECKPOINT_EVERY};
+use std::collections::{BTreeMap, HashMap};
 use gmp::web::locate::Locator;
 use gmp::web::record::kind_code;
 use gmp::web::shortcuts::{in_threads_mode, message_for};
@@ -126,9 +128,9 @@ fn one_step_forward_shows_what_moved_and_a_jump_does_not() {
     let mut d = driver(BUSY);
     d.seek(10);
     assert!(d.forward());
-    assert_eq!(d.prev_state().map(|s| s.step), Some(10));
+    assert!(d.one_step());
     d.advance(5);
-    assert!(d.prev_state().is_none());
+    assert!(!d.one_step());
     d.restart();
     assert_eq!(d.step(), 0);
     assert_eq!(snapshot(d.sim(), true), snapshot(&Sim::new(&parse(BUSY)), true));
@@ -240,6 +242,105 @@ fn a_goroutine_in_detail_has_its_ops_and_only_its_events() {
     assert!(!g.ops.is_empty());
     assert!(g.history.iter().all(|r| r.g == Some(2)));
     assert!(d.goroutine(10_000, 10).is_none());
+}
+
+// ---- movement ----
+
+/// Where each goroutine sits in a state: a queue or running on a P, the global queue, the
+/// netpoller, or an M in a syscall (the test's own reading of two states, to check the events'
+/// account against).
+fn places(s: &SimState) -> HashMap<u32, (Place, bool)> {
+    let mut m = HashMap::new();
+    for p in &s.ps {
+        for &g in p.runq.iter().chain(p.runnext.iter()) {
+            m.insert(g, (Place::P(p.id), true));
+        }
+        if let Some(g) = p.g {
+            m.insert(g, (Place::P(p.id), false));
+        }
+    }
+    for &g in &s.global {
+        m.insert(g, (Place::Global, true));
+    }
+    for n in &s.netpoll {
+        m.insert(n.g, (Place::Netpoll, true));
+    }
+    m
+}
+
+/// Goroutines that went from one queue to another queue or a P between two states, counted by
+/// source and destination.
+fn diff(before: &SimState, after: &SimState) -> BTreeMap<(Place, Place), u32> {
+    let a = places(before);
+    let mut out = BTreeMap::new();
+    for (g, (to, _)) in places(after) {
+        if let Some(&(from, queued)) = a.get(&g) {
+            if queued && from != to {
+                *out.entry((from, to)).or_default() += 1;
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_steal_is_one_arrow_from_the_victim_to_the_thief_with_every_stolen_goroutine() {
+    let mut d = driver(BUSY);
+    let steal = d.find_next("Steal", 10_000).expect("busy.json steals");
+    d.seek(steal - 1);
+    let before = snapshot(d.sim(), false);
+    assert!(d.forward());
+    let after = snapshot(d.sim(), false);
+    let moves = Moves::of(d.events(), &after);
+    let steals: Vec<_> = moves.arrows.iter().filter(|a| matches!((a.from, a.to), (Place::P(x), Place::P(y)) if x != y)).collect();
+    assert_eq!(steals.len(), 1, "{:?}", moves.arrows);
+    let a = steals[0];
+    assert_eq!(diff(&before, &after).get(&(a.from, a.to)), Some(&a.count), "the states agree with the events' count");
+    assert!(a.gs.len() <= 3 && a.gs.windows(2).all(|w| w[0] < w[1]));
+    let Place::P(victim) = a.from else { unreachable!() };
+    assert!(moves.gs.values().all(|w| *w == format!("P{victim}")));
+    assert!(Moves::of(&[], &after) == Moves::default());
+}
+
+#[test]
+fn movement_from_the_events_agrees_with_the_states_in_a_whole_run() {
+    // Every queue-to-queue movement of every step of two runs, as the events tell it, against
+    // the difference of the states before and after the step.
+    for text in [BUSY, DEFAULT_SCENARIO] {
+        let mut sim = Sim::new(&parse(text));
+        let mut before = snapshot(&sim, false);
+        let mut seen = 0;
+        while sim.step() {
+            let after = snapshot(&sim, false);
+            let moves = Moves::of(sim.events(), &after);
+            let got: BTreeMap<(Place, Place), u32> =
+                moves.arrows.iter().filter(|a| a.p.is_none()).map(|a| ((a.from, a.to), a.count)).filter(|((f, _), _)| !matches!(f, Place::M(_))).collect();
+            let want = diff(&before, &after);
+            assert_eq!(got, want, "step {}: {:?}", sim.step_count(), sim.events().iter().map(|e| e.kind()).collect::<Vec<_>>());
+            seen += got.len();
+            before = after;
+        }
+        assert!(seen > 0);
+    }
+}
+
+#[test]
+fn sysmon_taking_a_p_from_a_syscall_is_a_hand_off_arrow_between_ms() {
+    let mut d = driver(DEFAULT_SCENARIO);
+    let s = d.find_next("ProcSteal", 10_000).expect("the reader's syscall loses its P");
+    d.seek(s - 1);
+    let before = snapshot(d.sim(), false);
+    d.forward();
+    let after = snapshot(d.sim(), false);
+    let moves = Moves::of(d.events(), &after);
+    let hand: Vec<_> = moves.arrows.iter().filter(|a| a.p.is_some()).collect();
+    assert_eq!(hand.len(), 1, "{:?} {:?}", moves.arrows, d.events().iter().map(|e| e.kind()).collect::<Vec<_>>());
+    for a in &hand {
+        let (Place::M(from), Place::M(to), Some(p)) = (a.from, a.to, a.p) else { panic!("{a:?}") };
+        assert_ne!(from, to);
+        assert_eq!(before.ps[p as usize].m, Some(from));
+        assert_eq!(moves.ps.get(&p), Some(&Some(from)));
+    }
 }
 
 // ---- interventions and templates ----

@@ -21,7 +21,6 @@ use super::record::{kind_code, Record};
 use crate::core::event::Event;
 use crate::core::scenario::Scenario;
 use crate::core::sim::{Sim, SimState, SysmonState};
-use std::rc::Rc;
 
 /// The driver.
 pub struct Driver {
@@ -32,9 +31,8 @@ pub struct Driver {
     history: History,
     record: Record,
     events: log::Events,
-    /// The state after the step before the current one, when the last move was one step
-    /// forward: the board shows what moved.
-    prev: Option<Rc<SimState>>,
+    /// The last move was one step forward: the board shows what moved (from its events).
+    one_step: bool,
 }
 
 impl Driver {
@@ -47,7 +45,7 @@ impl Driver {
             scenario,
             record: Record::default(),
             events: log::Events::new(),
-            prev: None,
+            one_step: false,
         }
     }
 
@@ -87,23 +85,22 @@ impl Driver {
         self.history.len()
     }
 
-    /// The state after the previous step, when the last move was one step forward.
-    pub fn prev_state(&self) -> Option<Rc<SimState>> {
-        self.prev.clone()
+    /// Whether the last move was one step forward (so the current step's events say what moved).
+    pub fn one_step(&self) -> bool {
+        self.one_step
     }
 
     /// Back to step 0.
     pub fn restart(&mut self) {
         self.sim = self.history.first().clone();
         self.events.recent.clear();
-        self.prev = None;
+        self.one_step = false;
     }
 
     /// One step forward. Returns `false` at the end of the run.
     pub fn forward(&mut self) -> bool {
-        let before = Rc::new(snapshot(&self.sim, false));
         let moved = self.step_one();
-        self.prev = if moved { Some(before) } else { None };
+        self.one_step = moved;
         moved
     }
 
@@ -114,7 +111,7 @@ impl Driver {
             return self.forward() as u64;
         }
         // Several steps at once: no single step's moves to show.
-        self.prev = None;
+        self.one_step = false;
         let mut made = 0;
         while made < n && self.step_one() {
             made += 1;
@@ -143,7 +140,7 @@ impl Driver {
     /// if that is nearer). Returns `true` once at `target` or at the run's end before it. A seek
     /// in slices ends exactly where one [`Driver::seek`] would.
     pub fn seek_toward(&mut self, target: u64, budget: u64) -> bool {
-        self.prev = None;
+        self.one_step = false;
         let cur = self.step();
         if target != cur {
             let ck = self.history.at_or_before(target).step_count();
@@ -186,7 +183,7 @@ impl Driver {
         }
         let saved = self.sim.clone();
         let saved_recent = std::mem::take(&mut self.events.recent);
-        let prev = self.prev.take();
+        let one_step = std::mem::take(&mut self.one_step);
         let start = self.record.explored();
         self.seek(start);
         let mut n = 0;
@@ -195,7 +192,7 @@ impl Driver {
         }
         self.sim = saved;
         self.events.recent = saved_recent;
-        self.prev = prev;
+        self.one_step = one_step;
         self.record.explored() >= s
     }
 

@@ -1,65 +1,14 @@
-//! Movement on the board: which goroutines moved from one queue to another in the last step
-//! (a steal, an overflow to the global queue, a global batch, a netpoll injection, a syscall's
-//! return) and which P was handed to another M, grouped into one arrow per source and destination.
+//! Movement on the board, read from the step's events: which goroutines moved from one queue to
+//! another (`Steal`, `RunqOverflow`, `GlobalGrab`, the netpoller's `GoUnblock`s and the goroutine
+//! it runs at once, a syscall's return to the global queue) and which P went from one M to
+//! another (`ProcSteal` then the M that takes the P, `LockedHandoff`), grouped into one arrow per
+//! source and destination. The state after the step only names the goroutines a batch moved (the
+//! events count them).
 
+use crate::core::event::{Event, Source, WakeCause, What};
+use crate::core::event::Place as QueuePlace;
 use crate::core::sim::SimState;
-use std::collections::HashMap;
-
-/// Where a goroutine sits on the board.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Spot {
-    /// Queued on P (runnext or ring).
-    Queued(u32),
-    Running(u32),
-    Global,
-    Netpoll,
-    Syscall(u32),
-}
-
-impl Spot {
-    fn queue(self) -> bool {
-        matches!(self, Spot::Queued(_) | Spot::Global | Spot::Netpoll)
-    }
-    fn words(self) -> String {
-        match self {
-            Spot::Queued(p) => format!("P{p}"),
-            Spot::Running(p) => format!("P{p} (running)"),
-            Spot::Global => "global".into(),
-            Spot::Netpoll => "netpoll".into(),
-            Spot::Syscall(m) => format!("M{m} (syscall)"),
-        }
-    }
-}
-
-/// Where each goroutine sits on the board, for the movement highlights.
-fn spots(state: &SimState) -> HashMap<u32, Spot> {
-    let mut m = HashMap::with_capacity(state.global.len() + state.netpoll.len() + state.ps.len() * 8);
-    for p in &state.ps {
-        if let Some(g) = p.runnext {
-            m.insert(g, Spot::Queued(p.id));
-        }
-        for &g in &p.runq {
-            m.insert(g, Spot::Queued(p.id));
-        }
-        if let Some(g) = p.g {
-            m.insert(g, Spot::Running(p.id));
-        }
-    }
-    for &g in &state.global {
-        m.insert(g, Spot::Global);
-    }
-    for n in &state.netpoll {
-        m.insert(n.g, Spot::Netpoll);
-    }
-    for mm in &state.ms {
-        if mm.status == "syscall" {
-            if let Some(g) = mm.g {
-                m.insert(g, Spot::Syscall(mm.id));
-            }
-        }
-    }
-    m
-}
+use std::collections::{BTreeMap, HashMap};
 
 /// A place on the board that goroutines (or a P) move from or to: one end of a movement arrow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -71,15 +20,6 @@ pub enum Place {
 }
 
 impl Place {
-    fn of(s: Spot) -> Place {
-        match s {
-            Spot::Queued(p) | Spot::Running(p) => Place::P(p),
-            Spot::Global => Place::Global,
-            Spot::Netpoll => Place::Netpoll,
-            Spot::Syscall(m) => Place::M(m),
-        }
-    }
-
     /// A stable key for the page's hooks: `p:3`, `global`, `netpoll`, `m:2`.
     pub fn key(self) -> String {
         match self {
@@ -117,7 +57,7 @@ pub struct Arrow {
 /// Goroutine ids an [`Arrow`] keeps for its words.
 pub const ARROW_GS: usize = 3;
 
-/// What moved between two states: goroutine → where it came from, for those that moved from one
+/// What moved in one step: goroutine → where it came from, for those that moved from one
 /// queue to another (a steal, an overflow, a global batch, a netpoll injection) or from a syscall
 /// to a queue; P → the M that had it before a hand-off; and the same movements (with the
 /// goroutine a steal or a batch runs at once) grouped by source and destination, one arrow each.
@@ -130,47 +70,133 @@ pub struct Moves {
 }
 
 impl Moves {
-    pub fn between(before: &SimState, after: &SimState) -> Moves {
-        let a = spots(before);
-        let mut gs = HashMap::new();
-        let mut groups: std::collections::BTreeMap<(Place, Place), Vec<u32>> = std::collections::BTreeMap::new();
-        for (g, now) in spots(after) {
-            if let Some(&was) = a.get(&g) {
-                if was == now || !(was.queue() || matches!(was, Spot::Syscall(_))) {
-                    continue;
+    /// What moved in the step that made `events`; `after` is the state after it.
+    pub fn of(events: &[Event], after: &SimState) -> Moves {
+        let mut m = Mover::default();
+        let p_of = |p: u32| after.ps.iter().find(|x| x.id == p);
+        // The last `k` goroutines of a queue (a batch lands at its tail).
+        let tail = |q: &[u32], k: usize| q[q.len().saturating_sub(k)..].to_vec();
+        let mut stolen_from: HashMap<u32, u32> = HashMap::new();
+        let mut released: HashMap<u32, u32> = HashMap::new();
+        let mut taken_by: HashMap<u32, u32> = HashMap::new();
+        for e in events {
+            let (g, p, mm) = (e.g.map(|x| x.0), e.p.map(|x| x.0), e.m.map(|x| x.0));
+            match (&e.what, p) {
+                (What::Steal { victim, n, .. }, Some(thief)) => {
+                    let queued = p_of(thief).map_or(Vec::new(), |pp| tail(&pp.runq, *n as usize - 1));
+                    m.queued(&queued, format!("P{}", victim.0));
+                    m.add(Place::P(victim.0), Place::P(thief), *n, queued.into_iter().chain(g));
                 }
-                if now.queue() {
-                    gs.insert(g, was.words());
+                (What::RunqOverflow { moved }, Some(p)) => {
+                    let queued = tail(&after.global, *moved as usize);
+                    m.queued(&queued, format!("P{p}"));
+                    m.add(Place::P(p), Place::Global, *moved, queued);
                 }
-                // The arrows also count a goroutine that was taken to run at once (the one a
-                // steal or a global batch returns to `schedule`).
-                let (from, to) = (Place::of(was), Place::of(now));
-                if from != to && (now.queue() || (was.queue() && matches!(now, Spot::Running(_)))) {
-                    groups.entry((from, to)).or_default().push(g);
+                (What::GlobalGrab { n, .. }, Some(p)) => {
+                    let queued = if *n > 1 { p_of(p).map_or(Vec::new(), |pp| tail(&pp.runq, *n as usize - 1)) } else { Vec::new() };
+                    m.queued(&queued, "global".into());
+                    m.add(Place::Global, Place::P(p), *n, queued.into_iter().chain(g));
+                }
+                (What::GoStart { from: Source::Netpoll, .. }, Some(p)) => m.add(Place::Netpoll, Place::P(p), 1, g),
+                (What::GoUnblock { cause: WakeCause::Network, place, .. }, _) => {
+                    let to = match (place, p) {
+                        (QueuePlace::GlobalTail, _) | (_, None) => Place::Global,
+                        (_, Some(p)) => Place::P(p),
+                    };
+                    m.queued(&g.into_iter().collect::<Vec<_>>(), "netpoll".into());
+                    m.add(Place::Netpoll, to, 1, g);
+                }
+                (What::GoSyscallEndBlocked { got: None, .. }, _) => {
+                    if let Some(from) = mm {
+                        m.queued(&g.into_iter().collect::<Vec<_>>(), format!("M{from} (syscall)"));
+                        m.add(Place::M(from), Place::Global, 1, g);
+                    }
+                }
+                (What::ProcSteal { from, .. }, Some(p)) => {
+                    stolen_from.insert(p, from.0);
+                }
+                (What::ProcStop, Some(p)) => {
+                    if let Some(x) = mm {
+                        released.insert(p, x);
+                    }
+                }
+                (What::ThreadWake { for_p, .. }, _) | (What::ThreadCreate { for_p: Some(for_p), .. }, _) => {
+                    if let Some(x) = mm {
+                        taken_by.insert(for_p.0, x);
+                    }
+                }
+                (What::ProcStart, Some(p)) => {
+                    if let Some(x) = mm {
+                        taken_by.entry(p).or_insert(x);
+                        if released.get(&p) != Some(&x) && !stolen_from.contains_key(&p) {
+                            // Taken from the idle list (or another M's release): no M before.
+                            m.ps.entry(p).or_insert(released.get(&p).copied());
+                        }
+                    }
+                }
+                (What::LockedHandoff { to }, Some(p)) => {
+                    if let Some(from) = mm {
+                        m.handoff(p, from, to.0);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (p, from) in stolen_from {
+            if let Some(&to) = taken_by.get(&p) {
+                if to != from {
+                    m.handoff(p, from, to);
                 }
             }
         }
-        let mut arrows: Vec<Arrow> = groups
+        m.finish()
+    }
+}
+
+/// Moves being gathered.
+#[derive(Default)]
+struct Mover {
+    gs: HashMap<u32, String>,
+    ps: HashMap<u32, Option<u32>>,
+    groups: BTreeMap<(Place, Place), (u32, Vec<u32>)>,
+    handoffs: BTreeMap<(u32, u32), u32>,
+}
+
+impl Mover {
+    /// Goroutines now in a queue, and where they came from.
+    fn queued(&mut self, gs: &[u32], from: String) {
+        for &g in gs {
+            self.gs.insert(g, from.clone());
+        }
+    }
+
+    fn add(&mut self, from: Place, to: Place, n: u32, gs: impl IntoIterator<Item = u32>) {
+        if from == to || n == 0 {
+            return;
+        }
+        let e = self.groups.entry((from, to)).or_default();
+        e.0 += n;
+        e.1.extend(gs);
+    }
+
+    fn handoff(&mut self, p: u32, from: u32, to: u32) {
+        self.ps.insert(p, Some(from));
+        self.handoffs.insert((from, to), p);
+    }
+
+    fn finish(self) -> Moves {
+        let mut arrows: Vec<Arrow> = self
+            .groups
             .into_iter()
-            .map(|((from, to), mut v)| {
+            .map(|((from, to), (count, mut v))| {
                 v.sort_unstable();
-                let count = v.len() as u32;
+                v.dedup();
                 v.truncate(ARROW_GS);
                 Arrow { from, to, count, gs: v, p: None }
             })
             .collect();
-        let mut ps = HashMap::new();
-        for p in &after.ps {
-            if let Some(b) = before.ps.iter().find(|x| x.id == p.id) {
-                if b.m != p.m && p.m.is_some() {
-                    ps.insert(p.id, b.m);
-                    if let (Some(old), Some(new)) = (b.m, p.m) {
-                        arrows.push(Arrow { from: Place::M(old), to: Place::M(new), count: 0, gs: Vec::new(), p: Some(p.id) });
-                    }
-                }
-            }
-        }
+        arrows.extend(self.handoffs.into_iter().map(|((from, to), p)| Arrow { from: Place::M(from), to: Place::M(to), count: 0, gs: Vec::new(), p: Some(p) }));
         arrows.sort_by_key(|a| (a.from, a.to));
-        Moves { gs, ps, arrows }
+        Moves { gs: self.gs, ps: self.ps, arrows }
     }
 }

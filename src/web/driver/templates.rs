@@ -194,7 +194,7 @@ impl Driver {
                 self.sim.add_action(a.clone());
             }
         }
-        self.prev = None;
+        self.one_step = false;
         // The next step applies the actions recorded at step n, one per step.
         self.forward();
         Ok(actions.pop().expect("an action"))
