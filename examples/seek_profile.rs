@@ -24,6 +24,15 @@ fn main() {
     let snap = sim.snapshot(false);
     let snapshot = t.elapsed();
     println!("one snapshot (no gs) there: {snapshot:?}, global queue {}", snap.global.len());
+    // The record alone (what the page keeps of every new step).
+    let t = Instant::now();
+    let mut sim2 = Sim::new(&s);
+    let mut rec = gmp::web::record::Record::default();
+    while sim2.step_count() < step && sim2.step() {
+        rec.push(&sim2);
+    }
+    println!("bare sim + record: {:?}", t.elapsed());
+    drop(sim2);
     let t = Instant::now();
     let mut d = Driver::new(s);
     let mut slices = 0;

@@ -27,9 +27,12 @@ pub struct EvRec {
     pub kind: u8,
 }
 
-/// The index of `kind` in [`What::KINDS`], or `None`.
+/// The index of `kind` in [`What::KINDS`], or `None` (a table lookup: the record asks for every
+/// event of every new step).
 pub fn kind_code(kind: &str) -> Option<u8> {
-    What::KINDS.iter().position(|k| *k == kind && !k.is_empty()).map(|i| i as u8)
+    static CODES: std::sync::OnceLock<std::collections::HashMap<&'static str, u8>> = std::sync::OnceLock::new();
+    let codes = CODES.get_or_init(|| What::KINDS.iter().enumerate().filter(|(_, k)| !k.is_empty()).map(|(i, k)| (*k, i as u8)).rev().collect());
+    codes.get(kind).copied()
 }
 
 /// One sample for the plots, taken after step `step`.

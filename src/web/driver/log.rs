@@ -107,6 +107,11 @@ impl Events {
         }
     }
 
+    /// A new step's events were not kept: the segment being explored is incomplete.
+    pub(super) fn forget_frontier(&mut self) {
+        self.frontier = None;
+    }
+
     /// The events of the step just made, the first numbered `base` in the run.
     pub(super) fn push_recent(&mut self, base: usize, events: &[Event]) {
         for (i, e) in events.iter().enumerate() {

@@ -151,7 +151,10 @@ impl Driver {
         }
         let mut made = 0;
         while self.step() < target && made < budget {
-            if !self.step_one() {
+            // Far from the target, the full events are not kept (the log regenerates them from a
+            // checkpoint if ever asked): only the record's compact index is.
+            let keep = target - self.step() <= 2 * SEGMENT;
+            if !self.step_keeping(keep) {
                 return true;
             }
             made += 1;
@@ -161,17 +164,30 @@ impl Driver {
 
     /// Runs one step, recording it if it is new. Returns `false` at the end of the run.
     fn step_one(&mut self) -> bool {
+        self.step_keeping(true)
+    }
+
+    /// Runs one step, recording it if it is new, and keeping its full events at hand if `keep`.
+    fn step_keeping(&mut self, keep: bool) -> bool {
         if !self.sim.step() {
             return false;
         }
         let s = self.sim.step_count();
         if s > self.record.explored() {
             self.record.push(&self.sim);
-            self.events.remember(s, self.sim.events());
+            if keep {
+                self.events.remember(s, self.sim.events());
+            } else {
+                self.events.forget_frontier();
+            }
             self.history.offer(&self.sim);
         }
-        let base = self.record.event_range(s, s).start;
-        self.events.push_recent(base, self.sim.events());
+        if keep {
+            let base = self.record.event_range(s, s).start;
+            self.events.push_recent(base, self.sim.events());
+        } else {
+            self.events.recent.clear();
+        }
         true
     }
 
