@@ -419,6 +419,31 @@ fn every_template_spawned_keeps_the_scenario_valid_and_replayable() {
 // ---- the record and the view ----
 
 #[test]
+fn the_record_s_timelines_say_what_each_p_does_after_every_step() {
+    use gmp::web::record::{Lane, Record};
+    // Checked against the full snapshot after every step of runs with syscalls and steals.
+    let syscalls = gmp::core::lessons::all().iter().find(|l| l.scenario.contains("syscall")).expect("a lesson with a syscall");
+    for text in [BUSY, DEFAULT_SCENARIO, syscalls.scenario] {
+        let mut sim = Sim::new(&parse(text));
+        let mut r = Record::default();
+        while sim.step() {
+            r.push(&sim);
+            let st = snapshot(&sim, true);
+            for p in &st.ps {
+                let want = match p.g {
+                    None => Lane::Idle,
+                    Some(g) if st.gs.iter().any(|x| x.id == g && x.status == "syscall") => Lane::Syscall(g),
+                    Some(g) => Lane::Run(g),
+                };
+                let got = r.lanes()[p.id as usize].last().map(|s| s.lane);
+                assert_eq!(got, Some(want), "P{} after step {}", p.id, sim.step_count());
+            }
+        }
+    }
+}
+
+
+#[test]
 fn the_record_maps_steps_to_times_and_back() {
     let mut d = driver(BUSY);
     d.seek(500);

@@ -30,9 +30,27 @@ pub struct EvRec {
 /// The index of `kind` in [`What::KINDS`], or `None` (a table lookup: the record asks for every
 /// event of every new step).
 pub fn kind_code(kind: &str) -> Option<u8> {
-    static CODES: std::sync::OnceLock<std::collections::HashMap<&'static str, u8>> = std::sync::OnceLock::new();
+    type Codes = std::collections::HashMap<&'static str, u8, std::hash::BuildHasherDefault<Fnv>>;
+    static CODES: std::sync::OnceLock<Codes> = std::sync::OnceLock::new();
     let codes = CODES.get_or_init(|| What::KINDS.iter().enumerate().filter(|(_, k)| !k.is_empty()).map(|(i, k)| (*k, i as u8)).rev().collect());
     codes.get(kind).copied()
+}
+
+/// FNV-1a, for the short kind names (a keyed hash is not needed there).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
 
 /// One sample for the plots, taken after step `step`.
@@ -293,7 +311,7 @@ impl Record {
             // The cheap view (O(Ps + Ms)), not a snapshot (O(queued goroutines)).
             let mut tracks = std::mem::take(&mut self.tracks);
             sim.tracks(&mut tracks);
-            self.update_lanes_all(sim, tracks.ps.len());
+            self.update_lanes_all(sim, &tracks);
             if step.is_multiple_of(self.stride) || step == 1 {
                 self.push_sample(Sample::from_tracks(step, sim.now(), &tracks));
             }
@@ -331,25 +349,25 @@ impl Record {
         }
     }
 
-    fn lane_of(sim: &Sim, p: u32) -> Lane {
-        let ps = sim.p_state(p);
-        match ps.status {
-            "dead" => Lane::Dead,
-            _ => match ps.g {
-                None => Lane::Idle,
-                Some(g) => match sim.goroutine(g) {
-                    Some(gs) if gs.status == "syscall" => Lane::Syscall(g),
-                    _ => Lane::Run(g),
-                },
+    /// What live P `p` does, from the cheap per-P/per-M view: running its M's goroutine, or
+    /// that goroutine is in a syscall with the M, or nothing.
+    fn lane_of(tracks: &Tracks, p: usize) -> Lane {
+        let Some(pt) = tracks.ps.get(p) else { return Lane::Dead };
+        match pt.g {
+            None => Lane::Idle,
+            Some(g) => match pt.m.and_then(|m| tracks.ms.get(m as usize)) {
+                Some(m) if m.status == "syscall" => Lane::Syscall(g),
+                _ => Lane::Run(g),
             },
         }
     }
 
-    fn update_lanes_all(&mut self, sim: &Sim, live: usize) {
+    fn update_lanes_all(&mut self, sim: &Sim, tracks: &Tracks) {
         let step = sim.step_count();
         let t = sim.now();
+        let live = tracks.ps.len();
         for p in 0..live.max(self.lanes.len()) {
-            let lane = if p < live { Self::lane_of(sim, p as u32) } else { Lane::Dead };
+            let lane = if p < live { Self::lane_of(tracks, p) } else { Lane::Dead };
             self.set_lane(p, step, t, lane);
         }
     }
@@ -369,14 +387,19 @@ impl Record {
                 _ => {}
             }
         }
+        touched.retain(|&p| p < live);
+        if touched.is_empty() {
+            return;
+        }
         touched.sort_unstable();
         touched.dedup();
+        let mut tracks = std::mem::take(&mut self.tracks);
+        sim.tracks(&mut tracks);
         for p in touched {
-            if p < live {
-                let lane = Self::lane_of(sim, p);
-                self.set_lane(p as usize, step, t, lane);
-            }
+            let lane = Self::lane_of(&tracks, p as usize);
+            self.set_lane(p as usize, step, t, lane);
         }
+        self.tracks = tracks;
     }
 
     /// Forgets everything after step `n` (an intervention at `n` changes the future).
