@@ -234,12 +234,14 @@ pub struct Seeking {
     pub target: u64,
     /// The step replaying started from (a checkpoint or the current step), for the progress.
     pub start: u64,
+    /// The step reached so far (the board still shows the step before the seek).
+    pub at: u64,
 }
 
 impl Seeking {
     /// (done, of) for the progress bar.
-    pub fn progress(&self, at: u64) -> (u64, u64) {
-        (at.saturating_sub(self.start).min(self.target - self.start), self.target - self.start)
+    pub fn progress(&self) -> (u64, u64) {
+        (self.at.saturating_sub(self.start).min(self.target - self.start), self.target - self.start)
     }
 }
 
@@ -456,7 +458,7 @@ impl AppState {
         } else {
             // Continue a seek in progress from where it is (Cancel still goes back to its start).
             let from = self.seeking.map_or(cur, |s| s.from);
-            self.seeking = Some(Seeking { from, target: n, start });
+            self.seeking = Some(Seeking { from, target: n, start, at: start });
         }
     }
 
@@ -537,8 +539,10 @@ impl AppState {
                 if done {
                     s.seeking = None;
                 } else {
-                    // Only the clock and the progress bar move between slices.
-                    s.view = Rc::new(View::build(&s.driver.borrow()));
+                    // Only the progress bar moves between slices: the board is drawn once, at
+                    // the end (drawing a large run's board at every slice would cost more than
+                    // the slice).
+                    s.seeking = Some(Seeking { at: s.driver.borrow().step(), ..sk });
                     return Rc::new(s);
                 }
             }

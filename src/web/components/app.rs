@@ -290,7 +290,7 @@ pub fn app() -> Html {
                 to_end={state.to_end} speed={state.speed} jump_kind={(*state.jump_kind).clone()} on_msg={on_msg.clone()} />
             <Clock step={v.step} t={v.t} explored={v.explored} end={v.end} />
             if let Some(sk) = state.seeking {
-                <SeekBar seeking={sk} step={v.step} on_msg={on_msg.clone()} />
+                <SeekBar seeking={sk} on_msg={on_msg.clone()} />
             }
         </div>
     };

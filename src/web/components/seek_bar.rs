@@ -7,14 +7,12 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq, Clone)]
 pub struct SeekBarProps {
     pub seeking: Seeking,
-    /// The step reached so far.
-    pub step: u64,
     pub on_msg: Callback<Msg>,
 }
 
 #[function_component(SeekBar)]
 pub fn seek_bar(props: &SeekBarProps) -> Html {
-    let (done, of) = props.seeking.progress(props.step);
+    let (done, of) = props.seeking.progress();
     let cancel = {
         let cb = props.on_msg.clone();
         Callback::from(move |_: MouseEvent| cb.emit(Msg::CancelSeek))
@@ -24,7 +22,7 @@ pub fn seek_bar(props: &SeekBarProps) -> Html {
             <label>
                 { format!("Going to step {}… ", props.seeking.target) }
                 <progress data-testid="seek-progress" value={done.to_string()} max={of.max(1).to_string()}
-                    aria-valuetext={format!("step {} of {}", props.step, props.seeking.target)} />
+                    aria-valuetext={format!("step {} of {}", props.seeking.at, props.seeking.target)} />
             </label>
             <button type="button" data-testid="seek-cancel" onclick={cancel} title="Stop and go back to the step before (Esc)">{ "Cancel" }</button>
         </div>
