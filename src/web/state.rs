@@ -21,8 +21,9 @@ use std::rc::Rc;
 pub const SPEEDS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000];
 /// Longest a "to the end" frame may simulate, ms.
 pub const TO_END_FRAME_MS: f64 = 12.0;
-/// Longest one slice of a long seek may simulate, ms (the page stays responsive in between).
-pub const SEEK_SLICE_MS: f64 = 40.0;
+/// Longest one slice of a long seek may simulate, ms (the page stays responsive in between; the
+/// budget is learned from the slices before, so a slice may take longer: this leaves room).
+pub const SEEK_SLICE_MS: f64 = 30.0;
 /// A seek that replays more steps than this is done in slices, with a progress bar.
 pub const SEEK_SYNC_STEPS: u64 = 20_000;
 /// How often the plots are rebuilt while playing, ms.
@@ -209,14 +210,14 @@ impl StepBudget {
     pub const FIRST: StepBudget = StepBudget { steps: 2_000 };
 
     /// After `made` steps took `ms`: the budget that should take about `target_ms` (growing at
-    /// most fourfold at a time, never below 256 steps).
+    /// most twofold at a time, never below 256 steps).
     pub fn after(self, made: u64, ms: f64, target_ms: f64) -> StepBudget {
         if made == 0 || ms <= 0.0 {
             return StepBudget { steps: self.steps.saturating_mul(2).min(1 << 24) };
         }
         let rate = made as f64 / ms;
         let want = (rate * target_ms) as u64;
-        StepBudget { steps: want.clamp(256, self.steps.saturating_mul(4).max(256)) }
+        StepBudget { steps: want.clamp(256, self.steps.saturating_mul(2).max(256)) }
     }
 }
 
@@ -535,8 +536,11 @@ impl AppState {
             }
             Msg::SeekSlice(budget) => {
                 let Some(sk) = s.seeking else { return self };
+                let before = s.driver.borrow().step();
                 let done = s.driver.borrow_mut().seek_toward(sk.target, budget.max(1));
-                if done {
+                let moved = s.driver.borrow().step() != before;
+                if done && (!moved || sk.at == s.driver.borrow().step()) {
+                    // Arrived in an earlier slice: this task only draws the board.
                     s.seeking = None;
                 } else {
                     // Only the progress bar moves between slices: the board is drawn once, at
