@@ -9,6 +9,11 @@ use std::time::Instant;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(3).is_some_and(|a| a == "--reducer") {
+        let file = &args[1];
+        reducer(&std::fs::read_to_string(file).expect("the scenario"), args[2].parse().expect("a step"));
+        return;
+    }
     let file = args.get(1).map_or("tests/e2e/scenarios/seek-1m.json", |s| s.as_str());
     let step: u64 = args.get(2).map_or(1_000_000, |s| s.parse().expect("a step"));
     let s = scenario::parse(&std::fs::read_to_string(file).expect("the scenario")).expect("a valid scenario");
@@ -58,4 +63,25 @@ fn main() {
         d.interval(),
         driver.as_secs_f64() / bare.as_secs_f64()
     );
+}
+
+/// The page's reducer on the same seek: each slice's time and the last message's (the one that
+/// draws the board), natively.
+fn reducer(text: &str, step: u64) {
+    use gmp::web::state::{AppState, Msg, Theme};
+    use std::rc::Rc;
+    let frag = format!("#s={}&step={step}", gmp::core::link::encode(text));
+    let t = Instant::now();
+    let mut s = Rc::new(AppState::new(gmp::web::boot::boot(&frag, None, None), Theme::System, false));
+    let mut worst = std::time::Duration::ZERO;
+    let mut last = std::time::Duration::ZERO;
+    while s.seeking.is_some() {
+        let t1 = Instant::now();
+        s = s.reduce(Msg::SeekSlice(60_000));
+        last = t1.elapsed();
+        if s.seeking.is_some() {
+            worst = worst.max(last);
+        }
+    }
+    println!("reducer: {:?} in all; worst slice {worst:?}; the last message (drawing the board) {last:?}", t.elapsed());
 }
