@@ -23,9 +23,9 @@ fn tv1_lifo_then_fifo() {
         if replay.events().iter().any(|e| e.kind() == "GoCreate" && e.g.unwrap().0 > 1) {
             created += 1;
             let (runnext, runq) = expect.next().unwrap();
-            let p0 = replay.p_state(0);
-            assert_eq!(p0.runnext, Some(runnext), "runnext after spawn {created}");
-            assert_eq!(p0.runq, runq, "runq after spawn {created}");
+            let p0 = replay.p_state(PId(0));
+            assert_eq!(p0.runnext, Some(GId(runnext)), "runnext after spawn {created}");
+            assert_eq!(p0.runq, gids(runq), "runq after spawn {created}");
         }
     }
     assert_eq!(created, 3);
@@ -65,9 +65,9 @@ fn tv2_overflow_boundary() {
         created == 257
     });
     // Spawned #k is G(k+1): 257 spawns → runnext = #257 = G258, ring = #1..#256 = G2..G257.
-    let p0 = sim.p_state(0);
-    assert_eq!(p0.runnext, Some(258));
-    assert_eq!(p0.runq, (2..=257).collect::<Vec<_>>());
+    let p0 = sim.p_state(PId(0));
+    assert_eq!(p0.runnext, Some(GId(258)));
+    assert_eq!(p0.runq, gids(2..=257));
     assert!(sim.snapshot(false).global.is_empty());
     let mut sim = sim;
     assert!(sim.step());
@@ -76,9 +76,9 @@ fn tv2_overflow_boundary() {
     let st = sim.snapshot(false);
     let mut global: Vec<u32> = (2..=129).collect();
     global.push(258);
-    assert_eq!(st.global, global, "global = [G1…G128, G257] in the spec's numbering");
-    assert_eq!(st.ps[0].runq, (130..=257).collect::<Vec<_>>());
-    assert_eq!(st.ps[0].runnext, Some(259));
+    assert_eq!(st.global, gids(global), "global = [G1…G128, G257] in the spec's numbering");
+    assert_eq!(st.ps[0].runq, gids(130..=257));
+    assert_eq!(st.ps[0].runnext, Some(GId(259)));
 }
 
 #[test]
@@ -235,11 +235,11 @@ fn close_wakes_receivers_with_the_first_in_runnext() {
     // main yield first: the receivers run and block, then main closes.
     let json = json.replace(r#"{"work":"10us"},{"close""#, r#""gosched",{"close""#);
     let sim = run_until(&json, |s| s.events().iter().any(|e| e.kind() == "ChanClose"));
-    let p0 = sim.p_state(0);
+    let p0 = sim.p_state(PId(0));
     // Receivers blocked in order G4, G2, G3 (runnext first): the first receiver (G4) ends in
     // runnext, the others in the local queue in reverse order.
-    assert_eq!(p0.runnext, Some(4));
-    assert_eq!(p0.runq, vec![3, 2]);
+    assert_eq!(p0.runnext, Some(GId(4)));
+    assert_eq!(p0.runq, gids([3, 2]));
 }
 
 #[test]
@@ -249,9 +249,9 @@ fn waitgroup_release_is_fifo_into_a_runnext_chain() {
         "main":[{"add":{"wg":"wg","n":1}},{"go":{"func":"waiter","n":3}},"gosched",{"done":"wg"},{"work":"10us"}]}"#;
     let sim = run_until(json, |s| s.events().iter().any(|e| matches!(e.what, What::WgAdd { released: 3, .. })));
     // Waiters queued in run order G4, G2, G3; released FIFO: last woken in runnext.
-    let p0 = sim.p_state(0);
-    assert_eq!(p0.runnext, Some(3));
-    assert_eq!(p0.runq, vec![4, 2]);
+    let p0 = sim.p_state(PId(0));
+    assert_eq!(p0.runnext, Some(GId(3)));
+    assert_eq!(p0.runq, gids([4, 2]));
 }
 
 #[test]
@@ -385,8 +385,8 @@ fn user_spawn_on_a_p_goes_to_its_runnext() {
     let json = r#"{"version":1,"gomaxprocs":2,"funcs":{"f":[{"work":"1us"}]},"main":[{"work":"1ms"}],
         "actions":[{"at_step":1,"spawn":{"func":"f","n":2,"on_p":0}}]}"#;
     let sim = run_until(json, |s| s.events().iter().any(|e| e.kind() == "Action"));
-    assert_eq!(sim.p_state(0).runnext, Some(3));
-    assert_eq!(sim.p_state(0).runq, vec![2]);
+    assert_eq!(sim.p_state(PId(0)).runnext, Some(GId(3)));
+    assert_eq!(sim.p_state(PId(0)).runq, gids([2]));
 }
 
 /// Same seed, same stream is checked against committed digests, across processes and in wasm32

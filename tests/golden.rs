@@ -14,7 +14,7 @@ fn trace(file: &str) -> String {
     while sim.step() {
         sim.check_invariants().unwrap();
         for e in sim.events() {
-            out.push_str(&format!("{:>5} {:>10} {:<19} {}\n", e.step, e.t, e.kind(), e.explain(sim.program())));
+            out.push_str(&format!("{:#}\n", e.trace_line(sim.program())));
         }
     }
     out.push_str(&format!("# {}\n", sim.outcome().unwrap().message()));

@@ -19,7 +19,7 @@ fn trace(lesson: &Lesson) -> String {
     while sim.step() {
         sim.check_invariants().unwrap_or_else(|e| panic!("{}: invariant broken after step {}: {e}", lesson.id, sim.step_count()));
         for e in sim.events() {
-            out.push_str(&format!("{:>5} {:>10} {:<19} {}\n", e.step, e.t, e.kind(), e.explain(sim.program())));
+            out.push_str(&format!("{:#}\n", e.trace_line(sim.program())));
         }
     }
     out.push_str(&format!("# {}\n", sim.outcome().unwrap().message()));

@@ -253,17 +253,17 @@ fn places(s: &SimState) -> HashMap<u32, (Place, bool)> {
     let mut m = HashMap::new();
     for p in &s.ps {
         for &g in p.runq.iter().chain(p.runnext.iter()) {
-            m.insert(g, (Place::P(p.id), true));
+            m.insert(g.0, (Place::P(p.id.0), true));
         }
         if let Some(g) = p.g {
-            m.insert(g, (Place::P(p.id), false));
+            m.insert(g.0, (Place::P(p.id.0), false));
         }
     }
     for &g in &s.global {
-        m.insert(g, (Place::Global, true));
+        m.insert(g.0, (Place::Global, true));
     }
     for n in &s.netpoll {
-        m.insert(n.g, (Place::Netpoll, true));
+        m.insert(n.g.0, (Place::Netpoll, true));
     }
     m
 }
@@ -338,7 +338,7 @@ fn sysmon_taking_a_p_from_a_syscall_is_a_hand_off_arrow_between_ms() {
     for a in &hand {
         let (Place::M(from), Place::M(to), Some(p)) = (a.from, a.to, a.p) else { panic!("{a:?}") };
         assert_ne!(from, to);
-        assert_eq!(before.ps[p as usize].m, Some(from));
+        assert_eq!(before.ps[p as usize].m.map(|m| m.0), Some(from));
         assert_eq!(moves.ps.get(&p), Some(&Some(from)));
     }
 }
@@ -432,10 +432,10 @@ fn the_record_s_timelines_say_what_each_p_does_after_every_step() {
             for p in &st.ps {
                 let want = match p.g {
                     None => Lane::Idle,
-                    Some(g) if st.gs.iter().any(|x| x.id == g && x.status == "syscall") => Lane::Syscall(g),
+                    Some(g) if st.gs.iter().any(|x| x.id == g && x.status.to_string() == "syscall") => Lane::Syscall(g),
                     Some(g) => Lane::Run(g),
                 };
-                let got = r.lanes()[p.id as usize].last().map(|s| s.lane);
+                let got = r.lanes()[p.id.0 as usize].last().map(|s| s.lane);
                 assert_eq!(got, Some(want), "P{} after step {}", p.id, sim.step_count());
             }
         }

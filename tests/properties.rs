@@ -11,6 +11,7 @@ mod common;
 #[path = "determinism/runs.rs"]
 mod fixed_runs;
 use gmp::core::costs::Costs;
+use gmp::core::ids::{GId, PId};
 use gmp::core::scenario::{Action, ActionAt, ActionKind, ChanDecl, FuncDecl, Op, Scenario};
 use gmp::core::sim::Sim;
 use proptest::prelude::*;
@@ -59,9 +60,9 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             (
                 prop_oneof![(1u64..400).prop_map(ActionAt::Step), (0u64..20_000).prop_map(|us| ActionAt::Ns(us * 1_000))],
                 prop_oneof![
-                    ((0..nfuncs), (1u32..4), proptest::option::of(0u32..6)).prop_map(|(func, n, on_p)| ActionKind::Spawn { func, n, on_p }),
-                    ((1u32..12), (1u64..3_000)).prop_map(|(g, us)| ActionKind::Syscall { g, dur: us * 1_000 }),
-                    (1u32..12).prop_map(|g| ActionKind::NetReady { g }),
+                    ((0..nfuncs), (1u32..4), proptest::option::of(0u32..6)).prop_map(|(func, n, on_p)| ActionKind::Spawn { func, n, on_p: on_p.map(PId) }),
+                    ((1u32..12), (1u64..3_000)).prop_map(|(g, us)| ActionKind::Syscall { g: GId(g), dur: us * 1_000 }),
+                    (1u32..12).prop_map(|g| ActionKind::NetReady { g: GId(g) }),
                     (1u32..6).prop_map(ActionKind::Gomaxprocs),
                 ],
             )
@@ -178,4 +179,53 @@ fn fixed_runs_give_their_committed_digests() {
     // The seed drives the steal order: two seeds of one program give different streams.
     let digest_of = |name: &str| lines.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap().split(' ').nth(1).unwrap().to_string();
     assert_ne!(digest_of("seed/42"), digest_of("seed/43"));
+}
+
+/// [`Activity`] is the one answer to "what is this P or M doing" (the board, the plots, the
+/// timeline and the Perfetto export all read it): over every fixed run it agrees at every step
+/// with the statuses it is computed from, and the core's cheap per-P answer
+/// ([`Sim::p_activity`], the timeline's) with the snapshot's.
+#[test]
+fn one_activity_answer_agrees_with_the_statuses_at_every_step() {
+    use gmp::core::ids::PId;
+    use gmp::core::sim::{Activity, GStatus, MStatus, PStatus};
+    for (name, json) in fixed_runs::runs() {
+        let mut sim = Sim::new(&gmp::core::scenario::parse(json).unwrap());
+        while sim.step_count() < 5_000 && sim.step() {
+            let st = sim.snapshot(true);
+            let at = format!("{name} at step {}", st.step);
+            for m in &st.ms {
+                let a = m.activity();
+                let g_status = m.g.map(|g| st.gs[g.index()].status);
+                match m.status {
+                    MStatus::Run => assert_eq!((a, g_status), (Activity::Run(m.g.unwrap()), Some(GStatus::Running)), "{at}: {m:?}"),
+                    MStatus::Syscall => assert_eq!((a, g_status), (Activity::Syscall(m.g.unwrap()), Some(GStatus::Syscall)), "{at}: {m:?}"),
+                    MStatus::Schedule if m.spinning => assert_eq!(a, Activity::Spinning, "{at}"),
+                    MStatus::Schedule => assert_eq!(a, Activity::Scheduling, "{at}"),
+                    MStatus::Waking => assert_eq!(a, Activity::Waking { spinning: m.spinning }, "{at}"),
+                    MStatus::Idle => assert_eq!(a, Activity::Idle, "{at}"),
+                    MStatus::Netpoll => assert_eq!(a, Activity::Netpoll, "{at}"),
+                    MStatus::LockedWait => assert_eq!(a, Activity::Locked, "{at}"),
+                    MStatus::Sysmon => assert_eq!(a, Activity::Sysmon, "{at}"),
+                    MStatus::Dead => assert_eq!(a, Activity::Dead, "{at}"),
+                }
+                // The plots count spinning threads by their activity.
+                assert_eq!(a.spinning(), m.spinning, "{at}: {m:?}");
+                assert_eq!(a.g(), m.g, "{at}: {m:?}");
+            }
+            for p in &st.ps {
+                let a = st.p_activity(p);
+                assert_eq!(sim.p_activity(p.id), a, "{at}: P{}", p.id.0);
+                // A P does what its M does on it, and shows the goroutine its M runs.
+                assert_eq!(a.g(), p.g, "{at}: {p:?}");
+                match p.m.map(|m| &st.ms[m.index()]) {
+                    None => assert_eq!(a, Activity::Idle, "{at}: {p:?}"),
+                    Some(m) if m.spinning => assert_eq!(a, Activity::Spinning, "{at}: {p:?} {m:?}"),
+                    Some(m) => assert_eq!(a, m.activity(), "{at}: {p:?} {m:?}"),
+                }
+                assert_ne!(p.status, PStatus::Dead, "{at}: a live P");
+            }
+            assert_eq!(sim.p_activity(PId(st.ps.len() as u32)), Activity::Dead, "{at}: beyond GOMAXPROCS");
+        }
+    }
 }

@@ -7,7 +7,7 @@
 mod common;
 use gmp::core::event::Event;
 use gmp::core::ids::{GId, MId};
-use gmp::core::sim::{Command, Sim};
+use gmp::core::sim::{Command, GStatus, MStatus, Sim};
 use std::collections::BTreeMap;
 
 /// Runs `json` in real-time mode with fake threads; returns the simulator at the end.
@@ -43,7 +43,7 @@ fn drive_events(json: &str, slice_ns: u64, lose: Option<(u32, u64)>) -> (Sim, Ve
             if !lost_done && now >= at {
                 lost_done = true;
                 busy.remove(&m);
-                let was_running = sim.snapshot(false).ms[m as usize].g;
+                let was_running = sim.snapshot(false).ms[m as usize].g.map(|g| g.0);
                 let reported = sim.thread_lost(MId(m), now);
                 events.extend_from_slice(sim.events());
                 lost = Some(Lost { reported, was_running, at_step: sim.step_count(), at: now });
@@ -136,8 +136,8 @@ fn a_lost_thread_loses_its_goroutine_and_the_rest_goes_on() {
     let others: Vec<u32> = (2..=4).filter(|&x| x != g).collect();
     assert_eq!(finished, others, "the other workers finish; the lost one does not");
     let st = sim.snapshot(true);
-    assert_eq!(st.gs[g as usize - 1].status, "dead");
-    assert_eq!(st.ms[2].status, "dead");
+    assert_eq!(st.gs[GId(g).index()].status, GStatus::Dead);
+    assert_eq!(st.ms[2].status, MStatus::Dead);
     assert_eq!(sim.outcome(), Some(&gmp::core::sim::Outcome::Exit));
 }
 

@@ -9,7 +9,7 @@
 mod common;
 use common::*;
 use gmp::core::event::{Event, HandoffWhy, Place, PollWhere, Source, StopReason, What};
-use gmp::core::sim::{Outcome, Sim, SimState};
+use gmp::core::sim::{GStatus, MStatus, Outcome, PStatus, Sim, SimState};
 
 /// Steps `sim` once, checking the invariants; returns false when the run has ended.
 #[track_caller]
@@ -43,11 +43,11 @@ fn kind_is(kind: &'static str) -> impl Fn(&Event) -> bool {
 }
 
 /// Goroutine ids in GoUnblock events of the last step, with where each went.
-fn unblocked(sim: &Sim) -> Vec<(u32, Place)> {
+fn unblocked(sim: &Sim) -> Vec<(GId, Place)> {
     sim.events()
         .iter()
         .filter_map(|e| match e.what {
-            What::GoUnblock { place, .. } => Some((e.g.unwrap().0, place)),
+            What::GoUnblock { place, .. } => Some((e.g.unwrap(), place)),
             _ => None,
         })
         .collect()
@@ -55,7 +55,7 @@ fn unblocked(sim: &Sim) -> Vec<(u32, Place)> {
 
 /// The order the kernel reported the network waiters' fds ready by time `t`: by ready time (each
 /// waiter of these scenarios parks at a different time, so there are no ties).
-fn kernel_order(before: &SimState, t: u64) -> Vec<u32> {
+fn kernel_order(before: &SimState, t: u64) -> Vec<GId> {
     let mut waits: Vec<_> = before.netpoll.iter().filter(|w| w.ready_at <= t).cloned().collect();
     waits.sort_by_key(|w| w.ready_at);
     let times: Vec<u64> = waits.iter().map(|w| w.ready_at).collect();
@@ -82,7 +82,7 @@ fn runqputbatch_remainder_goes_to_the_global_queue() {
     let mut list = kernel_order(&before, sim.now());
     list.reverse();
     let start = first(sim.events(), kind_is("GoStart"));
-    assert_eq!(start.g.unwrap().0, list[0], "the list's head runs at once");
+    assert_eq!(start.g.unwrap(), list[0], "the list's head runs at once");
     assert!(matches!(start.what, What::GoStart { from: Source::Netpoll, .. }));
     let st = sim.snapshot(false);
     assert_eq!(st.ps[0].runq, list[1..257].to_vec(), "256 fit in the local ring, in list order");
@@ -105,14 +105,14 @@ fn runqputbatch_remainder_goes_to_the_global_queue() {
 /// front; a parking thread goes on the front (`ThreadPark`) and a woken one must be the front.
 #[derive(Default)]
 struct IdleModel {
-    ps: Vec<u32>,
-    ms: Vec<u32>,
+    ps: Vec<PId>,
+    ms: Vec<MId>,
     p_pops: u32,
     m_pops: u32,
 }
 
 impl IdleModel {
-    fn take_p(&mut self, p: u32, e: &Event) {
+    fn take_p(&mut self, p: PId, e: &Event) {
         if let Some(i) = self.ps.iter().position(|&x| x == p) {
             assert_eq!(i, 0, "step {}: P{p} taken from the idle stack {:?} is not its front: {e:?}", e.step, self.ps);
             self.ps.remove(0);
@@ -121,22 +121,22 @@ impl IdleModel {
     }
 
     fn apply(&mut self, e: &Event) {
-        let p = e.p.map(|p| p.0);
+        let p = e.p;
         match e.what {
             What::ProcStop | What::Handoff { why: HandoffWhy::Idle } => self.ps.insert(0, p.unwrap()),
             What::ProcStart => self.take_p(p.unwrap(), e),
             What::ThreadWake { for_p, .. } => {
-                self.take_p(for_p.0, e);
-                let m = e.m.unwrap().0;
+                self.take_p(for_p, e);
+                let m = e.m.unwrap();
                 assert_eq!(self.ms.first(), Some(&m), "step {}: woken M{m} is not the idle list's front {:?}", e.step, self.ms);
                 self.ms.remove(0);
                 self.m_pops += 1;
             }
             What::ThreadCreate { for_p: Some(for_p), .. } => {
-                self.take_p(for_p.0, e);
+                self.take_p(for_p, e);
                 assert!(self.ms.is_empty(), "step {}: a thread is created while {:?} are idle", e.step, self.ms);
             }
-            What::ThreadPark => self.ms.insert(0, e.m.unwrap().0),
+            What::ThreadPark => self.ms.insert(0, e.m.unwrap()),
             _ => {}
         }
     }
@@ -162,7 +162,7 @@ fn idle_ps_and_idle_ms_are_lifo_during_a_run() {
         // Start-up: P0 to M0, the other Ps pushed in increasing id order [NEW].
         assert!(step(&mut sim));
         let st = sim.snapshot(false);
-        model.ps = (1..st.gomaxprocs).rev().collect();
+        model.ps = (1..st.gomaxprocs).rev().map(PId).collect();
         assert_eq!(st.idle_ps, model.ps);
         while step(&mut sim) {
             for e in sim.events() {
@@ -216,7 +216,7 @@ fn injectglist_without_a_p_sends_everything_to_the_global_queue() {
     assert!(poll.t > 10_000_000, "sysmon polls only after 10 ms without a poll");
     let mut list = kernel_order(&before, sim.now());
     list.reverse();
-    assert_eq!(list, vec![2, 4, 3]);
+    assert_eq!(list, gids([2, 4, 3]));
     let places = unblocked(&sim);
     assert_eq!(places, list.iter().map(|&g| (g, Place::GlobalTail)).collect::<Vec<_>>());
     for e in sim.events().iter().filter(|e| e.kind() == "GoUnblock") {
@@ -263,19 +263,19 @@ fn netpoll_returns_ready_goroutines_in_reverse_order() {
     let json = r#"{"version":1,"gomaxprocs":1,
         "funcs":{"a":[{"net":"3ms"},{"done":"wg"}],"b":[{"net":"1ms"},{"done":"wg"}],"c":[{"net":"2ms"},{"done":"wg"}]},
         "main":[{"add":{"wg":"wg","n":3}},{"go":"a"},{"go":"b"},{"go":"c"},{"sleep":"100us"},{"work":"5ms"},{"wait":"wg"}]}"#;
-    let (a, b, c) = (2, 3, 4);
+    let (a, b, c) = (GId(2), GId(3), GId(4));
     let mut sim = sim_of(json);
     let before = step_to(&mut sim, kind_is("NetpollReady"));
     assert_eq!(kernel_order(&before, sim.now()), vec![b, c, a], "the fds became ready in the order b, c, a");
     let start = first(sim.events(), kind_is("GoStart"));
-    assert_eq!(start.g.unwrap().0, a, "the last one ready is the list's head");
+    assert_eq!(start.g.unwrap(), a, "the last one ready is the list's head");
     assert_eq!(unblocked(&sim), vec![(c, Place::LocalTail), (b, Place::LocalTail)]);
-    assert_eq!(sim.p_state(0).runq, vec![c, b]);
+    assert_eq!(sim.p_state(PId(0)).runq, vec![c, b]);
     let mut events = Vec::new();
     while step(&mut sim) {
         events.extend_from_slice(sim.events());
     }
-    assert_eq!(start_order(&events), vec![c, b, 1]);
+    assert_eq!(start_order(&events), vec![c.0, b.0, 1]);
 }
 
 // ----- §9.1 procresize -----
@@ -296,9 +296,9 @@ fn shrink(go: &str) -> (SimState, Sim) {
     let mut sim = sim_of(&SHRINK.replace("GO", go).replace("FIRST", first).replace("THIRD", third));
     let before = step_to(&mut sim, kind_is("STWBegin"));
     let caller = before.ps[3].g.expect("P3 runs a goroutine");
-    assert_eq!(before.gs[caller as usize - 1].func, "caller", "Go {go}: the caller runs on P3");
+    assert_eq!(before.gs[caller.index()].func, "caller", "Go {go}: the caller runs on P3");
     for p in &before.ps {
-        assert!(p.runnext.is_some() || p.id == 0, "Go {go}: P{} has a runnext: {:?}", p.id, before.ps);
+        assert!(p.runnext.is_some() || p.id == PId(0), "Go {go}: P{} has a runnext: {:?}", p.id, before.ps);
     }
     (before, sim)
 }
@@ -312,7 +312,7 @@ fn procresize_moves_destroyed_ps_work_to_the_global_front_in_order() {
     let (before, sim) = shrink("1.26");
     let (p2, p3) = (&before.ps[2], &before.ps[3]);
     assert!(p2.runnext.is_some() && !p2.runq.is_empty() && p3.runnext.is_some() && !p3.runq.is_empty());
-    assert_eq!(before.global, vec![10, 11]);
+    assert_eq!(before.global, gids([10, 11]));
     let st = sim.snapshot(false);
     assert_eq!(st.gomaxprocs, 2);
     assert_eq!(st.ps.len(), 2);
@@ -323,7 +323,7 @@ fn procresize_moves_destroyed_ps_work_to_the_global_front_in_order() {
     want.extend(&p2.runq);
     want.push(p2.runnext.unwrap());
     want.extend(&before.global);
-    assert_eq!(want, vec![9, 8, 3, 5, 6, 7, 10, 11]);
+    assert_eq!(want, gids([9, 8, 3, 5, 6, 7, 10, 11]));
     assert_eq!(st.global, want);
     // P1's queue is kept, with its preempted goroutine in runnext (§9.3: local queues are kept).
     assert_eq!(st.ps[1].runnext, before.ps[1].g);
@@ -345,8 +345,8 @@ fn procresize_old_rules_put_preempted_goroutines_behind_the_destroyed_ps_work() 
     want.extend(&p2.runq);
     want.extend(&before.global);
     // Preempted in P order: main on P0, then P1's and P2's goroutines (not the caller's).
-    want.extend([1, before.ps[1].g.unwrap(), p2.g.unwrap()]);
-    assert_eq!(before.ps[0].g, Some(1));
+    want.extend([GId(1), before.ps[1].g.unwrap(), p2.g.unwrap()]);
+    assert_eq!(before.ps[0].g, Some(GId(1)));
     assert_eq!(st.global, want);
 }
 
@@ -356,14 +356,14 @@ fn procresize_gives_a_caller_on_a_destroyed_p_p0() {
     let (before, sim) = shrink("1.26");
     let caller_m = before.ps[3].m.unwrap();
     let st = sim.snapshot(false);
-    let m = &st.ms[caller_m as usize];
-    assert_eq!(m.p, Some(0));
+    let m = &st.ms[caller_m.index()];
+    assert_eq!(m.p, Some(PId(0)));
     assert_eq!(m.g, before.ps[3].g, "the caller goes on running");
     assert_eq!(st.ps[0].m, Some(caller_m));
-    let take = first(sim.events(), |e| e.kind() == "ProcStart" && e.m.unwrap().0 == caller_m);
+    let take = first(sim.events(), |e| e.kind() == "ProcStart" && e.m == Some(caller_m));
     assert_eq!(take.p.unwrap().0, 0);
     // P0's own goroutine (main) waits in P0's runnext and runs when the caller is done.
-    assert_eq!(st.ps[0].runnext, Some(1));
+    assert_eq!(st.ps[0].runnext, Some(GId(1)));
 }
 
 /// §9.1 step 5 and step 9: P1 has work after the resize, so it gets a thread at once: with
@@ -383,7 +383,7 @@ fn procresize_starts_ps_with_work_on_their_previous_thread() {
         // The threads parked by the stop-the-world, in P order (P0's, P1's, P2's): the front is P2's.
         let p2_m = before.ps[2].m.unwrap();
         assert_ne!(p2_m, p1_m);
-        let got = wakes[0].m.unwrap().0;
+        let got = wakes[0].m.unwrap();
         if prefer_previous {
             assert_eq!(got, p1_m, "{go}: P1's previous thread");
         } else {
@@ -413,11 +413,11 @@ fn start_the_world_starts_ps_with_work_then_wakes_one_spinner() {
         })
         .collect();
     assert_eq!(starts.len(), 2, "{starts:?}");
-    assert_eq!(starts[0], (p1_m, 1, false), "first the P with work, on its thread");
+    assert_eq!(starts[0], (p1_m.0, 1, false), "first the P with work, on its thread");
     assert_eq!((starts[1].1, starts[1].2), (3, true), "then one spinner, for the idle stack's front");
     let st = sim.snapshot(false);
-    assert_eq!(st.idle_ps, vec![2]);
-    assert_eq!(st.ps[1].runnext, Some(2), "the preempted goroutine waits first on P1");
+    assert_eq!(st.idle_ps, [PId(2)]);
+    assert_eq!(st.ps[1].runnext, Some(GId(2)), "the preempted goroutine waits first on P1");
     assert_eq!(st.nmspinning, 1);
 }
 
@@ -437,7 +437,7 @@ fn procresize_idle_stack_order_and_a_single_wakep() {
         let start = sim.events().iter().position(|e| e.kind() == "ThreadCreate").unwrap();
         assert!(start > end, "{go}: wakep comes as the world restarts");
         let st = sim.snapshot(false);
-        assert_eq!(st.idle_ps, rest, "{go}: the idle stack after wakep took its front");
+        assert_eq!(st.idle_ps, rest.into_iter().map(PId).collect::<Vec<_>>(), "{go}: the idle stack after wakep took its front");
         assert_eq!(st.nmspinning, 1);
     }
 }
@@ -456,31 +456,31 @@ fn stop_the_world_stops_running_syscall_and_idle_ps() {
         "main":[{"go":"sc"},{"work":"500us"},{"go":"w"},{"work":"500us"},{"gomaxprocs":5},{"work":"10ms"}]}"#;
     let mut sim = sim_of(json);
     let before = step_to(&mut sim, kind_is("STWBegin"));
-    let sc_p = before.ps.iter().find(|p| p.g == Some(2)).expect("sc holds a P in its syscall");
-    assert_eq!(before.gs[1].status, "syscall");
-    let w_p = before.ps.iter().find(|p| p.g == Some(3)).expect("w runs on a P");
+    let sc_p = before.ps.iter().find(|p| p.g == Some(GId(2))).expect("sc holds a P in its syscall");
+    assert_eq!(before.gs[1].status, GStatus::Syscall);
+    let w_p = before.ps.iter().find(|p| p.g == Some(GId(3))).expect("w runs on a P");
     let idle_before = before.idle_ps.clone();
     assert_eq!(idle_before.len(), 1, "one idle P: {:?}", before.ps);
     let events = sim.events().to_vec();
     // The running goroutine on another P is preempted for the stop-the-world into its P's runnext.
     let stop = first(&events, |e| e.kind() == "GoStop" && e.g.unwrap().0 == 3);
     assert!(matches!(stop.what, What::GoStop { reason: StopReason::PreemptedStw, place: Place::Runnext { .. } }));
-    assert_eq!(stop.p.unwrap().0, w_p.id);
+    assert_eq!(stop.p.unwrap(), w_p.id);
     let st = sim.snapshot(false);
-    assert_eq!(st.ps[w_p.id as usize].runnext, Some(3), "the preempted goroutine stays first on its P");
+    assert_eq!(st.ps[w_p.id.index()].runnext, Some(GId(3)), "the preempted goroutine stays first on its P");
     // The P in a syscall was taken: its M no longer holds it and its syscalltick moved on.
-    assert_eq!(st.ps[sc_p.id as usize].syscalltick, sc_p.syscalltick + 1);
-    assert_ne!(st.ps[sc_p.id as usize].m, sc_p.m);
+    assert_eq!(st.ps[sc_p.id.index()].syscalltick, sc_p.syscalltick + 1);
+    assert_ne!(st.ps[sc_p.id.index()].m, sc_p.m);
     let sc_m = sc_p.m.unwrap();
-    assert_eq!(st.ms[sc_m as usize].p, None);
-    assert_eq!(st.ms[sc_m as usize].status, "syscall");
+    assert_eq!(st.ms[sc_m.index()].p, None);
+    assert_eq!(st.ms[sc_m.index()].status, MStatus::Syscall);
     // Every P is accounted for: the caller's, w's (started with a thread), and idle ones.
     assert_eq!(st.gomaxprocs, 5);
     for p in &st.ps {
-        if p.id == 0 {
-            assert_eq!(p.status, "running");
+        if p.id == PId(0) {
+            assert_eq!(p.status, PStatus::Running);
         } else if p.id == w_p.id {
-            assert!(st.ms.iter().any(|m| m.p == Some(p.id) && m.status == "waking"), "P{} has work and a thread on its way", p.id);
+            assert!(st.ms.iter().any(|m| m.p == Some(p.id) && m.status == MStatus::Waking), "P{} has work and a thread on its way", p.id);
         } else {
             assert!(st.idle_ps.contains(&p.id) || st.ms.iter().any(|m| m.p == Some(p.id) && m.spinning), "P{} is idle or given to the spinner", p.id);
         }
@@ -535,7 +535,7 @@ fn buffered_receive_wakes_a_blocked_sender_into_runnext() {
         "main":[{"send":"c"},{"go":"s"},"gosched",{"recv":"c"},{"work":"10us"},{"recv":"c"},{"work":"10us"}]}"#;
     let mut sim = sim_of(json);
     let before = step_to(&mut sim, |e| e.kind() == "ChanRecv");
-    assert_eq!(before.gs[1].status, "waiting", "the sender is blocked on the full buffer");
+    assert_eq!(before.gs[1].status, GStatus::Waiting, "the sender is blocked on the full buffer");
     assert_eq!(before.chans[0].len, 1);
     let recv = first(sim.events(), kind_is("ChanRecv"));
     assert!(matches!(recv.what, What::ChanRecv { how: gmp::core::event::ChanHow::BufferedWake { partner, len: 1, cap: 1 }, .. } if partner.0 == 2), "{:?}", recv.what);
@@ -544,7 +544,7 @@ fn buffered_receive_wakes_a_blocked_sender_into_runnext() {
     assert!(matches!(wake.what, What::GoUnblock { place: Place::Runnext { kicked: None }, .. }));
     let st = sim.snapshot(false);
     assert_eq!(st.chans[0].len, 1, "the sender's value took the freed slot");
-    assert_eq!(st.ps[0].runnext, Some(2));
+    assert_eq!(st.ps[0].runnext, Some(GId(2)));
     // main's second receive takes the sender's value from the buffer without blocking.
     let mut rest = Vec::new();
     while step(&mut sim) {
@@ -568,16 +568,16 @@ fn close_with_blocked_senders_readies_them_and_they_panic() {
     let mut sim = sim_of(json);
     let before = step_to(&mut sim, kind_is("ChanClose"));
     // Senders blocked in run order G4 (runnext), G2, G3.
-    let blocked: Vec<u32> = before.gs.iter().filter(|g| g.status == "waiting").map(|g| g.id).collect();
+    let blocked: Vec<GId> = before.gs.iter().filter(|g| g.status == GStatus::Waiting).map(|g| g.id).collect();
     assert_eq!(blocked.len(), 3);
     let close = first(sim.events(), kind_is("ChanClose"));
     assert!(matches!(close.what, What::ChanClose { woken: 3, .. }));
     // Readied last-blocked first: G3, then G2, then G4 (the first sender) ends in runnext.
-    let order: Vec<u32> = unblocked(&sim).into_iter().map(|(g, _)| g).collect();
-    assert_eq!(order, vec![3, 2, 4]);
-    let p0 = sim.p_state(0);
-    assert_eq!(p0.runnext, Some(4));
-    assert_eq!(p0.runq, vec![3, 2]);
+    let order: Vec<GId> = unblocked(&sim).into_iter().map(|(g, _)| g).collect();
+    assert_eq!(order, gids([3, 2, 4]));
+    let p0 = sim.p_state(PId(0));
+    assert_eq!(p0.runnext, Some(GId(4)));
+    assert_eq!(p0.runq, gids([3, 2]));
     // main yields, and the first sender runs and panics.
     let mut rest = Vec::new();
     while step(&mut sim) {
@@ -607,7 +607,7 @@ fn schedtrace_line_formats() {
         let mut sim = sim_of(&json.replace("GO", go));
         step_to(&mut sim, |e| e.kind() == "GoCreate" && e.g.unwrap().0 == 5);
         let st = sim.snapshot(false);
-        assert_eq!(st.ps[0].runnext, Some(5));
+        assert_eq!(st.ps[0].runnext, Some(GId(5)));
         assert_eq!(st.ps[0].runq.len(), 3, "runnext is not counted");
         assert_eq!(sim.schedtrace(), want, "Go {go}");
     }
@@ -631,7 +631,7 @@ fn schedtrace_fields_match_the_state_throughout_a_run() {
         assert!(line.starts_with(&format!("SCHED {}ms: ", sim.now() / 1_000_000)), "{line}");
         assert_eq!(field("gomaxprocs"), st.gomaxprocs.to_string());
         assert_eq!(field("idleprocs"), st.idle_ps.len().to_string());
-        assert_eq!(field("threads"), st.ms.iter().filter(|m| m.status != "dead").count().to_string());
+        assert_eq!(field("threads"), st.ms.iter().filter(|m| m.status != MStatus::Dead).count().to_string());
         assert_eq!(field("spinningthreads"), st.nmspinning.to_string());
         assert_eq!(field("needspinning"), (st.needspinning as u8).to_string());
         assert_eq!(field("idlethreads"), st.idle_ms.len().to_string());

@@ -9,7 +9,7 @@
 mod common;
 use common::*;
 use gmp::core::event::{Event, HandoffWhy, Place, PollWhere, Source, StopReason, What};
-use gmp::core::sim::{Outcome, Sim};
+use gmp::core::sim::{MStatus, Outcome, Sim};
 
 fn m_of(e: &Event) -> u32 {
     e.m.expect("event has an M").0
@@ -299,9 +299,9 @@ fn exitsyscall_without_a_p_parks_the_locked_m_for_its_goroutine() {
             assert!(sim.events().iter().any(|e| e.kind() == "LockedPark" && m_of(e) == m));
             assert!(!sim.events().iter().any(|e| e.kind() == "ThreadPark"), "not stopm");
             let st = sim.snapshot(true);
-            assert_eq!(st.global, vec![3]);
-            assert!(!st.idle_ms.contains(&m), "a locked M never sits on the idle list");
-            assert_eq!(st.ms[m as usize].status, "locked");
+            assert_eq!(st.global, [GId(3)]);
+            assert!(!st.idle_ms.contains(&MId(m)), "a locked M never sits on the idle list");
+            assert_eq!(st.ms[m as usize].status, MStatus::LockedWait);
             checked = true;
         }
     }

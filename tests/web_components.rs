@@ -2,7 +2,8 @@
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web_components`.
 #![cfg(target_arch = "wasm32")]
 
-use gmp::core::sim::PState;
+use gmp::core::ids::{GId, MId, PId};
+use gmp::core::sim::{Activity, GStatus, PState, PStatus};
 use gmp::web::components::app::App;
 use gmp::web::components::g_chip::{GChip, GChipProps};
 use gmp::web::components::p_card::{PCard, PCardProps};
@@ -29,19 +30,19 @@ fn attr(el: &web_sys::Element, sel: &str, name: &str) -> String {
 async fn p_card_exposes_the_test_hooks() {
     let r = root();
     let p = PState {
-        id: 2,
-        status: "running",
-        m: Some(5),
-        g: Some(9),
-        runnext: Some(11),
-        runq: vec![3, 4, 7],
+        id: PId(2),
+        status: PStatus::Running,
+        m: Some(MId(5)),
+        g: Some(GId(9)),
+        runnext: Some(GId(11)),
+        runq: vec![GId(3), GId(4), GId(7)],
         schedtick: 12,
         syscalltick: 1,
         timers: vec![],
     };
     yew::Renderer::<PCard>::with_root_and_props(
         r.clone(),
-        PCardProps { p, m_status: Some("running"), moves: Rc::new(Moves::default()), selected: None, on_select: Callback::noop() },
+        PCardProps { p, activity: Activity::Run(GId(9)), moves: Rc::new(Moves::default()), selected: None, on_select: Callback::noop() },
     )
     .render();
     yew::scheduler::flush().await;
@@ -62,7 +63,7 @@ async fn a_chip_shows_its_state_by_glyph_and_words_and_reports_clicks() {
     let c = clicked.clone();
     yew::Renderer::<GChip>::with_root_and_props(
         r.clone(),
-        GChipProps { id: 7, status: "syscall", selected: false, moved_from: Some("P1".into()), note: None, on_select: Callback::from(move |g| c.set(g)) },
+        GChipProps { id: 7, status: GStatus::Syscall, selected: false, moved_from: Some("P1".into()), note: None, on_select: Callback::from(move |g| c.set(g)) },
     )
     .render();
     yew::scheduler::flush().await;

@@ -18,6 +18,7 @@ fn main() {
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand, ValueEnum};
+    use gmp::core::event::trace_time as fmt_t;
     use gmp::core::export;
     use gmp::core::link;
     use gmp::core::scenario::{self, Scenario};
@@ -403,7 +404,7 @@ mod cli {
                 }
                 Format::Trace => {
                     for e in sim.events() {
-                        writeln!(out, "{:>7} {:>14} {:<19} {}", e.step, fmt_t(e.t), e.kind(), e.explain(sim.program()))?;
+                        writeln!(out, "{}", e.trace_line(sim.program()))?;
                     }
                 }
                 Format::State | Format::Summary => {}
@@ -444,15 +445,5 @@ mod cli {
             }
         }
         Ok(())
-    }
-
-    fn fmt_t(ns: u64) -> String {
-        if ns >= 1_000_000 {
-            format!("{}.{:06}ms", ns / 1_000_000, ns % 1_000_000)
-        } else if ns >= 1_000 {
-            format!("{}.{:03}µs", ns / 1_000, ns % 1_000)
-        } else {
-            format!("{ns}ns")
-        }
     }
 }

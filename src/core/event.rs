@@ -60,8 +60,6 @@ pub enum Source {
     Start,
     /// `startlockedm`: a locked goroutine handed to its own thread.
     Locked,
-    /// `exitsyscall`: a goroutine back from a syscall on a P it (re)acquired.
-    Syscall,
 }
 
 /// Why a goroutine stopped running but stayed runnable.
@@ -80,11 +78,15 @@ pub enum StopReason {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BlockReason {
+    /// A send on the channel: no receiver waits and its buffer is full.
     ChanSend(u32),
+    /// A receive on the channel: nothing to receive.
     ChanRecv(u32),
     /// `sync.WaitGroup.Wait`.
     WaitGroup(u32),
+    /// `time.Sleep` until the virtual time `until`.
     Sleep { until: u64 },
+    /// A network wait whose fd becomes ready at `ready_at`.
     Network { ready_at: u64 },
 }
 
@@ -92,10 +94,15 @@ pub enum BlockReason {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WakeCause {
+    /// A send on the channel.
     ChanSend(u32),
+    /// A receive on the channel.
     ChanRecv(u32),
+    /// The channel's close.
     ChanClose(u32),
+    /// The WaitGroup's counter reaching 0.
     WaitGroup(u32),
+    /// Its sleep's timer.
     Timer,
     /// The netpoller found its network wait complete.
     Network,
@@ -119,10 +126,15 @@ pub enum ChanHow {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HandoffWhy {
+    /// The P has local work: it gets an M at once.
     LocalWork,
+    /// The global queue has work: the P gets an M at once.
     GlobalWork,
+    /// No M spins and no P is idle: the P gets a spinning M.
     NeedSpinner,
+    /// It is the last running P and no thread polls the network: it gets an M.
     LastPollerP,
+    /// Nothing to do: the P goes on the idle list.
     Idle,
 }
 
@@ -144,8 +156,11 @@ pub enum PollWhere {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PanicKind {
+    /// `send on closed channel`.
     SendOnClosed(u32),
+    /// `close of closed channel`.
     CloseOfClosed(u32),
+    /// `sync: negative WaitGroup counter`.
     NegativeWaitGroup(u32),
 }
 
@@ -153,165 +168,202 @@ pub enum PanicKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UserAction {
-    Spawn { func: u32, n: u32, on_p: Option<u32>, global: bool },
+    /// `n` goroutines running body `func`, created as if by the goroutine on P `on_p`, or put
+    /// on the global queue (`global`).
+    Spawn { func: u32, n: u32, on_p: Option<PId>, global: bool },
+    /// The goroutine enters a syscall lasting `dur`: `now` if it was running, else as its next op.
     Syscall { dur: u64, now: bool },
+    /// The goroutine's network wait completes; `applied` if it was waiting on the network.
     NetReady { applied: bool },
+    /// `runtime.GOMAXPROCS(n)`.
     Gomaxprocs(u32),
     /// The action could not apply, for the reason given.
     Ignored(&'static str),
 }
 
-/// What happened, with the facts the explanation needs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub enum What {
-    /// `procresize`: GOMAXPROCS changed (or was set at start).
-    ProcsChange { from: u32, to: u32 },
-    /// `newproc`: a goroutine was created by `parent` (none for main or a user spawn) running
-    /// body `func`, and queued at `place`.
-    GoCreate { parent: Option<GId>, func: u32, place: Place },
-    /// `execute`: the goroutine started running.
-    GoStart { from: Source, inherit: bool, schedtick: u32 },
-    /// `goschedImpl`: the goroutine stopped and was queued again.
-    GoStop { reason: StopReason, place: Place },
-    /// `gopark`: the goroutine blocked.
-    GoBlock { reason: BlockReason },
-    /// `ready`/`goready`: the goroutine became runnable.
-    GoUnblock { by: Option<GId>, cause: WakeCause, place: Place },
-    /// `goexit0`: the goroutine returned.
-    GoDestroy,
-    /// `entersyscall`.
-    GoSyscallBegin { dur: u64 },
-    /// `exitsyscall` fast path: the P was still there.
-    GoSyscallEnd,
-    /// `exitsyscall` after the P was taken: `got` is the P it found, `None` if the goroutine
-    /// went to the global queue.
-    GoSyscallEndBlocked { got: Option<PId>, oldp: Option<PId> },
-    /// `acquirep`: the M took the P.
-    ProcStart,
-    /// `releasep` + `pidleput`: the P went idle.
-    ProcStop,
-    /// `retake`/`takeP`: the P was taken from M `from` whose goroutine is in a syscall.
-    ProcSteal { from: MId, by_sysmon: bool, syscall_ns: u64 },
-    /// `runqputslow`: the P's ring was full; its oldest `moved - 1` goroutines and one more
-    /// went to the global queue.
-    RunqOverflow { moved: u32 },
-    /// `runqsteal`: this P stole `n` of `victim`'s `of` goroutines.
-    Steal { victim: PId, n: u32, of: u32, runnext: bool },
-    /// The thief backs off before stealing `victim`'s runnext (`usleep(3)` in `runqgrab`).
-    StealBackoff { victim: PId },
-    /// `globrunqget`/`globrunqgetbatch`: took `n` of the global queue's `of` goroutines.
-    GlobalGrab { n: u32, of: u32, fairness: bool },
-    /// sysmon's `retake` asked the running goroutine to stop (`preemptone`).
-    Preempt { ran_ns: u64 },
-    /// The M started spinning (looking for work to steal).
-    SpinStart,
-    /// The M stopped spinning; `found` says whether it found work (`resetspinning`).
-    SpinStop { found: bool },
-    /// `newm`: a new OS thread.
-    ThreadCreate { for_p: Option<PId>, spinning: bool, sysmon: bool },
-    /// `stopm`: the M parked on the idle list.
-    ThreadPark,
-    /// `startm` woke an idle M to run P.
-    ThreadWake { for_p: PId, spinning: bool },
-    /// The thread exited (its locked goroutine returned).
-    ThreadExit,
-    /// `handoffp`: decided what happens to a P that lost its M.
-    Handoff { why: HandoffWhy },
-    /// `netpoll` returned `n` goroutines whose network wait completed.
-    NetpollReady { n: u32, poller: PollWhere },
-    /// The M blocked in `netpoll` waiting for the network or a timer (`findRunnable` step 18).
-    NetpollBlock { until: Option<u64> },
-    /// A timer on `heap`'s timer heap expired and was run by this P (`timers.check`).
-    TimerFire { late_ns: u64, heap: PId },
-    ChanSend { chan: u32, how: ChanHow },
-    ChanRecv { chan: u32, how: ChanHow },
-    ChanClose { chan: u32, woken: u32 },
-    /// `wg.Add(delta)` / `wg.Done()`; `released` waiters were readied.
-    WgAdd { wg: u32, delta: i64, counter: i64, released: u32 },
-    /// `wg.Wait()` returned at once (counter already 0).
-    WgWaitDone { wg: u32 },
-    /// `LockOSThread` / `UnlockOSThread`.
-    LockThread { locked: bool },
-    /// `stoplockedm`: the M locked to a goroutine that blocked gave its P away and sleeps.
-    LockedPark,
-    /// `startlockedm`: this M gave its P to the thread the goroutine is locked to.
-    LockedHandoff { to: MId },
-    /// `stopTheWorldWithSema`.
-    StopTheWorld,
-    /// `startTheWorldWithSema`.
-    StartTheWorld,
-    /// A user intervention.
-    Action(UserAction),
-    /// `checkdead`: all goroutines are asleep.
-    Deadlock,
-    /// The program panicked.
-    Panic(PanicKind),
-    /// A fatal runtime error (thread exhaustion).
-    Fatal(&'static str),
-    /// main returned: the program exits.
-    Exit,
+/// Defines [`What`] and, from its variants, [`Kind`]: the kinds' names (the variants' names),
+/// their list and their numeric codes (the variants' order), so that nothing else lists them.
+macro_rules! event_kinds {
+    (
+        $(#[$meta:meta])*
+        pub enum What {
+            $(
+                $(#[$vmeta:meta])*
+                $kind:ident $( ( $($tuple:ty),* ) )? $( { $( $(#[$fmeta:meta])* $field:ident : $fty:ty ),* $(,)? } )?
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        pub enum What {
+            $(
+                $(#[$vmeta])*
+                $kind $( ( $($tuple),* ) )? $( { $( $(#[$fmeta])* $field : $fty ),* } )?
+            ),*
+        }
+
+        /// An event's kind: a [`What`] without its facts. Its name is the variant's name, its
+        /// code (the page's compact event index) the variant's position.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[repr(u8)]
+        pub enum Kind {
+            $( $kind ),*
+        }
+
+        impl Kind {
+            /// How many kinds there are.
+            pub const COUNT: usize = [$( stringify!($kind) ),*].len();
+
+            /// Every kind, in code order.
+            pub const ALL: [Kind; Kind::COUNT] = [$( Kind::$kind ),*];
+
+            /// Every kind's name, in code order.
+            pub const NAMES: [&'static str; Kind::COUNT] = [$( stringify!($kind) ),*];
+
+            /// Its name (Go's trace name where one exists).
+            pub const fn name(self) -> &'static str {
+                Kind::NAMES[self as usize]
+            }
+        }
+
+        impl What {
+            /// Its kind.
+            pub const fn kind_of(&self) -> Kind {
+                match self {
+                    $( What::$kind { .. } => Kind::$kind ),*
+                }
+            }
+        }
+    };
+}
+
+event_kinds! {
+    /// What happened, with the facts the explanation needs. Its variants are the event kinds:
+    /// a variant's name is its kind's name ([`Kind`]).
+    #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+    pub enum What {
+        /// `procresize`: GOMAXPROCS changed (or was set at start).
+        ProcsChange { from: u32, to: u32 },
+        /// `newproc`: a goroutine was created by `parent` (none for main or a user spawn) running
+        /// body `func`, and queued at `place`.
+        GoCreate { parent: Option<GId>, func: u32, place: Place },
+        /// `execute`: the goroutine started running.
+        GoStart { from: Source, inherit: bool, schedtick: u32 },
+        /// `goschedImpl`: the goroutine stopped and was queued again.
+        GoStop { reason: StopReason, place: Place },
+        /// `gopark`: the goroutine blocked.
+        GoBlock { reason: BlockReason },
+        /// `ready`/`goready`: the goroutine became runnable.
+        GoUnblock { by: Option<GId>, cause: WakeCause, place: Place },
+        /// `goexit0`: the goroutine returned.
+        GoDestroy,
+        /// `entersyscall`.
+        GoSyscallBegin { dur: u64 },
+        /// `exitsyscall` fast path: the P was still there.
+        GoSyscallEnd,
+        /// `exitsyscall` after the P was taken: `got` is the P it found, `None` if the goroutine
+        /// went to the global queue.
+        GoSyscallEndBlocked { got: Option<PId>, oldp: Option<PId> },
+        /// `acquirep`: the M took the P.
+        ProcStart,
+        /// `releasep` + `pidleput`: the P went idle.
+        ProcStop,
+        /// `retake`/`takeP`: the P was taken from M `from` whose goroutine is in a syscall.
+        ProcSteal { from: MId, by_sysmon: bool, syscall_ns: u64 },
+        /// `runqputslow`: the P's ring was full; its oldest `moved - 1` goroutines and one more
+        /// went to the global queue.
+        RunqOverflow { moved: u32 },
+        /// `runqsteal`: this P stole `n` of `victim`'s `of` goroutines.
+        Steal { victim: PId, n: u32, of: u32, runnext: bool },
+        /// The thief backs off before stealing `victim`'s runnext (`usleep(3)` in `runqgrab`).
+        StealBackoff { victim: PId },
+        /// `globrunqget`/`globrunqgetbatch`: took `n` of the global queue's `of` goroutines.
+        GlobalGrab { n: u32, of: u32, fairness: bool },
+        /// sysmon's `retake` asked the running goroutine to stop (`preemptone`).
+        Preempt { ran_ns: u64 },
+        /// The M started spinning (looking for work to steal).
+        SpinStart,
+        /// The M stopped spinning; `found` says whether it found work (`resetspinning`).
+        SpinStop { found: bool },
+        /// `newm`: a new OS thread.
+        ThreadCreate { for_p: Option<PId>, spinning: bool, sysmon: bool },
+        /// `stopm`: the M parked on the idle list.
+        ThreadPark,
+        /// `startm` woke an idle M to run P.
+        ThreadWake { for_p: PId, spinning: bool },
+        /// The thread exited (its locked goroutine returned).
+        ThreadExit,
+        /// `handoffp`: decided what happens to a P that lost its M.
+        Handoff { why: HandoffWhy },
+        /// `netpoll` returned `n` goroutines whose network wait completed.
+        NetpollReady { n: u32, poller: PollWhere },
+        /// The M blocked in `netpoll` waiting for the network or a timer (`findRunnable` step 18).
+        NetpollBlock { until: Option<u64> },
+        /// A timer on `heap`'s timer heap expired and was run by this P (`timers.check`).
+        TimerFire { late_ns: u64, heap: PId },
+        /// `chansend` on channel `chan` that did not block, done `how`.
+        ChanSend { chan: u32, how: ChanHow },
+        /// `chanrecv` on channel `chan` that did not block, done `how`.
+        ChanRecv { chan: u32, how: ChanHow },
+        /// `closechan`: channel `chan` closed, readying `woken` waiting goroutines.
+        ChanClose { chan: u32, woken: u32 },
+        /// `wg.Add(delta)` / `wg.Done()`; `released` waiters were readied.
+        WgAdd { wg: u32, delta: i64, counter: i64, released: u32 },
+        /// `wg.Wait()` returned at once (counter already 0).
+        WgWait { wg: u32 },
+        /// `LockOSThread` / `UnlockOSThread`.
+        LockOSThread { locked: bool },
+        /// `stoplockedm`: the M locked to a goroutine that blocked gave its P away and sleeps.
+        LockedPark,
+        /// `startlockedm`: this M gave its P to the thread the goroutine is locked to.
+        LockedHandoff { to: MId },
+        /// `stopTheWorldWithSema`.
+        STWBegin,
+        /// `startTheWorldWithSema`.
+        STWEnd,
+        /// A user intervention.
+        Action(UserAction),
+        /// `checkdead`: all goroutines are asleep.
+        Deadlock,
+        /// The program panicked.
+        Panic(PanicKind),
+        /// A fatal runtime error (thread exhaustion).
+        Fatal(&'static str),
+        /// main returned: the program exits.
+        Exit,
+    }
 }
 
 impl What {
     /// The kind name (Go's trace name where one exists).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            What::ProcsChange { .. } => "ProcsChange",
-            What::GoCreate { .. } => "GoCreate",
-            What::GoStart { .. } => "GoStart",
-            What::GoStop { .. } => "GoStop",
-            What::GoBlock { .. } => "GoBlock",
-            What::GoUnblock { .. } => "GoUnblock",
-            What::GoDestroy => "GoDestroy",
-            What::GoSyscallBegin { .. } => "GoSyscallBegin",
-            What::GoSyscallEnd => "GoSyscallEnd",
-            What::GoSyscallEndBlocked { .. } => "GoSyscallEndBlocked",
-            What::ProcStart => "ProcStart",
-            What::ProcStop => "ProcStop",
-            What::ProcSteal { .. } => "ProcSteal",
-            What::RunqOverflow { .. } => "RunqOverflow",
-            What::Steal { .. } => "Steal",
-            What::StealBackoff { .. } => "StealBackoff",
-            What::GlobalGrab { .. } => "GlobalGrab",
-            What::Preempt { .. } => "Preempt",
-            What::SpinStart => "SpinStart",
-            What::SpinStop { .. } => "SpinStop",
-            What::ThreadCreate { .. } => "ThreadCreate",
-            What::ThreadPark => "ThreadPark",
-            What::ThreadWake { .. } => "ThreadWake",
-            What::ThreadExit => "ThreadExit",
-            What::Handoff { .. } => "Handoff",
-            What::NetpollReady { .. } => "NetpollReady",
-            What::NetpollBlock { .. } => "NetpollBlock",
-            What::TimerFire { .. } => "TimerFire",
-            What::ChanSend { .. } => "ChanSend",
-            What::ChanRecv { .. } => "ChanRecv",
-            What::ChanClose { .. } => "ChanClose",
-            What::WgAdd { .. } => "WgAdd",
-            What::WgWaitDone { .. } => "WgWait",
-            What::LockThread { .. } => "LockOSThread",
-            What::LockedPark => "LockedPark",
-            What::LockedHandoff { .. } => "LockedHandoff",
-            What::StopTheWorld => "STWBegin",
-            What::StartTheWorld => "STWEnd",
-            What::Action(_) => "Action",
-            What::Deadlock => "Deadlock",
-            What::Panic(_) => "Panic",
-            What::Fatal(_) => "Fatal",
-            What::Exit => "Exit",
-        }
+    pub const fn kind(&self) -> &'static str {
+        self.kind_of().name()
     }
 
     /// Every kind name, for filters.
-    pub const KINDS: [&'static str; 43] = [
-        "ProcsChange", "GoCreate", "GoStart", "GoStop", "GoBlock", "GoUnblock", "GoDestroy",
-        "GoSyscallBegin", "GoSyscallEnd", "GoSyscallEndBlocked", "ProcStart", "ProcStop",
-        "ProcSteal", "RunqOverflow", "Steal", "StealBackoff", "GlobalGrab", "Preempt",
-        "SpinStart", "SpinStop", "ThreadCreate", "ThreadPark", "ThreadWake", "ThreadExit",
-        "Handoff", "NetpollReady", "NetpollBlock", "TimerFire", "ChanSend", "ChanRecv",
-        "ChanClose", "WgAdd", "WgWait", "LockOSThread", "LockedPark", "LockedHandoff",
-        "STWBegin", "STWEnd", "Action", "Deadlock", "Panic", "Fatal", "Exit",
-    ];
+    pub const KINDS: [&'static str; Kind::COUNT] = Kind::NAMES;
+}
+
+impl Kind {
+    /// Its numeric code: its position in [`Kind::ALL`].
+    pub const fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The kind with code `code`.
+    pub fn from_code(code: u8) -> Option<Kind> {
+        Kind::ALL.get(code as usize).copied()
+    }
+
+    /// The kind named `name`.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.name() == name)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 fn opt<T: std::fmt::Display>(x: Option<T>) -> String {
@@ -329,7 +381,44 @@ fn place_words(place: Place, p: &str) -> String {
     }
 }
 
+/// One event as a line of a trace: step, time, kind and explanation. `{}` writes the line of
+/// `gmpsim run --format trace` (the time in words, [`trace_time`]); `{:#}` the compact line of
+/// the golden traces under `tests/` (the time in ns).
+pub struct TraceLine<'a> {
+    /// The event.
+    pub event: &'a Event,
+    /// The program it belongs to (for the names in its explanation).
+    pub prog: &'a Program,
+}
+
+impl std::fmt::Display for TraceLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let e = self.event;
+        if f.alternate() {
+            write!(f, "{:>5} {:>10} {:<19} {}", e.step, e.t, e.kind(), e.explain(self.prog))
+        } else {
+            write!(f, "{:>7} {:>14} {:<19} {}", e.step, trace_time(e.t), e.kind(), e.explain(self.prog))
+        }
+    }
+}
+
+/// A virtual time as a trace line writes it: `850ns`, `12.500µs`, `1.234567ms`.
+pub fn trace_time(ns: u64) -> String {
+    if ns >= 1_000_000 {
+        format!("{}.{:06}ms", ns / 1_000_000, ns % 1_000_000)
+    } else if ns >= 1_000 {
+        format!("{}.{:03}µs", ns / 1_000, ns % 1_000)
+    } else {
+        format!("{ns}ns")
+    }
+}
+
 impl Event {
+    /// The event as a line of a trace (see [`TraceLine`]).
+    pub fn trace_line<'a>(&'a self, prog: &'a Program) -> TraceLine<'a> {
+        TraceLine { event: self, prog }
+    }
+
     /// The kind name.
     pub fn kind(&self) -> &'static str {
         self.what.kind()
@@ -374,8 +463,7 @@ impl Event {
                     format!("P{to}..P{} are destroyed and their goroutines move to the front of the global queue", from - 1)
                 }
             ),
-            What::GoCreate { parent: None, func, place } if *func == prog.main => {
-                let _ = place;
+            What::GoCreate { parent: None, func, .. } if *func == prog.main => {
                 format!("The main goroutine {g} is created to run main — newproc (rt0_go)")
             }
             What::GoCreate { parent, func, place } => format!(
@@ -384,7 +472,7 @@ impl Event {
                 prog.body_name(*func),
                 place_words(*place, &p)
             ),
-            What::GoStart { from, inherit, schedtick } => {
+            What::GoStart { from, schedtick, .. } => {
                 let whence = match from {
                     Source::Runnext => format!("from {p}'s runnext, inheriting the current time slice (schedtick stays {schedtick}) — runqget/execute"),
                     Source::Local => format!("from the head of {p}'s local queue, starting a new time slice (schedtick {schedtick}) — runqget/execute"),
@@ -394,9 +482,7 @@ impl Event {
                     Source::Netpoll => format!("whose network wait completed (schedtick {schedtick}) — netpoll/execute"),
                     Source::Start => "as the program's first goroutine — mstart/schedule".to_string(),
                     Source::Locked => format!("on its own locked thread {m} (schedtick {schedtick}) — startlockedm/execute"),
-                    Source::Syscall => "again after its syscall — exitsyscall".to_string(),
                 };
-                let _ = inherit;
                 format!("{m} runs {g} on {p}, {whence}")
             }
             What::GoStop { reason: StopReason::Gosched, place } => format!(
@@ -549,16 +635,16 @@ impl Event {
                 wg(w),
                 if *released > 0 { format!(", releasing {released} waiter{} in FIFO order (semrelease)", if *released == 1 { "" } else { "s" }) } else { String::new() }
             ),
-            What::WgWaitDone { wg: w } => format!("{g} calls Wait on {}: the counter is 0, so it returns at once — WaitGroup.Wait", wg(w)),
-            What::LockThread { locked: true } => format!("{g} locks itself to {m}: only {m} will run it, and {m} runs nothing else — LockOSThread"),
-            What::LockThread { locked: false } => format!("{g} unlocks itself from {m} — UnlockOSThread"),
+            What::WgWait { wg: w } => format!("{g} calls Wait on {}: the counter is 0, so it returns at once — WaitGroup.Wait", wg(w)),
+            What::LockOSThread { locked: true } => format!("{g} locks itself to {m}: only {m} will run it, and {m} runs nothing else — LockOSThread"),
+            What::LockOSThread { locked: false } => format!("{g} unlocks itself from {m} — UnlockOSThread"),
             What::LockedPark => format!("{m} is locked to {g}, which cannot run now: {m} gives away its P and sleeps until {g} is runnable — stoplockedm"),
             What::LockedHandoff { to } => format!("{g} is locked to {to}: {m} hands {p} to {to} and parks — startlockedm"),
-            What::StopTheWorld => format!("{} stops the world: every P stops at its next safe point — stopTheWorldGC", if self.g.is_some() { g.clone() } else { "The runtime".to_string() }),
-            What::StartTheWorld => "The world restarts: Ps with work get threads, and one spinner is woken — startTheWorldWithSema".to_string(),
+            What::STWBegin => format!("{} stops the world: every P stops at its next safe point — stopTheWorldGC", if self.g.is_some() { g.clone() } else { "The runtime".to_string() }),
+            What::STWEnd => "The world restarts: Ps with work get threads, and one spinner is woken — startTheWorldWithSema".to_string(),
             What::Action(a) => match a {
                 UserAction::Spawn { func, n, on_p: Some(tp), global: false } => format!(
-                    "You spawn {n} × {}() as if the goroutine running on P{tp} executed go — newproc",
+                    "You spawn {n} × {}() as if the goroutine running on {tp} executed go — newproc",
                     prog.body_name(*func)
                 ),
                 UserAction::Spawn { func, n, .. } => format!(
@@ -581,5 +667,51 @@ impl Event {
             What::Fatal(msg) => format!("fatal error: {msg}"),
             What::Exit => "main returns: the program exits, whatever other goroutines are doing — runtime.main/exit(0)".to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kinds' names and codes, as the page, the traces and the golden files know them: a
+    /// new kind goes at the end (codes are positions), and none is renamed.
+    #[test]
+    fn kinds_keep_their_names_and_codes() {
+        let names = [
+            "ProcsChange", "GoCreate", "GoStart", "GoStop", "GoBlock", "GoUnblock", "GoDestroy",
+            "GoSyscallBegin", "GoSyscallEnd", "GoSyscallEndBlocked", "ProcStart", "ProcStop",
+            "ProcSteal", "RunqOverflow", "Steal", "StealBackoff", "GlobalGrab", "Preempt",
+            "SpinStart", "SpinStop", "ThreadCreate", "ThreadPark", "ThreadWake", "ThreadExit",
+            "Handoff", "NetpollReady", "NetpollBlock", "TimerFire", "ChanSend", "ChanRecv",
+            "ChanClose", "WgAdd", "WgWait", "LockOSThread", "LockedPark", "LockedHandoff",
+            "STWBegin", "STWEnd", "Action", "Deadlock", "Panic", "Fatal", "Exit",
+        ];
+        assert_eq!(What::KINDS, names);
+        for (i, k) in Kind::ALL.iter().enumerate() {
+            assert_eq!(k.code() as usize, i);
+            assert_eq!(Kind::from_code(k.code()), Some(*k));
+            assert_eq!(Kind::from_name(k.name()), Some(*k));
+            assert_eq!(k.to_string(), names[i]);
+        }
+        assert_eq!(Kind::from_name("StopTheWorld"), None);
+        assert_eq!(Kind::from_code(Kind::COUNT as u8), None);
+        let e = What::WgWait { wg: 0 };
+        assert_eq!((e.kind_of(), e.kind()), (Kind::WgWait, "WgWait"));
+        assert_eq!(What::Fatal("x").kind_of(), Kind::Fatal);
+    }
+
+    #[test]
+    fn a_trace_line_in_both_forms() {
+        let s = crate::core::scenario::parse(r#"{"version":1,"gomaxprocs":1,"main":[{"work":"1500us"}]}"#).unwrap();
+        let mut sim = crate::core::sim::Sim::new(&s);
+        while sim.step() && !sim.events().iter().any(|e| e.kind() == "Exit") {}
+        let exit = sim.events().iter().find(|e| e.kind() == "Exit").expect("main returns");
+        let text = exit.explain(sim.program());
+        let t = exit.t;
+        assert!(t > 1_000_000);
+        assert_eq!(exit.trace_line(sim.program()).to_string(), format!("{:>7} {:>14} Exit                {text}", exit.step, trace_time(t)));
+        assert_eq!(format!("{:#}", exit.trace_line(sim.program())), format!("{:>5} {t:>10} Exit                {text}", exit.step));
+        assert_eq!((trace_time(850), trace_time(12_500), trace_time(1_234_567)), ("850ns".into(), "12.500µs".into(), "1.234567ms".into()));
     }
 }

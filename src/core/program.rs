@@ -10,23 +10,36 @@ use crate::core::scenario::{Op, Scenario};
 /// One instruction of a compiled body.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Instr {
+    /// [`Op::Work`]: CPU work for the duration.
     Work(u64),
+    /// [`Op::Syscall`]: a blocking syscall for the duration.
     Syscall(u64),
+    /// [`Op::Net`]: a network wait for the duration.
     Net(u64),
+    /// [`Op::Sleep`].
     Sleep(u64),
+    /// [`Op::Go`]: `go func()`, `n` times.
     Go { func: u32, n: u32 },
+    /// [`Op::Gosched`].
     Gosched,
+    /// [`Op::Send`] on the channel.
     Send(u32),
+    /// [`Op::Recv`] on the channel.
     Recv(u32),
+    /// [`Op::Close`] of the channel.
     Close(u32),
+    /// [`Op::Add`] (and [`Op::Done`], `n` = -1) on the WaitGroup.
     Add { wg: u32, n: i64 },
+    /// [`Op::Wait`] on the WaitGroup.
     Wait(u32),
+    /// [`Op::Gomaxprocs`].
     Gomaxprocs(u32),
+    /// [`Op::LockOsThread`].
     LockOsThread,
+    /// [`Op::UnlockOsThread`].
     UnlockOsThread,
-    /// Start of a `repeat`: push `n` on the loop stack. `end` is the index of the matching
-    /// [`Instr::EndLoop`].
-    Loop { n: u64, end: u32 },
+    /// Start of a `repeat`: push `n` on the loop stack.
+    Loop { n: u64 },
     /// End of a `repeat` body: count one iteration down; jump back to `start + 1` while any are
     /// left.
     EndLoop { start: u32 },
@@ -37,6 +50,7 @@ pub enum Instr {
 pub struct Body {
     /// `main` or the func's name.
     pub name: String,
+    /// Its instructions, in order.
     pub code: Vec<Instr>,
     /// For each instruction, its place in the document (`main[2]`, `funcs.worker[1].repeat.body[0]`).
     pub places: Vec<String>,
@@ -109,7 +123,7 @@ fn emit(body: &mut Body, place: &str, ops: &[Op]) {
                     continue;
                 }
                 let start = body.code.len();
-                body.code.push(Instr::Loop { n, end: 0 });
+                body.code.push(Instr::Loop { n });
                 body.places.push(here.clone());
                 emit(body, &format!("{here}.repeat.body"), inner);
                 if body.code.len() == start + 1 {
@@ -118,8 +132,6 @@ fn emit(body: &mut Body, place: &str, ops: &[Op]) {
                     body.places.pop();
                     continue;
                 }
-                let end = body.code.len() as u32;
-                body.code[start] = Instr::Loop { n, end };
                 Instr::EndLoop { start: start as u32 }
             }
         };

@@ -5,14 +5,15 @@
 //! the [`Driver`](super::driver::Driver) records a step only the first time the run reaches it,
 //! and drops everything after step N when an intervention at N changes the future.
 
-use crate::core::event::{Event, What};
-use crate::core::sim::{Sim, SimState, Tracks};
+use crate::core::event::{Event, Kind, What};
+use crate::core::ids::{GId, PId};
+use crate::core::sim::{Activity, Sim, SimState, Tracks};
 
 /// Most samples kept for the plots; beyond that every other one is dropped and the stride
 /// doubles, so a run of any length plots with at most this many points.
 pub const MAX_SAMPLES: usize = 2_048;
 
-/// No G, no P or no kind in an [`EvRec`].
+/// No P in an [`EvRec`].
 pub const NONE16: u16 = u16::MAX;
 
 /// One event in the index: enough to filter the log and find the next or previous event of a
@@ -23,34 +24,13 @@ pub struct EvRec {
     pub g: u32,
     /// P id, [`NONE16`] for none.
     pub p: u16,
-    /// Index into [`What::KINDS`].
+    /// Its kind's code ([`Kind::code`]).
     pub kind: u8,
 }
 
-/// The index of `kind` in [`What::KINDS`], or `None` (a table lookup: the record asks for every
-/// event of every new step).
+/// The code ([`Kind::code`]) of the kind named `kind`, or `None`.
 pub fn kind_code(kind: &str) -> Option<u8> {
-    type Codes = std::collections::HashMap<&'static str, u8, std::hash::BuildHasherDefault<Fnv>>;
-    static CODES: std::sync::OnceLock<Codes> = std::sync::OnceLock::new();
-    let codes = CODES.get_or_init(|| What::KINDS.iter().enumerate().filter(|(_, k)| !k.is_empty()).map(|(i, k)| (*k, i as u8)).rev().collect());
-    codes.get(kind).copied()
-}
-
-/// FNV-1a, for the short kind names (a keyed hash is not needed there).
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
-        for &b in bytes {
-            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
-        }
-        self.0 = h;
-    }
+    Kind::from_name(kind).map(Kind::code)
 }
 
 /// One sample for the plots, taken after step `step`.
@@ -75,7 +55,8 @@ pub struct Sample {
 }
 
 impl Sample {
-    /// A sample from the cheap per-P/per-M view (equal to `of` the snapshot at the same step).
+    /// A sample from the cheap per-P/per-M view (equal to [`Sample::of`] the snapshot at the
+    /// same step).
     pub fn from_tracks(step: u64, t: u64, tr: &Tracks) -> Sample {
         let mut s = Sample {
             step,
@@ -89,17 +70,16 @@ impl Sample {
             idle: 0,
         };
         for m in &tr.ms {
-            if m.status == "dead" {
-                continue;
-            }
-            s.threads += 1;
-            match m.status {
-                "running" => s.running += 1,
-                "syscall" => s.syscall += 1,
-                "idle" => s.idle += 1,
+            let a = m.activity;
+            match a {
+                Activity::Dead => continue,
+                Activity::Run(_) => s.running += 1,
+                Activity::Syscall(_) => s.syscall += 1,
+                Activity::Idle => s.idle += 1,
                 _ => {}
             }
-            if m.spinning {
+            s.threads += 1;
+            if a.spinning() {
                 s.spinning += 1;
             }
         }
@@ -120,17 +100,16 @@ impl Sample {
             idle: 0,
         };
         for m in &state.ms {
-            if m.status == "dead" {
-                continue;
-            }
-            s.threads += 1;
-            match m.status {
-                "running" => s.running += 1,
-                "syscall" => s.syscall += 1,
-                "idle" => s.idle += 1,
+            let a = m.activity();
+            match a {
+                Activity::Dead => continue,
+                Activity::Run(_) => s.running += 1,
+                Activity::Syscall(_) => s.syscall += 1,
+                Activity::Idle => s.idle += 1,
                 _ => {}
             }
-            if m.spinning {
+            s.threads += 1;
+            if a.spinning() {
                 s.spinning += 1;
             }
         }
@@ -143,12 +122,24 @@ impl Sample {
 pub enum Lane {
     /// Not running a goroutine (idle, scheduling or spinning).
     Idle,
-    /// Running goroutine G (user-facing id).
-    Run(u32),
+    /// Running goroutine G.
+    Run(GId),
     /// Its M is blocked in a syscall with goroutine G.
-    Syscall(u32),
+    Syscall(GId),
     /// Destroyed by a GOMAXPROCS decrease.
     Dead,
+}
+
+impl Lane {
+    /// A P's [`Activity`] as its timeline shows it.
+    pub fn of(a: Activity) -> Lane {
+        match a {
+            Activity::Dead => Lane::Dead,
+            Activity::Run(g) => Lane::Run(g),
+            Activity::Syscall(g) => Lane::Syscall(g),
+            _ => Lane::Idle,
+        }
+    }
 }
 
 /// A stretch of one P's timeline: from `t0` (after step `step0`) until the next stretch.
@@ -218,19 +209,6 @@ impl Record {
         self.step_t.partition_point(|&x| x < t).min(self.step_t.len() - 1) as u64
     }
 
-    /// The index entries of step `s`.
-    pub fn events_of(&self, s: u64) -> &[EvRec] {
-        if s == 0 || s > self.explored() {
-            return &[];
-        }
-        &self.evs[self.ev_start[s as usize] as usize..self.ev_start[s as usize + 1] as usize]
-    }
-
-    /// Number of events recorded.
-    pub fn event_count(&self) -> usize {
-        self.evs.len()
-    }
-
     /// The step of event number `i` (index into the whole run's events).
     pub fn step_of_event(&self, i: usize) -> u64 {
         // ev_start is non-decreasing; the step is the last s with ev_start[s] <= i.
@@ -296,7 +274,7 @@ impl Record {
             self.evs.push(EvRec {
                 g: e.g.map_or(0, |g| g.0),
                 p: e.p.map_or(NONE16, |p| p.0.min(NONE16 as u32 - 1) as u16),
-                kind: kind_code(e.kind()).unwrap_or(u8::MAX),
+                kind: e.what.kind_of().code(),
             });
         }
         self.ev_start.push(self.evs.len() as u32);
@@ -306,12 +284,13 @@ impl Record {
         let all = step == 1
             || step.is_multiple_of(self.stride)
             || sim.finished()
-            || events.iter().any(|e| matches!(e.what, What::ProcsChange { .. } | What::StopTheWorld | What::StartTheWorld));
+            || events.iter().any(|e| matches!(e.what, What::ProcsChange { .. } | What::STWBegin | What::STWEnd));
         if all {
-            // The cheap view (O(Ps + Ms)), not a snapshot (O(queued goroutines)).
+            // The cheap view (O(Ps + Ms)), not a snapshot (O(queued goroutines): 4-8 ms at a
+            // million goroutines, taken thousands of times in a long run).
             let mut tracks = std::mem::take(&mut self.tracks);
             sim.tracks(&mut tracks);
-            self.update_lanes_all(sim, &tracks);
+            self.update_lanes_all(sim, tracks.ps.len());
             if step.is_multiple_of(self.stride) || step == 1 {
                 self.push_sample(Sample::from_tracks(step, sim.now(), &tracks));
             }
@@ -349,25 +328,15 @@ impl Record {
         }
     }
 
-    /// What live P `p` does, from the cheap per-P/per-M view: running its M's goroutine, or
-    /// that goroutine is in a syscall with the M, or nothing.
-    fn lane_of(tracks: &Tracks, p: usize) -> Lane {
-        let Some(pt) = tracks.ps.get(p) else { return Lane::Dead };
-        match pt.g {
-            None => Lane::Idle,
-            Some(g) => match pt.m.and_then(|m| tracks.ms.get(m as usize)) {
-                Some(m) if m.status == "syscall" => Lane::Syscall(g),
-                _ => Lane::Run(g),
-            },
-        }
+    fn lane_of(sim: &Sim, p: u32) -> Lane {
+        Lane::of(sim.p_activity(PId(p)))
     }
 
-    fn update_lanes_all(&mut self, sim: &Sim, tracks: &Tracks) {
+    fn update_lanes_all(&mut self, sim: &Sim, live: usize) {
         let step = sim.step_count();
         let t = sim.now();
-        let live = tracks.ps.len();
         for p in 0..live.max(self.lanes.len()) {
-            let lane = if p < live { Self::lane_of(tracks, p) } else { Lane::Dead };
+            let lane = if p < live { Self::lane_of(sim, p as u32) } else { Lane::Dead };
             self.set_lane(p, step, t, lane);
         }
     }
@@ -387,19 +356,14 @@ impl Record {
                 _ => {}
             }
         }
-        touched.retain(|&p| p < live);
-        if touched.is_empty() {
-            return;
-        }
         touched.sort_unstable();
         touched.dedup();
-        let mut tracks = std::mem::take(&mut self.tracks);
-        sim.tracks(&mut tracks);
         for p in touched {
-            let lane = Self::lane_of(&tracks, p as usize);
-            self.set_lane(p as usize, step, t, lane);
+            if p < live {
+                let lane = Self::lane_of(sim, p);
+                self.set_lane(p as usize, step, t, lane);
+            }
         }
-        self.tracks = tracks;
     }
 
     /// Forgets everything after step `n` (an intervention at `n` changes the future).

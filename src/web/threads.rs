@@ -17,7 +17,7 @@ use super::wall::now_ms;
 use crate::core::event::What;
 use crate::core::ids::MId;
 use crate::core::scenario::Scenario;
-use crate::core::sim::{Command, Sim, Tracks};
+use crate::core::sim::{Command, GStatus, MStatus, Sim, Tracks};
 use gloo_timers::callback::Timeout;
 use gloo_worker::{Spawnable, WorkerBridge};
 use std::cell::RefCell;
@@ -239,7 +239,7 @@ impl Run {
     /// Makes a worker crash (it stops answering for good): by choice `m`, else one busy with
     /// CPU work for a goroutine other than main, else any. Returns its M.
     pub fn kill(&mut self, m: Option<u32>) -> Option<u32> {
-        let main_m = self.sim.goroutine(1).and_then(|g| g.m); // main is G1, as in Go
+        let main_m = self.sim.goroutine(crate::core::ids::GId(1)).and_then(|g| g.m).map(|m| m.0); // main is G1, as in Go
         let busy = |s: &Slot| s.job.as_ref().is_some_and(|j| j.kind == JobKind::Work);
         let m = m
             .or_else(|| self.workers.iter().find(|(&m, s)| busy(s) && Some(m) != main_m).map(|(&m, _)| m))
@@ -329,7 +329,7 @@ impl Run {
     /// The P that M `m` holds (read from the core's cheap per-P view).
     fn m_p(&mut self, m: u32) -> Option<u32> {
         self.sim.tracks(&mut self.tracks);
-        self.tracks.ps.iter().position(|p| p.m == Some(m)).map(|p| p as u32)
+        self.tracks.ps.iter().position(|p| p.m == Some(MId(m))).map(|p| p as u32)
     }
 
     fn send(&mut self, m: u32, kind: JobKind, ns: u64) {
@@ -428,7 +428,7 @@ impl Run {
             if !self.booted {
                 // The M the core starts with (m0, which runs main) is a thread too.
                 self.booted = true;
-                let initial: Vec<u32> = self.sim.snapshot(false).ms.iter().filter(|m| !matches!(m.status, "sysmon" | "dead")).map(|m| m.id).collect();
+                let initial: Vec<u32> = self.sim.snapshot(false).ms.iter().filter(|m| !matches!(m.status, MStatus::Sysmon | MStatus::Dead)).map(|m| m.id.0).collect();
                 for m in initial {
                     self.spawn(m);
                 }
@@ -479,7 +479,7 @@ impl Run {
             .workers
             .iter()
             .filter(|(_, s)| s.job.as_ref().is_some_and(|j| j.kind == JobKind::Work))
-            .map(|(&m, _)| (m, st.ms.get(m as usize).and_then(|x| x.g)))
+            .map(|(&m, _)| (m, st.ms.get(m as usize).and_then(|x| x.g).map(|g| g.0)))
             .collect();
         serde_json::json!({
             "busy": busy,
@@ -501,7 +501,7 @@ impl Run {
             "step": self.sim.step_count(), "sim_now": self.sim.now(), "wall_ns": self.now_ns(),
             "events": self.events_seen,
             "gs": st.gs.len(),
-            "gs_dead": st.gs.iter().filter(|g| g.status == "dead").count(),
+            "gs_dead": st.gs.iter().filter(|g| g.status == GStatus::Dead).count(),
             "max_threads": self.sim.stats().max_threads,
             "preemptions": self.sim.stats().preemptions,
         })

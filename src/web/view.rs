@@ -3,7 +3,7 @@
 
 use super::driver::{Driver, GDetail, LogFilter, LogRow, Moves};
 use super::record::{Lane, Record, Sample};
-use crate::core::sim::SimState;
+use crate::core::sim::{Activity, SimState};
 use std::rc::Rc;
 
 /// Width of the plots' coordinate system (SVG user units; the SVG scales to its box).
@@ -43,9 +43,12 @@ impl View {
         let running = state
             .ps
             .iter()
-            .filter_map(|p| p.g.filter(|_| p.m.and_then(|m| state.ms.get(m as usize)).is_some_and(|m| m.status == "running")))
+            .filter_map(|p| match state.p_activity(p) {
+                Activity::Run(g) => Some(g.0),
+                _ => None,
+            })
             .collect();
-        let net_waiting = state.netpoll.iter().filter(|n| !n.ready).map(|n| n.g).collect();
+        let net_waiting = state.netpoll.iter().filter(|n| !n.ready).map(|n| n.g.0).collect();
         View {
             running: Rc::new(running),
             net_waiting: Rc::new(net_waiting),

@@ -7,6 +7,8 @@ pub mod go;
 use gmp::core::event::{Event, What};
 use gmp::core::scenario::{self, Scenario};
 use gmp::core::sim::Sim;
+#[allow(unused_imports)]
+pub use gmp::core::ids::{GId, MId, PId};
 
 /// Parses a scenario that must be valid.
 #[track_caller]
@@ -96,4 +98,9 @@ pub fn gmpsim(args: &[&str], stdin: Option<&str>) -> std::process::Output {
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
+}
+
+/// Goroutine ids from their numbers (G1 is 1).
+pub fn gids(ns: impl IntoIterator<Item = u32>) -> Vec<GId> {
+    ns.into_iter().map(GId).collect()
 }

@@ -373,10 +373,10 @@ impl<'a> Writer<'a> {
                 ActionKind::Spawn { func, n, on_p } => format!(
                     "spawn {n} x {}(){}",
                     comment_text(&self.s.funcs[*func as usize].name),
-                    on_p.map(|p| format!(" on P{p}")).unwrap_or_default()
+                    on_p.map(|p| format!(" on {p}")).unwrap_or_default()
                 ),
-                ActionKind::Syscall { g, dur } => format!("G{g} enters a {} syscall", format_duration(*dur)),
-                ActionKind::NetReady { g } => format!("G{g}'s network wait completes"),
+                ActionKind::Syscall { g, dur } => format!("{g} enters a {} syscall", format_duration(*dur)),
+                ActionKind::NetReady { g } => format!("{g}'s network wait completes"),
                 ActionKind::Gomaxprocs(n) => format!("runtime.GOMAXPROCS({n})"),
             };
             match (a.at, &a.kind) {

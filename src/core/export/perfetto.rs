@@ -26,9 +26,10 @@
 //! queues' contents, O(Ps + Ms) per step), so slices follow exactly what the board shows and a
 //! long run costs time in proportion to its steps, not to steps × goroutines.
 
-use crate::core::event::{Event, What};
+use crate::core::event::{Event, Kind, What};
 use crate::core::scenario::Scenario;
-use crate::core::sim::{Sim, Tracks};
+use crate::core::ids::{GId, MId};
+use crate::core::sim::{Activity, Sim, Tracks};
 use serde_json::{json, Map, Value};
 
 /// Process id of the Ps' tracks.
@@ -74,46 +75,59 @@ pub fn perfetto_export(s: &Scenario, max_steps: u64) -> PerfettoExport {
     PerfettoExport { json: t.finish(&sim, s), steps, ended }
 }
 
-/// What a track shows between two steps.
+/// What a track shows between two steps: a P's or an M's [`Activity`] as drawn (a P's M on
+/// its way to it, an M parked, locked, exited or running sysmon: no slice).
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Activity {
+enum Slice {
     Idle,
     /// Running goroutine n.
-    Run(u32),
+    Run(GId),
     /// Goroutine n in a syscall (the M blocked; on a P track: the P still attached).
-    Syscall(u32),
+    Syscall(GId),
     Spinning,
     Scheduling,
     Netpoll,
     Waking,
 }
 
-impl Activity {
+impl Slice {
+    fn of(a: Activity) -> Slice {
+        match a {
+            Activity::Run(g) => Slice::Run(g),
+            Activity::Syscall(g) => Slice::Syscall(g),
+            Activity::Spinning => Slice::Spinning,
+            Activity::Scheduling => Slice::Scheduling,
+            Activity::Netpoll => Slice::Netpoll,
+            Activity::Waking { .. } => Slice::Waking,
+            Activity::Idle | Activity::Locked | Activity::Sysmon | Activity::Dead => Slice::Idle,
+        }
+    }
+
     fn name(&self) -> String {
         match self {
-            Activity::Idle => "idle".into(),
-            Activity::Run(g) => format!("G{g}"),
-            Activity::Syscall(g) => format!("syscall G{g}"),
-            Activity::Spinning => "spinning".into(),
-            Activity::Scheduling => "scheduling".into(),
-            Activity::Netpoll => "netpoll".into(),
-            Activity::Waking => "waking".into(),
+            Slice::Idle => "idle".into(),
+            Slice::Run(g) => g.to_string(),
+            Slice::Syscall(g) => format!("syscall {g}"),
+            Slice::Spinning => "spinning".into(),
+            Slice::Scheduling => "scheduling".into(),
+            Slice::Netpoll => "netpoll".into(),
+            Slice::Waking => "waking".into(),
         }
     }
 
     fn cat(&self) -> &'static str {
         match self {
-            Activity::Run(_) => "goroutine",
-            Activity::Syscall(_) => "syscall",
-            Activity::Spinning | Activity::Scheduling => "schedule",
-            Activity::Netpoll => "netpoll",
-            Activity::Waking | Activity::Idle => "thread",
+            Slice::Run(_) => "goroutine",
+            Slice::Syscall(_) => "syscall",
+            Slice::Spinning | Slice::Scheduling => "schedule",
+            Slice::Netpoll => "netpoll",
+            Slice::Waking | Slice::Idle => "thread",
         }
     }
 
-    fn g(&self) -> Option<u32> {
+    fn g(&self) -> Option<GId> {
         match self {
-            Activity::Run(g) | Activity::Syscall(g) => Some(*g),
+            Slice::Run(g) | Slice::Syscall(g) => Some(*g),
             _ => None,
         }
     }
@@ -121,35 +135,44 @@ impl Activity {
 
 /// An open slice on a track.
 struct Open {
-    act: Activity,
+    act: Slice,
     since: u64,
     args: Map<String, Value>,
 }
 
 /// Kinds shown as slices rather than instants.
-const AS_SLICES: [&str; 11] = [
-    "GoStart",
-    "GoDestroy",
-    "GoBlock",
-    "GoStop",
-    "GoSyscallBegin",
-    "GoSyscallEnd",
-    "GoSyscallEndBlocked",
-    "ProcStart",
-    "ProcStop",
-    "SpinStart",
-    "SpinStop",
+const AS_SLICES: [Kind; 11] = [
+    Kind::GoStart,
+    Kind::GoDestroy,
+    Kind::GoBlock,
+    Kind::GoStop,
+    Kind::GoSyscallBegin,
+    Kind::GoSyscallEnd,
+    Kind::GoSyscallEndBlocked,
+    Kind::ProcStart,
+    Kind::ProcStop,
+    Kind::SpinStart,
+    Kind::SpinStop,
 ];
 
 /// Kinds that concern the whole program.
-const GLOBAL: [&str; 8] = ["ProcsChange", "STWBegin", "STWEnd", "Action", "Deadlock", "Panic", "Fatal", "Exit"];
+const GLOBAL: [Kind; 8] = [Kind::ProcsChange, Kind::STWBegin, Kind::STWEnd, Kind::Action, Kind::Deadlock, Kind::Panic, Kind::Fatal, Kind::Exit];
 
 /// Kinds that belong on the thread's track even when they name a P.
-const ON_M: [&str; 8] =
-    ["ThreadCreate", "ThreadPark", "ThreadWake", "ThreadExit", "LockedPark", "LockedHandoff", "NetpollBlock", "NetpollReady"];
+const ON_M: [Kind; 8] = [
+    Kind::ThreadCreate,
+    Kind::ThreadPark,
+    Kind::ThreadWake,
+    Kind::ThreadExit,
+    Kind::LockedPark,
+    Kind::LockedHandoff,
+    Kind::NetpollBlock,
+    Kind::NetpollReady,
+];
 
 /// Kinds that end a goroutine's slice, to name in its `end` argument.
-const ENDS: [&str; 9] = ["GoStop", "GoBlock", "GoDestroy", "GoSyscallBegin", "Exit", "Panic", "Deadlock", "LockedPark", "Fatal"];
+const ENDS: [Kind; 9] =
+    [Kind::GoStop, Kind::GoBlock, Kind::GoDestroy, Kind::GoSyscallBegin, Kind::Exit, Kind::Panic, Kind::Deadlock, Kind::LockedPark, Kind::Fatal];
 
 struct Tracer {
     events: Vec<String>,
@@ -161,7 +184,7 @@ struct Tracer {
     global_len: Option<usize>,
     local_lens: Vec<Option<usize>>,
     threads: Option<u32>,
-    sysmon: Option<u32>,
+    sysmon: Option<MId>,
 }
 
 fn us(ns: u64) -> Value {
@@ -194,7 +217,7 @@ impl Tracer {
         for e in sim.events() {
             if let What::GoCreate { func, .. } = e.what {
                 if let Some(g) = e.g {
-                    let i = g.0 as usize - 1;
+                    let i = g.index();
                     if self.funcs.len() <= i {
                         self.funcs.resize(i + 1, String::new());
                     }
@@ -203,37 +226,12 @@ impl Tracer {
             }
         }
         // Tracks: what each P and M does from now on.
-        let m_status = |m: u32| state.ms.get(m as usize).map(|x| (x.status, x.spinning));
-        let mut p_acts: Vec<Activity> = Vec::new();
-        for p in &state.ps {
-            let act = match (p.m.and_then(m_status), p.g) {
-                (Some(("running", _)), Some(g)) => Activity::Run(g),
-                (Some(("syscall", _)), Some(g)) => Activity::Syscall(g),
-                (Some((_, true)), _) => Activity::Spinning,
-                (Some(("scheduling", false)), _) => Activity::Scheduling,
-                _ => Activity::Idle,
-            };
-            p_acts.push(act);
-        }
-        for p in 0..self.ps.len().max(p_acts.len()) {
-            let act = p_acts.get(p).cloned().unwrap_or(Activity::Idle);
+        for p in 0..self.ps.len().max(state.ps.len()) {
+            let act = state.ps.get(p).map_or(Slice::Idle, |x| Slice::of(x.activity));
             self.transition(true, p, act, now, sim);
         }
-        let m_acts: Vec<Activity> = state
-            .ms
-            .iter()
-            .map(|m| match (m.status, m.g) {
-                ("running", Some(g)) => Activity::Run(g),
-                ("syscall", Some(g)) => Activity::Syscall(g),
-                ("scheduling", _) if m.spinning => Activity::Spinning,
-                ("scheduling", _) => Activity::Scheduling,
-                ("netpoll", _) => Activity::Netpoll,
-                ("waking", _) => Activity::Waking,
-                _ => Activity::Idle,
-            })
-            .collect();
-        for (m, act) in m_acts.into_iter().enumerate() {
-            self.transition(false, m, act, now, sim);
+        for (m, x) in state.ms.iter().enumerate() {
+            self.transition(false, m, Slice::of(x.activity), now, sim);
         }
         // Instants and flows.
         for e in sim.events() {
@@ -262,44 +260,44 @@ impl Tracer {
     }
 
     /// Track `id` of the Ps (`p`) or the Ms now shows `act`: close what it showed, open `act`.
-    fn transition(&mut self, p: bool, id: usize, act: Activity, now: u64, sim: &Sim) {
+    fn transition(&mut self, p: bool, id: usize, act: Slice, now: u64, sim: &Sim) {
         let tracks = if p { &mut self.ps } else { &mut self.ms };
         if tracks.len() <= id {
             tracks.resize_with(id + 1, || None);
         }
-        if tracks[id].as_ref().map(|o| &o.act) == Some(&act) || (tracks[id].is_none() && act == Activity::Idle) {
+        if tracks[id].as_ref().map(|o| &o.act) == Some(&act) || (tracks[id].is_none() && act == Slice::Idle) {
             return;
         }
         if let Some(open) = tracks[id].take() {
             self.close(p, id, open, now, sim);
         }
-        if act != Activity::Idle {
+        if act != Slice::Idle {
             let args = self.open_args(&act, sim);
             let tracks = if p { &mut self.ps } else { &mut self.ms };
             tracks[id] = Some(Open { act, since: now, args });
         }
     }
 
-    fn open_args(&self, act: &Activity, sim: &Sim) -> Map<String, Value> {
+    fn open_args(&self, act: &Slice, sim: &Sim) -> Map<String, Value> {
         let mut args = Map::new();
         if let Some(g) = act.g() {
             args.insert("g".into(), json!(g));
-            if let Some(f) = self.funcs.get(g as usize - 1) {
+            if let Some(f) = self.funcs.get(g.index()) {
                 args.insert("func".into(), json!(f));
             }
-            let start = sim.events().iter().find(|e| e.g.map(|x| x.0) == Some(g) && e.kind() == "GoStart");
+            let start = sim.events().iter().find(|e| e.g == Some(g) && e.what.kind_of() == Kind::GoStart);
             match (act, start) {
-                (Activity::Run(_), Some(e)) => {
+                (Slice::Run(_), Some(e)) => {
                     if let What::GoStart { from, .. } = e.what {
                         args.insert("source".into(), serde_json::to_value(from).unwrap_or(Value::Null));
                     }
                     args.insert("start".into(), json!(e.explain(sim.program())));
                 }
                 _ => {
-                    let why = sim.events().iter().find(|e| e.g.map(|x| x.0) == Some(g));
+                    let why = sim.events().iter().find(|e| e.g == Some(g));
                     if let Some(e) = why {
-                        if matches!(act, Activity::Run(_)) && matches!(e.kind(), "GoSyscallEnd" | "GoSyscallEndBlocked") {
-                            // Back from a syscall, running on again (Source::Syscall's name).
+                        if matches!(act, Slice::Run(_)) && matches!(e.what, What::GoSyscallEnd | What::GoSyscallEndBlocked { .. }) {
+                            // Back from a syscall, running on again.
                             args.insert("source".into(), json!("syscall"));
                         }
                         args.insert("start".into(), json!(e.explain(sim.program())));
@@ -312,7 +310,7 @@ impl Tracer {
 
     fn close(&mut self, p: bool, id: usize, mut open: Open, now: u64, sim: &Sim) {
         if let Some(g) = open.act.g() {
-            let end = sim.events().iter().find(|e| e.g.map(|x| x.0) == Some(g) && ENDS.contains(&e.kind()));
+            let end = sim.events().iter().find(|e| e.g == Some(g) && ENDS.contains(&e.what.kind_of()));
             if let Some(e) = end {
                 open.args.insert("end".into(), json!(e.explain(sim.program())));
             }
@@ -335,7 +333,7 @@ impl Tracer {
     }
 
     fn event(&mut self, e: &Event, sim: &Sim) {
-        let kind = e.kind();
+        let kind = e.what.kind_of();
         if AS_SLICES.contains(&kind) {
             return;
         }
@@ -360,7 +358,7 @@ impl Tracer {
         } else {
             (PID_PS, 1, "g")
         };
-        self.push(json!({"name": kind, "cat": "scheduler", "ph": "i", "s": scope, "ts": us(e.t), "pid": pid, "tid": tid, "args": Value::Object(args)}));
+        self.push(json!({"name": kind.name(), "cat": "scheduler", "ph": "i", "s": scope, "ts": us(e.t), "pid": pid, "tid": tid, "args": Value::Object(args)}));
         if let (What::Steal { victim, .. }, Some(thief)) = (&e.what, e.p) {
             self.flow += 1;
             let id = self.flow;
@@ -392,7 +390,7 @@ impl Tracer {
             meta.push(json!({"name": "thread_sort_index", "ph": "M", "pid": PID_PS, "tid": p + 1, "args": {"sort_index": p}}));
         }
         for m in 0..self.ms.len() {
-            let name = if Some(m as u32) == self.sysmon { format!("M{m} (sysmon)") } else { format!("M{m}") };
+            let name = if Some(MId(m as u32)) == self.sysmon { format!("M{m} (sysmon)") } else { format!("M{m}") };
             meta.push(json!({"name": "thread_name", "ph": "M", "pid": PID_MS, "tid": m + 1, "args": {"name": name}}));
             meta.push(json!({"name": "thread_sort_index", "ph": "M", "pid": PID_MS, "tid": m + 1, "args": {"sort_index": m}}));
         }

@@ -13,6 +13,7 @@ pub use duration::{format_duration, parse_duration};
 pub use parse::parse;
 
 use crate::core::costs::Costs;
+use crate::core::ids::{GId, PId};
 use std::fmt;
 
 /// Published limits. Documents beyond them are rejected with a message naming the place.
@@ -56,7 +57,9 @@ pub const GO_MINOR_RANGE: (u32, u32) = (19, 27);
 pub struct Scenario {
     /// Always 1.
     pub version: u32,
+    /// Its title (may be empty).
     pub name: String,
+    /// What it shows, in a sentence or two (may be empty).
     pub description: String,
     /// `GOMAXPROCS` at start, 1 to [`limits::MAX_GOMAXPROCS`].
     pub gomaxprocs: u32,
@@ -86,6 +89,7 @@ pub struct Scenario {
 /// `chans.NAME: capacity`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChanDecl {
+    /// Its name in the document.
     pub name: String,
     /// 0 is unbuffered.
     pub cap: u32,
@@ -94,7 +98,9 @@ pub struct ChanDecl {
 /// `funcs.NAME: [ops]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FuncDecl {
+    /// Its name in the document.
     pub name: String,
+    /// What a goroutine running it does.
     pub body: Vec<Op>,
 }
 
@@ -114,8 +120,11 @@ pub enum Op {
     Go { func: u32, n: u32 },
     /// `runtime.Gosched()`.
     Gosched,
+    /// `c <- v` on the channel.
     Send(u32),
+    /// `<-c` on the channel.
     Recv(u32),
+    /// `close(c)`.
     Close(u32),
     /// `wg.Add(n)` (n may be negative).
     Add { wg: u32, n: i64 },
@@ -127,14 +136,18 @@ pub enum Op {
     Repeat { n: u64, body: Vec<Op> },
     /// `runtime.GOMAXPROCS(n)`.
     Gomaxprocs(u32),
+    /// `runtime.LockOSThread()`.
     LockOsThread,
+    /// `runtime.UnlockOSThread()`.
     UnlockOsThread,
 }
 
 /// A user intervention and when it happens.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Action {
+    /// When it happens.
     pub at: ActionAt,
+    /// What it does.
     pub kind: ActionKind,
 }
 
@@ -152,12 +165,12 @@ pub enum ActionAt {
 pub enum ActionKind {
     /// As if the goroutine running on `on_p` executed `go f()` `n` times; with no `on_p` (or if
     /// that P runs nothing) the goroutines go to the global queue and `wakep` runs.
-    Spawn { func: u32, n: u32, on_p: Option<u32> },
+    Spawn { func: u32, n: u32, on_p: Option<PId> },
     /// Goroutine `g` enters a blocking syscall lasting `dur` ns now if it is running, or as its
     /// next op once it runs.
-    Syscall { g: u32, dur: u64 },
+    Syscall { g: GId, dur: u64 },
     /// The network wait of goroutine `g` completes now.
-    NetReady { g: u32 },
+    NetReady { g: GId },
     /// `runtime.GOMAXPROCS(n)` now.
     Gomaxprocs(u32),
 }

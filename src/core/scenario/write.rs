@@ -119,7 +119,7 @@ impl Names<'_> {
                     spawn.insert("n".into(), (*n).into());
                 }
                 if let Some(p) = on_p {
-                    spawn.insert("on_p".into(), (*p).into());
+                    spawn.insert("on_p".into(), p.0.into());
                 }
                 ("spawn", Value::Object(spawn))
             }
@@ -196,6 +196,7 @@ mod tests {
     use super::super::{parse, ChanDecl, FuncDecl};
     use super::*;
     use crate::core::costs::Costs;
+    use crate::core::ids::{GId, PId};
     use expect_test::expect;
     use proptest::collection::{btree_map, btree_set, vec};
     use proptest::prelude::*;
@@ -390,14 +391,14 @@ mod tests {
             let at = prop_oneof![any::<u64>().prop_map(ActionAt::Step), (0..=i64::MAX as u64).prop_map(ActionAt::Ns)];
             let g = 1..=MAX_GOROUTINES as u32;
             let mut kinds: Vec<BoxedStrategy<ActionKind>> = vec![
-                (g.clone(), duration()).prop_map(|(g, dur)| ActionKind::Syscall { g, dur }).boxed(),
-                g.prop_map(|g| ActionKind::NetReady { g }).boxed(),
+                (g.clone(), duration()).prop_map(|(g, dur)| ActionKind::Syscall { g: GId(g), dur }).boxed(),
+                g.prop_map(|g| ActionKind::NetReady { g: GId(g) }).boxed(),
                 (1..=MAX_GOMAXPROCS).prop_map(ActionKind::Gomaxprocs).boxed(),
             ];
             if nf > 0 {
                 let on_p = proptest::option::of(0..MAX_GOMAXPROCS);
                 kinds.push(
-                    (0..nf, 1..=3u32, on_p).prop_map(|(func, n, on_p)| ActionKind::Spawn { func, n, on_p }).boxed(),
+                    (0..nf, 1..=3u32, on_p).prop_map(|(func, n, on_p)| ActionKind::Spawn { func, n, on_p: on_p.map(PId) }).boxed(),
                 );
             }
             let action = (at, Union::new(kinds)).prop_map(|(at, kind)| Action { at, kind });

@@ -2,8 +2,8 @@
 //! waits, `Gosched`, preemption, `LockOSThread`, exit, and syscalls with every
 //! `exitsyscall` path (spec §3.1, §5, §6.1, §7, §10).
 
-use super::{GStatus, MState, Outcome, PStatus, Sim, Wait};
-use crate::core::event::{BlockReason, ChanHow, PanicKind, Place, Source, StopReason, WakeCause, What};
+use super::{GStatus, MStatus, Outcome, PStatus, Sim, Wait};
+use crate::core::event::{BlockReason, ChanHow, PanicKind, Place, StopReason, WakeCause, What};
 use crate::core::program::Instr;
 use std::cmp::Reverse;
 
@@ -66,7 +66,7 @@ impl Sim {
                     self.wake_m(m, self.now + left);
                     return;
                 }
-                Instr::Loop { n, .. } => {
+                Instr::Loop { n } => {
                     let gg = &mut self.gs[g as usize];
                     gg.loops.push(n);
                     gg.pc += 1;
@@ -127,7 +127,7 @@ impl Sim {
                 Instr::Wait(wg) => {
                     self.gs[g as usize].pc += 1;
                     if self.wgs[wg as usize].counter == 0 {
-                        self.emit(Some(g), Some(p), Some(m), What::WgWaitDone { wg });
+                        self.emit(Some(g), Some(p), Some(m), What::WgWait { wg });
                         self.continue_after(m, self.costs.sync_op);
                     } else {
                         self.wgs[wg as usize].waiters.push_back(g);
@@ -163,7 +163,7 @@ impl Sim {
                 Instr::Gomaxprocs(n) => {
                     self.gs[g as usize].pc += 1;
                     self.stop_and_resize(n, Some((m, g)));
-                    if self.outcome.is_none() && self.ms[m as usize].state == MState::Run {
+                    if self.outcome.is_none() && self.ms[m as usize].state == MStatus::Run {
                         self.continue_after(m, self.costs.sync_op);
                     }
                     return;
@@ -174,7 +174,7 @@ impl Sim {
                     gg.lock_count += 1;
                     gg.lockedm = Some(m);
                     self.ms[m as usize].lockedg = Some(g);
-                    self.emit(Some(g), Some(p), Some(m), What::LockThread { locked: true });
+                    self.emit(Some(g), Some(p), Some(m), What::LockOSThread { locked: true });
                     self.continue_after(m, self.costs.sync_op);
                     return;
                 }
@@ -186,7 +186,7 @@ impl Sim {
                         gg.lockedm = None;
                         self.ms[m as usize].lockedg = None;
                     }
-                    self.emit(Some(g), Some(p), Some(m), What::LockThread { locked: false });
+                    self.emit(Some(g), Some(p), Some(m), What::LockOSThread { locked: false });
                     self.continue_after(m, self.costs.sync_op);
                     return;
                 }
@@ -204,7 +204,7 @@ impl Sim {
     fn reschedule_after(&mut self, m: u32, cost: u64) {
         let mm = &mut self.ms[m as usize];
         mm.curg = None;
-        mm.state = MState::Schedule;
+        mm.state = MStatus::Schedule;
         let at = self.now + cost;
         self.wake_m(m, at);
     }
@@ -276,7 +276,7 @@ impl Sim {
             let mm = &mut self.ms[m as usize];
             mm.curg = None;
             mm.lockedg = None;
-            mm.state = MState::Dead;
+            mm.state = MStatus::Dead;
             self.cancel_m(m);
             self.emit(None, Some(p), Some(m), What::ThreadExit);
             let p = self.releasep(m);
@@ -396,7 +396,7 @@ impl Sim {
             gg.pc += 1;
         }
         let mm = &mut self.ms[m as usize];
-        mm.state = MState::Syscall;
+        mm.state = MStatus::Syscall;
         mm.oldp = Some(p);
         self.emit(Some(g), Some(p), Some(m), What::GoSyscallBegin { dur });
         self.sysmon_wake_if_deep();
@@ -430,7 +430,7 @@ impl Sim {
             gg.lock_count = 0;
         }
         let state = self.ms[m as usize].state;
-        if state == MState::Idle {
+        if state == MStatus::Idle {
             self.midle.retain(|&x| x != m);
         }
         if self.poller == Some(m) {
@@ -442,7 +442,7 @@ impl Sim {
             self.nmspinning -= 1;
         }
         let mm = &mut self.ms[m as usize];
-        mm.state = MState::Dead;
+        mm.state = MStatus::Dead;
         mm.awaiting = None;
         mm.lockedg = None;
         mm.steal = None;
@@ -475,7 +475,7 @@ impl Sim {
         if let Some(p) = self.ms[m as usize].p {
             self.gs[g as usize].status = GStatus::Running;
             self.ps[p as usize].syscalltick = self.ps[p as usize].syscalltick.wrapping_add(1);
-            self.ms[m as usize].state = MState::Run;
+            self.ms[m as usize].state = MStatus::Run;
             self.emit(Some(g), Some(p), Some(m), What::GoSyscallEnd);
             self.continue_after(m, 0);
             return;
@@ -484,7 +484,7 @@ impl Sim {
         let mut got = None;
         if let Some(op) = oldp.filter(|&op| op < self.gomaxprocs) {
             if let Some(om) = self.ps[op as usize].m {
-                let in_syscall = self.ms[om as usize].state == MState::Syscall
+                let in_syscall = self.ms[om as usize].state == MStatus::Syscall
                     && self.ms[om as usize].curg.is_some_and(|og| self.gs[og as usize].status == GStatus::Syscall);
                 if om != m && in_syscall {
                     self.ms[om as usize].p = None;
@@ -507,11 +507,10 @@ impl Sim {
         if let Some(np) = got {
             self.acquirep(m, np);
             self.gs[g as usize].status = GStatus::Running;
-            self.ms[m as usize].state = MState::Run;
+            self.ms[m as usize].state = MStatus::Run;
             let oldp = oldp.map(crate::core::ids::PId);
             self.emit(Some(g), Some(np), Some(m), What::GoSyscallEndBlocked { got: Some(crate::core::ids::PId(np)), oldp });
             self.continue_after(m, 0);
-            let _ = Source::Syscall;
             return;
         }
         // exitsyscallNoP: the G goes to the global queue and the M stops.
@@ -524,7 +523,7 @@ impl Sim {
         let oldp = oldp.map(crate::core::ids::PId);
         self.emit(Some(g), None, Some(m), What::GoSyscallEndBlocked { got: None, oldp });
         if self.ms[m as usize].lockedg == Some(g) {
-            self.ms[m as usize].state = MState::LockedWait;
+            self.ms[m as usize].state = MStatus::LockedWait;
             self.cancel_m(m);
             self.emit(Some(g), None, Some(m), What::LockedPark);
             self.checkdead();

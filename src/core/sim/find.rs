@@ -1,7 +1,7 @@
 //! `schedule`, `findRunnable`, `stealWork`, `runqsteal` and `execute` (spec §4), and the
 //! locked-thread hand-offs `stoplockedm`/`startlockedm` (spec §9.2).
 
-use super::{GStatus, MState, PStatus, Sim, StealCursor, Wait, GLOBAL_CHECK_PERIOD, STEAL_TRIES};
+use super::{GStatus, MStatus, PStatus, Sim, StealCursor, Wait, GLOBAL_CHECK_PERIOD, STEAL_TRIES};
 use crate::core::event::{PollWhere, Source, WakeCause, What};
 
 /// What `findRunnable` came back with.
@@ -77,7 +77,7 @@ impl Sim {
         let schedtick = pp.schedtick;
         let mm = &mut self.ms[m as usize];
         mm.curg = Some(g);
-        mm.state = MState::Run;
+        mm.state = MStatus::Run;
         self.emit(Some(g), Some(p), Some(m), What::GoStart { from, inherit, schedtick });
         let at = self.now + self.costs.g_switch;
         self.wake_m(m, at);
@@ -188,7 +188,7 @@ impl Sim {
                 self.poller = Some(m);
                 self.poll_until = poll_until;
                 let mm = &mut self.ms[m as usize];
-                mm.state = MState::Netpoll;
+                mm.state = MStatus::Netpoll;
                 mm.netpoll_spinning = was_spinning;
                 let until = if poll_until != 0 { Some(poll_until) } else { None };
                 self.emit(None, None, Some(m), What::NetpollBlock { until });
@@ -394,11 +394,11 @@ impl Sim {
                 if was_spinning {
                     self.become_spinning(m);
                 }
-                self.ms[m as usize].state = MState::Schedule;
+                self.ms[m as usize].state = MStatus::Schedule;
                 self.schedule(m);
             }
             None => {
-                self.ms[m as usize].state = MState::Idle;
+                self.ms[m as usize].state = MStatus::Idle;
                 if !list.is_empty() {
                     self.emit(None, None, Some(m), What::NetpollReady { n: list.len() as u32, poller: PollWhere::Blocked });
                     self.injectglist(&list, None);
@@ -411,7 +411,7 @@ impl Sim {
     /// `stoplockedm`: M is locked to `g`, which cannot run now; hand off the P and sleep.
     pub(crate) fn stoplockedm(&mut self, m: u32, g: u32) {
         let p = self.releasep(m);
-        self.ms[m as usize].state = MState::LockedWait;
+        self.ms[m as usize].state = MStatus::LockedWait;
         self.cancel_m(m);
         self.emit(Some(g), Some(p), Some(m), What::LockedPark);
         self.ps[p as usize].status = PStatus::Idle;
@@ -421,7 +421,7 @@ impl Sim {
 
     /// `startlockedm`: M `m` found `g`, which is locked to `lm`: give `lm` our P and park.
     fn startlockedm(&mut self, m: u32, g: u32, lm: u32) {
-        if self.ms[lm as usize].state == MState::Schedule {
+        if self.ms[lm as usize].state == MStatus::Schedule {
             // The locked thread has not reached stoplockedm yet (its goroutine just yielded);
             // it does now, handing off its own P, and is then woken with ours.
             self.stoplockedm(lm, g);
@@ -430,8 +430,8 @@ impl Sim {
         self.ps[p as usize].status = PStatus::Idle;
         self.emit(Some(g), Some(p), Some(m), What::LockedHandoff { to: crate::core::ids::MId(lm) });
         let lmm = &mut self.ms[lm as usize];
-        debug_assert_eq!(lmm.state, MState::LockedWait);
-        lmm.state = MState::Waking;
+        debug_assert_eq!(lmm.state, MStatus::LockedWait);
+        lmm.state = MStatus::Waking;
         lmm.nextp = Some(p);
         lmm.handed = Some(g);
         let at = self.now + self.costs.m_wake;

@@ -12,7 +12,8 @@
 //! `wakep`/`startm`/`handoffp`/`injectglist`), `find.rs` (`schedule`, `findRunnable`,
 //! `stealWork`), `exec.rs` (goroutines executing their ops: channels, WaitGroups, timers,
 //! the netpoller, syscalls), `sysmon.rs` (sysmon, `retake`, preemption), `resize.rs`
-//! (stop-the-world and `procresize`), `state.rs` (snapshots and invariants).
+//! (stop-the-world and `procresize`), `status.rs` (statuses and `Activity`), `state.rs`
+//! (snapshots and invariants).
 
 mod exec;
 mod find;
@@ -21,9 +22,11 @@ mod queues;
 mod real_time;
 mod resize;
 mod state;
+mod status;
 mod sysmon;
 
 pub use resize::steal_order;
+pub use status::{Activity, GStatus, MStatus, PStatus};
 pub use state::{ChanState, GState, MState as MStateView, MTrack, NetWait, PState, PTrack, SimState, SysmonState, Tracks, WgState};
 
 use crate::core::costs::Costs;
@@ -54,22 +57,16 @@ pub const STEAL_TRIES: u8 = 4;
 /// The fairness period: `schedtick % 61 == 0` checks the global queue first.
 pub const GLOBAL_CHECK_PERIOD: u32 = 61;
 
-/// A goroutine's status (`_Grunnable`, `_Grunning`, `_Gsyscall`, `_Gwaiting`, `_Gdead`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum GStatus {
-    Runnable,
-    Running,
-    Syscall,
-    Waiting,
-    Dead,
-}
-
 /// What a waiting goroutine waits for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Wait {
+    /// Nothing (it is not waiting).
     None,
+    /// A send on the channel.
     ChanSend(u32),
+    /// A receive on the channel.
     ChanRecv(u32),
+    /// The WaitGroup's counter reaching 0.
     WaitGroup(u32),
     /// A timer on P's heap, firing at `until`.
     Sleep { until: u64 },
@@ -80,6 +77,7 @@ pub enum Wait {
 /// A goroutine.
 #[derive(Clone, Debug)]
 pub(crate) struct G {
+    /// `g.atomicstatus`.
     pub status: GStatus,
     /// Body being executed (index into `Program::bodies`).
     pub body: u32,
@@ -118,35 +116,16 @@ pub(crate) struct G {
     pub goid: u64,
 }
 
-/// An M's activity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MState {
-    /// Parked on the idle M list (`stopm`).
-    Idle,
-    /// Woken or created by `startm`; acquires `nextp` when its wake-up time comes.
-    Waking,
-    /// Holds a P and no G: runs `schedule` at its wake-up time.
-    Schedule,
-    /// Runs its G's ops.
-    Run,
-    /// Blocked in a syscall with its G.
-    Syscall,
-    /// Blocked in `netpoll` without a P.
-    Netpoll,
-    /// Locked to a G that cannot run (`stoplockedm`).
-    LockedWait,
-    /// Exited.
-    Dead,
-    /// The sysmon thread.
-    Sysmon,
-}
-
 /// Where `stealWork` was when its M began the 3 µs runnext back-off.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct StealCursor {
+    /// The pass over the Ps (0 to `STEAL_TRIES - 1`; the last one also looks at timers and runnext).
     pub pass: u8,
+    /// The random number that chose the pass's order (start and coprime stride).
     pub r: u32,
+    /// How many Ps of the pass were looked at.
     pub k: u32,
+    /// A victim's timer ran during the last pass.
     pub ran_timer: bool,
     /// The victim whose runnext G we backed off for, and that G.
     pub backoff: Option<(u32, u32)>,
@@ -155,17 +134,25 @@ pub(crate) struct StealCursor {
 /// An OS thread.
 #[derive(Clone, Debug)]
 pub(crate) struct M {
-    pub state: MState,
+    /// What it is doing.
+    pub state: MStatus,
+    /// `m.p`: the P it holds.
     pub p: Option<u32>,
+    /// `m.nextp`: the P it will acquire when it wakes (`startm`).
     pub nextp: Option<u32>,
+    /// `m.oldp`: the P it had before entering a syscall.
     pub oldp: Option<u32>,
+    /// `m.curg`: the goroutine it runs (or has in a syscall).
     pub curg: Option<u32>,
+    /// `m.spinning`: looking for work to steal.
     pub spinning: bool,
+    /// `m.lockedg`: the goroutine locked to it.
     pub lockedg: Option<u32>,
     /// The locked goroutine `startlockedm` handed over with `nextp`.
     pub handed: Option<u32>,
     /// Generation of its pending wake-up; older heap entries are stale.
     pub gen: u32,
+    /// When its pending wake-up is due.
     pub wake_at: Option<u64>,
     /// In `stealWork`'s back-off.
     pub steal: Option<StealCursor>,
@@ -197,29 +184,31 @@ pub enum Command {
 /// `p.sysmontick`: what sysmon last saw of a P.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct SysmonTick {
+    /// The P's `schedtick` sysmon last saw.
     pub schedtick: u32,
+    /// When sysmon saw that `schedtick` first.
     pub schedwhen: u64,
+    /// The P's `syscalltick` sysmon last saw.
     pub syscalltick: u32,
+    /// When sysmon saw that `syscalltick` first.
     pub syscallwhen: u64,
-}
-
-/// A P's status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PStatus {
-    Idle,
-    Running,
-    GcStop,
-    Dead,
 }
 
 /// A logical processor.
 #[derive(Clone)]
 pub(crate) struct P {
+    /// `p.status`.
     pub status: PStatus,
+    /// `p.m`: the M holding it.
     pub m: Option<u32>,
+    /// Its local run queue and `runnext`.
     pub runq: RunQueue,
+    /// `p.schedtick`: incremented at every `execute` that starts a new time slice.
     pub schedtick: u32,
+    /// `p.syscalltick`: incremented when a syscall returns to it (the fast path) and when it is
+    /// taken from an M in a syscall.
     pub syscalltick: u32,
+    /// What sysmon last saw of it.
     pub sysmontick: SysmonTick,
     /// Timers: (when, sequence, goroutine), earliest first.
     pub timers: BinaryHeap<Reverse<(u64, u64, u32)>>,
@@ -231,27 +220,38 @@ pub(crate) struct P {
     pub slice_start: u64,
     /// `p.goidcache` / `p.goidcacheend`: the P's block of Go goroutine ids.
     pub goid_next: u64,
+    /// The end of that block.
     pub goid_end: u64,
 }
 
+/// A channel (`hchan`).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Chan {
+    /// Its buffer's capacity (0: unbuffered).
     pub cap: u32,
+    /// Values in its buffer.
     pub len: u64,
+    /// Closed.
     pub closed: bool,
+    /// Goroutines blocked sending, first served first.
     pub sendq: VecDeque<u32>,
+    /// Goroutines blocked receiving, first served first.
     pub recvq: VecDeque<u32>,
 }
 
+/// A `sync.WaitGroup`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct WaitGroup {
+    /// Its counter.
     pub counter: i64,
+    /// Goroutines blocked in `Wait`, in the order they blocked.
     pub waiters: VecDeque<u32>,
 }
 
 /// sysmon's loop state.
 #[derive(Clone, Debug)]
 pub(crate) struct Sysmon {
+    /// The M it runs on.
     pub m: u32,
     /// Consecutive cycles without a retake.
     pub idle: u32,
@@ -259,15 +259,20 @@ pub(crate) struct Sysmon {
     pub delay: u64,
     /// In deep sleep (`sched.sysmonwait`).
     pub deep: bool,
+    /// Generation of its pending wake-up; older heap entries are stale.
     pub gen: u32,
 }
 
 /// Something that will happen at a virtual time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Wake {
+    /// M `.0`'s next activity, for its wake-up generation `.1`.
     M(u32, u32),
+    /// sysmon's next check, for its generation.
     Sysmon(u32),
+    /// Goroutine `.0`'s network wait completes, for its wait generation `.1`.
     NetReady(u32, u32),
+    /// The scenario's `at_ns` action with this index.
     Action(u32),
 }
 
@@ -299,44 +304,67 @@ impl Outcome {
 /// Totals over a run.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Stats {
+    /// Goroutines created, main included.
     pub goroutines_created: u64,
+    /// Successful `runqsteal`s.
     pub steals: u64,
+    /// Goroutines they moved.
     pub goroutines_stolen: u64,
+    /// `handoffp` calls (a P given to another M, or parked, after its M lost it).
     pub handoffs: u64,
+    /// Threads created, sysmon's included.
     pub threads_created: u64,
+    /// Preemptions by sysmon.
     pub preemptions: u64,
+    /// Batches taken from the global queue.
     pub global_grabs: u64,
+    /// Local queue overflows (`runqputslow`).
     pub overflows: u64,
+    /// The global queue's longest length.
     pub max_global_queue: u64,
+    /// The longest local queue (ring and runnext).
     pub max_local_queue: u64,
+    /// The most threads alive at once, sysmon's included.
     pub max_threads: u64,
+    /// Events made.
     pub events: u64,
 }
 
 /// The simulator. Clone it to keep a checkpoint.
 #[derive(Clone)]
 pub struct Sim {
+    /// The compiled scenario.
     pub(crate) prog: Arc<Program>,
+    /// Virtual-time prices.
     pub(crate) costs: Costs,
     /// The Go release modelled (minor version); below 26 the [OLD] rules apply.
     pub(crate) go: u32,
+    /// Virtual time, ns.
     pub(crate) now: u64,
     /// Steps run so far.
     pub(crate) step: u64,
     seq: u64,
+    /// The steal order's random numbers (`cheaprand`).
     pub(crate) rng: Rng,
+    /// Every goroutine ever created, by index (G1 is 0), in copy-on-write chunks (cheap clones).
     pub(crate) gs: gtable::GTable<G>,
     /// `allp`, including Ps beyond GOMAXPROCS kept after a shrink.
     pub(crate) ps: Vec<P>,
+    /// GOMAXPROCS now.
     pub(crate) gomaxprocs: u32,
+    /// The numbers below GOMAXPROCS coprime with it: the steal order's strides.
     pub(crate) coprimes: Vec<u32>,
+    /// Every M ever created, by id.
     pub(crate) ms: Vec<M>,
+    /// `sched.runq`: the global run queue, head first.
     pub(crate) global: VecDeque<u32>,
     /// `sched.pidle`: the idle P stack, front last.
     pub(crate) pidle: Vec<u32>,
     /// `sched.midle`: the idle M list, front last.
     pub(crate) midle: Vec<u32>,
+    /// `sched.nmspinning`.
     pub(crate) nmspinning: u32,
+    /// `sched.needspinning`.
     pub(crate) needspinning: bool,
     /// `sched.lastpoll`; meaningful when `poller` is `None`.
     pub(crate) lastpoll: u64,
@@ -344,21 +372,29 @@ pub struct Sim {
     pub(crate) poller: Option<u32>,
     /// When the blocked poller will wake for a timer (`sched.pollUntil`, 0: never).
     pub(crate) poll_until: u64,
+    /// `netpollInited`: a goroutine has used the network (or a timer), so Ms poll.
     pub(crate) netpoll_inited: bool,
     /// Goroutines parked on the netpoller.
     pub(crate) net_waiters: u32,
     /// Goroutines whose fd is ready and not yet polled, in kernel-event order.
     pub(crate) net_ready: Vec<u32>,
+    /// The channels, by index.
     pub(crate) chans: Vec<Chan>,
+    /// The WaitGroups, by index.
     pub(crate) wgs: Vec<WaitGroup>,
+    /// sysmon.
     pub(crate) sysmon: Sysmon,
     heap: BinaryHeap<Reverse<(u64, u64, Wake)>>,
     actions: Vec<crate::core::scenario::Action>,
     /// Indices of `at_step` actions not yet applied, in order.
     step_actions: VecDeque<u32>,
+    /// The events of the last step.
     pub(crate) events: Vec<Event>,
+    /// How the run ended, once it has.
     pub(crate) outcome: Option<Outcome>,
+    /// Totals so far.
     pub(crate) stats: Stats,
+    /// Sequence number of the next timer (orders timers due at the same time).
     pub(crate) timer_seq: u64,
     /// Real-time mode: work and syscalls are carried out by the driver's threads.
     pub(crate) external: bool,
@@ -666,7 +702,7 @@ impl Sim {
         self.events.push(Event {
             step: self.step + 1,
             t: self.now,
-            g: g.map(|g| GId(g + 1)),
+            g: g.map(GId::of_index),
             p: p.map(PId),
             m: m.map(MId),
             what,
@@ -674,7 +710,7 @@ impl Sim {
     }
 
     pub(crate) fn gid(&self, g: u32) -> GId {
-        GId(g + 1)
+        GId::of_index(g)
     }
 
     // ----- the clock -----
@@ -722,7 +758,7 @@ impl Sim {
         self.procresize_at_start(n);
         // sysmon's thread (`newm(sysmon, nil, -1)` in runtime.main).
         let sm = self.new_m_struct();
-        self.ms[sm as usize].state = MState::Sysmon;
+        self.ms[sm as usize].state = MStatus::Sysmon;
         self.sysmon.m = sm;
         self.stats.threads_created += 1;
         self.emit(None, None, Some(sm), What::ThreadCreate { for_p: None, spinning: false, sysmon: true });
@@ -736,7 +772,7 @@ impl Sim {
     pub(crate) fn new_m_struct(&mut self) -> u32 {
         let id = self.ms.len() as u32;
         self.ms.push(M {
-            state: MState::Idle,
+            state: MStatus::Idle,
             p: None,
             nextp: None,
             oldp: None,
@@ -750,7 +786,7 @@ impl Sim {
             netpoll_spinning: false,
             awaiting: None,
         });
-        let threads = self.ms.iter().filter(|m| m.state != MState::Dead).count() as u64;
+        let threads = self.ms.iter().filter(|m| m.state != MStatus::Dead).count() as u64;
         self.stats.max_threads = self.stats.max_threads.max(threads);
         id
     }
@@ -810,11 +846,11 @@ impl Sim {
 
     fn run_m(&mut self, m: u32) {
         match self.ms[m as usize].state {
-            MState::Waking => self.m_wakeup(m),
-            MState::Schedule => self.schedule(m),
-            MState::Run => self.run_g(m),
-            MState::Syscall => self.exitsyscall(m),
-            MState::Netpoll => self.netpoll_wakeup(m),
+            MStatus::Waking => self.m_wakeup(m),
+            MStatus::Schedule => self.schedule(m),
+            MStatus::Run => self.run_g(m),
+            MStatus::Syscall => self.exitsyscall(m),
+            MStatus::Netpoll => self.netpoll_wakeup(m),
             s => panic!("run_m: M{m} woke in state {s:?}"),
         }
     }
@@ -826,7 +862,7 @@ impl Sim {
         if let Some(g) = self.ms[m as usize].handed.take() {
             self.execute(m, g, false, crate::core::event::Source::Locked);
         } else {
-            self.ms[m as usize].state = MState::Schedule;
+            self.ms[m as usize].state = MStatus::Schedule;
             self.schedule(m);
         }
     }
@@ -836,6 +872,7 @@ impl Sim {
     fn apply(&mut self, kind: &ActionKind) {
         match *kind {
             ActionKind::Spawn { func, n, on_p } => {
+                let on_p = on_p.map(|p| p.0);
                 let running_on = on_p.filter(|&p| {
                     p < self.gomaxprocs
                         && self.ps[p as usize].status == PStatus::Running
@@ -843,7 +880,7 @@ impl Sim {
                             self.ms[m as usize].curg.is_some_and(|g| self.gs[g as usize].status == GStatus::Running)
                         })
                 });
-                self.emit(None, running_on, None, What::Action(UserAction::Spawn { func, n, on_p, global: running_on.is_none() }));
+                self.emit(None, running_on, None, What::Action(UserAction::Spawn { func, n, on_p: on_p.map(PId), global: running_on.is_none() }));
                 for _ in 0..n {
                     let g = self.new_g(func, None, running_on);
                     match running_on {
@@ -860,7 +897,7 @@ impl Sim {
                 }
             }
             ActionKind::Syscall { g, dur } => {
-                let gi = g.wrapping_sub(1);
+                let gi = g.index() as u32;
                 match self.gs.get(gi as usize).map(|x| x.status) {
                     None => self.emit(None, None, None, What::Action(UserAction::Ignored("there is no such goroutine yet"))),
                     Some(GStatus::Dead) => self.emit(Some(gi), None, None, What::Action(UserAction::Ignored("it has already returned"))),
@@ -871,7 +908,7 @@ impl Sim {
                         self.emit(Some(gi), None, m, What::Action(UserAction::Syscall { dur, now }));
                         if now && !self.external {
                             let m = m.expect("a running G has an M");
-                            if self.ms[m as usize].state == MState::Run {
+                            if self.ms[m as usize].state == MStatus::Run {
                                 self.wake_m(m, self.now);
                             }
                         }
@@ -879,7 +916,7 @@ impl Sim {
                 }
             }
             ActionKind::NetReady { g } => {
-                let gi = g.wrapping_sub(1);
+                let gi = g.index() as u32;
                 let waiting = self.gs.get(gi as usize).is_some_and(|x| {
                     x.status == GStatus::Waiting && matches!(x.wait, Wait::Net { ready: false, .. })
                 });

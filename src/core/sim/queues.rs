@@ -2,8 +2,9 @@
 //! `globrunqget*`, `pidleput`/`pidleget`, `acquirep`/`releasep`, `wakep`, `startm`,
 //! `handoffp`, `injectglist`, `stopm`, `ready` and `checkdead` (spec §2, §3, §6.3, §8).
 
-use super::{GStatus, MState, Outcome, PStatus, Sim, Wait, MAX_THREADS};
+use super::{GStatus, MStatus, Outcome, PStatus, Sim, Wait, MAX_THREADS};
 use crate::core::event::{HandoffWhy, Place, WakeCause, What};
+use crate::core::ids::GId;
 use crate::core::runq::{PutOutcome, RUNQ_SIZE};
 
 impl Sim {
@@ -150,7 +151,7 @@ impl Sim {
                 (m, self.now + self.costs.m_wake)
             }
             None => {
-                let live = self.ms.iter().filter(|m| m.state != MState::Dead).count();
+                let live = self.ms.iter().filter(|m| m.state != MStatus::Dead).count();
                 if live >= MAX_THREADS {
                     self.emit(None, Some(p), None, What::Fatal("thread exhaustion (program exceeds 10000-thread limit)"));
                     self.finish(Outcome::Fatal("thread exhaustion".into()));
@@ -163,7 +164,7 @@ impl Sim {
             }
         };
         let mm = &mut self.ms[m as usize];
-        mm.state = MState::Waking;
+        mm.state = MStatus::Waking;
         mm.nextp = Some(p);
         mm.spinning = spinning;
         self.wake_m(m, at);
@@ -173,7 +174,7 @@ impl Sim {
     pub(crate) fn stopm(&mut self, m: u32) {
         let mm = &mut self.ms[m as usize];
         debug_assert!(mm.p.is_none() && mm.curg.is_none());
-        mm.state = MState::Idle;
+        mm.state = MStatus::Idle;
         mm.spinning = false;
         self.cancel_m(m);
         self.midle.push(m);
@@ -295,14 +296,14 @@ impl Sim {
         let running = self
             .ms
             .iter()
-            .filter(|m| !matches!(m.state, MState::Idle | MState::LockedWait | MState::Dead | MState::Sysmon))
+            .filter(|m| !matches!(m.state, MStatus::Idle | MStatus::LockedWait | MStatus::Dead | MStatus::Sysmon))
             .count();
         if running > 0 {
             return;
         }
         for (i, g) in self.gs.iter().enumerate() {
             if matches!(g.status, GStatus::Runnable | GStatus::Running | GStatus::Syscall) {
-                panic!("checkdead: runnable g G{} in status {:?} with no running M", i + 1, g.status);
+                panic!("checkdead: runnable g {} in status {:?} with no running M", GId::of_index(i as u32), g.status);
             }
         }
         let live = self.gomaxprocs as usize;

@@ -2,7 +2,7 @@
 //! become [`Command`]s for an M's thread, which reports back; the scheduling rules are the
 //! same as in virtual time.
 
-use super::{Awaiting, Command, MState, Sim};
+use super::{Awaiting, Command, MStatus, Sim};
 use crate::core::ids::{GId, MId};
 
 impl Sim {
@@ -62,7 +62,7 @@ impl Sim {
     /// lost and left out of the run; the M exits and its P is handed off so the rest goes on.
     pub fn thread_lost(&mut self, m: MId, now: u64) -> Option<GId> {
         let m = m.0;
-        if self.ms.get(m as usize).is_none_or(|x| matches!(x.state, MState::Dead | MState::Sysmon)) {
+        if self.ms.get(m as usize).is_none_or(|x| matches!(x.state, MStatus::Dead | MStatus::Sysmon)) {
             return None;
         }
         self.events.clear();

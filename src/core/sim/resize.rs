@@ -1,7 +1,7 @@
 //! `procresize` at start-up and for `runtime.GOMAXPROCS(n)`, with the stop-the-world around
 //! it (spec §9.1, §9.3).
 
-use super::{GStatus, MState, PStatus, Sim, P};
+use super::{GStatus, MStatus, PStatus, Sim, P};
 use crate::core::event::{Place, StopReason, What};
 use crate::core::runq::RunQueue;
 use std::collections::BinaryHeap;
@@ -63,7 +63,7 @@ impl Sim {
         self.gomaxprocs = n;
         self.coprimes = coprimes(n);
         self.acquirep(0, 0);
-        self.ms[0].state = MState::Run;
+        self.ms[0].state = MStatus::Run;
         if self.new_rules() {
             for p in 1..n {
                 self.pidleput(p);
@@ -86,7 +86,7 @@ impl Sim {
         }
         let caller_m = caller.map(|c| c.0);
         let caller_p = caller_m.and_then(|m| self.ms[m as usize].p);
-        self.emit(caller.map(|c| c.1), caller_p, caller_m, What::StopTheWorld);
+        self.emit(caller.map(|c| c.1), caller_p, caller_m, What::STWBegin);
         let old = self.gomaxprocs;
         // Stop every P: running goroutines are preempted and stay first on their P; threads
         // holding Ps park; Ps in syscalls are taken; idle Ps leave the idle list.
@@ -96,7 +96,7 @@ impl Sim {
             }
             let Some(m) = self.ps[p as usize].m else { continue };
             match self.ms[m as usize].state {
-                MState::Run => {
+                MStatus::Run => {
                     let g = self.ms[m as usize].curg.expect("running M has a G");
                     if let Some(end) = self.gs[g as usize].work_end.take() {
                         self.gs[g as usize].work_left = end.saturating_sub(self.now);
@@ -119,8 +119,8 @@ impl Sim {
                     self.ms[m as usize].curg = None;
                     self.gcstopm(m);
                 }
-                MState::Schedule => self.gcstopm(m),
-                MState::Syscall => {
+                MStatus::Schedule => self.gcstopm(m),
+                MStatus::Syscall => {
                     // gcstopP: the P is taken from the syscalling M.
                     self.ms[m as usize].p = None;
                     let pp = &mut self.ps[p as usize];
@@ -134,19 +134,19 @@ impl Sim {
         }
         // Threads about to acquire a P (startm in flight) give it back and park.
         for m in 0..self.ms.len() as u32 {
-            if self.ms[m as usize].state == MState::Waking {
+            if self.ms[m as usize].state == MStatus::Waking {
                 let p = self.ms[m as usize].nextp.take().expect("waking M has nextp");
                 if let Some(g) = self.ms[m as usize].handed.take() {
                     // A locked goroutine in transit goes back to its P's runnext.
                     self.ps[p as usize].runq.put(g, true);
-                    self.ms[m as usize].state = MState::LockedWait;
+                    self.ms[m as usize].state = MStatus::LockedWait;
                     self.cancel_m(m);
                 } else {
                     if self.ms[m as usize].spinning {
                         self.ms[m as usize].spinning = false;
                         self.nmspinning -= 1;
                     }
-                    self.ms[m as usize].state = MState::Idle;
+                    self.ms[m as usize].state = MStatus::Idle;
                     self.cancel_m(m);
                     self.midle.push(m);
                 }
@@ -168,7 +168,7 @@ impl Sim {
         self.needspinning = false;
         self.procresize(n, caller_m);
         // startTheWorldWithSema.
-        self.emit(None, None, None, What::StartTheWorld);
+        self.emit(None, None, None, What::STWEnd);
         self.sysmon_wake_if_deep();
         self.wakep();
     }
@@ -189,9 +189,9 @@ impl Sim {
         self.cancel_m(m);
         if self.ms[m as usize].lockedg.is_some() {
             // A thread locked to a goroutine sleeps in stoplockedm, not on the idle list.
-            self.ms[m as usize].state = MState::LockedWait;
+            self.ms[m as usize].state = MStatus::LockedWait;
         } else {
-            self.ms[m as usize].state = MState::Idle;
+            self.ms[m as usize].state = MStatus::Idle;
             self.midle.push(m);
         }
     }
@@ -271,7 +271,7 @@ impl Sim {
         for p in runnable {
             if self.new_rules() {
                 // [NEW]: prefer the P's previous M if it is idle.
-                let prefer = self.ps[p as usize].oldm.filter(|&om| self.ms[om as usize].state == MState::Idle);
+                let prefer = self.ps[p as usize].oldm.filter(|&om| self.ms[om as usize].state == MStatus::Idle);
                 if let Some(om) = prefer {
                     self.midle.retain(|&x| x != om);
                     self.midle.push(om);

@@ -1,55 +1,82 @@
 //! Snapshots of the simulator's state (what the board and `gmpsim --format state` show) and
 //! the invariants of spec §14.3, checked after every step by the tests.
 
-use super::{GStatus, PStatus, Sim, Wait};
+use super::{Activity, GStatus, MStatus, PStatus, Sim, Wait};
+use crate::core::ids::{GId, MId, PId};
 use serde::Serialize;
 
 /// The whole state after a step.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct SimState {
+    /// Steps taken so far (0 before the first).
     pub step: u64,
+    /// Virtual time, ns.
     pub t: u64,
+    /// GOMAXPROCS now.
     pub gomaxprocs: u32,
+    /// The live Ps, P0 first.
     pub ps: Vec<PState>,
     /// The global run queue, head first.
-    pub global: Vec<u32>,
+    pub global: Vec<GId>,
+    /// Every M ever created (exited ones included), M0 first.
     pub ms: Vec<MState>,
+    /// Every goroutine ever created, G1 first (empty unless asked for).
     pub gs: Vec<GState>,
     /// Idle Ps, front of the stack first.
-    pub idle_ps: Vec<u32>,
+    pub idle_ps: Vec<PId>,
     /// Idle Ms, front of the list first.
-    pub idle_ms: Vec<u32>,
+    pub idle_ms: Vec<MId>,
+    /// `sched.nmspinning`: Ms spinning.
     pub nmspinning: u32,
+    /// `sched.needspinning`: a spinner was asked for while none could start.
     pub needspinning: bool,
     /// Goroutines parked on the netpoller, in the order they parked.
     pub netpoll: Vec<NetWait>,
     /// The M blocked in netpoll, if any.
-    pub poller: Option<u32>,
+    pub poller: Option<MId>,
+    /// The channels, in the scenario's order.
     pub chans: Vec<ChanState>,
+    /// The WaitGroups, in the scenario's order.
     pub wgs: Vec<WgState>,
+    /// sysmon.
     pub sysmon: SysmonState,
     /// How the run ended, if it has.
     pub outcome: Option<String>,
+}
+
+impl SimState {
+    /// M `m`'s snapshot.
+    pub fn m(&self, m: MId) -> Option<&MState> {
+        self.ms.get(m.index())
+    }
+
+    /// What P `p` (one of [`SimState::ps`]) is doing: what its M does on it.
+    pub fn p_activity(&self, p: &PState) -> Activity {
+        Activity::of_p(p.status, p.m.and_then(|m| self.m(m)).map(MState::activity))
+    }
 }
 
 /// What each P and M is doing after a step, without the queues' contents: the cheap view an
 /// exporter reads at every step ([`Sim::tracks`] costs O(Ps + Ms), a [`SimState`] O(goroutines)).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tracks {
+    /// The live Ps, P0 first.
     pub ps: Vec<PTrack>,
+    /// Every M ever created, M0 first.
     pub ms: Vec<MTrack>,
     /// The global run queue's length.
     pub global_len: usize,
     /// The thread sysmon runs on.
-    pub sysmon_m: u32,
+    pub sysmon_m: MId,
 }
 
 /// One P in [`Tracks`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PTrack {
-    pub m: Option<u32>,
-    /// The goroutine its M is running (or has in a syscall).
-    pub g: Option<u32>,
+    /// The M holding it.
+    pub m: Option<MId>,
+    /// What it is doing ([`SimState::p_activity`]).
+    pub activity: Activity,
     /// Goroutines in its local queue, runnext included.
     pub local_len: usize,
 }
@@ -57,18 +84,16 @@ pub struct PTrack {
 /// One M in [`Tracks`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MTrack {
-    /// As in [`MState::status`].
-    pub status: &'static str,
-    pub g: Option<u32>,
-    pub spinning: bool,
+    /// What it is doing ([`MState::activity`]).
+    pub activity: Activity,
 }
 
 impl Tracks {
     /// The same view read from a full snapshot (what [`Sim::tracks`] must agree with).
     pub fn from_state(s: &SimState) -> Tracks {
         Tracks {
-            ps: s.ps.iter().map(|p| PTrack { m: p.m, g: p.g, local_len: p.runq.len() + p.runnext.is_some() as usize }).collect(),
-            ms: s.ms.iter().map(|m| MTrack { status: m.status, g: m.g, spinning: m.spinning }).collect(),
+            ps: s.ps.iter().map(|p| PTrack { m: p.m, activity: s.p_activity(p), local_len: p.runq.len() + p.runnext.is_some() as usize }).collect(),
+            ms: s.ms.iter().map(|m| MTrack { activity: m.activity() }).collect(),
             global_len: s.global.len(),
             sysmon_m: s.sysmon.m,
         }
@@ -78,49 +103,71 @@ impl Tracks {
 /// One P.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct PState {
-    pub id: u32,
+    /// Its id.
+    pub id: PId,
     /// `idle`, `running`, `gcstop` or `dead`.
-    pub status: &'static str,
-    pub m: Option<u32>,
+    pub status: PStatus,
+    /// The M holding it.
+    pub m: Option<MId>,
     /// The goroutine its M is running (or has in a syscall).
-    pub g: Option<u32>,
-    pub runnext: Option<u32>,
-    pub runq: Vec<u32>,
+    pub g: Option<GId>,
+    /// Its `runnext` slot.
+    pub runnext: Option<GId>,
+    /// Its local ring, head first.
+    pub runq: Vec<GId>,
+    /// `p.schedtick`: time slices it started (a goroutine from runnext inherits one).
     pub schedtick: u32,
+    /// `p.syscalltick`: syscalls that returned to it (the fast path), and times it was taken
+    /// from an M in a syscall.
     pub syscalltick: u32,
     /// Timers on its heap: (goroutine, when), earliest first.
-    pub timers: Vec<(u32, u64)>,
+    pub timers: Vec<(GId, u64)>,
 }
 
 /// One M.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct MState {
-    pub id: u32,
+    /// Its id.
+    pub id: MId,
     /// `idle`, `waking`, `scheduling`, `running`, `syscall`, `netpoll`, `locked`, `dead`,
     /// `sysmon`.
-    pub status: &'static str,
-    pub p: Option<u32>,
-    pub g: Option<u32>,
+    pub status: MStatus,
+    /// The P it holds (or, waking, the one it will acquire).
+    pub p: Option<PId>,
+    /// The goroutine it runs (or has in a syscall).
+    pub g: Option<GId>,
+    /// Looking for work to steal.
     pub spinning: bool,
     /// The goroutine locked to it.
-    pub lockedg: Option<u32>,
+    pub lockedg: Option<GId>,
+}
+
+impl MState {
+    /// What it is doing.
+    pub fn activity(&self) -> Activity {
+        Activity::of_m(self.status, self.spinning, self.g)
+    }
 }
 
 /// One goroutine.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct GState {
-    pub id: u32,
+    /// Its id (G1 is main).
+    pub id: GId,
     /// `runnable`, `running`, `syscall`, `waiting` or `dead`.
-    pub status: &'static str,
+    pub status: GStatus,
     /// What it waits for (`chan receive jobs`, `sleep`, `network`, ...), if waiting.
     pub wait: Option<String>,
     /// The body it runs.
     pub func: String,
     /// Index of its next instruction in the compiled body, and that op's place.
     pub pc: u32,
+    /// The place of its next op in the scenario (`main[2]`), if it has one left.
     pub op: Option<String>,
-    pub m: Option<u32>,
-    pub parent: Option<u32>,
+    /// The M running it (or holding it in a syscall).
+    pub m: Option<MId>,
+    /// The goroutine that created it (none for main and the user's spawns).
+    pub parent: Option<GId>,
     /// Go's own goroutine id (per-P blocks of 16), for comparison with real traces.
     pub goid: u64,
 }
@@ -128,7 +175,9 @@ pub struct GState {
 /// A goroutine waiting on the network.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct NetWait {
-    pub g: u32,
+    /// The goroutine.
+    pub g: GId,
+    /// When its fd becomes ready, ns.
     pub ready_at: u64,
     /// Its fd is ready; the next netpoll will return it.
     pub ready: bool,
@@ -137,69 +186,45 @@ pub struct NetWait {
 /// One channel.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ChanState {
+    /// Its name in the scenario.
     pub name: String,
+    /// Its buffer's capacity (0: unbuffered).
     pub cap: u32,
+    /// Values in its buffer.
     pub len: u64,
+    /// Closed.
     pub closed: bool,
-    pub sendq: Vec<u32>,
-    pub recvq: Vec<u32>,
+    /// Goroutines blocked sending, first to be served first.
+    pub sendq: Vec<GId>,
+    /// Goroutines blocked receiving, first to be served first.
+    pub recvq: Vec<GId>,
 }
 
 /// One WaitGroup.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct WgState {
+    /// Its name in the scenario.
     pub name: String,
+    /// Its counter.
     pub counter: i64,
-    pub waiters: Vec<u32>,
+    /// Goroutines blocked in `Wait`, in the order they blocked.
+    pub waiters: Vec<GId>,
 }
 
 /// sysmon.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct SysmonState {
-    pub m: u32,
+    /// The thread it runs on.
+    pub m: MId,
+    /// Its current sleep between checks, ns.
     pub delay_ns: u64,
+    /// Consecutive checks that found nothing to do.
     pub idle_cycles: u32,
+    /// In deep sleep (nothing to watch): woken only by activity.
     pub deep_sleep: bool,
 }
 
-fn g_status(s: GStatus) -> &'static str {
-    match s {
-        GStatus::Runnable => "runnable",
-        GStatus::Running => "running",
-        GStatus::Syscall => "syscall",
-        GStatus::Waiting => "waiting",
-        GStatus::Dead => "dead",
-    }
-}
-
-fn p_status(s: PStatus) -> &'static str {
-    match s {
-        PStatus::Idle => "idle",
-        PStatus::Running => "running",
-        PStatus::GcStop => "gcstop",
-        PStatus::Dead => "dead",
-    }
-}
-
-fn m_status(s: super::MState) -> &'static str {
-    match s {
-        super::MState::Idle => "idle",
-        super::MState::Waking => "waking",
-        super::MState::Schedule => "scheduling",
-        super::MState::Run => "running",
-        super::MState::Syscall => "syscall",
-        super::MState::Netpoll => "netpoll",
-        super::MState::LockedWait => "locked",
-        super::MState::Dead => "dead",
-        super::MState::Sysmon => "sysmon",
-    }
-}
-
 impl Sim {
-    fn id(g: u32) -> u32 {
-        g + 1
-    }
-
     /// What goroutine `g` (index) waits for, in words.
     fn wait_words(&self, g: u32) -> Option<String> {
         let name = |c: u32| self.prog.chans[c as usize].0.clone();
@@ -217,20 +242,20 @@ impl Sim {
         }
     }
 
-    /// A snapshot of one goroutine; `id` is the user-facing id (G1 is 1).
-    pub fn goroutine(&self, id: u32) -> Option<GState> {
-        let i = id.checked_sub(1)?;
+    /// A snapshot of one goroutine.
+    pub fn goroutine(&self, id: GId) -> Option<GState> {
+        let i = id.index() as u32;
         let g = self.gs.get(i as usize)?;
         let body = &self.prog.bodies[g.body as usize];
         Some(GState {
             id,
-            status: g_status(g.status),
+            status: g.status,
             wait: self.wait_words(i),
             func: body.name.clone(),
             pc: g.pc,
             op: body.places.get(g.pc as usize).cloned(),
-            m: g.m,
-            parent: g.parent.map(Self::id),
+            m: g.m.map(MId),
+            parent: g.parent.map(GId::of_index),
             goid: g.goid,
         })
     }
@@ -246,17 +271,17 @@ impl Sim {
     }
 
     /// One P's snapshot.
-    pub fn p_state(&self, p: u32) -> PState {
-        let pp = &self.ps[p as usize];
-        let mut timers: Vec<(u32, u64)> = pp.timers.iter().map(|t| (Self::id(t.0 .2), t.0 .0)).collect();
+    pub fn p_state(&self, p: PId) -> PState {
+        let pp = &self.ps[p.index()];
+        let mut timers: Vec<(GId, u64)> = pp.timers.iter().map(|t| (GId::of_index(t.0 .2), t.0 .0)).collect();
         timers.sort_by_key(|t| (t.1, t.0));
         PState {
             id: p,
-            status: p_status(pp.status),
-            m: pp.m,
-            g: pp.m.and_then(|m| self.ms[m as usize].curg).map(Self::id),
-            runnext: pp.runq.runnext.map(Self::id),
-            runq: pp.runq.iter().map(Self::id).collect(),
+            status: pp.status,
+            m: pp.m.map(MId),
+            g: pp.m.and_then(|m| self.ms[m as usize].curg).map(GId::of_index),
+            runnext: pp.runq.runnext.map(GId::of_index),
+            runq: pp.runq.iter().map(GId::of_index).collect(),
             schedtick: pp.schedtick,
             syscalltick: pp.syscalltick,
             timers,
@@ -268,44 +293,59 @@ impl Sim {
         self.global.len()
     }
 
+    /// What M `m` (index) is doing: [`MState::activity`] of its snapshot, without making one.
+    fn m_activity(&self, m: u32) -> Activity {
+        let mm = &self.ms[m as usize];
+        Activity::of_m(mm.state, mm.spinning, mm.curg.map(GId::of_index))
+    }
+
+    /// What P `p` is doing: [`SimState::p_activity`] of its snapshot, without making one.
+    /// A P beyond GOMAXPROCS (or not yet made) is `Dead`.
+    pub fn p_activity(&self, p: PId) -> Activity {
+        match self.ps.get(p.index()) {
+            Some(pp) if p.index() < self.live_ps() => Activity::of_p(pp.status, pp.m.map(|m| self.m_activity(m))),
+            _ => Activity::Dead,
+        }
+    }
+
     /// What each P and M is doing now, in O(Ps + Ms); overwrites `out` (reusing its buffers).
     /// Equal to `Tracks::from_state(&self.snapshot(false))`.
     pub fn tracks(&self, out: &mut Tracks) {
         out.ps.clear();
-        out.ps.extend(self.ps[..self.live_ps()].iter().map(|pp| PTrack {
-            m: pp.m,
-            g: pp.m.and_then(|m| self.ms[m as usize].curg).map(Self::id),
+        out.ps.extend(self.ps[..self.live_ps()].iter().enumerate().map(|(i, pp)| PTrack {
+            m: pp.m.map(MId),
+            activity: self.p_activity(PId(i as u32)),
             local_len: pp.runq.len() as usize + pp.runq.runnext.is_some() as usize,
         }));
         out.ms.clear();
-        out.ms.extend(self.ms.iter().map(|m| MTrack { status: m_status(m.state), g: m.curg.map(Self::id), spinning: m.spinning }));
+        out.ms.extend((0..self.ms.len() as u32).map(|m| MTrack { activity: self.m_activity(m) }));
         out.global_len = self.global.len();
-        out.sysmon_m = self.sysmon.m;
+        out.sysmon_m = MId(self.sysmon.m);
     }
 
     /// The whole state. With `with_gs`, every goroutine ever created is listed.
     pub fn snapshot(&self, with_gs: bool) -> SimState {
-        let ps = (0..self.live_ps() as u32).map(|p| self.p_state(p)).collect();
+        let ps = (0..self.live_ps() as u32).map(|p| self.p_state(PId(p))).collect();
         let ms = self
             .ms
             .iter()
             .enumerate()
             .map(|(i, m)| MState {
-                id: i as u32,
-                status: m_status(m.state),
-                p: m.p.or(m.nextp),
-                g: m.curg.map(Self::id),
+                id: MId(i as u32),
+                status: m.state,
+                p: m.p.or(m.nextp).map(PId),
+                g: m.curg.map(GId::of_index),
                 spinning: m.spinning,
-                lockedg: m.lockedg.map(Self::id),
+                lockedg: m.lockedg.map(GId::of_index),
             })
             .collect();
-        let gs = if with_gs { (1..=self.gs.len() as u32).filter_map(|id| self.goroutine(id)).collect() } else { Vec::new() };
+        let gs = if with_gs { (0..self.gs.len() as u32).filter_map(|i| self.goroutine(GId::of_index(i))).collect() } else { Vec::new() };
         let mut netpoll: Vec<NetWait> = self
             .gs
             .iter()
             .enumerate()
             .filter_map(|(i, g)| match (g.status, g.wait) {
-                (GStatus::Waiting, Wait::Net { ready_at, ready }) => Some(NetWait { g: i as u32 + 1, ready_at, ready }),
+                (GStatus::Waiting, Wait::Net { ready_at, ready }) => Some(NetWait { g: GId::of_index(i as u32), ready_at, ready }),
                 _ => None,
             })
             .collect();
@@ -315,15 +355,15 @@ impl Sim {
             t: self.now,
             gomaxprocs: self.gomaxprocs,
             ps,
-            global: self.global.iter().map(|&g| Self::id(g)).collect(),
+            global: self.global.iter().map(|&g| GId::of_index(g)).collect(),
             ms,
             gs,
-            idle_ps: self.pidle.iter().rev().copied().collect(),
-            idle_ms: self.midle.iter().rev().copied().collect(),
+            idle_ps: self.pidle.iter().rev().map(|&p| PId(p)).collect(),
+            idle_ms: self.midle.iter().rev().map(|&m| MId(m)).collect(),
             nmspinning: self.nmspinning,
             needspinning: self.needspinning,
             netpoll,
-            poller: self.poller,
+            poller: self.poller.map(MId),
             chans: self
                 .chans
                 .iter()
@@ -333,24 +373,24 @@ impl Sim {
                     cap: *cap,
                     len: c.len,
                     closed: c.closed,
-                    sendq: c.sendq.iter().map(|&g| Self::id(g)).collect(),
-                    recvq: c.recvq.iter().map(|&g| Self::id(g)).collect(),
+                    sendq: c.sendq.iter().map(|&g| GId::of_index(g)).collect(),
+                    recvq: c.recvq.iter().map(|&g| GId::of_index(g)).collect(),
                 })
                 .collect(),
             wgs: self
                 .wgs
                 .iter()
                 .zip(self.prog.wgs.iter())
-                .map(|(w, name)| WgState { name: name.clone(), counter: w.counter, waiters: w.waiters.iter().map(|&g| Self::id(g)).collect() })
+                .map(|(w, name)| WgState { name: name.clone(), counter: w.counter, waiters: w.waiters.iter().map(|&g| GId::of_index(g)).collect() })
                 .collect(),
-            sysmon: SysmonState { m: self.sysmon.m, delay_ns: self.sysmon.delay, idle_cycles: self.sysmon.idle, deep_sleep: self.sysmon.deep },
+            sysmon: SysmonState { m: MId(self.sysmon.m), delay_ns: self.sysmon.delay, idle_cycles: self.sysmon.idle, deep_sleep: self.sysmon.deep },
             outcome: self.outcome.as_ref().map(|o| o.message()),
         }
     }
 
     /// Threads that exist (not exited), sysmon's included, as schedtrace's `threads=`.
     pub fn thread_count(&self) -> u32 {
-        self.ms.iter().filter(|m| m.state != super::MState::Dead).count() as u32
+        self.ms.iter().filter(|m| m.state != super::MStatus::Dead).count() as u32
     }
 
     /// The `GODEBUG=schedtrace` line for now, in the modelled release's format (spec §12.1).
@@ -391,13 +431,14 @@ impl Sim {
 
     /// Checks the invariants of spec §14.3 (and the simulator's own bookkeeping).
     pub fn check_invariants(&self) -> Result<(), String> {
+        let gid = |i: usize| GId::of_index(i as u32);
         let live = self.live_ps();
         let mut seen = vec![0u8; self.gs.len()];
         let mut mark = |g: u32, wherein: &str| -> Result<(), String> {
             let s = &mut seen[g as usize];
             *s += 1;
             if *s > 1 {
-                return Err(format!("G{} is queued twice (again in {wherein})", g + 1));
+                return Err(format!("{} is queued twice (again in {wherein})", GId::of_index(g)));
             }
             Ok(())
         };
@@ -443,22 +484,22 @@ impl Sim {
         for (i, g) in self.gs.iter().enumerate() {
             let queued = seen[i] == 1;
             if (g.status == GStatus::Runnable) != queued {
-                return Err(format!("G{} has status {:?} but is {}in a run queue", i + 1, g.status, if queued { "" } else { "not " }));
+                return Err(format!("{} has status {:?} but is {}in a run queue", gid(i), g.status, if queued { "" } else { "not " }));
             }
             match g.status {
                 GStatus::Running | GStatus::Syscall => {
-                    let Some(m) = g.m else { return Err(format!("G{} is {:?} without an M", i + 1, g.status)) };
+                    let Some(m) = g.m else { return Err(format!("{} is {:?} without an M", gid(i), g.status)) };
                     if self.ms[m as usize].curg != Some(i as u32) {
-                        return Err(format!("G{} says M{m} but M{m} runs {:?}", i + 1, self.ms[m as usize].curg));
+                        return Err(format!("{} says M{m} but M{m} runs {:?}", gid(i), self.ms[m as usize].curg));
                     }
-                    let want = if g.status == GStatus::Running { super::MState::Run } else { super::MState::Syscall };
+                    let want = if g.status == GStatus::Running { super::MStatus::Run } else { super::MStatus::Syscall };
                     if self.ms[m as usize].state != want {
-                        return Err(format!("G{} is {:?} but M{m} is {:?}", i + 1, g.status, self.ms[m as usize].state));
+                        return Err(format!("{} is {:?} but M{m} is {:?}", gid(i), g.status, self.ms[m as usize].state));
                     }
                 }
                 GStatus::Waiting
                     if g.wait == Wait::None => {
-                        return Err(format!("G{} waits for nothing", i + 1));
+                        return Err(format!("{} waits for nothing", gid(i)));
                     }
                 _ => {}
             }
@@ -466,7 +507,7 @@ impl Sim {
         let mut spinning = 0;
         for (i, m) in self.ms.iter().enumerate() {
             let in_idle = self.midle.iter().filter(|&&x| x == i as u32).count();
-            let should = (m.state == super::MState::Idle) as usize;
+            let should = (m.state == super::MStatus::Idle) as usize;
             if in_idle != should {
                 return Err(format!("M{i} in state {:?} appears {in_idle} times on the idle list", m.state));
             }
@@ -476,11 +517,11 @@ impl Sim {
                 }
             }
             match m.state {
-                super::MState::Idle | super::MState::Netpoll | super::MState::LockedWait | super::MState::Dead
+                super::MStatus::Idle | super::MStatus::Netpoll | super::MStatus::LockedWait | super::MStatus::Dead
                     if (m.p.is_some() || m.curg.is_some()) => {
                         return Err(format!("M{i} in state {:?} holds a P or G", m.state));
                     }
-                super::MState::Run | super::MState::Schedule
+                super::MStatus::Run | super::MStatus::Schedule
                     if m.p.is_none() => {
                         return Err(format!("M{i} in state {:?} has no P", m.state));
                     }
@@ -489,7 +530,7 @@ impl Sim {
             if m.spinning {
                 spinning += 1;
                 let p = m.p.or(m.nextp).ok_or_else(|| format!("spinning M{i} has no P"))?;
-                if !self.ps[p as usize].runq.is_empty() && m.state != super::MState::Waking {
+                if !self.ps[p as usize].runq.is_empty() && m.state != super::MStatus::Waking {
                     return Err(format!("spinning M{i} has local work on P{p}"));
                 }
             }
@@ -499,27 +540,27 @@ impl Sim {
         for (i, g) in self.gs.iter().enumerate() {
             let Some(lm) = g.lockedm else { continue };
             if self.ms[lm as usize].lockedg != Some(i as u32) {
-                return Err(format!("G{} is locked to M{lm} but M{lm}.lockedg = {:?}", i + 1, self.ms[lm as usize].lockedg.map(|x| x + 1)));
+                return Err(format!("{} is locked to M{lm} but M{lm}.lockedg = {:?}", gid(i), self.ms[lm as usize].lockedg.map(|x| GId::of_index(x).0)));
             }
             if matches!(g.status, GStatus::Running | GStatus::Syscall) && g.m != Some(lm) {
-                return Err(format!("G{} is locked to M{lm} but runs on M{}", i + 1, g.m.unwrap_or(u32::MAX)));
+                return Err(format!("{} is locked to M{lm} but runs on M{}", gid(i), g.m.unwrap_or(u32::MAX)));
             }
         }
         for (i, m) in self.ms.iter().enumerate() {
             if let Some(h) = m.handed {
                 if m.lockedg != Some(h) {
-                    return Err(format!("M{i} was handed G{} but is locked to {:?}", h + 1, m.lockedg.map(|x| x + 1)));
+                    return Err(format!("M{i} was handed {} but is locked to {:?}", GId::of_index(h), m.lockedg.map(|x| GId::of_index(x).0)));
                 }
             }
             let Some(lg) = m.lockedg else { continue };
             if self.gs[lg as usize].lockedm != Some(i as u32) {
-                return Err(format!("M{i} is locked to G{} but G{}.lockedm = {:?}", lg + 1, lg + 1, self.gs[lg as usize].lockedm));
+                return Err(format!("M{i} is locked to {} but {}.lockedm = {:?}", GId::of_index(lg), GId::of_index(lg), self.gs[lg as usize].lockedm));
             }
             if let Some(c) = m.curg.filter(|&c| c != lg) {
-                return Err(format!("M{i} is locked to G{} but runs G{}", lg + 1, c + 1));
+                return Err(format!("M{i} is locked to {} but runs {}", GId::of_index(lg), GId::of_index(c)));
             }
-            if m.state == super::MState::Idle {
-                return Err(format!("M{i} is locked to G{} but parked on the idle M list", lg + 1));
+            if m.state == super::MStatus::Idle {
+                return Err(format!("M{i} is locked to {} but parked on the idle M list", GId::of_index(lg)));
             }
         }
         if spinning != self.nmspinning {
@@ -529,7 +570,7 @@ impl Sim {
             return Err("more idle Ps than GOMAXPROCS".into());
         }
         if let Some(pm) = self.poller {
-            if self.ms[pm as usize].state != super::MState::Netpoll {
+            if self.ms[pm as usize].state != super::MStatus::Netpoll {
                 return Err(format!("poller M{pm} is not blocked in netpoll"));
             }
         }

@@ -1,7 +1,7 @@
 //! sysmon: its tick schedule, deep sleep, the 10 ms network poll, and `retake` with time-slice
 //! preemption and syscall hand-off (spec §5.4, §6.4, §6.5).
 
-use super::{GStatus, MState, PStatus, Sim, SYSMON_DEEP_SLEEP_NS, SYSMON_MAX_DELAY_NS, SYSMON_MIN_DELAY_NS, SYSMON_NETPOLL_NS, TIME_SLICE_NS};
+use super::{GStatus, MStatus, PStatus, Sim, SYSMON_DEEP_SLEEP_NS, SYSMON_MAX_DELAY_NS, SYSMON_MIN_DELAY_NS, SYSMON_NETPOLL_NS, TIME_SLICE_NS};
 use crate::core::event::{PollWhere, What};
 
 impl Sim {
@@ -20,7 +20,7 @@ impl Sim {
         }
         self.sysmon.deep = false;
         // Safety net: with no thread running, checkdead must already have ended the run.
-        if self.ms.iter().all(|m| matches!(m.state, MState::Idle | MState::LockedWait | MState::Dead | MState::Sysmon)) {
+        if self.ms.iter().all(|m| matches!(m.state, MStatus::Idle | MStatus::LockedWait | MStatus::Dead | MStatus::Sysmon)) {
             self.checkdead();
             if self.outcome.is_some() {
                 return;
@@ -123,7 +123,7 @@ impl Sim {
     /// `preemptone`: ask the goroutine running on P to stop (not one in a syscall).
     fn preemptone(&mut self, p: u32, m: u32) {
         let Some(g) = self.ms[m as usize].curg else { return };
-        if self.gs[g as usize].status != GStatus::Running || self.ms[m as usize].state != MState::Run {
+        if self.gs[g as usize].status != GStatus::Running || self.ms[m as usize].state != MStatus::Run {
             return;
         }
         if self.gs[g as usize].preempt {

@@ -27,7 +27,7 @@ fn thief(sim: &mut Sim, p: u32, spinning: bool) -> u32 {
     sim.pidle.retain(|&x| x != p);
     sim.ps[p as usize].idle = false;
     sim.acquirep(m, p);
-    sim.ms[m as usize].state = MState::Schedule;
+    sim.ms[m as usize].state = MStatus::Schedule;
     if spinning {
         sim.ms[m as usize].spinning = true;
         sim.nmspinning += 1;
@@ -77,7 +77,7 @@ fn tv5_fairness_check_takes_global_first_at_schedtick_61() {
     sim.ps[0].runq.push_back(gs[2]);
     sim.ms[0].curg = None;
     sim.gs[0].status = GStatus::Dead;
-    sim.ms[0].state = MState::Schedule;
+    sim.ms[0].state = MStatus::Schedule;
     sim.ps[0].schedtick = 61;
     match sim.find_runnable(0) {
         find::Found::G(g, inherit, Source::Fairness) => {
@@ -155,7 +155,7 @@ fn tv6c_no_backoff_when_victims_goroutine_is_in_a_syscall() {
     let x = make_gs(&mut sim, 1)[0];
     sim.ps[0].runq.runnext = Some(x);
     sim.gs[0].status = GStatus::Syscall;
-    sim.ms[0].state = MState::Syscall;
+    sim.ms[0].state = MStatus::Syscall;
     let m = thief(&mut sim, 1, true);
     match sim.find_runnable(m) {
         find::Found::G(g, false, Source::Steal) => assert_eq!(g, x),
@@ -191,28 +191,27 @@ fn tv8b_spinning_limit_half_the_busy_ps() {
     sim.gs[0].status = GStatus::Waiting;
     sim.gs[0].wait = Wait::ChanRecv(0);
     sim.ms[0].curg = None;
-    sim.ms[0].state = MState::Schedule;
-    let spinner = thief(&mut sim, 7, true);
+    sim.ms[0].state = MStatus::Schedule;
+    thief(&mut sim, 7, true);
     assert_eq!(sim.npidle(), 6);
     let work = make_gs(&mut sim, 2);
     sim.ps[7].runq.push_back(work[0]);
     sim.ps[7].runq.push_back(work[1]);
     let _ = sim.find_runnable(0);
     assert!(!sim.events.iter().any(|e| e.kind() == "Steal" || e.kind() == "SpinStart"), "2·1 < 8−6 is false: no stealing");
-    assert_eq!(sim.ms[0].state, MState::Idle);
+    assert_eq!(sim.ms[0].state, MStatus::Idle);
     // With no spinner, 0 < 2: the M becomes spinning and steals.
     let mut sim2 = started(8);
     sim2.gs[0].status = GStatus::Waiting;
     sim2.gs[0].wait = Wait::ChanRecv(0);
     sim2.ms[0].curg = None;
-    sim2.ms[0].state = MState::Schedule;
-    let other = thief(&mut sim2, 7, false);
+    sim2.ms[0].state = MStatus::Schedule;
+    thief(&mut sim2, 7, false);
     let work = make_gs(&mut sim2, 2);
     sim2.ps[7].runq.push_back(work[0]);
     sim2.ps[7].runq.push_back(work[1]);
     assert!(matches!(sim2.find_runnable(0), find::Found::G(_, _, Source::Steal)));
     assert!(sim2.events.iter().any(|e| e.kind() == "SpinStart"));
-    let _ = (spinner, other);
 }
 
 #[test]
@@ -285,7 +284,7 @@ fn tv16_goids_come_in_per_p_blocks_of_16() {
     assert_eq!(sim.gs[x as usize].goid, 17, "P1 takes the block 17-32");
     assert_eq!(sim.gs[c as usize].goid, 4);
     // Users see creation order: A=G2, B=G3, X=G4, C=G5.
-    assert_eq!(sim.goroutine(5).unwrap().goid, 4);
+    assert_eq!(sim.goroutine(GId(5)).unwrap().goid, 4);
 }
 
 #[test]
@@ -295,11 +294,11 @@ fn old_releases_keep_the_lowest_idle_p_in_front_and_new_ones_the_highest() {
     s.main = vec![Op::Work(1_000)];
     let mut new = Sim::new(&s);
     new.step();
-    assert_eq!(new.snapshot(false).idle_ps, vec![3, 2, 1]);
+    assert_eq!(new.snapshot(false).idle_ps, [3, 2, 1].map(PId));
     s.go = 19;
     let mut old = Sim::new(&s);
     old.step();
-    assert_eq!(old.snapshot(false).idle_ps, vec![1, 2, 3]);
+    assert_eq!(old.snapshot(false).idle_ps, [1, 2, 3].map(PId));
     assert!(old.schedtrace().ends_with("runqueue=0 [0 0 0 0]"), "{}", old.schedtrace());
     assert!(!old.schedtrace().contains("needspinning"));
 }
@@ -340,7 +339,7 @@ fn find_runnable_step16_needspinning_turns_a_dropping_m_spinning() {
         if turns {
             assert!(!sim.needspinning, "becoming spinning clears needspinning");
         }
-        assert_eq!(sim.ms[m as usize].state, MState::Idle);
+        assert_eq!(sim.ms[m as usize].state, MStatus::Idle);
     }
 }
 
@@ -408,7 +407,7 @@ fn handoffp_idle_with_timers_wakes_the_net_poller() {
         sim.ps[1].timers.push(std::cmp::Reverse((50_000, 0, w)));
         let pm = poll_until.map(|until| {
             let pm = sim.new_m_struct();
-            sim.ms[pm as usize].state = MState::Netpoll;
+            sim.ms[pm as usize].state = MStatus::Netpoll;
             sim.poller = Some(pm);
             sim.poll_until = until;
             if until != 0 {
@@ -486,7 +485,7 @@ fn lockedm_invariant_rejects_broken_locks() {
     // Locked to another M while running on M0.
     let mut bad = sim.clone();
     let other = bad.new_m_struct();
-    bad.ms[other as usize].state = MState::LockedWait;
+    bad.ms[other as usize].state = MStatus::LockedWait;
     bad.ms[0].lockedg = None;
     bad.ms[other as usize].lockedg = Some(0);
     bad.gs[0].lockedm = Some(other);

@@ -222,11 +222,6 @@ impl Generation {
         self.experimental.iter().map(|&(e, m, s, t)| (e, m, &self.bytes[s..t]))
     }
 
-    /// Nanoseconds per tick of the trace clock.
-    pub fn ns_per_tick(&self) -> f64 {
-        1e9 / self.ticks_per_sec as f64
-    }
-
     /// `ticks` of the trace clock in nanoseconds (rounded down; saturating), in integers:
     /// the whole nanoseconds per tick, plus the fraction in 64-bit fixed point.
     #[inline]

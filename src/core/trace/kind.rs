@@ -158,11 +158,6 @@ impl EventKind {
         (9..=48).contains(&b) || b == 51 || b >= 128
     }
 
-    /// True for the events of an experiment (`AllocFree`).
-    pub fn is_experimental(self) -> bool {
-        self as u8 >= 128
-    }
-
     /// The name on the wire (what `go tool trace -d=wire` prints).
     pub fn name(self) -> &'static str {
         self.spec().0

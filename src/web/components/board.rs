@@ -10,7 +10,7 @@ use super::m_list::MList;
 use super::move_arrows::MoveArrows;
 use super::p_card::PCard;
 use super::waiting::Waiting;
-use crate::core::sim::{PState, SimState};
+use crate::core::sim::{Activity, GStatus, PState, SimState};
 use crate::web::driver::Moves;
 use crate::web::seen::{out_of_view, use_seen};
 use std::collections::HashMap;
@@ -33,7 +33,7 @@ pub struct BoardProps {
 }
 
 /// The props a P card was last rendered with.
-type CardProps = (PState, Option<&'static str>, Rc<Moves>);
+type CardProps = (PState, Activity, Rc<Moves>);
 
 #[function_component(Board)]
 pub fn board(props: &BoardProps) -> Html {
@@ -46,20 +46,20 @@ pub fn board(props: &BoardProps) -> Html {
     let seen_ps = use_seen(root.clone(), "section[data-p]", "data-p", "300px 0px", shown);
     let seen_lower = use_seen(root.clone(), "[data-lower]", "data-lower", "300px 0px", 0);
 
-    let global = Rc::new(st.global.iter().take(24).copied().collect::<Vec<u32>>());
+    let global = Rc::new(st.global.iter().take(24).map(|g| g.0).collect::<Vec<u32>>());
     let toggle = {
         let show_all = show_all.clone();
         Callback::from(move |_: MouseEvent| show_all.set(!*show_all))
     };
     let mut cards = cards.borrow_mut();
     let card = |p: &PState| -> CardProps {
-        let fresh = || (p.clone(), p.m.and_then(|m| st.ms.get(m as usize)).map(|m| m.status), props.moves.clone());
-        let waits = props.playing && out_of_view(&seen_ps, p.id);
-        match cards.get(&p.id) {
+        let fresh = || (p.clone(), st.p_activity(p), props.moves.clone());
+        let waits = props.playing && out_of_view(&seen_ps, p.id.0);
+        match cards.get(&p.id.0) {
             Some(c) if waits => c.clone(),
             _ => {
                 let c = fresh();
-                cards.insert(p.id, c.clone());
+                cards.insert(p.id.0, c.clone());
                 c
             }
         }
@@ -77,19 +77,19 @@ pub fn board(props: &BoardProps) -> Html {
             // The board's own heading (for the outline: its parts are h3s under it).
             <h2 class="sr-only">{ "The board" }</h2>
             <section class="globalq" data-testid="global-runq"
-                data-runq={st.global.iter().map(|g| g.to_string()).collect::<Vec<_>>().join(",")}
+                data-runq={st.global.iter().map(|g| g.0.to_string()).collect::<Vec<_>>().join(",")}
                 aria-label="Global run queue">
                 <h3>{ format!("Global run queue ({})", st.global.len()) }</h3>
-                <ChipList ids={global} total={st.global.len()} status="runnable" max={24} moves={props.moves.clone()}
+                <ChipList ids={global} total={st.global.len()} status={GStatus::Runnable} max={24} moves={props.moves.clone()}
                     selected={props.selected} on_select={props.on_select.clone()} />
             </section>
             // The Ms come before the Ps: `[data-m="N"]` then finds M N's row before any P card
             // whose data-m is N.
             <MList state={props.state.clone()} selected={props.selected} on_select={props.on_select.clone()} playing={props.playing} />
             <div class="pgrid" role="group" aria-label="Processors (Ps)">
-                { for rendered.into_iter().map(|(p, m_status, moves)| {
-                    let id = p.id;
-                    html! { <PCard key={id} {p} {m_status} {moves} selected={props.selected} on_select={props.on_select.clone()} /> }
+                { for rendered.into_iter().map(|(p, activity, moves)| {
+                    let id = p.id.0;
+                    html! { <PCard key={id} {p} {activity} {moves} selected={props.selected} on_select={props.on_select.clone()} /> }
                 }) }
             </div>
             if st.ps.len() > MAX_PS {

@@ -1,6 +1,7 @@
 //! A queue or set of goroutines in order: the first ones as chips, then a count of the rest.
 
 use super::g_chip::GChip;
+use crate::core::sim::GStatus;
 use crate::web::driver::Moves;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -14,7 +15,7 @@ pub struct ChipListProps {
     #[prop_or_default]
     pub total: Option<usize>,
     /// Their state (every goroutine of a list is in the same one).
-    pub status: &'static str,
+    pub status: GStatus,
     /// Most chips shown.
     #[prop_or(12)]
     pub max: usize,

@@ -1,5 +1,6 @@
 //! A goroutine chip: its id, and its state by shape and a glyph as well as colour.
 
+use crate::core::sim::GStatus;
 use yew::prelude::*;
 
 /// Props of [`GChip`].
@@ -7,8 +8,8 @@ use yew::prelude::*;
 pub struct GChipProps {
     /// User-facing id (G1 is main).
     pub id: u32,
-    /// `runnable`, `running`, `syscall`, `waiting` or `dead`.
-    pub status: &'static str,
+    /// Its state.
+    pub status: GStatus,
     #[prop_or_default]
     pub selected: bool,
     /// Where it came from, when it moved in the last step.
@@ -21,14 +22,13 @@ pub struct GChipProps {
 }
 
 /// The glyph that shows a state without colour.
-pub fn glyph(status: &str) -> &'static str {
+pub fn glyph(status: GStatus) -> &'static str {
     match status {
-        "running" => "▶",
-        "runnable" => "○",
-        "syscall" => "◆",
-        "waiting" => "‖",
-        "dead" => "✕",
-        _ => "?",
+        GStatus::Running => "▶",
+        GStatus::Runnable => "○",
+        GStatus::Syscall => "◆",
+        GStatus::Waiting => "‖",
+        GStatus::Dead => "✕",
     }
 }
 

@@ -1,5 +1,6 @@
 //! The selected goroutine: its state, its ops with the current one marked, and its history.
 
+use crate::core::sim::GStatus;
 use crate::web::driver::GDetail;
 use crate::web::view::short_ns;
 use std::rc::Rc;
@@ -31,21 +32,21 @@ pub fn goroutine_panel(props: &GoroutinePanelProps) -> Html {
     };
     let s = &d.state;
     html! {
-        <section class="gpanel" data-testid="goroutine" data-g={props.id.to_string()} data-status={s.status} aria-label={format!("Goroutine G{}", props.id)}>
+        <section class="gpanel" data-testid="goroutine" data-g={props.id.to_string()} data-status={s.status.as_str()} aria-label={format!("Goroutine G{}", props.id)}>
             <header>
-                <h2>{ format!("G{} · {}()", s.id, s.func) }</h2>
+                <h2>{ format!("{} · {}()", s.id, s.func) }</h2>
                 <button type="button" onclick={close} aria-label="Close the goroutine panel">{ "✕" }</button>
             </header>
             <p class="gstate">
-                <span class={classes!("badge", format!("g-{}", s.status))}>{ s.status }</span>
+                <span class={classes!("badge", format!("g-{}", s.status))}>{ s.status.as_str() }</span>
                 if let Some(w) = &s.wait { { format!(" · waiting for {w}") } }
-                if let Some(m) = s.m { { format!(" · on M{m}") } }
-                if let Some(p) = s.parent { { format!(" · created by G{p}") } }
+                if let Some(m) = s.m { { format!(" · on {m}") } }
+                if let Some(p) = s.parent { { format!(" · created by {p}") } }
             </p>
             <h3>{ "Ops" }</h3>
             <ol class="ops">
                 { for d.ops.iter().enumerate().map(|(i, (place, words))| {
-                    let cur = i as u32 == s.pc && s.status != "dead";
+                    let cur = i as u32 == s.pc && s.status != GStatus::Dead;
                     html! {
                         <li class={classes!(cur.then_some("current"))} aria-current={cur.then_some("step")}>
                             <code>{ words.clone() }</code>
@@ -54,7 +55,7 @@ pub fn goroutine_panel(props: &GoroutinePanelProps) -> Html {
                         </li>
                     }
                 }) }
-                if s.status == "dead" || s.pc as usize >= d.ops.len() { <li class="current">{ "returned" }</li> }
+                if s.status == GStatus::Dead || s.pc as usize >= d.ops.len() { <li class="current">{ "returned" }</li> }
             </ol>
             <h3>{ "History" }</h3>
             <ol class="history">

@@ -2,7 +2,7 @@
 //! While the run plays, rows scrolled out of the list's view keep their last rendering.
 
 use super::g_chip::GChip;
-use crate::core::sim::{MStateView, SimState};
+use crate::core::sim::{Activity, GStatus, MStateView, MStatus, SimState};
 use crate::web::seen::{out_of_view, use_seen};
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -22,22 +22,26 @@ pub struct MListProps {
     pub playing: bool,
 }
 
-/// What a user calls an M's state.
+/// What a user calls what an M is doing.
 pub fn m_words(m: &MStateView) -> &'static str {
-    match m.status {
-        "idle" => "parked",
-        "running" | "scheduling" | "waking" if m.spinning => "spinning",
-        "syscall" => "in syscall",
-        "netpoll" => "in netpoll",
-        "locked" => "locked, waiting",
-        s => s,
+    match m.activity() {
+        Activity::Idle => "parked",
+        a if a.spinning() => "spinning",
+        Activity::Syscall(_) => "in syscall",
+        Activity::Netpoll => "in netpoll",
+        Activity::Locked => "locked, waiting",
+        Activity::Run(_) => "running",
+        Activity::Scheduling | Activity::Spinning => "scheduling",
+        Activity::Waking { .. } => "waking",
+        Activity::Sysmon => "sysmon",
+        Activity::Dead => "dead",
     }
 }
 
 #[function_component(MList)]
 pub fn m_list(props: &MListProps) -> Html {
     let ms = &props.state.ms;
-    let live: Vec<&MStateView> = ms.iter().filter(|m| m.status != "dead").collect();
+    let live: Vec<&MStateView> = ms.iter().filter(|m| m.status != MStatus::Dead).collect();
     let dead = ms.len() - live.len();
     let rest = live.len().saturating_sub(MAX_MS);
     let list = use_node_ref();
@@ -48,11 +52,11 @@ pub fn m_list(props: &MListProps) -> Html {
     let shown: Vec<(MStateView, bool)> = live
         .iter()
         .take(MAX_MS)
-        .map(|m| match rows.get(&m.id) {
-            Some(r) if props.playing && out_of_view(&seen, m.id) => r.clone(),
+        .map(|m| match rows.get(&m.id.0) {
+            Some(r) if props.playing && out_of_view(&seen, m.id.0) => r.clone(),
             _ => {
                 let r = ((*m).clone(), props.state.poller == Some(m.id));
-                rows.insert(m.id, r.clone());
+                rows.insert(m.id.0, r.clone());
                 r
             }
         })
@@ -64,19 +68,19 @@ pub fn m_list(props: &MListProps) -> Html {
                 { for shown.iter().map(|(m, poller)| {
                     let words = m_words(m);
                     html! {
-                        <li key={m.id}
+                        <li key={m.id.0}
                             class={classes!("mrow", format!("m-{}", m.status), m.spinning.then_some("spinning"))}
-                            data-m={m.id.to_string()}
-                            data-status={m.status}
+                            data-m={m.id.0.to_string()}
+                            data-status={m.status.as_str()}
                             data-spinning={m.spinning.to_string()}
-                            data-holds-p={m.p.map(|p| p.to_string()).unwrap_or_default()}>
-                            <span class="mid">{ format!("M{}", m.id) }</span>
+                            data-holds-p={m.p.map(|p| p.0.to_string()).unwrap_or_default()}>
+                            <span class="mid">{ m.id.to_string() }</span>
                             <span class="mst">{ words }</span>
-                            if let Some(p) = m.p { <span class="mp">{ format!("P{p}") }</span> }
+                            if let Some(p) = m.p { <span class="mp">{ p.to_string() }</span> }
                             if let Some(g) = m.g {
-                                <GChip id={g} status={if m.status == "syscall" { "syscall" } else { "running" }} selected={props.selected == Some(g)} on_select={props.on_select.clone()} />
+                                <GChip id={g.0} status={if matches!(m.activity(), Activity::Syscall(_)) { GStatus::Syscall } else { GStatus::Running }} selected={props.selected == Some(g.0)} on_select={props.on_select.clone()} />
                             }
-                            if let Some(g) = m.lockedg { <span class="note">{ format!("locked to G{g}") }</span> }
+                            if let Some(g) = m.lockedg { <span class="note">{ format!("locked to {g}") }</span> }
                             if *poller { <span class="note">{ "poller" }</span> }
                         </li>
                     }

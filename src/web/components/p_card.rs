@@ -2,7 +2,8 @@
 
 use super::chip_list::ChipList;
 use super::g_chip::GChip;
-use crate::core::sim::PState;
+use crate::core::ids::GId;
+use crate::core::sim::{Activity, GStatus, PState};
 use crate::web::driver::Moves;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -11,40 +12,40 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq, Clone)]
 pub struct PCardProps {
     pub p: PState,
-    /// Status of the P's M (`running`, `syscall`, ...), if it has one.
-    pub m_status: Option<&'static str>,
+    /// What the P is doing ([`crate::core::sim::SimState::p_activity`]).
+    pub activity: Activity,
     pub moves: Rc<Moves>,
     pub selected: Option<u32>,
     pub on_select: Callback<u32>,
 }
 
-fn join(ids: &[u32]) -> String {
-    ids.iter().map(|g| g.to_string()).collect::<Vec<_>>().join(",")
+fn join(ids: &[GId]) -> String {
+    ids.iter().map(|g| g.0.to_string()).collect::<Vec<_>>().join(",")
 }
 
 #[function_component(PCard)]
 pub fn p_card(props: &PCardProps) -> Html {
     let p = &props.p;
-    let handed_from = props.moves.ps.get(&p.id);
-    let g_status = if props.m_status == Some("syscall") { "syscall" } else { "running" };
-    let runq = Rc::new(p.runq.iter().take(10).copied().collect::<Vec<u32>>());
+    let handed_from = props.moves.ps.get(&p.id.0);
+    let g_status = if matches!(props.activity, Activity::Syscall(_)) { GStatus::Syscall } else { GStatus::Running };
+    let runq = Rc::new(p.runq.iter().take(10).map(|g| g.0).collect::<Vec<u32>>());
     let timers = p.timers.len();
     html! {
         <section
             class={classes!("pcard", format!("p-{}", p.status), handed_from.is_some().then_some("moved"))}
-            data-p={p.id.to_string()}
-            data-status={p.status}
-            data-m={p.m.map(|m| m.to_string()).unwrap_or_default()}
-            data-g={p.g.map(|g| g.to_string()).unwrap_or_default()}
-            data-runnext={p.runnext.map(|g| g.to_string()).unwrap_or_default()}
+            data-p={p.id.0.to_string()}
+            data-status={p.status.as_str()}
+            data-m={p.m.map(|m| m.0.to_string()).unwrap_or_default()}
+            data-g={p.g.map(|g| g.0.to_string()).unwrap_or_default()}
+            data-runnext={p.runnext.map(|g| g.0.to_string()).unwrap_or_default()}
             data-runq={join(&p.runq)}
-            aria-label={format!("P{}, {}", p.id, p.status)}
+            aria-label={format!("{}, {}", p.id, p.status)}
         >
             <header>
-                <h3>{ format!("P{}", p.id) }</h3>
-                <span class={classes!("badge", format!("st-{}", p.status))}>{ p.status }</span>
+                <h3>{ p.id.to_string() }</h3>
+                <span class={classes!("badge", format!("st-{}", p.status))}>{ p.status.as_str() }</span>
                 <span class="m-of-p">
-                    { match p.m { Some(m) => format!("on M{m}"), None => "no M".into() } }
+                    { match p.m { Some(m) => format!("on {m}"), None => "no M".into() } }
                     if let Some(from) = handed_from {
                         <span class="from">{ format!(" ← {}", from.map(|m| format!("M{m}")).unwrap_or_else(|| "idle".into())) }</span>
                     }
@@ -53,16 +54,16 @@ pub fn p_card(props: &PCardProps) -> Html {
             <dl>
                 <dt>{ "running" }</dt>
                 <dd>{ match p.g {
-                    Some(g) => html! { <GChip id={g} status={g_status} selected={props.selected == Some(g)} on_select={props.on_select.clone()} /> },
+                    Some(g) => html! { <GChip id={g.0} status={g_status} selected={props.selected == Some(g.0)} on_select={props.on_select.clone()} /> },
                     None => html! { <span class="empty">{ "—" }</span> },
                 } }</dd>
                 <dt>{ "runnext" }</dt>
                 <dd>{ match p.runnext {
-                    Some(g) => html! { <GChip id={g} status="runnable" selected={props.selected == Some(g)} moved_from={props.moves.gs.get(&g).cloned()} on_select={props.on_select.clone()} /> },
+                    Some(g) => html! { <GChip id={g.0} status={GStatus::Runnable} selected={props.selected == Some(g.0)} moved_from={props.moves.gs.get(&g.0).cloned()} on_select={props.on_select.clone()} /> },
                     None => html! { <span class="empty">{ "—" }</span> },
                 } }</dd>
                 <dt>{ format!("local queue ({})", p.runq.len()) }</dt>
-                <dd class="runq"><ChipList ids={runq} total={p.runq.len()} status="runnable" max={10} moves={props.moves.clone()} selected={props.selected} on_select={props.on_select.clone()} /></dd>
+                <dd class="runq"><ChipList ids={runq} total={p.runq.len()} status={GStatus::Runnable} max={10} moves={props.moves.clone()} selected={props.selected} on_select={props.on_select.clone()} /></dd>
             </dl>
             <footer>
                 <span>{ format!("schedtick {}", p.schedtick) }</span>

@@ -312,7 +312,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
         last_rows.iter().map(|x| x.text.clone()).collect::<Vec<_>>().join(" ")
     };
     let detail = selected.and_then(|g| {
-        let st = sim.goroutine(g)?;
+        let st = sim.goroutine(crate::core::ids::GId(g))?;
         let ops = ops_of(sim, r.scenario(), &st.func);
         let (history, _) = filtered(&r, &LogFilter { g: Some(g), ..LogFilter::default() }, 40);
         Some(Rc::new(GDetail { state: st, ops, history }))

@@ -39,7 +39,7 @@ fn row(bars: &[Bar]) -> Html {
             HUES as usize + 2
         } else {
             match b.lane {
-                Lane::Run(g) => (g % HUES) as usize,
+                Lane::Run(g) => (g.0 % HUES) as usize,
                 Lane::Syscall(_) => HUES as usize,
                 Lane::Dead => HUES as usize + 1,
                 Lane::Idle => continue,

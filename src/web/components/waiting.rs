@@ -2,7 +2,8 @@
 //! poller, asleep on a timer, blocked on a channel or a WaitGroup.
 
 use super::chip_list::ChipList;
-use crate::core::sim::SimState;
+use crate::core::ids::GId;
+use crate::core::sim::{GStatus, SimState};
 use crate::web::driver::Moves;
 use crate::web::view::short_ns;
 use std::rc::Rc;
@@ -25,19 +26,19 @@ pub fn waiting(props: &WaitingProps) -> Html {
     const MAX: usize = 16;
     let list = |ids: Vec<u32>, total: usize, notes: Option<Vec<String>>, empty: &'static str| {
         html! {
-            <ChipList ids={Rc::new(ids)} total={total} notes={notes.map(Rc::new)} status="waiting" max={MAX}
+            <ChipList ids={Rc::new(ids)} total={total} notes={notes.map(Rc::new)} status={GStatus::Waiting} max={MAX}
                 moves={props.moves.clone()} selected={props.selected} on_select={props.on_select.clone()} {empty} />
         }
     };
-    let first = |v: &[u32]| v.iter().take(MAX).copied().collect::<Vec<u32>>();
-    let net_ids: Vec<u32> = st.netpoll.iter().take(MAX).map(|n| n.g).collect();
+    let first = |v: &[GId]| v.iter().take(MAX).map(|g| g.0).collect::<Vec<u32>>();
+    let net_ids: Vec<u32> = st.netpoll.iter().take(MAX).map(|n| n.g.0).collect();
     let net_notes: Vec<String> = st
         .netpoll
         .iter()
         .take(MAX)
         .map(|n| if n.ready { "ready".into() } else { format!("in {}", short_ns(n.ready_at.saturating_sub(t))) })
         .collect();
-    let mut timers: Vec<(u64, u32)> = st.ps.iter().flat_map(|p| p.timers.iter().map(|&(g, when)| (when, g))).collect();
+    let mut timers: Vec<(u64, u32)> = st.ps.iter().flat_map(|p| p.timers.iter().map(|&(g, when)| (when, g.0))).collect();
     let n_timers = timers.len();
     timers.sort_unstable();
     timers.truncate(MAX);
@@ -47,7 +48,7 @@ pub fn waiting(props: &WaitingProps) -> Html {
         <section class="waiting" aria-label="Waiting goroutines">
             <div class="wbox" data-testid="netpoll" data-count={st.netpoll.len().to_string()}>
                 <h3>{ "Network poller" }
-                    <span class="sub">{ match st.poller { Some(m) => format!(" · M{m} blocked in netpoll"), None => String::new() } }</span>
+                    <span class="sub">{ match st.poller { Some(m) => format!(" · {m} blocked in netpoll"), None => String::new() } }</span>
                 </h3>
                 { list(net_ids, st.netpoll.len(), Some(net_notes), "no goroutine waits on the network") }
             </div>

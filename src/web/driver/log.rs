@@ -254,7 +254,7 @@ impl Driver {
     /// Goroutine `id` in detail (its ops and its latest `limit` events), if it exists yet. With
     /// `recent`, the history comes from the latest events only (see [`Driver::recent_log`]).
     pub fn goroutine_at(&mut self, id: u32, limit: usize, recent: bool) -> Option<GDetail> {
-        let state = self.sim.goroutine(id)?;
+        let state = self.sim.goroutine(crate::core::ids::GId(id))?;
         let ops = ops_of(&self.sim, &self.scenario, &state.func);
         let f = LogFilter { kind: String::new(), g: Some(id), p: None };
         let (history, _) = if recent { self.recent_log(&f, limit) } else { self.log(&f, limit) };

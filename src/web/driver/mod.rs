@@ -263,7 +263,7 @@ pub fn snapshot(sim: &Sim, with_gs: bool) -> SimState {
         poller: None,
         chans: Vec::new(),
         wgs: Vec::new(),
-        sysmon: SysmonState { m: 0, delay_ns: 0, idle_cycles: 0, deep_sleep: false },
+        sysmon: SysmonState { m: crate::core::ids::MId(0), delay_ns: 0, idle_cycles: 0, deep_sleep: false },
         outcome: None,
     }
 }

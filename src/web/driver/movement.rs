@@ -7,6 +7,7 @@
 
 use crate::core::event::{Event, Source, WakeCause, What};
 use crate::core::event::Place as QueuePlace;
+use crate::core::ids::GId;
 use crate::core::sim::SimState;
 use std::collections::{BTreeMap, HashMap};
 
@@ -73,9 +74,9 @@ impl Moves {
     /// What moved in the step that made `events`; `after` is the state after it.
     pub fn of(events: &[Event], after: &SimState) -> Moves {
         let mut m = Mover::default();
-        let p_of = |p: u32| after.ps.iter().find(|x| x.id == p);
+        let p_of = |p: u32| after.ps.iter().find(|x| x.id.0 == p);
         // The last `k` goroutines of a queue (a batch lands at its tail).
-        let tail = |q: &[u32], k: usize| q[q.len().saturating_sub(k)..].to_vec();
+        let tail = |q: &[GId], k: usize| q[q.len().saturating_sub(k)..].iter().map(|g| g.0).collect::<Vec<u32>>();
         let mut stolen_from: HashMap<u32, u32> = HashMap::new();
         let mut released: HashMap<u32, u32> = HashMap::new();
         let mut taken_by: HashMap<u32, u32> = HashMap::new();

@@ -3,6 +3,7 @@
 //! ready-made goroutine bodies ("templates") a spawn can add to any scenario.
 
 use super::Driver;
+use crate::core::ids::{GId, PId};
 use crate::core::scenario::{Action, ActionAt, ActionKind, ChanDecl, FuncDecl, Op, Scenario};
 
 /// What an intervention from the page asks for.
@@ -167,12 +168,12 @@ impl Driver {
                 if let SpawnFunc::Template(Template::PingPong) = func {
                     // The pong goroutines first: the ping ones end up in runnext and start.
                     let pong = cand.funcs.iter().position(|f| f.name == "tpl_pong").expect("template added") as u32;
-                    actions.push(Action { at, kind: ActionKind::Spawn { func: pong, n: *count, on_p: *on_p } });
+                    actions.push(Action { at, kind: ActionKind::Spawn { func: pong, n: *count, on_p: on_p.map(PId) } });
                 }
-                actions.push(Action { at, kind: ActionKind::Spawn { func: idx, n: *count, on_p: *on_p } });
+                actions.push(Action { at, kind: ActionKind::Spawn { func: idx, n: *count, on_p: on_p.map(PId) } });
             }
-            Intervention::Syscall { g, dur } => actions.push(Action { at, kind: ActionKind::Syscall { g: *g, dur: *dur } }),
-            Intervention::NetReady { g } => actions.push(Action { at, kind: ActionKind::NetReady { g: *g } }),
+            Intervention::Syscall { g, dur } => actions.push(Action { at, kind: ActionKind::Syscall { g: GId(*g), dur: *dur } }),
+            Intervention::NetReady { g } => actions.push(Action { at, kind: ActionKind::NetReady { g: GId(*g) } }),
             Intervention::Gomaxprocs(p) => actions.push(Action { at, kind: ActionKind::Gomaxprocs(*p) }),
         }
         cand.actions.extend(actions.iter().cloned());

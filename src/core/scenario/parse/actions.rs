@@ -1,6 +1,7 @@
 //! Reading the `actions` (what the user does at a step or a time) and the `costs` map.
 
 use super::*;
+use crate::core::ids::{GId, PId};
 
 impl Checker {
     pub(super) fn actions(&mut self, v: &Value) -> Vec<Action> {
@@ -72,7 +73,7 @@ impl Checker {
                 let on_p = match m.get("on_p") {
                     None => Some(None),
                     Some(p) => {
-                        self.int(p, &join(here, "on_p"), 0, i128::from(MAX_GOMAXPROCS) - 1).map(|p| Some(p as u32))
+                        self.int(p, &join(here, "on_p"), 0, i128::from(MAX_GOMAXPROCS) - 1).map(|p| Some(PId(p as u32)))
                     }
                 };
                 Some(ActionKind::Spawn { func: func?, n: n? as u32, on_p: on_p? })
@@ -83,13 +84,13 @@ impl Checker {
                 let g = self.required(m, here, "g").and_then(|g| self.int(g, &join(here, "g"), g_range.0, g_range.1));
                 let dur =
                     self.required(m, here, "for").and_then(|d| self.duration(d, &join(here, "for"), MAX_DURATION_NS));
-                Some(ActionKind::Syscall { g: g? as u32, dur: dur? })
+                Some(ActionKind::Syscall { g: GId(g? as u32), dur: dur? })
             }
             "net_ready" => {
                 let m = self.object(v, here, r#"{"g": G}"#)?;
                 self.unknown_fields(m, here, &["g"]);
                 let g = self.required(m, here, "g").and_then(|g| self.int(g, &join(here, "g"), g_range.0, g_range.1));
-                Some(ActionKind::NetReady { g: g? as u32 })
+                Some(ActionKind::NetReady { g: GId(g? as u32) })
             }
             _ => self.int(v, here, 1, i128::from(MAX_GOMAXPROCS)).map(|n| ActionKind::Gomaxprocs(n as u32)),
         }

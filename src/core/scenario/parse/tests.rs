@@ -1,6 +1,7 @@
 //! The reader's tests: one `check(document, expected problems)` per behaviour.
 
 use super::*;
+use crate::core::ids::{GId, PId};
 use expect_test::{expect, Expect};
 use proptest::prelude::*;
 use serde_json::json;
@@ -75,7 +76,7 @@ fn reads_the_format_doc_example() {
             Op::Wait(0),
         ],
         actions: vec![
-            Action { at: ActionAt::Step(40), kind: ActionKind::Spawn { func: 0, n: 1, on_p: Some(1) } },
+            Action { at: ActionAt::Step(40), kind: ActionKind::Spawn { func: 0, n: 1, on_p: Some(PId(1)) } },
             Action { at: ActionAt::Ns(3_000_000), kind: ActionKind::Gomaxprocs(4) },
         ],
         costs,
@@ -280,8 +281,8 @@ fn reads_go_counts_and_each_action() {
         kinds,
         [
             (ActionAt::Step(0), ActionKind::Spawn { func: 0, n: 2, on_p: None }),
-            (ActionAt::Step(u64::MAX), ActionKind::Syscall { g: 2, dur: 5_000_000 }),
-            (ActionAt::Ns(7), ActionKind::NetReady { g: 2_000_000 }),
+            (ActionAt::Step(u64::MAX), ActionKind::Syscall { g: GId(2), dur: 5_000_000 }),
+            (ActionAt::Ns(7), ActionKind::NetReady { g: GId(2_000_000) }),
             (ActionAt::Step(9), ActionKind::Gomaxprocs(1024)),
         ]
     );
