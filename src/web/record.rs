@@ -168,8 +168,9 @@ pub struct Record {
     end: Option<u64>,
     /// Bumped whenever the plots' data changes.
     version: u64,
-    /// Scratch buffers for the cheap per-P/per-M view.
+    /// Scratch buffers for the cheap per-P/per-M view and the Ps a step touched.
     tracks: Tracks,
+    touched: Vec<u32>,
 }
 
 impl Default for Record {
@@ -184,6 +185,7 @@ impl Default for Record {
             end: None,
             version: 0,
             tracks: Tracks::default(),
+            touched: Vec::new(),
         }
     }
 }
@@ -345,7 +347,9 @@ impl Record {
         let step = sim.step_count();
         let t = sim.now();
         let live = sim.gomaxprocs();
-        let mut touched: Vec<u32> = Vec::new();
+        // A buffer kept between steps: this runs for every new step.
+        let mut touched = std::mem::take(&mut self.touched);
+        touched.clear();
         for e in events {
             if let Some(p) = e.p {
                 touched.push(p.0);
@@ -358,12 +362,13 @@ impl Record {
         }
         touched.sort_unstable();
         touched.dedup();
-        for p in touched {
+        for &p in &touched {
             if p < live {
                 let lane = Self::lane_of(sim, p);
                 self.set_lane(p as usize, step, t, lane);
             }
         }
+        self.touched = touched;
     }
 
     /// Forgets everything after step `n` (an intervention at `n` changes the future).
