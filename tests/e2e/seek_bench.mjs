@@ -54,9 +54,10 @@ try {
     const seekMs = r.done - r.first;
     // Long tasks once the page has rendered (loading the page and compiling its wasm come before).
     const during = r.long.filter(([t]) => t >= r.first).map(([, d]) => d);
+    const when = r.long.filter(([t]) => t >= r.first).map(([t, d]) => `${d.toFixed(0)}@${(t - r.first).toFixed(0)}`);
     const loading = r.long.filter(([t]) => t < r.first).map(([, d]) => d);
     runs.push({ seekMs, fromProgressMs: r.done - t1, longestTaskMs: during.length ? Math.max(...during) : 0, longTasks: during, loadingTasks: loading, errors });
-    console.log(`page run ${i + 1}: seek ${seekMs.toFixed(0)} ms; longest task while seeking ${runs[i].longestTaskMs.toFixed(0)} ms (${during.length} over 50 ms: ${during.map((d) => d.toFixed(0)).join(' ')}); while loading ${loading.map((d) => d.toFixed(0)).join(' ')}`);
+    console.log(`page run ${i + 1}: seek ${seekMs.toFixed(0)} ms; longest task while seeking ${runs[i].longestTaskMs.toFixed(0)} ms (${during.length} over 50 ms: ${during.map((d) => d.toFixed(0)).join(' ')}); while loading ${loading.map((d) => d.toFixed(0)).join(' ')}; duration@start after the first render: ${when.join(' ')}`);
     await page.close();
   }
 } finally {
