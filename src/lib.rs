@@ -4,5 +4,4 @@
 //! command-line runner are drivers over it.
 
 pub mod core;
-#[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -55,3 +55,20 @@ fn the_page_reads_link_parameters_only_through_core_link() {
     let parsers = using(&["split('&')", "split(\"&\")", "\"mode=", "\"embed=", "\"step=", "\"s=\""], &[]);
     assert!(parsers.is_empty(), "read a link with core::link::fragment or decode, not by hand in {parsers:?}");
 }
+
+#[test]
+fn the_page_s_logic_reads_no_clock_and_touches_no_browser() {
+    // What compiles natively (and is tested there): the reducer gets the time in its messages.
+    let logic = ["state.rs", "view.rs", "record.rs", "boot.rs", "locate.rs", "shortcuts.rs", "driver"];
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+    let bad: Vec<String> = web()
+        .into_iter()
+        .filter(|(p, _)| logic.iter().any(|l| p.strip_prefix(&root).unwrap().starts_with(l)))
+        .filter(|(_, code)| {
+            ["now_ms", "wall::", "storage::", "web_sys", "js_sys", "gloo", "window"].iter().any(|n| code.contains(n))
+                || code.replace("RefCell<", "").contains("Cell<")
+        })
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    assert!(bad.is_empty(), "no clock, browser or interior mutability in the page's logic: {bad:?}");
+}

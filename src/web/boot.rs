@@ -47,6 +47,8 @@ pub struct Boot {
     pub from_link: bool,
     /// The link asks for the compact view for an iframe (`&embed=1`).
     pub embed: bool,
+    /// The address asks for threads mode (`mode=threads`).
+    pub threads: bool,
     /// A first visit: no link and nothing of the user's in storage (the page opens with the
     /// lesson gallery).
     pub fresh: bool,
@@ -68,6 +70,8 @@ pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot
     let own = good.as_deref().and_then(|t| scenario::parse(t).ok().map(|s| (s, t.to_string())));
     let (own_s, own_text) = own.unwrap_or_else(|| (default_scenario(), DEFAULT_SCENARIO.to_string()));
     let own_draft = draft.unwrap_or_else(|| own_text.clone());
+    let f = link::fragment(fragment);
+    let threads = f.threads();
     let mine = |notice| Boot {
         scenario: own_s.clone(),
         running_text: own_text.clone(),
@@ -75,10 +79,10 @@ pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot
         step: None,
         from_link: false,
         embed: false,
+        threads,
         fresh,
         notice,
     };
-    let f = link::fragment(fragment);
     if f.packed.is_none() {
         return mine(None);
     }
@@ -102,6 +106,7 @@ pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot
                 step: params.step,
                 from_link: true,
                 embed: params.embed,
+                threads,
                 fresh: false,
                 notice: None,
             },

@@ -7,7 +7,7 @@
 
 use crate::core::event::{Event, Kind, What};
 use crate::core::ids::{GId, PId};
-use crate::core::sim::{Activity, Sim, SimState};
+use crate::core::sim::{Activity, Sim, SimState, Tracks};
 
 /// Most samples kept for the plots; beyond that every other one is dropped and the stride
 /// doubles, so a run of any length plots with at most this many points.
@@ -55,6 +55,37 @@ pub struct Sample {
 }
 
 impl Sample {
+    /// A sample from the cheap per-P/per-M view (equal to [`Sample::of`] the snapshot at the
+    /// same step).
+    pub fn from_tracks(step: u64, t: u64, tr: &Tracks) -> Sample {
+        let mut s = Sample {
+            step,
+            t,
+            global: tr.global_len as u32,
+            local: tr.ps.iter().map(|p| p.local_len as u32).collect(),
+            threads: 0,
+            running: 0,
+            syscall: 0,
+            spinning: 0,
+            idle: 0,
+        };
+        for m in &tr.ms {
+            let a = m.activity;
+            match a {
+                Activity::Dead => continue,
+                Activity::Run(_) => s.running += 1,
+                Activity::Syscall(_) => s.syscall += 1,
+                Activity::Idle => s.idle += 1,
+                _ => {}
+            }
+            s.threads += 1;
+            if a.spinning() {
+                s.spinning += 1;
+            }
+        }
+        s
+    }
+
     /// Takes a sample of the simulator's state.
     pub fn of(state: &SimState) -> Sample {
         let mut s = Sample {
@@ -137,6 +168,9 @@ pub struct Record {
     end: Option<u64>,
     /// Bumped whenever the plots' data changes.
     version: u64,
+    /// Scratch buffers for the cheap per-P/per-M view and the Ps a step touched.
+    tracks: Tracks,
+    touched: Vec<u32>,
 }
 
 impl Default for Record {
@@ -150,6 +184,8 @@ impl Default for Record {
             lanes: Vec::new(),
             end: None,
             version: 0,
+            tracks: Tracks::default(),
+            touched: Vec::new(),
         }
     }
 }
@@ -252,11 +288,15 @@ impl Record {
             || sim.finished()
             || events.iter().any(|e| matches!(e.what, What::ProcsChange { .. } | What::STWBegin | What::STWEnd));
         if all {
-            let state = sim.snapshot(false);
-            self.update_lanes_all(sim, &state);
+            // The cheap view (O(Ps + Ms)), not a snapshot (O(queued goroutines): 4-8 ms at a
+            // million goroutines, taken thousands of times in a long run).
+            let mut tracks = std::mem::take(&mut self.tracks);
+            sim.tracks(&mut tracks);
+            self.update_lanes_all(sim, tracks.ps.len());
             if step.is_multiple_of(self.stride) || step == 1 {
-                self.push_sample(Sample::of(&state));
+                self.push_sample(Sample::from_tracks(step, sim.now(), &tracks));
             }
+            self.tracks = tracks;
         } else {
             self.update_lanes_touched(sim, events);
         }
@@ -294,10 +334,9 @@ impl Record {
         Lane::of(sim.p_activity(PId(p)))
     }
 
-    fn update_lanes_all(&mut self, sim: &Sim, state: &SimState) {
+    fn update_lanes_all(&mut self, sim: &Sim, live: usize) {
         let step = sim.step_count();
         let t = sim.now();
-        let live = state.ps.len();
         for p in 0..live.max(self.lanes.len()) {
             let lane = if p < live { Self::lane_of(sim, p as u32) } else { Lane::Dead };
             self.set_lane(p, step, t, lane);
@@ -308,7 +347,9 @@ impl Record {
         let step = sim.step_count();
         let t = sim.now();
         let live = sim.gomaxprocs();
-        let mut touched: Vec<u32> = Vec::new();
+        // A buffer kept between steps: this runs for every new step.
+        let mut touched = std::mem::take(&mut self.touched);
+        touched.clear();
         for e in events {
             if let Some(p) = e.p {
                 touched.push(p.0);
@@ -321,12 +362,13 @@ impl Record {
         }
         touched.sort_unstable();
         touched.dedup();
-        for p in touched {
+        for &p in &touched {
             if p < live {
                 let lane = Self::lane_of(sim, p);
                 self.set_lane(p as usize, step, t, lane);
             }
         }
+        self.touched = touched;
     }
 
     /// Forgets everything after step `n` (an intervention at `n` changes the future).

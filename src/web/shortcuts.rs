@@ -18,7 +18,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("t", "light / dark theme"),
     ("Space / r in threads mode", "pause or resume the real-time run / run it again (the stepping keys do nothing there)"),
     ("?", "show / hide this help"),
-    ("Esc", "close this help, deselect the goroutine"),
+    ("Esc", "close this help, cancel a long seek (back to the step before), deselect the goroutine"),
 ];
 
 /// The message for a key press (`key` as in `KeyboardEvent.key`), or `None` if the key does

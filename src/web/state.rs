@@ -1,21 +1,31 @@
 //! The page's state as a reducer (as in yew's `function_todomvc`): every user action is a
 //! [`Msg`]; [`AppState::reduce`] asks the [`Driver`] to do it and rebuilds what the components
-//! show. Nothing here renders HTML.
+//! show. Nothing here renders HTML, reads a clock or touches the browser: the time comes in the
+//! messages (`Tick`, `IdleRefresh`), how much work a frame or a seek slice may do comes in them
+//! too (a [`StepBudget`] the page keeps from what it measured), so the reducer is tested natively.
+//!
+//! The one thing the states share is the [`Driver`] (the simulator and its history, too large to
+//! copy per message): a message that changes it always returns a new state, and a message that
+//! returns the old state has changed nothing.
 
 use super::boot::{Boot, Notice};
 use super::driver::{Driver, GDetail, Intervention, LogFilter};
 use super::locate::Locator;
 use super::view::{self, LogView, Plots, View};
-use super::wall::now_ms;
+use crate::core::scenario::Scenario;
 use crate::core::{lessons, scenario};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
-use yew::Reducible;
 
 /// Speeds the play button offers, steps per second.
 pub const SPEEDS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000];
 /// Longest a "to the end" frame may simulate, ms.
 pub const TO_END_FRAME_MS: f64 = 12.0;
+/// Longest one slice of a long seek may simulate, ms (the page stays responsive in between; the
+/// budget is learned from the slices before, so a slice may take longer: this leaves room).
+pub const SEEK_SLICE_MS: f64 = 30.0;
+/// A seek that replays more steps than this is done in slices, with a progress bar.
+pub const SEEK_SYNC_STEPS: u64 = 20_000;
 /// How often the plots are rebuilt while playing, ms.
 pub const PLOTS_EVERY_MS: f64 = 1000.0;
 /// Most new steps a search for the next event of a kind explores.
@@ -121,10 +131,14 @@ impl LessonView {
 pub enum Msg {
     Forward,
     Back,
-    /// Go to step N.
+    /// Go to step N (far away: in slices, with a progress bar).
     Seek(u64),
     /// Go this many steps forward (or back, if negative).
     SeekBy(i64),
+    /// Run the next slice of the seek in progress, making at most this many steps.
+    SeekSlice(u64),
+    /// Stop the seek in progress and go back to the step it started from.
+    CancelSeek,
     /// Open a share link's fragment (the address changed).
     OpenLink(String),
     /// Go to the first step at or after virtual time t (ns).
@@ -134,8 +148,9 @@ pub enum Msg {
     Pause,
     /// Play as fast as possible until the end.
     ToEnd,
-    /// An animation frame while playing, at this time (ms).
-    Tick(f64),
+    /// An animation frame while playing, at this time (ms); a "to the end" frame makes at most
+    /// `steps` steps.
+    Tick { now: f64, steps: u64 },
     SetSpeed(u32),
     Faster,
     Slower,
@@ -165,9 +180,11 @@ pub enum Msg {
     SystemDark(bool),
     Escape,
     Dismiss,
-    /// The browser is idle between frames while playing: rebuild the log, the goroutine panel
-    /// and the interventions' lists, or the plots, if due.
-    IdleRefresh,
+    /// The browser is idle between frames while playing, at this time (ms): rebuild the log,
+    /// the goroutine panel and the interventions' lists, or the plots, if due.
+    IdleRefresh(f64),
+    /// Step mode or threads mode (the real-time run on Web Workers).
+    ToggleThreads,
     /// A command for threads mode's run (its keyboard shortcuts): handed to the threads panel
     /// through [`AppState::threads_command`].
     Threads(ThreadsCommand),
@@ -182,10 +199,68 @@ pub enum ThreadsCommand {
     RunAgain,
 }
 
+/// How many steps the next frame or seek slice may make, learned from how long the last ones
+/// took: the page measures, the reducer only counts steps.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepBudget {
+    pub steps: u64,
+}
+
+impl StepBudget {
+    pub const FIRST: StepBudget = StepBudget { steps: 2_000 };
+
+    /// After `made` steps took `ms`: the budget that should take about `target_ms` (growing at
+    /// most twofold at a time, never below 256 steps).
+    pub fn after(self, made: u64, ms: f64, target_ms: f64) -> StepBudget {
+        if made == 0 || ms <= 0.0 {
+            return StepBudget { steps: self.steps.saturating_mul(2).min(1 << 24) };
+        }
+        let rate = made as f64 / ms;
+        let want = (rate * target_ms) as u64;
+        StepBudget { steps: want.clamp(256, self.steps.saturating_mul(2).max(256)) }
+    }
+}
+
+impl Default for StepBudget {
+    fn default() -> Self {
+        StepBudget::FIRST
+    }
+}
+
+/// A seek in progress (far from any checkpoint, so done in slices).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Seeking {
+    /// The step it started from (where Cancel goes back to).
+    pub from: u64,
+    pub target: u64,
+    /// The step replaying started from (a checkpoint or the current step), for the progress.
+    pub start: u64,
+    /// The step reached so far (the board still shows the step before the seek).
+    pub at: u64,
+}
+
+impl Seeking {
+    /// (done, of) for the progress bar.
+    pub fn progress(&self) -> (u64, u64) {
+        (self.at.saturating_sub(self.start).min(self.target - self.start), self.target - self.start)
+    }
+}
+
+/// Where the scenario that replaces the running one comes from ([`AppState::replace`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    /// The user's own (editor, default, "my scenario"): saved as the last good one.
+    Mine,
+    /// A share link: nothing saved, "back to my scenario" offered.
+    Link,
+    /// A lesson: as a link, and its panel shows.
+    Lesson(&'static str),
+}
+
 /// The page's state.
 #[derive(Clone)]
 pub struct AppState {
-    /// Shared for the page's lifetime (window hooks hold it too); replaced inside on Apply.
+    /// The simulator and its history, shared by consecutive states (see the module's words).
     pub driver: Rc<RefCell<Driver>>,
     pub view: Rc<View>,
     pub log: Rc<LogView>,
@@ -193,15 +268,20 @@ pub struct AppState {
     pub side: Rc<Side>,
     pub detail: Option<Rc<GDetail>>,
     pub plots: Rc<Plots>,
-    plots_at: Rc<Cell<f64>>,
+    /// When the plots were last rebuilt (ms, the page's clock as the messages tell it).
+    plots_at: f64,
     /// When the log and goroutine panel were last rebuilt (ms).
-    side_at: Rc<Cell<f64>>,
+    side_at: f64,
+    /// The latest time a message told (ms).
+    now: f64,
     pub playing: bool,
     pub to_end: bool,
     /// Steps per second.
     pub speed: u32,
     /// (fractional steps owed, last frame time) while playing.
-    clock: Rc<Cell<(f64, Option<f64>)>>,
+    clock: (f64, Option<f64>),
+    /// A long seek in progress.
+    pub seeking: Option<Seeking>,
     pub selected: Option<u32>,
     pub jump_kind: Rc<String>,
     pub filter: Rc<LogFilter>,
@@ -220,12 +300,16 @@ pub struct AppState {
     pub save_good: Option<Rc<String>>,
     /// Bumped when the editor's text is replaced from outside (so the textarea updates).
     pub editor_gen: u64,
+    /// Bumped whenever the running scenario is replaced (threads mode runs it again).
+    pub run_gen: u64,
     /// The lesson whose scenario runs, if any.
     pub lesson: Option<Rc<LessonView>>,
     /// The lesson gallery is shown (at first for a new visitor).
     pub gallery: bool,
     /// The compact view for an iframe (`&embed=1`): board, controls and explanation only.
     pub embed: bool,
+    /// Threads mode: the running scenario runs in real time on Web Workers.
+    pub threads: bool,
     /// The latest command for threads mode's run, numbered (1, 2, ...) so that the same command
     /// twice is two commands; the threads panel carries out each number once.
     pub threads_command: Option<(u32, ThreadsCommand)>,
@@ -238,25 +322,24 @@ impl PartialEq for AppState {
 }
 
 impl AppState {
-    /// The state a page opens with.
+    /// The state a page opens with (a link's step far into the run is reached in slices).
     pub fn new(boot: Boot, theme: Theme, system_dark: bool) -> AppState {
-        let mut d = Driver::new(boot.scenario);
-        if let Some(s) = boot.step {
-            d.seek(s.min(1_000_000));
-        }
+        let d = Driver::new(boot.scenario.clone());
         let mut st = AppState {
             view: Rc::new(View::build(&d)),
             log: Rc::new(LogView::default()),
             side: Rc::new(Side::default()),
             detail: None,
             plots: Rc::new(Plots::default()),
-            plots_at: Rc::new(Cell::new(f64::NEG_INFINITY)),
-            side_at: Rc::new(Cell::new(f64::NEG_INFINITY)),
+            plots_at: f64::NEG_INFINITY,
+            side_at: f64::NEG_INFINITY,
+            now: 0.0,
             driver: Rc::new(RefCell::new(d)),
             playing: false,
             to_end: false,
             speed: 10,
-            clock: Rc::new(Cell::new((0.0, None))),
+            clock: (0.0, None),
+            seeking: None,
             selected: None,
             jump_kind: Rc::new("Steal".into()),
             filter: Rc::new(LogFilter::default()),
@@ -271,11 +354,16 @@ impl AppState {
             save_draft: None,
             save_good: None,
             editor_gen: 0,
+            run_gen: 0,
             lesson: None,
             gallery: boot.fresh && !boot.embed,
             embed: boot.embed,
+            threads: boot.threads && !boot.embed,
             threads_command: None,
         };
+        if let Some(n) = boot.step {
+            st.seek(n);
+        }
         st.refresh(true);
         st
     }
@@ -297,10 +385,7 @@ impl AppState {
     /// Rebuilds what the components show from the driver. While playing (unless `force`) only
     /// the board and the explanation: the rest follows between frames ([`Msg::IdleRefresh`]).
     fn refresh(&mut self, force: bool) {
-        use super::storage::add_phase;
-        let t0 = now_ms();
         self.view = Rc::new(View::build(&self.driver.borrow()));
-        add_phase("view", now_ms() - t0);
         if force || !self.playing {
             self.refresh_side_or_plots(true);
         }
@@ -312,13 +397,12 @@ impl AppState {
     /// (whichever is more overdue). The page calls it while playing in the browser's idle time
     /// between frames, so these rebuilds (and their rendering) do not lengthen a frame.
     fn refresh_side_or_plots(&mut self, all: bool) {
-        use super::storage::add_phase;
         let mut d = self.driver.borrow_mut();
-        let t1 = now_ms();
+        let t1 = self.now;
         let stale = self.plots.version != d.record().version();
-        let side_due = t1 - self.side_at.get() >= SIDE_EVERY_MS;
-        let plots_due = stale && t1 - self.plots_at.get() >= PLOTS_EVERY_MS;
-        let do_side = all || (side_due && (!plots_due || self.side_at.get() <= self.plots_at.get()));
+        let side_due = t1 - self.side_at >= SIDE_EVERY_MS;
+        let plots_due = stale && t1 - self.plots_at >= PLOTS_EVERY_MS;
+        let do_side = all || (side_due && (!plots_due || self.side_at <= self.plots_at));
         let do_plots = stale && (all || (plots_due && !do_side));
         if do_side {
             // A short log while playing: it is rebuilt whole a few times a second.
@@ -340,51 +424,101 @@ impl AppState {
             if *self.side != side {
                 self.side = Rc::new(side);
             }
-            self.side_at.set(t1);
+            self.side_at = t1;
         }
-        let t2 = now_ms();
-        add_phase("log", t2 - t1);
         if do_plots {
             self.plots = Rc::new(Plots::build(d.record()));
-            self.plots_at.set(t2);
-            add_phase("plots", now_ms() - t2);
+            self.plots_at = t1;
         }
     }
 
     fn stop(&mut self) {
         self.playing = false;
         self.to_end = false;
-        self.clock.set((0.0, None));
+        self.clock = (0.0, None);
     }
 
     fn say(&mut self, n: Notice) {
         self.notice = Some(Rc::new(n));
     }
 
-    /// Runs `text` (already valid) from step 0.
-    fn run_text(&mut self, text: Rc<String>) -> bool {
+    /// Goes to step `n`: at once when few steps need replaying, else starts a seek in slices.
+    fn seek(&mut self, n: u64) {
+        self.stop();
+        let mut d = self.driver.borrow_mut();
+        let cur = d.step();
+        let ck = d.history().at_or_before(n).step_count();
+        let start = if n < cur || ck > cur { ck } else { cur };
+        let n = match d.record().end() {
+            Some(end) => n.min(end),
+            None => n,
+        };
+        if n.saturating_sub(start) <= SEEK_SYNC_STEPS {
+            d.seek(n);
+            self.seeking = None;
+        } else {
+            // Continue a seek in progress from where it is (Cancel still goes back to its start).
+            let from = self.seeking.map_or(cur, |s| s.from);
+            self.seeking = Some(Seeking { from, target: n, start, at: start });
+        }
+    }
+
+    /// The one way the running scenario is replaced: a new driver at step 0 (or a link's step),
+    /// playing and seeking stopped, the selection dropped, the editor showing `editor_text` if
+    /// given, and what the source implies for storage, the lesson panel and the notice.
+    fn replace(&mut self, scenario: Scenario, running_text: Rc<String>, editor_text: Option<String>, source: Source, step: Option<u64>) {
+        self.stop();
+        self.seeking = None;
+        *self.driver.borrow_mut() = Driver::new(scenario);
+        if let Some(t) = editor_text {
+            self.editor = Rc::new(Editor::new(t));
+            self.editor_gen += 1;
+        }
+        self.running_text = running_text.clone();
+        self.save_good = match source {
+            Source::Mine => Some(running_text),
+            Source::Link | Source::Lesson(_) => None,
+        };
+        self.from_link = source != Source::Mine;
+        self.lesson = match source {
+            Source::Lesson(id) => lessons::find(id).map(|l| Rc::new(LessonView::of(l))),
+            _ => None,
+        };
+        self.selected = None;
+        self.notice = None;
+        self.run_gen += 1;
+        if let Some(n) = step {
+            self.seek(n);
+        }
+    }
+
+    /// Runs `text` (the user's, already checked by the editor) from step 0.
+    fn run_mine(&mut self, text: Rc<String>, editor_text: Option<String>) -> bool {
         match scenario::parse(&text) {
             Ok(s) => {
-                *self.driver.borrow_mut() = Driver::new(s);
-                self.stop();
-                self.running_text = text.clone();
-                self.save_good = Some(text);
-                self.from_link = false;
-                self.selected = None;
-                self.lesson = None;
+                self.replace(s, text, editor_text, Source::Mine, None);
                 true
             }
             Err(_) => false,
         }
     }
-}
 
-impl Reducible for AppState {
-    type Action = Msg;
-
-    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+    /// Does `msg`, returning the next state (or this one, when nothing changed).
+    pub fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
         let mut s = (*self).clone();
         let mut force_plots = true;
+        if s.seeking.is_some() {
+            // While a long seek runs, the stepping keys wait; Escape cancels it.
+            match msg {
+                Msg::SeekSlice(_) | Msg::CancelSeek | Msg::Seek(_) | Msg::SeekTime(_) | Msg::ToggleHelp | Msg::ToggleTheme
+                | Msg::SystemDark(_) | Msg::Dismiss | Msg::Edit(_) | Msg::ToggleGallery | Msg::Apply | Msg::Load(_)
+                | Msg::OpenLesson(_) | Msg::Mine { .. } | Msg::OpenLink(_) | Msg::CloseLesson | Msg::ToggleThreads
+                | Msg::Threads(_) | Msg::Select(_) | Msg::SetFilter(_) | Msg::SetJumpKind(_) | Msg::SetSpeed(_) => {}
+                Msg::Escape if s.help => {}
+                Msg::Escape => return Rc::new(s).reduce(Msg::CancelSeek),
+                _ => return self,
+            }
+        }
         match msg {
             Msg::Forward => {
                 s.stop();
@@ -392,41 +526,45 @@ impl Reducible for AppState {
             }
             Msg::Back => {
                 s.stop();
-                s.driver.borrow_mut().back();
-            }
-            Msg::Seek(n) => {
-                s.stop();
-                s.driver.borrow_mut().seek(n);
-            }
-            Msg::SeekBy(k) => {
-                s.stop();
                 let cur = s.driver.borrow().step();
-                s.driver.borrow_mut().seek(cur.saturating_add_signed(k));
+                s.seek(cur.saturating_sub(1));
+            }
+            Msg::Seek(n) => s.seek(n),
+            Msg::SeekBy(k) => {
+                let cur = s.driver.borrow().step();
+                s.seek(cur.saturating_add_signed(k));
+            }
+            Msg::SeekSlice(budget) => {
+                let Some(sk) = s.seeking else { return self };
+                let before = s.driver.borrow().step();
+                let done = s.driver.borrow_mut().seek_toward(sk.target, budget.max(1));
+                let moved = s.driver.borrow().step() != before;
+                if done && (!moved || sk.at == s.driver.borrow().step()) {
+                    // Arrived in an earlier slice: this task only draws the board.
+                    s.seeking = None;
+                } else {
+                    // Only the progress bar moves between slices: the board is drawn once, at
+                    // the end (drawing a large run's board at every slice would cost more than
+                    // the slice).
+                    s.seeking = Some(Seeking { at: s.driver.borrow().step(), ..sk });
+                    return Rc::new(s);
+                }
+            }
+            Msg::CancelSeek => {
+                let Some(sk) = s.seeking.take() else { return self };
+                s.driver.borrow_mut().seek(sk.from);
             }
             Msg::OpenLink(fragment) => {
                 let b = super::boot::boot(&fragment, None, None);
                 if b.from_link {
-                    s.stop();
-                    let mut d = Driver::new(b.scenario);
-                    if let Some(n) = b.step {
-                        d.seek(n.min(1_000_000));
-                    }
-                    *s.driver.borrow_mut() = d;
-                    s.editor = Rc::new(Editor::new(b.editor_text));
-                    s.editor_gen += 1;
-                    s.running_text = Rc::new(b.running_text);
-                    s.from_link = true;
-                    s.selected = None;
-                    s.notice = None;
-                    s.lesson = None;
+                    s.replace(b.scenario, Rc::new(b.running_text), Some(b.editor_text), Source::Link, b.step);
                 } else if let Some(n) = b.notice {
                     s.say(Notice::error("This link could not be opened; the running scenario is unchanged.", n.lines));
                 }
             }
             Msg::SeekTime(t) => {
-                s.stop();
                 let step = s.driver.borrow().record().step_at_t(t);
-                s.driver.borrow_mut().seek(step);
+                s.seek(step);
             }
             Msg::Restart => {
                 s.stop();
@@ -441,38 +579,50 @@ impl Reducible for AppState {
                 s.playing = true;
                 s.to_end = false;
                 // Owe one step so the first frame moves at once.
-                s.clock.set((1.0, None));
+                s.clock = (1.0, None);
             }
-            Msg::Pause => s.stop(),
-            Msg::ToEnd => {
-                if s.driver.borrow().finished() {
-                    return self;
-                }
-                s.playing = true;
-                s.to_end = true;
-                s.clock.set((0.0, None));
-            }
-            Msg::Tick(now) => {
+            Msg::Pause => {
                 if !s.playing {
                     return self;
                 }
-                super::storage::add_phase("ticks", 1.0);
+                s.stop();
+            }
+            Msg::ToEnd => {
+                let (finished, end) = {
+                    let d = s.driver.borrow();
+                    (d.finished(), d.record().end())
+                };
+                if finished {
+                    return self;
+                }
+                if let Some(end) = end {
+                    // The end is known: a seek there, in slices if far.
+                    s.seek(end);
+                } else {
+                    s.playing = true;
+                    s.to_end = true;
+                    s.clock = (0.0, None);
+                }
+            }
+            Msg::Tick { now, steps } => {
+                if !s.playing {
+                    return self;
+                }
                 force_plots = false;
-                let (owed, last) = s.clock.get();
+                s.now = now;
+                let (owed, last) = s.clock;
                 let dt = last.map_or(0.0, |l| (now - l).clamp(0.0, 250.0));
-                let t_sim = now_ms();
                 let mut d = s.driver.borrow_mut();
                 if s.to_end {
-                    s.clock.set((0.0, Some(now)));
-                    d.advance_until(&now_ms, now_ms() + TO_END_FRAME_MS);
+                    s.clock = (0.0, Some(now));
+                    d.advance(steps.max(1));
                 } else {
                     let owed = owed + s.speed as f64 * dt / 1000.0;
                     let n = owed.floor();
-                    s.clock.set((owed - n, Some(now)));
-                    if n < 1.0 {
-                        return self;
+                    s.clock = (owed - n, Some(now));
+                    if n >= 1.0 {
+                        d.advance(n as u64);
                     }
-                    d.advance(n as u64);
                 }
                 let done = d.finished();
                 let full = d.record().explored() >= MAX_RECORDED_STEPS && d.step() >= d.record().explored();
@@ -484,7 +634,6 @@ impl Reducible for AppState {
                     s.stop();
                     force_plots = true;
                 }
-                super::storage::add_phase("simulate", now_ms() - t_sim);
                 if done {
                     s.stop();
                     force_plots = true;
@@ -502,7 +651,7 @@ impl Reducible for AppState {
                 let kind = s.jump_kind.clone();
                 let found = s.driver.borrow_mut().find_next(&kind, SEARCH_BUDGET);
                 match found {
-                    Ok(step) => s.driver.borrow_mut().seek(step),
+                    Ok(step) => s.seek(step),
                     Err(n) => {
                         let ended = s.driver.borrow().record().end().is_some();
                         s.say(Notice::info(if ended {
@@ -518,7 +667,7 @@ impl Reducible for AppState {
                 let kind = s.jump_kind.clone();
                 let found = s.driver.borrow().find_prev(&kind);
                 match found {
-                    Some(step) => s.driver.borrow_mut().seek(step),
+                    Some(step) => s.seek(step),
                     None => s.say(Notice::info(format!("No {kind} event before this step."))),
                 }
             }
@@ -547,7 +696,7 @@ impl Reducible for AppState {
                         s.save_good = Some(json);
                         s.from_link = false;
                     }
-                    Err(e) => s.say(Notice::error("That intervention cannot be made now.", vec![e])),
+                    Err(e) => s.say(Notice::error("That intervention cannot be made now.", e.lines())),
                 }
             }
             Msg::Edit(text) => {
@@ -565,8 +714,7 @@ impl Reducible for AppState {
                     return Rc::new(s);
                 }
                 let text = s.editor.text.clone();
-                s.run_text(text);
-                s.notice = None;
+                s.run_mine(text, None);
             }
             Msg::Load(text) => {
                 let ed = Editor::new(text);
@@ -575,8 +723,7 @@ impl Reducible for AppState {
                 s.save_draft = Some(s.editor.text.clone());
                 if s.editor.valid() {
                     let t = s.editor.text.clone();
-                    s.run_text(t);
-                    s.notice = None;
+                    s.run_mine(t, None);
                 }
             }
             Msg::OpenLesson(id) => match lessons::find(&id) {
@@ -585,24 +732,14 @@ impl Reducible for AppState {
                     return Rc::new(s);
                 }
                 Some(l) => {
-                    s.stop();
-                    *s.driver.borrow_mut() = Driver::new(l.parsed());
-                    s.editor = Rc::new(Editor::new(l.scenario.to_string()));
-                    s.editor_gen += 1;
-                    s.running_text = Rc::new(l.scenario.to_string());
-                    // Like a link: nothing is saved, and "Back to my scenario" is offered.
-                    s.from_link = true;
-                    s.selected = None;
-                    s.notice = None;
+                    s.replace(l.parsed(), Rc::new(l.scenario.to_string()), Some(l.scenario.to_string()), Source::Lesson(l.id), None);
                     s.gallery = false;
-                    s.lesson = Some(Rc::new(LessonView::of(l)));
                 }
             },
             Msg::Mine { good, draft } => {
-                if s.run_text(Rc::new(good.clone())) {
-                    s.editor = Rc::new(Editor::new(draft.unwrap_or(good)));
-                    s.editor_gen += 1;
-                    s.notice = None;
+                let editor = draft.unwrap_or_else(|| good.clone());
+                if !s.run_mine(Rc::new(good), Some(editor)) {
+                    return self;
                 }
             }
             Msg::CloseLesson => {
@@ -617,7 +754,22 @@ impl Reducible for AppState {
                 s.help = !s.help;
                 return Rc::new(s);
             }
+            Msg::ToggleThreads => {
+                if s.embed {
+                    return self;
+                }
+                // Step mode stops playing (and seeking) while the threads run has the page.
+                s.stop();
+                if let Some(sk) = s.seeking.take() {
+                    s.driver.borrow_mut().seek(sk.from);
+                }
+                s.threads = !s.threads;
+                s.threads_command = None;
+            }
             Msg::Threads(c) => {
+                if !s.threads {
+                    return self;
+                }
                 let n = s.threads_command.map_or(0, |(n, _)| n) + 1;
                 s.threads_command = Some((n, c));
                 return Rc::new(s);
@@ -643,15 +795,25 @@ impl Reducible for AppState {
                 s.notice = None;
                 return Rc::new(s);
             }
-            Msg::IdleRefresh => {
+            Msg::IdleRefresh(now) => {
                 if !s.playing {
                     return self;
                 }
+                s.now = now;
                 s.refresh_side_or_plots(false);
                 return Rc::new(s);
             }
         }
         s.refresh(force_plots);
         Rc::new(s)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+impl yew::Reducible for AppState {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        AppState::reduce(self, msg)
     }
 }

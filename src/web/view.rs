@@ -39,10 +39,7 @@ impl View {
     pub fn build(d: &Driver) -> View {
         let sim = d.sim();
         let state = Rc::new(super::driver::snapshot(sim, false));
-        let moves = match d.prev_state() {
-            Some(prev) => Moves::between(&prev, &state),
-            None => Moves::default(),
-        };
+        let moves = if d.one_step() { Moves::of(d.events(), &state) } else { Moves::default() };
         let running = state
             .ps
             .iter()

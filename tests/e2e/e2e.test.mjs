@@ -17,6 +17,7 @@ import { Buffer } from 'node:buffer';
 const GMPSIM = process.env.GMPSIM ? path.resolve(process.env.GMPSIM) : path.join(ROOT, 'target', 'debug', 'gmpsim');
 const DEFAULT = path.join(ROOT, 'src', 'web', 'default_scenario.json');
 const BUSY = path.join(ROOT, 'tests', 'e2e', 'scenarios', 'busy.json');
+const SEEK1M = path.join(ROOT, 'tests', 'e2e', 'scenarios', 'seek-1m.json');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'gmp-e2e-'));
 
 let srv;
@@ -425,6 +426,37 @@ test('play to the end, the scrubber and the plots', async () => {
   await rows.first().locator('button').click();
   await waitStep(target);
   assert.match((await board()).explain, /runqsteal/);
+});
+
+test('a link deep into a long run seeks in slices: a progress bar, a page that answers, and Cancel', async () => {
+  // 1,000,000 goroutines on 8 Ps, opened at step 3,000,000 (a seek of a few seconds, so that the
+  // test's key presses surely come while it runs).
+  await open(linkFor(SEEK1M, { step: 3_000_000 }), { ready: '[data-testid=seek-progress]' });
+  assert.equal(await page.getAttribute('[data-testid=seek-progress]', 'max'), '3000000');
+  // The page answers while it seeks: the help opens and closes from the keyboard.
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('?');
+  await page.waitForSelector('[data-testid=help]', { timeout: 2_000 });
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid=help]', { state: 'detached', timeout: 2_000 });
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=seek-progress]')?.value) > 0);
+  // Cancel goes back to the step before (0).
+  await page.click('[data-testid=seek-cancel]');
+  await page.waitForSelector('[data-testid=seek-progress]', { state: 'detached' });
+  assert.equal(await step(), 0);
+  // A link to another far step goes the same way, and ends on gmpsim's board.
+  await page.locator('[data-testid=step-forward]').click();
+  await waitStep(1);
+  // (A seek of 30,000 steps takes a few slices: too short to be sure to see its progress bar.)
+  await page.evaluate(() => { window.location.hash = window.location.hash.replace(/&step=\d+/, '') + '&step=30000'; });
+  await page.waitForSelector('[data-testid=clock][data-step="30000"]', { timeout: 60_000 });
+  await page.waitForSelector('[data-testid=seek-progress]', { state: 'detached' });
+  // gmpsim's state there is larger than execFileSync's default buffer: compare the board's hooks.
+  const want = JSON.parse(execFileSync(GMPSIM, ['run', SEEK1M, '--until-step', '30000', '--format', 'state'], { encoding: 'utf8', maxBuffer: 1 << 30 }));
+  const got = await board();
+  assert.deepEqual([got.step, got.t], [want.step, want.t]);
+  assert.deepEqual(got.ps, want.ps.map((p) => ({ id: p.id, status: p.status, m: p.m, runnext: p.runnext, runq: p.runq })));
+  assert.deepEqual(got.global, want.global);
 });
 
 test('movement highlights respect prefers-reduced-motion', async () => {

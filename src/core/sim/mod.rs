@@ -17,6 +17,7 @@
 
 mod exec;
 mod find;
+mod gtable;
 mod queues;
 mod real_time;
 mod resize;
@@ -345,8 +346,8 @@ pub struct Sim {
     seq: u64,
     /// The steal order's random numbers (`cheaprand`).
     pub(crate) rng: Rng,
-    /// Every goroutine ever created, by index (G1 is 0).
-    pub(crate) gs: Vec<G>,
+    /// Every goroutine ever created, by index (G1 is 0), in copy-on-write chunks (cheap clones).
+    pub(crate) gs: gtable::GTable<G>,
     /// `allp`, including Ps beyond GOMAXPROCS kept after a shrink.
     pub(crate) ps: Vec<P>,
     /// GOMAXPROCS now.
@@ -437,7 +438,7 @@ impl Sim {
             step: 0,
             seq,
             rng: Rng::new(s.seed),
-            gs: Vec::new(),
+            gs: gtable::GTable::new(),
             ps: Vec::new(),
             gomaxprocs: 0,
             coprimes: Vec::new(),

@@ -551,7 +551,7 @@ fn retake_takes_an_idle_syscall_p_at_exactly_10ms() {
         s.gomaxprocs = 2;
         s.main = vec![Op::Syscall(50_000_000)];
         let mut sim = Sim::new(&s);
-        while !sim.gs.first().is_some_and(|g| g.status == GStatus::Syscall) {
+        while !sim.gs.get(0).is_some_and(|g| g.status == GStatus::Syscall) {
             assert!(sim.step());
         }
         // sysmon saw the syscall (and P0's schedtick) now.

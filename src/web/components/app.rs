@@ -21,7 +21,8 @@ use super::notice_bar::NoticeBar;
 use super::timeline::Timeline;
 use crate::web::boot::{self, DEFAULT_SCENARIO};
 use crate::web::shortcuts::{in_threads_mode, message_for};
-use crate::web::state::{AppState, Msg, Theme};
+use crate::web::state::{AppState, Msg, StepBudget, Theme, SEEK_SLICE_MS, TO_END_FRAME_MS};
+use super::seek_bar::SeekBar;
 use crate::web::storage;
 use super::threads_view::ThreadsView;
 use gloo_events::EventListener;
@@ -50,13 +51,10 @@ pub fn app() -> Html {
     let dispatch = state.dispatcher();
     // When the current animation frame's work began (for the frame-time measurements).
     let frame_t0 = use_mut_ref(|| Option::<f64>::None);
-    // Step mode or threads mode (`&mode=threads` in the fragment opens threads mode).
-    let threads_mode = use_state(|| {
-        crate::core::link::fragment(&web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()).threads()
-    });
-    // The keyboard listener reads the mode from here (it is installed once).
+    // Step mode or threads mode (`&mode=threads` in the fragment opens threads mode): the
+    // reducer's; the keyboard listener reads it from here (it is installed once).
     let threads_now = use_mut_ref(|| false);
-    *threads_now.borrow_mut() = *threads_mode;
+    *threads_now.borrow_mut() = state.threads;
 
     // Keyboard shortcuts.
     {
@@ -106,23 +104,44 @@ pub fn app() -> Html {
                     alive: Rc<Cell<bool>>,
                     dispatch: UseReducerDispatcher<AppState>,
                     frame_t0: Rc<RefCell<Option<f64>>>,
+                    budget: Rc<Cell<StepBudget>>,
                 ) {
                     let h2 = handle.clone();
                     let frame = request_animation_frame(move |ts| {
                         if !alive.get() {
                             return;
                         }
-                        *frame_t0.borrow_mut() = Some(crate::web::wall::now_ms());
-                        dispatch.dispatch(Msg::Tick(ts));
-                        schedule(h2, alive, dispatch, frame_t0);
+                        let t0 = crate::web::wall::now_ms();
+                        *frame_t0.borrow_mut() = Some(t0);
+                        let b = budget.get();
+                        dispatch.dispatch(Msg::Tick { now: ts, steps: b.steps });
+                        // The next "to the end" frame makes as many steps as fit in its time.
+                        budget.set(b.after(b.steps, crate::web::wall::now_ms() - t0, TO_END_FRAME_MS));
+                        schedule(h2, alive, dispatch, frame_t0, budget);
                     });
                     *handle.borrow_mut() = Some(frame);
                 }
-                schedule(handle.clone(), alive.clone(), dispatch, frame_t0);
+                schedule(handle.clone(), alive.clone(), dispatch, frame_t0, Rc::new(Cell::new(StepBudget::FIRST)));
             }
             move || {
                 alive.set(false);
                 handle.borrow_mut().take();
+            }
+        });
+    }
+
+    // A long seek runs in slices, each in its own task, so the page answers in between.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.seeking.is_some(), move |&seeking| {
+            let alive = Rc::new(Cell::new(seeking));
+            let pending = Rc::new(RefCell::new(None));
+            if seeking {
+                schedule_seek_slice(alive.clone(), pending.clone(), dispatch, StepBudget::FIRST);
+            }
+            move || {
+                alive.set(false);
+                pending.borrow_mut().take();
             }
         });
     }
@@ -250,14 +269,10 @@ pub fn app() -> Html {
     let on_open_lesson = use_callback((), move |id: String, _| d.dispatch(Msg::OpenLesson(id)));
 
     let on_mode = {
-        let threads_mode = threads_mode.clone();
         let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| {
-            // Step mode stops playing while the threads run has the page.
-            dispatch.dispatch(Msg::Pause);
-            threads_mode.set(!*threads_mode)
-        })
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Msg::ToggleThreads))
     };
+    let threads_mode = state.threads;
     let threads_scenario = threads_mode.then(|| Rc::new(state.driver.borrow().scenario().clone()));
 
     let v = &state.view;
@@ -274,6 +289,9 @@ pub fn app() -> Html {
             <Controls step={v.step} explored={v.explored} end={v.end} finished={v.finished} playing={state.playing}
                 to_end={state.to_end} speed={state.speed} jump_kind={(*state.jump_kind).clone()} on_msg={on_msg.clone()} />
             <Clock step={v.step} t={v.t} explored={v.explored} end={v.end} />
+            if let Some(sk) = state.seeking {
+                <SeekBar seeking={sk} on_msg={on_msg.clone()} />
+            }
         </div>
     };
     let explain = html! {
@@ -308,7 +326,7 @@ pub fn app() -> Html {
     html! {
         <div class={classes!("app", state.playing.then_some("playing"))}>
             <a class="skip" href="#board">{ "Skip to the board" }</a>
-            <HeaderBar name={scenario_name} running_text={state.running_text.clone()} step={v.step} threads={*threads_mode} dark={state.dark()}
+            <HeaderBar name={scenario_name} running_text={state.running_text.clone()} step={v.step} threads={threads_mode} dark={state.dark()}
                 gallery={state.gallery} on_lessons={on_lessons.clone()} {on_theme} {on_help} />
             if let Some(n) = &state.notice {
                 <NoticeBar notice={n.clone()} on_dismiss={on_dismiss.clone()} />
@@ -320,7 +338,7 @@ pub fn app() -> Html {
                 <div class="col-main">
                     <p class="mode-switch">
                         <button type="button" data-testid="mode-toggle" aria-pressed={threads_mode.to_string()} onclick={on_mode}>
-                            { if *threads_mode { "Back to step mode" } else { "Threads mode: run on real Web Workers" } }
+                            { if threads_mode { "Back to step mode" } else { "Threads mode: run on real Web Workers" } }
                         </button>
                     </p>
                     if let Some(sc) = threads_scenario {
@@ -340,7 +358,7 @@ pub fn app() -> Html {
                     }
                 </div>
                 <aside class="col-side">
-                    if *threads_mode {
+                    if threads_mode {
                         <p class="threads-side">{ "Threads mode shows its own goroutine panel and log beside the board; interventions belong to step mode. The scenario below is what runs: apply an edit to run it again." }</p>
                     } else {
                     if let Some(l) = &state.lesson {
@@ -383,7 +401,7 @@ fn schedule_idle_refresh(alive: Rc<Cell<bool>>, gap: Rc<RefCell<Option<Timeout>>
         let (a, g, d) = (alive.clone(), gap.clone(), dispatch.clone());
         let idle = Closure::once_into_js(move || {
             if a.get() {
-                d.dispatch(Msg::IdleRefresh);
+                d.dispatch(Msg::IdleRefresh(crate::web::wall::now_ms()));
                 schedule_idle_refresh(a, g, d);
             }
         });
@@ -391,11 +409,30 @@ fn schedule_idle_refresh(alive: Rc<Cell<bool>>, gap: Rc<RefCell<Option<Timeout>>
         opts.set_timeout(IDLE_REFRESH_TIMEOUT_MS);
         if w.request_idle_callback_with_options(idle.unchecked_ref(), &opts).is_err() {
             // No requestIdleCallback: refresh now.
-            dispatch.dispatch(Msg::IdleRefresh);
+            dispatch.dispatch(Msg::IdleRefresh(crate::web::wall::now_ms()));
             schedule_idle_refresh(alive, gap, dispatch);
         }
     });
     *gap.borrow_mut() = Some(wait);
+}
+
+/// Runs the next slice of the seek in progress in a task of its own (a zero timeout, so input
+/// and rendering come first), sizing it from how long the last one took, again and again while
+/// `alive`. The pending timeout is kept in `pending` (the effect's cleanup drops it).
+fn schedule_seek_slice(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<Timeout>>>, dispatch: UseReducerDispatcher<AppState>, budget: StepBudget) {
+    let p2 = pending.clone();
+    let t = Timeout::new(0, move || {
+        if !alive.get() {
+            return;
+        }
+        let t0 = crate::web::wall::now_ms();
+        dispatch.dispatch(Msg::SeekSlice(budget.steps));
+        let next = budget.after(budget.steps, crate::web::wall::now_ms() - t0, SEEK_SLICE_MS);
+        if alive.get() {
+            schedule_seek_slice(alive, p2, dispatch, next);
+        }
+    });
+    *pending.borrow_mut() = Some(t);
 }
 
 fn gloo_utils_document() -> web_sys::Document {

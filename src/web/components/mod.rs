@@ -24,6 +24,7 @@ pub mod move_arrows;
 pub mod notice_bar;
 pub mod p_card;
 pub mod plot_lines;
+pub mod seek_bar;
 pub mod share;
 pub mod threads_view;
 pub mod timeline;

@@ -123,7 +123,8 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let filter = use_state(|| Rc::new(LogFilter::default()));
     let limit = use_state(|| LOG_ROWS);
     let selected = use_state(|| Option::<u32>::None);
-    let prev_board = use_mut_ref(|| Option::<Rc<crate::core::sim::SimState>>::None);
+    // The number of the first event not yet drawn as movement.
+    let drawn = use_mut_ref(|| 0usize);
     let force = use_force_update();
     let force_after_key = force.clone();
 
@@ -137,7 +138,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let measuring = *baseline == Baseline::Measuring;
     {
         let run = run.clone();
-        let prev_board = prev_board.clone();
+        let drawn = drawn.clone();
         let baseline = baseline.clone();
         let restart_h = restart.clone();
         use_effect_with((props.scenario.clone(), *restart, measuring), move |(sc, _, measuring)| {
@@ -147,7 +148,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             }
             let r = Run::start(&sc);
             *run.borrow_mut() = Some(r.clone());
-            *prev_board.borrow_mut() = None;
+            *drawn.borrow_mut() = 0;
             let weak = Rc::downgrade(&r);
             let figs = Closure::<dyn Fn() -> JsValue>::new({
                 let weak = weak.clone();
@@ -283,10 +284,11 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let throughput = if wall > 0.0 { busy / wall } else { 0.0 };
     let state = Rc::new(crate::web::driver::snapshot(sim, false));
     let moves = {
-        let mut prev = prev_board.borrow_mut();
-        let m = prev.as_ref().map_or_else(Moves::default, |p| Moves::between(p, &state));
-        *prev = Some(state.clone());
-        Rc::new(m)
+        // What moved since the last drawing, from the events kept since then.
+        let mut from = drawn.borrow_mut();
+        let evs: Vec<crate::core::event::Event> = r.log.iter().filter(|(i, _)| *i >= *from).map(|(_, e)| e.clone()).collect();
+        *from = r.events_seen;
+        Rc::new(if evs.is_empty() { Moves::default() } else { Moves::of(&evs, &state) })
     };
     let finished = r.finished();
     let plots = {

@@ -1,0 +1,88 @@
+//! How long the page's driver takes to reach a far step natively, against the bare simulator
+//! (`cargo bench --bench seek_profile -- FILE STEP`): the driver's own cost (record,
+//! events, checkpoints) without the browser.
+
+use gmp::core::scenario;
+use gmp::core::sim::Sim;
+use gmp::web::driver::Driver;
+use std::time::Instant;
+
+fn main() {
+    // `cargo bench` passes `--bench`; the rest are this program's own arguments.
+    let args: Vec<String> = std::env::args().filter(|a| a != "--bench").collect();
+    if args.get(3).is_some_and(|a| a == "--reducer") {
+        let file = &args[1];
+        reducer(&std::fs::read_to_string(file).expect("the scenario"), args[2].parse().expect("a step"));
+        return;
+    }
+    let file = args.get(1).map_or("tests/e2e/scenarios/seek-1m.json", |s| s.as_str());
+    let step: u64 = args.get(2).map_or(1_000_000, |s| s.parse().expect("a step"));
+    let s = scenario::parse(&std::fs::read_to_string(file).expect("the scenario")).expect("a valid scenario");
+    let t = Instant::now();
+    let mut sim = Sim::new(&s);
+    sim.run(step);
+    let bare = t.elapsed();
+    let t = Instant::now();
+    let c = sim.clone();
+    let clone = t.elapsed();
+    drop(c);
+    let t = Instant::now();
+    let snap = sim.snapshot(false);
+    let snapshot = t.elapsed();
+    println!("one snapshot (no gs) there: {snapshot:?}, global queue {}", snap.global.len());
+    // The record alone (what the page keeps of every new step).
+    let t = Instant::now();
+    let mut sim2 = Sim::new(&s);
+    let mut rec = gmp::web::record::Record::default();
+    while sim2.step_count() < step && sim2.step() {
+        rec.push(&sim2);
+    }
+    println!("bare sim + record: {:?}", t.elapsed());
+    drop(sim2);
+    let t = Instant::now();
+    let mut d = Driver::new(s);
+    let mut slices = 0;
+    let mut worst = std::time::Duration::ZERO;
+    loop {
+        let t1 = Instant::now();
+        let done = d.seek_toward(step, 20_000);
+        worst = worst.max(t1.elapsed());
+        slices += 1;
+        if done {
+            break;
+        }
+    }
+    let driver = t.elapsed();
+    println!(
+        "bare sim to step {}: {:?}; one clone there: {:?}; driver: {:?} in {slices} slices (worst {:?}), {} checkpoints every {} steps; ratio {:.2}",
+        sim.step_count(),
+        bare,
+        clone,
+        driver,
+        worst,
+        d.checkpoint_count(),
+        d.interval(),
+        driver.as_secs_f64() / bare.as_secs_f64()
+    );
+}
+
+/// The page's reducer on the same seek: each slice's time and the last message's (the one that
+/// draws the board), natively.
+fn reducer(text: &str, step: u64) {
+    use gmp::web::state::{AppState, Msg, Theme};
+    use std::rc::Rc;
+    let frag = format!("#s={}&step={step}", gmp::core::link::encode(text));
+    let t = Instant::now();
+    let mut s = Rc::new(AppState::new(gmp::web::boot::boot(&frag, None, None), Theme::System, false));
+    let mut worst = std::time::Duration::ZERO;
+    let mut last = std::time::Duration::ZERO;
+    while s.seeking.is_some() {
+        let t1 = Instant::now();
+        s = s.reduce(Msg::SeekSlice(60_000));
+        last = t1.elapsed();
+        if s.seeking.is_some() {
+            worst = worst.max(last);
+        }
+    }
+    println!("reducer: {:?} in all; worst slice {worst:?}; the last message (drawing the board) {last:?}", t.elapsed());
+}

@@ -1,0 +1,80 @@
+//! The goroutine table (`allgs`), kept in fixed-size chunks that clones of the simulator share
+//! until one of them writes: a clone (a checkpoint of the page's history) copies a pointer per
+//! chunk rather than every goroutine, and a chunk is copied the first time it changes after.
+
+use std::ops::{Index, IndexMut};
+use std::sync::Arc;
+
+/// Goroutines per chunk.
+const CHUNK: usize = 256;
+
+/// A growable table indexed like a `Vec`, copy-on-write by chunk.
+#[derive(Clone, Debug)]
+pub(crate) struct GTable<T> {
+    chunks: Vec<Arc<Vec<T>>>,
+    len: usize,
+}
+
+impl<T> Default for GTable<T> {
+    fn default() -> Self {
+        GTable { chunks: Vec::new(), len: 0 }
+    }
+}
+
+impl<T: Clone> GTable<T> {
+    pub(crate) fn new() -> Self {
+        GTable::default()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    pub(crate) fn push(&mut self, g: T) {
+        if self.len.is_multiple_of(CHUNK) {
+            self.chunks.push(Arc::new(Vec::with_capacity(CHUNK)));
+        }
+        Arc::make_mut(self.chunks.last_mut().expect("a chunk")).push(g);
+        self.len += 1;
+    }
+
+    pub(crate) fn get(&self, i: usize) -> Option<&T> {
+        self.chunks.get(i / CHUNK)?.get(i % CHUNK)
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flat_map(|c| c.iter())
+    }
+}
+
+impl<T> Index<usize> for GTable<T> {
+    type Output = T;
+    fn index(&self, i: usize) -> &T {
+        &self.chunks[i / CHUNK][i % CHUNK]
+    }
+}
+
+impl<T: Clone> IndexMut<usize> for GTable<T> {
+    fn index_mut(&mut self, i: usize) -> &mut T {
+        &mut Arc::make_mut(&mut self.chunks[i / CHUNK])[i % CHUNK]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GTable;
+
+    #[test]
+    fn a_clone_shares_chunks_until_written() {
+        let mut a = GTable::new();
+        for i in 0..1_000u32 {
+            a.push(i);
+        }
+        let b = a.clone();
+        a[700] = 7;
+        assert_eq!((a[700], b[700], a.len(), b.len()), (7, 700, 1_000, 1_000));
+        assert_eq!(b.iter().copied().sum::<u32>(), (0..1_000u32).sum::<u32>());
+        assert_eq!(a.get(1_000), None);
+        assert_eq!(a.get(999), Some(&999));
+    }
+}

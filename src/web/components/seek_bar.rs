@@ -1,0 +1,30 @@
+//! The progress of a long seek (a link deep into a run, a far scrub, "to the end"), with Cancel.
+
+use crate::web::state::{Msg, Seeking};
+use yew::prelude::*;
+
+/// Props of [`SeekBar`].
+#[derive(Properties, PartialEq, Clone)]
+pub struct SeekBarProps {
+    pub seeking: Seeking,
+    pub on_msg: Callback<Msg>,
+}
+
+#[function_component(SeekBar)]
+pub fn seek_bar(props: &SeekBarProps) -> Html {
+    let (done, of) = props.seeking.progress();
+    let cancel = {
+        let cb = props.on_msg.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(Msg::CancelSeek))
+    };
+    html! {
+        <div class="seek-bar" role="status" data-testid="seek-bar">
+            <label>
+                { format!("Going to step {}… ", props.seeking.target) }
+                <progress data-testid="seek-progress" value={done.to_string()} max={of.max(1).to_string()}
+                    aria-valuetext={format!("step {} of {}", props.seeking.at, props.seeking.target)} />
+            </label>
+            <button type="button" data-testid="seek-cancel" onclick={cancel} title="Stop and go back to the step before (Esc)">{ "Cancel" }</button>
+        </div>
+    }
+}

@@ -1,0 +1,203 @@
+//! Movement on the board, read from the step's events: which goroutines moved from one queue to
+//! another (`Steal`, `RunqOverflow`, `GlobalGrab`, the netpoller's `GoUnblock`s and the goroutine
+//! it runs at once, a syscall's return to the global queue) and which P went from one M to
+//! another (`ProcSteal` then the M that takes the P, `LockedHandoff`), grouped into one arrow per
+//! source and destination. The state after the step only names the goroutines a batch moved (the
+//! events count them).
+
+use crate::core::event::{Event, Source, WakeCause, What};
+use crate::core::event::Place as QueuePlace;
+use crate::core::ids::GId;
+use crate::core::sim::SimState;
+use std::collections::{BTreeMap, HashMap};
+
+/// A place on the board that goroutines (or a P) move from or to: one end of a movement arrow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Place {
+    P(u32),
+    Global,
+    Netpoll,
+    M(u32),
+}
+
+impl Place {
+    /// A stable key for the page's hooks: `p:3`, `global`, `netpoll`, `m:2`.
+    pub fn key(self) -> String {
+        match self {
+            Place::P(p) => format!("p:{p}"),
+            Place::Global => "global".into(),
+            Place::Netpoll => "netpoll".into(),
+            Place::M(m) => format!("m:{m}"),
+        }
+    }
+
+    /// In words: `P3`, `the global queue`, `the network poller`, `M2`.
+    pub fn words(self) -> String {
+        match self {
+            Place::P(p) => format!("P{p}"),
+            Place::Global => "the global queue".into(),
+            Place::Netpoll => "the network poller".into(),
+            Place::M(m) => format!("M{m}"),
+        }
+    }
+}
+
+/// One movement of the last step, drawn as one arrow however many goroutines took it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arrow {
+    pub from: Place,
+    pub to: Place,
+    /// Goroutines that moved this way (0 for a P's hand-off).
+    pub count: u32,
+    /// The first few of them, ascending.
+    pub gs: Vec<u32>,
+    /// For a hand-off (from one M to another): the P handed over.
+    pub p: Option<u32>,
+}
+
+/// Goroutine ids an [`Arrow`] keeps for its words.
+pub const ARROW_GS: usize = 3;
+
+/// What moved in one step: goroutine → where it came from, for those that moved from one
+/// queue to another (a steal, an overflow, a global batch, a netpoll injection) or from a syscall
+/// to a queue; P → the M that had it before a hand-off; and the same movements (with the
+/// goroutine a steal or a batch runs at once) grouped by source and destination, one arrow each.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Moves {
+    pub gs: HashMap<u32, String>,
+    pub ps: HashMap<u32, Option<u32>>,
+    /// Sorted by source, then destination.
+    pub arrows: Vec<Arrow>,
+}
+
+impl Moves {
+    /// What moved in the step that made `events`; `after` is the state after it.
+    pub fn of(events: &[Event], after: &SimState) -> Moves {
+        let mut m = Mover::default();
+        let p_of = |p: u32| after.ps.iter().find(|x| x.id.0 == p);
+        // The last `k` goroutines of a queue (a batch lands at its tail).
+        let tail = |q: &[GId], k: usize| q[q.len().saturating_sub(k)..].iter().map(|g| g.0).collect::<Vec<u32>>();
+        let mut stolen_from: HashMap<u32, u32> = HashMap::new();
+        let mut released: HashMap<u32, u32> = HashMap::new();
+        let mut taken_by: HashMap<u32, u32> = HashMap::new();
+        for e in events {
+            let (g, p, mm) = (e.g.map(|x| x.0), e.p.map(|x| x.0), e.m.map(|x| x.0));
+            match (&e.what, p) {
+                (What::Steal { victim, n, .. }, Some(thief)) => {
+                    let queued = p_of(thief).map_or(Vec::new(), |pp| tail(&pp.runq, *n as usize - 1));
+                    m.queued(&queued, format!("P{}", victim.0));
+                    m.add(Place::P(victim.0), Place::P(thief), *n, queued.into_iter().chain(g));
+                }
+                (What::RunqOverflow { moved }, Some(p)) => {
+                    let queued = tail(&after.global, *moved as usize);
+                    m.queued(&queued, format!("P{p}"));
+                    m.add(Place::P(p), Place::Global, *moved, queued);
+                }
+                (What::GlobalGrab { n, .. }, Some(p)) => {
+                    let queued = if *n > 1 { p_of(p).map_or(Vec::new(), |pp| tail(&pp.runq, *n as usize - 1)) } else { Vec::new() };
+                    m.queued(&queued, "global".into());
+                    m.add(Place::Global, Place::P(p), *n, queued.into_iter().chain(g));
+                }
+                (What::GoStart { from: Source::Netpoll, .. }, Some(p)) => m.add(Place::Netpoll, Place::P(p), 1, g),
+                (What::GoUnblock { cause: WakeCause::Network, place, .. }, _) => {
+                    let to = match (place, p) {
+                        (QueuePlace::GlobalTail, _) | (_, None) => Place::Global,
+                        (_, Some(p)) => Place::P(p),
+                    };
+                    m.queued(&g.into_iter().collect::<Vec<_>>(), "netpoll".into());
+                    m.add(Place::Netpoll, to, 1, g);
+                }
+                (What::GoSyscallEndBlocked { got: None, .. }, _) => {
+                    if let Some(from) = mm {
+                        m.queued(&g.into_iter().collect::<Vec<_>>(), format!("M{from} (syscall)"));
+                        m.add(Place::M(from), Place::Global, 1, g);
+                    }
+                }
+                (What::ProcSteal { from, .. }, Some(p)) => {
+                    stolen_from.insert(p, from.0);
+                }
+                (What::ProcStop, Some(p)) => {
+                    if let Some(x) = mm {
+                        released.insert(p, x);
+                    }
+                }
+                (What::ThreadWake { for_p, .. }, _) | (What::ThreadCreate { for_p: Some(for_p), .. }, _) => {
+                    if let Some(x) = mm {
+                        taken_by.insert(for_p.0, x);
+                    }
+                }
+                (What::ProcStart, Some(p)) => {
+                    if let Some(x) = mm {
+                        taken_by.entry(p).or_insert(x);
+                        if released.get(&p) != Some(&x) && !stolen_from.contains_key(&p) {
+                            // Taken from the idle list (or another M's release): no M before.
+                            m.ps.entry(p).or_insert(released.get(&p).copied());
+                        }
+                    }
+                }
+                (What::LockedHandoff { to }, Some(p)) => {
+                    if let Some(from) = mm {
+                        m.handoff(p, from, to.0);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (p, from) in stolen_from {
+            if let Some(&to) = taken_by.get(&p) {
+                if to != from {
+                    m.handoff(p, from, to);
+                }
+            }
+        }
+        m.finish()
+    }
+}
+
+/// Moves being gathered.
+#[derive(Default)]
+struct Mover {
+    gs: HashMap<u32, String>,
+    ps: HashMap<u32, Option<u32>>,
+    groups: BTreeMap<(Place, Place), (u32, Vec<u32>)>,
+    handoffs: BTreeMap<(u32, u32), u32>,
+}
+
+impl Mover {
+    /// Goroutines now in a queue, and where they came from.
+    fn queued(&mut self, gs: &[u32], from: String) {
+        for &g in gs {
+            self.gs.insert(g, from.clone());
+        }
+    }
+
+    fn add(&mut self, from: Place, to: Place, n: u32, gs: impl IntoIterator<Item = u32>) {
+        if from == to || n == 0 {
+            return;
+        }
+        let e = self.groups.entry((from, to)).or_default();
+        e.0 += n;
+        e.1.extend(gs);
+    }
+
+    fn handoff(&mut self, p: u32, from: u32, to: u32) {
+        self.ps.insert(p, Some(from));
+        self.handoffs.insert((from, to), p);
+    }
+
+    fn finish(self) -> Moves {
+        let mut arrows: Vec<Arrow> = self
+            .groups
+            .into_iter()
+            .map(|((from, to), (count, mut v))| {
+                v.sort_unstable();
+                v.dedup();
+                v.truncate(ARROW_GS);
+                Arrow { from, to, count, gs: v, p: None }
+            })
+            .collect();
+        arrows.extend(self.handoffs.into_iter().map(|((from, to), p)| Arrow { from: Place::M(from), to: Place::M(to), count: 0, gs: Vec::new(), p: Some(p) }));
+        arrows.sort_by_key(|a| (a.from, a.to));
+        Moves { gs: self.gs, ps: self.ps, arrows }
+    }
+}
