@@ -15,7 +15,7 @@ use gmp::core::trace::summary::summarize;
 use gmp::core::trace::{ErrorKind, EventKind, Pull, TraceError, TraceEvent, TraceReader};
 use proptest::prelude::*;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -32,25 +32,6 @@ fn run(cmd: Command, what: &str, limit: Duration) -> String {
     let out = go::run(cmd, limit).unwrap_or_else(|e| panic!("{what}: {e}"));
     assert!(out.status.success(), "{what} failed ({}):\n{}", out.status, String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).unwrap_or_else(|e| panic!("{what}: output is not UTF-8: {e}"))
-}
-
-/// Builds and runs `tests/trace/<program>` with Go `version`; returns the trace and its
-/// directory.
-fn write_trace(program: &str, version: &'static str) -> (Vec<u8>, PathBuf) {
-    let tc = toolchain(version);
-    let dir = std::env::temp_dir().join(format!("gmp-trace-{}-{program}-{version}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/trace").join(program);
-    let bin = dir.join(program);
-    let mut build = go::command(&tc);
-    build.env("GO111MODULE", "off").arg("build").arg("-o").arg(&bin).arg("main.go").current_dir(&src);
-    run(build, &format!("go {version} build tests/trace/{program}"), Duration::from_secs(300));
-    let file = dir.join("out.trace");
-    let mut prog = Command::new(&bin);
-    prog.arg(&file);
-    run(prog, &format!("tests/trace/{program} (Go {version})"), Duration::from_secs(120));
-    (std::fs::read(&file).unwrap(), dir)
 }
 
 /// Each event name that `go tool trace -d=wire` prints, with its count.
@@ -93,7 +74,7 @@ fn read(bytes: &[u8], chunk: usize) -> (Vec<TraceEvent>, Option<TraceError>) {
 
 /// Everything checked for one program's trace with one Go version.
 fn check_program(program: &str, version: &'static str) {
-    let (bytes, dir) = write_trace(program, version);
+    let (bytes, dir) = go::write_trace(version, program, &[]);
     let want = wire_counts(version, &dir);
     let s = summarize(&bytes).unwrap_or_else(|e| panic!("{program} (Go {version}): {e}"));
     let got: BTreeMap<String, u64> = s.counts.nonzero().map(|(k, n)| (k.name().to_string(), n)).collect();

@@ -18,9 +18,8 @@ use gmp::core::sim::Sim;
 use gmp::core::trace::replay::replay;
 use gmp::core::trace::{EventKind, Pull, Replay, TraceReader};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 /// The tolerances, held by the median error over a program's runs, and why these:
 ///
@@ -168,23 +167,7 @@ fn sim_shape(s: &scenario::Scenario) -> Shape {
 
 /// Builds and runs `tests/trace/<program>` with Go 1.26.6 and `args` after the trace file.
 fn write_trace(program: &str, args: &[&str]) -> Vec<u8> {
-    let tc = go::toolchain("1.26.6").unwrap_or_else(|e| panic!("{e}"));
-    let tag = args.join("-");
-    let dir = std::env::temp_dir().join(format!("gmp-replay-{}-{program}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/trace").join(program);
-    let bin = dir.join(program);
-    let mut build = go::command(&tc);
-    build.env("GO111MODULE", "off").arg("build").arg("-o").arg(&bin).arg("main.go").current_dir(&src);
-    let out = go::run(build, Duration::from_secs(300)).unwrap();
-    assert!(out.status.success(), "go build {program}: {}", String::from_utf8_lossy(&out.stderr));
-    let file: PathBuf = dir.join("out.trace");
-    let mut prog = Command::new(&bin);
-    prog.arg(&file).args(args);
-    let out = go::run(prog, Duration::from_secs(120)).unwrap();
-    assert!(out.status.success(), "{program}: {}", String::from_utf8_lossy(&out.stderr));
-    let bytes = std::fs::read(&file).unwrap();
+    let (bytes, dir) = go::write_trace("1.26.6", program, args);
     let _ = std::fs::remove_dir_all(&dir);
     bytes
 }

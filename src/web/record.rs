@@ -69,21 +69,25 @@ impl Sample {
             spinning: 0,
             idle: 0,
         };
-        for m in &tr.ms {
-            let a = m.activity;
+        s.count_threads(tr.ms.iter().map(|m| m.activity));
+        s
+    }
+
+    /// Counts the threads (every M but the dead) by what they do.
+    fn count_threads(&mut self, ms: impl Iterator<Item = Activity>) {
+        for a in ms {
             match a {
                 Activity::Dead => continue,
-                Activity::Run(_) => s.running += 1,
-                Activity::Syscall(_) => s.syscall += 1,
-                Activity::Idle => s.idle += 1,
+                Activity::Run(_) => self.running += 1,
+                Activity::Syscall(_) => self.syscall += 1,
+                Activity::Idle => self.idle += 1,
                 _ => {}
             }
-            s.threads += 1;
+            self.threads += 1;
             if a.spinning() {
-                s.spinning += 1;
+                self.spinning += 1;
             }
         }
-        s
     }
 
     /// Takes a sample of the simulator's state.
@@ -99,20 +103,7 @@ impl Sample {
             spinning: 0,
             idle: 0,
         };
-        for m in &state.ms {
-            let a = m.activity();
-            match a {
-                Activity::Dead => continue,
-                Activity::Run(_) => s.running += 1,
-                Activity::Syscall(_) => s.syscall += 1,
-                Activity::Idle => s.idle += 1,
-                _ => {}
-            }
-            s.threads += 1;
-            if a.spinning() {
-                s.spinning += 1;
-            }
-        }
+        s.count_threads(state.ms.iter().map(|m| m.activity()));
         s
     }
 }

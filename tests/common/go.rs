@@ -146,3 +146,26 @@ pub fn run(mut cmd: Command, timeout: Duration) -> Result<Output, String> {
     };
     Ok(Output { status, stdout: ro.join().unwrap(), stderr: re.join().unwrap() })
 }
+
+/// Builds `tests/trace/<program>` with Go `release` and runs it with a trace file and `args`;
+/// returns the trace and the folder that holds it (`out.trace`, the binary), which the caller
+/// removes. A build or run that fails or overruns its deadline fails the test, saying which.
+pub fn write_trace(release: &'static str, program: &str, args: &[&str]) -> (Vec<u8>, PathBuf) {
+    let tc = toolchain(release).unwrap_or_else(|e| panic!("{e}"));
+    let tag = args.join("-");
+    let dir = std::env::temp_dir().join(format!("gmp-trace-{}-{program}-{release}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/trace").join(program);
+    let bin = dir.join(program);
+    let mut build = command(&tc);
+    build.env("GO111MODULE", "off").arg("build").arg("-o").arg(&bin).arg("main.go").current_dir(&src);
+    let out = run(build, Duration::from_secs(300)).unwrap_or_else(|e| panic!("go {release} build tests/trace/{program}: {e}"));
+    assert!(out.status.success(), "go {release} build tests/trace/{program} failed ({}):\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    let file = dir.join("out.trace");
+    let mut prog = Command::new(&bin);
+    prog.arg(&file).args(args);
+    let out = run(prog, Duration::from_secs(120)).unwrap_or_else(|e| panic!("tests/trace/{program} (Go {release}): {e}"));
+    assert!(out.status.success(), "tests/trace/{program} (Go {release}) failed ({}):\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    (std::fs::read(&file).unwrap(), dir)
+}

@@ -15,7 +15,7 @@
 //     plus the interval between animation frames. With --trace, also the main thread's busy time
 //     between animation frames from a Chromium trace (tracing slows the page down; off by default);
 //   - step-back latency in a run of over 1,000,000 steps: click to updated board (target ≤ 100 ms);
-//   - the release page's wasm and JS, gzipped (target ≤ 400 KB).
+//   - the release page's wasm and JS, gzipped (target ≤ 450 KB, the budget issues 11 and 14 set).
 // The 10k play is repeated (--repeat, default 3: this machine is shared and noisy) and the verdict
 // uses the median over the runs of each run's p95. With --check, exits 1 if a target is missed.
 
@@ -253,7 +253,7 @@ const verdicts = {
   // The page's own work per frame, p95.
   frame10kWork: sum.fresh.work.p95 <= 16 && sum.explored.work.p95 <= 16,
   stepBack1m: results.stepBack1m ? results.stepBack1m.dom.max <= 100 : 'not run',
-  size: results.bundle.gzip <= 400 * 1000,
+  size: results.bundle.gzip <= 450 * 1000,
   noErrors: results.play10k.runs.every((r) => r.errors.length === 0) && (results.stepBack1m?.errors.length ?? 0) === 0,
 };
 results.verdicts = verdicts;
