@@ -32,7 +32,7 @@ use common::go::{self, Toolchain};
 use gmp::core::scenario::{self, Scenario};
 use gmp::core::sim::{Outcome, Sim};
 use gmp::core::trace::measures::{self, Measures};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -379,13 +379,15 @@ fn chain(who: &str, procs: u32, m: &Measures, sim: &Measures) -> Result<(), Stri
 }
 
 /// Hand-offs: the 8 syscalls of 50 ms all come back without their P (Go: all 8, the
-/// simulator: all 8; band: at least 7); threads that ran user goroutines: within −2/+4 of the
-/// simulator's.
+/// simulator: all 8; band: at least 7); threads that ran user goroutines: within ±4 of the
+/// simulator's (Go 8–14 where the simulator has 10–12: Go reuses a thread back from its
+/// syscall for another goroutine where the simulator's virtual timing started a new one, or
+/// the other way round).
 fn syscall_handoff(who: &str, _procs: u32, m: &Measures, sim: &Measures) -> Result<(), String> {
     ensure(m.syscalls == 8, || format!("{who}: {} user syscalls, 8 expected", m.syscalls))?;
     ensure(m.handoffs >= 7, || format!("{who}: {} of 8 syscalls handed off their P", m.handoffs))?;
     let (t, s) = (i64::from(m.threads), i64::from(sim.threads));
-    ensure(t >= s - 2 && t <= s + 4, || format!("{who}: {t} threads ran user goroutines, the simulator {s} (−2/+4)"))
+    ensure(t >= s - 4 && t <= s + 4, || format!("{who}: {t} threads ran user goroutines, the simulator {s} (±4)"))
 }
 
 /// Preemption slices (a user goroutine's `GoStart` to its `GoStop` "preempted", wall time).
@@ -394,10 +396,15 @@ fn syscall_handoff(who: &str, _procs: u32, m: &Measures, sim: &Measures) -> Resu
 /// 1 ms, hundreds at GOMAXPROCS 4 and 8): preemptions the runtime makes for other reasons
 /// (the garbage collector's stack scans, `forEachP`), which the simulator does not model; they
 /// are left out: only stretches of 9 ms or more are compared. On this loaded 2-core machine
-/// sysmon's own wake-ups run late and stretch the slices (Go's median 25–46 ms where the
-/// simulator's steady slice is 20). Band: Go has such slices, and their median is within
-/// −5/+30 ms of the simulator's.
+/// sysmon's own wake-ups run late and stretch the slices (Go's median 25–46 ms at GOMAXPROCS
+/// 2 where the simulator's steady slice is 20), and with more Ps than cores a preempted
+/// thread waits for a core before it handles sysmon's signal (each of 8 threads computing on 2
+/// cores has a quarter of one: medians of 50–78 ms were seen at GOMAXPROCS 8). Band: Go has
+/// such slices, and their median is within −5 ms / +30 ms × (GOMAXPROCS / cores, at least 1)
+/// of the simulator's: +30 at 2, +60 at 4, +120 at 8 on this machine.
 fn preempt_loops(who: &str, procs: u32, m: &Measures, sim: &Measures) -> Result<(), String> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let over = 30.0 * (f64::from(procs) / cores).max(1.0);
     let long = |m: &Measures| {
         let mut v: Vec<u64> = m.preempt_slices.iter().copied().filter(|&x| x >= 9_000_000).collect();
         v.sort_unstable();
@@ -406,7 +413,7 @@ fn preempt_loops(who: &str, procs: u32, m: &Measures, sim: &Measures) -> Result<
     let med = long(m).ok_or_else(|| format!("{who}: no slice of 9 ms or more ended by a preemption"))?;
     let sim_med = long(sim).ok_or("simulator: no preemption")?;
     ensure(sim.preempt_slices.iter().all(|&x| x > 10_000_000), || "simulator: a slice of 10 ms or less".to_string())?;
-    ensure(med >= sim_med - 5.0 && med <= sim_med + 30.0, || format!("{who}: median slice {med:.1} ms, the simulator {sim_med:.1} ms (−5/+30)"))?;
+    ensure(med >= sim_med - 5.0 && med <= sim_med + over, || format!("{who}: median slice {med:.1} ms, the simulator {sim_med:.1} ms (−5/+{over:.0})"))?;
     ps_used(who, procs, m, sim)
 }
 
