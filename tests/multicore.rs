@@ -425,3 +425,82 @@ fn gosched_spread(who: &str, procs: u32, m: &Measures, sim: &Measures) -> Result
     ensure((share(m) - share(sim)).abs() <= 0.3, || format!("{who}: {:.0}% of yields resumed on another P, the simulator {:.0}%", share(m) * 100.0, share(sim) * 100.0))?;
     ps_used(who, procs, m, sim)
 }
+
+// ----- the measures themselves (no Go needed) -----
+
+/// The steal reconstruction, checked against the simulator's own `Steal` events (which say
+/// how many of how many the thief took): for every scenario and GOMAXPROCS, the
+/// reconstructed (victim, k, r) list equals the simulator's (victim, n, of) list, runnext
+/// steals included. This is what makes the Go side's reconstructed steals meaningful.
+#[test]
+fn reconstructed_steals_equal_the_simulators_own() {
+    let mut total = 0;
+    for case in CASES {
+        for procs in PROCS {
+            let s = load(case.name, procs, 26);
+            let mut sim = Sim::new(&s);
+            let mut events = Vec::new();
+            while sim.step() {
+                events.extend_from_slice(sim.events());
+            }
+            let truth: Vec<(u64, u32, u32, bool)> = events
+                .iter()
+                .filter_map(|e| match e.what {
+                    gmp::core::event::What::Steal { victim, n, of, runnext } => Some((u64::from(victim.0), n, if runnext { 0 } else { of }, runnext)),
+                    _ => None,
+                })
+                .collect();
+            let m = Measures::of(&measures::from_sim(&events));
+            let got: Vec<(u64, u32, u32, bool)> = m.steals.iter().map(|s| (s.victim, s.k, s.r, s.runnext)).collect();
+            assert_eq!(got, truth, "{} at GOMAXPROCS {procs}", case.name);
+            total += truth.len();
+        }
+    }
+    assert!(total > 100, "only {total} steals in all: the scenarios must steal");
+}
+
+/// The measures of a hand-written run: a steal of half, a steal of one (which is not half), a
+/// runnext steal, a hand-off, a preemption, a yield that resumed elsewhere.
+#[test]
+fn measures_of_a_hand_written_run() {
+    use measures::{SchedEvent, SchedKind::*};
+    let ev = |kind, t, g, p: u64, m: u64| SchedEvent { kind, t, g, p: Some(p), m: Some(m), user: true };
+    let mut evs = vec![ev(Start, 0, 1, 0, 0)];
+    // main creates G2..G6 on P0: runnext G6, queue G2..G5.
+    for g in 2..=6 {
+        evs.push(ev(Create, g, g, 0, 0));
+    }
+    // P1 steals half of 4 (G2, G3) and runs G3 first; then P1 runs G2 from its own queue.
+    evs.push(ev(Start, 10, 3, 1, 1));
+    evs.push(ev(Destroy, 11, 3, 1, 1));
+    evs.push(ev(Start, 12, 2, 1, 1));
+    // P2 steals one of the remaining two (G4, G5): G4, half of 2. P3 starts G6, found in
+    // P0's runnext: a runnext steal. P0 runs G5 from its own queue.
+    evs.push(ev(Start, 13, 4, 2, 2));
+    evs.push(ev(Start, 14, 6, 3, 3));
+    evs.push(ev(Start, 15, 5, 0, 0));
+    // G5 is preempted after 12 ms and yields...; G4 makes a syscall that is handed off.
+    evs.push(ev(Preempted, 12_000_015, 5, 0, 0));
+    evs.push(ev(SyscallBegin, 20, 4, 2, 2));
+    evs.push(ev(SyscallEndBlocked, 30, 4, 2, 4));
+    evs.push(ev(Start, 40, 2, 1, 1));
+    evs.push(ev(Yield, 50, 2, 1, 1));
+    evs.push(ev(Start, 60, 2, 3, 3));
+    let m = Measures::of(&evs);
+    let steals: Vec<_> = m.steals.iter().map(|s| (s.thief, s.victim, s.k, s.r, s.runnext, s.is_half())).collect();
+    assert_eq!(steals, vec![(1, 0, 2, 4, false, true), (2, 0, 1, 2, false, true), (3, 0, 1, 0, true, false)]);
+    assert_eq!(m.ps_used(), 4);
+    assert_eq!((m.syscalls, m.handoffs), (1, 1));
+    assert_eq!(m.preempt_slices, vec![12_000_000]);
+    assert_eq!((m.yields, m.yields_moved), (1, 1));
+    assert_eq!(m.threads, 4);
+    // A steal of one from a queue of three is not half.
+    let mut evs = vec![ev(Start, 0, 1, 0, 0)];
+    for g in 2..=5 {
+        evs.push(ev(Create, g, g, 0, 0));
+    }
+    evs.push(ev(Start, 10, 2, 1, 1));
+    let m = Measures::of(&evs);
+    assert_eq!(m.steals.len(), 1);
+    assert!(!m.steals[0].is_half() && m.steals[0].k == 1 && m.steals[0].r == 3);
+}
