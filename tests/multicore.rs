@@ -431,11 +431,15 @@ fn gosched_spread(who: &str, procs: u32, m: &Measures, sim: &Measures) -> Result
 /// The steal reconstruction, checked against the simulator's own `Steal` events (which say
 /// how many of how many the thief took): for every scenario and GOMAXPROCS, the
 /// reconstructed (victim, k, r) list equals the simulator's (victim, n, of) list, runnext
-/// steals included. This is what makes the Go side's reconstructed steals meaningful.
+/// steals included. This is what makes the Go side's reconstructed steals meaningful. Checked
+/// on the scenarios whose goroutines never pass through the global queue — those whose steal
+/// sizes are compared with Go: a batch that `globrunqget` moves from the global queue to a
+/// local one is in no event, so a later steal of it is not seen (in `syscall_handoff`, a
+/// goroutine back from its syscall without a P goes to the global queue).
 #[test]
 fn reconstructed_steals_equal_the_simulators_own() {
     let mut total = 0;
-    for case in CASES {
+    for case in CASES.iter().filter(|c| ["steal_burst", "fanout", "nested_fanout", "waves", "chain"].contains(&c.name)) {
         for procs in PROCS {
             let s = load(case.name, procs, 26);
             let mut sim = Sim::new(&s);

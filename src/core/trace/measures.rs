@@ -19,7 +19,8 @@
 //! `k == 1`. The rest of the batch moves to the thief's queue. A goroutine found in another
 //! P's runnext slot was stolen from runnext (`k = 1`, `r = 0`). A start of a goroutine found
 //! in no local queue (the global queue, netpoll, the trace reader's own goroutines) is not a
-//! steal. Where the events of two threads race (a victim's `runqget` and a thief's grab
+//! steal; nor is a later steal of a goroutine that reached a local queue from the global
+//! queue (a `globrunqget` batch is in no event). Where the events of two threads race (a victim's `runqget` and a thief's grab
 //! within the same microsecond), the reconstruction can be off by one: the tests allow a
 //! stated share of steals to disagree.
 
