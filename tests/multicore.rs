@@ -417,12 +417,17 @@ fn preempt_loops(who: &str, procs: u32, m: &Measures, sim: &Measures) -> Result<
     ps_used(who, procs, m, sim)
 }
 
-/// Yields: the share of Gosched calls after which the yielder resumed on another P, Go
-/// within 0.3 of the simulator's.
+/// Yields: the share of Gosched calls after which the yielder resumed on another P (it went to
+/// the global queue, which every P takes from), Go within 0.3 of the simulator's at
+/// GOMAXPROCS 2 and 4 (the simulator 46% and 75%; Go 31–67% and 75–87%), within 0.5 at 8 (the
+/// simulator 88%; Go 39–86%: with 4 Ps per core, the P whose thread is on a core when the
+/// yielder is queued takes it, often its own). A yielder put on its own P's local tail instead
+/// resumes elsewhere only when stolen: 2–4% in the simulator so mutated.
 fn gosched_spread(who: &str, procs: u32, m: &Measures, sim: &Measures) -> Result<(), String> {
     let share = |m: &Measures| if m.yields == 0 { 0.0 } else { f64::from(m.yields_moved) / f64::from(m.yields) };
+    let band = if procs >= 8 { 0.5 } else { 0.3 };
     ensure(m.yields == 320, || format!("{who}: {} yields, 320 expected", m.yields))?;
-    ensure((share(m) - share(sim)).abs() <= 0.3, || format!("{who}: {:.0}% of yields resumed on another P, the simulator {:.0}%", share(m) * 100.0, share(sim) * 100.0))?;
+    ensure((share(m) - share(sim)).abs() <= band, || format!("{who}: {:.0}% of yields resumed on another P, the simulator {:.0}% (band {band})", share(m) * 100.0, share(sim) * 100.0))?;
     ps_used(who, procs, m, sim)
 }
 
