@@ -44,6 +44,9 @@ const PROCS: [u32; 3] = [2, 4, 8];
 const RUNS: usize = 3;
 const RETRIES: usize = 2;
 const BUILD_TIMEOUT: Duration = Duration::from_secs(300);
+/// Held by each test that builds or runs Go programs, so that they run one at a time (the test
+/// harness runs tests in parallel; a Go build beside a measured run changes its timings).
+static GO_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A check: `(who, GOMAXPROCS, the run's measures, the simulator's)`. It is applied to the
@@ -259,6 +262,7 @@ fn against(tc: &Toolchain) -> (usize, Vec<String>) {
 /// The multi-core suite: every scenario at GOMAXPROCS 2, 4 and 8 against Go 1.26.6 and 1.27.3.
 #[test]
 fn every_multicore_scenario_agrees_with_go() {
+    let _one_at_a_time = GO_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     assert!(CASES.len() >= 8, "at least 8 multi-core scenarios");
     let mut failures = Vec::new();
     let mut report = Vec::new();
@@ -290,6 +294,7 @@ fn every_multicore_scenario_agrees_with_go() {
 /// the reader refuses with a message that says so (checked on a real Go 1.19 trace).
 #[test]
 fn go1_19_writes_the_old_format() {
+    let _one_at_a_time = GO_LOCK.lock().unwrap_or_else(|e| e.into_inner());
     let tc = go::toolchain("1.19").unwrap_or_else(|e| panic!("{e}"));
     let dir = std::env::temp_dir().join(format!("gmp-multicore-{}-old", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
