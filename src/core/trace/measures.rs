@@ -24,7 +24,7 @@
 //! within the same microsecond), the reconstruction can be off by one: the tests allow a
 //! stated share of steals to disagree.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::event::TraceEvent;
 use super::kind::EventKind;
@@ -91,10 +91,6 @@ impl Steal {
 /// The measures of one run (user goroutines only, main excluded where it says so).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Measures {
-    /// GOMAXPROCS (the largest P id seen + 1, at least).
-    pub ps_seen: u32,
-    /// User goroutines other than main that started, by the P they first started on.
-    pub first_starts_per_p: BTreeMap<u64, u32>,
     /// How many distinct user goroutines other than main ran on each P (at any start).
     pub ran_per_p: BTreeMap<u64, u32>,
     /// Reconstructed steals of user goroutines from another P's queue.
@@ -115,20 +111,6 @@ impl Measures {
     /// Ps that ran at least one user goroutine other than main.
     pub fn ps_used(&self) -> u32 {
         self.ran_per_p.len() as u32
-    }
-
-    /// User goroutines other than main that started.
-    pub fn started(&self) -> u32 {
-        self.first_starts_per_p.values().sum()
-    }
-
-    /// The largest share of them that one P started first, 0..=1.
-    pub fn max_share(&self) -> f64 {
-        let n = self.started();
-        if n == 0 {
-            return 0.0;
-        }
-        f64::from(*self.first_starts_per_p.values().max().unwrap()) / f64::from(n)
     }
 
     /// Steals from a queue of at least two (where half and one differ).
@@ -153,22 +135,18 @@ impl Measures {
     pub fn of(events: &[SchedEvent]) -> Measures {
         let mut m = Measures::default();
         // Per P: runnext and the local queue, as goroutine ids.
-        let mut runnext: HashMap<u64, u64> = HashMap::new();
-        let mut queue: HashMap<u64, Vec<u64>> = HashMap::new();
-        let mut started: BTreeSet<u64> = BTreeSet::new();
+        let mut runnext: BTreeMap<u64, u64> = BTreeMap::new();
+        let mut queue: BTreeMap<u64, Vec<u64>> = BTreeMap::new();
         let mut ran: BTreeSet<(u64, u64)> = BTreeSet::new();
-        let mut running_since: HashMap<u64, u64> = HashMap::new();
-        let mut yielded_on: HashMap<u64, u64> = HashMap::new();
+        let mut running_since: BTreeMap<u64, u64> = BTreeMap::new();
+        let mut yielded_on: BTreeMap<u64, u64> = BTreeMap::new();
         let mut threads: BTreeSet<u64> = BTreeSet::new();
-        let put_next = |runnext: &mut HashMap<u64, u64>, queue: &mut HashMap<u64, Vec<u64>>, p: u64, g: u64| {
+        let put_next = |runnext: &mut BTreeMap<u64, u64>, queue: &mut BTreeMap<u64, Vec<u64>>, p: u64, g: u64| {
             if let Some(old) = runnext.insert(p, g) {
                 queue.entry(p).or_default().push(old);
             }
         };
         for e in events {
-            if let Some(p) = e.p {
-                m.ps_seen = m.ps_seen.max(p as u32 + 1);
-            }
             match e.kind {
                 SchedKind::Create | SchedKind::Unblock => {
                     if let Some(p) = e.p {
@@ -203,9 +181,6 @@ impl Measures {
                         }
                         if e.g != 1 && ran.insert((p, e.g)) {
                             *m.ran_per_p.entry(p).or_default() += 1;
-                        }
-                        if started.insert(e.g) && e.g != 1 {
-                            *m.first_starts_per_p.entry(p).or_default() += 1;
                         }
                         if let Some(from) = yielded_on.remove(&e.g) {
                             if from != p {
@@ -252,7 +227,7 @@ impl Measures {
     }
 }
 
-fn remove_everywhere(runnext: &mut HashMap<u64, u64>, queue: &mut HashMap<u64, Vec<u64>>, g: u64) {
+fn remove_everywhere(runnext: &mut BTreeMap<u64, u64>, queue: &mut BTreeMap<u64, Vec<u64>>, g: u64) {
     runnext.retain(|_, x| *x != g);
     for q in queue.values_mut() {
         q.retain(|&x| x != g);
