@@ -1,5 +1,6 @@
 //! Replaying real traces (`gmpsim import --trace`, `core::trace::replay`): the programs in
-//! `tests/trace/` write execution traces at test time with Go 1.26.6; each trace is imported,
+//! `tests/trace/` write execution traces at test time with Go 1.26.6 and Go 1.27.3 (the same
+//! programs, the same tolerances; Go 1.27 still writes the `go 1.26` format); each trace is imported,
 //! the scenario simulated at the trace's own GOMAXPROCS, and the run compared with the real one
 //! on total time, threads, per-P busy fraction, P steals and syscall hand-offs. The table is
 //! printed (`cargo test --test trace_replay -- --nocapture`) and every figure is held to a
@@ -165,9 +166,13 @@ fn sim_shape(s: &scenario::Scenario) -> Shape {
     sh
 }
 
-/// Builds and runs `tests/trace/<program>` with Go 1.26.6 and `args` after the trace file.
-fn write_trace(program: &str, args: &[&str]) -> Vec<u8> {
-    let (bytes, dir) = go::write_trace("1.26.6", program, args);
+/// The Go releases whose traces are replayed: every release the differential suites compare
+/// with that writes the Go 1.22+ format (Go 1.19 writes the old one).
+const RELEASES: [&str; 2] = ["1.26.6", "1.27.3"];
+
+/// Builds and runs `tests/trace/<program>` with Go `release` and `args` after the trace file.
+fn write_trace(release: &'static str, program: &str, args: &[&str]) -> Vec<u8> {
+    let (bytes, dir) = go::write_trace(release, program, args);
     let _ = std::fs::remove_dir_all(&dir);
     bytes
 }
@@ -182,7 +187,8 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Every trace of the test set, imported, simulated and compared. Each program runs
+/// Every trace of the test set, written by each of [`RELEASES`], imported, simulated and
+/// compared, with the same tolerances for both releases. Each program runs
 /// [`RUNS`] times (a real run on a shared machine is noisy: an OS thread may wait for a core
 /// while its goroutine shows as running); every run is printed, and for each figure the
 /// median of the runs' errors is held to [`TOLERANCE`].
@@ -196,12 +202,12 @@ fn replays_reproduce_the_shape_of_real_runs() {
     println!("\n| trace | P | total real / replay | threads | busy per P, busiest first (real ; replay) | P steals | hand-offs |");
     println!("| --- | --- | --- | --- | --- | --- | --- |");
     let mut failures = Vec::new();
-    for (program, args) in set {
-        let name = format!("{program}{}", args.iter().map(|a| format!(" {a}")).collect::<String>());
+    for (release, (program, args)) in RELEASES.iter().flat_map(|r| set.iter().map(move |x| (*r, *x))) {
+        let name = format!("{program}{} (go{release})", args.iter().map(|a| format!(" {a}")).collect::<String>());
         let mut errs: [Vec<f64>; 5] = Default::default();
         let mut syscalls = Vec::new();
         for _ in 0..RUNS {
-            let bytes = write_trace(program, args);
+            let bytes = write_trace(release, program, args);
             let mut rp = replay(&bytes).unwrap();
             let s = rp.scenario(program, None);
             let s = scenario::parse(&s.to_json()).unwrap_or_else(|p| panic!("{program}: {p:?}"));
@@ -334,26 +340,28 @@ fn import_and_what_if_on_the_command_line() {
 /// Network waits become `net` ops of their measured length; a block ended by a goroutine
 /// that is not replayed (a `time.AfterFunc` timer's goroutine) and goroutines still blocked
 /// when the trace stops are reported with their first byte offset, and the replay still runs
-/// to main's return.
+/// to main's return. With the traces of both releases.
 #[test]
 fn network_waits_and_what_is_not_mapped() {
-    let bytes = write_trace("mixed", &[]);
-    let mut rp = replay(&bytes).unwrap();
-    let s = rp.scenario("mixed", None);
-    let s = scenario::parse(&s.to_json()).unwrap_or_else(|p| panic!("{p:?}"));
-    let net = |ops: &[scenario::Op]| ops.iter().filter(|o| matches!(o, scenario::Op::Net(_))).count();
-    let nets: usize = s.funcs.iter().map(|f| net(&f.body)).sum::<usize>() + net(&s.main);
-    // Each client waits for its three echoes (the server waits for each byte too, unless the
-    // byte was already there).
-    assert!(nets >= 6, "{nets} network waits:\n{}", s.to_json());
-    let report: Vec<(&String, u64)> = rp.unmapped().iter().map(|(w, u)| (w, u.count)).collect();
-    let has = |needle: &str| report.iter().any(|(w, _)| w.contains(needle));
-    assert!(has("\"chan receive\" ended by a goroutine that is not replayed"), "{report:?}");
-    assert!(has("blocked (chan receive) when the trace ended"), "{report:?}");
-    assert!(has("blocked (network) when the trace ended"), "{report:?}");
-    assert!(rp.unmapped().values().all(|u| u.first_offset > 0 && (u.first_offset as usize) < bytes.len()));
-    let sh = sim_shape(&s);
-    assert!(sh.total_ns > 0);
+    for release in RELEASES {
+        let bytes = write_trace(release, "mixed", &[]);
+        let mut rp = replay(&bytes).unwrap();
+        let s = rp.scenario("mixed", None);
+        let s = scenario::parse(&s.to_json()).unwrap_or_else(|p| panic!("{p:?}"));
+        let net = |ops: &[scenario::Op]| ops.iter().filter(|o| matches!(o, scenario::Op::Net(_))).count();
+        let nets: usize = s.funcs.iter().map(|f| net(&f.body)).sum::<usize>() + net(&s.main);
+        // Each client waits for its three echoes (the server waits for each byte too, unless the
+        // byte was already there).
+        assert!(nets >= 6, "{nets} network waits:\n{}", s.to_json());
+        let report: Vec<(&String, u64)> = rp.unmapped().iter().map(|(w, u)| (w, u.count)).collect();
+        let has = |needle: &str| report.iter().any(|(w, _)| w.contains(needle));
+        assert!(has("\"chan receive\" ended by a goroutine that is not replayed"), "{report:?}");
+        assert!(has("blocked (chan receive) when the trace ended"), "{report:?}");
+        assert!(has("blocked (network) when the trace ended"), "{report:?}");
+        assert!(rp.unmapped().values().all(|u| u.first_offset > 0 && (u.first_offset as usize) < bytes.len()));
+        let sh = sim_shape(&s);
+        assert!(sh.total_ns > 0);
+    }
 }
 
 /// Every prefix of the fixture (a trace cut anywhere) replays without a panic: the reader

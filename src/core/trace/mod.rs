@@ -40,6 +40,7 @@ pub mod error;
 pub mod event;
 pub mod generation;
 pub mod kind;
+pub mod measures;
 pub mod reader;
 pub mod replay;
 pub mod stack_table;
