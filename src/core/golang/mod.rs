@@ -16,6 +16,7 @@
 pub mod ast;
 pub mod error;
 pub mod lexer;
+mod loops;
 pub mod lower;
 pub mod parser;
 pub mod source_map;
