@@ -215,6 +215,10 @@ pub(super) fn constant(e: &Expr, consts: &BTreeMap<String, Arg>) -> Option<i128>
                 "*" => a.checked_mul(b)?,
                 "/" if b != 0 => a / b,
                 "%" if b != 0 => a % b,
+                "<<" if (0..64).contains(&b) => a.checked_mul(1i128 << b)?,
+                ">>" if (0..128).contains(&b) => a >> b,
+                "&" => a & b,
+                "|" => a | b,
                 _ => return None,
             };
             (v.abs() < big).then_some(v)
