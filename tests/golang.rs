@@ -30,6 +30,13 @@ fn every_scenario() -> Vec<(String, Scenario)> {
     let mut out = json_files("tests/scenarios");
     out.extend(json_files("tests/differential"));
     out.extend(lessons::all().iter().map(|l| (format!("lesson {}", l.id), l.parsed())));
+    // The Go programs of tests/go (values, printing, range over channels).
+    let mut progs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/go")).unwrap().map(|e| e.unwrap().path().join("main.go")).filter(|p| p.exists()).collect();
+    progs.sort();
+    for p in progs {
+        let src = std::fs::read_to_string(&p).unwrap();
+        out.push((p.display().to_string(), golang::import(&src).unwrap_or_else(|es| panic!("{}: {}", p.display(), es[0]))));
+    }
     let links = std::fs::read_to_string(root().join("tests/golden/links.txt")).unwrap();
     for (i, line) in links.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty()) {
         let l = line.split_whitespace().nth(3).unwrap();
