@@ -131,6 +131,10 @@ mod mutations {
     fn seeds() -> Vec<String> {
         let mut out: Vec<String> = json_files("tests/scenarios").iter().map(|(_, s)| go_program(s)).collect();
         out.push(PROGRAM.to_string());
+        // The Go programs of tests/go: printing, values, range over channels, consts.
+        let mut progs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/go")).unwrap().map(|e| e.unwrap().path().join("main.go")).collect();
+        progs.sort();
+        out.extend(progs.iter().filter(|p| p.exists()).map(|p| std::fs::read_to_string(p).unwrap()));
         out.push("package main\n\nimport \"time\"\n\nfunc w(c chan int, n int) {\n\tfor i := 0; i < 3; i++ {\n\t\tc <- n\n\t}\n}\n\nfunc main() {\n\tc := make(chan int, 2)\n\tgo w(c, 1)\n\tfor range 3 {\n\t\t<-c\n\t}\n\ttime.Sleep(time.Millisecond)\n}\n".to_string());
         out
     }
@@ -194,7 +198,7 @@ mod mutations {
         #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
         #[test]
-        fn mutated_sources_never_panic_and_errors_have_places(seed in 0usize..16, ms in proptest::collection::vec(mutation(), 1..6)) {
+        fn mutated_sources_never_panic_and_errors_have_places(seed in 0usize..40, ms in proptest::collection::vec(mutation(), 1..6)) {
             let seeds = seeds();
             let mut src = seeds[seed % seeds.len()].clone();
             for m in &ms {

@@ -34,6 +34,18 @@ impl Val {
     }
 }
 
+/// What a program printed in `events`: the texts of their `Print` events, in order. Given the
+/// events of steps 1..=N, what it has printed up to step N.
+pub fn output(events: &[crate::core::event::Event]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match &e.what {
+            crate::core::event::What::Print { text } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// `fmt.Println(args...)`: the operands' default formats separated by spaces, then a newline.
 pub fn println(args: &[Val]) -> String {
     let mut out = args.iter().map(Val::plain).collect::<Vec<_>>().join(" ");

@@ -134,3 +134,69 @@ impl Checker {
         Some(Some((var, from)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse;
+    use crate::core::scenario::{Arg, Op};
+    use expect_test::{expect, Expect};
+
+    fn check(doc: &str, want: Expect) {
+        let got = match parse(doc) {
+            Ok(_) => "valid".to_string(),
+            Err(ps) => ps.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"),
+        };
+        want.assert_eq(&got);
+    }
+
+    const VALUES: &str = r#"{
+  "version": 1,
+  "chans": {"c": 2},
+  "funcs": {"f": [{"print": {"format": "%d %s\n", "args": [{"var": "x"}, "s"]}}, {"send": {"chan": "c", "value": {"var": "x"}}}]},
+  "main": [
+    {"repeat": {"n": 2, "var": "i", "from": 5, "body": [{"go": {"func": "f", "args": {"x": {"var": "i"}}}}]}},
+    {"range": {"chan": "c", "var": "v", "body": [{"print": {"args": [{"var": "v"}, -3]}}]}},
+    {"recv": {"chan": "c", "into": "w"}},
+    {"range": {"chan": "c", "body": []}}
+  ]
+}"#;
+
+    #[test]
+    fn reads_and_writes_values_and_prints() {
+        let s = parse(VALUES).unwrap();
+        assert_eq!(s.funcs[0].body[1], Op::SendValue { chan: 0, value: Arg::Var("x".into()) });
+        assert!(matches!(&s.main[0], Op::For { n: 2, var, from: 5, body } if var == "i" && matches!(&body[0], Op::GoArgs { func: 0, n: 1, args } if args == &[("x".to_string(), Arg::Var("i".into()))])));
+        assert!(matches!(&s.main[1], Op::Range { chan: 0, var: Some(v), .. } if v == "v"));
+        assert_eq!(s.main[2], Op::RecvInto { chan: 0, var: "w".into() });
+        assert!(matches!(&s.main[3], Op::Range { var: None, .. }));
+        assert_eq!(parse(&s.to_json()).unwrap(), s);
+    }
+
+    #[test]
+    fn every_problem_with_values_at_its_place() {
+        check(
+            r#"{"version": 1, "chans": {"c": 0}, "funcs": {"f": [{"gosched": null}]}, "main": [
+                {"print": {"args": [1.5, {"var": "1x"}, {"val": "x"}], "fmt": "x"}},
+                {"print": {"format": 3}},
+                {"send": {"chan": "d", "value": true}},
+                {"recv": {"chan": "c"}},
+                {"range": {"chan": "c", "body": [{"go": "f"}]}},
+                {"repeat": {"n": 1, "from": 2, "body": []}},
+                {"go": {"func": "f", "args": {"1": 2}}}
+            ]}"#,
+            expect![[r#"
+                main[0].print: unknown field "fmt"
+                main[0].print.args[0]: expected an integer, found a floating-point number (1.5)
+                main[0].print.args[1].var: a variable name must be an identifier (letters, digits, _), found "1x"
+                main[0].print.args[2]: expected a value (an integer, a string or {"var": NAME}), found an object
+                main[1].print.format: expected a string, found an integer
+                main[2].send.chan: undeclared channel "d" (declare it in "chans")
+                main[2].send.value: expected a value (an integer, a string or {"var": NAME}), found a boolean
+                main[3].recv: missing required field "into"
+                main[4].range.body[0].go: a go statement inside a range over a channel is not simulated (the number of goroutines must be known before the run)
+                main[5].repeat: "from" needs a "var"
+                main[6].go.args.1: a variable name must be an identifier (letters, digits, _), found "1"
+                funcs.f[0]: op "gosched" takes no argument: write it as the string "gosched""#]],
+        );
+    }
+}
