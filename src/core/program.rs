@@ -48,9 +48,9 @@ pub enum Instr {
     Print(u32),
     /// [`Op::SendValue`]: send [`Program::operands`]`[value]` on the channel.
     SendValue { chan: u32, value: u32 },
-    /// After a receive: keep the value received in variable `slot` (0 if the channel was
-    /// closed). Takes no time.
-    Take { slot: u32 },
+    /// After a receive on `chan`: keep the value received in variable `slot` (the channel's
+    /// zero value, [`Program::chan_zero`], if it was closed). Takes no time.
+    Take { slot: u32, chan: u32 },
     /// In a `range`: leave the loop (jump to `end`) if the receive just done found the
     /// channel closed. Takes no time.
     BreakIfClosed { end: u32 },
@@ -112,6 +112,8 @@ pub struct Program {
     pub operands: Vec<Operand>,
     /// Variables set by [`Instr::GoArgs`]: the new goroutine's slot and the creator's operand.
     pub go_args: Vec<Vec<(u32, Operand)>>,
+    /// Each channel's zero value (of its element type, `scenario::types`).
+    pub chan_zero: Vec<Val>,
 }
 
 impl Program {
@@ -138,6 +140,7 @@ impl Program {
             prints: tables.prints,
             operands: tables.operands,
             go_args: tables.go_args,
+            chan_zero: crate::core::scenario::types::infer(s).chans.iter().map(|t| t.zero()).collect(),
         }
     }
 
@@ -256,7 +259,7 @@ fn emit(body: &mut Body, place: &str, ops: &[Op], ix: usize, t: &mut Tables) {
             }
             Op::RecvInto { chan, ref var } => {
                 at(body, Instr::Recv(chan), &here);
-                Instr::Take { slot: t.slot(ix, var) }
+                Instr::Take { slot: t.slot(ix, var), chan }
             }
             Op::GoArgs { func, n, ref args } => {
                 let set = args.iter().map(|(k, a)| (t.slot(func as usize, k), t.operand(ix, a))).collect();
@@ -267,7 +270,7 @@ fn emit(body: &mut Body, place: &str, ops: &[Op], ix: usize, t: &mut Tables) {
                 let start = body.code.len() as u32;
                 at(body, Instr::Recv(chan), &here);
                 if let Some(v) = var {
-                    at(body, Instr::Take { slot: t.slot(ix, v) }, &here);
+                    at(body, Instr::Take { slot: t.slot(ix, v), chan }, &here);
                 }
                 let brk = body.code.len();
                 at(body, Instr::BreakIfClosed { end: 0 }, &here);

@@ -50,11 +50,13 @@ struct Uses {
     valued: BTreeSet<u32>,
     /// Each func's parameters: the variables `go` ops set in it, in order of first use.
     params: Vec<Vec<String>>,
+    /// The Go types of channels and variables.
+    types: crate::core::scenario::types::Types,
 }
 
 impl Uses {
     fn of(s: &Scenario) -> Uses {
-        let mut u = Uses { params: vec![Vec::new(); s.funcs.len()], ..Uses::default() };
+        let mut u = Uses { params: vec![Vec::new(); s.funcs.len()], types: crate::core::scenario::types::infer(s), ..Uses::default() };
         for body in s.funcs.iter().map(|f| &f.body[..]).chain(std::iter::once(&s.main[..])) {
             u.ops(body);
         }
@@ -435,7 +437,7 @@ impl<'a> Writer<'a> {
             let name = self.chans[i].clone();
             let kind = if c.cap == 0 { "unbuffered".to_string() } else { format!("capacity {}", c.cap) };
             self.line(0, &format!("// {name} is the channel {:?} ({kind}).", comment_text(&c.name)));
-            let elem = if self.uses.valued.contains(&(i as u32)) { "any" } else { "struct{}" };
+            let elem = if self.uses.valued.contains(&(i as u32)) { self.uses.types.chans[i].go_name() } else { "struct{}" };
             if c.cap == 0 {
                 self.line(0, &format!("var {name} = make(chan {elem})"));
             } else {
@@ -472,7 +474,7 @@ impl<'a> Writer<'a> {
             self.line(1, "var conn netConn");
         }
         let main = self.s.main.clone();
-        self.locals(&main, &[]);
+        self.locals(&main, self.s.funcs.len(), &[]);
         self.body(&main, 1, 0);
         self.line(1, "trace(\"end\", 1)");
         self.line(1, "if *traceFlag {");
@@ -536,14 +538,14 @@ impl<'a> Writer<'a> {
         let name = self.funcs[i].clone();
         self.line(0, &format!("// {name} is the scenario's func {:?}.", comment_text(&f.name)));
         let params = self.uses.params[i].clone();
-        let sig: Vec<String> = params.iter().map(|p| format!("{p} any")).collect();
+        let sig: Vec<String> = params.iter().map(|p| format!("{p} {}", self.uses.types.var(i, p).go_name())).collect();
         self.line(0, &format!("func {name}({}) {{", sig.join(", ")));
         let body = f.body.clone();
         if has_net(&body) {
             self.line(1, "var conn netConn");
             self.line(1, "defer conn.close()");
         }
-        self.locals(&body, &params);
+        self.locals(&body, i, &params);
         self.body(&body, 1, 0);
         self.line(0, "}");
         self.line(0, "");
@@ -651,13 +653,13 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// Declares the variables a body receives into (`var v any`, used at once so that Go
+    /// Declares the variables body `b` receives into (`var v int`, used at once so that Go
     /// accepts it whether or not anything reads it).
-    fn locals(&mut self, ops: &[Op], params: &[String]) {
+    fn locals(&mut self, ops: &[Op], b: usize, params: &[String]) {
         let mut set = Vec::new();
         received(ops, &mut set);
         for v in set.iter().filter(|v| !params.contains(v)) {
-            self.line(1, &format!("var {v} any"));
+            self.line(1, &format!("var {v} {}", self.uses.types.var(b, v).go_name()));
             self.line(1, &format!("_ = {v}"));
         }
     }

@@ -422,6 +422,9 @@ impl<'a> Lower<'a> {
                 }
                 None => self.not_simulated(v.pos, &format!("the variable {ident}")),
             },
+            (Some(Type::Struct(true)), None) if !top => {
+                self.declare_var(ident, scope);
+            }
             (Some(Type::Name(t)), None) if !top && (t == "int" || t == "string" || t == "any") => {
                 self.declare_var(ident, scope);
             }
@@ -770,7 +773,7 @@ impl<'a> Lower<'a> {
                     }
                     continue;
                 }
-                Type::Other("interface") => {
+                Type::Other("interface") | Type::Struct(true) => {
                     if !self.value_param(p, a, scope, inner, go_args.as_deref_mut()) {
                         ok = false;
                     }

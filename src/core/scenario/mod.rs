@@ -8,6 +8,7 @@
 mod duration;
 mod parse;
 pub mod print;
+pub mod types;
 mod write;
 
 pub use duration::{format_duration, parse_duration};

@@ -12,6 +12,8 @@ pub enum Val {
     Str(String),
     /// `struct{}{}`: what a send without a value carries.
     Unit,
+    /// `nil`: the zero value of `any` (a closed `chan any`).
+    Nil,
 }
 
 impl Val {
@@ -21,6 +23,7 @@ impl Val {
             Val::Int(_) => "int",
             Val::Str(_) => "string",
             Val::Unit => "struct {}",
+            Val::Nil => "<nil>",
         }
     }
 
@@ -30,6 +33,7 @@ impl Val {
             Val::Int(n) => n.to_string(),
             Val::Str(s) => s.clone(),
             Val::Unit => "{}".into(),
+            Val::Nil => "<nil>".into(),
         }
     }
 }
@@ -104,6 +108,7 @@ pub fn printf(format: &str, args: &[Val]) -> String {
             ('X', Val::Int(n)) => hex(*n, true),
             ('x', Val::Str(s)) => s.bytes().map(|b| format!("{b:02x}")).collect(),
             ('c', Val::Int(n)) => char::from_u32(*n as u32).unwrap_or('\u{fffd}').to_string(),
+            (_, Val::Nil) => format!("%!{verb}(<nil>)"),
             _ => {
                 let _ = write!(out, "%!{verb}({}={})", v.type_name(), v.plain());
                 continue;
@@ -125,7 +130,8 @@ pub fn printf(format: &str, args: &[Val]) -> String {
     }
     if next < args.len() {
         out.push_str("%!(EXTRA ");
-        let extra: Vec<String> = args[next..].iter().map(|v| format!("{}={}", v.type_name(), v.plain())).collect();
+        let extra: Vec<String> =
+            args[next..].iter().map(|v| if *v == Val::Nil { "<nil>".to_string() } else { format!("{}={}", v.type_name(), v.plain()) }).collect();
         out.push_str(&extra.join(", "));
         out.push(')');
     }

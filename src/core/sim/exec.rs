@@ -131,9 +131,10 @@ impl Sim {
                     self.continue_after(m, self.costs.sync_op);
                     return;
                 }
-                Instr::Take { slot } => {
+                Instr::Take { slot, chan } => {
+                    let zero = &self.prog.chan_zero[chan as usize];
                     let gg = &mut self.gs[g as usize];
-                    gg.vars[slot as usize] = gg.received.clone().unwrap_or(Val::Int(0));
+                    gg.vars[slot as usize] = gg.received.clone().unwrap_or_else(|| zero.clone());
                     gg.pc += 1;
                 }
                 Instr::BreakIfClosed { end } => {
