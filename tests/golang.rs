@@ -93,6 +93,22 @@ fn cli_import_go_writes_the_scenario() {
 }
 
 #[test]
+fn cli_run_format_output_writes_only_what_the_program_printed() {
+    let hello = root().join("tests/go/hello/main.go");
+    let o = common::gmpsim(&["run", hello.to_str().unwrap(), "--format", "output"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "hello world\n42 -7 mixed 0\nhello has 5 letters\n42|\"hello\"|ff|%\n\n");
+    // A program that prints nothing writes nothing; standard input with --lang go.
+    let o = common::gmpsim(&["run", "-", "--lang", "go", "--format", "output"], Some(PROGRAM));
+    assert_eq!((o.status.code(), text(&o.stdout)), (Some(0), String::new()));
+    // Up to a step: a prefix of the whole output.
+    let src = std::fs::read_to_string(root().join("tests/go/worker_pool/main.go")).unwrap();
+    let all = text(&common::gmpsim(&["run", "-", "--lang", "go", "--format", "output"], Some(&src)).stdout);
+    let part = text(&common::gmpsim(&["run", "-", "--lang", "go", "--format", "output", "--until-step", "30"], Some(&src)).stdout);
+    assert!(all.starts_with(&part) && part.len() < all.len() && !part.is_empty(), "{part:?} / {all:?}");
+}
+
+#[test]
 fn cli_commands_read_go_by_extension_or_lang() {
     let dir = std::env::temp_dir().join(format!("gmp-golang-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
