@@ -696,7 +696,7 @@ impl Event {
             },
             What::Fatal(msg) => format!("fatal error: {msg}"),
             What::Exit => "main returns: the program exits, whatever other goroutines are doing — runtime.main/exit(0)".to_string(),
-            What::Print { text } => format!("{g} prints {:?} — fmt.Fprintln/Fprintf(os.Stdout, ...), a write(2) the scheduler does not see", text.trim_end_matches('\n')),
+            What::Print { text } => format!("{g} prints {:?} — fmt.Println/Printf: a short write(2) to standard output that returns at once (exitsyscall's fast path keeps the P), so the scheduler carries on as after a channel op", text.trim_end_matches('\n')),
         }
     }
 }

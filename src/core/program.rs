@@ -93,6 +93,8 @@ pub struct Body {
     pub places: Vec<String>,
     /// Its goroutine variables, by slot (empty for every version-1 scenario without values).
     pub vars: Vec<String>,
+    /// Each variable's value before anything sets it: its type's zero value.
+    pub zeros: Vec<Val>,
 }
 
 /// The compiled program.
@@ -125,7 +127,9 @@ impl Program {
         for ops in s.funcs.iter().map(|f| &f.body).chain([&s.main]) {
             go_arg_names(ops, &mut vars);
         }
-        let mut tables = Tables { vars, prints: Vec::new(), operands: Vec::new(), go_args: Vec::new() };
+        let types = crate::core::scenario::types::infer(s);
+        let zeros = vars.iter().enumerate().map(|(b, vs)| vs.iter().map(|v| types.var(b, v).zero()).collect()).collect();
+        let mut tables = Tables { vars, zeros, prints: Vec::new(), operands: Vec::new(), go_args: Vec::new() };
         let mut bodies = Vec::with_capacity(s.funcs.len() + 1);
         for (i, f) in s.funcs.iter().enumerate() {
             bodies.push(compile_body(&f.name, &format!("funcs.{}", f.name), &f.body, i, &mut tables));
@@ -140,7 +144,7 @@ impl Program {
             prints: tables.prints,
             operands: tables.operands,
             go_args: tables.go_args,
-            chan_zero: crate::core::scenario::types::infer(s).chans.iter().map(|t| t.zero()).collect(),
+            chan_zero: types.chans.iter().map(|t| t.zero()).collect(),
         }
     }
 
@@ -153,6 +157,7 @@ impl Program {
 /// The program's tables while its bodies compile.
 struct Tables {
     vars: Vec<Vec<String>>,
+    zeros: Vec<Vec<Val>>,
     prints: Vec<PrintSpec>,
     operands: Vec<Operand>,
     go_args: Vec<Vec<(u32, Operand)>>,
@@ -235,7 +240,7 @@ fn go_arg_names(ops: &[Op], vars: &mut [Vec<String>]) {
 }
 
 fn compile_body(name: &str, place: &str, ops: &[Op], ix: usize, t: &mut Tables) -> Body {
-    let mut body = Body { name: name.to_string(), code: Vec::new(), places: Vec::new(), vars: t.vars[ix].clone() };
+    let mut body = Body { name: name.to_string(), code: Vec::new(), places: Vec::new(), vars: t.vars[ix].clone(), zeros: t.zeros[ix].clone() };
     emit(&mut body, place, ops, ix, t);
     body
 }

@@ -506,7 +506,7 @@ impl<'a> Writer<'a> {
                     self.line(1, &format!("time.AfterFunc({}, func() {{ runtime.GOMAXPROCS({n}) }})", go_duration_arg(t)));
                 }
                 (ActionAt::Ns(t), ActionKind::Spawn { func, n, on_p }) => {
-                    let f = self.funcs[*func as usize].clone();
+                    let f = self.spawned(*func);
                     self.line(1, &format!("// The scenario's action {when}: {what}, from a timer's goroutine."));
                     if on_p.is_some() {
                         self.line(1, "// (A Go program cannot choose the P that runs a go statement.)");
@@ -559,7 +559,7 @@ impl<'a> Writer<'a> {
                 Op::Net(d) => self.line(depth, &format!("netWait(&conn, {})", go_duration_arg(*d))),
                 Op::Sleep(d) => self.line(depth, &format!("time.Sleep({})", go_duration(*d))),
                 Op::Go { func, n } => {
-                    let f = self.funcs[*func as usize].clone();
+                    let f = self.spawned(*func);
                     if *n == 1 {
                         self.line(depth, &format!("spawn({f})"));
                     } else {
@@ -651,6 +651,26 @@ impl<'a> Writer<'a> {
                 }
             }
         }
+    }
+
+    /// What `spawn` runs for a `go` of func `i` that sets no variables: the function, or, if
+    /// it has parameters (other `go` ops set them), a literal calling it with zero values.
+    fn spawned(&self, i: u32) -> String {
+        let f = &self.funcs[i as usize];
+        let params = &self.uses.params[i as usize];
+        if params.is_empty() {
+            return f.clone();
+        }
+        let zeros: Vec<&str> = params
+            .iter()
+            .map(|p| match self.uses.types.var(i as usize, p).go_name() {
+                "string" => "\"\"",
+                "struct{}" => "struct{}{}",
+                "any" => "nil",
+                _ => "0",
+            })
+            .collect();
+        format!("func() {{ {f}({}) }}", zeros.join(", "))
     }
 
     /// Declares the variables body `b` receives into (`var v int`, used at once so that Go

@@ -273,3 +273,15 @@ fn range_over_a_channel_and_constants_are_ops() {
     let e = errs("package main\n\nfunc main() {\n\tc := make(chan int)\n\tfor v := range c {\n\t\tgo func() {}()\n\t\t_ = v\n\t}\n}\n");
     assert!(e.iter().any(|e| e.starts_with("main.go:6:3: in the scenario it stands for") && e.contains("a go statement inside a range")), "{e:?}");
 }
+
+#[test]
+fn unset_variables_hold_their_types_zero_and_export_runs_them() {
+    // f is started once with x set and once without (by a plain go): the second prints x's
+    // zero value, "" for a string, as Go does with the literal export writes.
+    let s = scenario::parse(r#"{"version":1,"gomaxprocs":1,"funcs":{"f":[{"print":{"args":[{"var":"x"},1]}}]},"main":[{"go":"f"},{"go":{"func":"f","args":{"x":"s"}}},"gosched"]}"#).unwrap();
+    assert_eq!(printed(&s), "s 1\n 1\n");
+    let go = crate::core::export::go_program(&s);
+    assert!(go.contains("spawn(func() { fnF(\"\") })") && go.contains("func fnF(x string) {"), "{go}");
+    let back = ok(&go);
+    assert_eq!(printed(&back), printed(&s));
+}

@@ -841,7 +841,7 @@ impl Sim {
             syscall_start: 0,
             parent,
             goid,
-            vars: vec![Val::Int(0); self.prog.bodies[body as usize].vars.len()],
+            vars: self.prog.bodies[body as usize].zeros.clone(),
             received: None,
             sending: Val::Unit,
         });
