@@ -311,10 +311,11 @@ impl<'a> Lower<'a> {
                 }
             }
         }
-        // Funcs without parameters are scenario funcs in declaration order, used or not.
+        // Funcs without parameters, or with value parameters only, are scenario funcs in
+        // declaration order, used or not (so that export's order reads back the same).
         for d in &file.decls {
             if let Decl::Func(f) = d {
-                if f.recv.is_none() && f.name != "main" && f.body.is_some() && f.params.is_empty() && !f.results {
+                if f.recv.is_none() && f.name != "main" && f.body.is_some() && value_params(f) && !f.results {
                     self.funcs.push((self.name(&f.name), None));
                     self.places.push((format!("funcs.{}", self.name(&f.name)), f.pos));
                 }
@@ -322,10 +323,14 @@ impl<'a> Lower<'a> {
         }
         for d in &file.decls {
             if let Decl::Func(f) = d {
-                if f.recv.is_none() && f.name != "main" && f.params.is_empty() && !f.results {
+                if f.recv.is_none() && f.name != "main" && value_params(f) && !f.results {
                     if let Some(body) = &f.body {
                         let saved = std::mem::take(&mut self.body_vars);
-                        let ops = self.func_body(&f.name, body, &scope);
+                        let mut inner = scope.clone();
+                        for p in f.params.iter().filter(|p| !p.name.is_empty() && p.name != "_") {
+                            self.declare_var(&p.name, &mut inner);
+                        }
+                        let ops = self.func_body(&f.name, body, &inner);
                         self.body_vars = saved;
                         let name = self.name(&f.name);
                         if let Some(slot) = self.funcs.iter_mut().find(|(n, _)| *n == name) {
@@ -929,4 +934,14 @@ fn stmt_pos(s: &Stmt) -> Option<Pos> {
         Stmt::Const(v) | Stmt::Vars(v) => v.first().map(|v| v.pos),
         Stmt::Block(_) | Stmt::Empty => None,
     }
+}
+
+/// Whether every parameter of `f` is a value (int, string, any, struct{}): such a func is one
+/// scenario func, whatever its arguments.
+fn value_params(f: &FuncDecl) -> bool {
+    f.params.iter().all(|p| match &p.ty {
+        Type::Name(t) => matches!(t.as_str(), "int" | "string" | "any"),
+        Type::Other("interface") | Type::Struct(true) => true,
+        _ => false,
+    })
 }

@@ -285,3 +285,25 @@ fn unset_variables_hold_their_types_zero_and_export_runs_them() {
     let back = ok(&go);
     assert_eq!(printed(&back), printed(&s));
 }
+
+#[test]
+fn every_value_op_survives_export_and_import() {
+    let s = scenario::parse(
+        r#"{"version":1,"gomaxprocs":1,"chans":{"c":2,"d":0},
+        "funcs":{"f":[{"print":{"format":"%d|%s|%v\n","args":[{"var":"x"},"é\"\\\t",{"var":"y"}]}},{"send":{"chan":"c","value":{"var":"x"}}},{"send":"d"}],
+                 "g":[{"range":{"chan":"c","var":"v","body":[{"print":{"args":[{"var":"v"}]}}]}},{"recv":{"chan":"d","into":"u"}},{"print":{"args":[{"var":"u"}]}},{"range":{"chan":"c","body":[]}}]},
+        "main":[{"go":"g"},{"repeat":{"n":3,"var":"i","from":-1,"body":[{"go":{"func":"f","args":{"x":{"var":"i"},"y":7}}}]}},{"go":{"func":"f","n":2,"args":{"x":9,"y":"s"}}},{"sleep":"1ms"},{"close":"c"},{"sleep":"1ms"},{"print":{"args":[]}}]}"#,
+    )
+    .unwrap();
+    let go = crate::core::export::go_program(&s);
+    let back = ok(&go);
+    let want = printed(&s);
+    assert!(want.contains("-1|é\"\\\t|7\n") && want.contains("9|é\"\\\t|s\n"), "{want:?}");
+    assert_eq!(printed(&back), want, "{go}");
+    // The same events, step by step.
+    let (mut a, mut b) = (crate::core::sim::Sim::new(&s), crate::core::sim::Sim::new(&back));
+    while a.step() {
+        assert!(b.step());
+        assert_eq!(a.events(), b.events());
+    }
+}
