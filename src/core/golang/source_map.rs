@@ -68,9 +68,7 @@ pub(super) fn tag(ops: &mut [Value], pos: Pos) {
         let at = json!([pos.line, pos.col]);
         match op {
             Value::Object(m) => {
-                if !m.contains_key("@pos") {
-                    m.insert("@pos".into(), at);
-                }
+                m.entry("@pos").or_insert(at);
             }
             Value::String(s) => *op = json!({ "@op": s.clone(), "@pos": at }),
             _ => {}
