@@ -6,6 +6,7 @@
 //! does something the scheduler sees: a run always makes progress.
 
 use crate::core::scenario::print::Val;
+use crate::core::scenario::types::Ty;
 use crate::core::scenario::{Arg, Op, Scenario};
 
 /// One instruction of a compiled body.
@@ -116,6 +117,9 @@ pub struct Program {
     pub go_args: Vec<Vec<(u32, Operand)>>,
     /// Each channel's zero value (of its element type, `scenario::types`).
     pub chan_zero: Vec<Val>,
+    /// Whether a channel carries values (some send on it has one): only then does its buffer
+    /// keep them, so a channel of plain sends costs a counter, as before values existed.
+    pub chan_valued: Vec<bool>,
 }
 
 impl Program {
@@ -145,6 +149,7 @@ impl Program {
             operands: tables.operands,
             go_args: tables.go_args,
             chan_zero: types.chans.iter().map(|t| t.zero()).collect(),
+            chan_valued: types.chans.iter().map(|t| !matches!(t, Ty::Unit | Ty::Unknown)).collect(),
         }
     }
 

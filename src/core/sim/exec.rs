@@ -378,7 +378,9 @@ impl Sim {
             self.continue_after(m, self.costs.sync_op);
         } else if ch.len < ch.cap as u64 {
             ch.len += 1;
-            ch.buf.push_back(std::mem::replace(&mut self.gs[g as usize].sending, Val::Unit));
+            if self.prog.chan_valued[c as usize] {
+                ch.buf.push_back(std::mem::replace(&mut self.gs[g as usize].sending, Val::Unit));
+            }
             let (len, cap) = (ch.len, ch.cap);
             self.emit(Some(g), Some(p), Some(m), What::ChanSend { chan: c, how: ChanHow::Buffered { len, cap } });
             self.continue_after(m, self.costs.sync_op);
@@ -394,7 +396,9 @@ impl Sim {
             if let Some(s) = ch.sendq.pop_front() {
                 // Take the head of the buffer; the blocked sender's value goes to its tail.
                 let head = ch.buf.pop_front().unwrap_or(Val::Unit);
-                ch.buf.push_back(std::mem::replace(&mut self.gs[s as usize].sending, Val::Unit));
+                if self.prog.chan_valued[c as usize] {
+                    ch.buf.push_back(std::mem::replace(&mut self.gs[s as usize].sending, Val::Unit));
+                }
                 self.gs[g as usize].received = Some(head);
                 let ch = &self.chans[c as usize];
                 let (len, cap) = (ch.len, ch.cap);
