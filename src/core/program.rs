@@ -67,7 +67,7 @@ pub enum Instr {
 
 /// Where an instruction's value comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Operand {
+pub enum ValSource {
     /// A constant.
     Const(Val),
     /// The goroutine's variable in this slot.
@@ -80,7 +80,7 @@ pub struct PrintSpec {
     /// `Printf`'s format; `None` for `Println`.
     pub format: Option<String>,
     /// Its operands.
-    pub args: Vec<Operand>,
+    pub args: Vec<ValSource>,
 }
 
 /// A compiled body (main or a func).
@@ -111,10 +111,10 @@ pub struct Program {
     pub wgs: Vec<String>,
     /// The `print` ops, referred to by [`Instr::Print`].
     pub prints: Vec<PrintSpec>,
-    /// Operands of [`Instr::SendValue`] and [`Instr::SetVar`].
-    pub operands: Vec<Operand>,
+    /// ValSources of [`Instr::SendValue`] and [`Instr::SetVar`].
+    pub operands: Vec<ValSource>,
     /// Variables set by [`Instr::GoArgs`]: the new goroutine's slot and the creator's operand.
-    pub go_args: Vec<Vec<(u32, Operand)>>,
+    pub go_args: Vec<Vec<(u32, ValSource)>>,
     /// Each channel's zero value (of its element type, `scenario::types`).
     pub chan_zero: Vec<Val>,
     /// Whether a channel carries values (some send on it has one): only then does its buffer
@@ -164,8 +164,8 @@ struct Tables {
     vars: Vec<Vec<String>>,
     zeros: Vec<Vec<Val>>,
     prints: Vec<PrintSpec>,
-    operands: Vec<Operand>,
-    go_args: Vec<Vec<(u32, Operand)>>,
+    operands: Vec<ValSource>,
+    go_args: Vec<Vec<(u32, ValSource)>>,
 }
 
 impl Tables {
@@ -173,15 +173,15 @@ impl Tables {
         self.vars[body].iter().position(|v| v == var).expect("every variable named has a slot") as u32
     }
 
-    fn operand(&self, body: usize, a: &Arg) -> Operand {
+    fn operand(&self, body: usize, a: &Arg) -> ValSource {
         match a {
-            Arg::Int(n) => Operand::Const(Val::Int(*n)),
-            Arg::Str(s) => Operand::Const(Val::Str(s.clone())),
-            Arg::Var(v) => Operand::Var(self.slot(body, v)),
+            Arg::Int(n) => ValSource::Const(Val::Int(*n)),
+            Arg::Str(s) => ValSource::Const(Val::Str(s.clone())),
+            Arg::Var(v) => ValSource::Var(self.slot(body, v)),
         }
     }
 
-    fn push_operand(&mut self, o: Operand) -> u32 {
+    fn push_operand(&mut self, o: ValSource) -> u32 {
         self.operands.push(o);
         self.operands.len() as u32 - 1
     }
@@ -294,7 +294,7 @@ fn emit(body: &mut Body, place: &str, ops: &[Op], ix: usize, t: &mut Tables) {
                     continue;
                 }
                 let slot = t.slot(ix, var);
-                let value = t.push_operand(Operand::Const(Val::Int(from)));
+                let value = t.push_operand(ValSource::Const(Val::Int(from)));
                 at(body, Instr::SetVar { slot, value }, &here);
                 let start = body.code.len();
                 at(body, Instr::Loop { n }, &here);

@@ -4,7 +4,7 @@
 
 use super::{GStatus, MStatus, Outcome, PStatus, Sim, Wait};
 use crate::core::event::{BlockReason, ChanHow, PanicKind, Place, StopReason, WakeCause, What};
-use crate::core::program::{Instr, Operand};
+use crate::core::program::{Instr, ValSource};
 use crate::core::scenario::print::{self, Val};
 use std::cmp::Reverse;
 
@@ -284,10 +284,10 @@ impl Sim {
     }
 
     /// An operand's value for goroutine `g`.
-    fn value(&self, g: u32, o: &Operand) -> Val {
+    fn value(&self, g: u32, o: &ValSource) -> Val {
         match o {
-            Operand::Const(v) => v.clone(),
-            Operand::Var(slot) => self.gs[g as usize].vars.get(*slot as usize).cloned().unwrap_or(Val::Int(0)),
+            ValSource::Const(v) => v.clone(),
+            ValSource::Var(slot) => self.gs[g as usize].vars.get(*slot as usize).cloned().unwrap_or(Val::Int(0)),
         }
     }
 
