@@ -30,6 +30,13 @@ fn every_scenario() -> Vec<(String, Scenario)> {
     let mut out = json_files("tests/scenarios");
     out.extend(json_files("tests/differential"));
     out.extend(lessons::all().iter().map(|l| (format!("lesson {}", l.id), l.parsed())));
+    // The Go programs of tests/go (values, printing, range over channels).
+    let mut progs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/go")).unwrap().map(|e| e.unwrap().path().join("main.go")).filter(|p| p.exists()).collect();
+    progs.sort();
+    for p in progs {
+        let src = std::fs::read_to_string(&p).unwrap();
+        out.push((p.display().to_string(), golang::import(&src).unwrap_or_else(|es| panic!("{}: {}", p.display(), es[0]))));
+    }
     let links = std::fs::read_to_string(root().join("tests/golden/links.txt")).unwrap();
     for (i, line) in links.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty()) {
         let l = line.split_whitespace().nth(3).unwrap();
@@ -86,6 +93,22 @@ fn cli_import_go_writes_the_scenario() {
 }
 
 #[test]
+fn cli_run_format_output_writes_only_what_the_program_printed() {
+    let hello = root().join("tests/go/hello/main.go");
+    let o = common::gmpsim(&["run", hello.to_str().unwrap(), "--format", "output"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "hello world\n42 -7 mixed 0\nhello has 5 letters\n42|\"hello\"|ff|%\n\n");
+    // A program that prints nothing writes nothing; standard input with --lang go.
+    let o = common::gmpsim(&["run", "-", "--lang", "go", "--format", "output"], Some(PROGRAM));
+    assert_eq!((o.status.code(), text(&o.stdout)), (Some(0), String::new()));
+    // Up to a step: a prefix of the whole output.
+    let src = std::fs::read_to_string(root().join("tests/go/worker_pool/main.go")).unwrap();
+    let all = text(&common::gmpsim(&["run", "-", "--lang", "go", "--format", "output"], Some(&src)).stdout);
+    let part = text(&common::gmpsim(&["run", "-", "--lang", "go", "--format", "output", "--until-step", "30"], Some(&src)).stdout);
+    assert!(all.starts_with(&part) && part.len() < all.len() && !part.is_empty(), "{part:?} / {all:?}");
+}
+
+#[test]
 fn cli_commands_read_go_by_extension_or_lang() {
     let dir = std::env::temp_dir().join(format!("gmp-golang-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -124,6 +147,10 @@ mod mutations {
     fn seeds() -> Vec<String> {
         let mut out: Vec<String> = json_files("tests/scenarios").iter().map(|(_, s)| go_program(s)).collect();
         out.push(PROGRAM.to_string());
+        // The Go programs of tests/go: printing, values, range over channels, consts.
+        let mut progs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/go")).unwrap().map(|e| e.unwrap().path().join("main.go")).collect();
+        progs.sort();
+        out.extend(progs.iter().filter(|p| p.exists()).map(|p| std::fs::read_to_string(p).unwrap()));
         out.push("package main\n\nimport \"time\"\n\nfunc w(c chan int, n int) {\n\tfor i := 0; i < 3; i++ {\n\t\tc <- n\n\t}\n}\n\nfunc main() {\n\tc := make(chan int, 2)\n\tgo w(c, 1)\n\tfor range 3 {\n\t\t<-c\n\t}\n\ttime.Sleep(time.Millisecond)\n}\n".to_string());
         out
     }
@@ -187,7 +214,7 @@ mod mutations {
         #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
         #[test]
-        fn mutated_sources_never_panic_and_errors_have_places(seed in 0usize..16, ms in proptest::collection::vec(mutation(), 1..6)) {
+        fn mutated_sources_never_panic_and_errors_have_places(seed in 0usize..40, ms in proptest::collection::vec(mutation(), 1..6)) {
             let seeds = seeds();
             let mut src = seeds[seed % seeds.len()].clone();
             for m in &ms {
