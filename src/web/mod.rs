@@ -11,6 +11,8 @@
 
 pub mod boot;
 pub mod driver;
+pub mod gosrc;
+pub mod highlight;
 pub mod locate;
 pub mod record;
 pub mod shortcuts;
