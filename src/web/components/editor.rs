@@ -153,7 +153,7 @@ pub fn editor(props: &EditorProps) -> Html {
     };
     let n = props.problems.len();
     let go = props.lang == Lang::Go;
-    let pieces = use_memo(props.text.clone(), |t| highlight::highlight(t));
+    let pieces = use_memo((props.text.clone(), go), |(t, go)| if *go { highlight::highlight(t) } else { Vec::new() });
     let switch = props.on_switch.reform(|_: MouseEvent| ());
     let apply = props.on_apply.reform(|_: MouseEvent| ());
     let default = props.on_default.reform(|_: MouseEvent| ());
