@@ -214,6 +214,8 @@ mod cli {
         State,
         /// Totals and the outcome.
         Summary,
+        /// Only what the program printed (fmt.Println/Printf), as it printed it.
+        Output,
     }
 
     fn read_input(file: &str) -> Result<String, String> {
@@ -790,6 +792,13 @@ mod cli {
                 Format::Trace => {
                     for e in sim.events() {
                         writeln!(out, "{}", e.trace_line(sim.program()))?;
+                    }
+                }
+                Format::Output => {
+                    for e in sim.events() {
+                        if let gmp::core::event::What::Print { text } = &e.what {
+                            out.write_all(text.as_bytes())?;
+                        }
                     }
                 }
                 Format::State | Format::Summary => {}

@@ -338,6 +338,10 @@ event_kinds! {
         Fatal(&'static str),
         /// main returned: the program exits.
         Exit,
+        /// `fmt.Println`/`fmt.Printf` (a `print` op): the goroutine wrote `text` (newline
+        /// included, if any) to standard output. What a program has printed up to step N is
+        /// the concatenation of the texts of these events up to it.
+        Print { text: String },
     }
 }
 
@@ -692,6 +696,7 @@ impl Event {
             },
             What::Fatal(msg) => format!("fatal error: {msg}"),
             What::Exit => "main returns: the program exits, whatever other goroutines are doing — runtime.main/exit(0)".to_string(),
+            What::Print { text } => format!("{g} prints {:?} — fmt.Fprintln/Fprintf(os.Stdout, ...), a write(2) the scheduler does not see", text.trim_end_matches('\n')),
         }
     }
 }
@@ -711,7 +716,7 @@ mod tests {
             "SpinStart", "SpinStop", "ThreadCreate", "ThreadPark", "ThreadWake", "ThreadExit",
             "Handoff", "NetpollReady", "NetpollBlock", "TimerFire", "ChanSend", "ChanRecv",
             "ChanClose", "WgAdd", "WgWait", "LockOSThread", "LockedPark", "LockedHandoff",
-            "STWBegin", "STWEnd", "Action", "Deadlock", "Panic", "Fatal", "Exit",
+            "STWBegin", "STWEnd", "Action", "Deadlock", "Panic", "Fatal", "Exit", "Print",
         ];
         assert_eq!(What::KINDS, names);
         for (i, k) in Kind::ALL.iter().enumerate() {

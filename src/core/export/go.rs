@@ -27,7 +27,8 @@
 //! gives sysmon no chance to hand a P off. `syscall.Nanosleep` and the raw write make the
 //! program Linux-only (`//go:build linux`).
 
-use crate::core::scenario::{format_duration, ActionAt, ActionKind, Op, Scenario};
+use crate::core::scenario::{format_duration, ActionAt, ActionKind, Arg, Op, Scenario};
+use std::collections::BTreeSet;
 
 /// The scenario as a Go program (`main.go`): runnable with `go run main.go`, standard library
 /// only, gofmt-clean. See the module documentation for how each op is written.
@@ -45,11 +46,15 @@ struct Uses {
     spawn: bool,
     wg: bool,
     timed_actions: bool,
+    /// Channels that carry values (declared `chan any`).
+    valued: BTreeSet<u32>,
+    /// Each func's parameters: the variables `go` ops set in it, in order of first use.
+    params: Vec<Vec<String>>,
 }
 
 impl Uses {
     fn of(s: &Scenario) -> Uses {
-        let mut u = Uses::default();
+        let mut u = Uses { params: vec![Vec::new(); s.funcs.len()], ..Uses::default() };
         for body in s.funcs.iter().map(|f| &f.body[..]).chain(std::iter::once(&s.main[..])) {
             u.ops(body);
         }
@@ -73,7 +78,25 @@ impl Uses {
                 Op::Net(_) => self.net = true,
                 Op::Sleep(_) => self.sleep = true,
                 Op::Go { .. } => self.spawn = true,
-                Op::Repeat { body, .. } => self.ops(body),
+                Op::Repeat { body, .. } | Op::For { body, .. } => self.ops(body),
+                Op::GoArgs { func, args, .. } => {
+                    self.spawn = true;
+                    let list = &mut self.params[*func as usize];
+                    for (k, _) in args {
+                        if !list.contains(k) {
+                            list.push(k.clone());
+                        }
+                    }
+                }
+                Op::SendValue { chan, .. } | Op::RecvInto { chan, .. } => {
+                    self.valued.insert(*chan);
+                }
+                Op::Range { chan, var, body } => {
+                    if var.is_some() {
+                        self.valued.insert(*chan);
+                    }
+                    self.ops(body);
+                }
                 _ => {}
             }
         }
@@ -88,7 +111,7 @@ impl Uses {
 fn has_net(ops: &[Op]) -> bool {
     ops.iter().any(|op| match op {
         Op::Net(_) => true,
-        Op::Repeat { body, .. } => has_net(body),
+        Op::Repeat { body, .. } | Op::For { body, .. } | Op::Range { body, .. } => has_net(body),
         _ => false,
     })
 }
@@ -121,6 +144,64 @@ fn ident(prefix: &str, name: &str, index: usize, taken: &[String]) -> String {
         id.push('_');
     }
     id
+}
+
+/// The variables `ops` receive into, in order.
+fn received(ops: &[Op], out: &mut Vec<String>) {
+    for op in ops {
+        match op {
+            Op::RecvInto { var, .. } if !out.contains(var) => out.push(var.clone()),
+            Op::Repeat { body, .. } | Op::For { body, .. } | Op::Range { body, .. } => received(body, out),
+            _ => {}
+        }
+    }
+}
+
+/// The variables `ops` read.
+fn reads(ops: &[Op]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let arg = |a: &Arg, out: &mut BTreeSet<String>| {
+        if let Arg::Var(v) = a {
+            out.insert(v.clone());
+        }
+    };
+    for op in ops {
+        match op {
+            Op::Print { args, .. } => args.iter().for_each(|a| arg(a, &mut out)),
+            Op::SendValue { value, .. } => arg(value, &mut out),
+            Op::GoArgs { args, .. } => args.iter().for_each(|(_, a)| arg(a, &mut out)),
+            Op::Repeat { body, .. } | Op::For { body, .. } | Op::Range { body, .. } => out.extend(reads(body)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A value as Go source.
+fn go_arg(a: &Arg) -> String {
+    match a {
+        Arg::Int(n) => n.to_string(),
+        Arg::Str(s) => go_quote(s),
+        Arg::Var(v) => v.clone(),
+    }
+}
+
+/// A Go interpreted string literal.
+fn go_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Text safe inside a `//` comment: one line, no control characters.
@@ -354,10 +435,11 @@ impl<'a> Writer<'a> {
             let name = self.chans[i].clone();
             let kind = if c.cap == 0 { "unbuffered".to_string() } else { format!("capacity {}", c.cap) };
             self.line(0, &format!("// {name} is the channel {:?} ({kind}).", comment_text(&c.name)));
+            let elem = if self.uses.valued.contains(&(i as u32)) { "any" } else { "struct{}" };
             if c.cap == 0 {
-                self.line(0, &format!("var {name} = make(chan struct{{}})"));
+                self.line(0, &format!("var {name} = make(chan {elem})"));
             } else {
-                self.line(0, &format!("var {name} = make(chan struct{{}}, {})", c.cap));
+                self.line(0, &format!("var {name} = make(chan {elem}, {})", c.cap));
             }
             self.line(0, "");
         }
@@ -390,6 +472,7 @@ impl<'a> Writer<'a> {
             self.line(1, "var conn netConn");
         }
         let main = self.s.main.clone();
+        self.locals(&main, &[]);
         self.body(&main, 1, 0);
         self.line(1, "trace(\"end\", 1)");
         self.line(1, "if *traceFlag {");
@@ -452,12 +535,15 @@ impl<'a> Writer<'a> {
         let f = &self.s.funcs[i];
         let name = self.funcs[i].clone();
         self.line(0, &format!("// {name} is the scenario's func {:?}.", comment_text(&f.name)));
-        self.line(0, &format!("func {name}() {{"));
+        let params = self.uses.params[i].clone();
+        let sig: Vec<String> = params.iter().map(|p| format!("{p} any")).collect();
+        self.line(0, &format!("func {name}({}) {{", sig.join(", ")));
         let body = f.body.clone();
         if has_net(&body) {
             self.line(1, "var conn netConn");
             self.line(1, "defer conn.close()");
         }
+        self.locals(&body, &params);
         self.body(&body, 1, 0);
         self.line(0, "}");
         self.line(0, "");
@@ -515,7 +601,64 @@ impl<'a> Writer<'a> {
                 Op::Gomaxprocs(n) => self.line(depth, &format!("runtime.GOMAXPROCS({n})")),
                 Op::LockOsThread => self.line(depth, "runtime.LockOSThread()"),
                 Op::UnlockOsThread => self.line(depth, "runtime.UnlockOSThread()"),
+                Op::Print { format, args } => {
+                    let mut all: Vec<String> = format.iter().map(|f| go_quote(f)).collect();
+                    all.extend(args.iter().map(go_arg));
+                    let f = if format.is_some() { "Printf" } else { "Println" };
+                    self.line(depth, &format!("fmt.{f}({})", all.join(", ")));
+                }
+                Op::SendValue { chan, value } => {
+                    let c = self.chans[*chan as usize].clone();
+                    self.line(depth, &format!("{c} <- {}", go_arg(value)));
+                }
+                Op::RecvInto { chan, var } => {
+                    let c = self.chans[*chan as usize].clone();
+                    self.line(depth, &format!("{var} = <-{c}"));
+                }
+                Op::Range { chan, var, body } => {
+                    let c = self.chans[*chan as usize].clone();
+                    match var {
+                        Some(v) => self.line(depth, &format!("for {v} := range {c} {{")),
+                        None => self.line(depth, &format!("for range {c} {{")),
+                    }
+                    if let Some(v) = var.as_ref().filter(|v| !reads(body).contains(*v)) {
+                        self.line(depth + 1, &format!("_ = {v}"));
+                    }
+                    self.body(body, depth + 1, loops + 1);
+                    self.line(depth, "}");
+                }
+                Op::GoArgs { func, n, args } => {
+                    let f = self.funcs[*func as usize].clone();
+                    let params = self.uses.params[*func as usize].clone();
+                    let call: Vec<String> =
+                        params.iter().map(|p| args.iter().find(|(k, _)| k == p).map_or("0".to_string(), |(_, a)| go_arg(a))).collect();
+                    let spawn = format!("spawn(func() {{ {f}({}) }})", call.join(", "));
+                    if *n == 1 {
+                        self.line(depth, &spawn);
+                    } else {
+                        let v = loop_var(loops);
+                        self.line(depth, &format!("for {v} := 0; {v} < {n}; {v}++ {{"));
+                        self.line(depth + 1, &spawn);
+                        self.line(depth, "}");
+                    }
+                }
+                Op::For { n, var, from, body } => {
+                    self.line(depth, &format!("for {var} := {from}; {var} < {}; {var}++ {{", i128::from(*from) + i128::from(*n)));
+                    self.body(body, depth + 1, loops + 1);
+                    self.line(depth, "}");
+                }
             }
+        }
+    }
+
+    /// Declares the variables a body receives into (`var v any`, used at once so that Go
+    /// accepts it whether or not anything reads it).
+    fn locals(&mut self, ops: &[Op], params: &[String]) {
+        let mut set = Vec::new();
+        received(ops, &mut set);
+        for v in set.iter().filter(|v| !params.contains(v)) {
+            self.line(1, &format!("var {v} any"));
+            self.line(1, &format!("_ = {v}"));
         }
     }
 

@@ -22,7 +22,10 @@ pub enum Decl {
     Func(FuncDecl),
     /// `var names [type] [= values]`.
     Var(VarSpec),
-    /// `type name ...` or `const ...`, kept by kind (`"type"`, `"const"`) and first name.
+    /// `const names [type] [= values]`, or a group of them (`values` empty for a spec that
+    /// repeats the previous one's, with the next `iota`).
+    Const(Vec<VarSpec>),
+    /// `type name ...`, kept by kind (`"type"`) and name.
     Other { pos: Pos, kind: &'static str, name: String },
 }
 
@@ -102,6 +105,10 @@ pub enum Stmt {
     IncDec { pos: Pos, x: Expr, inc: bool },
     /// `var ...` inside a function.
     Var(VarSpec),
+    /// `const ...` inside a function, one spec each.
+    Const(Vec<VarSpec>),
+    /// `var ( ... )` inside a function: several specs in the same scope.
+    Vars(Vec<VarSpec>),
     /// A `for` statement.
     For { pos: Pos, head: ForHead, body: Block },
     /// `if cond { ... } else ...`.

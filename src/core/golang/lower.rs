@@ -10,8 +10,11 @@
 
 use super::ast::*;
 use super::error::{GoError, Pos};
+use super::source_map::{self, SourceMap};
+use super::values;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
+use crate::core::scenario::Arg;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Package-level variables of an exported program that do not stand for anything simulated.
 const HELPER_VARS: [&str; 6] = ["traceFlag", "lastG", "loopsPerMicrosecond", "sink", "listener", "connecting"];
@@ -24,22 +27,30 @@ const MAX_INLINE: usize = 32;
 
 /// What a name in scope stands for.
 #[derive(Clone, Debug)]
-enum Bind {
+pub(super) enum Bind {
     /// A channel, by its scenario name.
     Chan(String),
     /// A WaitGroup, by its scenario name.
     Wg(String),
-    /// A value the schedule does not depend on (an int, a string, a loop variable).
-    Value,
+    /// A value a goroutine can print or send: a constant or one of its variables.
+    Val(Arg),
+    /// A value the importer does not follow (the `ok` of a receive).
+    Opaque,
     /// The exported program's network connection (`var conn netConn`).
     Conn,
 }
 
-type Scope = BTreeMap<String, Bind>;
+pub(super) type Scope = BTreeMap<String, Bind>;
 
-struct Lower<'a> {
+pub(super) struct Lower<'a> {
     file: &'a File,
-    errors: Vec<GoError>,
+    /// The file's constants (package-level and in functions), by name.
+    pub(super) consts: BTreeMap<String, Arg>,
+    /// The variable names taken in the goroutine body being lowered.
+    pub(super) body_vars: BTreeSet<String>,
+    /// Temporaries made so far (`fmt.Println(<-ch)`).
+    pub(super) temps: usize,
+    pub(super) errors: Vec<GoError>,
     meta: Map<String, Value>,
     names: Map<String, Value>,
     chans: Vec<(String, u64)>,
@@ -64,11 +75,17 @@ pub struct Lowered {
     /// Document places (`main`, `funcs.NAME`, `chans.NAME`, `actions`) and source positions,
     /// to place the problems that validating the document finds.
     pub places: Vec<(String, Pos)>,
+    /// Where each op and func came from.
+    pub source: SourceMap,
 }
 
 impl Lowered {
     /// The source position of a problem's place in the document (the longest known prefix).
     pub fn pos_of(&self, place: &str) -> Option<Pos> {
+        let op = self.source.ops.iter().filter(|(p, _)| place == *p || place.starts_with(&format!("{p}."))).max_by_key(|(p, _)| p.len());
+        if let Some((_, pos)) = op {
+            return Some(*pos);
+        }
         self.places
             .iter()
             .filter(|(p, _)| place == p || place.starts_with(&format!("{p}[")) || place.starts_with(&format!("{p}.")))
@@ -81,6 +98,9 @@ impl Lowered {
 pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowered, Vec<GoError>> {
     let mut l = Lower {
         file,
+        consts: BTreeMap::new(),
+        body_vars: BTreeSet::new(),
+        temps: 0,
         errors: Vec::new(),
         meta: Map::new(),
         names: Map::new(),
@@ -94,7 +114,27 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowe
         places: Vec::new(),
     };
     l.directives(directives);
-    let main = l.file_level();
+    let mut main = l.file_level();
+    // Drop the variables a go sets that its func never reads, then take the places off.
+    let read: BTreeMap<String, BTreeSet<String>> =
+        l.funcs.iter().map(|(n, ops)| (n.clone(), values::reads(ops.as_deref().unwrap_or_default()))).collect();
+    let read_by = |f: &str| read.get(f).cloned();
+    let mut source = SourceMap::default();
+    for (name, ops) in l.funcs.iter_mut() {
+        if let Some(ops) = ops {
+            values::prune_go_args(ops, &read_by);
+            source_map::untag(ops, &format!("funcs.{name}"), &mut source.ops);
+        }
+    }
+    values::prune_go_args(&mut main, &read_by);
+    source_map::untag(&mut main, "main", &mut source.ops);
+    for (place, pos) in &l.places {
+        if let Some(f) = place.strip_prefix("funcs.") {
+            source.funcs.insert(f.to_string(), *pos);
+        } else if place == "main" {
+            source.funcs.insert("main".into(), *pos);
+        }
+    }
     let mut doc = Map::new();
     doc.insert("version".into(), json!(1));
     for key in ["name", "description"] {
@@ -124,14 +164,15 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowe
         }
     }
     if l.errors.is_empty() {
-        Ok(Lowered { doc: Value::Object(doc), places: l.places })
+        Ok(Lowered { doc: Value::Object(doc), places: l.places, source })
     } else {
         l.errors.sort_by_key(|e| e.pos);
+        l.errors.dedup();
         Err(l.errors)
     }
 }
 
-fn callee(e: &Expr) -> Option<String> {
+pub(super) fn callee(e: &Expr) -> Option<String> {
     match e {
         Expr::Ident(_, n) => Some(n.clone()),
         Expr::Selector(_, x, n) => callee(x).map(|x| format!("{x}.{n}")),
@@ -139,7 +180,7 @@ fn callee(e: &Expr) -> Option<String> {
     }
 }
 
-fn strip(e: &Expr) -> &Expr {
+pub(super) fn strip(e: &Expr) -> &Expr {
     match e {
         Expr::Paren(_, x) => strip(x),
         _ => e,
@@ -147,9 +188,13 @@ fn strip(e: &Expr) -> &Expr {
 }
 
 /// A constant integer expression (durations in nanoseconds: `5 * time.Millisecond`).
-fn constant(e: &Expr) -> Option<i128> {
+pub(super) fn constant(e: &Expr, consts: &BTreeMap<String, Arg>) -> Option<i128> {
     match strip(e) {
         Expr::Int(_, n) => Some(*n as i128),
+        Expr::Ident(_, n) => match consts.get(n) {
+            Some(Arg::Int(v)) => Some(i128::from(*v)),
+            _ => None,
+        },
         Expr::Selector(..) => match callee(e)?.as_str() {
             "time.Nanosecond" => Some(1),
             "time.Microsecond" => Some(1_000),
@@ -159,10 +204,10 @@ fn constant(e: &Expr) -> Option<i128> {
             "time.Hour" => Some(3_600_000_000_000),
             _ => None,
         },
-        Expr::Unary(_, "-", x) => constant(x).map(|v| -v),
-        Expr::Unary(_, "+", x) => constant(x),
+        Expr::Unary(_, "-", x) => constant(x, consts).map(|v| -v),
+        Expr::Unary(_, "+", x) => constant(x, consts),
         Expr::Binary(_, op, a, b) => {
-            let (a, b) = (constant(a)?, constant(b)?);
+            let (a, b) = (constant(a, consts)?, constant(b, consts)?);
             let big = 1i128 << 80;
             let v = match *op {
                 "+" => a + b,
@@ -179,11 +224,16 @@ fn constant(e: &Expr) -> Option<i128> {
 }
 
 impl<'a> Lower<'a> {
-    fn err(&mut self, pos: Pos, msg: impl Into<String>) {
+    /// A constant integer expression, the file's constants included.
+    pub(super) fn cst(&self, e: &Expr) -> Option<i128> {
+        constant(e, &self.consts)
+    }
+
+    pub(super) fn err(&mut self, pos: Pos, msg: impl Into<String>) {
         self.errors.push(GoError::at(pos, msg));
     }
 
-    fn not_simulated(&mut self, pos: Pos, what: &str) {
+    pub(super) fn not_simulated(&mut self, pos: Pos, what: &str) {
         self.err(pos, format!("{what} is not simulated (see the Go subset in ARCHITECTURE.md)"));
     }
 
@@ -234,6 +284,7 @@ impl<'a> Lower<'a> {
         for d in &file.decls {
             match d {
                 Decl::Var(v) => self.package_var(v, &mut scope),
+                Decl::Const(specs) => self.const_group(specs, &mut scope),
                 Decl::Other { kind: "type", name, .. } if name == "netConn" => {}
                 Decl::Other { pos, kind, .. } => self.not_simulated(*pos, &format!("a {kind} declaration")),
                 Decl::Func(f) => {
@@ -269,7 +320,9 @@ impl<'a> Lower<'a> {
             if let Decl::Func(f) = d {
                 if f.recv.is_none() && f.name != "main" && f.params.is_empty() && !f.results {
                     if let Some(body) = &f.body {
+                        let saved = std::mem::take(&mut self.body_vars);
                         let ops = self.func_body(&f.name, body, &scope);
+                        self.body_vars = saved;
                         let name = self.name(&f.name);
                         if let Some(slot) = self.funcs.iter_mut().find(|(n, _)| *n == name) {
                             slot.1 = Some(ops);
@@ -287,8 +340,11 @@ impl<'a> Lower<'a> {
                 let body = f.body.clone().unwrap_or_default();
                 let mut ops = Vec::new();
                 let mut deferred = Vec::new();
+                self.body_vars.clear();
                 self.block(&body, "main", &mut scope, &mut ops, &mut deferred, true);
                 ops.extend(deferred.into_iter().rev());
+                let read = values::reads(&ops);
+                values::prune(&mut ops, &read);
                 ops
             }
             None => {
@@ -305,7 +361,7 @@ impl<'a> Lower<'a> {
         }
         match args.len() {
             1 => Some(Ok(0)),
-            2 => match constant(&args[1]) {
+            2 => match self.cst(&args[1]) {
                 Some(n) if (0..=1_000_000).contains(&n) => Some(Ok(n as u64)),
                 _ => {
                     self.err(args[1].pos(), "a channel's capacity must be a constant from 0 to 1000000");
@@ -355,13 +411,15 @@ impl<'a> Lower<'a> {
                 Some(Ok(cap)) => self.declare_chan(ident, v.pos, cap, scope),
                 Some(Err(())) => {}
                 None if top && HELPER_VARS.contains(&ident.as_str()) => {}
-                None if !top && constant(e).is_some() || matches!(strip(e), Expr::Str(..)) => {
-                    scope.insert(ident.clone(), Bind::Value);
+                None if !top && self.cst(e).is_some() || matches!(strip(e), Expr::Str(..)) => {
+                    if let Some(a) = self.operand(e, scope, None) {
+                        scope.insert(ident.clone(), Bind::Val(a));
+                    }
                 }
                 None => self.not_simulated(v.pos, &format!("the variable {ident}")),
             },
-            (Some(Type::Name(t)), None) if !top && (t == "int" || t == "string") => {
-                scope.insert(ident.clone(), Bind::Value);
+            (Some(Type::Name(t)), None) if !top && (t == "int" || t == "string" || t == "any") => {
+                self.declare_var(ident, scope);
             }
             _ if top && HELPER_VARS.contains(&ident.as_str()) => {}
             _ => self.not_simulated(v.pos, &format!("the variable {ident}")),
@@ -379,6 +437,10 @@ impl<'a> Lower<'a> {
         let mut deferred = Vec::new();
         self.block(body, fname, &mut scope, &mut ops, &mut deferred, true);
         ops.extend(deferred.into_iter().rev());
+        if self.inlining.is_empty() {
+            let read = values::reads(&ops);
+                values::prune(&mut ops, &read);
+        }
         ops
     }
 
@@ -389,7 +451,7 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn chan_of(&mut self, e: &Expr, scope: &Scope) -> Option<String> {
+    pub(super) fn chan_of(&mut self, e: &Expr, scope: &Scope) -> Option<String> {
         if let Expr::Ident(_, n) = strip(e) {
             if let Some(Bind::Chan(c)) = scope.get(n) {
                 return Some(c.clone());
@@ -414,7 +476,7 @@ impl<'a> Lower<'a> {
     }
 
     fn duration(&mut self, e: &Expr) -> Option<u64> {
-        match constant(e) {
+        match self.cst(e) {
             Some(n) if (0..=3_600_000_000_000).contains(&n) => Some(n as u64),
             Some(_) => {
                 self.err(e.pos(), "a duration must be from 0 to 1 hour");
@@ -428,7 +490,7 @@ impl<'a> Lower<'a> {
     }
 
     fn count(&mut self, e: &Expr, what: &str) -> Option<u64> {
-        match constant(e) {
+        match self.cst(e) {
             Some(n) if (0..=1_000_000_000).contains(&n) => Some(n as u64),
             _ => {
                 self.err(e.pos(), format!("{what} must be a constant from 0 to 1000000000"));
@@ -456,13 +518,28 @@ impl<'a> Lower<'a> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// A statement's ops, each tagged with the statement's place for the source map (ops of
+    /// nested statements keep their own).
     fn stmt(&mut self, s: &Stmt, fname: &str, scope: &mut Scope, ops: &mut Vec<Value>, deferred: &mut Vec<Value>, top: bool) {
+        let (o, d) = (ops.len(), deferred.len());
+        self.stmt_ops(s, fname, scope, ops, deferred, top);
+        if let Some(pos) = stmt_pos(s) {
+            source_map::tag(&mut ops[o..], pos);
+            source_map::tag(&mut deferred[d..], pos);
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn stmt_ops(&mut self, s: &Stmt, fname: &str, scope: &mut Scope, ops: &mut Vec<Value>, deferred: &mut Vec<Value>, top: bool) {
         match s {
+            Stmt::Const(specs) => self.const_group(specs, scope),
+            Stmt::Vars(specs) => specs.iter().for_each(|v| self.var_spec(v, scope, false)),
             Stmt::Empty => {}
             Stmt::Block(b) => {
                 let mut inner = scope.clone();
+                let names = self.body_vars.clone();
                 self.block(b, fname, &mut inner, ops, deferred, top);
+                self.body_vars = names;
             }
             Stmt::Unsupported { pos, what } => self.not_simulated(*pos, &format!("a {what}")),
             Stmt::Expr(e) => {
@@ -474,32 +551,20 @@ impl<'a> Lower<'a> {
                     self.err(e.pos(), "an expression statement that is not a call or a receive is not simulated");
                 }
             }
-            Stmt::Send { pos, ch, value } => {
-                if !self.plain_value(value, scope) {
-                    self.err(value.pos(), "a sent value must be a constant, a name or struct{}{}");
-                }
-                let _ = pos;
-                if let Some(c) = self.chan_of(ch, scope) {
-                    ops.push(json!({ "send": c }));
-                }
-            }
+            Stmt::Send { ch, value, .. } => self.send(ch, value, scope, ops),
             Stmt::Assign { pos, lhs, op, rhs } => {
                 let idents: Option<Vec<&String>> = lhs.iter().map(|e| if let Expr::Ident(_, n) = e { Some(n) } else { None }).collect();
                 match (idents, *op, rhs.as_slice()) {
-                    (Some(ids), ":=" | "=", [e]) if ids.len() <= 2 && matches!(strip(e), Expr::Unary(_, "<-", _)) => {
-                        let op = self.recv(e, scope);
-                        Self::push(ops, op);
-                        for id in ids {
-                            if id != "_" {
-                                scope.insert(id.clone(), Bind::Value);
-                            }
-                        }
+                    (Some(ids), op @ (":=" | "="), [e]) if ids.len() <= 2 && matches!(strip(e), Expr::Unary(_, "<-", _)) => {
+                        self.recv_assign(&ids, op == ":=", e, scope, ops);
                     }
                     (Some(ids), ":=", [e]) if ids.len() == 1 => match self.make_chan(e) {
                         Some(Ok(cap)) => self.declare_chan(ids[0], lhs[0].pos(), cap, scope),
                         Some(Err(())) => {}
-                        None if constant(e).is_some() || matches!(strip(e), Expr::Str(..)) => {
-                            scope.insert(ids[0].clone(), Bind::Value);
+                        None if self.cst(e).is_some() || matches!(strip(e), Expr::Str(..)) => {
+                            if let Some(a) = self.operand(e, scope, None) {
+                                scope.insert(ids[0].clone(), Bind::Val(a));
+                            }
                         }
                         None => self.not_simulated(*pos, "this assignment"),
                     },
@@ -547,7 +612,12 @@ impl<'a> Lower<'a> {
                 self.call(call, fname, scope, &mut d);
                 deferred.extend(d.into_iter().rev());
             }
-            Stmt::For { pos, head, body } => self.for_stmt(*pos, head, body, fname, scope, ops),
+            Stmt::For { pos, head, body } => {
+                // The loop's variables are free again after it.
+                let names = self.body_vars.clone();
+                self.for_stmt(*pos, head, body, fname, scope, ops);
+                self.body_vars = names;
+            }
         }
     }
 
@@ -556,19 +626,26 @@ impl<'a> Lower<'a> {
             Expr::Int(..) | Expr::Str(..) | Expr::Lit(..) => true,
             Expr::Composite(_, Type::Struct(true)) => true,
             Expr::Ident(_, n) => scope.contains_key(n) || matches!(n.as_str(), "true" | "false" | "nil"),
-            x => constant(x).is_some(),
+            x => self.cst(x).is_some(),
         }
     }
 
     fn for_stmt(&mut self, pos: Pos, head: &ForHead, body: &Block, fname: &str, scope: &Scope, ops: &mut Vec<Value>) {
         let mut inner = scope.clone();
+        // The loop variable (scenario name) and its first value, for a loop that has one.
+        let mut var: Option<(String, i128)> = None;
         let n = match head {
-            ForHead::Clauses { init: Some(init), cond: Some(cond), post: Some(post) } => self.counted(init, cond, post, &mut inner),
+            ForHead::Clauses { init: Some(init), cond: Some(cond), post: Some(post) } => {
+                self.counted(init, cond, post, &mut inner).map(|(n, v, from)| {
+                    var = Some((v, from));
+                    n
+                })
+            }
             ForHead::Range { key, value, define, x } => {
                 if let Expr::Ident(_, n) = strip(x) {
-                    if matches!(scope.get(n), Some(Bind::Chan(_))) {
-                        self.not_simulated(pos, "a range over a channel (the scenario format has no receive-until-closed op yet)");
-                        return;
+                    if let Some(Bind::Chan(c)) = scope.get(n) {
+                        let c = c.clone();
+                        return self.range_chan(pos, key.as_ref(), value.is_some(), *define, &c, body, fname, inner, ops);
                     }
                 }
                 if value.is_some() {
@@ -577,9 +654,8 @@ impl<'a> Lower<'a> {
                 }
                 if let Some(k) = key {
                     match (k, define) {
-                        (Expr::Ident(_, n), true) => {
-                            inner.insert(n.clone(), Bind::Value);
-                        }
+                        (Expr::Ident(_, n), true) if n == "_" => {}
+                        (Expr::Ident(_, n), true) => var = Some((self.declare_var(n, &mut inner), 0)),
                         _ => {
                             self.not_simulated(k.pos(), "a range assigning to an existing variable");
                             return;
@@ -589,7 +665,7 @@ impl<'a> Lower<'a> {
                 self.count(x, "a range bound")
             }
             _ => {
-                self.not_simulated(pos, "a for loop that is not counted (for i := 0; i < N; i++ or for range N)");
+                self.not_simulated(pos, "a for loop that is not counted (for i := 0; i < N; i++ or for range N) or a range over a channel");
                 None
             }
         };
@@ -597,30 +673,64 @@ impl<'a> Lower<'a> {
         let mut deferred = Vec::new();
         self.block(body, fname, &mut inner, &mut inner_ops, &mut deferred, false);
         let Some(n) = n else { return };
-        if inner_ops.len() == 1 {
+        let var = var.filter(|(v, _)| values::reads(&inner_ops).contains(v));
+        if inner_ops.len() == 1 && var.is_none() {
             if let Some(f) = inner_ops[0].get("go").and_then(|g| g.as_str()) {
                 ops.push(json!({ "go": { "func": f, "n": n } }));
                 return;
             }
         }
-        ops.push(json!({ "repeat": { "n": n, "body": inner_ops } }));
+        match var {
+            Some((v, 0)) => ops.push(json!({ "repeat": { "n": n, "var": v, "body": inner_ops } })),
+            Some((v, from)) => ops.push(json!({ "repeat": { "n": n, "var": v, "from": from as i64, "body": inner_ops } })),
+            None => ops.push(json!({ "repeat": { "n": n, "body": inner_ops } })),
+        }
     }
 
-    /// The trip count of `for i := A; i < B; i++` (or `<=`, `i += 1`), declaring `i`.
-    fn counted(&mut self, init: &Stmt, cond: &Expr, post: &Stmt, scope: &mut Scope) -> Option<u64> {
+    /// `for [v :=] range ch { body }`.
+    #[allow(clippy::too_many_arguments)]
+    fn range_chan(&mut self, pos: Pos, key: Option<&Expr>, two: bool, define: bool, c: &str, body: &Block, fname: &str, mut inner: Scope, ops: &mut Vec<Value>) {
+        if two {
+            self.err(pos, "range over a channel permits only one iteration variable");
+            return;
+        }
+        let var = match key {
+            None => None,
+            Some(Expr::Ident(_, n)) if n == "_" => None,
+            Some(Expr::Ident(_, n)) if define => Some(self.declare_var(n, &mut inner)),
+            Some(k) => {
+                self.not_simulated(k.pos(), "a range assigning to an existing variable");
+                return;
+            }
+        };
+        let mut inner_ops = Vec::new();
+        let mut deferred = Vec::new();
+        self.block(body, fname, &mut inner, &mut inner_ops, &mut deferred, false);
+        let mut r = Map::new();
+        r.insert("chan".into(), json!(c));
+        if let Some(v) = var {
+            r.insert("var".into(), json!(v));
+        }
+        r.insert("body".into(), Value::Array(inner_ops));
+        ops.push(json!({ "range": r }));
+    }
+
+    /// The trip count of `for i := A; i < B; i++` (or `<=`, `i += 1`), declaring `i`: the
+    /// count, `i`'s variable and A.
+    fn counted(&mut self, init: &Stmt, cond: &Expr, post: &Stmt, scope: &mut Scope) -> Option<(u64, String, i128)> {
         let bad = |l: &mut Self, p: Pos| {
             l.not_simulated(p, "a for clause other than i := A; i < B; i++ with constants A and B");
             None
         };
         let (var, from) = match init {
-            Stmt::Assign { lhs, op: ":=", rhs, .. } if lhs.len() == 1 && rhs.len() == 1 => match (&lhs[0], constant(&rhs[0])) {
+            Stmt::Assign { lhs, op: ":=", rhs, .. } if lhs.len() == 1 && rhs.len() == 1 => match (&lhs[0], self.cst(&rhs[0])) {
                 (Expr::Ident(_, v), Some(a)) => (v.clone(), a),
                 _ => return bad(self, lhs[0].pos()),
             },
             _ => return bad(self, cond.pos()),
         };
         let (to, inclusive) = match strip(cond) {
-            Expr::Binary(_, op @ ("<" | "<="), a, b) if matches!(strip(a), Expr::Ident(_, v) if *v == var) => match constant(b) {
+            Expr::Binary(_, op @ ("<" | "<="), a, b) if matches!(strip(a), Expr::Ident(_, v) if *v == var) => match self.cst(b) {
                 Some(b) => (b, *op == "<="),
                 None => return bad(self, b.pos()),
             },
@@ -629,24 +739,44 @@ impl<'a> Lower<'a> {
         let step_ok = match post {
             Stmt::IncDec { x: Expr::Ident(_, v), inc: true, .. } => *v == var,
             Stmt::Assign { lhs, op: "+=", rhs, .. } => {
-                matches!(lhs.as_slice(), [Expr::Ident(_, v)] if *v == var) && rhs.len() == 1 && constant(&rhs[0]) == Some(1)
+                matches!(lhs.as_slice(), [Expr::Ident(_, v)] if *v == var) && rhs.len() == 1 && self.cst(&rhs[0]) == Some(1)
             }
             _ => false,
         };
         if !step_ok {
             return bad(self, cond.pos());
         }
-        scope.insert(var, Bind::Value);
         let n = (to - from + i128::from(inclusive)).max(0);
         if n > 1_000_000_000 {
             self.err(cond.pos(), "a loop may run at most 1000000000 times");
             return None;
         }
-        Some(n as u64)
+        if from.abs() > 1_000_000_000 {
+            self.err(cond.pos(), "a loop variable must start from -1000000000 to 1000000000");
+            return None;
+        }
+        let name = self.declare_var(&var, scope);
+        Some((n as u64, name, from))
     }
 
     /// The scenario func that `f(args)` runs in a new goroutine (instantiated if needed).
-    fn instance(&mut self, pos: Pos, fun: &Expr, args: &[Expr], fname: &str, scope: &Scope, then_done: Option<&str>) -> Option<String> {
+    /// The `go` op that starts it, with the variables the new goroutine gets (`args`).
+    fn instance(&mut self, pos: Pos, fun: &Expr, args: &[Expr], fname: &str, scope: &Scope, then_done: Option<&str>) -> Option<Value> {
+        let saved = std::mem::take(&mut self.body_vars);
+        let mut go_args = Map::new();
+        let name = self.instance_in(pos, fun, args, fname, scope, then_done, &mut go_args);
+        self.body_vars = saved;
+        let name = name?;
+        // Only what the new goroutine reads.
+        if let Some((_, Some(ops))) = self.funcs.iter().find(|(n, _)| *n == name) {
+            let read = values::reads(ops);
+            go_args.retain(|k, _| read.contains(k));
+        }
+        Some(if go_args.is_empty() { json!({ "go": name }) } else { json!({ "go": { "func": name, "args": go_args } }) })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn instance_in(&mut self, pos: Pos, fun: &Expr, args: &[Expr], fname: &str, scope: &Scope, then_done: Option<&str>, go_args: &mut Map<String, Value>) -> Option<String> {
         match strip(fun) {
             Expr::FuncLit { params, body, .. } => {
                 let k = self.lits.entry(fname.to_string()).or_insert(0);
@@ -657,7 +787,14 @@ impl<'a> Lower<'a> {
                     return None;
                 }
                 let mut inner = scope.clone();
-                if !self.bind_params(pos, params, args, scope, &mut inner) {
+                // The variables it captures: the creator's, passed by value as the go runs
+                // (loop variables are per iteration, as in Go 1.22).
+                let captured: Vec<String> = scope
+                    .values()
+                    .filter_map(|b| if let Bind::Val(Arg::Var(v)) = b { Some(v.clone()) } else { None })
+                    .collect();
+                self.body_vars.extend(captured.iter().cloned());
+                if !self.bind_params(pos, params, args, scope, &mut inner, Some(go_args)) {
                     return None;
                 }
                 while self.funcs.iter().any(|(n, _)| *n == name) {
@@ -667,6 +804,10 @@ impl<'a> Lower<'a> {
                 self.funcs.push((name.clone(), None));
                 self.places.push((format!("funcs.{name}"), pos));
                 let mut ops = self.func_body(&name, body, &inner);
+                let read = values::reads(&ops);
+                for c in captured.into_iter().filter(|c| read.contains(c)) {
+                    go_args.insert(c.clone(), json!({ "var": c }));
+                }
                 if let Some(w) = then_done {
                     ops.push(json!({ "done": w }));
                 }
@@ -680,7 +821,7 @@ impl<'a> Lower<'a> {
                 };
                 let body = decl.body.clone().unwrap_or_default();
                 let mut bound = self.package_scope();
-                if !self.bind_params(pos, &decl.params, args, scope, &mut bound) {
+                if !self.bind_params(pos, &decl.params, args, scope, &mut bound, Some(go_args)) {
                     return None;
                 }
                 let mut key = self.name(f);
@@ -720,7 +861,7 @@ impl<'a> Lower<'a> {
 
     /// The names every func sees: package-level channels and WaitGroups.
     fn package_scope(&mut self) -> Scope {
-        let mut s = Scope::new();
+        let mut s: Scope = self.consts.iter().map(|(k, a)| (k.clone(), Bind::Val(a.clone()))).collect();
         for d in &self.file.decls {
             if let Decl::Var(v) = d {
                 if let Some(ident) = v.names.first() {
@@ -736,7 +877,9 @@ impl<'a> Lower<'a> {
         s
     }
 
-    fn bind_params(&mut self, pos: Pos, params: &[Param], args: &[Expr], scope: &Scope, inner: &mut Scope) -> bool {
+    /// Binds `params` to `args` in `inner`; with `go_args`, for a new goroutine (value
+    /// parameters become its variables, set by the `go` op), else for an inlined call.
+    fn bind_params(&mut self, pos: Pos, params: &[Param], args: &[Expr], scope: &Scope, inner: &mut Scope, mut go_args: Option<&mut Map<String, Value>>) -> bool {
         if params.len() != args.len() {
             self.err(pos, format!("wrong number of arguments: have {}, want {}", args.len(), params.len()));
             return false;
@@ -746,16 +889,20 @@ impl<'a> Lower<'a> {
             let b = match &p.ty {
                 Type::Chan(_) => self.chan_of(a, scope).map(Bind::Chan),
                 Type::Pointer(t) if **t == Type::Name("sync.WaitGroup".into()) => self.wg_of(a, scope).map(Bind::Wg),
-                Type::Name(t) if t == "int" || t == "string" => {
-                    if self.plain_value(a, scope) {
-                        Some(Bind::Value)
-                    } else {
-                        self.err(a.pos(), "an argument must be a constant or a name");
-                        None
+                Type::Name(t) if t == "int" || t == "string" || t == "any" => {
+                    if !self.value_param(p, a, scope, inner, go_args.as_deref_mut()) {
+                        ok = false;
                     }
+                    continue;
+                }
+                Type::Other("interface") => {
+                    if !self.value_param(p, a, scope, inner, go_args.as_deref_mut()) {
+                        ok = false;
+                    }
+                    continue;
                 }
                 _ => {
-                    self.not_simulated(p.pos, "a parameter of this type (int, string, chan T and *sync.WaitGroup are)");
+                    self.not_simulated(p.pos, "a parameter of this type (int, string, any, chan T and *sync.WaitGroup are)");
                     None
                 }
             };
@@ -775,8 +922,7 @@ impl<'a> Lower<'a> {
             self.err(pos, "expression in go must be function call");
             return None;
         };
-        let f = self.instance(pos, fun, args, fname, scope, None)?;
-        Some(json!({ "go": f }))
+        self.instance(pos, fun, args, fname, scope, None)
     }
 
     fn call(&mut self, e: &Expr, fname: &str, scope: &Scope, ops: &mut Vec<Value>) {
@@ -796,16 +942,16 @@ impl<'a> Lower<'a> {
             if let Expr::Ident(_, w) = strip(x) {
                 if let Some(Bind::Wg(wg)) = scope.get(w).cloned() {
                     match m.as_str() {
-                        "Add" if arity(self, 1) => match constant(&args[0]) {
+                        "Add" if arity(self, 1) => match self.cst(&args[0]) {
                             Some(n) if n.abs() <= 1_000_000_000 => ops.push(json!({ "add": { "wg": wg, "n": n as i64 } })),
                             _ => self.err(args[0].pos(), "wg.Add takes a constant from -1000000000 to 1000000000"),
                         },
                         "Done" if arity(self, 0) => ops.push(json!({ "done": wg })),
                         "Wait" if arity(self, 0) => ops.push(json!({ "wait": wg })),
                         "Go" if arity(self, 1) => {
-                            if let Some(f) = self.instance(pos, &args[0], &[], fname, scope, Some(&wg)) {
+                            if let Some(g) = self.instance(pos, &args[0], &[], fname, scope, Some(&wg)) {
                                 ops.push(json!({ "add": { "wg": wg, "n": 1 } }));
-                                ops.push(json!({ "go": f }));
+                                ops.push(g);
                             }
                         }
                         "Add" | "Done" | "Wait" | "Go" => {}
@@ -840,15 +986,19 @@ impl<'a> Lower<'a> {
             }
             "spawn" => {
                 if arity(self, 1) {
-                    if let Some(f) = self.instance(pos, &args[0], &[], fname, scope, None) {
-                        ops.push(json!({ "go": f }));
-                    }
+                    let decls = &self.decls;
+                    let g = match values::spawned_call(&args[0], &|n| decls.contains_key(n)) {
+                        // What export writes for `go f(args)`.
+                        Some((fun, call_args)) => self.instance(pos, fun, call_args, fname, scope, None),
+                        None => self.instance(pos, &args[0], &[], fname, scope, None),
+                    };
+                    Self::push(ops, g);
                 }
             }
             "runtime.Gosched" if arity(self, 0) => ops.push(json!("gosched")),
             "runtime.LockOSThread" if arity(self, 0) => ops.push(json!("lock_os_thread")),
             "runtime.UnlockOSThread" if arity(self, 0) => ops.push(json!("unlock_os_thread")),
-            "runtime.GOMAXPROCS" if arity(self, 1) => match constant(&args[0]) {
+            "runtime.GOMAXPROCS" if arity(self, 1) => match self.cst(&args[0]) {
                 Some(n) if (1..=1024).contains(&n) => {
                     if fname == "main" && ops.is_empty() && self.start_gomaxprocs.is_none() && self.inlining.is_empty() {
                         self.start_gomaxprocs = Some(n as u64);
@@ -863,7 +1013,10 @@ impl<'a> Lower<'a> {
                     ops.push(json!({ "close": c }));
                 }
             }
-            "fmt.Println" | "fmt.Printf" | "fmt.Print" => self.not_simulated(pos, "printing (fmt) in this version of the importer"),
+            "fmt.Println" | "fmt.Printf" | "fmt.Print" => {
+                let dots = matches!(strip(e), Expr::Call { dots: true, .. });
+                self.print_call(pos, &name, args, dots, scope, ops);
+            }
             f if self.decls.contains_key(f) => {
                 // A plain call runs the function's body on the same goroutine.
                 if self.inlining.iter().any(|x| x == f) || self.inlining.len() >= MAX_INLINE {
@@ -872,7 +1025,7 @@ impl<'a> Lower<'a> {
                 }
                 let decl = self.decls[f];
                 let mut bound = self.package_scope();
-                if !self.bind_params(pos, &decl.params, args, scope, &mut bound) {
+                if !self.bind_params(pos, &decl.params, args, scope, &mut bound, None) {
                     return;
                 }
                 self.inlining.push(f.to_string());
@@ -885,5 +1038,17 @@ impl<'a> Lower<'a> {
             "runtime.Gosched" | "runtime.LockOSThread" | "runtime.UnlockOSThread" | "runtime.GOMAXPROCS" | "close" => {}
             other => self.not_simulated(pos, &format!("a call of {other}")),
         }
+    }
+}
+
+/// Where a statement starts, for the source map.
+fn stmt_pos(s: &Stmt) -> Option<Pos> {
+    match s {
+        Stmt::Expr(e) => Some(e.pos()),
+        Stmt::Send { pos, .. } | Stmt::Go { pos, .. } | Stmt::Defer { pos, .. } | Stmt::Assign { pos, .. } => Some(*pos),
+        Stmt::IncDec { pos, .. } | Stmt::For { pos, .. } | Stmt::If { pos, .. } | Stmt::Unsupported { pos, .. } => Some(*pos),
+        Stmt::Var(v) => Some(v.pos),
+        Stmt::Const(v) | Stmt::Vars(v) => v.first().map(|v| v.pos),
+        Stmt::Block(_) | Stmt::Empty => None,
     }
 }

@@ -18,8 +18,11 @@ pub mod error;
 pub mod lexer;
 pub mod lower;
 pub mod parser;
+pub mod source_map;
+mod values;
 
 pub use error::{GoError, Pos};
+pub use source_map::SourceMap;
 
 use crate::core::scenario::{self, limits, Scenario};
 
@@ -30,17 +33,24 @@ pub fn import_json(src: &str) -> Result<String, Vec<GoError>> {
 
 /// The scenario a Go source stands for, or every problem with its place.
 pub fn import(src: &str) -> Result<Scenario, Vec<GoError>> {
+    import_with_map(src).map(|(s, _)| s)
+}
+
+/// The scenario a Go source stands for and where each of its ops came from (for the
+/// page's running-line highlight), or every problem with its place.
+pub fn import_with_map(src: &str) -> Result<(Scenario, SourceMap), Vec<GoError>> {
     if src.len() > limits::MAX_DOCUMENT_BYTES {
         return Err(vec![GoError { pos: None, message: format!("the source is larger than {} bytes", limits::MAX_DOCUMENT_BYTES) }]);
     }
     let (toks, dirs) = lexer::lex(src).map_err(|e| vec![e])?;
     let file = parser::parse_file(&toks).map_err(|e| vec![e])?;
     let lowered = lower::lower(&file, &dirs)?;
-    scenario::parse(&lowered.doc.to_string()).map_err(|ps| {
+    let s = scenario::parse(&lowered.doc.to_string()).map_err(|ps| {
         ps.into_iter()
             .map(|p| GoError { pos: lowered.pos_of(&p.place), message: format!("in the scenario it stands for, {p}") })
-            .collect()
-    })
+            .collect::<Vec<_>>()
+    })?;
+    Ok((s, lowered.source))
 }
 
 #[cfg(test)]

@@ -188,9 +188,13 @@ impl<'a> Parser<'a> {
                         decls.push(Decl::Var(spec));
                     }
                 }
-                Tok::Ident(k) if k == "type" || k == "const" => {
+                Tok::Ident(k) if k == "const" => {
+                    self.bump();
+                    decls.push(Decl::Const(self.group(|p| p.const_spec())?));
+                }
+                Tok::Ident(k) if k == "type" => {
                     let pos = self.bump().pos;
-                    let kind = if k == "type" { "type" } else { "const" };
+                    let kind = "type";
                     let name = if self.is_op("(") { String::new() } else { self.ident()?.0 };
                     decls.push(Decl::Other { pos, kind, name });
                     self.skip_stmt()?;
@@ -241,6 +245,23 @@ impl<'a> Parser<'a> {
             names.push(self.ident()?.0);
         }
         let ty = if self.is_op("=") { None } else { Some(self.ty()?) };
+        let mut values = Vec::new();
+        if self.is_op("=") {
+            self.bump();
+            values = self.expr_list(false)?;
+        }
+        Ok(VarSpec { pos, names, ty, values })
+    }
+
+    /// `names [type] [= values]`, the values optional (a spec repeating the previous one's).
+    fn const_spec(&mut self) -> R<VarSpec> {
+        let (first, pos) = self.ident()?;
+        let mut names = vec![first];
+        while self.is_op(",") {
+            self.bump();
+            names.push(self.ident()?.0);
+        }
+        let ty = if self.is_op("=") || matches!(self.tok(), Tok::Semi) || self.is_op(")") { None } else { Some(self.ty()?) };
         let mut values = Vec::new();
         if self.is_op("=") {
             self.bump();
@@ -482,8 +503,12 @@ impl<'a> Parser<'a> {
                 if specs.len() == 1 {
                     Ok(Stmt::Var(specs.remove(0)))
                 } else {
-                    Ok(Stmt::Block(specs.into_iter().map(Stmt::Var).collect()))
+                    Ok(Stmt::Vars(specs))
                 }
+            }
+            "const" => {
+                self.bump();
+                Ok(Stmt::Const(self.group(|p| p.const_spec())?))
             }
             "for" => self.for_stmt(),
             "if" => self.if_stmt(),

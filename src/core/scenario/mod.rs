@@ -7,6 +7,7 @@
 
 mod duration;
 mod parse;
+pub mod print;
 mod write;
 
 pub use duration::{format_duration, parse_duration};
@@ -140,6 +141,31 @@ pub enum Op {
     LockOsThread,
     /// `runtime.UnlockOSThread()`.
     UnlockOsThread,
+    /// `fmt.Println(args...)` (no `format`) or `fmt.Printf(format, args...)` (version-1
+    /// extension, see `FORMAT.md`): writes one event with the printed text.
+    Print { format: Option<String>, args: Vec<Arg> },
+    /// `c <- value` on the channel: [`Op::Send`] carrying a value.
+    SendValue { chan: u32, value: Arg },
+    /// `var := <-c`: [`Op::Recv`] keeping the value received in the goroutine's variable.
+    RecvInto { chan: u32, var: String },
+    /// `for var := range c { body }`: receives until the channel is closed and drained.
+    Range { chan: u32, var: Option<String>, body: Vec<Op> },
+    /// `go f(args)`, `n` times: [`Op::Go`] setting variables of the new goroutines, each
+    /// evaluated by the creating goroutine.
+    GoArgs { func: u32, n: u32, args: Vec<(String, Arg)> },
+    /// `for var := from; var < from+n; var++ { body }`: [`Op::Repeat`] with a loop variable.
+    For { n: u64, var: String, from: i64, body: Vec<Op> },
+}
+
+/// A value an op uses: a constant or one of the goroutine's variables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arg {
+    /// An integer constant (`42`).
+    Int(i64),
+    /// A string constant (`"hello"`).
+    Str(String),
+    /// The goroutine's variable (`{"var": "i"}`): set by a loop, a receive or a `go`'s args.
+    Var(String),
 }
 
 /// A user intervention and when it happens.

@@ -7,7 +7,7 @@
 //! are indented by two spaces. Reading the text back gives the same [`Scenario`].
 
 use super::duration::format_duration;
-use super::{Action, ActionAt, ActionKind, Op, Scenario};
+use super::{Action, ActionAt, ActionKind, Arg, Op, Scenario};
 use serde_json::{json, Map, Value};
 
 /// Longest object written on one line, in characters.
@@ -59,6 +59,15 @@ fn document(s: &Scenario) -> Value {
     Value::Object(doc)
 }
 
+/// An op's value as the document writes it.
+fn arg(a: &Arg) -> Value {
+    match a {
+        Arg::Int(n) => (*n).into(),
+        Arg::Str(s) => s.clone().into(),
+        Arg::Var(v) => json!({ "var": v }),
+    }
+}
+
 /// Turns indices back into names (an index with no name, possible only in a scenario built by
 /// hand, is written as `#N` so that writing never panics).
 struct Names<'a> {
@@ -102,6 +111,44 @@ impl Names<'_> {
             Op::Gomaxprocs(n) => json!({ "gomaxprocs": n }),
             Op::LockOsThread => json!("lock_os_thread"),
             Op::UnlockOsThread => json!("unlock_os_thread"),
+            Op::Print { format, args } => {
+                let mut m = Map::new();
+                if let Some(f) = format {
+                    m.insert("format".into(), f.clone().into());
+                }
+                m.insert("args".into(), args.iter().map(arg).collect());
+                json!({ "print": m })
+            }
+            Op::SendValue { chan, value } => json!({ "send": { "chan": self.chan(*chan), "value": arg(value) } }),
+            Op::RecvInto { chan, var } => json!({ "recv": { "chan": self.chan(*chan), "into": var } }),
+            Op::Range { chan, var, body } => {
+                let mut m = Map::new();
+                m.insert("chan".into(), self.chan(*chan));
+                if let Some(v) = var {
+                    m.insert("var".into(), v.clone().into());
+                }
+                m.insert("body".into(), self.ops(body));
+                json!({ "range": m })
+            }
+            Op::GoArgs { func, n, args } => {
+                let mut m = Map::new();
+                m.insert("func".into(), self.func(*func));
+                if *n != 1 {
+                    m.insert("n".into(), (*n).into());
+                }
+                m.insert("args".into(), args.iter().map(|(k, a)| (k.clone(), arg(a))).collect::<Map<_, _>>().into());
+                json!({ "go": m })
+            }
+            Op::For { n, var, from, body } => {
+                let mut m = Map::new();
+                m.insert("n".into(), (*n).into());
+                m.insert("var".into(), var.clone().into());
+                if *from != 0 {
+                    m.insert("from".into(), (*from).into());
+                }
+                m.insert("body".into(), self.ops(body));
+                json!({ "repeat": m })
+            }
         }
     }
 

@@ -4,7 +4,8 @@
 
 use super::{GStatus, MStatus, Outcome, PStatus, Sim, Wait};
 use crate::core::event::{BlockReason, ChanHow, PanicKind, Place, StopReason, WakeCause, What};
-use crate::core::program::Instr;
+use crate::core::program::{Instr, Operand};
+use crate::core::scenario::print::{self, Val};
 use std::cmp::Reverse;
 
 impl Sim {
@@ -106,7 +107,69 @@ impl Sim {
                 }
                 Instr::Send(c) => {
                     self.gs[g as usize].pc += 1;
+                    self.gs[g as usize].sending = Val::Unit;
                     self.chansend(m, p, g, c);
+                    return;
+                }
+                Instr::SendValue { chan, value } => {
+                    let v = self.value(g, &self.prog.operands[value as usize]);
+                    let gg = &mut self.gs[g as usize];
+                    gg.pc += 1;
+                    gg.sending = v;
+                    self.chansend(m, p, g, chan);
+                    return;
+                }
+                Instr::Print(i) => {
+                    let spec = &self.prog.prints[i as usize];
+                    let vals: Vec<Val> = spec.args.iter().map(|a| self.value(g, a)).collect();
+                    let text = match &spec.format {
+                        Some(f) => print::printf(f, &vals),
+                        None => print::println(&vals),
+                    };
+                    self.gs[g as usize].pc += 1;
+                    self.emit(Some(g), Some(p), Some(m), What::Print { text });
+                    self.continue_after(m, self.costs.sync_op);
+                    return;
+                }
+                Instr::Take { slot } => {
+                    let gg = &mut self.gs[g as usize];
+                    gg.vars[slot as usize] = gg.received.clone().unwrap_or(Val::Int(0));
+                    gg.pc += 1;
+                }
+                Instr::BreakIfClosed { end } => {
+                    let gg = &mut self.gs[g as usize];
+                    gg.pc = if gg.received.is_none() { end } else { gg.pc + 1 };
+                }
+                Instr::Jump { to } => self.gs[g as usize].pc = to,
+                Instr::SetVar { slot, value } => {
+                    let v = self.value(g, &self.prog.operands[value as usize]);
+                    let gg = &mut self.gs[g as usize];
+                    gg.vars[slot as usize] = v;
+                    gg.pc += 1;
+                }
+                Instr::IncVar { slot } => {
+                    let gg = &mut self.gs[g as usize];
+                    if let Val::Int(n) = &mut gg.vars[slot as usize] {
+                        *n = n.wrapping_add(1);
+                    }
+                    gg.pc += 1;
+                }
+                Instr::GoArgs { func, n, args } => {
+                    let gg = &mut self.gs[g as usize];
+                    if gg.go_left == 0 {
+                        gg.go_left = n;
+                    }
+                    gg.go_left -= 1;
+                    if gg.go_left == 0 {
+                        gg.pc += 1;
+                    }
+                    let set: Vec<(u32, Val)> =
+                        self.prog.go_args[args as usize].iter().map(|(slot, o)| (*slot, self.value(g, o))).collect();
+                    let child = self.newproc(m, p, g, func);
+                    for (slot, v) in set {
+                        self.gs[child as usize].vars[slot as usize] = v;
+                    }
+                    self.continue_after(m, self.costs.spawn);
                     return;
                 }
                 Instr::Recv(c) => {
@@ -210,12 +273,21 @@ impl Sim {
     }
 
     /// `newproc`: create a goroutine running `func`, into P's runnext; then `wakep`.
-    fn newproc(&mut self, m: u32, p: u32, parent: u32, func: u32) {
+    fn newproc(&mut self, m: u32, p: u32, parent: u32, func: u32) -> u32 {
         let g = self.new_g(func, Some(parent), Some(p));
         let place = self.runqput(p, g, true);
         let parent = self.gid(parent);
         self.emit(Some(g), Some(p), Some(m), What::GoCreate { parent: Some(parent), func, place });
         self.wakep();
+        g
+    }
+
+    /// An operand's value for goroutine `g`.
+    fn value(&self, g: u32, o: &Operand) -> Val {
+        match o {
+            Operand::Const(v) => v.clone(),
+            Operand::Var(slot) => self.gs[g as usize].vars.get(*slot as usize).cloned().unwrap_or(Val::Int(0)),
+        }
     }
 
     /// `gopark` + `park_m`: the goroutine blocks, holding no M and no P.
@@ -299,11 +371,13 @@ impl Sim {
         }
         if let Some(r) = ch.recvq.pop_front() {
             let partner = self.gid(r);
+            self.gs[r as usize].received = Some(std::mem::replace(&mut self.gs[g as usize].sending, Val::Unit));
             self.emit(Some(g), Some(p), Some(m), What::ChanSend { chan: c, how: ChanHow::Direct { partner } });
             self.goready(r, p, Some(g), WakeCause::ChanSend(c));
             self.continue_after(m, self.costs.sync_op);
         } else if ch.len < ch.cap as u64 {
             ch.len += 1;
+            ch.buf.push_back(std::mem::replace(&mut self.gs[g as usize].sending, Val::Unit));
             let (len, cap) = (ch.len, ch.cap);
             self.emit(Some(g), Some(p), Some(m), What::ChanSend { chan: c, how: ChanHow::Buffered { len, cap } });
             self.continue_after(m, self.costs.sync_op);
@@ -318,22 +392,30 @@ impl Sim {
         if ch.len > 0 {
             if let Some(s) = ch.sendq.pop_front() {
                 // Take the head of the buffer; the blocked sender's value goes to its tail.
+                let head = ch.buf.pop_front().unwrap_or(Val::Unit);
+                ch.buf.push_back(std::mem::replace(&mut self.gs[s as usize].sending, Val::Unit));
+                self.gs[g as usize].received = Some(head);
+                let ch = &self.chans[c as usize];
                 let (len, cap) = (ch.len, ch.cap);
                 let partner = self.gid(s);
                 self.emit(Some(g), Some(p), Some(m), What::ChanRecv { chan: c, how: ChanHow::BufferedWake { partner, len, cap } });
                 self.goready(s, p, Some(g), WakeCause::ChanRecv(c));
             } else {
                 ch.len -= 1;
+                let head = ch.buf.pop_front().unwrap_or(Val::Unit);
                 let (len, cap) = (ch.len, ch.cap);
+                self.gs[g as usize].received = Some(head);
                 self.emit(Some(g), Some(p), Some(m), What::ChanRecv { chan: c, how: ChanHow::Buffered { len, cap } });
             }
             self.continue_after(m, self.costs.sync_op);
         } else if let Some(s) = ch.sendq.pop_front() {
             let partner = self.gid(s);
+            self.gs[g as usize].received = Some(std::mem::replace(&mut self.gs[s as usize].sending, Val::Unit));
             self.emit(Some(g), Some(p), Some(m), What::ChanRecv { chan: c, how: ChanHow::Direct { partner } });
             self.goready(s, p, Some(g), WakeCause::ChanRecv(c));
             self.continue_after(m, self.costs.sync_op);
         } else if ch.closed {
+            self.gs[g as usize].received = None;
             self.emit(Some(g), Some(p), Some(m), What::ChanRecv { chan: c, how: ChanHow::Closed });
             self.continue_after(m, self.costs.sync_op);
         } else {
@@ -353,6 +435,9 @@ impl Sim {
         }
         ch.closed = true;
         let mut stack: Vec<u32> = ch.recvq.drain(..).collect();
+        for &r in &stack {
+            self.gs[r as usize].received = None;
+        }
         let senders: Vec<u32> = ch.sendq.drain(..).collect();
         for &s in &senders {
             self.gs[s as usize].panic_on_run = Some(PanicKind::SendOnClosed(c));

@@ -29,6 +29,7 @@ pub use resize::steal_order;
 pub use status::{Activity, GStatus, MStatus, PStatus};
 pub use state::{ChanState, GState, MState as MStateView, MTrack, NetWait, PState, PTrack, SimState, SysmonState, Tracks, WgState};
 
+use crate::core::scenario::print::Val;
 use crate::core::costs::Costs;
 use crate::core::event::{Event, UserAction, What};
 use crate::core::ids::{GId, MId, PId};
@@ -114,6 +115,12 @@ pub(crate) struct G {
     /// Go's own goroutine id (`goid`), from per-P blocks of 16 (spec §2.7). Users see the
     /// creation-order id (G1, G2, ...); this one is kept to show how Go numbers them.
     pub goid: u64,
+    /// Its variables, by slot of its body ([`crate::core::program::Body::vars`]).
+    pub vars: Vec<Val>,
+    /// What its last receive got: `None` if the channel was closed.
+    pub received: Option<Val>,
+    /// The value it is sending while blocked in a send.
+    pub sending: Val,
 }
 
 /// Where `stealWork` was when its M began the 3 µs runnext back-off.
@@ -237,6 +244,8 @@ pub(crate) struct Chan {
     pub sendq: VecDeque<u32>,
     /// Goroutines blocked receiving, first served first.
     pub recvq: VecDeque<u32>,
+    /// The values in its buffer, oldest first (`len` of them).
+    pub buf: VecDeque<Val>,
 }
 
 /// A `sync.WaitGroup`.
@@ -832,6 +841,9 @@ impl Sim {
             syscall_start: 0,
             parent,
             goid,
+            vars: vec![Val::Int(0); self.prog.bodies[body as usize].vars.len()],
+            received: None,
+            sending: Val::Unit,
         });
         self.stats.goroutines_created += 1;
         id

@@ -303,6 +303,10 @@ pub fn instr_words(i: &Instr, s: &Scenario) -> String {
         Instr::UnlockOsThread => "runtime.UnlockOSThread()".into(),
         Instr::Loop { n, .. } => format!("for i := 0; i < {n}; i++ {{"),
         Instr::EndLoop { .. } => "}".into(),
+        Instr::Print(_) => "fmt.Println(...)".into(),
+        Instr::SendValue { chan: c, .. } => format!("{} <- v", chan(c)),
+        Instr::GoArgs { func: f, .. } => format!("go {}(...)", func(f)),
+        Instr::Take { .. } | Instr::BreakIfClosed { .. } | Instr::Jump { .. } | Instr::SetVar { .. } | Instr::IncVar { .. } => String::new(),
     }
 }
 

@@ -80,8 +80,30 @@ impl Checker {
             "net" => self.duration(arg, here, MAX_DURATION_NS).map(Op::Net),
             "sleep" => self.duration(arg, here, MAX_DURATION_NS).map(Op::Sleep),
             "go" => self.go(arg, here),
+            "send" if arg.is_object() => self.send_value(arg, here),
+            "recv" if arg.is_object() => self.recv_into(arg, here),
             "send" => self.chan(arg, here).map(Op::Send),
             "recv" => self.chan(arg, here).map(Op::Recv),
+            "print" => self.print(arg, here),
+            "range" => {
+                let m = self.object(arg, here, r#"{"chan": NAME, "var": VAR, "body": [ops]}"#)?;
+                self.unknown_fields(m, here, &["chan", "var", "body"]);
+                if depth == MAX_REPEAT_DEPTH {
+                    self.say(here, format!("loops are nested {} deep here; the limit is {MAX_REPEAT_DEPTH}", depth + 1));
+                }
+                let chan = self.required(m, here, "chan").and_then(|c| self.chan(c, &join(here, "chan")));
+                let var = match m.get("var") {
+                    None => Some(None),
+                    Some(v) => self.var_name(v, &join(here, "var")).map(Some),
+                };
+                let gos = self.gos.len();
+                let body = self.required(m, here, "body").map(|b| self.ops(b, &join(here, "body"), depth + 1, written));
+                if self.gos.len() > gos {
+                    let place = self.gos[gos].1.clone();
+                    self.say(&place, "a go statement inside a range over a channel is not simulated (the number of goroutines must be known before the run)");
+                }
+                Some(Op::Range { chan: chan?, var: var?, body: body? })
+            }
             "close" => self.chan(arg, here).map(Op::Close),
             "add" => {
                 let m = self.object(arg, here, r#"{"wg": NAME, "n": N}"#)?;
@@ -96,7 +118,8 @@ impl Checker {
             "wait" => self.wg(arg, here).map(Op::Wait),
             "repeat" => {
                 let m = self.object(arg, here, r#"{"n": N, "body": [ops]}"#)?;
-                self.unknown_fields(m, here, &["n", "body"]);
+                self.unknown_fields(m, here, &["n", "var", "from", "body"]);
+                let var = self.loop_var(m, here);
                 if depth == MAX_REPEAT_DEPTH {
                     self.say(
                         here,
@@ -106,7 +129,10 @@ impl Checker {
                 let n =
                     self.required(m, here, "n").and_then(|n| self.int(n, &join(here, "n"), 0, i128::from(MAX_COUNT)));
                 let body = self.required(m, here, "body").map(|b| self.ops(b, &join(here, "body"), depth + 1, written));
-                Some(Op::Repeat { n: n? as u64, body: body? })
+                match var? {
+                    None => Some(Op::Repeat { n: n? as u64, body: body? }),
+                    Some((var, from)) => Some(Op::For { n: n? as u64, var, from, body: body? }),
+                }
             }
             "gomaxprocs" => self.int(arg, here, 1, i128::from(MAX_GOMAXPROCS)).map(|n| Op::Gomaxprocs(n as u32)),
             bare if BARE_OPS.contains(&bare) => {
@@ -140,7 +166,14 @@ impl Checker {
         let (func, n) = match arg {
             Value::String(name) => (self.func(name, here), Some(1)),
             Value::Object(m) => {
-                self.unknown_fields(m, here, &["func", "n"]);
+                self.unknown_fields(m, here, &["func", "n", "args"]);
+                if let Some(a) = m.get("args") {
+                    let args = self.go_args(a, &join(here, "args"));
+                    let (func, n) = self.func_and_count(m, here);
+                    let func = func?;
+                    self.gos.push((func, here.to_string()));
+                    return Some(Op::GoArgs { func, n: n? as u32, args: args? });
+                }
                 self.func_and_count(m, here)
             }
             other => {
@@ -164,7 +197,7 @@ impl Checker {
         ix
     }
 
-    fn chan(&mut self, v: &Value, place: &str) -> Option<u32> {
+    pub(super) fn chan(&mut self, v: &Value, place: &str) -> Option<u32> {
         let name = self.string(v, place)?;
         let ix = self.chan_ix.get(name).copied();
         if ix.is_none() {

@@ -27,7 +27,7 @@ const DOCUMENT_FIELDS: [&str; 11] =
 const BARE_OPS: [&str; 3] = ["gosched", "lock_os_thread", "unlock_os_thread"];
 
 /// The ops written as one-key objects, each with an example of its argument.
-const ARG_OPS: [(&str, &str); 12] = [
+const ARG_OPS: [(&str, &str); 14] = [
     ("work", r#"{"work": "1ms"}"#),
     ("syscall", r#"{"syscall": "5ms"}"#),
     ("net", r#"{"net": "2ms"}"#),
@@ -40,6 +40,8 @@ const ARG_OPS: [(&str, &str); 12] = [
     ("done", r#"{"done": "wg"}"#),
     ("wait", r#"{"wait": "wg"}"#),
     ("repeat", r#"{"repeat": {"n": 3, "body": [...]}}"#),
+    ("print", r#"{"print": {"args": ["hello", {"var": "i"}]}}"#),
+    ("range", r#"{"range": {"chan": "jobs", "var": "v", "body": [...]}}"#),
 ];
 
 /// The keys saying when an action happens.
@@ -453,6 +455,7 @@ impl Checker {
 mod actions;
 mod body;
 mod totals;
+mod values;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub(super) mod tests;

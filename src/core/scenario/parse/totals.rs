@@ -141,8 +141,10 @@ fn shortest_cycle(f: usize, callees: &[BTreeSet<usize>]) -> Option<Vec<usize>> {
 fn created(body: &[Op], per_func: &[u64]) -> u64 {
     body.iter().fold(0u64, |sum, op| {
         let here = match op {
-            Op::Go { func, n } => u64::from(*n).saturating_mul(1u64.saturating_add(per_func[*func as usize])),
-            Op::Repeat { n, body } => n.saturating_mul(created(body, per_func)),
+            Op::Go { func, n } | Op::GoArgs { func, n, .. } => u64::from(*n).saturating_mul(1u64.saturating_add(per_func[*func as usize])),
+            Op::Repeat { n, body } | Op::For { n, body, .. } => n.saturating_mul(created(body, per_func)),
+            // No go inside a range body (the checker says so).
+            Op::Range { .. } => 0,
             _ => 0,
         };
         sum.saturating_add(here)
@@ -154,8 +156,11 @@ fn created(body: &[Op], per_func: &[u64]) -> u64 {
 fn executed(body: &[Op], per_func: &[u64]) -> u64 {
     body.iter().fold(0u64, |sum, op| {
         let here = match op {
-            Op::Go { func, n } => 1u64.saturating_add(u64::from(*n).saturating_mul(per_func[*func as usize])),
-            Op::Repeat { n, body } => n.saturating_mul(executed(body, per_func)),
+            Op::Go { func, n } | Op::GoArgs { func, n, .. } => 1u64.saturating_add(u64::from(*n).saturating_mul(per_func[*func as usize])),
+            Op::Repeat { n, body } | Op::For { n, body, .. } => n.saturating_mul(executed(body, per_func)),
+            // One receive per value sent, and values sent are bounded by the sends counted
+            // elsewhere: counted here as one pass plus the final receive.
+            Op::Range { body, .. } => 1u64.saturating_add(executed(body, per_func)),
             _ => 1,
         };
         sum.saturating_add(here)
