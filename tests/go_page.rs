@@ -202,3 +202,71 @@ fn a_version_2_link_opens_the_go_text_as_written_and_a_version_1_link_still_open
     let n = b.notice.unwrap();
     assert!(n.lines[0].contains("main.go:3:2"), "{:?}", n.lines);
 }
+
+const PRINTS: &str = "package main\n\nimport (\n\t\"fmt\"\n\t\"runtime\"\n)\n\nfunc worker(id int) {\n\tfmt.Println(\"worker\", id)\n}\n\nfunc main() {\n\truntime.GOMAXPROCS(1)\n\tfor i := range 3 {\n\t\tgo worker(i)\n\t}\n\truntime.Gosched()\n\tfmt.Println(\"main done\")\n}\n";
+
+/// Each step's printed texts, from the core's own run.
+fn prints_by_step(go: &str) -> Vec<(u64, String)> {
+    let mut sim = gmp::core::sim::Sim::new(&gosrc::compile(go).unwrap());
+    let mut out = Vec::new();
+    while sim.step() {
+        for e in sim.events() {
+            if let gmp::core::event::What::Print { text } = &e.what {
+                out.push((sim.step_count(), text.clone()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_output_panel_shows_what_was_printed_up_to_each_step_and_stepping_back_unprints() {
+    let want = prints_by_step(PRINTS);
+    assert_eq!(want.len(), 4, "{want:?}");
+    let mut s = page(PRINTS).reduce(Msg::Seek(10_000));
+    let end = s.driver.borrow().step();
+    assert!(s.driver.borrow().finished());
+    assert_eq!(s.printed.prints, 4);
+    assert!(s.printed.text.ends_with("main done\n"), "{:?}", s.printed.text);
+    // Back, one step at a time: the text is exactly what was printed by then.
+    for k in (0..end).rev() {
+        s = s.reduce(Msg::Back);
+        assert_eq!(s.driver.borrow().step(), k);
+        let text: String = want.iter().filter(|(st, _)| *st <= k).map(|(_, t)| t.as_str()).collect();
+        assert_eq!(s.printed.text, text, "at step {k}");
+        assert_eq!(s.printed.prints, want.iter().filter(|(st, _)| *st <= k).count());
+    }
+    assert_eq!(s.printed.prints, 0, "nothing printed at step 0");
+    // Forward again (replayed from the record): the same prints, once each.
+    let s = s.reduce(Msg::Seek(end));
+    assert_eq!(s.printed.text, want.iter().map(|(_, t)| t.as_str()).collect::<String>());
+}
+
+#[test]
+fn the_lines_goroutines_are_on_follow_the_run() {
+    let lines: Vec<&str> = PRINTS.lines().collect();
+    let line_of = |text: &str| lines.iter().position(|l| l.trim() == text).unwrap() as u32 + 1;
+    let mut s = page(PRINTS);
+    assert!(s.go_lines.is_empty(), "nothing runs at step 0");
+    let (mut g1, mut workers) = (Vec::new(), Vec::new());
+    while !s.driver.borrow().finished() {
+        s = s.reduce(Msg::Forward);
+        for (l, gs) in s.go_lines.iter() {
+            assert!(*l >= 1 && *l as usize <= lines.len(), "line {l} is in the text");
+            for g in gs.split(' ') {
+                if g == "G1" {
+                    g1.push(*l);
+                } else {
+                    workers.push(*l);
+                }
+            }
+        }
+    }
+    // The loop of `go` statements is one op, at the loop's line.
+    assert!(g1.contains(&line_of("for i := range 3 {")), "main is seen at its loop of go statements: {g1:?}");
+    assert!(g1.contains(&line_of("fmt.Println(\"main done\")")), "main is seen at its print: {g1:?}");
+    assert!(workers.contains(&line_of("fmt.Println(\"worker\", id)")), "a worker is seen at its print: {workers:?}");
+    // An edit that is not what runs: no lines (they would point into other text).
+    let s = s.reduce(Msg::Back).reduce(Msg::Edit(format!("// edited\n{PRINTS}")));
+    assert!(s.go_lines.is_empty());
+}

@@ -7,8 +7,14 @@
 use super::locate::Locator;
 use super::state::EditorProblem;
 use crate::core::export::go_program;
-use crate::core::golang::{self, GoError};
+use crate::core::golang::{self, GoError, SourceMap};
 use crate::core::scenario::{self, Scenario};
+use crate::core::sim::Sim;
+use std::collections::BTreeMap;
+
+/// Most goroutines a run may create for the page to show the line each one is on (that takes a
+/// snapshot of every goroutine at each step shown).
+pub const MAX_LINE_GOROUTINES: u64 = 10_000;
 
 /// Which language a text is in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,4 +112,27 @@ pub fn switch(text: &str, kept: Option<&str>) -> String {
             _ => write(&s, to),
         },
     }
+}
+
+/// Where the ops of a Go text came from (`None` for JSON, or Go that does not import).
+pub fn source_map(text: &str) -> Option<SourceMap> {
+    if Lang::of(text) != Lang::Go {
+        return None;
+    }
+    golang::import_with_map(text).ok().map(|(_, m)| m)
+}
+
+/// The lines of the Go text that `map` was made from that goroutines are on in `sim`, each with
+/// its goroutines' names (`G1 G4`), by line; none before the first step or for a run with more
+/// than [`MAX_LINE_GOROUTINES`] goroutines.
+pub fn goroutine_lines(map: &SourceMap, sim: &Sim) -> Vec<(u32, String)> {
+    if sim.step_count() == 0 || sim.stats().goroutines_created > MAX_LINE_GOROUTINES {
+        return Vec::new();
+    }
+    let state = sim.snapshot(true);
+    let mut by: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for (g, line) in map.goroutine_lines(sim.program(), &state) {
+        by.entry(line).or_default().push(g.to_string());
+    }
+    by.into_iter().map(|(l, gs)| (l, gs.join(" "))).collect()
 }

@@ -14,6 +14,7 @@ pub mod driver;
 pub mod gosrc;
 pub mod highlight;
 pub mod locate;
+pub mod output;
 pub mod record;
 pub mod shortcuts;
 pub mod state;

@@ -11,6 +11,8 @@
 use super::boot::{Boot, Notice};
 use super::driver::{Driver, GDetail, Intervention, LogFilter};
 use super::gosrc::{self, Lang};
+use super::output::Printed;
+use crate::core::golang::SourceMap;
 use super::view::{self, LogView, Plots, View};
 use crate::core::scenario::Scenario;
 use crate::core::lessons;
@@ -300,6 +302,13 @@ pub struct AppState {
     pub embed: bool,
     /// Threads mode: the running scenario runs in real time on Web Workers.
     pub threads: bool,
+    /// What the program printed up to the current step (the Output panel).
+    pub printed: Rc<Printed>,
+    /// The lines of the editor's Go text that goroutines are on now, with their names (only
+    /// while the editor shows the running program).
+    pub go_lines: Rc<Vec<(u32, String)>>,
+    /// The running Go text and its source map, made once per text.
+    source: Option<(Rc<String>, Option<Rc<SourceMap>>)>,
     /// The latest command for threads mode's run, numbered (1, 2, ...) so that the same command
     /// twice is two commands; the threads panel carries out each number once.
     pub threads_command: Option<(u32, ThreadsCommand)>,
@@ -350,6 +359,9 @@ impl AppState {
             embed: boot.embed,
             threads: boot.threads && !boot.embed,
             threads_command: None,
+            printed: Rc::new(Printed::default()),
+            go_lines: Rc::new(Vec::new()),
+            source: None,
         };
         if let Some(n) = boot.step {
             st.seek(n);
@@ -376,8 +388,34 @@ impl AppState {
     /// the board and the explanation: the rest follows between frames ([`Msg::IdleRefresh`]).
     fn refresh(&mut self, force: bool) {
         self.view = Rc::new(View::build(&self.driver.borrow()));
+        self.refresh_go();
         if force || !self.playing {
             self.refresh_side_or_plots(true);
+        }
+    }
+
+    /// Rebuilds what was printed up to this step and the lines goroutines are on (when the
+    /// editor shows the running Go program).
+    fn refresh_go(&mut self) {
+        let d = self.driver.borrow();
+        let step = d.step();
+        let out = d.output();
+        if out.count_upto(step) != self.printed.prints || out.cut_by(step) != self.printed.cut {
+            self.printed = Rc::new(out.upto(step));
+        }
+        let lines = if self.editor.lang == Lang::Go && *self.editor.text == *self.running_text {
+            if self.source.as_ref().is_none_or(|(t, _)| **t != *self.running_text) {
+                self.source = Some((self.running_text.clone(), gosrc::source_map(&self.running_text).map(Rc::new)));
+            }
+            match self.source.as_ref().and_then(|(_, m)| m.as_ref()) {
+                Some(m) => gosrc::goroutine_lines(m, d.sim()),
+                None => Vec::new(),
+            }
+        } else {
+            Vec::new()
+        };
+        if *self.go_lines != lines {
+            self.go_lines = Rc::new(lines);
         }
     }
 
@@ -694,6 +732,7 @@ impl AppState {
                 s.save_draft = Some(text.clone());
                 let other = s.editor.other.clone();
                 s.editor = Rc::new(Editor { other, ..Editor::new((*text).clone()) });
+                s.refresh_go();
                 return Rc::new(s);
             }
             Msg::SwitchLang => {
@@ -713,6 +752,7 @@ impl AppState {
                 s.editor = Rc::new(Editor { other: Some(ed.text.clone()), ..Editor::new(to) });
                 s.editor_gen += 1;
                 s.save_draft = Some(s.editor.text.clone());
+                s.refresh_go();
                 return Rc::new(s);
             }
             Msg::Apply => {

@@ -233,3 +233,59 @@ test('the Go editor passes the axe check, with problems shown', async () => {
   await page.waitForSelector('[data-testid=problems][data-count="1"]');
   assert.deepEqual(await axeViolations(page), []);
 });
+
+const PRINTS = `package main
+
+import (
+	"fmt"
+	"runtime"
+)
+
+func worker(id int) {
+	fmt.Println("worker", id)
+}
+
+func main() {
+	runtime.GOMAXPROCS(1)
+	for i := range 3 {
+		go worker(i)
+	}
+	runtime.Gosched()
+	fmt.Println("main done")
+}
+`;
+
+test('a Println program: the Output panel fills as the run steps and un-prints when stepping back; goroutines\' lines are marked', async () => {
+  await open();
+  await closeGallery();
+  await typeAndApply(PRINTS);
+  assert.equal(await page.getAttribute('[data-testid=output]', 'data-prints'), '0');
+  // gmpsim prints the same lines.
+  const want = gmpsim(['run', goFile('prints.go', PRINTS), '--format', 'output']);
+  assert.equal(want.split('\n').filter(Boolean).length, 4, want);
+  // Step until everything is printed, checking the panel never prints ahead of gmpsim.
+  let marked = false;
+  for (let i = 0; i < 200; i++) {
+    await forward(1);
+    const n = Number(await page.getAttribute('[data-testid=output]', 'data-prints'));
+    if (n > 0) {
+      const text = await page.textContent('[data-testid=output-text]');
+      assert.ok(want.startsWith(text), `${JSON.stringify(text)} is a prefix of ${JSON.stringify(want)}`);
+    }
+    marked ||= (await page.locator('[data-testid=code] .cl.run').count()) > 0;
+    if (n === 4) break;
+  }
+  assert.equal(await page.textContent('[data-testid=output-text]'), want);
+  assert.ok(marked, 'the lines goroutines are on were marked');
+  // Stepping back un-prints.
+  const end = await step();
+  let fewer = false;
+  for (let k = 0; k < 40 && !fewer; k++) {
+    await page.click('[data-testid=step-back]');
+    await waitStep(end - k - 1);
+    fewer = Number(await page.getAttribute('[data-testid=output]', 'data-prints')) < 4;
+  }
+  assert.ok(fewer, 'a step back un-printed the last line');
+  assert.ok(!(await page.textContent('[data-testid=output]')).includes('main done'));
+  assert.deepEqual(await axeViolations(page), []);
+});

@@ -7,6 +7,7 @@ use super::clock::Clock;
 use super::controls::Controls;
 use super::downloads::Downloads;
 use super::editor::Editor;
+use super::output_panel::OutputPanel;
 use super::embed_bar::EmbedBar;
 use super::event_log::EventLog;
 use super::explain::Explain;
@@ -375,7 +376,8 @@ pub fn app() -> Html {
                     }
                     <Editor text={state.editor.text.clone()} problems={state.editor.problems.clone()} dirty={state.editor_dirty()}
                         from_link={state.from_link} {on_edit} {on_apply} {on_default} {on_mine}
-                        lang={state.editor.lang} {on_switch} />
+                        lang={state.editor.lang} {on_switch} at_lines={state.go_lines.clone()} />
+                    <OutputPanel printed={state.printed.clone()} step={v.step} />
                     <Downloads running_text={state.running_text.clone()} />
                 </aside>
             </main>
