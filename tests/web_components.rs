@@ -134,6 +134,7 @@ async fn the_go_editor_highlights_tokens_and_marks_problem_and_goroutine_lines()
     assert_eq!(attr(&r, "[data-testid=code] .cl:nth-child(5)", "class"), "cl bad");
     assert_eq!(attr(&r, "[data-testid=gutter] button.problem", "data-line"), "5");
     assert_eq!(text("[data-testid=switch-lang]"), "Show as JSON");
+    assert_eq!(text("[data-testid=at-lines]"), "Goroutines in the program: G1 G2 at line 4.", "said in words for screen readers");
 }
 
 #[wasm_bindgen_test]

@@ -181,6 +181,11 @@ pub fn editor(props: &EditorProps) -> Html {
                         value={(*props.text).clone()} {oninput} {onscroll} />
                 </div>
             </div>
+            if go && !props.at_lines.is_empty() {
+                <p class="sr-only" data-testid="at-lines">
+                    { format!("Goroutines in the program: {}.", props.at_lines.iter().map(|(l, g)| format!("{g} at line {l}")).collect::<Vec<_>>().join("; ")) }
+                </p>
+            }
             <div id="ed-problems" data-testid="problems" data-count={n.to_string()} aria-live="polite">
                 if n == 0 {
                     <p class="ok">{ if props.dirty { "Valid. Apply to run it from step 0." } else { "Valid; this is what runs." } }</p>
