@@ -270,3 +270,22 @@ fn the_lines_goroutines_are_on_follow_the_run() {
     let s = s.reduce(Msg::Back).reduce(Msg::Edit(format!("// edited\n{PRINTS}")));
     assert!(s.go_lines.is_empty());
 }
+
+#[test]
+fn gmpsim_link_of_a_go_file_keeps_its_text_and_decode_reads_it() {
+    let dir = std::env::temp_dir().join(format!("gmp-go-page-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("main.go");
+    std::fs::write(&file, PRINTS).unwrap();
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_gmpsim")).args(args).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let l = run(&["link", file.to_str().unwrap(), "--base", "https://h/p/", "--step", "4"]);
+    assert_eq!(l.trim(), link::make_go_link(PRINTS, "https://h/p/", &[("step", "4".into())]));
+    assert_eq!(link::decode(l.trim()).unwrap().go_source.as_deref(), Some(PRINTS));
+    let json = run(&["decode", l.trim()]);
+    assert_eq!(scenario::parse(&json).unwrap(), gosrc::compile(PRINTS).unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
