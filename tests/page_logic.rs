@@ -704,7 +704,7 @@ fn every_way_of_replacing_the_scenario_resets_the_same_things() {
         assert_eq!(s.from_link, !mine, "{m:?}");
         assert_eq!(s.save_good.is_some(), mine, "{m:?}: only the user's own is saved");
         assert_eq!(s.lesson.as_ref().map(|l| l.id.to_string()), matches!(m, Msg::OpenLesson(_)).then(|| lesson.clone()));
-        assert!(scenario::parse(&s.running_text).is_ok());
+        assert!(gmp::web::gosrc::compile(&s.running_text).is_ok(), "{m:?}: the running text (Go for a lesson) compiles");
     }
     let s = base.clone().reduce(Msg::Mine { good: DEFAULT_SCENARIO.into(), draft: Some("{ draft".into()) });
     assert_eq!(*s.editor.text, "{ draft");

@@ -100,6 +100,44 @@ async fn the_app_steps_forward_and_back() {
 }
 
 #[wasm_bindgen_test]
+async fn the_go_editor_highlights_tokens_and_marks_problem_and_goroutine_lines() {
+    use gmp::web::components::editor::{Editor, EditorProps};
+    let go = "package main\n\n// hi\nfunc main() {\n\tselect {}\n}\n";
+    let ed = gmp::web::state::Editor::new(go.into());
+    assert_eq!(ed.lang, gmp::web::gosrc::Lang::Go);
+    let r = root();
+    yew::Renderer::<Editor>::with_root_and_props(
+        r.clone(),
+        EditorProps {
+            text: ed.text.clone(),
+            problems: ed.problems.clone(),
+            dirty: true,
+            from_link: false,
+            on_edit: Callback::noop(),
+            on_apply: Callback::noop(),
+            on_default: Callback::noop(),
+            on_mine: Callback::noop(),
+            lang: ed.lang,
+            on_switch: Callback::noop(),
+            at_lines: std::rc::Rc::new(vec![(4, "G1 G2".to_string())]),
+        },
+    )
+    .render();
+    yew::scheduler::flush().await;
+    assert_eq!(attr(&r, "[data-testid=editor]", "aria-label"), "Go program");
+    let text = |sel: &str| r.query_selector(sel).unwrap().unwrap().text_content().unwrap();
+    assert_eq!(text("[data-testid=code] .cl:nth-child(1) .tk"), "package");
+    assert_eq!(text("[data-testid=code] .cl:nth-child(3) .tc"), "// hi");
+    assert_eq!(r.query_selector_all("[data-testid=code] .cl").unwrap().length(), 7, "one block per line");
+    assert_eq!(attr(&r, "[data-testid=code] .cl:nth-child(4)", "class"), "cl run");
+    assert_eq!(attr(&r, "[data-testid=code] .cl:nth-child(4)", "data-g"), "G1 G2");
+    assert_eq!(attr(&r, "[data-testid=code] .cl:nth-child(5)", "class"), "cl bad");
+    assert_eq!(attr(&r, "[data-testid=gutter] button.problem", "data-line"), "5");
+    assert_eq!(text("[data-testid=switch-lang]"), "Show as JSON");
+    assert_eq!(text("[data-testid=at-lines]"), "Goroutines in the program: G1 G2 at line 4.", "said in words for screen readers");
+}
+
+#[wasm_bindgen_test]
 async fn the_editor_lists_every_problem_at_its_line() {
     use gmp::web::components::editor::{Editor, EditorProps};
     let bad = "{\n  \"version\": 1,\n  \"gomaxprocs\": 0,\n  \"main\": [ {\"go\": \"nope\"} ]\n}";
@@ -117,6 +155,9 @@ async fn the_editor_lists_every_problem_at_its_line() {
             on_apply: Callback::noop(),
             on_default: Callback::noop(),
             on_mine: Callback::noop(),
+            lang: ed.lang,
+            on_switch: Callback::noop(),
+            at_lines: Default::default(),
         },
     )
     .render();

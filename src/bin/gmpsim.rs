@@ -106,7 +106,7 @@ mod cli {
             #[arg(long, value_enum)]
             lang: Option<Lang>,
         },
-        /// Print the share link of a scenario.
+        /// Print the share link of a scenario (a Go program: version 2, its text as written).
         Link {
             /// Scenario JSON file, or `-` for standard input.
             file: String,
@@ -230,13 +230,19 @@ mod cli {
 
     /// A scenario from a JSON document or, with `--lang go` or a `.go` file, a Go program.
     fn load_as(file: &str, lang: Option<Lang>) -> Result<Scenario, Vec<String>> {
+        load_text_as(file, lang).map(|(s, _)| s)
+    }
+
+    /// [`load_as`], with the Go program's text when the input is Go.
+    fn load_text_as(file: &str, lang: Option<Lang>) -> Result<(Scenario, Option<String>), Vec<String>> {
         let text = read_input(file).map_err(|e| vec![e])?;
         let name = if file == "-" { "<stdin>" } else { file };
         let go = lang.map_or(file.ends_with(".go"), |l| l == Lang::Go);
         if go {
-            return gmp::core::golang::import(&text).map_err(|es| es.iter().map(|e| e.render(name)).collect());
+            let s = gmp::core::golang::import(&text).map_err(|es| es.iter().map(|e| e.render(name)).collect::<Vec<_>>())?;
+            return Ok((s, Some(text)));
         }
-        scenario::parse(&text).map_err(|ps| ps.iter().map(|p| format!("{name}: {p}")).collect())
+        scenario::parse(&text).map(|s| (s, None)).map_err(|ps| ps.iter().map(|p| format!("{name}: {p}")).collect())
     }
 
     fn fail(problems: &[String]) -> i32 {
@@ -325,14 +331,20 @@ mod cli {
                         if s.actions.len() == 1 { "" } else { "s" },
                     )),
             },
-            Cmd::Link { file, base, step, lang } => match load_as(&file, lang) {
+            Cmd::Link { file, base, step, lang } => match load_text_as(&file, lang) {
                 Err(p) => fail(&p),
-                Ok(s) => {
+                Ok((s, go)) => {
                     let mut params = Vec::new();
                     if let Some(n) = step {
                         params.push(("step", n.to_string()));
                     }
-                    emit(&format!("{}\n", link::make_link(&s.to_json(), &base, &params)))
+                    // A Go program is linked as written (version 2, as the page shares it); a
+                    // JSON scenario in its canonical form (version 1).
+                    let l = match go {
+                        Some(text) => link::make_go_link(&text, &base, &params),
+                        None => link::make_link(&s.to_json(), &base, &params),
+                    };
+                    emit(&format!("{l}\n"))
                 }
             },
             Cmd::Decode { link: l } => {

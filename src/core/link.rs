@@ -1,7 +1,10 @@
 //! Share links: a scenario packed into a URL fragment, `#s=1.<payload>&step=40`.
 //!
 //! `<payload>` is the base64url encoding (no padding) of the raw DEFLATE compression of the
-//! scenario's JSON text; `1` is the link version. Further `&`-separated parameters may follow
+//! scenario's JSON text; `1` is the link version. Version `2` (`#s=2.<payload>`) packs a Go
+//! program (`main.go`, the subset [`crate::core::golang`] imports) the same way, as the user
+//! wrote it, so its comments and formatting survive; decoding imports it, and
+//! [`LinkParams::go_source`] keeps the text. Further `&`-separated parameters may follow
 //! (`step=N` opens the run at step N, `mode=threads` in threads mode, `embed=1` in the compact
 //! view for an iframe). Every reader of a link — the page and `gmpsim decode` — reads its
 //! parameters here, once: [`fragment`] types them without unpacking the scenario (it never
@@ -18,8 +21,10 @@ use base64::{DecodeError, Engine};
 use miniz_oxide::inflate::TINFLStatus;
 use std::fmt;
 
-/// The link version this code writes and reads: the `1` of `s=1.<payload>`.
+/// The link version of a scenario's JSON text: the `1` of `s=1.<payload>`.
 pub const LINK_VERSION: &str = "1";
+/// The link version of a Go program's text: the `2` of `s=2.<payload>`.
+pub const GO_LINK_VERSION: &str = "2";
 
 /// The DEFLATE level used for links. Fixed, so that a scenario always gives the same link.
 const LEVEL: u8 = 9;
@@ -36,8 +41,17 @@ const LENIENT: GeneralPurpose = GeneralPurpose::new(
 
 /// The `1.<payload>` value of the `s=` parameter for a scenario's JSON text.
 pub fn encode(json: &str) -> String {
-    let packed = miniz_oxide::deflate::compress_to_vec(json.as_bytes(), LEVEL);
-    format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+    pack(LINK_VERSION, json)
+}
+
+/// The `2.<payload>` value of the `s=` parameter for a Go program's text, kept as written.
+pub fn encode_go(go: &str) -> String {
+    pack(GO_LINK_VERSION, go)
+}
+
+fn pack(version: &str, text: &str) -> String {
+    let packed = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), LEVEL);
+    format!("{version}.{}", URL_SAFE_NO_PAD.encode(packed))
 }
 
 /// A whole share link: `BASE#s=1.<payload>&k=v...`.
@@ -45,8 +59,18 @@ pub fn encode(json: &str) -> String {
 /// Any fragment already in `base` is replaced. Parameter names and values are
 /// percent-encoded where needed (anything but letters, digits and `-._~`).
 pub fn make_link(json: &str, base: &str, params: &[(&str, String)]) -> String {
+    link_with(&encode(json), base, params)
+}
+
+/// A whole share link of a Go program (version 2): `BASE#s=2.<payload>&k=v...`, as
+/// [`make_link`] otherwise.
+pub fn make_go_link(go: &str, base: &str, params: &[(&str, String)]) -> String {
+    link_with(&encode_go(go), base, params)
+}
+
+fn link_with(packed: &str, base: &str, params: &[(&str, String)]) -> String {
     let base = base.split_once('#').map_or(base, |(b, _)| b);
-    let mut link = format!("{base}#s={}", encode(json));
+    let mut link = format!("{base}#s={packed}");
     for (k, v) in params {
         link.push('&');
         link.push_str(&percent_encode(k));
@@ -95,8 +119,11 @@ pub struct Fragment {
 /// What a share link holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LinkParams {
-    /// The scenario's JSON text, not yet validated.
+    /// The scenario's JSON text, not yet validated (for a version 2 link, what its Go program
+    /// imports to).
     pub scenario_json: String,
+    /// A version 2 link's Go program, exactly as packed; `None` for a version 1 link.
+    pub go_source: Option<String>,
     /// `step=N`: the step to open the run at.
     pub step: Option<u64>,
     /// `mode=...`.
@@ -133,6 +160,8 @@ pub enum LinkError {
     NotUtf8,
     /// `step=` is not a non-negative integer; the value as written.
     BadStep(String),
+    /// A version 2 link's Go program does not import: every problem, `main.go:L:C: message`.
+    Go(Vec<String>),
 }
 
 impl fmt::Display for LinkError {
@@ -140,10 +169,10 @@ impl fmt::Display for LinkError {
         match self {
             LinkError::NoScenario => f.write_str("the link has no scenario (no \"s=\" parameter after \"#\")"),
             LinkError::NoVersion => {
-                write!(f, "the \"s=\" value has no version (expected \"{LINK_VERSION}.\" then the data)")
+                write!(f, "the \"s=\" value has no version (expected \"{LINK_VERSION}.\" or \"{GO_LINK_VERSION}.\" then the data)")
             }
             LinkError::UnsupportedVersion(v) => {
-                write!(f, "unsupported link version {v:?} (this page reads version {LINK_VERSION})")
+                write!(f, "unsupported link version {v:?} (this page reads versions {LINK_VERSION} and {GO_LINK_VERSION})")
             }
             LinkError::BadBase64 { position, found } => {
                 write!(f, "payload is not valid base64url at character {position} ({found:?})")
@@ -157,6 +186,7 @@ impl fmt::Display for LinkError {
             }
             LinkError::NotUtf8 => f.write_str("decompressed scenario is not UTF-8"),
             LinkError::BadStep(s) => write!(f, "`step` is not a number: {s:?}"),
+            LinkError::Go(es) => write!(f, "the Go program in the link does not import: {}", es.join("; ")),
         }
     }
 }
@@ -216,8 +246,15 @@ impl Fragment {
     /// Unpacks the scenario: a `step=` that is not a number first, then a missing or bad `s=`.
     pub fn decode(self) -> Result<LinkParams, LinkError> {
         let step = self.step.map_err(LinkError::BadStep)?;
-        let scenario_json = scenario_json(self.packed.as_deref().ok_or(LinkError::NoScenario)?)?;
-        Ok(LinkParams { scenario_json, step, mode: self.mode, embed: self.embed, other: self.other })
+        let (scenario_json, go_source) = match unpack(self.packed.as_deref().ok_or(LinkError::NoScenario)?)? {
+            Packed::Json(json) => (json, None),
+            Packed::Go(go) => {
+                let json = crate::core::golang::import_json(&go)
+                    .map_err(|es| LinkError::Go(es.iter().map(|e| e.to_string()).collect()))?;
+                (json, Some(go))
+            }
+        };
+        Ok(LinkParams { scenario_json, go_source, step, mode: self.mode, embed: self.embed, other: self.other })
     }
 }
 
@@ -240,22 +277,33 @@ pub fn without_embed(link_or_fragment: &str) -> String {
     format!("#{}", kept.join("&"))
 }
 
-/// `1.<payload>` to the scenario's JSON text.
-fn scenario_json(value: &str) -> Result<String, LinkError> {
+/// The text a link's `s=` value packs, as written, by its version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Packed {
+    /// Version 1: a scenario's JSON text.
+    Json(String),
+    /// Version 2: a Go program's text.
+    Go(String),
+}
+
+/// `1.<payload>` or `2.<payload>` to the text it packs (not checked further).
+pub fn unpack(value: &str) -> Result<Packed, LinkError> {
     let (version, payload) = value.split_once('.').ok_or(LinkError::NoVersion)?;
-    if version != LINK_VERSION {
-        return Err(LinkError::UnsupportedVersion(version.to_string()));
-    }
+    let kind: fn(String) -> Packed = match version {
+        LINK_VERSION => Packed::Json,
+        GO_LINK_VERSION => Packed::Go,
+        _ => return Err(LinkError::UnsupportedVersion(version.to_string())),
+    };
     // Some tools pad base64; padding carries nothing.
     let payload = payload.trim_end_matches('=');
     let packed = LENIENT.decode(payload).map_err(|e| base64_error(payload, e))?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DOCUMENT_BYTES).map_err(|e| match e
+    let text = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_DOCUMENT_BYTES).map_err(|e| match e
         .status
     {
         TINFLStatus::HasMoreOutput => LinkError::TooLarge,
         _ => LinkError::DoesNotInflate,
     })?;
-    String::from_utf8(json).map_err(|_| LinkError::NotUtf8)
+    String::from_utf8(text).map(kind).map_err(|_| LinkError::NotUtf8)
 }
 
 fn base64_error(payload: &str, e: DecodeError) -> LinkError {
@@ -423,8 +471,8 @@ mod tests {
         let good = encode(SCENARIO);
         assert_eq!(err("https://x.org/"), r##"the link has no scenario (no "s=" parameter after "#")"##);
         assert_eq!(err("#step=3"), r##"the link has no scenario (no "s=" parameter after "#")"##);
-        assert_eq!(err("#s=abc"), r#"the "s=" value has no version (expected "1." then the data)"#);
-        assert_eq!(err(&format!("#s=2.{}", &good[2..])), r#"unsupported link version "2" (this page reads version 1)"#);
+        assert_eq!(err("#s=abc"), r#"the "s=" value has no version (expected "1." or "2." then the data)"#);
+        assert_eq!(err(&format!("#s=3.{}", &good[2..])), r#"unsupported link version "3" (this page reads versions 1 and 2)"#);
         assert_eq!(err("#s=1.abc*def"), r#"payload is not valid base64url at character 4 ('*')"#);
         assert_eq!(err("#s=1.abcdé"), r#"payload is not valid base64url at character 5 ('é')"#);
         assert_eq!(err("#s=1.abcde"), "payload is not valid base64url: 5 characters cannot be base64 (truncated?)");
@@ -447,6 +495,38 @@ mod tests {
         assert_eq!(decode(&text).map(|p| p.scenario_json.len()), Ok(MAX_DOCUMENT_BYTES));
     }
 
+    const GO: &str = "package main\n\n// Two workers.\nfunc main() {\n\tfor range 2 {\n\t\tgo func() {}()   // spaced  as written\n\t}\n}\n";
+
+    #[test]
+    fn a_version_2_link_keeps_the_go_text_as_written() {
+        let link = make_go_link(GO, "https://x.org/p/#old", &[("step", "9".into())]);
+        assert!(link.starts_with("https://x.org/p/#s=2."), "{link}");
+        let p = decode(&link).unwrap();
+        assert_eq!(p.go_source.as_deref(), Some(GO), "comments and spacing survive");
+        assert_eq!(p.step, Some(9));
+        // The scenario is what the Go program imports to.
+        assert_eq!(p.scenario_json, crate::core::golang::import_json(GO).unwrap());
+        assert_eq!(unpack(&encode_go(GO)), Ok(Packed::Go(GO.to_string())));
+        // A version 1 link has no Go text.
+        let v1 = decode(&make_link(SCENARIO, "", &[])).unwrap();
+        assert_eq!((v1.scenario_json.as_str(), v1.go_source), (SCENARIO, None));
+        assert_eq!(unpack(&encode(SCENARIO)), Ok(Packed::Json(SCENARIO.to_string())));
+    }
+
+    #[test]
+    fn a_version_2_link_whose_go_does_not_import_says_where() {
+        let bad = "package main\n\nfunc main() {\n\tselect {}\n}\n";
+        let e = decode(&make_go_link(bad, "", &[])).unwrap_err();
+        let LinkError::Go(lines) = &e else { panic!("{e:?}") };
+        assert!(lines[0].starts_with("main.go:4:2: "), "{lines:?}");
+        assert!(e.to_string().starts_with("the Go program in the link does not import: main.go:4:2: "), "{e}");
+        // The link's own faults are found first, as for version 1.
+        assert_eq!(decode("#s=2.abc*def").unwrap_err(), LinkError::BadBase64 { position: 4, found: '*' });
+        assert_eq!(decode(&format!("#s={}&step=x", encode_go(GO))).unwrap_err(), LinkError::BadStep("x".into()));
+        let latin1 = miniz_oxide::deflate::compress_to_vec(b"package main // caf\xe9", LEVEL);
+        assert_eq!(decode(&format!("s=2.{}", URL_SAFE_NO_PAD.encode(latin1))).unwrap_err(), LinkError::NotUtf8);
+    }
+
     #[test]
     fn tolerates_padding_on_the_payload() {
         let good = encode(SCENARIO);
@@ -463,9 +543,16 @@ mod tests {
         }
 
         #[test]
+        fn any_go_text_round_trips(go in "\\PC{0,200}") {
+            prop_assert_eq!(unpack(&encode_go(&go)), Ok(Packed::Go(go.clone())));
+        }
+
+        #[test]
         fn never_panics_on_garbage(text in "\\PC{0,80}") {
             let _ = decode(&text);
             let _ = decode(&format!("#s=1.{text}"));
+            let _ = decode(&format!("#s=2.{text}"));
+            let _ = decode(&make_go_link(&text, "", &[]));
         }
 
         #[test]

@@ -4,6 +4,7 @@
 
 use crate::core::link;
 use crate::core::scenario::{self, Problem, Scenario};
+use crate::web::gosrc::{self, Lang};
 
 /// The scenario a first visitor sees.
 pub const DEFAULT_SCENARIO: &str = include_str!("default_scenario.json");
@@ -60,6 +61,11 @@ pub fn default_scenario() -> Scenario {
     scenario::parse(DEFAULT_SCENARIO).unwrap_or_else(|_| Scenario::empty())
 }
 
+/// The default scenario as the editor first shows it: a Go program.
+pub fn default_text() -> String {
+    gosrc::write(&default_scenario(), Lang::Go)
+}
+
 fn problems(ps: &[Problem]) -> Vec<String> {
     ps.iter().map(|p| p.to_string()).collect()
 }
@@ -67,8 +73,9 @@ fn problems(ps: &[Problem]) -> Vec<String> {
 /// Decides what to open from the URL fragment and the two stored texts.
 pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot {
     let fresh = draft.is_none() && good.is_none();
-    let own = good.as_deref().and_then(|t| scenario::parse(t).ok().map(|s| (s, t.to_string())));
-    let (own_s, own_text) = own.unwrap_or_else(|| (default_scenario(), DEFAULT_SCENARIO.to_string()));
+    // The user's own (Go or JSON, as they last ran it), else the default, as Go.
+    let own = good.as_deref().and_then(|t| gosrc::compile(t).ok().map(|s| (s, t.to_string())));
+    let (own_s, own_text) = own.unwrap_or_else(|| (default_scenario(), default_text()));
     let own_draft = draft.unwrap_or_else(|| own_text.clone());
     let f = link::fragment(fragment);
     let threads = f.threads();
@@ -101,8 +108,9 @@ pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot
             ))),
             Ok(s) => Boot {
                 scenario: s,
-                running_text: params.scenario_json.clone(),
-                editor_text: params.scenario_json,
+                // A version 2 link's Go text, as its author wrote it; else the JSON.
+                running_text: params.go_source.clone().unwrap_or_else(|| params.scenario_json.clone()),
+                editor_text: params.go_source.unwrap_or(params.scenario_json),
                 step: params.step,
                 from_link: true,
                 embed: params.embed,

@@ -11,7 +11,10 @@
 
 pub mod boot;
 pub mod driver;
+pub mod gosrc;
+pub mod highlight;
 pub mod locate;
+pub mod output;
 pub mod record;
 pub mod shortcuts;
 pub mod state;

@@ -10,10 +10,12 @@
 
 use super::boot::{Boot, Notice};
 use super::driver::{Driver, GDetail, Intervention, LogFilter};
-use super::locate::Locator;
+use super::gosrc::{self, Lang};
+use super::output::Printed;
+use crate::core::golang::SourceMap;
 use super::view::{self, LogView, Plots, View};
 use crate::core::scenario::Scenario;
-use crate::core::{lessons, scenario};
+use crate::core::lessons;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -61,35 +63,23 @@ pub struct EditorProblem {
     pub span: Option<(usize, usize)>,
 }
 
-/// The editor's text and its problems.
+/// The editor's text, its language and its problems.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Editor {
     pub text: Rc<String>,
     pub problems: Rc<Vec<EditorProblem>>,
+    /// Go or JSON (what the text is: [`Lang::of`]).
+    pub lang: Lang,
+    /// The text last shown in the other language (switching back shows it again when it still
+    /// means the same scenario).
+    pub other: Option<Rc<String>>,
 }
 
 impl Editor {
     pub fn new(text: String) -> Editor {
-        let problems = match scenario::parse(&text) {
-            Ok(_) => Vec::new(),
-            Err(ps) => {
-                // Byte offsets are converted to UTF-16 ones by the component.
-                let loc = Locator::new(&text);
-                ps.into_iter()
-                    .map(|p| {
-                        let spot = loc.find(&p.place);
-                        EditorProblem {
-                            line: spot.map(|s| s.line),
-                            col: spot.map(|s| s.col),
-                            span: spot.map(|s| (s.start, s.end)),
-                            place: p.place,
-                            message: p.message,
-                        }
-                    })
-                    .collect()
-            }
-        };
-        Editor { text: Rc::new(text), problems: Rc::new(problems) }
+        // Byte offsets are converted to UTF-16 ones by the component.
+        let problems = gosrc::compile(&text).err().unwrap_or_default();
+        Editor { lang: Lang::of(&text), text: Rc::new(text), problems: Rc::new(problems), other: None }
     }
 
     pub fn valid(&self) -> bool {
@@ -162,6 +152,8 @@ pub enum Msg {
     MoreLog,
     Intervene(Intervention),
     Edit(String),
+    /// Show the editor's scenario in the other language (Go or JSON), keeping both texts.
+    SwitchLang,
     Apply,
     /// Load this text into the editor and run it (the default scenario, the user's own).
     Load(String),
@@ -310,6 +302,13 @@ pub struct AppState {
     pub embed: bool,
     /// Threads mode: the running scenario runs in real time on Web Workers.
     pub threads: bool,
+    /// What the program printed up to the current step (the Output panel).
+    pub printed: Rc<Printed>,
+    /// The lines of the editor's Go text that goroutines are on now, with their names (only
+    /// while the editor shows the running program).
+    pub go_lines: Rc<Vec<(u32, String)>>,
+    /// The running Go text and its source map, made once per text.
+    source: Option<(Rc<String>, Option<Rc<SourceMap>>)>,
     /// The latest command for threads mode's run, numbered (1, 2, ...) so that the same command
     /// twice is two commands; the threads panel carries out each number once.
     pub threads_command: Option<(u32, ThreadsCommand)>,
@@ -360,6 +359,9 @@ impl AppState {
             embed: boot.embed,
             threads: boot.threads && !boot.embed,
             threads_command: None,
+            printed: Rc::new(Printed::default()),
+            go_lines: Rc::new(Vec::new()),
+            source: None,
         };
         if let Some(n) = boot.step {
             st.seek(n);
@@ -386,8 +388,34 @@ impl AppState {
     /// the board and the explanation: the rest follows between frames ([`Msg::IdleRefresh`]).
     fn refresh(&mut self, force: bool) {
         self.view = Rc::new(View::build(&self.driver.borrow()));
+        self.refresh_go();
         if force || !self.playing {
             self.refresh_side_or_plots(true);
+        }
+    }
+
+    /// Rebuilds what was printed up to this step and the lines goroutines are on (when the
+    /// editor shows the running Go program).
+    fn refresh_go(&mut self) {
+        let d = self.driver.borrow();
+        let step = d.step();
+        let out = d.output();
+        if out.count_upto(step) != self.printed.prints || out.cut_by(step) != self.printed.cut {
+            self.printed = Rc::new(out.upto(step));
+        }
+        let lines = if self.editor.lang == Lang::Go && *self.editor.text == *self.running_text {
+            if self.source.as_ref().is_none_or(|(t, _)| **t != *self.running_text) {
+                self.source = Some((self.running_text.clone(), gosrc::source_map(&self.running_text).map(Rc::new)));
+            }
+            match self.source.as_ref().and_then(|(_, m)| m.as_ref()) {
+                Some(m) => gosrc::goroutine_lines(m, d.sim()),
+                None => Vec::new(),
+            }
+        } else {
+            Vec::new()
+        };
+        if *self.go_lines != lines {
+            self.go_lines = Rc::new(lines);
         }
     }
 
@@ -494,7 +522,7 @@ impl AppState {
 
     /// Runs `text` (the user's, already checked by the editor) from step 0.
     fn run_mine(&mut self, text: Rc<String>, editor_text: Option<String>) -> bool {
-        match scenario::parse(&text) {
+        match gosrc::compile(&text) {
             Ok(s) => {
                 self.replace(s, text, editor_text, Source::Mine, None);
                 true
@@ -511,7 +539,7 @@ impl AppState {
             // While a long seek runs, the stepping keys wait; Escape cancels it.
             match msg {
                 Msg::SeekSlice(_) | Msg::CancelSeek | Msg::Seek(_) | Msg::SeekTime(_) | Msg::ToggleHelp | Msg::ToggleTheme
-                | Msg::SystemDark(_) | Msg::Dismiss | Msg::Edit(_) | Msg::ToggleGallery | Msg::Apply | Msg::Load(_)
+                | Msg::SystemDark(_) | Msg::Dismiss | Msg::Edit(_) | Msg::SwitchLang | Msg::ToggleGallery | Msg::Apply | Msg::Load(_)
                 | Msg::OpenLesson(_) | Msg::Mine { .. } | Msg::OpenLink(_) | Msg::CloseLesson | Msg::ToggleThreads
                 | Msg::Threads(_) | Msg::Select(_) | Msg::SetFilter(_) | Msg::SetJumpKind(_) | Msg::SetSpeed(_) => {}
                 Msg::Escape if s.help => {}
@@ -682,7 +710,7 @@ impl AppState {
                 let r = s.driver.borrow_mut().intervene(&i);
                 match r {
                     Ok(_) => {
-                        let json = Rc::new(s.driver.borrow().scenario().to_json());
+                        let json = Rc::new(gosrc::write(s.driver.borrow().scenario(), s.editor.lang));
                         if s.editor_dirty() {
                             s.say(Notice::info(
                                 "Recorded in the running scenario. The editor keeps your unapplied edits, which do not have this action.",
@@ -702,7 +730,29 @@ impl AppState {
             Msg::Edit(text) => {
                 let text = Rc::new(text);
                 s.save_draft = Some(text.clone());
-                s.editor = Rc::new(Editor::new((*text).clone()));
+                let other = s.editor.other.clone();
+                s.editor = Rc::new(Editor { other, ..Editor::new((*text).clone()) });
+                s.refresh_go();
+                return Rc::new(s);
+            }
+            Msg::SwitchLang => {
+                let ed = s.editor.clone();
+                let to = gosrc::switch(&ed.text, ed.other.as_deref().map(|t| t.as_str()));
+                if Lang::of(&to) == ed.lang {
+                    s.say(Notice::error(
+                        format!("This {} has problems, so it cannot be shown as {}; fix them first.", ed.lang.name(), ed.lang.other().name()),
+                        Vec::new(),
+                    ));
+                    return Rc::new(s);
+                }
+                // What runs is shown in the new language too (and shared as such).
+                if s.running_text == ed.text {
+                    s.running_text = Rc::new(to.clone());
+                }
+                s.editor = Rc::new(Editor { other: Some(ed.text.clone()), ..Editor::new(to) });
+                s.editor_gen += 1;
+                s.save_draft = Some(s.editor.text.clone());
+                s.refresh_go();
                 return Rc::new(s);
             }
             Msg::Apply => {
@@ -732,7 +782,9 @@ impl AppState {
                     return Rc::new(s);
                 }
                 Some(l) => {
-                    s.replace(l.parsed(), Rc::new(l.scenario.to_string()), Some(l.scenario.to_string()), Source::Lesson(l.id), None);
+                    // Lessons are shown as Go.
+                    let go = gosrc::write(&l.parsed(), Lang::Go);
+                    s.replace(l.parsed(), Rc::new(go.clone()), Some(go), Source::Lesson(l.id), None);
                     s.gallery = false;
                 }
             },

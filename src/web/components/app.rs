@@ -7,6 +7,7 @@ use super::clock::Clock;
 use super::controls::Controls;
 use super::downloads::Downloads;
 use super::editor::Editor;
+use super::output_panel::OutputPanel;
 use super::embed_bar::EmbedBar;
 use super::event_log::EventLog;
 use super::explain::Explain;
@@ -19,7 +20,7 @@ use super::lesson_panel::LessonPanel;
 use super::line_plot::LinePlot;
 use super::notice_bar::NoticeBar;
 use super::timeline::Timeline;
-use crate::web::boot::{self, DEFAULT_SCENARIO};
+use crate::web::boot;
 use crate::web::shortcuts::{in_threads_mode, message_for};
 use crate::web::state::{AppState, Msg, StepBudget, Theme, SEEK_SLICE_MS, TO_END_FRAME_MS};
 use super::seek_bar::SeekBar;
@@ -257,13 +258,14 @@ pub fn app() -> Html {
     let d = dispatch.clone();
     let on_edit = use_callback((), move |t: String, _| d.dispatch(Msg::Edit(t)));
     let d = dispatch.clone();
-    let on_default = use_callback((), move |_: (), _| d.dispatch(Msg::Load(DEFAULT_SCENARIO.to_string())));
+    let on_default = use_callback((), move |_: (), _| d.dispatch(Msg::Load(boot::default_text())));
     let d = dispatch.clone();
     let on_mine = use_callback((), move |_: (), _| {
-        let good = storage::load(boot::GOOD_KEY).unwrap_or_else(|| DEFAULT_SCENARIO.to_string());
+        let good = storage::load(boot::GOOD_KEY).unwrap_or_else(boot::default_text);
         d.dispatch(Msg::Mine { good, draft: storage::load(boot::DRAFT_KEY) })
     });
     let on_lessons = use_callback((), msg(|| Msg::ToggleGallery));
+    let on_switch = use_callback((), msg(|| Msg::SwitchLang));
     let on_close_lesson = use_callback((), msg(|| Msg::CloseLesson));
     let d = dispatch.clone();
     let on_open_lesson = use_callback((), move |id: String, _| d.dispatch(Msg::OpenLesson(id)));
@@ -373,7 +375,9 @@ pub fn app() -> Html {
                         {on_filter} {on_more} on_seek={on_seek} />
                     }
                     <Editor text={state.editor.text.clone()} problems={state.editor.problems.clone()} dirty={state.editor_dirty()}
-                        from_link={state.from_link} {on_edit} {on_apply} {on_default} {on_mine} />
+                        from_link={state.from_link} {on_edit} {on_apply} {on_default} {on_mine}
+                        lang={state.editor.lang} {on_switch} at_lines={state.go_lines.clone()} />
+                    <OutputPanel printed={state.printed.clone()} step={v.step} />
                     <Downloads running_text={state.running_text.clone()} />
                 </aside>
             </main>

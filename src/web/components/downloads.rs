@@ -4,7 +4,7 @@
 //! The page traces at most [`TRACE_MAX_STEPS`] steps and says so when a run is longer.
 
 use crate::core::export::{go_program, perfetto_export};
-use crate::core::scenario;
+use crate::web::gosrc::{self, Lang};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -61,8 +61,14 @@ pub fn downloads(props: &DownloadsProps) -> Html {
         let status = status.clone();
         let text = props.running_text.clone();
         Callback::from(move |_: MouseEvent| {
-            let Ok(s) = scenario::parse(&text) else { return };
-            let prog = go_program(&s);
+            // The user's own Go text as written; a JSON scenario as `export --go` writes it.
+            let prog = match Lang::of(&text) {
+                Lang::Go => (*text).clone(),
+                Lang::Json => match gosrc::compile(&text) {
+                    Ok(s) => go_program(&s),
+                    Err(_) => return,
+                },
+            };
             status.set(match download("main.go", "text/x-go;charset=utf-8", &prog) {
                 Ok(()) => format!("main.go: {} bytes. Run it with `go run main.go -trace`.", thousands(prog.len() as u64)),
                 Err(_) => "The browser refused the download.".to_string(),
@@ -73,7 +79,7 @@ pub fn downloads(props: &DownloadsProps) -> Html {
         let status = status.clone();
         let text = props.running_text.clone();
         Callback::from(move |_: MouseEvent| {
-            let Ok(s) = scenario::parse(&text) else { return };
+            let Ok(s) = gosrc::compile(&text) else { return };
             let t = perfetto_export(&s, TRACE_MAX_STEPS);
             let mut msg = match download("trace.perfetto.json", "application/json", &t.json) {
                 Ok(()) => format!(

@@ -1,7 +1,12 @@
-//! The scenario editor: the JSON beside the board with a line-number gutter, every problem
-//! marked at its place and at its line in the gutter (a button that selects it) and listed with
-//! its line; applying restarts the run. Nothing typed here can stop the running scenario.
+//! The scenario editor: a Go program (or, one click away, the scenario's JSON) beside the board
+//! with a line-number gutter, every problem marked at its line in the gutter (a button that
+//! selects it) and listed with its line; applying restarts the run. Nothing typed here can stop
+//! the running scenario. Go is highlighted the light way: the textarea's text is transparent over
+//! a backdrop that colours the core lexer's tokens ([`crate::web::highlight`]), one block per
+//! line, so a line with a problem, or with a running goroutine on it, is marked whole.
 
+use crate::web::gosrc::Lang;
+use crate::web::highlight::{self, Piece};
 use crate::web::state::EditorProblem;
 use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
@@ -20,6 +25,13 @@ pub struct EditorProps {
     pub on_apply: Callback<()>,
     pub on_default: Callback<()>,
     pub on_mine: Callback<()>,
+    /// Go or JSON.
+    pub lang: Lang,
+    /// Show the other language.
+    pub on_switch: Callback<()>,
+    /// The lines goroutines are on at this step, each with its goroutines' names (`G1 G4`).
+    #[prop_or_default]
+    pub at_lines: Rc<Vec<(u32, String)>>,
 }
 
 /// UTF-16 offset of byte offset `b` in `s` (what the textarea's selection uses).
@@ -47,6 +59,32 @@ fn backdrop(text: &str, problems: &[EditorProblem]) -> Html {
     }
     out.push(html! { { format!("{}\n", &text[at..]) } });
     out.into_iter().collect()
+}
+
+/// The Go text, highlighted, one block per line: a line with a problem is marked `bad`, one
+/// with goroutines on it `run` (their names shown at its end).
+fn code(text: &str, pieces: &[Piece], problems: &[EditorProblem], at_lines: &[(u32, String)]) -> Html {
+    highlight::lines(text, pieces)
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let n = i as u32 + 1;
+            let bad = problems.iter().any(|p| p.line == Some(n));
+            let at = at_lines.iter().find(|(l, _)| *l == n).map(|(_, g)| g.clone());
+            let class = classes!("cl", bad.then_some("bad"), at.is_some().then_some("run"));
+            html! {
+                <div {class} data-g={at}>
+                    { for line.iter().map(|p| {
+                        let t = text[p.start..p.end].to_string();
+                        match p.class.css() {
+                            Some(c) => html! { <span class={c}>{ t }</span> },
+                            None => html! { { t } },
+                        }
+                    }) }
+                </div>
+            }
+        })
+        .collect()
 }
 
 /// The gutter: one number per line of `text`; a line with problems is a button that selects the
@@ -114,23 +152,40 @@ pub fn editor(props: &EditorProps) -> Html {
         })
     };
     let n = props.problems.len();
+    let go = props.lang == Lang::Go;
+    let pieces = use_memo((props.text.clone(), go), |(t, go)| if *go { highlight::highlight(t) } else { Vec::new() });
+    let switch = props.on_switch.reform(|_: MouseEvent| ());
     let apply = props.on_apply.reform(|_: MouseEvent| ());
     let default = props.on_default.reform(|_: MouseEvent| ());
     let mine = props.on_mine.reform(|_: MouseEvent| ());
     html! {
         <section class="editor" aria-labelledby="ed-h">
-            <h2 id="ed-h">{ "Scenario" }</h2>
+            <div class="ed-head">
+                <h2 id="ed-h">{ if go { "Program (main.go)" } else { "Scenario (JSON)" } }</h2>
+                <button type="button" data-testid="switch-lang" onclick={switch}
+                    title={format!("Show this scenario as {}; both texts are kept", props.lang.other().name())}>
+                    { format!("Show as {}", props.lang.other().name()) }
+                </button>
+            </div>
             <div class="ed-wrap">
                 <div class="ed-gutter" ref={lines} data-testid="gutter" role="group" aria-label="Line numbers; lines with problems are buttons">
                     { gutter(&props.text, &props.problems, &show) }
                 </div>
-                <div class="ed-main">
-                    <div class="ed-back" ref={back} aria-hidden="true">{ backdrop(&props.text, &props.problems) }</div>
+                <div class={classes!("ed-main", go.then_some("go"))} data-lang={props.lang.name()}>
+                    <div class="ed-back" ref={back} aria-hidden="true" data-testid="code">
+                        if go { { code(&props.text, &pieces, &props.problems, &props.at_lines) } }
+                        else { { backdrop(&props.text, &props.problems) } }
+                    </div>
                     <textarea ref={area.clone()} data-testid="editor" spellcheck="false" autocomplete="off" wrap="off"
-                        aria-label="Scenario JSON" aria-invalid={(n > 0).to_string()} aria-describedby="ed-problems"
+                        aria-label={if go { "Go program" } else { "Scenario JSON" }} aria-invalid={(n > 0).to_string()} aria-describedby="ed-problems"
                         value={(*props.text).clone()} {oninput} {onscroll} />
                 </div>
             </div>
+            if go && !props.at_lines.is_empty() {
+                <p class="sr-only" data-testid="at-lines">
+                    { format!("Goroutines in the program: {}.", props.at_lines.iter().map(|(l, g)| format!("{g} at line {l}")).collect::<Vec<_>>().join("; ")) }
+                </p>
+            }
             <div id="ed-problems" data-testid="problems" data-count={n.to_string()} aria-live="polite">
                 if n == 0 {
                     <p class="ok">{ if props.dirty { "Valid. Apply to run it from step 0." } else { "Valid; this is what runs." } }</p>

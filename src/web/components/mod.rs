@@ -22,6 +22,7 @@ pub mod line_plot;
 pub mod m_list;
 pub mod move_arrows;
 pub mod notice_bar;
+pub mod output_panel;
 pub mod p_card;
 pub mod plot_lines;
 pub mod seek_bar;

@@ -3,10 +3,12 @@
 //! and shows it with its length. Where the clipboard is unavailable or refused, the link's text
 //! field is focused and selected for the user to copy.
 //!
-//! The link is `core::link::make_link` of the scenario written back as JSON, as `gmpsim link
+//! A Go program is shared as written (`core::link::make_go_link`, a version 2 link); a JSON
+//! scenario as `core::link::make_link` of the scenario written back as JSON, as `gmpsim link
 //! FILE --step N` writes it: the same scenario and step give the same link on both.
 
 use crate::core::{link, scenario};
+use crate::web::gosrc::Lang;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -34,17 +36,24 @@ enum Copied {
 
 /// The link for `text` at `step`, on the page's own address.
 pub fn share_link(text: &str, href: &str, step: u64) -> String {
-    link::make_link(&canonical(text), href, &[("step", step.to_string())])
+    make(text, href, &[("step", step.to_string())])
 }
 
 /// The link for `text` opening in threads mode (real time has no step to share).
 pub fn threads_link(text: &str, href: &str) -> String {
-    link::make_link(&canonical(text), href, &[("mode", "threads".to_string())])
+    make(text, href, &[("mode", "threads".to_string())])
 }
 
-/// Written back in the document's canonical form, as `gmpsim link` does.
-fn canonical(text: &str) -> String {
-    scenario::parse(text).map(|s| s.to_json()).unwrap_or_else(|_| text.to_string())
+/// A Go program as written (a version 2 link: comments and layout survive); a JSON scenario
+/// written back in the document's canonical form, as `gmpsim link` does (version 1).
+fn make(text: &str, href: &str, params: &[(&str, String)]) -> String {
+    match Lang::of(text) {
+        Lang::Go => link::make_go_link(text, href, params),
+        Lang::Json => {
+            let json = scenario::parse(text).map(|s| s.to_json()).unwrap_or_else(|_| text.to_string());
+            link::make_link(&json, href, params)
+        }
+    }
 }
 
 /// Starts copying `text` to the clipboard; `done(true)` once copied, `done(false)` if the

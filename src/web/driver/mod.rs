@@ -17,6 +17,7 @@ pub use log::{instr_words, log_row, ops_of, GDetail, LogFilter, LogRow, RECENT_E
 pub use movement::{Arrow, Moves, Place, ARROW_GS};
 pub use templates::{Intervention, Refused, SpawnFunc, Template, PINGPONG_CHAN};
 
+use super::output::Output;
 use super::record::{kind_code, Record};
 use crate::core::event::Event;
 use crate::core::scenario::Scenario;
@@ -31,6 +32,8 @@ pub struct Driver {
     history: History,
     record: Record,
     events: log::Events,
+    /// What the program printed, by step (the Output panel).
+    output: Output,
     /// The last move was one step forward: the board shows what moved (from its events).
     one_step: bool,
 }
@@ -45,6 +48,7 @@ impl Driver {
             scenario,
             record: Record::default(),
             events: log::Events::new(),
+            output: Output::default(),
             one_step: false,
         }
     }
@@ -55,6 +59,11 @@ impl Driver {
 
     pub fn sim(&self) -> &Sim {
         &self.sim
+    }
+
+    /// What the program printed in the explored run, by step.
+    pub fn output(&self) -> &Output {
+        &self.output
     }
 
     pub fn record(&self) -> &Record {
@@ -175,6 +184,7 @@ impl Driver {
         let s = self.sim.step_count();
         if s > self.record.explored() {
             self.record.push(&self.sim);
+            self.output.record(s, self.sim.events());
             if keep {
                 self.events.remember(s, self.sim.events());
             } else {

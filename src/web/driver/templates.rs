@@ -184,6 +184,7 @@ impl Driver {
         self.scenario = cand;
         self.record.truncate(n);
         self.events.truncate(n);
+        self.output.truncate(n);
         if rebuild {
             // Func indices changed (main's among them): cached events would name the wrong
             // func. The new funcs are not used before step n, so the run up to here is the same.
