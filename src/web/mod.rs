@@ -15,6 +15,7 @@ pub mod locate;
 pub mod record;
 pub mod shortcuts;
 pub mod state;
+pub mod trace_view;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]
@@ -27,6 +28,10 @@ pub mod storage;
 pub mod thread_worker;
 #[cfg(target_arch = "wasm32")]
 pub mod threads;
+#[cfg(target_arch = "wasm32")]
+pub mod trace_sim;
+#[cfg(target_arch = "wasm32")]
+pub mod trace_worker;
 #[cfg(target_arch = "wasm32")]
 pub mod wall;
 
