@@ -215,6 +215,14 @@ fn reducer_open_run_what_if() {
     let d = v.delta().unwrap();
     assert_eq!(d.total_ns, r.summary.total_ns as i64 - base_total as i64);
     assert_eq!(v.shown().unwrap().summary, r.summary, "the sim lane shows the what-if");
+    let (caption, total, lines) = v.delta_table().unwrap();
+    assert_eq!(total, d.total_ns);
+    assert!(caption.contains(&format!("GOMAXPROCS {}, Go 1.{}", own.gomaxprocs, own.go)), "{caption}");
+    let b = &v.base.as_ref().unwrap().summary;
+    assert_eq!(lines[2], format!("steals: {} → {} ({:+})", b.steals, r.summary.steals, d.steals));
+    assert_eq!(lines.len(), 5);
+    assert!(v.summary_line("g.trace").starts_with(&format!("g.trace: go 1.26 trace, ")), "{}", v.summary_line("g.trace"));
+    assert!(v.summary_line("g.trace").contains(&format!("{} goroutines", t.goroutines)));
     // A failed open keeps the trace already open (and says why).
     let f = v.reduce(TraceMsg::Start { name: "junk".into(), total: 5 }).reduce(TraceMsg::Failed("offset 0: expected go 1.N trace".into()));
     assert_eq!(f.phase, Phase::Failed { name: "junk".into(), message: "offset 0: expected go 1.N trace".into() });

@@ -12,6 +12,7 @@ use crate::core::summary::{Summary, SummaryBuilder, SummaryDelta};
 use crate::core::timeline::{Span, Timeline};
 use crate::core::trace::timeline::{RealRun, RealTimeline};
 use crate::core::trace::{Pull, Replay, TraceReader};
+use crate::web::view::short_ns;
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 
@@ -118,6 +119,7 @@ impl TraceIngest {
             quantum_ns,
             replay,
             unmapped,
+            read_us: 0,
         })
     }
 }
@@ -182,6 +184,8 @@ pub struct TraceOpened {
     pub replay: Result<String, String>,
     /// What the replay could not map, one line each.
     pub unmapped: Vec<String>,
+    /// How long the worker took to read it, µs (set by the worker, which has the clock).
+    pub read_us: u64,
 }
 
 /// A what-if: the replay at another GOMAXPROCS and Go release.
@@ -417,5 +421,45 @@ impl TraceView {
     pub fn t_max(&self) -> u64 {
         let real = self.opened.as_ref().map_or(0, |(_, t)| t.real.end);
         real.max(self.shown().map_or(0, |r| r.lane.end)).max(1)
+    }
+
+    /// The line that sums up the trace open.
+    pub fn summary_line(&self, name: &str) -> String {
+        let Some((_, t)) = &self.opened else { return String::new() };
+        format!(
+            "{name}: go {} trace, {} long, GOMAXPROCS {} (at the end), {} goroutines, {} threads; {:.1} MB read in {} ms.",
+            t.go,
+            short_ns(t.duration_ns),
+            t.gomaxprocs,
+            t.goroutines,
+            t.threads,
+            t.bytes as f64 / 1e6,
+            t.read_us / 1000
+        )
+    }
+
+    /// The real lane's caption.
+    pub fn real_caption(&self) -> String {
+        let q = self.opened.as_ref().map_or(0, |(_, t)| t.quantum_ns);
+        let merged = if q > 0 { format!(" (stretches closer than {} joined)", short_ns(q)) } else { String::new() };
+        format!("Real run: user goroutines on each P{merged}")
+    }
+
+    /// The what-if's differences: caption, total time's difference (ns) and one line per
+    /// measure (`steals: 4 → 0 (-4)`).
+    pub fn delta_table(&self) -> Option<(String, i64, Vec<String>)> {
+        let (b, (w, r), d) = (self.base.as_ref()?, self.what_if.as_ref()?, self.delta()?);
+        let own = self.own().unwrap_or(*w);
+        let (bs, ws) = (&b.summary, &r.summary);
+        let sign = if d.total_ns < 0 { "-" } else { "+" };
+        let n = |name: &str, a: u64, c: u64, x: i64| format!("{name}: {a} → {c} ({x:+})");
+        let rows = vec![
+            format!("total time: {} → {} ({sign}{})", short_ns(bs.total_ns), short_ns(ws.total_ns), short_ns(d.total_ns.unsigned_abs())),
+            n("threads created", bs.threads, ws.threads, d.threads),
+            n("steals", bs.steals, ws.steals, d.steals),
+            n("hand-offs", bs.handoffs, ws.handoffs, d.handoffs),
+            n("preemptions", bs.preemptions, ws.preemptions, d.preemptions),
+        ];
+        Some((format!("What-if against the replay at GOMAXPROCS {}, Go 1.{}:", own.gomaxprocs, own.go), d.total_ns, rows))
     }
 }

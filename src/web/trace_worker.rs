@@ -57,6 +57,7 @@ pub fn serve() {
 
 /// Reads `file` chunk by chunk, posting progress.
 fn read(scope: &web_sys::DedicatedWorkerGlobalScope, file: &web_sys::File) -> FromTraceWorker {
+    let t0 = super::wall::now_ms();
     let total = file.size() as u64;
     let Ok(sync) = web_sys::FileReaderSync::new() else {
         return FromTraceWorker::Failed("this browser cannot read files in a worker (FileReaderSync)".into());
@@ -83,7 +84,10 @@ fn read(scope: &web_sys::DedicatedWorkerGlobalScope, file: &web_sys::File) -> Fr
         post(scope, &FromTraceWorker::Progress(at));
     }
     match ing.finish(&file.name()) {
-        Ok(t) => FromTraceWorker::Opened(Box::new(t)),
+        Ok(mut t) => {
+            t.read_us = ((super::wall::now_ms() - t0) * 1000.0) as u64;
+            FromTraceWorker::Opened(Box::new(t))
+        }
         Err(e) => FromTraceWorker::Failed(e),
     }
 }
@@ -157,3 +161,4 @@ fn app_urls() -> Option<(String, String)> {
     };
     Some((abs("link[rel=modulepreload][href*=app]")?, abs("link[rel=preload][href$='.wasm'][href*=app]")?))
 }
+

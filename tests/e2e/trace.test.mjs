@@ -15,10 +15,10 @@ import { execFileSync } from 'node:child_process';
 import { ROOT, serve, launch, openPage, axeViolations } from './lib.mjs';
 
 const GMPSIM = process.env.GMPSIM ? path.resolve(process.env.GMPSIM) : path.join(ROOT, 'target', 'debug', 'gmpsim');
-export const GO = process.env.GMP_GO_1_26 || path.join(os.homedir(), '.cache/gmp-playground/go-1.26.6/lib/python3.11/site-packages/go/bin/go');
+const GO = process.env.GMP_GO_1_26 || path.join(os.homedir(), '.cache/gmp-playground/go-1.26.6/lib/python3.11/site-packages/go/bin/go');
 
 /** Builds tests/trace/<program> with Go 1.26.6 and runs it with `args` after the trace's path. */
-export function writeTrace(dir, program, args) {
+function writeTrace(dir, program, args) {
   const bin = path.join(dir, program);
   execFileSync(GO, ['build', '-o', bin, 'main.go'], {
     cwd: path.join(ROOT, 'tests', 'trace', program), env: { ...process.env, GO111MODULE: 'off' }, timeout: 300_000, stdio: 'pipe',
