@@ -108,6 +108,11 @@ fn a_long_trace_is_drawn_with_bounded_spans_and_exact_busy_time() {
         let drawn: u64 = row.iter().map(|&(a, b, _)| b - a).sum();
         assert!(drawn >= t.real.busy_ns[p], "merging only fills gaps");
     }
+    // Beyond the scenario's limits there is no replay, and the message says where it stopped;
+    // the real run is still drawn whole.
+    let why = t.replay.as_ref().unwrap_err();
+    assert!(why.starts_with("the replay stopped at byte ") && why.contains("limit"), "{why}");
+    assert!(t.real.end > 1_000_000_000, "the real lane covers the whole trace: {} ns", t.real.end);
     // Busy time is exact whatever was merged: the same as read with no limit on spans, for
     // the goroutines the replay calls the user's (all of them here: compare with all drawn
     // and none merged is not possible, so against the sum of a fresh read).

@@ -88,7 +88,8 @@ impl TraceIngest {
         self.summary.finish(&self.reader);
         let s = &self.summary;
         let replay = match self.replay.over_limit() {
-            Some(o) => Err(o.to_string()),
+            // The page reads on for the real run; only the replay stopped there.
+            Some(o) => Err(format!("the replay stopped at byte {} (t={}): more than the scenario limit of {} {}", o.offset, crate::core::event::trace_time(o.time_ns), o.limit, o.what)),
             None => {
                 let sc = self.replay.scenario(&format!("Replay of {name}"), None);
                 let text = sc.to_json();
@@ -427,7 +428,7 @@ impl TraceView {
     pub fn summary_line(&self, name: &str) -> String {
         let Some((_, t)) = &self.opened else { return String::new() };
         format!(
-            "{name}: go {} trace, {} long, GOMAXPROCS {} (at the end), {} goroutines, {} threads; {:.1} MB read in {} ms.",
+            "{name}: go {} trace, {} long, GOMAXPROCS {} (at the end), {} goroutines, {} threads; {:.2} MB read in {} ms.",
             t.go,
             short_ns(t.duration_ns),
             t.gomaxprocs,

@@ -170,7 +170,7 @@ fn has_files(e: &web_sys::Event) -> bool {
 }
 
 fn mb(n: u64) -> String {
-    format!("{:.1} MB", n as f64 / 1e6)
+    format!("{:.2} MB", n as f64 / 1e6)
 }
 
 /// One lane's figure: `(testid, caption, lane, goroutines, GOMAXPROCS, total ns)`.
