@@ -241,3 +241,22 @@ fn reducer_open_run_what_if() {
     let late = c.reduce(TraceMsg::Opened(Box::new(t)));
     assert_eq!(late.phase, c.phase);
 }
+
+#[test]
+fn the_replay_goes_on_the_board_as_a_link_does() {
+    use gmp::web::boot::boot;
+    use gmp::web::state::{AppState, Msg, Theme};
+    use std::rc::Rc;
+    let mine = r#"{"version": 1, "name": "mine", "gomaxprocs": 2, "main": [{"work": "1ms"}]}"#;
+    let s = Rc::new(AppState::new(boot("", None, Some(mine.to_string())), Theme::System, false));
+    let text = ingest(GENERATIONS, 1 << 20, "g.trace").unwrap().replay.unwrap();
+    let s = s.reduce(Msg::OpenTrace(text.clone()));
+    assert_eq!(*s.running_text, text, "the replay runs");
+    assert_eq!(s.editor.text.as_str(), text, "and is in the editor");
+    assert!(s.from_link, "as a link's: the user's own work stays in storage");
+    assert!(s.save_good.is_none(), "nothing of the user's is overwritten");
+    assert_eq!(s.driver.borrow().step(), 0);
+    // Text that is not a scenario changes nothing.
+    let same = s.clone().reduce(Msg::OpenTrace("{".into()));
+    assert!(Rc::ptr_eq(&same, &s));
+}
