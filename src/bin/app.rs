@@ -2,7 +2,12 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    gmp::web::start();
+    // The same wasm reads Go traces in a worker (`gmp::web::trace_worker`): no page there.
+    if gmp::web::trace_worker::in_worker() {
+        gmp::web::trace_worker::serve();
+    } else {
+        gmp::web::start();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -18,6 +18,7 @@ pub mod output;
 pub mod record;
 pub mod shortcuts;
 pub mod state;
+pub mod trace_view;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]
@@ -30,6 +31,10 @@ pub mod storage;
 pub mod thread_worker;
 #[cfg(target_arch = "wasm32")]
 pub mod threads;
+#[cfg(target_arch = "wasm32")]
+pub mod trace_sim;
+#[cfg(target_arch = "wasm32")]
+pub mod trace_worker;
 #[cfg(target_arch = "wasm32")]
 pub mod wall;
 

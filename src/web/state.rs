@@ -160,6 +160,9 @@ pub enum Msg {
     /// Open the lesson with this id: its scenario runs and its panel shows (the user's own
     /// scenario stays in storage, as with a share link).
     OpenLesson(String),
+    /// Run a Go trace's replay scenario (its JSON text, from the trace panel) on the board, as
+    /// a link's: the user's own work stays in storage.
+    OpenTrace(String),
     /// Back to the user's own work: run `good` (the last scenario they ran) and put `draft`
     /// (what they were editing, if stored) in the editor; nothing stored is overwritten.
     Mine { good: String, draft: Option<String> },
@@ -540,7 +543,7 @@ impl AppState {
             match msg {
                 Msg::SeekSlice(_) | Msg::CancelSeek | Msg::Seek(_) | Msg::SeekTime(_) | Msg::ToggleHelp | Msg::ToggleTheme
                 | Msg::SystemDark(_) | Msg::Dismiss | Msg::Edit(_) | Msg::SwitchLang | Msg::ToggleGallery | Msg::Apply | Msg::Load(_)
-                | Msg::OpenLesson(_) | Msg::Mine { .. } | Msg::OpenLink(_) | Msg::CloseLesson | Msg::ToggleThreads
+                | Msg::OpenLesson(_) | Msg::OpenTrace(_) | Msg::Mine { .. } | Msg::OpenLink(_) | Msg::CloseLesson | Msg::ToggleThreads
                 | Msg::Threads(_) | Msg::Select(_) | Msg::SetFilter(_) | Msg::SetJumpKind(_) | Msg::SetSpeed(_) => {}
                 Msg::Escape if s.help => {}
                 Msg::Escape => return Rc::new(s).reduce(Msg::CancelSeek),
@@ -787,6 +790,10 @@ impl AppState {
                     s.replace(l.parsed(), Rc::new(go.clone()), Some(go), Source::Lesson(l.id), None);
                     s.gallery = false;
                 }
+            },
+            Msg::OpenTrace(text) => match gosrc::compile(&text) {
+                Ok(sc) => s.replace(sc, Rc::new(text.clone()), Some(text), Source::Link, None),
+                Err(_) => return self,
             },
             Msg::Mine { good, draft } => {
                 let editor = draft.unwrap_or_else(|| good.clone());

@@ -47,6 +47,7 @@ pub mod stack_table;
 pub mod string_table;
 pub mod summary;
 pub mod thread;
+pub mod timeline;
 pub mod varint;
 pub mod version;
 

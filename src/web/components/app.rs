@@ -20,6 +20,7 @@ use super::lesson_panel::LessonPanel;
 use super::line_plot::LinePlot;
 use super::notice_bar::NoticeBar;
 use super::timeline::Timeline;
+use super::trace_panel::TracePanel;
 use crate::web::boot;
 use crate::web::shortcuts::{in_threads_mode, message_for};
 use crate::web::state::{AppState, Msg, StepBudget, Theme, SEEK_SLICE_MS, TO_END_FRAME_MS};
@@ -264,6 +265,8 @@ pub fn app() -> Html {
         let good = storage::load(boot::GOOD_KEY).unwrap_or_else(boot::default_text);
         d.dispatch(Msg::Mine { good, draft: storage::load(boot::DRAFT_KEY) })
     });
+    let d = dispatch.clone();
+    let on_trace = use_callback((), move |text: String, _| d.dispatch(Msg::OpenTrace(text)));
     let on_lessons = use_callback((), msg(|| Msg::ToggleGallery));
     let on_switch = use_callback((), msg(|| Msg::SwitchLang));
     let on_close_lesson = use_callback((), msg(|| Msg::CloseLesson));
@@ -357,6 +360,7 @@ pub fn app() -> Html {
                             t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t.clone()} />
                         <Timeline lanes={state.plots.lanes.clone()} t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t} />
                     </section>
+                    <TracePanel on_replay={on_trace} />
                     }
                 </div>
                 <aside class="col-side">

@@ -30,4 +30,5 @@ pub mod share;
 pub mod threads_view;
 pub mod timeline;
 pub mod timeline_rows;
+pub mod trace_panel;
 pub mod waiting;

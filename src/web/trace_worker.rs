@@ -1,0 +1,164 @@
+//! Reading a Go execution trace off the main thread (issue 12, "The page").
+//!
+//! The worker is the page's own wasm, started in a module Web Worker: `src/bin/app.rs` calls
+//! [`serve`] instead of mounting the page when it finds itself in a worker, so the trace
+//! reader is in the build once and no file is added to the service worker's list. The page
+//! ([`TraceReading::start`]) makes a one-line module that imports the page's JS (named in
+//! index.html's `<link rel="modulepreload">`, hashed by trunk, so a tab never mixes builds),
+//! waits for the worker's `ready`, then posts it the `File`. The worker reads it with
+//! `FileReaderSync` in [`CHUNK`]s, feeds each to [`TraceIngest`] (the core's streaming reader)
+//! and posts progress after each; the answer is the [`TraceOpened`] or the core's error, in
+//! bincode (gloo-worker's codec, already in the page for threads mode). Cancel terminates the worker: reading stops at once, whatever it was doing.
+
+use super::trace_view::{TraceIngest, TraceOpened, CHUNK};
+use gloo_worker::{Bincode, Codec};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use yew::Callback;
+
+/// What the trace worker posts (bincode).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub enum FromTraceWorker {
+    /// The worker's wasm is loaded: it takes a file now.
+    Ready,
+    /// Bytes read so far.
+    Progress(u64),
+    /// The core's error (`offset N: expected ...`), or a browser error reading the file.
+    Failed(String),
+    Opened(Box<TraceOpened>),
+}
+
+/// True in a Web Worker (no `window`): `src/bin/app.rs` then serves traces instead of
+/// mounting the page.
+pub fn in_worker() -> bool {
+    js_sys::global().dyn_into::<web_sys::Window>().is_err()
+}
+
+fn post(scope: &web_sys::DedicatedWorkerGlobalScope, m: &FromTraceWorker) {
+    let _ = scope.post_message(&Bincode::encode(m));
+}
+
+/// The worker's side: answers each posted `File` with progress and the trace read.
+pub fn serve() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let me = scope.clone();
+    let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        let answer = match e.data().dyn_into::<web_sys::File>() {
+            Ok(file) => read(&me, &file),
+            Err(_) => FromTraceWorker::Failed("the trace worker was sent something that is not a file".into()),
+        };
+        post(&me, &answer);
+    });
+    scope.set_onmessage(Some(on.as_ref().unchecked_ref()));
+    on.forget();
+    post(&scope, &FromTraceWorker::Ready);
+}
+
+/// Reads `file` chunk by chunk, posting progress.
+fn read(scope: &web_sys::DedicatedWorkerGlobalScope, file: &web_sys::File) -> FromTraceWorker {
+    let t0 = super::wall::now_ms();
+    let total = file.size() as u64;
+    let Ok(sync) = web_sys::FileReaderSync::new() else {
+        return FromTraceWorker::Failed("this browser cannot read files in a worker (FileReaderSync)".into());
+    };
+    let mut ing = TraceIngest::new();
+    let mut buf = vec![0u8; CHUNK];
+    let mut at = 0u64;
+    while at < total {
+        let end = (at + CHUNK as u64).min(total);
+        let bytes = file
+            .slice_with_f64_and_f64(at as f64, end as f64)
+            .and_then(|b| sync.read_as_array_buffer(&b))
+            .map(|ab| js_sys::Uint8Array::new(&ab));
+        let arr = match bytes {
+            Ok(a) => a,
+            Err(e) => return FromTraceWorker::Failed(format!("the browser could not read the file at byte {at}: {e:?}")),
+        };
+        let n = (end - at) as usize;
+        arr.copy_to(&mut buf[..n]);
+        if let Err(e) = ing.feed(&buf[..n]) {
+            return FromTraceWorker::Failed(e);
+        }
+        at = end;
+        post(scope, &FromTraceWorker::Progress(at));
+    }
+    match ing.finish(&file.name()) {
+        Ok(mut t) => {
+            t.read_us = ((super::wall::now_ms() - t0) * 1000.0) as u64;
+            FromTraceWorker::Opened(Box::new(t))
+        }
+        Err(e) => FromTraceWorker::Failed(e),
+    }
+}
+
+/// A trace being read by a worker; dropping it (or [`TraceReading::cancel`]) terminates the
+/// worker.
+pub struct TraceReading {
+    worker: web_sys::Worker,
+    _on: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _err: Closure<dyn FnMut(JsValue)>,
+    _url: String,
+}
+
+impl TraceReading {
+    /// Starts a worker reading `file`; `on` hears its progress and answer.
+    pub fn start(file: web_sys::File, on: Callback<FromTraceWorker>) -> Result<TraceReading, String> {
+        let (js, wasm) = app_urls().ok_or("the page's own script is not named in index.html (modulepreload)")?;
+        let src = format!("import init from {js:?};\nawait init({{ module_or_path: {wasm:?} }});\n");
+        let parts = js_sys::Array::of1(&JsValue::from_str(&src));
+        let bag = web_sys::BlobPropertyBag::new();
+        bag.set_type("text/javascript");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag).map_err(|e| format!("{e:?}"))?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
+        let opts = web_sys::WorkerOptions::new();
+        opts.set_type(web_sys::WorkerType::Module);
+        opts.set_name("gmp-trace");
+        let worker = web_sys::Worker::new_with_options(&url, &opts).map_err(|e| format!("could not start the trace worker: {e:?}"))?;
+        let w = worker.clone();
+        let failed = on.clone();
+        let mut file = Some(file);
+        let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            // Only this build's own worker posts here (it is the page's own wasm).
+            match Bincode::decode::<FromTraceWorker>(e.data()) {
+                FromTraceWorker::Ready => {
+                    if let Some(f) = file.take() {
+                        let _ = w.post_message(&f);
+                    }
+                }
+                m => on.emit(m),
+            }
+        });
+        worker.set_onmessage(Some(on.as_ref().unchecked_ref()));
+        let err = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+            let what = js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
+            failed.emit(FromTraceWorker::Failed(format!("the trace worker stopped: {what}")));
+        });
+        worker.set_onerror(Some(err.as_ref().unchecked_ref()));
+        Ok(TraceReading { worker, _on: on, _err: err, _url: url })
+    }
+
+    /// Stops reading at once.
+    pub fn cancel(&self) {
+        self.worker.terminate();
+    }
+}
+
+impl Drop for TraceReading {
+    fn drop(&mut self) {
+        self.worker.terminate();
+        let _ = web_sys::Url::revoke_object_url(&self._url);
+    }
+}
+
+/// The page's JS and wasm, absolute: trunk names them in index.html's preload links.
+fn app_urls() -> Option<(String, String)> {
+    let doc = web_sys::window()?.document()?;
+    let base = doc.base_uri().ok().flatten()?;
+    let abs = |sel: &str| -> Option<String> {
+        let href = doc.query_selector(sel).ok().flatten()?.get_attribute("href")?;
+        web_sys::Url::new_with_base(&href, &base).ok().map(|u| u.href())
+    };
+    Some((abs("link[rel=modulepreload][href*=app]")?, abs("link[rel=preload][href$='.wasm'][href*=app]")?))
+}
+
