@@ -10,8 +10,10 @@
 //! for wasm32 only.
 
 pub mod boot;
+pub mod compare;
 pub mod driver;
 pub mod locate;
+pub mod predict;
 pub mod record;
 pub mod shortcuts;
 pub mod state;

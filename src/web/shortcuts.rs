@@ -17,6 +17,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("g", "show / hide the lesson gallery"),
     ("t", "light / dark theme"),
     ("Space / r in threads mode", "pause or resume the real-time run / run it again (the stepping keys do nothing there)"),
+    ("1 – 4", "predict mode: answer with choice 1 to 4"),
     ("?", "show / hide this help"),
     ("Esc", "close this help, cancel a long seek (back to the step before), deselect the goroutine"),
 ];
@@ -45,6 +46,7 @@ pub fn message_for(key: &str, shift: bool, ctrl_or_meta: bool) -> Option<Msg> {
         "t" => Msg::ToggleTheme,
         "?" => Msg::ToggleHelp,
         "Escape" => Msg::Escape,
+        "1" | "2" | "3" | "4" => Msg::Predict(super::predict::PredictMsg::Answer(key.as_bytes()[0] as usize - b'1' as usize)),
         _ => return None,
     })
 }
