@@ -36,7 +36,8 @@ fn lane(l: &Lane, playing: bool) -> Html {
                 <p class="lane-step" data-testid="lane-step" data-step={v.step.to_string()}>
                     { format!("step {}{}", v.step, if v.finished { " (the run has ended)" } else { "" }) }
                 </p>
-                <Board state={v.state.clone()} moves={v.moves.clone()} selected={None::<u32>} on_select={Callback::noop()} {playing} />
+                <Board state={v.state.clone()} moves={v.moves.clone()} selected={None::<u32>} on_select={Callback::noop()} {playing}
+                    scope={AttrValue::from(format!("Lane {}: ", code.to_uppercase()))} />
             } else {
                 <div class="lane-error" role="alert" data-testid="lane-error">
                     <p>{ format!("Lane {} cannot run: its scenario is not valid.", code.to_uppercase()) }</p>
