@@ -37,6 +37,14 @@ impl Side {
             Side::B => "b",
         }
     }
+
+    /// `A` or `B`, the lane's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::A => "A",
+            Side::B => "B",
+        }
+    }
 }
 
 /// What "Compare with…" puts in lane B: the current scenario changed in one way, or another one.
@@ -130,7 +138,7 @@ impl Lane {
 
     /// A lane for a link's packed scenario (`1.<payload>`), or for its absence.
     pub fn of_packed(side: Side, packed: Option<&str>) -> Lane {
-        let label = format!("{} (from the link)", side.code().to_uppercase());
+        let label = format!("{} (from the link)", side.name());
         let name = if side == Side::A { "s" } else { "vs" };
         match packed.map(link::unpack) {
             Some(Ok(text)) => Lane::of_text(side, label, text),
@@ -342,13 +350,17 @@ impl Compare {
         }
     }
 
-    /// Does `msg`.
-    pub fn reduce(&mut self, msg: CompareMsg) {
-        self.note = None;
+    /// Does `msg`. Returns `false` when nothing changed (a frame that owes no step yet, a
+    /// key during a far seek).
+    pub fn reduce(&mut self, msg: CompareMsg) -> bool {
         if self.seeking.is_some() && !matches!(msg, CompareMsg::Work(_) | CompareMsg::Seek(_) | CompareMsg::SetSpeed(_)) {
             // A far seek is under way: only another seek (or the work) counts.
-            return;
+            return false;
         }
+        if let CompareMsg::Tick(now) = msg {
+            return self.tick(now);
+        }
+        self.note = None;
         match msg {
             CompareMsg::Forward => {
                 self.stop();
@@ -367,22 +379,7 @@ impl Compare {
                     self.clock = (1.0, None);
                 }
             }
-            CompareMsg::Tick(now) => {
-                if !self.playing {
-                    return;
-                }
-                let (owed, last) = self.clock;
-                let dt = last.map_or(0.0, |l| (now - l).clamp(0.0, 250.0));
-                let owed = owed + self.speed as f64 * dt / 1000.0;
-                let n = owed.floor();
-                self.clock = (owed - n, Some(now));
-                if n >= 1.0 {
-                    self.advance(n as u64);
-                }
-                if self.finished() {
-                    self.stop();
-                }
-            }
+            CompareMsg::Tick(_) => unreachable!("handled above"),
             CompareMsg::SetSpeed(v) => self.speed = v.clamp(1, 1_000),
             CompareMsg::JumpFirst => match self.first {
                 Some(Some(n)) => self.seek(n),
@@ -414,5 +411,27 @@ impl Compare {
                 }
             }
         }
+        true
+    }
+
+    /// An animation frame while playing: the steps owed at the speed, if any.
+    fn tick(&mut self, now: f64) -> bool {
+        if !self.playing {
+            return false;
+        }
+        let (owed, last) = self.clock;
+        let dt = last.map_or(0.0, |l| (now - l).clamp(0.0, 250.0));
+        let owed = owed + self.speed as f64 * dt / 1000.0;
+        let n = owed.floor();
+        self.clock = (owed - n, Some(now));
+        if n < 1.0 {
+            // Only the clock's fraction changed: the same picture.
+            return true;
+        }
+        self.advance(n as u64);
+        if self.finished() {
+            self.stop();
+        }
+        true
     }
 }

@@ -548,7 +548,9 @@ impl AppState {
         let mut s = (*self).clone();
         if let Some(m) = s.compare_msg(&msg) {
             let mut c = (**s.compare.as_ref().expect("compare_msg checks it")).clone();
-            c.reduce(m);
+            if !c.reduce(m) {
+                return self;
+            }
             s.compare = Some(Rc::new(c));
             return Rc::new(s);
         }

@@ -26,21 +26,21 @@ impl PartialEq for CompareViewProps {
     }
 }
 
-fn lane(l: &Lane, playing: bool) -> Html {
+fn lane(l: &Lane, playing: bool, noop: &Callback<u32>) -> Html {
     let code = l.side.code();
     html! {
-        <section class="lane" data-lane={code} aria-label={format!("Lane {}: {}", code.to_uppercase(), l.label)}
+        <section class="lane" data-lane={code} aria-label={format!("Lane {}: {}", l.side.name(), l.label)}
             data-valid={l.valid().to_string()}>
             <h2>{ l.label.clone() }</h2>
             if let Some(v) = &l.view {
                 <p class="lane-step" data-testid="lane-step" data-step={v.step.to_string()}>
                     { format!("step {}{}", v.step, if v.finished { " (the run has ended)" } else { "" }) }
                 </p>
-                <Board state={v.state.clone()} moves={v.moves.clone()} selected={None::<u32>} on_select={Callback::noop()} {playing}
-                    scope={AttrValue::from(format!("Lane {}: ", code.to_uppercase()))} />
+                <Board state={v.state.clone()} moves={v.moves.clone()} selected={None::<u32>} on_select={noop.clone()} {playing}
+                    scope={AttrValue::from(format!("Lane {}: ", l.side.name()))} />
             } else {
                 <div class="lane-error" role="alert" data-testid="lane-error">
-                    <p>{ format!("Lane {} cannot run: its scenario is not valid.", code.to_uppercase()) }</p>
+                    <p>{ format!("Lane {} cannot run: its scenario is not valid.", l.side.name()) }</p>
                     <ul>{ for l.problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }</ul>
                 </div>
             }
@@ -48,13 +48,29 @@ fn lane(l: &Lane, playing: bool) -> Html {
     }
 }
 
+/// The buttons: (test id, label, message); the first four are the stepping controls.
+const BUTTONS: [(&str, &str, CompareMsg); 7] = [
+    ("compare-restart", "Restart both lanes", CompareMsg::Restart),
+    ("compare-back", "◀ Back", CompareMsg::Back),
+    ("compare-play", "Play both lanes", CompareMsg::TogglePlay),
+    ("compare-forward", "Forward ▶", CompareMsg::Forward),
+    ("jump-divergence", "Jump to the first divergence", CompareMsg::JumpFirst),
+    ("prev-divergence", "Previous divergence", CompareMsg::PrevDivergence),
+    ("next-divergence", "Next divergence", CompareMsg::NextDivergence),
+];
+
 #[function_component(CompareView)]
 pub fn compare_view(props: &CompareViewProps) -> Html {
     let c = &props.compare;
     let shared = use_state(|| Option::<(String, bool)>::None);
-    let send = |m: CompareMsg| {
-        let on = props.on_msg.clone();
-        Callback::from(move |_: MouseEvent| on.emit(Msg::Compare(m.clone())))
+    // The same callback every render, so that a lane's board whose state did not change skips
+    // rendering (the lanes select nothing).
+    let noop = use_callback((), |_: u32, _| ());
+    let button = |(id, label, m): &(&'static str, &'static str, CompareMsg)| {
+        let (on, m) = (props.on_msg.clone(), m.clone());
+        let pressed = (*id == "compare-play").then(|| c.playing.to_string());
+        let label = if *id == "compare-play" && c.playing { "Pause both lanes" } else { *label };
+        html! { <button type="button" data-testid={*id} aria-pressed={pressed} onclick={Callback::from(move |_: MouseEvent| on.emit(Msg::Compare(m.clone())))}>{ label }</button> }
     };
     let close = {
         let on = props.on_msg.clone();
@@ -103,11 +119,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
         <section class="compare" data-testid="compare-view" aria-label="Compare two runs">
             <div class="compare-bar sticky">
                 <div class="controls" role="toolbar" aria-label="Both lanes' controls">
-                    <button type="button" onclick={send(CompareMsg::Restart)} aria-label="Restart both lanes">{ "⏮" }</button>
-                    <button type="button" data-testid="compare-back" onclick={send(CompareMsg::Back)} aria-label="Both lanes one step back">{ "◀" }</button>
-                    <button type="button" data-testid="compare-play" onclick={send(CompareMsg::TogglePlay)} aria-pressed={c.playing.to_string()}>
-                        { if c.playing { "Pause" } else { "Play" } }</button>
-                    <button type="button" data-testid="compare-forward" onclick={send(CompareMsg::Forward)} aria-label="Both lanes one step forward">{ "▶" }</button>
+                    { for BUTTONS[..4].iter().map(button) }
                     <label>{ "Speed " }
                         <select data-testid="compare-speed" onchange={on_speed}>
                             { for SPEEDS.iter().map(|&v| html! { <option value={v.to_string()} selected={v == c.speed}>{ format!("{v} steps/s") }</option> }) }
@@ -119,9 +131,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
                 <Clock step={c.step} {t} {explored} {end} />
                 <div class="divergence" role="group" aria-label="Divergences">
                     { first }
-                    <button type="button" data-testid="jump-divergence" onclick={send(CompareMsg::JumpFirst)}>{ "Jump to the first divergence" }</button>
-                    <button type="button" data-testid="prev-divergence" onclick={send(CompareMsg::PrevDivergence)}>{ "Previous divergence" }</button>
-                    <button type="button" data-testid="next-divergence" onclick={send(CompareMsg::NextDivergence)}>{ "Next divergence" }</button>
+                    { for BUTTONS[4..].iter().map(button) }
                     if diverges_here { <strong data-testid="diverges-here">{ " The runs differ at this step." }</strong> }
                 </div>
                 if let Some(target) = c.seeking { <p role="status">{ format!("Going to step {target}…") }</p> }
@@ -135,8 +145,8 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
                 }
             </div>
             <div class="lanes">
-                { lane(&c.a, c.playing) }
-                { lane(&c.b, c.playing) }
+                { lane(&c.a, c.playing, &noop) }
+                { lane(&c.b, c.playing, &noop) }
             </div>
             if let Some(done) = &c.done {
                 <CompareSummary comparison={done.clone()} cursor_t={t} />

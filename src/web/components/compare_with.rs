@@ -32,6 +32,16 @@ fn variant(kind: &str, value: &str) -> Variant {
     }
 }
 
+/// The kinds of variant: (value, label).
+const KINDS: [(&str, &str); 6] = [
+    ("gomaxprocs", "GOMAXPROCS"),
+    ("release", "Go release's rules"),
+    ("seed", "seed"),
+    ("cost", "cost"),
+    ("lesson", "lesson instead"),
+    ("text", "scenario instead (paste its JSON)"),
+];
+
 #[function_component(CompareWith)]
 pub fn compare_with(props: &CompareWithProps) -> Html {
     let kind = use_state(|| "gomaxprocs".to_string());
@@ -59,8 +69,6 @@ pub fn compare_with(props: &CompareWithProps) -> Html {
         Callback::from(move |e: InputEvent| {
             if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
                 value.set(i.value());
-            } else if let Some(t) = e.target_dyn_into::<web_sys::HtmlTextAreaElement>() {
-                value.set(t.value());
             }
         })
     };
@@ -91,12 +99,7 @@ pub fn compare_with(props: &CompareWithProps) -> Html {
             <form {onsubmit}>
                 <label>{ "Lane B: this scenario with another " }
                     <select data-testid="compare-kind" onchange={on_kind}>
-                        <option value="gomaxprocs" selected={*kind == "gomaxprocs"}>{ "GOMAXPROCS" }</option>
-                        <option value="release" selected={*kind == "release"}>{ "Go release's rules" }</option>
-                        <option value="seed" selected={*kind == "seed"}>{ "seed" }</option>
-                        <option value="cost" selected={*kind == "cost"}>{ "cost" }</option>
-                        <option value="lesson" selected={*kind == "lesson"}>{ "lesson instead" }</option>
-                        <option value="text" selected={*kind == "text"}>{ "scenario instead (JSON)" }</option>
+                        { for KINDS.iter().map(|(k, l)| html! { <option value={*k} selected={*kind == *k}>{ *l }</option> }) }
                     </select>
                 </label>
                 if *kind == "lesson" {
@@ -105,8 +108,6 @@ pub fn compare_with(props: &CompareWithProps) -> Html {
                             { for lessons::all().iter().map(|l| html! { <option value={l.id} selected={shown == l.id}>{ l.title }</option> }) }
                         </select>
                     </label>
-                } else if *kind == "text" {
-                    <label>{ "Scenario JSON " }<textarea data-testid="compare-value" rows="6" value={shown} oninput={on_value} /></label>
                 } else {
                     <label>{ "Value " }<input data-testid="compare-value" type="text" value={shown} oninput={on_value} /></label>
                     if !hint.is_empty() { <small>{ format!(" ({hint})") }</small> }

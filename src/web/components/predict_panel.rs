@@ -11,13 +11,23 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// Props of [`PredictPanel`].
-#[derive(Properties, PartialEq, Clone)]
+#[derive(Properties, Clone)]
 pub struct PredictPanelProps {
     /// Predict mode's state, when on.
     pub predict: Option<Rc<Predict>>,
     /// The driver's step (a question is open only for the step after it).
     pub step: u64,
     pub on_msg: Callback<Msg>,
+}
+
+impl PartialEq for PredictPanelProps {
+    fn eq(&self, o: &Self) -> bool {
+        let same = match (&self.predict, &o.predict) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        same && self.step == o.step && self.on_msg == o.on_msg
+    }
 }
 
 #[function_component(PredictPanel)]
