@@ -157,7 +157,7 @@ pub fn app() -> Html {
             let alive = Rc::new(Cell::new(busy));
             let pending = Rc::new(RefCell::new(None));
             if busy {
-                schedule_compare_work(alive.clone(), pending.clone(), dispatch, StepBudget::FIRST);
+                schedule_compare_work(alive.clone(), pending.clone(), dispatch, COMPARE_FIRST_SLICE);
             }
             move || {
                 alive.set(false);
@@ -483,15 +483,20 @@ fn schedule_seek_slice(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<Timeout
 
 /// Runs the next slice of the compare view's work (a far seek, else the scan) in a task of its
 /// own, about 8 ms each so that frames keep their time while both lanes play.
-fn schedule_compare_work(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<Timeout>>>, dispatch: UseReducerDispatcher<AppState>, budget: StepBudget) {
+fn schedule_compare_work(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<Timeout>>>, dispatch: UseReducerDispatcher<AppState>, budget: u64) {
     let p2 = pending.clone();
     let t = Timeout::new(0, move || {
         if !alive.get() {
             return;
         }
         let t0 = crate::web::wall::now_ms();
-        dispatch.dispatch(Msg::Compare(crate::web::compare::CompareMsg::Work(budget.steps)));
-        let next = budget.after(budget.steps, crate::web::wall::now_ms() - t0, COMPARE_SLICE_MS);
+        dispatch.dispatch(Msg::Compare(crate::web::compare::CompareMsg::Work(budget)));
+        // The next slice's steps: as many as fit in its time at this slice's rate (a step of two
+        // large runs can take a tenth of a millisecond, so no floor but one step), at most twice
+        // as many as this one.
+        let ms = crate::web::wall::now_ms() - t0;
+        let fit = if ms > 0.0 { (budget as f64 * COMPARE_SLICE_MS / ms) as u64 } else { budget * 2 };
+        let next = fit.clamp(1, budget * 2);
         if alive.get() {
             schedule_compare_work(alive, p2, dispatch, next);
         }
@@ -500,7 +505,9 @@ fn schedule_compare_work(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<Timeo
 }
 
 /// Longest one slice of the compare view's background work may take, ms.
-const COMPARE_SLICE_MS: f64 = 8.0;
+const COMPARE_SLICE_MS: f64 = 6.0;
+/// Steps in the compare view's first slice of work.
+const COMPARE_FIRST_SLICE: u64 = 32;
 
 fn gloo_utils_document() -> web_sys::Document {
     web_sys::window().and_then(|w| w.document()).expect("a document")
