@@ -84,8 +84,12 @@ fn divergences_are_core_compares() {
     // `]` and `[` are next and previous divergence in the compare view.
     let s = s.reduce(message_for("[", false, false).unwrap());
     assert_eq!(cmp(&s).step, want.prev_divergence(next).unwrap());
+    // A slice that changes nothing shown draws nothing (the scan still moves on).
+    let s = open(&compare_link(&a, &a, 0));
+    let t = s.clone().reduce(Msg::Compare(CompareMsg::Work(10)));
+    assert!(Rc::ptr_eq(&s, &t), "ten steps compared, nothing to show yet");
     // Identical runs: no divergence, said so.
-    let s = settle(open(&compare_link(&a, &a, 0)));
+    let s = settle(s);
     assert_eq!(cmp(&s).first, Some(None));
     let s = s.reduce(Msg::Compare(CompareMsg::JumpFirst));
     assert_eq!(cmp(&s).note.as_deref(), Some("The runs do not diverge."));

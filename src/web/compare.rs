@@ -19,6 +19,8 @@ use std::rc::Rc;
 
 /// Most steps the scan compares (both runs, together).
 pub const COMPARE_MAX_STEPS: u64 = 2_000_000;
+/// While scanning, the count of steps compared is shown again every this many steps.
+pub const SCAN_SHOWN_EVERY: u64 = 5_000;
 /// A seek that replays more steps than this is done in slices ([`CompareMsg::Work`]).
 pub const COMPARE_SYNC_STEPS: u64 = 20_000;
 
@@ -331,23 +333,29 @@ impl Compare {
         if next { c.next_divergence(self.step) } else { c.prev_divergence(self.step) }
     }
 
-    fn scan_slice(&mut self, budget: u64) {
-        let Some(scan) = self.scan.clone() else { return };
+    /// A slice of the scan. Returns `true` when what the view shows changed: the first
+    /// divergence found, the scan over, or another [`SCAN_SHOWN_EVERY`] steps compared (the
+    /// page draws nothing for the slices in between, which leaves their time to the scan).
+    fn scan_slice(&mut self, budget: u64) -> bool {
+        let Some(scan) = self.scan.clone() else { return false };
         let over = scan.borrow_mut().advance(budget);
         let s = scan.borrow();
+        let before = (self.first, self.scanned / SCAN_SHOWN_EVERY);
         self.scanned = s.steps();
         if let Some(d) = s.comparison().first() {
             self.first = Some(Some(d.step));
         }
         drop(s);
-        if over {
-            self.scan = None;
-            let c = Rc::try_unwrap(scan).map(RefCell::into_inner).unwrap_or_else(|rc| rc.borrow().clone()).finish();
-            if c.first().is_none() {
-                self.first = Some(None);
-            }
-            self.done = Some(Rc::new(c));
+        if !over {
+            return before != (self.first, self.scanned / SCAN_SHOWN_EVERY);
         }
+        self.scan = None;
+        let c = Rc::try_unwrap(scan).map(RefCell::into_inner).unwrap_or_else(|rc| rc.borrow().clone()).finish();
+        if c.first().is_none() {
+            self.first = Some(None);
+        }
+        self.done = Some(Rc::new(c));
+        true
     }
 
     /// Does `msg`. Returns `false` when nothing changed (a frame that owes no step yet, a
@@ -360,7 +368,9 @@ impl Compare {
         if let CompareMsg::Tick(now) = msg {
             return self.tick(now);
         }
-        self.note = None;
+        if !matches!(msg, CompareMsg::Work(_)) {
+            self.note = None;
+        }
         match msg {
             CompareMsg::Forward => {
                 self.stop();
@@ -397,18 +407,17 @@ impl Compare {
                 }
             }
             CompareMsg::Work(budget) => {
-                if let Some(target) = self.seeking {
-                    let mut done = true;
-                    for d in self.lanes().filter_map(|l| l.driver.clone()) {
-                        done &= d.borrow_mut().seek_toward(target, budget.max(1));
-                    }
-                    if done {
-                        self.seeking = None;
-                        self.refresh();
-                    }
-                } else {
-                    self.scan_slice(budget.max(1));
+                let Some(target) = self.seeking else { return self.scan_slice(budget.max(1)) };
+                let mut done = true;
+                for d in self.lanes().filter_map(|l| l.driver.clone()) {
+                    done &= d.borrow_mut().seek_toward(target, budget.max(1));
                 }
+                if !done {
+                    // The lanes' drivers moved on (they are shared); the view waits for the end.
+                    return false;
+                }
+                self.seeking = None;
+                self.refresh();
             }
         }
         true
