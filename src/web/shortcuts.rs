@@ -11,7 +11,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("Page Down / Page Up", "100 steps forward / back"),
     ("Home", "back to step 0 (restart)"),
     ("End", "run to the end"),
-    ("] / [", "next / previous event of the chosen kind"),
+    ("] / [", "next / previous event of the chosen kind (in the compare view: next / previous divergence)"),
     ("+ / −", "faster / slower"),
     ("r", "restart from step 0"),
     ("g", "show / hide the lesson gallery"),
