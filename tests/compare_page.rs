@@ -110,8 +110,10 @@ fn the_stepping_keys_and_frames_move_both_lanes() {
     let s = s.reduce(Msg::Tick { now: 1000.0, steps: 1 }).reduce(Msg::Tick { now: 1100.0, steps: 1 });
     // One owed step at the start, then 100 steps/s for 100 ms.
     assert_eq!(lane_steps(&s), (21, 21));
-    // The main board did not move.
+    // The main board did not move; predict mode's keys do nothing here.
     assert_eq!(s.driver.borrow().step(), 0);
+    let s = s.reduce(Msg::Predict(PredictMsg::Open { stored: None }));
+    assert!(s.predict.is_none());
 }
 
 #[test]

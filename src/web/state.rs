@@ -852,6 +852,8 @@ impl AppState {
                 s.compare = None;
                 return Rc::new(s);
             }
+            // The keys 1–4 in the compare view: predict mode's panel is not shown there.
+            Msg::Predict(_) if s.compare.is_some() => return self,
             Msg::Predict(PredictMsg::Open { stored }) => {
                 s.stop();
                 let key = s.lesson.as_ref().map_or(ANY_SCENARIO, |l| l.id);

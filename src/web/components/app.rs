@@ -482,7 +482,7 @@ fn schedule_seek_slice(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<Timeout
 }
 
 /// Runs the next slice of the compare view's work (a far seek, else the scan) in a task of its
-/// own, about 8 ms each so that frames keep their time while both lanes play.
+/// own, about [`COMPARE_SLICE_MS`] each so that frames keep their time while both lanes play.
 fn schedule_compare_work(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<Timeout>>>, dispatch: UseReducerDispatcher<AppState>, budget: u64) {
     let p2 = pending.clone();
     let t = Timeout::new(0, move || {
