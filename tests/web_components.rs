@@ -42,7 +42,7 @@ async fn p_card_exposes_the_test_hooks() {
     };
     yew::Renderer::<PCard>::with_root_and_props(
         r.clone(),
-        PCardProps { p, activity: Activity::Run(GId(9)), moves: Rc::new(Moves::default()), selected: None, on_select: Callback::noop() },
+        PCardProps { p, activity: Activity::Run(GId(9)), moves: Rc::new(Moves::default()), selected: None, on_select: Callback::noop(), scope: yew::AttrValue::default() },
     )
     .render();
     yew::scheduler::flush().await;

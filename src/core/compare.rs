@@ -70,47 +70,10 @@ impl Comparison {
 
     /// Compares two simulators from where they are (normally before their first step), for
     /// at most `max_steps` more steps.
-    pub fn of_sims(mut a: Sim, mut b: Sim, max_steps: u64) -> Comparison {
-        let (mut sa, mut sb) = (SummaryBuilder::new(), SummaryBuilder::new());
-        let mut ranges: Vec<(u64, u64)> = Vec::new();
-        let mut first = None;
-        let mut steps = 0;
-        let mut complete = false;
-        let (mut ta, mut tb) = (Timeline::new(), Timeline::new());
-        while steps < max_steps {
-            let ra = a.step();
-            let rb = b.step();
-            if !ra && !rb {
-                complete = true;
-                break;
-            }
-            steps += 1;
-            if ra {
-                sa.observe(&a);
-                ta.observe(&a);
-            }
-            if rb {
-                sb.observe(&b);
-                tb.observe(&b);
-            }
-            let ea: &[Event] = if ra { a.events() } else { &[] };
-            let eb: &[Event] = if rb { b.events() } else { &[] };
-            if !same_step(ea, eb) {
-                match ranges.last_mut() {
-                    Some(r) if r.1 + 1 == steps => r.1 = steps,
-                    _ => ranges.push((steps, steps)),
-                }
-                if first.is_none() {
-                    first = Some(Divergence { step: steps, a: ea.to_vec(), b: eb.to_vec() });
-                }
-            }
-        }
-        if !complete && a.finished() && b.finished() {
-            complete = true;
-        }
-        ta.finish();
-        tb.finish();
-        Comparison { ranges, first, a: sa.summary().clone(), b: sb.summary().clone(), steps, complete, timeline_a: ta, timeline_b: tb }
+    pub fn of_sims(a: Sim, b: Sim, max_steps: u64) -> Comparison {
+        let mut scan = Scan::new(a, b, max_steps);
+        scan.advance(u64::MAX);
+        scan.finish()
     }
 
     /// The first divergence, `None` when the runs are the same (within the bound).
@@ -154,6 +117,109 @@ impl Comparison {
     /// `b − a` of the summary measures.
     pub fn delta(&self) -> SummaryDelta {
         self.a.delta_to(&self.b)
+    }
+}
+
+/// A comparison in progress, resumable: [`Scan::advance`] steps both runs a given number of
+/// steps at most (the page scans in slices between frames), [`Scan::comparison`] is what is
+/// known so far (divergences found up to [`Scan::steps`]; the summaries and timelines are
+/// filled in by [`Scan::finish`]).
+#[derive(Clone)]
+pub struct Scan {
+    sims: (Sim, Sim),
+    summaries: (SummaryBuilder, SummaryBuilder),
+    timelines: (Timeline, Timeline),
+    max_steps: u64,
+    done: bool,
+    c: Comparison,
+}
+
+impl Scan {
+    /// A scan of two simulators from where they are, for at most `max_steps` steps.
+    pub fn new(a: Sim, b: Sim, max_steps: u64) -> Scan {
+        let c = Comparison {
+            ranges: Vec::new(),
+            first: None,
+            a: Summary::default(),
+            b: Summary::default(),
+            steps: 0,
+            complete: false,
+            timeline_a: Timeline::new(),
+            timeline_b: Timeline::new(),
+        };
+        Scan { sims: (a, b), summaries: Default::default(), timelines: Default::default(), max_steps, done: false, c }
+    }
+
+    /// Compares at most `budget` more steps. Returns `true` once the scan is over (both runs
+    /// ended, or the bound was reached).
+    pub fn advance(&mut self, budget: u64) -> bool {
+        let mut made = 0;
+        while !self.done && made < budget {
+            if self.c.steps >= self.max_steps {
+                self.done = true;
+                break;
+            }
+            let (a, b) = (&mut self.sims.0, &mut self.sims.1);
+            let ra = a.step();
+            let rb = b.step();
+            if !ra && !rb {
+                self.c.complete = true;
+                self.done = true;
+                break;
+            }
+            made += 1;
+            self.c.steps += 1;
+            let steps = self.c.steps;
+            if ra {
+                self.summaries.0.observe(a);
+                self.timelines.0.observe(a);
+            }
+            if rb {
+                self.summaries.1.observe(b);
+                self.timelines.1.observe(b);
+            }
+            let ea: &[Event] = if ra { a.events() } else { &[] };
+            let eb: &[Event] = if rb { b.events() } else { &[] };
+            if !same_step(ea, eb) {
+                match self.c.ranges.last_mut() {
+                    Some(r) if r.1 + 1 == steps => r.1 = steps,
+                    _ => self.c.ranges.push((steps, steps)),
+                }
+                if self.c.first.is_none() {
+                    self.c.first = Some(Divergence { step: steps, a: ea.to_vec(), b: eb.to_vec() });
+                }
+            }
+        }
+        if self.done && !self.c.complete && self.sims.0.finished() && self.sims.1.finished() {
+            self.c.complete = true;
+        }
+        self.done
+    }
+
+    /// True once the scan is over.
+    pub fn done(&self) -> bool {
+        self.done
+    }
+
+    /// Steps compared so far.
+    pub fn steps(&self) -> u64 {
+        self.c.steps
+    }
+
+    /// What is known so far: the divergences up to [`Scan::steps`] (not the summaries).
+    pub fn comparison(&self) -> &Comparison {
+        &self.c
+    }
+
+    /// The comparison of the steps scanned, with both runs' summaries and timelines.
+    pub fn finish(mut self) -> Comparison {
+        self.timelines.0.finish();
+        self.timelines.1.finish();
+        self.c.a = self.summaries.0.summary().clone();
+        self.c.b = self.summaries.1.summary().clone();
+        self.c.timeline_a = self.timelines.0;
+        self.c.timeline_b = self.timelines.1;
+        self.c
     }
 }
 

@@ -112,6 +112,9 @@ pub struct Fragment {
     pub mode: Option<Mode>,
     /// `embed` (or `embed=1`): shown inside another page. `embed=0` and `embed=false` say no.
     pub embed: bool,
+    /// `vs=1.<payload>`: a second scenario, in the same format as `s=`, to compare with (the
+    /// compare view); the first one counts. Unpack it with [`unpack`].
+    pub vs: Option<String>,
     /// Every other parameter, in link order, percent-decoded.
     pub other: Vec<(String, String)>,
 }
@@ -216,13 +219,18 @@ fn pairs(params: &str) -> impl Iterator<Item = (String, &str)> {
 /// Reads a link's parameters (a whole URL, a fragment starting with `#`, or the bare `s=...`
 /// text) without unpacking the scenario. Never fails.
 pub fn fragment(link_or_fragment: &str) -> Fragment {
-    let mut f = Fragment { packed: None, step: Ok(None), mode: None, embed: false, other: Vec::new() };
+    let mut f = Fragment { packed: None, step: Ok(None), mode: None, embed: false, vs: None, other: Vec::new() };
     for (k, v) in pairs(parameters_of(link_or_fragment)) {
         match k.as_str() {
             // The payload is base64url, which needs no percent-encoding; the first one counts.
             "s" => {
                 if f.packed.is_none() {
                     f.packed = Some(v.to_string());
+                }
+            }
+            "vs" => {
+                if f.vs.is_none() {
+                    f.vs = Some(v.to_string());
                 }
             }
             "step" => {
@@ -433,12 +441,28 @@ mod tests {
         assert_eq!(bad.decode().unwrap_err(), LinkError::BadStep("x".into()), "a bad step is reported first");
         // No scenario, no parameters.
         let none = fragment("https://x.org/page");
-        assert_eq!(none, Fragment { packed: None, step: Ok(None), mode: None, embed: false, other: vec![] });
+        assert_eq!(none, Fragment { packed: None, step: Ok(None), mode: None, embed: false, vs: None, other: vec![] });
         assert_eq!(none.decode().unwrap_err(), LinkError::NoScenario);
         assert!(!fragment("#mode=threadsx").threads());
         assert_eq!(fragment("#mode=step").mode, Some(Mode::Other("step".into())));
         assert!(fragment("#mode=threads").threads(), "threads mode without a scenario: the user's own");
         assert_eq!(fragment("#embed=0").embed, false);
+    }
+
+    #[test]
+    fn reads_a_second_scenario_to_compare_with() {
+        let b = SCENARIO.replace("1", "2");
+        let link = make_link(SCENARIO, "https://x.org/", &[("vs", encode(&b)), ("step", "7".into())]);
+        assert!(link.contains(&format!("&vs={}&step=7", encode(&b))), "{link}");
+        let f = fragment(&link);
+        assert_eq!(f.step, Ok(Some(7)));
+        assert_eq!(unpack(f.vs.as_deref().unwrap()).unwrap(), Packed::Json(b.clone()));
+        assert!(f.other.is_empty(), "vs is not an other parameter: {:?}", f.other);
+        // The first `vs=` counts; a bad one is an error of its own, the scenario still decodes.
+        let f = fragment(&format!("#s={}&vs=2.abc&vs={}", encode(SCENARIO), encode(&b)));
+        assert_eq!(f.vs.as_deref(), Some("2.abc"));
+        assert_eq!(unpack("2.abc"), Err(LinkError::UnsupportedVersion("2".into())));
+        assert_eq!(f.decode().unwrap().scenario_json, SCENARIO);
     }
 
     #[test]

@@ -54,6 +54,9 @@ pub struct Boot {
     /// lesson gallery).
     pub fresh: bool,
     pub notice: Option<Notice>,
+    /// The link asks for the compare view (`vs=`): its parameters, each lane unpacked by
+    /// [`super::compare::Compare::of_link`].
+    pub compare: Option<link::Fragment>,
 }
 
 /// The default scenario, parsed.
@@ -78,6 +81,7 @@ pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot
     let (own_s, own_text) = own.unwrap_or_else(|| (default_scenario(), default_text()));
     let own_draft = draft.unwrap_or_else(|| own_text.clone());
     let f = link::fragment(fragment);
+    let compare = f.vs.is_some().then(|| f.clone());
     let threads = f.threads();
     let mine = |notice| Boot {
         scenario: own_s.clone(),
@@ -89,6 +93,7 @@ pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot
         threads,
         fresh,
         notice,
+        compare: compare.clone(),
     };
     if f.packed.is_none() {
         return mine(None);
@@ -117,6 +122,7 @@ pub fn boot(fragment: &str, draft: Option<String>, good: Option<String>) -> Boot
                 threads,
                 fresh: false,
                 notice: None,
+                compare,
             },
         },
     }

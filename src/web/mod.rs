@@ -10,11 +10,13 @@
 //! for wasm32 only.
 
 pub mod boot;
+pub mod compare;
 pub mod driver;
 pub mod gosrc;
 pub mod highlight;
 pub mod locate;
 pub mod output;
+pub mod predict;
 pub mod record;
 pub mod shortcuts;
 pub mod state;

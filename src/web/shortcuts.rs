@@ -11,12 +11,13 @@ pub const HELP: &[(&str, &str)] = &[
     ("Page Down / Page Up", "100 steps forward / back"),
     ("Home", "back to step 0 (restart)"),
     ("End", "run to the end"),
-    ("] / [", "next / previous event of the chosen kind"),
+    ("] / [", "next / previous event of the chosen kind (in the compare view: next / previous divergence)"),
     ("+ / −", "faster / slower"),
     ("r", "restart from step 0"),
     ("g", "show / hide the lesson gallery"),
     ("t", "light / dark theme"),
     ("Space / r in threads mode", "pause or resume the real-time run / run it again (the stepping keys do nothing there)"),
+    ("1 – 4", "predict mode: answer with choice 1 to 4"),
     ("?", "show / hide this help"),
     ("Esc", "close this help, cancel a long seek (back to the step before), deselect the goroutine"),
 ];
@@ -45,6 +46,7 @@ pub fn message_for(key: &str, shift: bool, ctrl_or_meta: bool) -> Option<Msg> {
         "t" => Msg::ToggleTheme,
         "?" => Msg::ToggleHelp,
         "Escape" => Msg::Escape,
+        "1" | "2" | "3" | "4" => Msg::Predict(super::predict::PredictMsg::Answer(key.as_bytes()[0] as usize - b'1' as usize)),
         _ => return None,
     })
 }

@@ -9,6 +9,8 @@
 //! returns the old state has changed nothing.
 
 use super::boot::{Boot, Notice};
+use super::compare::{Compare, CompareMsg, Lane, Side as LaneSide, Variant};
+use super::predict::{Predict, PredictMsg, ANY_SCENARIO};
 use super::driver::{Driver, GDetail, Intervention, LogFilter};
 use super::gosrc::{self, Lang};
 use super::output::Printed;
@@ -183,6 +185,13 @@ pub enum Msg {
     /// A command for threads mode's run (its keyboard shortcuts): handed to the threads panel
     /// through [`AppState::threads_command`].
     Threads(ThreadsCommand),
+    /// Open the compare view: the running scenario (lane A) with this variant (lane B).
+    OpenCompare(Variant),
+    CloseCompare,
+    /// For the open compare view ([`super::compare`]).
+    Compare(CompareMsg),
+    /// Predict mode ([`super::predict`]).
+    Predict(PredictMsg),
 }
 
 /// What the keyboard asks of threads mode's real-time run.
@@ -315,6 +324,10 @@ pub struct AppState {
     /// The latest command for threads mode's run, numbered (1, 2, ...) so that the same command
     /// twice is two commands; the threads panel carries out each number once.
     pub threads_command: Option<(u32, ThreadsCommand)>,
+    /// The compare view, when open (issue 13).
+    pub compare: Option<Rc<Compare>>,
+    /// Predict mode, when on (issue 13).
+    pub predict: Option<Rc<Predict>>,
 }
 
 impl PartialEq for AppState {
@@ -365,8 +378,10 @@ impl AppState {
             printed: Rc::new(Printed::default()),
             go_lines: Rc::new(Vec::new()),
             source: None,
+            compare: boot.compare.as_ref().map(|f| Rc::new(Compare::of_link(f))),
+            predict: None,
         };
-        if let Some(n) = boot.step {
+        if let (Some(n), None) = (boot.step, &boot.compare) {
             st.seek(n);
         }
         st.refresh(true);
@@ -521,6 +536,31 @@ impl AppState {
         if let Some(n) = step {
             self.seek(n);
         }
+        if let Some(p) = self.predict.take() {
+            let key = self.lesson.as_ref().map_or(ANY_SCENARIO, |l| l.id);
+            self.predict = Some(Rc::new(p.reopen(key, &mut self.driver.borrow_mut())));
+        }
+    }
+
+    /// What a message does while the compare view is open, if it is the compare view's (the
+    /// stepping keys and the animation frames step both lanes).
+    fn compare_msg(&self, msg: &Msg) -> Option<CompareMsg> {
+        let c = self.compare.as_ref()?;
+        Some(match *msg {
+            Msg::Compare(ref m) => m.clone(),
+            Msg::Forward => CompareMsg::Forward,
+            Msg::Back => CompareMsg::Back,
+            Msg::Seek(n) => CompareMsg::Seek(n),
+            Msg::SeekBy(k) => CompareMsg::SeekBy(k),
+            Msg::Restart => CompareMsg::Restart,
+            Msg::TogglePlay => CompareMsg::TogglePlay,
+            Msg::Pause if c.playing => CompareMsg::TogglePlay,
+            Msg::Tick { now, .. } => CompareMsg::Tick(now),
+            Msg::SetSpeed(v) => CompareMsg::SetSpeed(v),
+            Msg::JumpNext => CompareMsg::NextDivergence,
+            Msg::JumpPrev => CompareMsg::PrevDivergence,
+            _ => return None,
+        })
     }
 
     /// Runs `text` (the user's, already checked by the editor) from step 0.
@@ -537,6 +577,14 @@ impl AppState {
     /// Does `msg`, returning the next state (or this one, when nothing changed).
     pub fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
         let mut s = (*self).clone();
+        if let Some(m) = s.compare_msg(&msg) {
+            let mut c = (**s.compare.as_ref().expect("compare_msg checks it")).clone();
+            if !c.reduce(m) {
+                return self;
+            }
+            s.compare = Some(Rc::new(c));
+            return Rc::new(s);
+        }
         let mut force_plots = true;
         if s.seeking.is_some() {
             // While a long seek runs, the stepping keys wait; Escape cancels it.
@@ -544,7 +592,8 @@ impl AppState {
                 Msg::SeekSlice(_) | Msg::CancelSeek | Msg::Seek(_) | Msg::SeekTime(_) | Msg::ToggleHelp | Msg::ToggleTheme
                 | Msg::SystemDark(_) | Msg::Dismiss | Msg::Edit(_) | Msg::SwitchLang | Msg::ToggleGallery | Msg::Apply | Msg::Load(_)
                 | Msg::OpenLesson(_) | Msg::OpenTrace(_) | Msg::Mine { .. } | Msg::OpenLink(_) | Msg::CloseLesson | Msg::ToggleThreads
-                | Msg::Threads(_) | Msg::Select(_) | Msg::SetFilter(_) | Msg::SetJumpKind(_) | Msg::SetSpeed(_) => {}
+                | Msg::Threads(_) | Msg::Select(_) | Msg::SetFilter(_) | Msg::SetJumpKind(_) | Msg::SetSpeed(_)
+                | Msg::OpenCompare(_) | Msg::CloseCompare => {}
                 Msg::Escape if s.help => {}
                 Msg::Escape => return Rc::new(s).reduce(Msg::CancelSeek),
                 _ => return self,
@@ -584,6 +633,11 @@ impl AppState {
             Msg::CancelSeek => {
                 let Some(sk) = s.seeking.take() else { return self };
                 s.driver.borrow_mut().seek(sk.from);
+            }
+            Msg::OpenLink(fragment) if crate::core::link::fragment(&fragment).vs.is_some() => {
+                s.stop();
+                s.compare = Some(Rc::new(Compare::of_link(&crate::core::link::fragment(&fragment))));
+                return Rc::new(s);
             }
             Msg::OpenLink(fragment) => {
                 let b = super::boot::boot(&fragment, None, None);
@@ -840,6 +894,44 @@ impl AppState {
             Msg::SystemDark(d) => {
                 s.system_dark = d;
                 return Rc::new(s);
+            }
+            Msg::OpenCompare(v) => {
+                s.stop();
+                let scenario = s.driver.borrow().scenario().clone();
+                let a = Lane::of_text(LaneSide::A, "A: this scenario".into(), (*s.running_text).clone());
+                let b = match super::compare::variant_text(&scenario, &v) {
+                    Ok((text, label)) => Lane::of_text(LaneSide::B, format!("B: {label}"), text),
+                    Err(ps) => Lane::of_problems(LaneSide::B, "B: the variant".into(), ps),
+                };
+                s.compare = Some(Rc::new(Compare::new(a, b, None)));
+                return Rc::new(s);
+            }
+            Msg::Compare(_) => return self,
+            Msg::CloseCompare => {
+                s.compare = None;
+                return Rc::new(s);
+            }
+            // The keys 1–4 in the compare view: predict mode's panel is not shown there.
+            Msg::Predict(_) if s.compare.is_some() => return self,
+            Msg::Predict(PredictMsg::Open { stored }) => {
+                s.stop();
+                let key = s.lesson.as_ref().map_or(ANY_SCENARIO, |l| l.id);
+                s.predict = Some(Rc::new(Predict::open(key, stored.as_deref(), &mut s.driver.borrow_mut())));
+            }
+            Msg::Predict(PredictMsg::Close) => s.predict = None,
+            Msg::Predict(m) => {
+                let Some(p) = &s.predict else { return self };
+                let mut p = (**p).clone();
+                s.stop();
+                match m {
+                    PredictMsg::Answer(i) => {
+                        if !p.answer(i, &mut s.driver.borrow_mut()) {
+                            return self;
+                        }
+                    }
+                    _ => p.next(&mut s.driver.borrow_mut()),
+                }
+                s.predict = Some(Rc::new(p));
             }
             Msg::Escape => {
                 if s.help {

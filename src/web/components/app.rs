@@ -4,6 +4,9 @@
 
 use super::board::Board;
 use super::clock::Clock;
+use super::compare_view::CompareView;
+use super::compare_with::CompareWith;
+use super::predict_panel::PredictPanel;
 use super::controls::Controls;
 use super::downloads::Downloads;
 use super::editor::Editor;
@@ -97,7 +100,8 @@ pub fn app() -> Html {
     {
         let dispatch = dispatch.clone();
         let frame_t0 = frame_t0.clone();
-        use_effect_with(state.playing, move |&playing| {
+        let playing = state.playing || state.compare.as_ref().is_some_and(|c| c.playing);
+        use_effect_with(playing, move |&playing| {
             let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             let alive = Rc::new(Cell::new(playing));
             if playing {
@@ -147,6 +151,30 @@ pub fn app() -> Html {
             }
         });
     }
+
+    // The compare view's scan and far seeks, in slices between frames (issue 13).
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.compare.as_ref().is_some_and(|c| c.busy()), move |&busy| {
+            let alive = Rc::new(Cell::new(busy));
+            let pending = Rc::new(RefCell::new(None));
+            if busy {
+                schedule_compare_work(alive.clone(), pending.clone(), dispatch, COMPARE_FIRST_SLICE);
+            }
+            move || {
+                alive.set(false);
+                pending.borrow_mut().take();
+            }
+        });
+    }
+    // Predict mode's scores (issue 13).
+    use_effect_with(state.predict.as_ref().map(|p| (p.saves, p.scores_json())), |p| {
+        if let Some((n, json)) = p {
+            if *n > 0 {
+                storage::save(crate::web::predict::PREDICT_KEY, json);
+            }
+        }
+    });
 
     // While playing, the log, the goroutine panel, the interventions' lists and the plots are
     // rebuilt in the browser's idle time between frames (at most a few times a second), so the
@@ -310,6 +338,22 @@ pub fn app() -> Html {
         </div>
     };
     let help = if state.help { html! { <Help on_close={on_help_close} /> } } else { Html::default() };
+    if let (Some(c), false) = (&state.compare, state.embed) {
+        return html! {
+            <div class={classes!("app", c.playing.then_some("playing"))}>
+                <HeaderBar name={scenario_name} running_text={state.running_text.clone()} step={v.step} threads={false} dark={state.dark()}
+                    gallery={false} on_lessons={on_lessons.clone()} {on_theme} {on_help} />
+                <main class="compare-main">
+                    <CompareView compare={c.clone()} on_msg={on_msg.clone()} />
+                </main>
+                { help }
+            </div>
+        };
+    }
+    let on_compare = {
+        let d = dispatch.clone();
+        Callback::from(move |v| d.dispatch(Msg::OpenCompare(v)))
+    };
     if state.embed {
         // The compact view for an iframe: no editor, log, side column or gallery.
         return html! {
@@ -349,7 +393,9 @@ pub fn app() -> Html {
                     if let Some(sc) = threads_scenario {
                         <ThreadsView scenario={sc} command={state.threads_command} />
                     } else {
+                    <CompareWith gomaxprocs={v.state.gomaxprocs} on_open={on_compare} />
                     { controls }
+                    <PredictPanel predict={state.predict.clone()} step={v.step} on_msg={on_msg.clone()} />
                     if !description.is_empty() { <p class="desc">{ description }</p> }
                     { explain }
                     { board }
@@ -442,6 +488,34 @@ fn schedule_seek_slice(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<Timeout
     });
     *pending.borrow_mut() = Some(t);
 }
+
+/// Runs the next slice of the compare view's work (a far seek, else the scan) in a task of its
+/// own, about [`COMPARE_SLICE_MS`] each so that frames keep their time while both lanes play.
+fn schedule_compare_work(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<Timeout>>>, dispatch: UseReducerDispatcher<AppState>, budget: u64) {
+    let p2 = pending.clone();
+    let t = Timeout::new(0, move || {
+        if !alive.get() {
+            return;
+        }
+        let t0 = crate::web::wall::now_ms();
+        dispatch.dispatch(Msg::Compare(crate::web::compare::CompareMsg::Work(budget)));
+        // The next slice's steps: as many as fit in its time at this slice's rate (a step of two
+        // large runs can take a tenth of a millisecond, so no floor but one step), at most twice
+        // as many as this one.
+        let ms = crate::web::wall::now_ms() - t0;
+        let fit = if ms > 0.0 { (budget as f64 * COMPARE_SLICE_MS / ms) as u64 } else { budget * 2 };
+        let next = fit.clamp(1, budget * 2);
+        if alive.get() {
+            schedule_compare_work(alive, p2, dispatch, next);
+        }
+    });
+    *pending.borrow_mut() = Some(t);
+}
+
+/// Longest one slice of the compare view's background work may take, ms.
+const COMPARE_SLICE_MS: f64 = 6.0;
+/// Steps in the compare view's first slice of work.
+const COMPARE_FIRST_SLICE: u64 = 32;
 
 fn gloo_utils_document() -> web_sys::Document {
     web_sys::window().and_then(|w| w.document()).expect("a document")

@@ -30,6 +30,9 @@ pub struct BoardProps {
     /// The run is playing: parts out of view may wait.
     #[prop_or_default]
     pub playing: bool,
+    /// Put before the board's landmark labels (`Lane B: `) when two boards share the page.
+    #[prop_or_default]
+    pub scope: AttrValue,
 }
 
 /// The props a P card was last rendered with.
@@ -75,21 +78,21 @@ pub fn board(props: &BoardProps) -> Html {
     html! {
         <div class="board" ref={root.clone()}>
             // The board's own heading (for the outline: its parts are h3s under it).
-            <h2 class="sr-only">{ "The board" }</h2>
+            <h2 class="sr-only">{ format!("{}The board", props.scope) }</h2>
             <section class="globalq" data-testid="global-runq"
                 data-runq={st.global.iter().map(|g| g.0.to_string()).collect::<Vec<_>>().join(",")}
-                aria-label="Global run queue">
+                aria-label={format!("{}Global run queue", props.scope)}>
                 <h3>{ format!("Global run queue ({})", st.global.len()) }</h3>
                 <ChipList ids={global} total={st.global.len()} status={GStatus::Runnable} max={24} moves={props.moves.clone()}
                     selected={props.selected} on_select={props.on_select.clone()} />
             </section>
             // The Ms come before the Ps: `[data-m="N"]` then finds M N's row before any P card
             // whose data-m is N.
-            <MList state={props.state.clone()} selected={props.selected} on_select={props.on_select.clone()} playing={props.playing} />
-            <div class="pgrid" role="group" aria-label="Processors (Ps)">
+            <MList state={props.state.clone()} selected={props.selected} on_select={props.on_select.clone()} playing={props.playing} scope={props.scope.clone()} />
+            <div class="pgrid" role="group" aria-label={format!("{}Processors (Ps)", props.scope)}>
                 { for rendered.into_iter().map(|(p, activity, moves)| {
                     let id = p.id.0;
-                    html! { <PCard key={id} {p} {activity} {moves} selected={props.selected} on_select={props.on_select.clone()} /> }
+                    html! { <PCard key={id} {p} {activity} {moves} selected={props.selected} on_select={props.on_select.clone()} scope={props.scope.clone()} /> }
                 }) }
             </div>
             if st.ps.len() > MAX_PS {
@@ -98,7 +101,7 @@ pub fn board(props: &BoardProps) -> Html {
                 </button>
             }
             <div class="board-lower" data-lower="0">
-                <Waiting state={lower_state} moves={lower_moves} selected={props.selected} on_select={props.on_select.clone()} />
+                <Waiting state={lower_state} moves={lower_moves} selected={props.selected} on_select={props.on_select.clone()} scope={props.scope.clone()} />
             </div>
             <MoveArrows moves={props.moves.clone()} {root} />
         </div>

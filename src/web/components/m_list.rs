@@ -20,6 +20,9 @@ pub struct MListProps {
     /// The run is playing: rows out of view may wait.
     #[prop_or_default]
     pub playing: bool,
+    /// Put before the board's landmark labels (`Lane B: `) when two boards share the page.
+    #[prop_or_default]
+    pub scope: AttrValue,
 }
 
 /// What a user calls what an M is doing.
@@ -62,7 +65,7 @@ pub fn m_list(props: &MListProps) -> Html {
         })
         .collect();
     html! {
-        <section class="mlist" aria-label="Threads (Ms)">
+        <section class="mlist" aria-label={format!("{}Threads (Ms)", props.scope)}>
             <h3>{ format!("Threads (Ms): {}", live.len()) }</h3>
             <ul ref={list}>
                 { for shown.iter().map(|(m, poller)| {

@@ -17,6 +17,9 @@ pub struct PCardProps {
     pub moves: Rc<Moves>,
     pub selected: Option<u32>,
     pub on_select: Callback<u32>,
+    /// Put before the board's landmark labels (`Lane B: `) when two boards share the page.
+    #[prop_or_default]
+    pub scope: AttrValue,
 }
 
 fn join(ids: &[GId]) -> String {
@@ -39,7 +42,7 @@ pub fn p_card(props: &PCardProps) -> Html {
             data-g={p.g.map(|g| g.0.to_string()).unwrap_or_default()}
             data-runnext={p.runnext.map(|g| g.0.to_string()).unwrap_or_default()}
             data-runq={join(&p.runq)}
-            aria-label={format!("{}, {}", p.id, p.status)}
+            aria-label={format!("{}{}, {}", props.scope, p.id, p.status)}
         >
             <header>
                 <h3>{ p.id.to_string() }</h3>

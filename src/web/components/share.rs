@@ -58,7 +58,7 @@ fn make(text: &str, href: &str, params: &[(&str, String)]) -> String {
 
 /// Starts copying `text` to the clipboard; `done(true)` once copied, `done(false)` if the
 /// clipboard is unavailable or refuses.
-fn copy_to_clipboard(text: &str, done: impl Fn(bool) + Clone + 'static) {
+pub(crate) fn copy_to_clipboard(text: &str, done: impl Fn(bool) + Clone + 'static) {
     let attempt = || -> Result<(), JsValue> {
         let w = web_sys::window().ok_or(JsValue::NULL)?;
         let clip = js_sys::Reflect::get(&w.navigator(), &"clipboard".into())?;

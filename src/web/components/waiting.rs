@@ -16,6 +16,9 @@ pub struct WaitingProps {
     pub moves: Rc<Moves>,
     pub selected: Option<u32>,
     pub on_select: Callback<u32>,
+    /// Put before the board's landmark labels (`Lane B: `) when two boards share the page.
+    #[prop_or_default]
+    pub scope: AttrValue,
 }
 
 #[function_component(Waiting)]
@@ -45,7 +48,7 @@ pub fn waiting(props: &WaitingProps) -> Html {
     let sleep_ids: Vec<u32> = timers.iter().map(|x| x.1).collect();
     let sleep_notes: Vec<String> = timers.iter().map(|x| format!("in {}", short_ns(x.0.saturating_sub(t)))).collect();
     html! {
-        <section class="waiting" aria-label="Waiting goroutines">
+        <section class="waiting" aria-label={format!("{}Waiting goroutines", props.scope)}>
             <div class="wbox" data-testid="netpoll" data-count={st.netpoll.len().to_string()}>
                 <h3>{ "Network poller" }
                     <span class="sub">{ match st.poller { Some(m) => format!(" · {m} blocked in netpoll"), None => String::new() } }</span>
