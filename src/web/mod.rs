@@ -20,6 +20,8 @@ pub mod view;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
+pub mod next_task;
+#[cfg(target_arch = "wasm32")]
 pub mod seen;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;

@@ -13,6 +13,9 @@ use crate::core::sim::{Activity, Sim, SimState, Tracks};
 /// doubles, so a run of any length plots with at most this many points.
 pub const MAX_SAMPLES: usize = 2_048;
 
+/// Most steps [`Record::reserve`] makes room for at once.
+pub const RESERVE_MAX_STEPS: u64 = 1 << 22;
+
 /// No P in an [`EvRec`].
 pub const NONE16: u16 = u16::MAX;
 
@@ -182,6 +185,17 @@ impl Default for Record {
 }
 
 impl Record {
+    /// Makes room for `steps` more steps (at most [`RESERVE_MAX_STEPS`] at a time), as many
+    /// events per step as so far: a long seek then records without growing its vectors
+    /// (a reallocation copies them whole; in wasm it also grows memory) every time they fill.
+    pub fn reserve(&mut self, steps: u64) {
+        let steps = steps.min(RESERVE_MAX_STEPS) as usize;
+        let per_step = self.evs.len().div_ceil(self.explored().max(1) as usize).max(1);
+        self.step_t.reserve(steps);
+        self.ev_start.reserve(steps);
+        self.evs.reserve(steps * per_step);
+    }
+
     /// Steps recorded.
     pub fn explored(&self) -> u64 {
         self.step_t.len() as u64 - 1

@@ -28,6 +28,7 @@ use super::threads_view::ThreadsView;
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use gloo_timers::callback::Timeout;
+use crate::web::next_task::NextTask;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::Closure;
@@ -416,12 +417,13 @@ fn schedule_idle_refresh(alive: Rc<Cell<bool>>, gap: Rc<RefCell<Option<Timeout>>
     *gap.borrow_mut() = Some(wait);
 }
 
-/// Runs the next slice of the seek in progress in a task of its own (a zero timeout, so input
-/// and rendering come first), sizing it from how long the last one took, again and again while
-/// `alive`. The pending timeout is kept in `pending` (the effect's cleanup drops it).
-fn schedule_seek_slice(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<Timeout>>>, dispatch: UseReducerDispatcher<AppState>, budget: StepBudget) {
+/// Runs the next slice of the seek in progress in a task of its own (a [`NextTask`], so input
+/// and rendering come first, with no timer clamp between slices), sizing it from how long the
+/// last one took, again and again while `alive`. The pending task is kept in `pending` (the
+/// effect's cleanup drops it, which cancels it).
+fn schedule_seek_slice(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<NextTask>>>, dispatch: UseReducerDispatcher<AppState>, budget: StepBudget) {
     let p2 = pending.clone();
-    let t = Timeout::new(0, move || {
+    let t = NextTask::new(move || {
         if !alive.get() {
             return;
         }
