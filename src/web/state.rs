@@ -12,6 +12,7 @@ use super::boot::{Boot, Notice};
 use super::driver::{Driver, GDetail, Intervention, LogFilter};
 use super::locate::Locator;
 use super::view::{self, LogView, Plots, View};
+use crate::core::ids::GId;
 use crate::core::scenario::Scenario;
 use crate::core::{lessons, scenario};
 use std::cell::RefCell;
@@ -101,8 +102,8 @@ impl Editor {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Side {
     pub gomaxprocs: u32,
-    pub running: Rc<Vec<u32>>,
-    pub net_waiting: Rc<Vec<u32>>,
+    pub running: Rc<Vec<GId>>,
+    pub net_waiting: Rc<Vec<GId>>,
     /// Interventions are possible (the program runs and has not ended).
     pub enabled: bool,
 }
@@ -157,7 +158,7 @@ pub enum Msg {
     SetJumpKind(String),
     JumpNext,
     JumpPrev,
-    Select(Option<u32>),
+    Select(Option<GId>),
     SetFilter(LogFilter),
     MoreLog,
     Intervene(Intervention),
@@ -282,7 +283,7 @@ pub struct AppState {
     clock: (f64, Option<f64>),
     /// A long seek in progress.
     pub seeking: Option<Seeking>,
-    pub selected: Option<u32>,
+    pub selected: Option<GId>,
     pub jump_kind: Rc<String>,
     pub filter: Rc<LogFilter>,
     pub log_limit: usize,

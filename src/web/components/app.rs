@@ -19,6 +19,7 @@ use super::lesson_panel::LessonPanel;
 use super::line_plot::LinePlot;
 use super::notice_bar::NoticeBar;
 use super::timeline::Timeline;
+use crate::core::ids::GId;
 use crate::web::boot::{self, DEFAULT_SCENARIO};
 use crate::web::shortcuts::{in_threads_mode, message_for};
 use crate::web::state::{AppState, Msg, StepBudget, Theme, SEEK_SLICE_MS, TO_END_FRAME_MS};
@@ -246,7 +247,7 @@ pub fn app() -> Html {
     let d = dispatch.clone();
     let on_msg = use_callback((), move |m: Msg, _| d.dispatch(m));
     let d = dispatch.clone();
-    let on_select = use_callback((), move |g: u32, _| d.dispatch(Msg::Select(Some(g))));
+    let on_select = use_callback((), move |g: GId, _| d.dispatch(Msg::Select(Some(g))));
     let d = dispatch.clone();
     let on_seek = use_callback((), move |s: u64, _| d.dispatch(Msg::Seek(s)));
     let d = dispatch.clone();

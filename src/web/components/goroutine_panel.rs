@@ -1,5 +1,6 @@
 //! The selected goroutine: its state, its ops with the current one marked, and its history.
 
+use crate::core::ids::GId;
 use crate::core::sim::GStatus;
 use crate::web::driver::GDetail;
 use crate::web::view::short_ns;
@@ -9,7 +10,7 @@ use yew::prelude::*;
 /// Props of [`GoroutinePanel`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct GoroutinePanelProps {
-    pub id: u32,
+    pub id: GId,
     /// `None` when the goroutine does not exist at this step.
     pub detail: Option<Rc<GDetail>>,
     pub on_close: Callback<()>,

@@ -10,6 +10,7 @@ use super::explain::Explain;
 use super::goroutine_panel::GoroutinePanel;
 use super::line_plot::LinePlot;
 use super::timeline::Timeline;
+use crate::core::ids::GId;
 use crate::core::scenario::Scenario;
 use crate::web::driver::{ops_of, GDetail, LogFilter, LogRow, Moves};
 use crate::web::state::ThreadsCommand;
@@ -122,7 +123,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let baseline = use_state(|| Baseline::None);
     let filter = use_state(|| Rc::new(LogFilter::default()));
     let limit = use_state(|| LOG_ROWS);
-    let selected = use_state(|| Option::<u32>::None);
+    let selected = use_state(|| Option::<GId>::None);
     // The number of the first event not yet drawn as movement.
     let drawn = use_mut_ref(|| 0usize);
     let force = use_force_update();
@@ -258,7 +259,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     };
     let on_select = {
         let selected = selected.setter();
-        use_callback((), move |g: u32, _| selected.set(Some(g)))
+        use_callback((), move |g: GId, _| selected.set(Some(g)))
     };
     let on_close = {
         let selected = selected.setter();
@@ -322,7 +323,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
         last_rows.iter().map(|x| x.text.clone()).collect::<Vec<_>>().join(" ")
     };
     let detail = selected.and_then(|g| {
-        let st = sim.goroutine(crate::core::ids::GId(g))?;
+        let st = sim.goroutine(g)?;
         let ops = ops_of(sim, r.scenario(), &st.func);
         let (history, _) = filtered(&r, &LogFilter { g: Some(g), ..LogFilter::default() }, 40);
         Some(Rc::new(GDetail { state: st, ops, history }))
