@@ -16,6 +16,7 @@ use gmp::web::locate::Locator;
 use gmp::web::record::kind_code;
 use gmp::web::shortcuts::{in_threads_mode, message_for};
 use gmp::web::state::{AppState, Msg, StepBudget, Theme, ThreadsCommand, SEEK_SYNC_STEPS};
+use gmp::web::threads_panel::{Baseline, ThreadsMsg, ThreadsPanel, LOG_ROWS as THREADS_LOG_ROWS};
 use gmp::web::view::{fmt_ns, short_ns, Plots, View};
 use std::rc::Rc;
 
@@ -763,6 +764,34 @@ fn threads_mode_lives_in_the_reducer() {
     assert!(!s.threads && s.threads_command.is_none());
     let frag = format!("#s={}&mode=threads", link::encode(DEFAULT_SCENARIO));
     assert!(AppState::new(boot(&frag, None, None), Theme::System, false).threads);
+}
+
+#[test]
+fn the_threads_panel_s_choices_live_in_the_reducer() {
+    let s = page(DEFAULT_SCENARIO).reduce(Msg::ToggleThreads);
+    assert_eq!(s.threads_panel, ThreadsPanel::default());
+    // "Run again", from the button or the keyboard, is a new run number.
+    let s = s.reduce(Msg::ThreadsPanel(ThreadsMsg::RunAgain)).reduce(Msg::Threads(ThreadsCommand::RunAgain));
+    assert_eq!(s.threads_panel.run, 2);
+    // A measurement ended by anything but the measuring run changes nothing.
+    let s = s.reduce(Msg::ThreadsPanel(ThreadsMsg::BaselineEnded(Baseline::Done(9.0))));
+    assert_eq!((s.threads_panel.baseline, s.threads_panel.run), (Baseline::None, 2));
+    let s = s.reduce(Msg::ThreadsPanel(ThreadsMsg::Measure));
+    assert!(s.threads_panel.measuring());
+    // The GOMAXPROCS 1 run's end keeps its figure and runs the scenario itself.
+    let s = s.reduce(Msg::ThreadsPanel(ThreadsMsg::BaselineEnded(Baseline::Done(42.5))));
+    assert_eq!((s.threads_panel.baseline, s.threads_panel.run), (Baseline::Done(42.5), 3));
+    let f = LogFilter { kind: "Steal".into(), g: None, p: Some(PId(1)) };
+    let s = s
+        .reduce(Msg::ThreadsPanel(ThreadsMsg::SetFilter(f.clone())))
+        .reduce(Msg::ThreadsPanel(ThreadsMsg::MoreRows))
+        .reduce(Msg::ThreadsPanel(ThreadsMsg::Select(Some(GId(4)))));
+    assert_eq!((&*s.threads_panel.filter, s.threads_panel.limit, s.threads_panel.selected), (&f, 4 * THREADS_LOG_ROWS, Some(GId(4))));
+    let s = s.reduce(Msg::ThreadsPanel(ThreadsMsg::Select(None)));
+    assert_eq!(s.threads_panel.selected, None);
+    // A new scenario forgets the baseline (it measured the old one), not the log's filter.
+    let s = s.reduce(Msg::Load(BUSY.into()));
+    assert_eq!((s.threads_panel.baseline, &*s.threads_panel.filter), (Baseline::None, &f));
 }
 
 #[test]

@@ -15,6 +15,7 @@ pub mod locate;
 pub mod record;
 pub mod shortcuts;
 pub mod state;
+pub mod threads_panel;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]

@@ -11,6 +11,7 @@
 use super::boot::{Boot, Notice};
 use super::driver::{Driver, GDetail, Intervention, LogFilter};
 use super::locate::Locator;
+use super::threads_panel::{ThreadsMsg, ThreadsPanel};
 use super::view::{self, LogView, Plots, View};
 use crate::core::ids::GId;
 use crate::core::scenario::Scenario;
@@ -189,6 +190,8 @@ pub enum Msg {
     /// A command for threads mode's run (its keyboard shortcuts): handed to the threads panel
     /// through [`AppState::threads_command`].
     Threads(ThreadsCommand),
+    /// Something chosen in threads mode's panel ([`AppState::threads_panel`]).
+    ThreadsPanel(ThreadsMsg),
 }
 
 /// What the keyboard asks of threads mode's real-time run.
@@ -314,6 +317,8 @@ pub struct AppState {
     /// The latest command for threads mode's run, numbered (1, 2, ...) so that the same command
     /// twice is two commands; the threads panel carries out each number once.
     pub threads_command: Option<(u32, ThreadsCommand)>,
+    /// What the user chose in threads mode's panel.
+    pub threads_panel: ThreadsPanel,
 }
 
 impl PartialEq for AppState {
@@ -361,6 +366,7 @@ impl AppState {
             embed: boot.embed,
             threads: boot.threads && !boot.embed,
             threads_command: None,
+            threads_panel: ThreadsPanel::default(),
         };
         if let Some(n) = boot.step {
             st.seek(n);
@@ -487,6 +493,7 @@ impl AppState {
         };
         self.selected = None;
         self.notice = None;
+        self.threads_panel.scenario_replaced();
         self.run_gen += 1;
         if let Some(n) = step {
             self.seek(n);
@@ -514,7 +521,7 @@ impl AppState {
                 Msg::SeekSlice(_) | Msg::CancelSeek | Msg::Seek(_) | Msg::SeekTime(_) | Msg::ToggleHelp | Msg::ToggleTheme
                 | Msg::SystemDark(_) | Msg::Dismiss | Msg::Edit(_) | Msg::ToggleGallery | Msg::Apply | Msg::Load(_)
                 | Msg::OpenLesson(_) | Msg::Mine { .. } | Msg::OpenLink(_) | Msg::CloseLesson | Msg::ToggleThreads
-                | Msg::Threads(_) | Msg::Select(_) | Msg::SetFilter(_) | Msg::SetJumpKind(_) | Msg::SetSpeed(_) => {}
+                | Msg::Threads(_) | Msg::ThreadsPanel(_) | Msg::Select(_) | Msg::SetFilter(_) | Msg::SetJumpKind(_) | Msg::SetSpeed(_) => {}
                 Msg::Escape if s.help => {}
                 Msg::Escape => return Rc::new(s).reduce(Msg::CancelSeek),
                 _ => return self,
@@ -771,8 +778,16 @@ impl AppState {
                 if !s.threads {
                     return self;
                 }
+                if c == ThreadsCommand::RunAgain {
+                    s.threads_panel.update(ThreadsMsg::RunAgain);
+                    return Rc::new(s);
+                }
                 let n = s.threads_command.map_or(0, |(n, _)| n) + 1;
                 s.threads_command = Some((n, c));
+                return Rc::new(s);
+            }
+            Msg::ThreadsPanel(m) => {
+                s.threads_panel.update(m);
                 return Rc::new(s);
             }
             Msg::ToggleTheme => {

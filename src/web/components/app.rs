@@ -25,6 +25,7 @@ use crate::web::shortcuts::{in_threads_mode, message_for};
 use crate::web::state::{AppState, Msg, StepBudget, Theme, SEEK_SLICE_MS, TO_END_FRAME_MS};
 use super::seek_bar::SeekBar;
 use crate::web::storage;
+use crate::web::threads_panel::ThreadsMsg;
 use super::threads_view::ThreadsView;
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
@@ -247,6 +248,8 @@ pub fn app() -> Html {
     let d = dispatch.clone();
     let on_msg = use_callback((), move |m: Msg, _| d.dispatch(m));
     let d = dispatch.clone();
+    let on_threads = use_callback((), move |m: ThreadsMsg, _| d.dispatch(Msg::ThreadsPanel(m)));
+    let d = dispatch.clone();
     let on_select = use_callback((), move |g: GId, _| d.dispatch(Msg::Select(Some(g))));
     let d = dispatch.clone();
     let on_seek = use_callback((), move |s: u64, _| d.dispatch(Msg::Seek(s)));
@@ -344,7 +347,7 @@ pub fn app() -> Html {
                         </button>
                     </p>
                     if let Some(sc) = threads_scenario {
-                        <ThreadsView scenario={sc} command={state.threads_command} />
+                        <ThreadsView scenario={sc} command={state.threads_command} panel={state.threads_panel.clone()} on_msg={on_threads} />
                     } else {
                     { controls }
                     if !description.is_empty() { <p class="desc">{ description }</p> }
