@@ -4,6 +4,7 @@
 //! reducer's transitions. `cargo test --test page_logic`.
 #![cfg(not(target_arch = "wasm32"))]
 
+use gmp::core::ids::{GId, PId};
 use gmp::core::link;
 use gmp::core::scenario::{self, limits};
 use gmp::core::sim::Sim;
@@ -15,6 +16,7 @@ use gmp::web::locate::Locator;
 use gmp::web::record::kind_code;
 use gmp::web::shortcuts::{in_threads_mode, message_for};
 use gmp::web::state::{AppState, Msg, StepBudget, Theme, ThreadsCommand, SEEK_SYNC_STEPS};
+use gmp::web::threads_panel::{Baseline, ThreadsMsg, ThreadsPanel, LOG_ROWS as THREADS_LOG_ROWS};
 use gmp::web::view::{fmt_ns, short_ns, Plots, View};
 use std::rc::Rc;
 
@@ -186,10 +188,10 @@ fn the_log_filter_keeps_one_kind_one_goroutine_or_one_p() {
     d.seek(1_500);
     let (rows, _) = d.log(&LogFilter { kind: "Steal".into(), ..LogFilter::default() }, 50);
     assert!(!rows.is_empty() && rows.iter().all(|r| r.kind == "Steal"));
-    let (rows, _) = d.log(&LogFilter { g: Some(3), ..LogFilter::default() }, 50);
-    assert!(!rows.is_empty() && rows.iter().all(|r| r.g == Some(3)));
-    let (rows, _) = d.log(&LogFilter { p: Some(1), ..LogFilter::default() }, 50);
-    assert!(!rows.is_empty() && rows.iter().all(|r| r.p == Some(1)));
+    let (rows, _) = d.log(&LogFilter { g: Some(GId(3)), ..LogFilter::default() }, 50);
+    assert!(!rows.is_empty() && rows.iter().all(|r| r.g == Some(GId(3))));
+    let (rows, _) = d.log(&LogFilter { p: Some(PId(1)), ..LogFilter::default() }, 50);
+    assert!(!rows.is_empty() && rows.iter().all(|r| r.p == Some(PId(1))));
     let (none, more) = d.log(&LogFilter { kind: "NoSuchKind".into(), ..LogFilter::default() }, 50);
     assert!(none.is_empty() && !more);
 }
@@ -227,7 +229,7 @@ fn a_filter_admits_events_as_it_matches_rows() {
         d.seek(700);
         d
     };
-    let f = LogFilter { kind: String::new(), g: None, p: Some(0) };
+    let f = LogFilter { kind: String::new(), g: None, p: Some(PId(0)) };
     for e in d.events() {
         assert_eq!(f.admits(e), e.p.is_some_and(|p| p.0 == 0));
     }
@@ -235,13 +237,25 @@ fn a_filter_admits_events_as_it_matches_rows() {
 }
 
 #[test]
+fn the_event_index_gives_back_every_event_s_kind_and_typed_ids() {
+    let mut d = driver(BUSY);
+    d.seek(600);
+    let (rows, _) = d.log(&LogFilter::default(), 1_000_000);
+    assert!(rows.iter().any(|r| r.g.is_none()) && rows.iter().any(|r| r.p.is_none()) && rows.iter().any(|r| r.p == Some(PId(1))));
+    for r in &rows {
+        let e = d.record().ev(r.idx);
+        assert_eq!((e.g(), e.p(), Some(e.kind())), (r.g, r.p, kind_code(r.kind)), "event {}", r.idx);
+    }
+}
+
+#[test]
 fn a_goroutine_in_detail_has_its_ops_and_only_its_events() {
     let mut d = driver(DEFAULT_SCENARIO);
     d.seek(40);
-    let g = d.goroutine(2, 10).expect("G2 exists");
+    let g = d.goroutine(GId(2), 10).expect("G2 exists");
     assert!(!g.ops.is_empty());
-    assert!(g.history.iter().all(|r| r.g == Some(2)));
-    assert!(d.goroutine(10_000, 10).is_none());
+    assert!(g.history.iter().all(|r| r.g == Some(GId(2))));
+    assert!(d.goroutine(GId(10_000), 10).is_none());
 }
 
 // ---- movement ----
@@ -253,10 +267,10 @@ fn places(s: &SimState) -> HashMap<u32, (Place, bool)> {
     let mut m = HashMap::new();
     for p in &s.ps {
         for &g in p.runq.iter().chain(p.runnext.iter()) {
-            m.insert(g.0, (Place::P(p.id.0), true));
+            m.insert(g.0, (Place::P(p.id), true));
         }
         if let Some(g) = p.g {
-            m.insert(g.0, (Place::P(p.id.0), false));
+            m.insert(g.0, (Place::P(p.id), false));
         }
     }
     for &g in &s.global {
@@ -298,7 +312,7 @@ fn a_steal_is_one_arrow_from_the_victim_to_the_thief_with_every_stolen_goroutine
     assert_eq!(diff(&before, &after).get(&(a.from, a.to)), Some(&a.count), "the states agree with the events' count");
     assert!(a.gs.len() <= 3 && a.gs.windows(2).all(|w| w[0] < w[1]));
     let Place::P(victim) = a.from else { unreachable!() };
-    assert!(moves.gs.values().all(|w| *w == format!("P{victim}")));
+    assert!(moves.gs.values().all(|w| *w == victim.to_string()));
     assert!(Moves::of(&[], &after) == Moves::default());
 }
 
@@ -338,7 +352,7 @@ fn sysmon_taking_a_p_from_a_syscall_is_a_hand_off_arrow_between_ms() {
     for a in &hand {
         let (Place::M(from), Place::M(to), Some(p)) = (a.from, a.to, a.p) else { panic!("{a:?}") };
         assert_ne!(from, to);
-        assert_eq!(before.ps[p as usize].m.map(|m| m.0), Some(from));
+        assert_eq!(before.ps[p.index()].m, Some(from));
         assert_eq!(moves.ps.get(&p), Some(&Some(from)));
     }
 }
@@ -350,7 +364,7 @@ fn an_intervention_is_an_action_that_replays() {
     let mut d = driver(DEFAULT_SCENARIO);
     assert!(d.intervene(&Intervention::Gomaxprocs(3)).is_err(), "nothing before the first step");
     d.seek(8);
-    let a = d.intervene(&Intervention::Spawn { func: SpawnFunc::Func("cruncher".into()), n: 2, on_p: Some(1) }).unwrap();
+    let a = d.intervene(&Intervention::Spawn { func: SpawnFunc::Func("cruncher".into()), n: 2, on_p: Some(PId(1)) }).unwrap();
     assert_eq!(d.step(), 9);
     assert_eq!(d.scenario().actions, vec![a]);
     d.intervene(&Intervention::Spawn { func: SpawnFunc::Template(Template::PingPong), n: 1, on_p: None }).unwrap();
@@ -384,7 +398,7 @@ fn a_spawn_past_the_published_limit_is_refused_with_a_message() {
 fn interventions_that_name_nothing_real_are_refused() {
     let mut d = driver(DEFAULT_SCENARIO);
     d.seek(5);
-    assert!(d.intervene(&Intervention::Spawn { func: SpawnFunc::Func("cruncher".into()), n: 1, on_p: Some(9) }).is_err());
+    assert!(d.intervene(&Intervention::Spawn { func: SpawnFunc::Func("cruncher".into()), n: 1, on_p: Some(PId(9)) }).is_err());
     assert!(d.intervene(&Intervention::Spawn { func: SpawnFunc::Func("nope".into()), n: 1, on_p: None }).is_err());
     assert!(d.intervene(&Intervention::Spawn { func: SpawnFunc::Func("cruncher".into()), n: 0, on_p: None }).is_err());
     assert!(d.intervene(&Intervention::Gomaxprocs(0)).is_err());
@@ -408,7 +422,7 @@ fn every_template_spawned_keeps_the_scenario_valid_and_replayable() {
     let mut d = driver(DEFAULT_SCENARIO);
     d.seek(4);
     for t in Template::ALL {
-        d.intervene(&Intervention::Spawn { func: SpawnFunc::Template(t), n: 2, on_p: Some(0) }).unwrap();
+        d.intervene(&Intervention::Spawn { func: SpawnFunc::Template(t), n: 2, on_p: Some(PId(0)) }).unwrap();
     }
     let text = d.scenario().to_json();
     assert!(scenario::parse(&text).is_ok());
@@ -686,7 +700,7 @@ fn apply_runs_a_valid_editor_and_keeps_the_last_good_one_otherwise() {
 
 #[test]
 fn every_way_of_replacing_the_scenario_resets_the_same_things() {
-    let base = page(BUSY).reduce(Msg::Seek(50)).reduce(Msg::Select(Some(2))).reduce(Msg::TogglePlay);
+    let base = page(BUSY).reduce(Msg::Seek(50)).reduce(Msg::Select(Some(GId(2)))).reduce(Msg::TogglePlay);
     let lesson = gmp::core::lessons::all()[0].id.to_string();
     let link_frag = format!("#s={}&step=5", link::encode(DEFAULT_SCENARIO));
     let cases = [
@@ -753,6 +767,34 @@ fn threads_mode_lives_in_the_reducer() {
 }
 
 #[test]
+fn the_threads_panel_s_choices_live_in_the_reducer() {
+    let s = page(DEFAULT_SCENARIO).reduce(Msg::ToggleThreads);
+    assert_eq!(s.threads_panel, ThreadsPanel::default());
+    // "Run again", from the button or the keyboard, is a new run number.
+    let s = s.reduce(Msg::ThreadsPanel(ThreadsMsg::RunAgain)).reduce(Msg::Threads(ThreadsCommand::RunAgain));
+    assert_eq!(s.threads_panel.run, 2);
+    // A measurement ended by anything but the measuring run changes nothing.
+    let s = s.reduce(Msg::ThreadsPanel(ThreadsMsg::BaselineEnded(Baseline::Done(9.0))));
+    assert_eq!((s.threads_panel.baseline, s.threads_panel.run), (Baseline::None, 2));
+    let s = s.reduce(Msg::ThreadsPanel(ThreadsMsg::Measure));
+    assert!(s.threads_panel.measuring());
+    // The GOMAXPROCS 1 run's end keeps its figure and runs the scenario itself.
+    let s = s.reduce(Msg::ThreadsPanel(ThreadsMsg::BaselineEnded(Baseline::Done(42.5))));
+    assert_eq!((s.threads_panel.baseline, s.threads_panel.run), (Baseline::Done(42.5), 3));
+    let f = LogFilter { kind: "Steal".into(), g: None, p: Some(PId(1)) };
+    let s = s
+        .reduce(Msg::ThreadsPanel(ThreadsMsg::SetFilter(f.clone())))
+        .reduce(Msg::ThreadsPanel(ThreadsMsg::MoreRows))
+        .reduce(Msg::ThreadsPanel(ThreadsMsg::Select(Some(GId(4)))));
+    assert_eq!((&*s.threads_panel.filter, s.threads_panel.limit, s.threads_panel.selected), (&f, 4 * THREADS_LOG_ROWS, Some(GId(4))));
+    let s = s.reduce(Msg::ThreadsPanel(ThreadsMsg::Select(None)));
+    assert_eq!(s.threads_panel.selected, None);
+    // A new scenario forgets the baseline (it measured the old one), not the log's filter.
+    let s = s.reduce(Msg::Load(BUSY.into()));
+    assert_eq!((s.threads_panel.baseline, &*s.threads_panel.filter), (Baseline::None, &f));
+}
+
+#[test]
 fn speed_theme_help_and_selection() {
     let s = page(BUSY);
     assert_eq!(s.speed, 10);
@@ -764,9 +806,9 @@ fn speed_theme_help_and_selection() {
     assert!(s.dark());
     let s = s.reduce(Msg::SystemDark(true)).reduce(Msg::ToggleTheme);
     assert!(!s.dark());
-    let s = s.reduce(Msg::Select(Some(3)));
-    assert_eq!(s.selected, Some(3));
-    let s = s.reduce(Msg::Select(Some(3)));
+    let s = s.reduce(Msg::Select(Some(GId(3))));
+    assert_eq!(s.selected, Some(GId(3)));
+    let s = s.reduce(Msg::Select(Some(GId(3))));
     assert_eq!(s.selected, None, "a second click deselects");
     let s = s.reduce(Msg::ToggleHelp).reduce(Msg::Escape);
     assert!(!s.help);

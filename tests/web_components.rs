@@ -63,7 +63,7 @@ async fn a_chip_shows_its_state_by_glyph_and_words_and_reports_clicks() {
     let c = clicked.clone();
     yew::Renderer::<GChip>::with_root_and_props(
         r.clone(),
-        GChipProps { id: 7, status: GStatus::Syscall, selected: false, moved_from: Some("P1".into()), note: None, on_select: Callback::from(move |g| c.set(g)) },
+        GChipProps { id: GId(7), status: GStatus::Syscall, selected: false, moved_from: Some("P1".into()), note: None, on_select: Callback::from(move |g: GId| c.set(g.0)) },
     )
     .render();
     yew::scheduler::flush().await;

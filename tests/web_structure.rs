@@ -59,7 +59,7 @@ fn the_page_reads_link_parameters_only_through_core_link() {
 #[test]
 fn the_page_s_logic_reads_no_clock_and_touches_no_browser() {
     // What compiles natively (and is tested there): the reducer gets the time in its messages.
-    let logic = ["state.rs", "view.rs", "record.rs", "boot.rs", "locate.rs", "shortcuts.rs", "driver"];
+    let logic = ["state.rs", "view.rs", "record.rs", "boot.rs", "locate.rs", "shortcuts.rs", "threads_panel.rs", "driver"];
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
     let bad: Vec<String> = web()
         .into_iter()

@@ -21,10 +21,13 @@ pub mod record;
 pub mod shortcuts;
 pub mod state;
 pub mod trace_view;
+pub mod threads_panel;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod next_task;
 #[cfg(target_arch = "wasm32")]
 pub mod seen;
 #[cfg(target_arch = "wasm32")]

@@ -13,19 +13,49 @@ use crate::core::sim::{Activity, Sim, SimState, Tracks};
 /// doubles, so a run of any length plots with at most this many points.
 pub const MAX_SAMPLES: usize = 2_048;
 
+/// Most steps [`Record::reserve`] makes room for at once.
+pub const RESERVE_MAX_STEPS: u64 = 1 << 22;
+
 /// No P in an [`EvRec`].
-pub const NONE16: u16 = u16::MAX;
+const NONE16: u16 = u16::MAX;
 
 /// One event in the index: enough to filter the log and find the next or previous event of a
-/// kind without keeping the event itself.
+/// kind without keeping the event itself. Eight bytes (a million steps' events fit in a few
+/// MB): the ids are packed, and read back typed ([`EvRec::g`], [`EvRec::p`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EvRec {
-    /// User-facing goroutine id (G1 is 1), 0 for none.
-    pub g: u32,
-    /// P id, [`NONE16`] for none.
-    pub p: u16,
+    /// The goroutine's id, 0 for none (no goroutine is G0).
+    g: u32,
+    /// The P's id, [`NONE16`] for none (GOMAXPROCS is far below it).
+    p: u16,
     /// Its kind's code ([`Kind::code`]).
-    pub kind: u8,
+    kind: u8,
+}
+
+impl EvRec {
+    /// The index entry of `e`.
+    pub fn of(e: &Event) -> EvRec {
+        EvRec {
+            g: e.g.map_or(0, |g| g.0),
+            p: e.p.map_or(NONE16, |p| p.0.min(NONE16 as u32 - 1) as u16),
+            kind: e.what.kind_of().code(),
+        }
+    }
+
+    /// The goroutine involved, if any.
+    pub fn g(self) -> Option<GId> {
+        (self.g != 0).then_some(GId(self.g))
+    }
+
+    /// The P involved, if any.
+    pub fn p(self) -> Option<PId> {
+        (self.p != NONE16).then_some(PId(self.p as u32))
+    }
+
+    /// Its kind's code ([`Kind::code`]).
+    pub fn kind(self) -> u8 {
+        self.kind
+    }
 }
 
 /// The code ([`Kind::code`]) of the kind named `kind`, or `None`.
@@ -182,6 +212,17 @@ impl Default for Record {
 }
 
 impl Record {
+    /// Makes room for `steps` more steps (at most [`RESERVE_MAX_STEPS`] at a time), as many
+    /// events per step as so far: a long seek then records without growing its vectors
+    /// (a reallocation copies them whole; in wasm it also grows memory) every time they fill.
+    pub fn reserve(&mut self, steps: u64) {
+        let steps = steps.min(RESERVE_MAX_STEPS) as usize;
+        let per_step = self.evs.len().div_ceil(self.explored().max(1) as usize).max(1);
+        self.step_t.reserve(steps);
+        self.ev_start.reserve(steps);
+        self.evs.reserve(steps * per_step);
+    }
+
     /// Steps recorded.
     pub fn explored(&self) -> u64 {
         self.step_t.len() as u64 - 1
@@ -264,11 +305,7 @@ impl Record {
         self.step_t.push(sim.now());
         let events = sim.events();
         for e in events {
-            self.evs.push(EvRec {
-                g: e.g.map_or(0, |g| g.0),
-                p: e.p.map_or(NONE16, |p| p.0.min(NONE16 as u32 - 1) as u16),
-                kind: e.what.kind_of().code(),
-            });
+            self.evs.push(EvRec::of(e));
         }
         self.ev_start.push(self.evs.len() as u32);
         if sim.finished() {

@@ -15,7 +15,9 @@ use super::driver::{Driver, GDetail, Intervention, LogFilter};
 use super::gosrc::{self, Lang};
 use super::output::Printed;
 use crate::core::golang::SourceMap;
+use super::threads_panel::{ThreadsMsg, ThreadsPanel};
 use super::view::{self, LogView, Plots, View};
+use crate::core::ids::GId;
 use crate::core::scenario::Scenario;
 use crate::core::lessons;
 use std::cell::RefCell;
@@ -93,8 +95,8 @@ impl Editor {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Side {
     pub gomaxprocs: u32,
-    pub running: Rc<Vec<u32>>,
-    pub net_waiting: Rc<Vec<u32>>,
+    pub running: Rc<Vec<GId>>,
+    pub net_waiting: Rc<Vec<GId>>,
     /// Interventions are possible (the program runs and has not ended).
     pub enabled: bool,
 }
@@ -149,7 +151,7 @@ pub enum Msg {
     SetJumpKind(String),
     JumpNext,
     JumpPrev,
-    Select(Option<u32>),
+    Select(Option<GId>),
     SetFilter(LogFilter),
     MoreLog,
     Intervene(Intervention),
@@ -192,6 +194,8 @@ pub enum Msg {
     Compare(CompareMsg),
     /// Predict mode ([`super::predict`]).
     Predict(PredictMsg),
+    /// Something chosen in threads mode's panel ([`AppState::threads_panel`]).
+    ThreadsPanel(ThreadsMsg),
 }
 
 /// What the keyboard asks of threads mode's real-time run.
@@ -286,7 +290,7 @@ pub struct AppState {
     clock: (f64, Option<f64>),
     /// A long seek in progress.
     pub seeking: Option<Seeking>,
-    pub selected: Option<u32>,
+    pub selected: Option<GId>,
     pub jump_kind: Rc<String>,
     pub filter: Rc<LogFilter>,
     pub log_limit: usize,
@@ -328,6 +332,8 @@ pub struct AppState {
     pub compare: Option<Rc<Compare>>,
     /// Predict mode, when on (issue 13).
     pub predict: Option<Rc<Predict>>,
+    /// What the user chose in threads mode's panel.
+    pub threads_panel: ThreadsPanel,
 }
 
 impl PartialEq for AppState {
@@ -380,6 +386,7 @@ impl AppState {
             source: None,
             compare: boot.compare.as_ref().map(|f| Rc::new(Compare::of_link(f))),
             predict: None,
+            threads_panel: ThreadsPanel::default(),
         };
         if let (Some(n), None) = (boot.step, &boot.compare) {
             st.seek(n);
@@ -532,6 +539,7 @@ impl AppState {
         };
         self.selected = None;
         self.notice = None;
+        self.threads_panel.scenario_replaced();
         self.run_gen += 1;
         if let Some(n) = step {
             self.seek(n);
@@ -592,7 +600,7 @@ impl AppState {
                 Msg::SeekSlice(_) | Msg::CancelSeek | Msg::Seek(_) | Msg::SeekTime(_) | Msg::ToggleHelp | Msg::ToggleTheme
                 | Msg::SystemDark(_) | Msg::Dismiss | Msg::Edit(_) | Msg::SwitchLang | Msg::ToggleGallery | Msg::Apply | Msg::Load(_)
                 | Msg::OpenLesson(_) | Msg::OpenTrace(_) | Msg::Mine { .. } | Msg::OpenLink(_) | Msg::CloseLesson | Msg::ToggleThreads
-                | Msg::Threads(_) | Msg::Select(_) | Msg::SetFilter(_) | Msg::SetJumpKind(_) | Msg::SetSpeed(_)
+                | Msg::Threads(_) | Msg::ThreadsPanel(_) | Msg::Select(_) | Msg::SetFilter(_) | Msg::SetJumpKind(_) | Msg::SetSpeed(_)
                 | Msg::OpenCompare(_) | Msg::CloseCompare => {}
                 Msg::Escape if s.help => {}
                 Msg::Escape => return Rc::new(s).reduce(Msg::CancelSeek),
@@ -883,8 +891,16 @@ impl AppState {
                 if !s.threads {
                     return self;
                 }
+                if c == ThreadsCommand::RunAgain {
+                    s.threads_panel.update(ThreadsMsg::RunAgain);
+                    return Rc::new(s);
+                }
                 let n = s.threads_command.map_or(0, |(n, _)| n) + 1;
                 s.threads_command = Some((n, c));
+                return Rc::new(s);
+            }
+            Msg::ThreadsPanel(m) => {
+                s.threads_panel.update(m);
                 return Rc::new(s);
             }
             Msg::ToggleTheme => {

@@ -3,6 +3,7 @@
 
 use super::driver::{Driver, GDetail, LogFilter, LogRow, Moves};
 use super::record::{Lane, Record, Sample};
+use crate::core::ids::GId;
 use crate::core::sim::{Activity, SimState};
 use std::rc::Rc;
 
@@ -30,9 +31,9 @@ pub struct View {
     /// What moved in the last step (when it was one step forward).
     pub moves: Rc<Moves>,
     /// Goroutines running now (on an M not in a syscall), for the interventions.
-    pub running: Rc<Vec<u32>>,
+    pub running: Rc<Vec<GId>>,
     /// Goroutines waiting on the network, fd not ready yet.
-    pub net_waiting: Rc<Vec<u32>>,
+    pub net_waiting: Rc<Vec<GId>>,
 }
 
 impl View {
@@ -44,11 +45,11 @@ impl View {
             .ps
             .iter()
             .filter_map(|p| match state.p_activity(p) {
-                Activity::Run(g) => Some(g.0),
+                Activity::Run(g) => Some(g),
                 _ => None,
             })
             .collect();
-        let net_waiting = state.netpoll.iter().filter(|n| !n.ready).map(|n| n.g.0).collect();
+        let net_waiting = state.netpoll.iter().filter(|n| !n.ready).map(|n| n.g).collect();
         View {
             running: Rc::new(running),
             net_waiting: Rc::new(net_waiting),
@@ -107,7 +108,7 @@ impl LogView {
 }
 
 /// The selected goroutine; `playing`, with its history from the latest events only.
-pub fn detail(d: &mut Driver, g: Option<u32>, playing: bool) -> Option<Rc<GDetail>> {
+pub fn detail(d: &mut Driver, g: Option<GId>, playing: bool) -> Option<Rc<GDetail>> {
     g.and_then(|g| d.goroutine_at(g, 40, playing)).map(Rc::new)
 }
 

@@ -25,14 +25,17 @@ use super::notice_bar::NoticeBar;
 use super::timeline::Timeline;
 use super::trace_panel::TracePanel;
 use crate::web::boot;
+use crate::core::ids::GId;
 use crate::web::shortcuts::{in_threads_mode, message_for};
 use crate::web::state::{AppState, Msg, StepBudget, Theme, SEEK_SLICE_MS, TO_END_FRAME_MS};
 use super::seek_bar::SeekBar;
 use crate::web::storage;
+use crate::web::threads_panel::ThreadsMsg;
 use super::threads_view::ThreadsView;
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use gloo_timers::callback::Timeout;
+use crate::web::next_task::NextTask;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::Closure;
@@ -275,7 +278,9 @@ pub fn app() -> Html {
     let d = dispatch.clone();
     let on_msg = use_callback((), move |m: Msg, _| d.dispatch(m));
     let d = dispatch.clone();
-    let on_select = use_callback((), move |g: u32, _| d.dispatch(Msg::Select(Some(g))));
+    let on_threads = use_callback((), move |m: ThreadsMsg, _| d.dispatch(Msg::ThreadsPanel(m)));
+    let d = dispatch.clone();
+    let on_select = use_callback((), move |g: GId, _| d.dispatch(Msg::Select(Some(g))));
     let d = dispatch.clone();
     let on_seek = use_callback((), move |s: u64, _| d.dispatch(Msg::Seek(s)));
     let d = dispatch.clone();
@@ -391,7 +396,7 @@ pub fn app() -> Html {
                         </button>
                     </p>
                     if let Some(sc) = threads_scenario {
-                        <ThreadsView scenario={sc} command={state.threads_command} />
+                        <ThreadsView scenario={sc} command={state.threads_command} panel={state.threads_panel.clone()} on_msg={on_threads} />
                     } else {
                     <CompareWith gomaxprocs={v.state.gomaxprocs} on_open={on_compare} />
                     { controls }
@@ -470,12 +475,13 @@ fn schedule_idle_refresh(alive: Rc<Cell<bool>>, gap: Rc<RefCell<Option<Timeout>>
     *gap.borrow_mut() = Some(wait);
 }
 
-/// Runs the next slice of the seek in progress in a task of its own (a zero timeout, so input
-/// and rendering come first), sizing it from how long the last one took, again and again while
-/// `alive`. The pending timeout is kept in `pending` (the effect's cleanup drops it).
-fn schedule_seek_slice(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<Timeout>>>, dispatch: UseReducerDispatcher<AppState>, budget: StepBudget) {
+/// Runs the next slice of the seek in progress in a task of its own (a [`NextTask`], so input
+/// and rendering come first, with no timer clamp between slices), sizing it from how long the
+/// last one took, again and again while `alive`. The pending task is kept in `pending` (the
+/// effect's cleanup drops it, which cancels it).
+fn schedule_seek_slice(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<NextTask>>>, dispatch: UseReducerDispatcher<AppState>, budget: StepBudget) {
     let p2 = pending.clone();
-    let t = Timeout::new(0, move || {
+    let t = NextTask::new(move || {
         if !alive.get() {
             return;
         }

@@ -10,6 +10,7 @@ use super::m_list::MList;
 use super::move_arrows::MoveArrows;
 use super::p_card::PCard;
 use super::waiting::Waiting;
+use crate::core::ids::GId;
 use crate::core::sim::{Activity, GStatus, PState, SimState};
 use crate::web::driver::Moves;
 use crate::web::seen::{out_of_view, use_seen};
@@ -25,8 +26,8 @@ pub const MAX_PS: usize = 128;
 pub struct BoardProps {
     pub state: Rc<SimState>,
     pub moves: Rc<Moves>,
-    pub selected: Option<u32>,
-    pub on_select: Callback<u32>,
+    pub selected: Option<GId>,
+    pub on_select: Callback<GId>,
     /// The run is playing: parts out of view may wait.
     #[prop_or_default]
     pub playing: bool,
@@ -49,7 +50,7 @@ pub fn board(props: &BoardProps) -> Html {
     let seen_ps = use_seen(root.clone(), "section[data-p]", "data-p", "300px 0px", shown);
     let seen_lower = use_seen(root.clone(), "[data-lower]", "data-lower", "300px 0px", 0);
 
-    let global = Rc::new(st.global.iter().take(24).map(|g| g.0).collect::<Vec<u32>>());
+    let global = Rc::new(st.global.iter().take(24).copied().collect::<Vec<GId>>());
     let toggle = {
         let show_all = show_all.clone();
         Callback::from(move |_: MouseEvent| show_all.set(!*show_all))

@@ -1,6 +1,7 @@
 //! A queue or set of goroutines in order: the first ones as chips, then a count of the rest.
 
 use super::g_chip::GChip;
+use crate::core::ids::GId;
 use crate::core::sim::GStatus;
 use crate::web::driver::Moves;
 use std::rc::Rc;
@@ -10,7 +11,7 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq, Clone)]
 pub struct ChipListProps {
     /// Goroutine ids, in order (the list may be cut short: see `total`).
-    pub ids: Rc<Vec<u32>>,
+    pub ids: Rc<Vec<GId>>,
     /// The length of the whole list, when `ids` holds only its first ones.
     #[prop_or_default]
     pub total: Option<usize>,
@@ -22,8 +23,8 @@ pub struct ChipListProps {
     #[prop_or_default]
     pub notes: Option<Rc<Vec<String>>>,
     pub moves: Rc<Moves>,
-    pub selected: Option<u32>,
-    pub on_select: Callback<u32>,
+    pub selected: Option<GId>,
+    pub on_select: Callback<GId>,
     /// Shown when the list is empty.
     #[prop_or("empty")]
     pub empty: &'static str,

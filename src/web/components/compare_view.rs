@@ -4,6 +4,7 @@
 //! timeline ([`super::compare_summary`]). Renders [`crate::web::compare::Compare`]; every action
 //! is a message.
 
+use crate::core::ids::GId;
 use super::board::Board;
 use super::clock::Clock;
 use super::compare_summary::CompareSummary;
@@ -26,7 +27,7 @@ impl PartialEq for CompareViewProps {
     }
 }
 
-fn lane(l: &Lane, playing: bool, noop: &Callback<u32>) -> Html {
+fn lane(l: &Lane, playing: bool, noop: &Callback<GId>) -> Html {
     let code = l.side.code();
     html! {
         <section class="lane" data-lane={code} aria-label={format!("Lane {}: {}", l.side.name(), l.label)}
@@ -36,7 +37,7 @@ fn lane(l: &Lane, playing: bool, noop: &Callback<u32>) -> Html {
                 <p class="lane-step" data-testid="lane-step" data-step={v.step.to_string()}>
                     { format!("step {}{}", v.step, if v.finished { " (the run has ended)" } else { "" }) }
                 </p>
-                <Board state={v.state.clone()} moves={v.moves.clone()} selected={None::<u32>} on_select={noop.clone()} {playing}
+                <Board state={v.state.clone()} moves={v.moves.clone()} selected={None::<GId>} on_select={noop.clone()} {playing}
                     scope={AttrValue::from(format!("Lane {}: ", l.side.name()))} />
             } else {
                 <div class="lane-error" role="alert" data-testid="lane-error">
@@ -65,7 +66,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
     let shared = use_state(|| Option::<(String, bool)>::None);
     // The same callback every render, so that a lane's board whose state did not change skips
     // rendering (the lanes select nothing).
-    let noop = use_callback((), |_: u32, _| ());
+    let noop = use_callback((), |_: GId, _| ());
     let button = |(id, label, m): &(&'static str, &'static str, CompareMsg)| {
         let (on, m) = (props.on_msg.clone(), m.clone());
         let pressed = (*id == "compare-play").then(|| c.playing.to_string());

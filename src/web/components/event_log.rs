@@ -2,6 +2,7 @@
 //! clicking an entry jumps to its step.
 
 use crate::core::event::What;
+use crate::core::ids::{GId, PId};
 use crate::web::driver::{LogFilter, LogRow};
 use crate::web::view::short_ns;
 use std::rc::Rc;
@@ -24,6 +25,7 @@ pub struct EventLogProps {
     pub seekable: bool,
 }
 
+/// The number of an id typed as `G7`, `p2` or `7`.
 fn id_of(s: &str) -> Option<u32> {
     s.trim().trim_start_matches(['G', 'g', 'P', 'p']).parse().ok()
 }
@@ -37,11 +39,11 @@ pub fn event_log(props: &EventLogProps) -> Html {
     };
     let on_g = {
         let (cb, f) = (props.on_filter.clone(), f.clone());
-        Callback::from(move |e: InputEvent| cb.emit(LogFilter { g: id_of(&e.target_unchecked_into::<HtmlInputElement>().value()), ..f.clone() }))
+        Callback::from(move |e: InputEvent| cb.emit(LogFilter { g: id_of(&e.target_unchecked_into::<HtmlInputElement>().value()).map(GId), ..f.clone() }))
     };
     let on_p = {
         let (cb, f) = (props.on_filter.clone(), f.clone());
-        Callback::from(move |e: InputEvent| cb.emit(LogFilter { p: id_of(&e.target_unchecked_into::<HtmlInputElement>().value()), ..f.clone() }))
+        Callback::from(move |e: InputEvent| cb.emit(LogFilter { p: id_of(&e.target_unchecked_into::<HtmlInputElement>().value()).map(PId), ..f.clone() }))
     };
     let more = props.on_more.reform(|_: MouseEvent| ());
     html! {

@@ -1,6 +1,7 @@
 //! The current step's explanation: every event of the step in words, naming the Go function;
 //! the schedtrace line; the run's outcome. An ARIA live region announces it.
 
+use crate::core::ids::GId;
 use crate::web::driver::LogRow;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -16,7 +17,7 @@ pub struct ExplainProps {
     pub outcome: Option<String>,
     /// Announce it (not while playing fast: a screen reader cannot keep up).
     pub announce: bool,
-    pub on_select: Callback<u32>,
+    pub on_select: Callback<GId>,
 }
 
 #[function_component(Explain)]
@@ -38,7 +39,7 @@ pub fn explain(props: &ExplainProps) -> Html {
                                     <span class={classes!("kind", format!("k-{}", r.kind))}>{ r.kind }</span>
                                     { " " }
                                     if let Some(g) = g {
-                                        <button type="button" class="glink" onclick={Callback::from(move |_: MouseEvent| on_select.emit(g))}>{ format!("G{g}") }</button>
+                                        <button type="button" class="glink" onclick={Callback::from(move |_: MouseEvent| on_select.emit(g))}>{ g.to_string() }</button>
                                         { " " }
                                     }
                                     <span class="words">{ r.text.clone() }</span>

@@ -1,13 +1,13 @@
 //! A goroutine chip: its id, and its state by shape and a glyph as well as colour.
 
+use crate::core::ids::GId;
 use crate::core::sim::GStatus;
 use yew::prelude::*;
 
 /// Props of [`GChip`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct GChipProps {
-    /// User-facing id (G1 is main).
-    pub id: u32,
+    pub id: GId,
     /// Its state.
     pub status: GStatus,
     #[prop_or_default]
@@ -18,7 +18,7 @@ pub struct GChipProps {
     /// Extra words after the id (a timer, a wait).
     #[prop_or_default]
     pub note: Option<String>,
-    pub on_select: Callback<u32>,
+    pub on_select: Callback<GId>,
 }
 
 /// The glyph that shows a state without colour.
@@ -39,7 +39,7 @@ pub fn g_chip(props: &GChipProps) -> Html {
     // The name begins with the chip's visible text ("G7" and its note), as a speech-input user
     // reads it; the state and the move follow in words.
     let label = format!(
-        "G{id}{}, {}{}",
+        "{id}{}, {}{}",
         props.note.as_ref().map(|n| format!(" {n}")).unwrap_or_default(),
         props.status,
         props.moved_from.as_ref().map(|f| format!(", moved from {f}")).unwrap_or_default()
@@ -48,14 +48,14 @@ pub fn g_chip(props: &GChipProps) -> Html {
         <button
             type="button"
             class={classes!("chip", format!("g-{}", props.status), props.selected.then_some("selected"), props.moved_from.is_some().then_some("moved"))}
-            data-g={id.to_string()}
+            data-g={id.0.to_string()}
             aria-pressed={props.selected.to_string()}
             aria-label={label.clone()}
             title={label}
             {onclick}
         >
             <span class="glyph" aria-hidden="true">{ glyph(props.status) }</span>
-            { format!("G{id}") }
+            { id.to_string() }
             if let Some(n) = &props.note { { " " }<span class="note">{ n.clone() }</span> }
             // "←P1" is drawn by the stylesheet (from data-from): the label says it in words.
             if let Some(f) = &props.moved_from { <span class="from" aria-hidden="true" data-from={f.clone()}></span> }

@@ -1,5 +1,6 @@
 //! The selected goroutine: its state, its ops with the current one marked, and its history.
 
+use crate::core::ids::GId;
 use crate::core::sim::GStatus;
 use crate::web::driver::GDetail;
 use crate::web::view::short_ns;
@@ -9,7 +10,7 @@ use yew::prelude::*;
 /// Props of [`GoroutinePanel`].
 #[derive(Properties, PartialEq, Clone)]
 pub struct GoroutinePanelProps {
-    pub id: u32,
+    pub id: GId,
     /// `None` when the goroutine does not exist at this step.
     pub detail: Option<Rc<GDetail>>,
     pub on_close: Callback<()>,
@@ -24,15 +25,15 @@ pub fn goroutine_panel(props: &GoroutinePanelProps) -> Html {
     let close = props.on_close.reform(|_: MouseEvent| ());
     let Some(d) = &props.detail else {
         return html! {
-            <section class="gpanel" data-testid="goroutine" aria-label={format!("Goroutine G{}", props.id)}>
-                <header><h2>{ format!("G{}", props.id) }</h2><button type="button" onclick={close} aria-label="Close">{ "✕" }</button></header>
+            <section class="gpanel" data-testid="goroutine" aria-label={format!("Goroutine {}", props.id)}>
+                <header><h2>{ props.id.to_string() }</h2><button type="button" onclick={close} aria-label="Close">{ "✕" }</button></header>
                 <p>{ "It does not exist yet at this step." }</p>
             </section>
         };
     };
     let s = &d.state;
     html! {
-        <section class="gpanel" data-testid="goroutine" data-g={props.id.to_string()} data-status={s.status.as_str()} aria-label={format!("Goroutine G{}", props.id)}>
+        <section class="gpanel" data-testid="goroutine" data-g={props.id.0.to_string()} data-status={s.status.as_str()} aria-label={format!("Goroutine {}", props.id)}>
             <header>
                 <h2>{ format!("{} · {}()", s.id, s.func) }</h2>
                 <button type="button" onclick={close} aria-label="Close the goroutine panel">{ "✕" }</button>

@@ -1,6 +1,7 @@
 //! Interventions: spawn goroutines, block a running goroutine in a syscall, complete a network
 //! wait, change GOMAXPROCS. Each is recorded as an action at the current step.
 
+use crate::core::ids::{GId, PId};
 use crate::core::scenario::parse_duration;
 use crate::web::driver::{Intervention, SpawnFunc, Template};
 use std::rc::Rc;
@@ -16,12 +17,12 @@ pub struct InterventionsProps {
     /// GOMAXPROCS now.
     pub gomaxprocs: u32,
     /// Goroutines running now (on an M that is not in a syscall).
-    pub running: Rc<Vec<u32>>,
+    pub running: Rc<Vec<GId>>,
     /// Goroutines waiting on the network whose fd is not ready yet.
-    pub net_waiting: Rc<Vec<u32>>,
+    pub net_waiting: Rc<Vec<GId>>,
     /// The scenario's funcs.
     pub funcs: Rc<Vec<String>>,
-    pub selected: Option<u32>,
+    pub selected: Option<GId>,
     /// Interventions are possible now (the program has started and not ended).
     pub enabled: bool,
     pub on_intervene: Callback<Intervention>,
@@ -46,14 +47,15 @@ pub fn interventions(props: &InterventionsProps) -> Html {
     let procs = use_state(String::new);
     let error = use_state(|| Option::<String>::None);
 
-    let running: &[u32] = &props.running;
-    let net_waiting: &[u32] = &props.net_waiting;
+    let running: &[GId] = &props.running;
+    let net_waiting: &[GId] = &props.net_waiting;
     let default_what = props.funcs.first().map(|f| format!("f:{f}")).unwrap_or_else(|| format!("t:{}", Template::Cpu.key()));
     let what_v = if what.is_empty() { default_what } else { (*what).clone() };
-    let pick = |chosen: &str, options: &[u32]| -> Option<u32> {
+    let pick = |chosen: &str, options: &[GId]| -> Option<GId> {
         chosen
             .parse::<u32>()
             .ok()
+            .map(GId)
             .filter(|g| options.contains(g))
             .or_else(|| props.selected.filter(|g| options.contains(g)))
             .or_else(|| options.first().copied())
@@ -62,8 +64,8 @@ pub fn interventions(props: &InterventionsProps) -> Html {
     let net_pick = pick(&net_g, net_waiting);
     // A menu lists the first few goroutines (and the one picked); thousands of options would
     // cost every rebuild while playing and help no one choose.
-    let menu = |options: &[u32], picked: Option<u32>| -> Vec<u32> {
-        let mut v: Vec<u32> = options.iter().take(MENU_MAX).copied().collect();
+    let menu = |options: &[GId], picked: Option<GId>| -> Vec<GId> {
+        let mut v: Vec<GId> = options.iter().take(MENU_MAX).copied().collect();
         if let Some(g) = picked.filter(|g| !v.contains(g)) {
             v.push(g);
         }
@@ -95,7 +97,7 @@ pub fn interventions(props: &InterventionsProps) -> Html {
                 _ => None,
             };
             let n = count.trim().parse::<u32>().ok().filter(|n| (1..=10_000).contains(n));
-            let on_p = if *target == "global" { Some(None) } else { target.parse::<u32>().ok().map(Some) };
+            let on_p = if *target == "global" { Some(None) } else { target.parse::<u32>().ok().map(|p| Some(PId(p))) };
             emit(match (func, n, on_p) {
                 (Some(func), Some(n), Some(on_p)) => Ok(Intervention::Spawn { func, n, on_p }),
                 (_, None, _) => Err("How many: a whole number from 1 to 10000.".into()),
@@ -182,7 +184,7 @@ pub fn interventions(props: &InterventionsProps) -> Html {
                     <legend>{ "Block a running goroutine in a syscall" }</legend>
                     <label>{ "goroutine " }
                         <select data-testid="syscall-g" onchange={set(&sys_g)}>
-                            { for sys_menu.iter().map(|g| html! { <option value={g.to_string()} selected={Some(*g) == sys_pick}>{ format!("G{g}") }</option> }) }
+                            { for sys_menu.iter().map(|g| html! { <option value={g.0.to_string()} selected={Some(*g) == sys_pick}>{ g.to_string() }</option> }) }
                         </select>
                     </label>
                     { more(running.len()) }
@@ -197,7 +199,7 @@ pub fn interventions(props: &InterventionsProps) -> Html {
                     <legend>{ "Complete a network wait" }</legend>
                     <label>{ "goroutine " }
                         <select data-testid="net-g" onchange={set(&net_g)}>
-                            { for net_menu.iter().map(|g| html! { <option value={g.to_string()} selected={Some(*g) == net_pick}>{ format!("G{g}") }</option> }) }
+                            { for net_menu.iter().map(|g| html! { <option value={g.0.to_string()} selected={Some(*g) == net_pick}>{ g.to_string() }</option> }) }
                         </select>
                     </label>
                     { more(net_waiting.len()) }

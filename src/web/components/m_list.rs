@@ -2,6 +2,7 @@
 //! While the run plays, rows scrolled out of the list's view keep their last rendering.
 
 use super::g_chip::GChip;
+use crate::core::ids::GId;
 use crate::core::sim::{Activity, GStatus, MStateView, MStatus, SimState};
 use crate::web::seen::{out_of_view, use_seen};
 use std::collections::HashMap;
@@ -15,8 +16,8 @@ pub const MAX_MS: usize = 200;
 #[derive(Properties, PartialEq, Clone)]
 pub struct MListProps {
     pub state: Rc<SimState>,
-    pub selected: Option<u32>,
-    pub on_select: Callback<u32>,
+    pub selected: Option<GId>,
+    pub on_select: Callback<GId>,
     /// The run is playing: rows out of view may wait.
     #[prop_or_default]
     pub playing: bool,
@@ -81,7 +82,7 @@ pub fn m_list(props: &MListProps) -> Html {
                             <span class="mst">{ words }</span>
                             if let Some(p) = m.p { <span class="mp">{ p.to_string() }</span> }
                             if let Some(g) = m.g {
-                                <GChip id={g.0} status={if matches!(m.activity(), Activity::Syscall(_)) { GStatus::Syscall } else { GStatus::Running }} selected={props.selected == Some(g.0)} on_select={props.on_select.clone()} />
+                                <GChip id={g} status={if matches!(m.activity(), Activity::Syscall(_)) { GStatus::Syscall } else { GStatus::Running }} selected={props.selected == Some(g)} on_select={props.on_select.clone()} />
                             }
                             if let Some(g) = m.lockedg { <span class="note">{ format!("locked to {g}") }</span> }
                             if *poller { <span class="note">{ "poller" }</span> }

@@ -112,18 +112,18 @@ pub fn curve(a: Rect, b: Rect) -> (String, String, (f64, f64)) {
 
 fn selector(p: Place) -> String {
     match p {
-        Place::P(p) => format!("section[data-p=\"{p}\"]"),
+        Place::P(p) => format!("section[data-p=\"{}\"]", p.0),
         Place::Global => "[data-testid=global-runq]".into(),
         Place::Netpoll => "[data-testid=netpoll]".into(),
-        Place::M(m) => format!("li[data-m=\"{m}\"]"),
+        Place::M(m) => format!("li[data-m=\"{}\"]", m.0),
     }
 }
 
 fn words(a: &Arrow) -> (String, String) {
     if let Some(p) = a.p {
-        return (format!("P{p}"), format!("P{p} handed from {} to {}", a.from.words(), a.to.words()));
+        return (p.to_string(), format!("{p} handed from {} to {}", a.from.words(), a.to.words()));
     }
-    let ids = a.gs.iter().map(|g| format!("G{g}")).collect::<Vec<_>>().join(", ");
+    let ids = a.gs.iter().map(|g| g.to_string()).collect::<Vec<_>>().join(", ");
     let label = if a.count == 1 { ids.clone() } else { format!("×{}", a.count) };
     let what = if a.count == 1 {
         ids

@@ -15,8 +15,8 @@ pub struct PCardProps {
     /// What the P is doing ([`crate::core::sim::SimState::p_activity`]).
     pub activity: Activity,
     pub moves: Rc<Moves>,
-    pub selected: Option<u32>,
-    pub on_select: Callback<u32>,
+    pub selected: Option<GId>,
+    pub on_select: Callback<GId>,
     /// Put before the board's landmark labels (`Lane B: `) when two boards share the page.
     #[prop_or_default]
     pub scope: AttrValue,
@@ -29,9 +29,9 @@ fn join(ids: &[GId]) -> String {
 #[function_component(PCard)]
 pub fn p_card(props: &PCardProps) -> Html {
     let p = &props.p;
-    let handed_from = props.moves.ps.get(&p.id.0);
+    let handed_from = props.moves.ps.get(&p.id);
     let g_status = if matches!(props.activity, Activity::Syscall(_)) { GStatus::Syscall } else { GStatus::Running };
-    let runq = Rc::new(p.runq.iter().take(10).map(|g| g.0).collect::<Vec<u32>>());
+    let runq = Rc::new(p.runq.iter().take(10).copied().collect::<Vec<GId>>());
     let timers = p.timers.len();
     html! {
         <section
@@ -50,19 +50,19 @@ pub fn p_card(props: &PCardProps) -> Html {
                 <span class="m-of-p">
                     { match p.m { Some(m) => format!("on {m}"), None => "no M".into() } }
                     if let Some(from) = handed_from {
-                        <span class="from">{ format!(" ← {}", from.map(|m| format!("M{m}")).unwrap_or_else(|| "idle".into())) }</span>
+                        <span class="from">{ format!(" ← {}", from.map(|m| m.to_string()).unwrap_or_else(|| "idle".into())) }</span>
                     }
                 </span>
             </header>
             <dl>
                 <dt>{ "running" }</dt>
                 <dd>{ match p.g {
-                    Some(g) => html! { <GChip id={g.0} status={g_status} selected={props.selected == Some(g.0)} on_select={props.on_select.clone()} /> },
+                    Some(g) => html! { <GChip id={g} status={g_status} selected={props.selected == Some(g)} on_select={props.on_select.clone()} /> },
                     None => html! { <span class="empty">{ "—" }</span> },
                 } }</dd>
                 <dt>{ "runnext" }</dt>
                 <dd>{ match p.runnext {
-                    Some(g) => html! { <GChip id={g.0} status={GStatus::Runnable} selected={props.selected == Some(g.0)} moved_from={props.moves.gs.get(&g.0).cloned()} on_select={props.on_select.clone()} /> },
+                    Some(g) => html! { <GChip id={g} status={GStatus::Runnable} selected={props.selected == Some(g)} moved_from={props.moves.gs.get(&g).cloned()} on_select={props.on_select.clone()} /> },
                     None => html! { <span class="empty">{ "—" }</span> },
                 } }</dd>
                 <dt>{ format!("local queue ({})", p.runq.len()) }</dt>

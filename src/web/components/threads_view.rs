@@ -10,9 +10,11 @@ use super::explain::Explain;
 use super::goroutine_panel::GoroutinePanel;
 use super::line_plot::LinePlot;
 use super::timeline::Timeline;
+use crate::core::ids::GId;
 use crate::core::scenario::Scenario;
 use crate::web::driver::{ops_of, GDetail, LogFilter, LogRow, Moves};
 use crate::web::state::ThreadsCommand;
+use crate::web::threads_panel::{Baseline, ThreadsMsg, ThreadsPanel};
 use crate::web::threads::{quantile, Run, GRACE_MS, SLICE_NS};
 use crate::web::view::Plots;
 use std::cell::RefCell;
@@ -24,8 +26,6 @@ use yew::prelude::*;
 pub const REDRAW_MS: u32 = 250;
 /// How often the plots are rebuilt while running, ms (they are the costliest part to draw).
 pub const PLOTS_EVERY_MS: f64 = 500.0;
-/// Log rows shown at first (more on request).
-const LOG_ROWS: usize = 150;
 
 /// Props of [`ThreadsView`].
 #[derive(Properties, PartialEq, Clone)]
@@ -35,18 +35,10 @@ pub struct ThreadsProps {
     /// each number is carried out once, and one given before this panel existed never.
     #[prop_or_default]
     pub command: Option<(u32, ThreadsCommand)>,
-}
-
-/// The speedup measurement: a run of the same scenario with GOMAXPROCS 1 first.
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Baseline {
-    None,
-    /// The GOMAXPROCS 1 run is going on.
-    Measuring,
-    /// Its wall time, ms.
-    Done(f64),
-    /// It did not end with exit status 0 (a lost worker, a deadlock, a panic): no figure.
-    Failed(&'static str),
+    /// What the user chose in the panel (held by the reducer).
+    pub panel: ThreadsPanel,
+    /// Sends what the user chooses to the reducer.
+    pub on_msg: Callback<ThreadsMsg>,
 }
 
 fn set_hook(name: &str, v: &JsValue) {
@@ -118,30 +110,20 @@ fn toggle_pause(r: &mut Run) {
 #[function_component(ThreadsView)]
 pub fn threads_view(props: &ThreadsProps) -> Html {
     let run = use_mut_ref(|| Option::<Rc<RefCell<Run>>>::None);
-    let restart = use_state(|| 0u32);
-    let baseline = use_state(|| Baseline::None);
-    let filter = use_state(|| Rc::new(LogFilter::default()));
-    let limit = use_state(|| LOG_ROWS);
-    let selected = use_state(|| Option::<u32>::None);
+    let panel = &props.panel;
+    let (baseline, filter, limit, selected) = (&panel.baseline, &panel.filter, &panel.limit, &panel.selected);
     // The number of the first event not yet drawn as movement.
     let drawn = use_mut_ref(|| 0usize);
     let force = use_force_update();
     let force_after_key = force.clone();
 
-    // A new scenario forgets the old baseline.
-    {
-        let baseline = baseline.clone();
-        use_effect_with(props.scenario.clone(), move |_| baseline.set(Baseline::None));
-    }
-
     // (Re)start the run whenever the scenario, "run again" or the baseline measurement asks.
-    let measuring = *baseline == Baseline::Measuring;
+    let measuring = panel.measuring();
     {
         let run = run.clone();
         let drawn = drawn.clone();
-        let baseline = baseline.clone();
-        let restart_h = restart.clone();
-        use_effect_with((props.scenario.clone(), *restart, measuring), move |(sc, _, measuring)| {
+        let on_msg = props.on_msg.clone();
+        use_effect_with((props.scenario.clone(), panel.run, measuring), move |(sc, _, measuring)| {
             let mut sc = (**sc).clone();
             if *measuring {
                 sc.gomaxprocs = 1;
@@ -180,8 +162,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
                             })
                         });
                         if let Some(b) = end {
-                            baseline.set(b);
-                            restart_h.set(*restart_h + 1);
+                            on_msg.emit(ThreadsMsg::BaselineEnded(b));
                         }
                     }
                     force.force_update()
@@ -208,12 +189,11 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     };
     let on_pause = with_run(toggle_pause);
 
-    // The keyboard's commands: Space as the pause button (nothing once the run has ended, when
-    // the button is disabled), r as "run again".
+    // The keyboard's pause command: Space as the pause button (nothing once the run has ended,
+    // when the button is disabled). "Run again" (r) is the reducer's (`ThreadsPanel::run`).
     {
         let seen = use_mut_ref(|| props.command.map(|(n, _)| n));
         let run = run.clone();
-        let restart = restart.clone();
         let force = force_after_key;
         use_effect_with(props.command, move |&command| {
             if let Some((n, c)) = command {
@@ -229,7 +209,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
                             }
                             force.force_update();
                         }
-                        ThreadsCommand::RunAgain => restart.set(*restart + 1),
+                        ThreadsCommand::RunAgain => {}
                     }
                 }
             }
@@ -238,32 +218,14 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let on_kill = with_run(|r| {
         r.kill(None);
     });
-    let on_restart = {
-        let restart = restart.clone();
-        Callback::from(move |_: MouseEvent| restart.set(*restart + 1))
-    };
-    let on_measure = {
-        let baseline = baseline.clone();
-        Callback::from(move |_: MouseEvent| baseline.set(Baseline::Measuring))
-    };
+    let on_restart = props.on_msg.reform(|_: MouseEvent| ThreadsMsg::RunAgain);
+    let on_measure = props.on_msg.reform(|_: MouseEvent| ThreadsMsg::Measure);
     // Callbacks that stay the same across redraws, so children whose data did not change skip
     // rendering (the panel redraws four times a second and must leave the thread to the core).
-    let on_filter = {
-        let filter = filter.setter();
-        use_callback((), move |f: LogFilter, _| filter.set(Rc::new(f)))
-    };
-    let on_more = {
-        let limit = limit.clone();
-        use_callback(*limit, move |_: (), _| limit.set(*limit * 4))
-    };
-    let on_select = {
-        let selected = selected.setter();
-        use_callback((), move |g: u32, _| selected.set(Some(g)))
-    };
-    let on_close = {
-        let selected = selected.setter();
-        use_callback((), move |_: (), _| selected.set(None))
-    };
+    let on_filter = use_callback(props.on_msg.clone(), |f: LogFilter, m| m.emit(ThreadsMsg::SetFilter(f)));
+    let on_more = use_callback(props.on_msg.clone(), |_: (), m| m.emit(ThreadsMsg::MoreRows));
+    let on_select = use_callback(props.on_msg.clone(), |g: GId, m| m.emit(ThreadsMsg::Select(Some(g))));
+    let on_close = use_callback(props.on_msg.clone(), |_: (), m| m.emit(ThreadsMsg::Select(None)));
     let noop_seek = use_callback((), |_: u64, _| ());
     let noop_seek_t = use_callback((), |_: u64, _| ());
     // The plots and the log's rows, rebuilt only when needed.
@@ -322,7 +284,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
         last_rows.iter().map(|x| x.text.clone()).collect::<Vec<_>>().join(" ")
     };
     let detail = selected.and_then(|g| {
-        let st = sim.goroutine(crate::core::ids::GId(g))?;
+        let st = sim.goroutine(g)?;
         let ops = ops_of(sim, r.scenario(), &st.func);
         let (history, _) = filtered(&r, &LogFilter { g: Some(g), ..LogFilter::default() }, 40);
         Some(Rc::new(GDetail { state: st, ops, history }))

@@ -14,8 +14,8 @@ use yew::prelude::*;
 pub struct WaitingProps {
     pub state: Rc<SimState>,
     pub moves: Rc<Moves>,
-    pub selected: Option<u32>,
-    pub on_select: Callback<u32>,
+    pub selected: Option<GId>,
+    pub on_select: Callback<GId>,
     /// Put before the board's landmark labels (`Lane B: `) when two boards share the page.
     #[prop_or_default]
     pub scope: AttrValue,
@@ -27,25 +27,25 @@ pub fn waiting(props: &WaitingProps) -> Html {
     let t = st.t;
     // Only the first few of a long list become chips; the rest are counted.
     const MAX: usize = 16;
-    let list = |ids: Vec<u32>, total: usize, notes: Option<Vec<String>>, empty: &'static str| {
+    let list = |ids: Vec<GId>, total: usize, notes: Option<Vec<String>>, empty: &'static str| {
         html! {
             <ChipList ids={Rc::new(ids)} total={total} notes={notes.map(Rc::new)} status={GStatus::Waiting} max={MAX}
                 moves={props.moves.clone()} selected={props.selected} on_select={props.on_select.clone()} {empty} />
         }
     };
-    let first = |v: &[GId]| v.iter().take(MAX).map(|g| g.0).collect::<Vec<u32>>();
-    let net_ids: Vec<u32> = st.netpoll.iter().take(MAX).map(|n| n.g.0).collect();
+    let first = |v: &[GId]| v.iter().take(MAX).copied().collect::<Vec<GId>>();
+    let net_ids: Vec<GId> = st.netpoll.iter().take(MAX).map(|n| n.g).collect();
     let net_notes: Vec<String> = st
         .netpoll
         .iter()
         .take(MAX)
         .map(|n| if n.ready { "ready".into() } else { format!("in {}", short_ns(n.ready_at.saturating_sub(t))) })
         .collect();
-    let mut timers: Vec<(u64, u32)> = st.ps.iter().flat_map(|p| p.timers.iter().map(|&(g, when)| (when, g.0))).collect();
+    let mut timers: Vec<(u64, GId)> = st.ps.iter().flat_map(|p| p.timers.iter().map(|&(g, when)| (when, g))).collect();
     let n_timers = timers.len();
     timers.sort_unstable();
     timers.truncate(MAX);
-    let sleep_ids: Vec<u32> = timers.iter().map(|x| x.1).collect();
+    let sleep_ids: Vec<GId> = timers.iter().map(|x| x.1).collect();
     let sleep_notes: Vec<String> = timers.iter().map(|x| format!("in {}", short_ns(x.0.saturating_sub(t)))).collect();
     html! {
         <section class="waiting" aria-label={format!("{}Waiting goroutines", props.scope)}>

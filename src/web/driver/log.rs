@@ -5,10 +5,11 @@
 
 use super::Driver;
 use crate::core::event::Event;
+use crate::core::ids::{GId, PId};
 use crate::core::program::{Instr, Program};
 use crate::core::scenario::Scenario;
 use crate::core::sim::{GState, Sim};
-use crate::web::record::{kind_code, EvRec, NONE16};
+use crate::web::record::{kind_code, EvRec};
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -27,8 +28,8 @@ pub struct LogRow {
     pub step: u64,
     pub t: u64,
     pub kind: &'static str,
-    pub g: Option<u32>,
-    pub p: Option<u32>,
+    pub g: Option<GId>,
+    pub p: Option<PId>,
     pub text: String,
 }
 
@@ -37,29 +38,28 @@ pub struct LogRow {
 pub struct LogFilter {
     /// A kind name from `What::KINDS`; empty for all.
     pub kind: String,
-    /// A user-facing goroutine id.
-    pub g: Option<u32>,
-    pub p: Option<u32>,
+    pub g: Option<GId>,
+    pub p: Option<PId>,
 }
 
 impl LogFilter {
-    fn matches(&self, code: Option<u8>, e: &EvRec) -> bool {
-        code.is_none_or(|c| e.kind == c)
-            && self.g.is_none_or(|g| e.g == g)
-            && self.p.is_none_or(|p| e.p != NONE16 && e.p as u32 == p)
+    fn matches(&self, code: Option<u8>, e: EvRec) -> bool {
+        code.is_none_or(|c| e.kind() == c)
+            && self.g.is_none_or(|g| e.g() == Some(g))
+            && self.p.is_none_or(|p| e.p() == Some(p))
     }
 
     /// Whether the log shows event `e` (for a log kept as events, as threads mode keeps it).
     pub fn admits(&self, e: &Event) -> bool {
         (self.kind.is_empty() || e.kind() == self.kind)
-            && self.g.is_none_or(|g| e.g.is_some_and(|x| x.0 == g))
-            && self.p.is_none_or(|p| e.p.is_some_and(|x| x.0 == p))
+            && self.g.is_none_or(|g| e.g == Some(g))
+            && self.p.is_none_or(|p| e.p == Some(p))
     }
 }
 
 /// Event number `idx` of a run of `prog` as a line of the log, in words.
 pub fn log_row(idx: usize, e: &Event, prog: &Program) -> LogRow {
-    LogRow { idx, step: e.step, t: e.t, kind: e.kind(), g: e.g.map(|g| g.0), p: e.p.map(|p| p.0), text: e.explain(prog) }
+    LogRow { idx, step: e.step, t: e.t, kind: e.kind(), g: e.g, p: e.p, text: e.explain(prog) }
 }
 
 /// A goroutine in detail, for the side panel.
@@ -214,7 +214,7 @@ impl Driver {
         let mut idx = Vec::with_capacity(limit);
         let mut more = false;
         for i in r.rev() {
-            if filter.matches(code, &self.record.ev(i)) {
+            if filter.matches(code, self.record.ev(i)) {
                 if idx.len() == limit {
                     more = true;
                     break;
@@ -239,7 +239,7 @@ impl Driver {
         let mut rows = Vec::with_capacity(limit);
         let mut more = self.events.recent.front().is_some_and(|(i, _)| *i > 0);
         for (i, e) in self.events.recent.iter().rev() {
-            if filter.matches(code, &self.record.ev(*i)) {
+            if filter.matches(code, self.record.ev(*i)) {
                 if rows.len() == limit {
                     more = true;
                     break;
@@ -253,8 +253,8 @@ impl Driver {
 
     /// Goroutine `id` in detail (its ops and its latest `limit` events), if it exists yet. With
     /// `recent`, the history comes from the latest events only (see [`Driver::recent_log`]).
-    pub fn goroutine_at(&mut self, id: u32, limit: usize, recent: bool) -> Option<GDetail> {
-        let state = self.sim.goroutine(crate::core::ids::GId(id))?;
+    pub fn goroutine_at(&mut self, id: GId, limit: usize, recent: bool) -> Option<GDetail> {
+        let state = self.sim.goroutine(id)?;
         let ops = ops_of(&self.sim, &self.scenario, &state.func);
         let f = LogFilter { kind: String::new(), g: Some(id), p: None };
         let (history, _) = if recent { self.recent_log(&f, limit) } else { self.log(&f, limit) };
@@ -262,7 +262,7 @@ impl Driver {
     }
 
     /// Goroutine `id` in detail (its ops and its latest `limit` events), if it exists yet.
-    pub fn goroutine(&mut self, id: u32, limit: usize) -> Option<GDetail> {
+    pub fn goroutine(&mut self, id: GId, limit: usize) -> Option<GDetail> {
         self.goroutine_at(id, limit, false)
     }
 

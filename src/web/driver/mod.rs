@@ -158,6 +158,11 @@ impl Driver {
                 self.events.recent.clear();
             }
         }
+        // Room for every step up to the target, made once (the seek's slices then record
+        // without reallocating).
+        if target > self.record.explored() {
+            self.record.reserve(target - self.record.explored());
+        }
         let mut made = 0;
         while self.step() < target && made < budget {
             // Far from the target, the full events are not kept (the log regenerates them from a

@@ -7,37 +7,37 @@
 
 use crate::core::event::{Event, Source, WakeCause, What};
 use crate::core::event::Place as QueuePlace;
-use crate::core::ids::GId;
+use crate::core::ids::{GId, MId, PId};
 use crate::core::sim::SimState;
 use std::collections::{BTreeMap, HashMap};
 
 /// A place on the board that goroutines (or a P) move from or to: one end of a movement arrow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Place {
-    P(u32),
+    P(PId),
     Global,
     Netpoll,
-    M(u32),
+    M(MId),
 }
 
 impl Place {
     /// A stable key for the page's hooks: `p:3`, `global`, `netpoll`, `m:2`.
     pub fn key(self) -> String {
         match self {
-            Place::P(p) => format!("p:{p}"),
+            Place::P(p) => format!("p:{}", p.0),
             Place::Global => "global".into(),
             Place::Netpoll => "netpoll".into(),
-            Place::M(m) => format!("m:{m}"),
+            Place::M(m) => format!("m:{}", m.0),
         }
     }
 
     /// In words: `P3`, `the global queue`, `the network poller`, `M2`.
     pub fn words(self) -> String {
         match self {
-            Place::P(p) => format!("P{p}"),
+            Place::P(p) => p.to_string(),
             Place::Global => "the global queue".into(),
             Place::Netpoll => "the network poller".into(),
-            Place::M(m) => format!("M{m}"),
+            Place::M(m) => m.to_string(),
         }
     }
 }
@@ -50,9 +50,9 @@ pub struct Arrow {
     /// Goroutines that moved this way (0 for a P's hand-off).
     pub count: u32,
     /// The first few of them, ascending.
-    pub gs: Vec<u32>,
+    pub gs: Vec<GId>,
     /// For a hand-off (from one M to another): the P handed over.
-    pub p: Option<u32>,
+    pub p: Option<PId>,
 }
 
 /// Goroutine ids an [`Arrow`] keeps for its words.
@@ -64,8 +64,8 @@ pub const ARROW_GS: usize = 3;
 /// goroutine a steal or a batch runs at once) grouped by source and destination, one arrow each.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Moves {
-    pub gs: HashMap<u32, String>,
-    pub ps: HashMap<u32, Option<u32>>,
+    pub gs: HashMap<GId, String>,
+    pub ps: HashMap<PId, Option<MId>>,
     /// Sorted by source, then destination.
     pub arrows: Vec<Arrow>,
 }
@@ -74,23 +74,23 @@ impl Moves {
     /// What moved in the step that made `events`; `after` is the state after it.
     pub fn of(events: &[Event], after: &SimState) -> Moves {
         let mut m = Mover::default();
-        let p_of = |p: u32| after.ps.iter().find(|x| x.id.0 == p);
+        let p_of = |p: PId| after.ps.iter().find(|x| x.id == p);
         // The last `k` goroutines of a queue (a batch lands at its tail).
-        let tail = |q: &[GId], k: usize| q[q.len().saturating_sub(k)..].iter().map(|g| g.0).collect::<Vec<u32>>();
-        let mut stolen_from: HashMap<u32, u32> = HashMap::new();
-        let mut released: HashMap<u32, u32> = HashMap::new();
-        let mut taken_by: HashMap<u32, u32> = HashMap::new();
+        let tail = |q: &[GId], k: usize| q[q.len().saturating_sub(k)..].to_vec();
+        let mut stolen_from: HashMap<PId, MId> = HashMap::new();
+        let mut released: HashMap<PId, MId> = HashMap::new();
+        let mut taken_by: HashMap<PId, MId> = HashMap::new();
         for e in events {
-            let (g, p, mm) = (e.g.map(|x| x.0), e.p.map(|x| x.0), e.m.map(|x| x.0));
+            let (g, p, mm) = (e.g, e.p, e.m);
             match (&e.what, p) {
                 (What::Steal { victim, n, .. }, Some(thief)) => {
                     let queued = p_of(thief).map_or(Vec::new(), |pp| tail(&pp.runq, *n as usize - 1));
-                    m.queued(&queued, format!("P{}", victim.0));
-                    m.add(Place::P(victim.0), Place::P(thief), *n, queued.into_iter().chain(g));
+                    m.queued(&queued, victim.to_string());
+                    m.add(Place::P(*victim), Place::P(thief), *n, queued.into_iter().chain(g));
                 }
                 (What::RunqOverflow { moved }, Some(p)) => {
                     let queued = tail(&after.global, *moved as usize);
-                    m.queued(&queued, format!("P{p}"));
+                    m.queued(&queued, p.to_string());
                     m.add(Place::P(p), Place::Global, *moved, queued);
                 }
                 (What::GlobalGrab { n, .. }, Some(p)) => {
@@ -109,12 +109,12 @@ impl Moves {
                 }
                 (What::GoSyscallEndBlocked { got: None, .. }, _) => {
                     if let Some(from) = mm {
-                        m.queued(&g.into_iter().collect::<Vec<_>>(), format!("M{from} (syscall)"));
+                        m.queued(&g.into_iter().collect::<Vec<_>>(), format!("{from} (syscall)"));
                         m.add(Place::M(from), Place::Global, 1, g);
                     }
                 }
                 (What::ProcSteal { from, .. }, Some(p)) => {
-                    stolen_from.insert(p, from.0);
+                    stolen_from.insert(p, *from);
                 }
                 (What::ProcStop, Some(p)) => {
                     if let Some(x) = mm {
@@ -123,7 +123,7 @@ impl Moves {
                 }
                 (What::ThreadWake { for_p, .. }, _) | (What::ThreadCreate { for_p: Some(for_p), .. }, _) => {
                     if let Some(x) = mm {
-                        taken_by.insert(for_p.0, x);
+                        taken_by.insert(*for_p, x);
                     }
                 }
                 (What::ProcStart, Some(p)) => {
@@ -137,7 +137,7 @@ impl Moves {
                 }
                 (What::LockedHandoff { to }, Some(p)) => {
                     if let Some(from) = mm {
-                        m.handoff(p, from, to.0);
+                        m.handoff(p, from, *to);
                     }
                 }
                 _ => {}
@@ -157,21 +157,21 @@ impl Moves {
 /// Moves being gathered.
 #[derive(Default)]
 struct Mover {
-    gs: HashMap<u32, String>,
-    ps: HashMap<u32, Option<u32>>,
-    groups: BTreeMap<(Place, Place), (u32, Vec<u32>)>,
-    handoffs: BTreeMap<(u32, u32), u32>,
+    gs: HashMap<GId, String>,
+    ps: HashMap<PId, Option<MId>>,
+    groups: BTreeMap<(Place, Place), (u32, Vec<GId>)>,
+    handoffs: BTreeMap<(MId, MId), PId>,
 }
 
 impl Mover {
     /// Goroutines now in a queue, and where they came from.
-    fn queued(&mut self, gs: &[u32], from: String) {
+    fn queued(&mut self, gs: &[GId], from: String) {
         for &g in gs {
             self.gs.insert(g, from.clone());
         }
     }
 
-    fn add(&mut self, from: Place, to: Place, n: u32, gs: impl IntoIterator<Item = u32>) {
+    fn add(&mut self, from: Place, to: Place, n: u32, gs: impl IntoIterator<Item = GId>) {
         if from == to || n == 0 {
             return;
         }
@@ -180,7 +180,7 @@ impl Mover {
         e.1.extend(gs);
     }
 
-    fn handoff(&mut self, p: u32, from: u32, to: u32) {
+    fn handoff(&mut self, p: PId, from: MId, to: MId) {
         self.ps.insert(p, Some(from));
         self.handoffs.insert((from, to), p);
     }

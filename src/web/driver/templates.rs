@@ -10,11 +10,11 @@ use crate::core::scenario::{Action, ActionAt, ActionKind, ChanDecl, FuncDecl, Op
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Intervention {
     /// Spawn `n` goroutines running the scenario's func `func`, or a ready [`Template`].
-    Spawn { func: SpawnFunc, n: u32, on_p: Option<u32> },
+    Spawn { func: SpawnFunc, n: u32, on_p: Option<PId> },
     /// Goroutine `g` enters a blocking syscall for `dur` ns.
-    Syscall { g: u32, dur: u64 },
+    Syscall { g: GId, dur: u64 },
     /// The network wait of goroutine `g` completes.
-    NetReady { g: u32 },
+    NetReady { g: GId },
     Gomaxprocs(u32),
 }
 
@@ -153,8 +153,8 @@ impl Driver {
                     return Err(Refused::one("Spawn at least one goroutine."));
                 }
                 if let Some(p) = on_p {
-                    if *p >= self.sim.gomaxprocs() {
-                        return Err(Refused::one(format!("There is no P{p} (GOMAXPROCS is {}).", self.sim.gomaxprocs())));
+                    if p.0 >= self.sim.gomaxprocs() {
+                        return Err(Refused::one(format!("There is no {p} (GOMAXPROCS is {}).", self.sim.gomaxprocs())));
                     }
                 }
                 let idx = match func {
@@ -168,12 +168,12 @@ impl Driver {
                 if let SpawnFunc::Template(Template::PingPong) = func {
                     // The pong goroutines first: the ping ones end up in runnext and start.
                     let pong = cand.funcs.iter().position(|f| f.name == "tpl_pong").expect("template added") as u32;
-                    actions.push(Action { at, kind: ActionKind::Spawn { func: pong, n: *count, on_p: on_p.map(PId) } });
+                    actions.push(Action { at, kind: ActionKind::Spawn { func: pong, n: *count, on_p: *on_p } });
                 }
-                actions.push(Action { at, kind: ActionKind::Spawn { func: idx, n: *count, on_p: on_p.map(PId) } });
+                actions.push(Action { at, kind: ActionKind::Spawn { func: idx, n: *count, on_p: *on_p } });
             }
-            Intervention::Syscall { g, dur } => actions.push(Action { at, kind: ActionKind::Syscall { g: GId(*g), dur: *dur } }),
-            Intervention::NetReady { g } => actions.push(Action { at, kind: ActionKind::NetReady { g: GId(*g) } }),
+            Intervention::Syscall { g, dur } => actions.push(Action { at, kind: ActionKind::Syscall { g: *g, dur: *dur } }),
+            Intervention::NetReady { g } => actions.push(Action { at, kind: ActionKind::NetReady { g: *g } }),
             Intervention::Gomaxprocs(p) => actions.push(Action { at, kind: ActionKind::Gomaxprocs(*p) }),
         }
         cand.actions.extend(actions.iter().cloned());
