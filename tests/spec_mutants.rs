@@ -151,3 +151,65 @@ fn an_earlier_timer_breaks_the_poller_at_once() {
     let g2_woken = events.iter().find(|e| e.kind() == "GoUnblock" && g_of(e) == 2).unwrap();
     assert_eq!(g2_woken.t, g2_until);
 }
+
+// ----- real-time mode: a lost thread leaves every list it was on -----
+
+/// Threads mode (`Sim::thread_lost`: the driver lost an M's thread; "the M exits and its P is
+/// handed off so the rest goes on"): a lost M is dead, so it must leave every list the
+/// scheduler picks threads from: the idle M list (spec §2.7, `mget` would hand a dead thread a
+/// P), the netpoll slot (§4.3 step 18: only one thread blocks in netpoll, and a dead one would
+/// never wake for the next timer) and the spinning count (§4.3: `nmspinning` counts the Ms
+/// that spin, and `wakep` starts none while it is above 0). The program has no `work` or
+/// `syscall`, so the driver has nothing to carry out and each step runs as in virtual time.
+/// Steps to the first state where `pick` chooses an M, loses it there, and runs to the end with
+/// the invariants (which check each of those lists) after every step.
+#[track_caller]
+fn lose_thread_when(json: &str, pick: impl Fn(&gmp::core::sim::SimState) -> Option<u32>) -> (Sim, u32) {
+    let mut sim = Sim::new(&scenario(json));
+    sim.set_real_time(1_000_000);
+    let mut lost = None;
+    while step(&mut sim) {
+        assert!(sim.take_commands().is_empty(), "no work for the driver's threads");
+        if lost.is_none() {
+            if let Some(m) = pick(&sim.snapshot(false)) {
+                let now = sim.now();
+                sim.thread_lost(gmp::core::ids::MId(m), now);
+                sim.check_invariants().unwrap_or_else(|e| panic!("after losing M{m}: {e}"));
+                let s = sim.snapshot(false);
+                assert_eq!(s.ms[m as usize].status, gmp::core::sim::MStatus::Dead);
+                assert!(!s.idle_ms.iter().any(|x| x.0 == m), "lost M{m} is still on the idle list");
+                assert_ne!(s.poller.map(|x| x.0), Some(m), "lost M{m} still holds the netpoll slot");
+                assert_eq!(s.nmspinning as usize, s.ms.iter().filter(|x| x.spinning).count());
+                lost = Some(m);
+            }
+        }
+    }
+    let m = lost.expect("the run never reached the state to lose a thread in");
+    assert_eq!(sim.outcome(), Some(&Outcome::Exit), "the rest of the program goes on to its end");
+    (sim, m)
+}
+
+const SLEEPERS: &str = r#"{"version":1,"gomaxprocs":2,
+    "funcs":{"x":[{"sleep":"100us"},{"go":"y"},{"sleep":"2ms"}],"y":[{"sleep":"3ms"}]},
+    "main":[{"go":"x"},{"sleep":"8ms"}]}"#;
+
+/// Kills `exec.rs` `lose_thread`'s `state == Idle` → `!=` and `x != m` → `==` (a lost idle M
+/// stayed on the idle list).
+#[test]
+fn a_lost_idle_thread_leaves_the_idle_list() {
+    lose_thread_when(SLEEPERS, |s| s.idle_ms.first().map(|m| m.0));
+}
+
+/// Kills `exec.rs` `lose_thread`'s `poller == Some(m)` → `!=` (a lost poller kept the netpoll
+/// slot, so no other thread would block there).
+#[test]
+fn a_lost_poller_frees_the_netpoll_slot() {
+    lose_thread_when(SLEEPERS, |s| s.poller.map(|m| m.0));
+}
+
+/// Kills `exec.rs` `lose_thread`'s `nmspinning -= 1` → `+=`, `/=` (a lost spinning M still
+/// counted as spinning).
+#[test]
+fn a_lost_spinning_thread_stops_counting_as_spinning() {
+    lose_thread_when(SLEEPERS, |s| s.ms.iter().find(|m| m.spinning).map(|m| m.id.0));
+}
