@@ -444,8 +444,8 @@ impl Sim {
         };
         for (i, p) in self.ps.iter().enumerate() {
             if i >= live {
-                if !p.runq.is_empty() || p.status != PStatus::Dead {
-                    return Err(format!("destroyed P{i} still has work or status {:?}", p.status));
+                if !p.runq.is_empty() || p.status != PStatus::Dead || p.m.is_some() {
+                    return Err(format!("destroyed P{i} still has work, status {:?} or an M", p.status));
                 }
                 continue;
             }
@@ -532,6 +532,14 @@ impl Sim {
                 if self.gs[g as usize].status != GStatus::Running {
                     return Err(format!("M{i} is in state Run but its {} is {:?}", GId::of_index(g), self.gs[g as usize].status));
                 }
+            }
+            // And an M is in state Syscall exactly when its G is in a syscall.
+            match (m.state == super::MStatus::Syscall, m.curg) {
+                (true, None) => return Err(format!("M{i} is in state Syscall without a G")),
+                (in_syscall, Some(g)) if in_syscall != (self.gs[g as usize].status == GStatus::Syscall) => {
+                    return Err(format!("M{i} is in state {:?} but its {} is {:?}", m.state, GId::of_index(g), self.gs[g as usize].status));
+                }
+                _ => {}
             }
             if m.spinning {
                 spinning += 1;
