@@ -583,6 +583,16 @@ impl Sim {
         if self.npidle() > self.gomaxprocs {
             return Err("more idle Ps than GOMAXPROCS".into());
         }
+        // The fds the kernel reported ready belong to distinct goroutines still parked on the
+        // netpoller, each counted among its waiters.
+        for (k, &g) in self.net_ready.iter().enumerate() {
+            if self.net_ready[..k].contains(&g) || !matches!(self.gs[g as usize].wait, Wait::Net { .. }) {
+                return Err(format!("{} is reported ready twice or is not parked on the netpoller", GId::of_index(g)));
+            }
+        }
+        if self.net_ready.len() > self.net_waiters as usize {
+            return Err(format!("{} goroutines reported ready but {} parked on the netpoller", self.net_ready.len(), self.net_waiters));
+        }
         if let Some(pm) = self.poller {
             if self.ms[pm as usize].state != super::MStatus::Netpoll {
                 return Err(format!("poller M{pm} is not blocked in netpoll"));
