@@ -444,8 +444,8 @@ impl Sim {
         };
         for (i, p) in self.ps.iter().enumerate() {
             if i >= live {
-                if !p.runq.is_empty() || p.status != PStatus::Dead {
-                    return Err(format!("destroyed P{i} still has work or status {:?}", p.status));
+                if !p.runq.is_empty() || p.status != PStatus::Dead || p.m.is_some() {
+                    return Err(format!("destroyed P{i} still has work, status {:?} or an M", p.status));
                 }
                 continue;
             }
@@ -533,6 +533,14 @@ impl Sim {
                     return Err(format!("M{i} is in state Run but its {} is {:?}", GId::of_index(g), self.gs[g as usize].status));
                 }
             }
+            // And an M is in state Syscall exactly when its G is in a syscall.
+            match (m.state == super::MStatus::Syscall, m.curg) {
+                (true, None) => return Err(format!("M{i} is in state Syscall without a G")),
+                (in_syscall, Some(g)) if in_syscall != (self.gs[g as usize].status == GStatus::Syscall) => {
+                    return Err(format!("M{i} is in state {:?} but its {} is {:?}", m.state, GId::of_index(g), self.gs[g as usize].status));
+                }
+                _ => {}
+            }
             if m.spinning {
                 spinning += 1;
                 let p = m.p.or(m.nextp).ok_or_else(|| format!("spinning M{i} has no P"))?;
@@ -574,6 +582,16 @@ impl Sim {
         }
         if self.npidle() > self.gomaxprocs {
             return Err("more idle Ps than GOMAXPROCS".into());
+        }
+        // The fds the kernel reported ready belong to distinct goroutines still parked on the
+        // netpoller, each counted among its waiters.
+        for (k, &g) in self.net_ready.iter().enumerate() {
+            if self.net_ready[..k].contains(&g) || !matches!(self.gs[g as usize].wait, Wait::Net { .. }) {
+                return Err(format!("{} is reported ready twice or is not parked on the netpoller", GId::of_index(g)));
+            }
+        }
+        if self.net_ready.len() > self.net_waiters as usize {
+            return Err(format!("{} goroutines reported ready but {} parked on the netpoller", self.net_ready.len(), self.net_waiters));
         }
         if let Some(pm) = self.poller {
             if self.ms[pm as usize].state != super::MStatus::Netpoll {
