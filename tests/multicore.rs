@@ -347,12 +347,13 @@ fn steals_half(who: &str, procs: u32, m: &Measures, sim: &Measures) -> Result<()
 }
 
 /// Ps used (that ran at least one user goroutine other than main). Band: every P at
-/// GOMAXPROCS 2 and 4; at 8 (four Ps per core here) at least 6. And the threads that ran user
+/// GOMAXPROCS 2 and 4; at 8 (four Ps per core here) at least 5: under load from other jobs Go
+/// used 5 in 2 of 3 runs of `chain` (its eight chains finish while some Ms wait for a CPU). And the threads that ran user
 /// goroutines: within −3/+2 of the simulator's (one per P here: no syscall, no locked thread;
 /// Go 2–3 at GOMAXPROCS 2, 4–5 at 4, 6–9 at 8: a thread that stopped spinning and parked
 /// while another took its P, or a P that never ran user code).
 fn ps_used(who: &str, procs: u32, m: &Measures, sim: &Measures) -> Result<(), String> {
-    let want = if procs >= 8 { procs - 2 } else { procs };
+    let want = if procs >= 8 { procs - 3 } else { procs };
     ensure(sim.ps_used() == procs, || format!("simulator: {} of {procs} Ps ran user goroutines", sim.ps_used()))?;
     ensure(m.ps_used() >= want, || format!("{who}: {} of {procs} Ps ran user goroutines, at least {want} expected", m.ps_used()))?;
     let (t, s) = (i64::from(m.threads), i64::from(sim.threads));

@@ -158,7 +158,11 @@ pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
                     line_start = j + 1;
                 }
                 if ch == '\\' && c != b'`' {
-                    let Some(e) = src[j + 1..].chars().next() else { continue };
+                    // A backslash as the text's last character ends nothing: the literal is
+                    // unterminated (and the loop must not stay on it).
+                    let Some(e) = src[j + 1..].chars().next() else {
+                        return Err(GoError::at(p, if c == b'\'' { "rune literal not terminated" } else { "string literal not terminated" }));
+                    };
                     value.push(match e {
                         'n' => '\n',
                         't' => '\t',
@@ -196,6 +200,15 @@ pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_backslash_ending_the_text_is_an_unterminated_literal_not_a_hang() {
+        // Typing `"\` at the end of the editor once made the lexer loop for ever.
+        for (src, msg) in [("x := \"\\", "string literal not terminated"), ("x := '\\", "rune literal not terminated")] {
+            let e = lex(src).unwrap_err();
+            assert_eq!((e.message.as_str(), e.pos.map(|p| (p.line, p.col))), (msg, Some((1, 6))), "{src:?}");
+        }
+    }
 
     fn kinds(src: &str) -> Vec<Tok> {
         lex(src).unwrap().0.into_iter().map(|t| t.tok).collect()
