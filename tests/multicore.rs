@@ -141,13 +141,7 @@ fn build_all(tc: &Toolchain, dir: &Path) -> Result<(), String> {
             std::fs::write(d.join("gmptrace.go"), TRACE_MAIN).map_err(|e| e.to_string())?;
         }
     }
-    let mut c = go::command(tc);
-    c.args(["build", "-o"]).arg(format!("{}/", dir.join("bin").display())).arg("./...").current_dir(dir).env("GO111MODULE", "on");
-    let out = go::run(c, BUILD_TIMEOUT)?;
-    if !out.status.success() {
-        return Err(format!("go build failed:\n{}", String::from_utf8_lossy(&out.stderr)));
-    }
-    Ok(())
+    go::build_all(tc, dir, BUILD_TIMEOUT)
 }
 
 /// One traced run, measured. Err: it failed to run (exit status, timeout, unreadable trace).

@@ -8,7 +8,7 @@
 //! A missing toolchain is an error that says how to install it, never a skip.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -145,6 +145,17 @@ pub fn run(mut cmd: Command, timeout: Duration) -> Result<Output, String> {
         }
     };
     Ok(Output { status, stdout: ro.join().unwrap(), stderr: re.join().unwrap() })
+}
+
+/// `go build` of every main package under `dir` (a module) into `dir/bin/`, within `timeout`.
+pub fn build_all(tc: &Toolchain, dir: &Path, timeout: Duration) -> Result<(), String> {
+    let mut c = command(tc);
+    c.args(["build", "-o"]).arg(format!("{}/", dir.join("bin").display())).arg("./...").current_dir(dir).env("GO111MODULE", "on");
+    let out = run(c, timeout)?;
+    if !out.status.success() {
+        return Err(format!("go build failed:\n{}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(())
 }
 
 /// Builds `tests/trace/<program>` with Go `release` and runs it with a trace file and `args`;

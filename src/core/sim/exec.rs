@@ -88,14 +88,7 @@ impl Sim {
                     return;
                 }
                 Instr::Go { func, n } => {
-                    let gg = &mut self.gs[g as usize];
-                    if gg.go_left == 0 {
-                        gg.go_left = n;
-                    }
-                    gg.go_left -= 1;
-                    if gg.go_left == 0 {
-                        gg.pc += 1;
-                    }
+                    self.count_go(g, n);
                     self.newproc(m, p, g, func);
                     self.continue_after(m, self.costs.spawn);
                     return;
@@ -156,14 +149,7 @@ impl Sim {
                     gg.pc += 1;
                 }
                 Instr::GoArgs { func, n, args } => {
-                    let gg = &mut self.gs[g as usize];
-                    if gg.go_left == 0 {
-                        gg.go_left = n;
-                    }
-                    gg.go_left -= 1;
-                    if gg.go_left == 0 {
-                        gg.pc += 1;
-                    }
+                    self.count_go(g, n);
                     let set: Vec<(u32, Val)> =
                         self.prog.go_args[args as usize].iter().map(|(slot, o)| (*slot, self.value(g, o))).collect();
                     let child = self.newproc(m, p, g, func);
@@ -274,6 +260,18 @@ impl Sim {
     }
 
     /// `newproc`: create a goroutine running `func`, into P's runnext; then `wakep`.
+    /// One of the `n` goroutines a `go` op starts: the op stays at `g`'s pc until the last one.
+    fn count_go(&mut self, g: u32, n: u32) {
+        let gg = &mut self.gs[g as usize];
+        if gg.go_left == 0 {
+            gg.go_left = n;
+        }
+        gg.go_left -= 1;
+        if gg.go_left == 0 {
+            gg.pc += 1;
+        }
+    }
+
     fn newproc(&mut self, m: u32, p: u32, parent: u32, func: u32) -> u32 {
         let g = self.new_g(func, Some(parent), Some(p));
         let place = self.runqput(p, g, true);
