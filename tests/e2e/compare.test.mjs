@@ -4,46 +4,23 @@
 // the score across a reload, no answer in the DOM). Build first: `trunk build --release` and
 // `cargo build --bin gmpsim`.
 
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
+import { pageSuite } from './suite.mjs';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT, serve, launch, openPage, axeViolations } from './lib.mjs';
+import { ROOT, openPage, axeViolations } from './lib.mjs';
 
 const GMPSIM = process.env.GMPSIM ? path.resolve(process.env.GMPSIM) : path.join(ROOT, 'target', 'debug', 'gmpsim');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'gmp-compare-'));
 const BASE = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests', 'scenarios', 'gomaxprocs.json'), 'utf8'));
 
-let srv;
-let browser;
+const suite = pageSuite({ gmpsim: GMPSIM, tmp: TMP });
 let page;
 let errors;
-
-before(async () => {
-  if (!fs.existsSync(GMPSIM)) throw new Error(`${GMPSIM} is missing: run \`cargo build --bin gmpsim\` first`);
-  srv = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-  fs.rmSync(TMP, { recursive: true, force: true });
-});
-
-beforeEach(() => { page = undefined; errors = []; });
-
-afterEach(async () => {
-  if (page) {
-    const errs = errors;
-    await page.evaluate(() => localStorage.clear()).catch(() => {});
-    await page.close();
-    assert.deepEqual(errs, [], 'the page logged errors');
-  }
-});
 
 const packed = (json) => `1.${zlib.deflateRawSync(Buffer.from(json, 'utf8'), { level: 9 }).toString('base64url')}`;
 const withProcs = (n) => JSON.stringify({ ...BASE, gomaxprocs: n }, null, 2);
@@ -55,7 +32,7 @@ function file(name, json) {
 }
 
 async function open(hash, ready = '[data-testid=clock]') {
-  ({ page, errors } = await openPage(browser.context, srv.url + hash, { ready }));
+  ({ page, errors } = await openPage(suite.browser.context, suite.srv.url + hash, { ready })); suite.track(page, errors);
   return page;
 }
 
@@ -145,7 +122,7 @@ test('Share in the compare view gives a link that opens the same comparison', as
   assert.match(url, /#s=1\.[\w-]+&vs=1\.[\w-]+&step=6$/);
   const before = [await lane('a'), await lane('b')];
   await page.close();
-  ({ page, errors } = await openPage(browser.context, url));
+  ({ page, errors } = await openPage(suite.browser.context, url)); suite.track(page, errors);
   await waitClock(6);
   assert.deepEqual([await lane('a'), await lane('b')], before);
 });
@@ -154,7 +131,7 @@ test('a bad lane B is reported in lane B; lane A runs; the user\'s own work stay
   await open('');
   await page.evaluate(() => localStorage.setItem('gmp-playground.draft.v1', '{"version": 1, "mine": true'));
   const bad = JSON.stringify({ ...BASE, main: [{ go: 'nosuch' }, ...BASE.main] });
-  await page.goto(srv.url + `#s=${packed(withProcs(2))}&vs=${packed(bad)}&step=3`);
+  await page.goto(suite.srv.url + `#s=${packed(withProcs(2))}&vs=${packed(bad)}&step=3`);
   await page.waitForSelector('[data-lane=b] [data-testid=lane-error]');
   await waitClock(3);
   const msg = await page.textContent('[data-lane=b] [data-testid=lane-error]');
@@ -164,7 +141,7 @@ test('a bad lane B is reported in lane B; lane A runs; the user\'s own work stay
   await waitClock(4);
   assert.equal(await page.evaluate(() => localStorage.getItem('gmp-playground.draft.v1')), '{"version": 1, "mine": true');
   // A payload that does not unpack: said in lane B too.
-  await page.goto(srv.url + `#s=${packed(withProcs(2))}&vs=1.@@@`);
+  await page.goto(suite.srv.url + `#s=${packed(withProcs(2))}&vs=1.@@@`);
   await page.waitForSelector('[data-lane=b] [data-testid=lane-error]');
   assert.match(await page.textContent('[data-lane=b] [data-testid=lane-error]'), /link parameter vs=/);
   await page.click('[data-testid=compare-close]');
@@ -192,7 +169,7 @@ test('Compare with… from the page (keyboard only), and axe finds no violation'
 test('predict mode: choices without the answer, verdict, keys 1–4, score kept across a reload', async () => {
   await open('');
   await page.evaluate(() => localStorage.setItem('gmp-playground.scenario.v1', 'x'));
-  await page.goto(srv.url);
+  await page.goto(suite.srv.url);
   await page.waitForSelector('[data-testid=clock]');
   // Open a lesson from the gallery, then predict mode.
   if (!(await page.locator('[data-testid=gallery]').count())) await page.keyboard.press('g');

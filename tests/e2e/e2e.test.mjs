@@ -5,13 +5,14 @@
 // the board against `gmpsim run FILE --until-step N --format state` for the same scenario.
 // Every test fails on any console error or page error.
 
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
+import { pageSuite } from './suite.mjs';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, serve, launch, openPage, fragment, axeViolations } from './lib.mjs';
+import { ROOT, openPage, fragment, axeViolations } from './lib.mjs';
 import { Buffer } from 'node:buffer';
 
 const GMPSIM = process.env.GMPSIM ? path.resolve(process.env.GMPSIM) : path.join(ROOT, 'target', 'debug', 'gmpsim');
@@ -20,38 +21,12 @@ const BUSY = path.join(ROOT, 'tests', 'e2e', 'scenarios', 'busy.json');
 const SEEK1M = path.join(ROOT, 'tests', 'e2e', 'scenarios', 'seek-1m.json');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'gmp-e2e-'));
 
-let srv;
-let browser;
+const suite = pageSuite({ gmpsim: GMPSIM, tmp: TMP });
 let page;
 let errors;
 
-before(async () => {
-  if (!fs.existsSync(GMPSIM)) {
-    throw new Error(`${GMPSIM} is missing: run \`cargo build --bin gmpsim\` first (or set GMPSIM)`);
-  }
-  srv = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-  fs.rmSync(TMP, { recursive: true, force: true });
-});
-
-beforeEach(() => { page = undefined; errors = []; });
-
-afterEach(async () => {
-  if (page) {
-    const errs = errors;
-    await page.evaluate(() => localStorage.clear()).catch(() => {});
-    await page.close();
-    assert.deepEqual(errs, [], 'the page logged errors');
-  }
-});
-
 async function open(hash = '', opts) {
-  ({ page, errors } = await openPage(browser.context, srv.url + hash, opts));
+  ({ page, errors } = await openPage(suite.browser.context, suite.srv.url + hash, opts)); suite.track(page, errors);
   return page;
 }
 
@@ -312,7 +287,7 @@ test('spawning is recorded as an action, replays after stepping back, and matche
   await forward(5);
   await expectMatchesGmpsim(file2, 23);
   // A reload keeps what the user built.
-  await page.goto(srv.url);
+  await page.goto(suite.srv.url);
   await page.waitForSelector('[data-testid=clock]');
   const kept = JSON.parse(await page.inputValue('[data-testid=editor]'));
   assert.equal(kept.actions.length, 2);
@@ -347,12 +322,12 @@ test('a bad link is reported and changes nothing the user had', async () => {
   await open();
   await forward(2);
   const mine = await page.inputValue('[data-testid=editor]');
-  await page.goto(srv.url + '#s=1.not*base64');
+  await page.goto(suite.srv.url + '#s=1.not*base64');
   await page.waitForSelector('[data-testid=notice]');
   assert.match(await page.textContent('[data-testid=notice]'), /link could not be opened.*base64/s);
   assert.equal(await page.inputValue('[data-testid=editor]'), mine);
   const invalid = fragment('{"version": 1, "main": [{"go": "nope"}], "gomaxprocs": 0}');
-  await page.goto(srv.url + invalid);
+  await page.goto(suite.srv.url + invalid);
   await page.reload();
   await page.waitForSelector('[data-testid=notice]');
   const notice = await page.textContent('[data-testid=notice]');
@@ -713,7 +688,7 @@ test('a new visitor sees the lesson gallery first; a lesson opens by keyboard, i
 });
 
 test('share after stepping and an intervention: the link opens the same board, and gmpsim reads and writes the same link', async () => {
-  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.url.replace(/\/$/, '') });
+  await suite.browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.srv.url.replace(/\/$/, '') });
   await open(linkFor(DEFAULT));
   await forward(6);
   await page.selectOption('[data-testid=spawn-what]', 'f:cruncher');
@@ -730,7 +705,7 @@ test('share after stepping and an intervention: the link opens the same board, a
   assert.equal(await page.evaluate(() => location.href), link, 'the address bar holds the link');
   const before = await board();
   // Opened in a new page: the same step and board.
-  const other = await openPage(browser.context, link);
+  const other = await openPage(suite.browser.context, link);
   await other.page.waitForSelector('[data-testid=clock][data-step="12"]');
   assert.deepEqual(await board(other.page), before);
   const shown = await other.page.inputValue('[data-testid=editor]');
@@ -742,7 +717,7 @@ test('share after stepping and an intervention: the link opens the same board, a
   assert.deepEqual(JSON.parse(decoded), JSON.parse(shown));
   const file = path.join(TMP, 'shared.json');
   fs.writeFileSync(file, decoded);
-  assert.equal(gmpsimText(['link', file, '--base', srv.url, '--step', '12']).trim(), link);
+  assert.equal(gmpsimText(['link', file, '--base', suite.srv.url, '--step', '12']).trim(), link);
   await expectMatchesGmpsim(file, 12);
   // Without a clipboard, the link is selected for the user to copy.
   await page.evaluate(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined, configurable: true }));
@@ -769,9 +744,9 @@ test('&embed=1: the board, the step controls and the explanation only, with a li
   await forward(2);
   await expectMatchesGmpsim(DEFAULT, 7);
   const href = await page.getAttribute('[data-testid=open-full]', 'href');
-  assert.equal(href, srv.url + linkFor(DEFAULT, { step: 5 }));
+  assert.equal(href, suite.srv.url + linkFor(DEFAULT, { step: 5 }));
   // The full page from that link has the editor and opens at the same step.
-  const full = await openPage(browser.context, href);
+  const full = await openPage(suite.browser.context, href);
   await full.page.waitForSelector('[data-testid=clock][data-step="5"]');
   assert.equal(await full.page.locator('[data-testid=editor]').count(), 1);
   await full.page.close();

@@ -4,14 +4,15 @@
 // (version 2) and version 1 links still open, lessons show Go, and axe finds nothing.
 // Builds nothing: `trunk build --release` and `cargo build --bin gmpsim` first.
 
-import { test, before, after, beforeEach, afterEach } from 'node:test';
+import { test } from 'node:test';
+import { pageSuite } from './suite.mjs';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { ROOT, serve, launch, openPage, fragment, axeViolations } from './lib.mjs';
+import { ROOT, openPage, fragment, axeViolations } from './lib.mjs';
 
 const GMPSIM = process.env.GMPSIM ? path.resolve(process.env.GMPSIM) : path.join(ROOT, 'target', 'debug', 'gmpsim');
 const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'gmp-go-e2e-'));
@@ -36,36 +37,12 @@ func main() {
 }
 `;
 
-let srv;
-let browser;
+const suite = pageSuite({ gmpsim: GMPSIM, tmp: TMP });
 let page;
 let errors;
 
-before(async () => {
-  if (!fs.existsSync(GMPSIM)) throw new Error(`${GMPSIM} is missing: run \`cargo build --bin gmpsim\` first (or set GMPSIM)`);
-  srv = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await srv?.close();
-  fs.rmSync(TMP, { recursive: true, force: true });
-});
-
-beforeEach(() => { page = undefined; errors = []; });
-
-afterEach(async () => {
-  if (page) {
-    const errs = errors;
-    await page.evaluate(() => localStorage.clear()).catch(() => {});
-    await page.close();
-    assert.deepEqual(errs, [], 'the page logged errors');
-  }
-});
-
 async function open(hash = '') {
-  ({ page, errors } = await openPage(browser.context, srv.url + hash));
+  ({ page, errors } = await openPage(suite.browser.context, suite.srv.url + hash)); suite.track(page, errors);
   return page;
 }
 
@@ -175,7 +152,7 @@ test('a broken line shows its error at that line while the previous run continue
 });
 
 test('Share gives a version 2 link that reopens the exact Go text; gmpsim decodes it', async () => {
-  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: srv.url.replace(/\/$/, '') });
+  await suite.browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.srv.url.replace(/\/$/, '') });
   await open();
   await closeGallery();
   await typeAndApply(PROG);
@@ -184,7 +161,7 @@ test('Share gives a version 2 link that reopens the exact Go text; gmpsim decode
   await page.waitForSelector('[data-testid=share-out][data-copied=yes]');
   const link = await page.inputValue('[data-testid=share-link]');
   assert.match(link, /#s=2\.[A-Za-z0-9_-]+&step=5$/);
-  const other = await openPage(browser.context, link);
+  const other = await openPage(suite.browser.context, link);
   await other.page.waitForSelector('[data-testid=clock][data-step="5"]');
   assert.equal(await other.page.inputValue(ED), PROG, 'comments and spacing survive');
   assert.equal(await other.page.getAttribute(ED, 'aria-label'), 'Go program');
@@ -193,7 +170,7 @@ test('Share gives a version 2 link that reopens the exact Go text; gmpsim decode
   const file = goFile('shared.go', PROG);
   assert.deepEqual(JSON.parse(gmpsim(['decode', link])), JSON.parse(gmpsim(['import', '--go', file])));
   // A hand-made version 2 link opens the same way.
-  await page.goto(srv.url + goFragment(PROG, { step: 3 }));
+  await page.goto(suite.srv.url + goFragment(PROG, { step: 3 }));
   await page.reload();
   await waitStep(3);
   assert.equal(await page.inputValue(ED), PROG);
