@@ -5,7 +5,8 @@ use super::ast::*;
 use super::error::Pos;
 use super::lower::{strip, Bind, Lower, Scope};
 use super::values;
-use serde_json::{json, Map, Value};
+use super::op_json::{obj, one, s};
+use serde_json::{Map, Value};
 
 impl Lower<'_> {
     pub(super) fn for_stmt(&mut self, pos: Pos, head: &ForHead, body: &Block, fname: &str, scope: &Scope, ops: &mut Vec<Value>) {
@@ -54,14 +55,14 @@ impl Lower<'_> {
         let var = var.filter(|(v, _)| values::reads(&inner_ops).contains(v));
         if inner_ops.len() == 1 && var.is_none() {
             if let Some(f) = inner_ops[0].get("go").and_then(|g| g.as_str()) {
-                ops.push(json!({ "go": { "func": f, "n": n } }));
+                ops.push(one("go", obj(&mut [("func", s(f)), ("n", Value::from(n))])));
                 return;
             }
         }
         match var {
-            Some((v, 0)) => ops.push(json!({ "repeat": { "n": n, "var": v, "body": inner_ops } })),
-            Some((v, from)) => ops.push(json!({ "repeat": { "n": n, "var": v, "from": from as i64, "body": inner_ops } })),
-            None => ops.push(json!({ "repeat": { "n": n, "body": inner_ops } })),
+            Some((v, 0)) => ops.push(one("repeat", obj(&mut [("n", Value::from(n)), ("var", s(&v)), ("body", Value::Array(inner_ops))]))),
+            Some((v, from)) => ops.push(one("repeat", obj(&mut [("n", Value::from(n)), ("var", s(&v)), ("from", Value::from(from as i64)), ("body", Value::Array(inner_ops))]))),
+            None => ops.push(one("repeat", obj(&mut [("n", Value::from(n)), ("body", Value::Array(inner_ops))]))),
         }
     }
 
@@ -85,12 +86,12 @@ impl Lower<'_> {
         let mut deferred = Vec::new();
         self.block(body, fname, &mut inner, &mut inner_ops, &mut deferred, false);
         let mut r = Map::new();
-        r.insert("chan".into(), json!(c));
+        r.insert("chan".into(), s(c));
         if let Some(v) = var {
-            r.insert("var".into(), json!(v));
+            r.insert("var".into(), s(&v));
         }
         r.insert("body".into(), Value::Array(inner_ops));
-        ops.push(json!({ "range": r }));
+        ops.push(one("range", Value::Object(r)));
     }
 
     /// The trip count of `for i := A; i < B; i++` (or `<=`, `i += 1`), declaring `i`: the

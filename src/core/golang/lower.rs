@@ -12,7 +12,8 @@ use super::ast::*;
 use super::error::{GoError, Pos};
 use super::source_map::{self, SourceMap};
 use super::values;
-use serde_json::{json, Map, Value};
+use super::op_json::{obj, one, s};
+use serde_json::{Map, Value};
 use crate::core::scenario::Arg;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -136,14 +137,14 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowe
         }
     }
     let mut doc = Map::new();
-    doc.insert("version".into(), json!(1));
+    doc.insert("version".into(), Value::from(1));
     for key in ["name", "description"] {
         if let Some(v) = l.meta.get(key) {
             doc.insert(key.into(), v.clone());
         }
     }
     if let Some(n) = l.start_gomaxprocs {
-        doc.insert("gomaxprocs".into(), json!(n));
+        doc.insert("gomaxprocs".into(), Value::from(n));
     }
     for key in ["seed", "go"] {
         if let Some(v) = l.meta.get(key) {
@@ -151,7 +152,7 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowe
         }
     }
     if !l.chans.is_empty() {
-        doc.insert("chans".into(), Value::Object(l.chans.iter().map(|(n, c)| (n.clone(), json!(c))).collect()));
+        doc.insert("chans".into(), Value::Object(l.chans.iter().map(|(n, c)| (n.clone(), Value::from(*c))).collect()));
     }
     if !l.funcs.is_empty() {
         let funcs = l.funcs.iter().map(|(n, ops)| (n.clone(), Value::Array(ops.clone().unwrap_or_default()))).collect();
@@ -515,7 +516,7 @@ impl<'a> Lower<'a> {
     fn recv(&mut self, e: &Expr, scope: &Scope) -> Option<Value> {
         if let Expr::Unary(_, "<-", ch) = strip(e) {
             return Some(match self.chan_of(ch, scope) {
-                Some(c) => json!({ "recv": c }),
+                Some(c) => one("recv", Value::String(c)),
                 None => Value::Null,
             });
         }
@@ -611,7 +612,7 @@ impl<'a> Lower<'a> {
                             return;
                         }
                         if let Some(w) = self.wg_of(x, scope) {
-                            deferred.push(json!({ "done": w }));
+                            deferred.push(one("done", Value::String(w)));
                         }
                         return;
                     }
@@ -655,7 +656,7 @@ impl<'a> Lower<'a> {
             let read = values::reads(ops);
             go_args.retain(|k, _| read.contains(k));
         }
-        Some(if go_args.is_empty() { json!({ "go": name }) } else { json!({ "go": { "func": name, "args": go_args } }) })
+        Some(if go_args.is_empty() { one("go", Value::String(name)) } else { one("go", obj(&mut [("func", Value::String(name)), ("args", Value::Object(go_args))])) })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -689,10 +690,10 @@ impl<'a> Lower<'a> {
                 let mut ops = self.func_body(&name, body, &inner);
                 let read = values::reads(&ops);
                 for c in captured.into_iter().filter(|c| read.contains(c)) {
-                    go_args.insert(c.clone(), json!({ "var": c }));
+                    go_args.insert(c.clone(), one("var", s(&c)));
                 }
                 if let Some(w) = then_done {
-                    ops.push(json!({ "done": w }));
+                    ops.push(one("done", s(w)));
                 }
                 self.funcs[idx].1 = Some(ops);
                 Some(name)
@@ -729,7 +730,7 @@ impl<'a> Lower<'a> {
                     let idx = self.funcs.len() - 1;
                     let mut ops = self.func_body(f, &body, &bound);
                     if let Some(w) = then_done {
-                        ops.push(json!({ "done": w }));
+                        ops.push(one("done", s(w)));
                     }
                     self.funcs[idx].1 = Some(ops);
                 }
@@ -826,14 +827,14 @@ impl<'a> Lower<'a> {
                 if let Some(Bind::Wg(wg)) = scope.get(w).cloned() {
                     match m.as_str() {
                         "Add" if arity(self, 1) => match self.cst(&args[0]) {
-                            Some(n) if n.abs() <= 1_000_000_000 => ops.push(json!({ "add": { "wg": wg, "n": n as i64 } })),
+                            Some(n) if n.abs() <= 1_000_000_000 => ops.push(one("add", obj(&mut [("wg", s(&wg)), ("n", Value::from(n as i64))]))),
                             _ => self.err(args[0].pos(), "wg.Add takes a constant from -1000000000 to 1000000000"),
                         },
-                        "Done" if arity(self, 0) => ops.push(json!({ "done": wg })),
-                        "Wait" if arity(self, 0) => ops.push(json!({ "wait": wg })),
+                        "Done" if arity(self, 0) => ops.push(one("done", s(&wg))),
+                        "Wait" if arity(self, 0) => ops.push(one("wait", s(&wg))),
                         "Go" if arity(self, 1) => {
                             if let Some(g) = self.instance(pos, &args[0], &[], fname, scope, Some(&wg)) {
-                                ops.push(json!({ "add": { "wg": wg, "n": 1 } }));
+                                ops.push(one("add", obj(&mut [("wg", s(&wg)), ("n", Value::from(1))])));
                                 ops.push(g);
                             }
                         }
@@ -856,14 +857,14 @@ impl<'a> Lower<'a> {
                             "blockingSyscall" => "syscall",
                             _ => "sleep",
                         };
-                        ops.push(json!({ k: d }));
+                        ops.push(one(k, Value::from(d)));
                     }
                 }
             }
             "netWait" => {
                 if arity(self, 2) {
                     if let Some(d) = self.duration(&args[1]) {
-                        ops.push(json!({ "net": d }));
+                        ops.push(one("net", Value::from(d)));
                     }
                 }
             }
@@ -878,22 +879,22 @@ impl<'a> Lower<'a> {
                     Self::push(ops, g);
                 }
             }
-            "runtime.Gosched" if arity(self, 0) => ops.push(json!("gosched")),
-            "runtime.LockOSThread" if arity(self, 0) => ops.push(json!("lock_os_thread")),
-            "runtime.UnlockOSThread" if arity(self, 0) => ops.push(json!("unlock_os_thread")),
+            "runtime.Gosched" if arity(self, 0) => ops.push(s("gosched")),
+            "runtime.LockOSThread" if arity(self, 0) => ops.push(s("lock_os_thread")),
+            "runtime.UnlockOSThread" if arity(self, 0) => ops.push(s("unlock_os_thread")),
             "runtime.GOMAXPROCS" if arity(self, 1) => match self.cst(&args[0]) {
                 Some(n) if (1..=1024).contains(&n) => {
                     if fname == "main" && ops.is_empty() && self.start_gomaxprocs.is_none() && self.inlining.is_empty() {
                         self.start_gomaxprocs = Some(n as u64);
                     } else {
-                        ops.push(json!({ "gomaxprocs": n as u64 }));
+                        ops.push(one("gomaxprocs", Value::from(n as u64)));
                     }
                 }
                 _ => self.err(args[0].pos(), "runtime.GOMAXPROCS takes a constant from 1 to 1024"),
             },
             "close" if arity(self, 1) => {
                 if let Some(c) = self.chan_of(&args[0], scope) {
-                    ops.push(json!({ "close": c }));
+                    ops.push(one("close", Value::String(c)));
                 }
             }
             "fmt.Println" | "fmt.Printf" | "fmt.Print" => {

@@ -17,6 +17,7 @@ pub mod ast;
 pub mod error;
 pub mod lexer;
 mod loops;
+mod op_json;
 pub mod lower;
 pub mod parser;
 pub mod source_map;

@@ -17,7 +17,8 @@ use super::error::Pos;
 use crate::core::ids::GId;
 use crate::core::program::Program;
 use crate::core::sim::{GState, GStatus, SimState};
-use serde_json::{json, Value};
+use super::op_json::obj;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The source positions of an imported scenario's ops and funcs.
@@ -65,12 +66,12 @@ impl SourceMap {
 /// Tags every op of `ops` that has no position yet with `pos`.
 pub(super) fn tag(ops: &mut [Value], pos: Pos) {
     for op in ops {
-        let at = json!([pos.line, pos.col]);
+        let at = Value::Array(vec![Value::from(pos.line), Value::from(pos.col)]);
         match op {
             Value::Object(m) => {
                 m.entry("@pos").or_insert(at);
             }
-            Value::String(s) => *op = json!({ "@op": s.clone(), "@pos": at }),
+            Value::String(s) => *op = obj(&mut [("@op", Value::String(s.clone())), ("@pos", at)]),
             _ => {}
         }
     }

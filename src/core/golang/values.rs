@@ -10,7 +10,8 @@ use super::ast::*;
 use super::error::Pos;
 use super::lower::{callee, strip, Bind, Lower, Scope};
 use crate::core::scenario::Arg;
-use serde_json::{json, Map, Value};
+use super::op_json::{obj, one, s};
+use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
 /// Go's keywords and predeclared names a variable must not take in exported Go.
@@ -19,9 +20,9 @@ const RESERVED: [&str; 8] = ["main", "fmt", "sync", "time", "runtime", "len", "a
 /// A scenario argument as JSON.
 pub(super) fn arg_json(a: &Arg) -> Value {
     match a {
-        Arg::Int(n) => json!(n),
-        Arg::Str(s) => json!(s),
-        Arg::Var(v) => json!({ "var": v }),
+        Arg::Int(n) => Value::from(*n),
+        Arg::Str(v) => s(v),
+        Arg::Var(v) => one("var", s(v)),
     }
 }
 
@@ -128,7 +129,7 @@ impl Lower<'_> {
                 let c = self.chan_of(ch, scope)?;
                 self.temps += 1;
                 let t = self.fresh_var(&format!("recv{}", self.temps));
-                ops.push(json!({ "recv": { "chan": c, "into": t } }));
+                ops.push(one("recv", obj(&mut [("chan", Value::String(c)), ("into", s(&t))])));
                 Some(Arg::Var(t))
             }
             _ => {
@@ -170,11 +171,11 @@ impl Lower<'_> {
         let Some(vals) = vals.into_iter().collect::<Option<Vec<Arg>>>() else { return };
         let mut p = Map::new();
         if let Some(f) = format {
-            p.insert("format".into(), json!(f));
+            p.insert("format".into(), s(&f));
         }
         p.insert("args".into(), vals.iter().map(arg_json).collect());
         ops.extend(pre);
-        ops.push(json!({ "print": p }));
+        ops.push(one("print", Value::Object(p)));
     }
 
     /// `ch <- v`.
@@ -186,8 +187,8 @@ impl Lower<'_> {
         }
         if let Some(c) = self.chan_of(ch, scope) {
             match v {
-                None => ops.push(json!({ "send": c })),
-                Some(v) => ops.push(json!({ "send": { "chan": c, "value": arg_json(&v) } })),
+                None => ops.push(one("send", Value::String(c))),
+                Some(v) => ops.push(one("send", obj(&mut [("chan", Value::String(c)), ("value", arg_json(&v))]))),
             }
         }
     }
@@ -213,8 +214,8 @@ impl Lower<'_> {
             }
         }
         match target {
-            Some(t) => ops.push(json!({ "recv": { "chan": c, "into": t } })),
-            None => ops.push(json!({ "recv": c })),
+            Some(t) => ops.push(one("recv", obj(&mut [("chan", Value::String(c)), ("into", Value::String(t))]))),
+            None => ops.push(one("recv", Value::String(c))),
         }
     }
 
@@ -320,7 +321,7 @@ pub(super) fn prune_go_args(ops: &mut [Value], read_by: &dyn Fn(&str) -> Option<
                 }
             }
             if g.len() == 1 {
-                m.insert("go".into(), json!(f));
+                m.insert("go".into(), Value::String(f));
             }
         }
         for key in ["range", "repeat"] {
