@@ -117,8 +117,11 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowe
     l.directives(directives);
     let mut main = l.file_level();
     // Drop the variables a go sets that its func never reads, then take the places off.
-    let read: BTreeMap<String, BTreeSet<String>> =
-        l.funcs.iter().map(|(n, ops)| (n.clone(), values::reads(ops.as_deref().unwrap_or_default()))).collect();
+    // Inserted one by one: collecting into a BTreeMap would compile in a sort of its own.
+    let mut read: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (n, ops) in &l.funcs {
+        read.insert(n.clone(), values::reads(ops.as_deref().unwrap_or_default()));
+    }
     let read_by = |f: &str| read.get(f).cloned();
     let mut source = SourceMap::default();
     for (name, ops) in l.funcs.iter_mut() {

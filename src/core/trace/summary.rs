@@ -123,7 +123,13 @@ impl Summary {
     pub fn finish(&mut self, r: &TraceReader) {
         self.version = r.version();
         self.generations = r.generations();
-        self.threads = r.threads().keys().copied().filter(|&m| m != NO_THREAD).collect();
+        // Inserted one by one: collecting into a BTreeSet would compile in a sort of its own.
+        self.threads.clear();
+        for &m in r.threads().keys() {
+            if m != NO_THREAD {
+                self.threads.insert(m);
+            }
+        }
         self.counts = r.counts().clone();
     }
 

@@ -54,8 +54,17 @@ impl Checker {
     /// cycles reported, if some func can start itself.
     fn callees_first(&mut self, funcs: &[FuncBody]) -> Option<Vec<usize>> {
         let n = funcs.len();
-        let callees: Vec<BTreeSet<usize>> =
-            funcs.iter().map(|f| f.gos.iter().map(|&(g, _)| g as usize).collect()).collect();
+        // Inserted one by one: collecting into a BTreeSet would compile in a sort of its own.
+        let callees: Vec<BTreeSet<usize>> = funcs
+            .iter()
+            .map(|f| {
+                let mut s = BTreeSet::new();
+                for &(g, _) in &f.gos {
+                    s.insert(g as usize);
+                }
+                s
+            })
+            .collect();
         let mut callers: Vec<Vec<usize>> = vec![Vec::new(); n];
         for (f, cs) in callees.iter().enumerate() {
             for &c in cs {
