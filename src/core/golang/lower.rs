@@ -748,7 +748,11 @@ impl<'a> Lower<'a> {
 
     /// The names every func sees: package-level channels and WaitGroups.
     fn package_scope(&mut self) -> Scope {
-        let mut s: Scope = self.consts.iter().map(|(k, a)| (k.clone(), Bind::Val(a.clone()))).collect();
+        // Inserted one by one: collecting into a BTreeMap would compile in a sort of its own.
+        let mut s = Scope::new();
+        for (k, a) in &self.consts {
+            s.insert(k.clone(), Bind::Val(a.clone()));
+        }
         for d in &self.file.decls {
             if let Decl::Var(v) = d {
                 if let Some(ident) = v.names.first() {
