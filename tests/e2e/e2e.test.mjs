@@ -620,7 +620,13 @@ for (const colorScheme of ['light', 'dark']) {
     await open(linkFor(BUSY, { mode: 'threads' }), { ...opts, ready: '[data-testid=threads]' });
     await page.waitForFunction(() => Number(JSON.parse(window.__gmpThreads()).step) > 0);
     // Paused (or ended: the button is then disabled), so that the panel does not change under axe.
-    await page.evaluate(() => document.querySelector('[data-testid=threads-pause]').click());
+    // Clicked once it is there: a frame drawn while the run is busy shows the panel without its
+    // controls (threads_view.rs's "Busy…").
+    await page.waitForFunction(() => {
+      const b = document.querySelector('[data-testid=threads-pause]');
+      b?.click();
+      return Boolean(b);
+    });
     await page.waitForSelector('[data-testid=threads][data-paused=true], [data-testid=threads][data-finished=true]');
     await checkAccessible(found, 'in threads mode');
     assert.deepEqual(found, [], `axe-core found ${found.length} violations (${colorScheme} scheme):\n${found.join('\n')}`);
