@@ -99,12 +99,10 @@ async fn the_app_steps_forward_and_back() {
     assert_eq!(clock(&r), "1");
 }
 
-#[wasm_bindgen_test]
-async fn the_go_editor_highlights_tokens_and_marks_problem_and_goroutine_lines() {
+/// The editor component drawn for `ed` (its text, problems and language), goroutines at
+/// `at_lines`, with no-op callbacks.
+async fn render_editor(ed: &gmp::web::state::Editor, at_lines: std::rc::Rc<Vec<(u32, String)>>) -> web_sys::Element {
     use gmp::web::components::editor::{Editor, EditorProps};
-    let go = "package main\n\n// hi\nfunc main() {\n\tselect {}\n}\n";
-    let ed = gmp::web::state::Editor::new(go.into());
-    assert_eq!(ed.lang, gmp::web::gosrc::Lang::Go);
     let r = root();
     yew::Renderer::<Editor>::with_root_and_props(
         r.clone(),
@@ -119,11 +117,20 @@ async fn the_go_editor_highlights_tokens_and_marks_problem_and_goroutine_lines()
             on_mine: Callback::noop(),
             lang: ed.lang,
             on_switch: Callback::noop(),
-            at_lines: std::rc::Rc::new(vec![(4, "G1 G2".to_string())]),
+            at_lines,
         },
     )
     .render();
     yew::scheduler::flush().await;
+    r
+}
+
+#[wasm_bindgen_test]
+async fn the_go_editor_highlights_tokens_and_marks_problem_and_goroutine_lines() {
+    let go = "package main\n\n// hi\nfunc main() {\n\tselect {}\n}\n";
+    let ed = gmp::web::state::Editor::new(go.into());
+    assert_eq!(ed.lang, gmp::web::gosrc::Lang::Go);
+    let r = render_editor(&ed, std::rc::Rc::new(vec![(4, "G1 G2".to_string())])).await;
     assert_eq!(attr(&r, "[data-testid=editor]", "aria-label"), "Go program");
     let text = |sel: &str| r.query_selector(sel).unwrap().unwrap().text_content().unwrap();
     assert_eq!(text("[data-testid=code] .cl:nth-child(1) .tk"), "package");
@@ -139,29 +146,10 @@ async fn the_go_editor_highlights_tokens_and_marks_problem_and_goroutine_lines()
 
 #[wasm_bindgen_test]
 async fn the_editor_lists_every_problem_at_its_line() {
-    use gmp::web::components::editor::{Editor, EditorProps};
     let bad = "{\n  \"version\": 1,\n  \"gomaxprocs\": 0,\n  \"main\": [ {\"go\": \"nope\"} ]\n}";
     let ed = gmp::web::state::Editor::new(bad.into());
     assert_eq!(ed.problems.len(), 2, "{:?}", ed.problems);
-    let r = root();
-    yew::Renderer::<Editor>::with_root_and_props(
-        r.clone(),
-        EditorProps {
-            text: ed.text.clone(),
-            problems: ed.problems.clone(),
-            dirty: true,
-            from_link: false,
-            on_edit: Callback::noop(),
-            on_apply: Callback::noop(),
-            on_default: Callback::noop(),
-            on_mine: Callback::noop(),
-            lang: ed.lang,
-            on_switch: Callback::noop(),
-            at_lines: Default::default(),
-        },
-    )
-    .render();
-    yew::scheduler::flush().await;
+    let r = render_editor(&ed, Default::default()).await;
     assert_eq!(attr(&r, "[data-testid=problems]", "data-count"), "2");
     let text = r.query_selector("[data-testid=problems]").unwrap().unwrap().text_content().unwrap();
     assert!(text.contains("line 3:") && text.contains("line 4:"), "{text}");
