@@ -118,3 +118,19 @@ export async function axeViolations(page) {
   });
   return violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${n.target} — ${n.summary.replace(/\s+/g, ' ')}`));
 }
+
+/**
+ * A new page for the benchmarks: its page errors collected in `errors`, and every long task
+ * (over 50 ms on the main thread) recorded in `window.__longTasks` as [start, duration].
+ */
+export async function longTaskPage(context) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push([e.startTime, e.duration]); })
+      .observe({ type: 'longtask', buffered: true });
+  });
+  return { page, errors };
+}

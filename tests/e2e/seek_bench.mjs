@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ROOT, serve, launch, fragment } from './lib.mjs';
+import { ROOT, serve, launch, longTaskPage, fragment } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
@@ -65,14 +65,7 @@ const { context, close } = await launch();
 const runs = [];
 try {
   for (let i = 0; i < repeat; i++) {
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.addInitScript(() => {
-      window.__longTasks = [];
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push([e.startTime, e.duration]); })
-        .observe({ type: 'longtask', buffered: true });
-    });
+    const { page, errors } = await longTaskPage(context);
     await page.goto(srv.url + fragment(fs.readFileSync(FILE, 'utf8'), { step: STEP }) + `&run=${i}`);
     await page.waitForSelector('[data-testid=seek-progress]');
     const cpu0 = browserCpuMs();

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ROOT, serve, launch } from './lib.mjs';
+import { ROOT, serve, launch, longTaskPage } from './lib.mjs';
 
 const args = process.argv.slice(2);
 const arg = (k, d) => (args.includes(k) ? args[args.indexOf(k) + 1] : d);
@@ -58,14 +58,7 @@ const runs = [];
 try {
   for (let i = 0; i < repeat; i++) {
     nativeRun();
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.addInitScript(() => {
-      window.__longTasks = [];
-      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longTasks.push([e.startTime, e.duration]); })
-        .observe({ type: 'longtask', buffered: true });
-    });
+    const { page, errors } = await longTaskPage(context);
     await page.goto(srv.url);
     await page.waitForSelector('[data-testid=trace-file]');
     await page.waitForTimeout(500);
