@@ -3,25 +3,25 @@
 //! `window.__gmp*` hooks the end-to-end tests and the benchmark read).
 
 use super::board::Board;
-use super::clock::Clock;
+use super::clock::clock;
 use super::compare_view::CompareView;
 use super::compare_with::CompareWith;
-use super::predict_panel::PredictPanel;
-use super::controls::Controls;
+use super::predict_panel::predict_panel;
+use super::controls::{controls, ControlsProps};
 use super::downloads::Downloads;
 use super::editor::Editor;
 use super::output_panel::OutputPanel;
-use super::embed_bar::EmbedBar;
+use super::embed_bar::embed_bar;
 use super::event_log::EventLog;
 use super::explain::Explain;
 use super::goroutine_panel::GoroutinePanel;
-use super::header_bar::HeaderBar;
+use super::header_bar::{header_bar, HeaderBarProps};
 use super::help::Help;
 use super::interventions::Interventions;
-use super::lesson_gallery::LessonGallery;
+use super::lesson_gallery::lesson_gallery;
 use super::lesson_panel::LessonPanel;
 use super::line_plot::LinePlot;
-use super::notice_bar::NoticeBar;
+use super::notice_bar::notice_bar;
 use super::timeline::Timeline;
 use super::trace_panel::TracePanel;
 use crate::web::boot;
@@ -324,9 +324,9 @@ pub fn app() -> Html {
     let announce = !state.playing || (!state.to_end && state.speed <= 2);
     let controls = html! {
         <div class="sticky">
-            <Controls step={v.step} explored={v.explored} end={v.end} finished={v.finished} playing={state.playing}
-                to_end={state.to_end} speed={state.speed} jump_kind={(*state.jump_kind).clone()} on_msg={on_msg.clone()} />
-            <Clock step={v.step} t={v.t} explored={v.explored} end={v.end} />
+            { controls(ControlsProps { step: v.step, explored: v.explored, end: v.end, finished: v.finished, playing: state.playing,
+                to_end: state.to_end, speed: state.speed, jump_kind: (*state.jump_kind).clone(), on_msg: on_msg.clone() }) }
+            { clock(v.step, v.t, v.explored, v.end) }
             if let Some(sk) = state.seeking {
                 <SeekBar seeking={sk} on_msg={on_msg.clone()} />
             }
@@ -346,8 +346,8 @@ pub fn app() -> Html {
     if let (Some(c), false) = (&state.compare, state.embed) {
         return html! {
             <div class={classes!("app", c.playing.then_some("playing"))}>
-                <HeaderBar name={scenario_name} running_text={state.running_text.clone()} step={v.step} threads={false} dark={state.dark()}
-                    gallery={false} on_lessons={on_lessons.clone()} {on_theme} {on_help} />
+                { header_bar(HeaderBarProps { name: scenario_name, running_text: state.running_text.clone(), step: v.step, threads: false, dark: state.dark(),
+                    gallery: false, on_lessons: on_lessons.clone(), on_theme, on_help }) }
                 <main class="compare-main">
                     <CompareView compare={c.clone()} on_msg={on_msg.clone()} />
                 </main>
@@ -364,9 +364,9 @@ pub fn app() -> Html {
         return html! {
             <div class={classes!("app", "embed", state.playing.then_some("playing"))}>
                 <a class="skip" href="#board">{ "Skip to the board" }</a>
-                <EmbedBar name={scenario_name} />
+                { embed_bar(scenario_name) }
                 if let Some(n) = &state.notice {
-                    <NoticeBar notice={n.clone()} on_dismiss={on_dismiss.clone()} />
+                    { notice_bar(n, &on_dismiss) }
                 }
                 <main class="embed-main">
                     { controls }
@@ -380,13 +380,13 @@ pub fn app() -> Html {
     html! {
         <div class={classes!("app", state.playing.then_some("playing"))}>
             <a class="skip" href="#board">{ "Skip to the board" }</a>
-            <HeaderBar name={scenario_name} running_text={state.running_text.clone()} step={v.step} threads={threads_mode} dark={state.dark()}
-                gallery={state.gallery} on_lessons={on_lessons.clone()} {on_theme} {on_help} />
+            { header_bar(HeaderBarProps { name: scenario_name, running_text: state.running_text.clone(), step: v.step, threads: threads_mode, dark: state.dark(),
+                gallery: state.gallery, on_lessons: on_lessons.clone(), on_theme, on_help }) }
             if let Some(n) = &state.notice {
-                <NoticeBar notice={n.clone()} on_dismiss={on_dismiss.clone()} />
+                { notice_bar(n, &on_dismiss) }
             }
             if state.gallery {
-                <LessonGallery current={state.lesson.as_ref().map(|l| l.id)} on_open={on_open_lesson} on_close={on_lessons} />
+                { lesson_gallery(state.lesson.as_ref().map(|l| l.id), &on_open_lesson, &on_lessons) }
             }
             <main class="layout">
                 <div class="col-main">
@@ -400,7 +400,7 @@ pub fn app() -> Html {
                     } else {
                     <CompareWith gomaxprocs={v.state.gomaxprocs} on_open={on_compare} />
                     { controls }
-                    <PredictPanel predict={state.predict.clone()} step={v.step} on_msg={on_msg.clone()} />
+                    { predict_panel(state.predict.as_ref(), v.step, &on_msg) }
                     if !description.is_empty() { <p class="desc">{ description }</p> }
                     { explain }
                     { board }

@@ -1,6 +1,6 @@
 //! One P: its status, its M, the goroutine running, runnext, the local queue and schedtick.
 
-use super::chip_list::ChipList;
+use super::chip_list::{chip_list, Chips};
 use super::g_chip::GChip;
 use crate::core::ids::GId;
 use crate::core::sim::{Activity, GStatus, PState};
@@ -31,7 +31,6 @@ pub fn p_card(props: &PCardProps) -> Html {
     let p = &props.p;
     let handed_from = props.moves.ps.get(&p.id);
     let g_status = if matches!(props.activity, Activity::Syscall(_)) { GStatus::Syscall } else { GStatus::Running };
-    let runq = Rc::new(p.runq.iter().take(10).copied().collect::<Vec<GId>>());
     let timers = p.timers.len();
     html! {
         <section
@@ -66,7 +65,7 @@ pub fn p_card(props: &PCardProps) -> Html {
                     None => html! { <span class="empty">{ "—" }</span> },
                 } }</dd>
                 <dt>{ format!("local queue ({})", p.runq.len()) }</dt>
-                <dd class="runq"><ChipList ids={runq} total={p.runq.len()} status={GStatus::Runnable} max={10} moves={props.moves.clone()} selected={props.selected} on_select={props.on_select.clone()} /></dd>
+                <dd class="runq">{ chip_list(Chips { ids: &p.runq, total: p.runq.len(), status: GStatus::Runnable, max: 10, notes: None, moves: &props.moves, selected: props.selected, on_select: &props.on_select, empty: "empty" }) }</dd>
             </dl>
             <footer>
                 <span>{ format!("schedtick {}", p.schedtick) }</span>

@@ -1,7 +1,7 @@
 //! Goroutines that are not the scheduler's concern until they become runnable: on the network
 //! poller, asleep on a timer, blocked on a channel or a WaitGroup.
 
-use super::chip_list::ChipList;
+use super::chip_list::{chip_list, Chips};
 use crate::core::ids::GId;
 use crate::core::sim::{GStatus, SimState};
 use crate::web::driver::Moves;
@@ -27,13 +27,9 @@ pub fn waiting(props: &WaitingProps) -> Html {
     let t = st.t;
     // Only the first few of a long list become chips; the rest are counted.
     const MAX: usize = 16;
-    let list = |ids: Vec<GId>, total: usize, notes: Option<Vec<String>>, empty: &'static str| {
-        html! {
-            <ChipList ids={Rc::new(ids)} total={total} notes={notes.map(Rc::new)} status={GStatus::Waiting} max={MAX}
-                moves={props.moves.clone()} selected={props.selected} on_select={props.on_select.clone()} {empty} />
-        }
+    let list = |ids: &[GId], total: usize, notes: Option<&[String]>, empty: &'static str| {
+        chip_list(Chips { ids, total, notes, status: GStatus::Waiting, max: MAX, moves: &props.moves, selected: props.selected, on_select: &props.on_select, empty })
     };
-    let first = |v: &[GId]| v.iter().take(MAX).copied().collect::<Vec<GId>>();
     let net_ids: Vec<GId> = st.netpoll.iter().take(MAX).map(|n| n.g).collect();
     let net_notes: Vec<String> = st
         .netpoll
@@ -53,25 +49,25 @@ pub fn waiting(props: &WaitingProps) -> Html {
                 <h3>{ "Network poller" }
                     <span class="sub">{ match st.poller { Some(m) => format!(" · {m} blocked in netpoll"), None => String::new() } }</span>
                 </h3>
-                { list(net_ids, st.netpoll.len(), Some(net_notes), "no goroutine waits on the network") }
+                { list(&net_ids, st.netpoll.len(), Some(&net_notes), "no goroutine waits on the network") }
             </div>
             <div class="wbox" data-testid="sleepers">
                 <h3>{ "Sleeping (timers)" }</h3>
-                { list(sleep_ids, n_timers, Some(sleep_notes), "no timer") }
+                { list(&sleep_ids, n_timers, Some(&sleep_notes), "no timer") }
             </div>
             { for st.chans.iter().map(|c| html! {
                 <div class="wbox chan" data-chan={c.name.clone()}>
                     <h3>{ format!("chan {}", c.name) }
                         <span class="sub">{ format!(" · {}/{}{}", c.len, c.cap, if c.closed { " · closed" } else { "" }) }</span>
                     </h3>
-                    <div class="q"><span class="qlabel">{ "receivers" }</span>{ list(first(&c.recvq), c.recvq.len(), None, "none") }</div>
-                    <div class="q"><span class="qlabel">{ "senders" }</span>{ list(first(&c.sendq), c.sendq.len(), None, "none") }</div>
+                    <div class="q"><span class="qlabel">{ "receivers" }</span>{ list(&c.recvq, c.recvq.len(), None, "none") }</div>
+                    <div class="q"><span class="qlabel">{ "senders" }</span>{ list(&c.sendq, c.sendq.len(), None, "none") }</div>
                 </div>
             }) }
             { for st.wgs.iter().map(|w| html! {
                 <div class="wbox wg" data-wg={w.name.clone()}>
                     <h3>{ format!("WaitGroup {}", w.name) }<span class="sub">{ format!(" · counter {}", w.counter) }</span></h3>
-                    { list(first(&w.waiters), w.waiters.len(), None, "no waiter") }
+                    { list(&w.waiters, w.waiters.len(), None, "no waiter") }
                 </div>
             }) }
         </section>
