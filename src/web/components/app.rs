@@ -10,16 +10,16 @@ use super::predict_panel::predict_panel;
 use super::controls::{controls, ControlsProps};
 use super::downloads::Downloads;
 use super::editor::Editor;
-use super::output_panel::OutputPanel;
+use super::output_panel::{follow, output_panel};
 use super::embed_bar::embed_bar;
 use super::event_log::EventLog;
 use super::explain::Explain;
 use super::goroutine_panel::GoroutinePanel;
 use super::header_bar::{header_bar, HeaderBarProps};
-use super::help::Help;
+use super::help::{focus, help};
 use super::interventions::Interventions;
 use super::lesson_gallery::lesson_gallery;
-use super::lesson_panel::LessonPanel;
+use super::lesson_panel::lesson_panel;
 use super::line_plot::LinePlot;
 use super::notice_bar::notice_bar;
 use super::timeline::Timeline;
@@ -253,6 +253,36 @@ pub fn app() -> Html {
         });
     }
 
+    // The keyboard help's Close button takes the focus as the help opens; an opened lesson's
+    // heading as the lesson opens (the gallery button is gone); the Output panel follows its
+    // latest line. (Effects of the page's, so that these panels are plain functions.)
+    let help_close = use_node_ref();
+    {
+        let r = help_close.clone();
+        use_effect_with(state.help, move |&open| {
+            if open {
+                focus(&r)
+            }
+        });
+    }
+    // The full page's main view (not the compare view, not the embedded view).
+    let main_view = !state.embed && state.compare.is_none();
+    let lesson_heading = use_node_ref();
+    {
+        let r = lesson_heading.clone();
+        let shown = state.lesson.as_ref().filter(|_| main_view && !state.threads).map(|l| l.id);
+        use_effect_with(shown, move |s| {
+            if s.is_some() {
+                focus(&r)
+            }
+        });
+    }
+    let output_pre = use_node_ref();
+    {
+        let r = output_pre.clone();
+        use_effect_with((state.printed.clone(), main_view), move |_| follow(&r));
+    }
+
     // Hooks for the end-to-end tests and the benchmark.
     {
         let driver = state.driver.clone();
@@ -342,7 +372,7 @@ pub fn app() -> Html {
                 playing={state.playing} />
         </div>
     };
-    let help = if state.help { html! { <Help on_close={on_help_close} /> } } else { Html::default() };
+    let help = if state.help { help(&on_help_close, &help_close) } else { Html::default() };
     if let (Some(c), false) = (&state.compare, state.embed) {
         return html! {
             <div class={classes!("app", c.playing.then_some("playing"))}>
@@ -419,7 +449,7 @@ pub fn app() -> Html {
                         <p class="threads-side">{ "Threads mode shows its own goroutine panel and log beside the board; interventions belong to step mode. The scenario below is what runs: apply an edit to run it again." }</p>
                     } else {
                     if let Some(l) = &state.lesson {
-                        <LessonPanel lesson={l.clone()} step={v.step} on_seek={on_seek.clone()} on_close={on_close_lesson} />
+                        { lesson_panel(l, v.step, &on_seek, &on_close_lesson, &lesson_heading) }
                     }
                     if let Some(g) = state.selected {
                         <GoroutinePanel id={g} detail={state.detail.clone()} {on_close} on_seek={on_seek.clone()} />
@@ -432,7 +462,7 @@ pub fn app() -> Html {
                     <Editor text={state.editor.text.clone()} problems={state.editor.problems.clone()} dirty={state.editor_dirty()}
                         from_link={state.from_link} {on_edit} {on_apply} {on_default} {on_mine}
                         lang={state.editor.lang} {on_switch} at_lines={state.go_lines.clone()} />
-                    <OutputPanel printed={state.printed.clone()} step={v.step} />
+                    { output_panel(&state.printed, v.step, &output_pre) }
                     <Downloads running_text={state.running_text.clone()} />
                 </aside>
             </main>
