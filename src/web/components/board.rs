@@ -8,8 +8,8 @@
 use super::chip_list::{chip_list, Chips};
 use super::m_list::MList;
 use super::move_arrows::MoveArrows;
-use super::p_card::PCard;
-use super::waiting::Waiting;
+use super::p_card::{p_card, PCardProps};
+use super::waiting::{waiting, WaitingProps};
 use crate::core::ids::GId;
 use crate::core::sim::{Activity, GStatus, PState, SimState};
 use crate::web::driver::Moves;
@@ -92,8 +92,7 @@ pub fn board(props: &BoardProps) -> Html {
             <MList state={props.state.clone()} selected={props.selected} on_select={props.on_select.clone()} playing={props.playing} scope={props.scope.clone()} />
             <div class="pgrid" role="group" aria-label={format!("{}Processors (Ps)", props.scope)}>
                 { for rendered.into_iter().map(|(p, activity, moves)| {
-                    let id = p.id.0;
-                    html! { <PCard key={id} {p} {activity} {moves} selected={props.selected} on_select={props.on_select.clone()} scope={props.scope.clone()} /> }
+                    p_card(PCardProps { p, activity, moves, selected: props.selected, on_select: props.on_select.clone(), scope: props.scope.clone() })
                 }) }
             </div>
             if st.ps.len() > MAX_PS {
@@ -102,7 +101,7 @@ pub fn board(props: &BoardProps) -> Html {
                 </button>
             }
             <div class="board-lower" data-lower="0">
-                <Waiting state={lower_state} moves={lower_moves} selected={props.selected} on_select={props.on_select.clone()} scope={props.scope.clone()} />
+                { waiting(WaitingProps { state: lower_state, moves: lower_moves, selected: props.selected, on_select: props.on_select.clone(), scope: props.scope.clone() }) }
             </div>
             <MoveArrows moves={props.moves.clone()} {root} />
         </div>

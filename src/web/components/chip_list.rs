@@ -1,6 +1,6 @@
 //! A queue or set of goroutines in order: the first ones as chips, then a count of the rest.
 
-use super::g_chip::GChip;
+use super::g_chip::{g_chip, GChipProps};
 use crate::core::ids::GId;
 use crate::core::sim::GStatus;
 use crate::web::driver::Moves;
@@ -37,16 +37,14 @@ pub fn chip_list(c: Chips) -> Html {
         <span class="chips">
             // Not keyed: as a queue moves on, each chip is updated in place (a few attributes and a
             // text) rather than removed and created again, which costs far more while playing.
-            { for c.ids.iter().take(c.max).enumerate().map(|(i, &g)| html! {
-                <GChip
-                    id={g}
-                    status={c.status}
-                    selected={c.selected == Some(g)}
-                    moved_from={c.moves.gs.get(&g).cloned()}
-                    note={c.notes.and_then(|n| n.get(i).cloned())}
-                    on_select={c.on_select.clone()}
-                />
-            }) }
+            { for c.ids.iter().take(c.max).enumerate().map(|(i, &g)| g_chip(GChipProps {
+                id: g,
+                status: c.status,
+                selected: c.selected == Some(g),
+                moved_from: c.moves.gs.get(&g).cloned(),
+                note: c.notes.and_then(|n| n.get(i).cloned()),
+                on_select: c.on_select.clone(),
+            })) }
             if rest > 0 { <span class="more">{ format!("+{rest} more") }</span> }
         </span>
     }

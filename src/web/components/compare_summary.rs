@@ -5,7 +5,7 @@
 //! the timeline itself is drawn once per comparison.
 
 use crate::core::compare::Comparison;
-use super::merged_timeline::{MergedTimeline, W};
+use super::merged_timeline::{merged_timeline, MergedTimelineProps, W};
 use crate::web::view::fmt_ns;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -49,7 +49,7 @@ pub fn compare_summary(c: &Rc<Comparison>, cursor_t: u64) -> Html {
             </table>
             <h3>{ "Merged per-P timeline (each P: A above, B below)" }</h3>
             <div class="merged-wrap">
-                <MergedTimeline comparison={c.clone()} />
+                { merged_timeline(MergedTimelineProps { comparison: c.clone() }) }
                 <svg class="merged-cursor" viewBox={format!("0 0 {W} 1")} preserveAspectRatio="none" aria-hidden="true">
                     <line class="cursor" x1={cursor.to_string()} x2={cursor.to_string()} y1="0" y2="1" />
                 </svg>
