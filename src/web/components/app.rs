@@ -5,10 +5,10 @@
 use super::board::Board;
 use super::clock::clock;
 use super::compare_view::CompareView;
-use super::compare_with::CompareWith;
+use super::compare_with::{compare_with, CompareWithProps};
 use super::predict_panel::predict_panel;
 use super::controls::{controls, ControlsProps};
-use super::downloads::Downloads;
+use super::downloads::{downloads, DownloadsProps};
 use super::editor::Editor;
 use super::output_panel::{follow, output_panel};
 use super::embed_bar::embed_bar;
@@ -17,7 +17,7 @@ use super::explain::Explain;
 use super::goroutine_panel::GoroutinePanel;
 use super::header_bar::{header_bar, HeaderBarProps};
 use super::help::{focus, help};
-use super::interventions::Interventions;
+use super::interventions::{interventions, InterventionsProps};
 use super::lesson_gallery::lesson_gallery;
 use super::lesson_panel::lesson_panel;
 use super::line_plot::LinePlot;
@@ -428,7 +428,7 @@ pub fn app() -> Html {
                     if let Some(sc) = threads_scenario {
                         <ThreadsView scenario={sc} command={state.threads_command} panel={state.threads_panel.clone()} on_msg={on_threads} />
                     } else {
-                    <CompareWith gomaxprocs={v.state.gomaxprocs} on_open={on_compare} />
+                    { compare_with(CompareWithProps { gomaxprocs: v.state.gomaxprocs, on_open: on_compare }) }
                     { controls }
                     { predict_panel(state.predict.as_ref(), v.step, &on_msg) }
                     if !description.is_empty() { <p class="desc">{ description }</p> }
@@ -454,8 +454,8 @@ pub fn app() -> Html {
                     if let Some(g) = state.selected {
                         <GoroutinePanel id={g} detail={state.detail.clone()} {on_close} on_seek={on_seek.clone()} />
                     }
-                    <Interventions gomaxprocs={state.side.gomaxprocs} running={state.side.running.clone()} net_waiting={state.side.net_waiting.clone()} funcs={v.funcs.clone()} selected={state.selected}
-                        enabled={state.side.enabled} {on_intervene} />
+                    { interventions(InterventionsProps { gomaxprocs: state.side.gomaxprocs, running: state.side.running.clone(), net_waiting: state.side.net_waiting.clone(), funcs: v.funcs.clone(), selected: state.selected,
+                        enabled: state.side.enabled, on_intervene }) }
                     <EventLog rows={state.log.rows.clone()} more={state.log.more} step={state.log.at} filter={state.filter.clone()}
                         {on_filter} {on_more} on_seek={on_seek} />
                     }
@@ -463,7 +463,7 @@ pub fn app() -> Html {
                         from_link={state.from_link} {on_edit} {on_apply} {on_default} {on_mine}
                         lang={state.editor.lang} {on_switch} at_lines={state.go_lines.clone()} />
                     { output_panel(&state.printed, v.step, &output_pre) }
-                    <Downloads running_text={state.running_text.clone()} />
+                    { downloads(DownloadsProps { running_text: state.running_text.clone() }) }
                 </aside>
             </main>
             { help }
