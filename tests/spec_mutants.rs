@@ -283,3 +283,33 @@ fn after_the_runnext_backoff_the_victims_timers_are_not_run_again() {
     let g3_start = events.iter().find(|e| e.kind() == "GoStart" && g_of(e) == 3).unwrap();
     assert!(fire.step > g3_start.step, "G2's timer runs after G3 starts ({fire:?})");
 }
+
+// ----- statistics: steals and stolen goroutines -----
+
+/// `gmpsim run --format summary` counts steals and stolen goroutines: each `Steal` event is one
+/// steal, of its `n` goroutines, whether it took half a ring (§2.6 `runqgrab`) or a runnext
+/// (after the back-off). Two runs: GOMAXPROCS 2 with 8 goroutines spawned on P0 (P1's thread
+/// takes half the ring), and the back-off run above (one runnext steal). Kills `find.rs`
+/// `steals += 1` → `*=` and `goroutines_stolen += n` → `*=` in both of `runqsteal`'s steals
+/// (the counters stayed 0).
+#[test]
+fn steal_statistics_count_the_steal_events() {
+    let half = r#"{"version":1,"gomaxprocs":2,"funcs":{"f":[{"work":"100us"}]},"main":[{"go":{"func":"f","n":8}},{"work":"1ms"}]}"#;
+    let runnext = r#"{"version":1,"gomaxprocs":1,"funcs":{"s":[{"sleep":"22us"}],"r":[{"work":"10us"}]},
+        "main":[{"go":"s"},"gosched",{"go":"r"},{"gomaxprocs":2},{"work":"300us"}]}"#;
+    for (json, from_runnext) in [(half, false), (runnext, true)] {
+        let (sim, events) = run(json, 10_000);
+        assert_eq!(sim.outcome(), Some(&Outcome::Exit));
+        let steals: Vec<(u32, bool)> = events
+            .iter()
+            .filter_map(|e| match e.what {
+                What::Steal { n, runnext, .. } => Some((n, runnext)),
+                _ => None,
+            })
+            .collect();
+        assert!(steals.iter().any(|&(n, r)| r == from_runnext && (r || n > 1)), "{steals:?}");
+        let st = sim.stats();
+        assert_eq!(st.steals, steals.len() as u64);
+        assert_eq!(st.goroutines_stolen, steals.iter().map(|&(n, _)| n as u64).sum::<u64>());
+    }
+}
