@@ -313,3 +313,31 @@ fn steal_statistics_count_the_steal_events() {
         assert_eq!(st.goroutines_stolen, steals.iter().map(|&(n, _)| n as u64).sum::<u64>());
     }
 }
+
+// ----- goroutine arguments: `go f(x)` gives x to the new goroutine -----
+
+/// `go worker(w, jobs, results, &wg)` evaluates its arguments in the calling goroutine and the
+/// new goroutine starts with them (Go's `newproc` copies the arguments into the new G's frame).
+/// `tests/go/worker_pool` at GOMAXPROCS 1: the last worker created (id 3) is in runnext and
+/// takes every job, then main prints the results. This is what Go 1.26.6 prints (run by hand
+/// for this test, and compared on every run by `tests/go_programs.rs`). Kills `exec.rs`
+/// `newproc -> u32` → `0` and → `1` (the arguments went to main or to the first worker, and
+/// the printing worker said `worker 0`).
+#[test]
+fn goroutine_arguments_reach_the_new_goroutine() {
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/go/worker_pool/main.go")).unwrap();
+    let s = gmp::core::golang::import(&src).unwrap_or_else(|es| panic!("{}", es[0]));
+    let mut sim = Sim::new(&s);
+    let mut out = String::new();
+    while step(&mut sim) {
+        for e in sim.events() {
+            if let What::Print { text } = &e.what {
+                out.push_str(text);
+            }
+        }
+    }
+    assert_eq!(sim.outcome(), Some(&Outcome::Exit));
+    let jobs: String = (0..5).map(|j| format!("worker 3 got job {j}\n")).collect();
+    let results: String = (0..5).map(|r| format!("result {r}\n")).collect();
+    assert_eq!(out, jobs + &results);
+}
