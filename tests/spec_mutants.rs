@@ -320,9 +320,10 @@ fn steal_statistics_count_the_steal_events() {
 /// new goroutine starts with them (Go's `newproc` copies the arguments into the new G's frame).
 /// `tests/go/worker_pool` at GOMAXPROCS 1: the last worker created (id 3) is in runnext and
 /// takes every job, then main prints the results. This is what Go 1.26.6 prints (run by hand
-/// for this test, and compared on every run by `tests/go_programs.rs`). Kills `exec.rs`
-/// `newproc -> u32` → `0` and → `1` (the arguments went to main or to the first worker, and
-/// the printing worker said `worker 0`).
+/// for this test, and compared on every run by `tests/go_programs.rs`, which the mutation run
+/// leaves out: no other test it runs checks what a goroutine's arguments are). It fails when
+/// `newproc` returns G1 or G2 instead of the goroutine it made (checked by hand: the arguments
+/// went to main or to the first worker, and the printing worker said `worker 0`).
 #[test]
 fn goroutine_arguments_reach_the_new_goroutine() {
     let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/go/worker_pool/main.go")).unwrap();
