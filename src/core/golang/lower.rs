@@ -14,6 +14,7 @@ use super::source_map::{self, SourceMap};
 use super::values;
 use super::op_json::{obj, one, s};
 use serde_json::{Map, Value};
+use crate::core::scenario::types::Ty;
 use crate::core::scenario::Arg;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -54,7 +55,8 @@ pub(super) struct Lower<'a> {
     pub(super) errors: Vec<GoError>,
     meta: Map<String, Value>,
     names: Map<String, Value>,
-    chans: Vec<(String, u64)>,
+    /// Channels: scenario name, capacity and declared element type.
+    chans: Vec<(String, u64, Ty)>,
     wgs: Vec<String>,
     /// Scenario funcs, in order: name and ops (`None` while being lowered).
     funcs: Vec<(String, Option<Vec<Value>>)>,
@@ -78,6 +80,8 @@ pub struct Lowered {
     pub places: Vec<(String, Pos)>,
     /// Where each op and func came from.
     pub source: SourceMap,
+    /// Each channel's scenario name and declared element type, in document order.
+    pub chan_types: Vec<(String, Ty)>,
 }
 
 impl Lowered {
@@ -155,7 +159,7 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowe
         }
     }
     if !l.chans.is_empty() {
-        doc.insert("chans".into(), Value::Object(l.chans.iter().map(|(n, c)| (n.clone(), Value::from(*c))).collect()));
+        doc.insert("chans".into(), Value::Object(l.chans.iter().map(|(n, c, _)| (n.clone(), Value::from(*c))).collect()));
     }
     if !l.funcs.is_empty() {
         let funcs = l.funcs.iter().map(|(n, ops)| (n.clone(), Value::Array(ops.clone().unwrap_or_default()))).collect();
@@ -168,7 +172,8 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowe
         }
     }
     if l.errors.is_empty() {
-        Ok(Lowered { doc: Value::Object(doc), places: l.places, source })
+        let chan_types = l.chans.iter().map(|(n, _, t)| (n.clone(), *t)).collect();
+        Ok(Lowered { doc: Value::Object(doc), places: l.places, source, chan_types })
     } else {
         l.errors.sort_by_key(|e| e.pos);
         l.errors.dedup();
@@ -367,15 +372,28 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn make_chan(&mut self, e: &Expr) -> Option<Result<u64, ()>> {
+    /// `make(chan T[, n])`: its capacity and element type.
+    fn make_chan(&mut self, e: &Expr) -> Option<Result<(u64, Ty), ()>> {
         let Expr::Call { fun, args, .. } = strip(e) else { return None };
-        if callee(fun).as_deref() != Some("make") || !matches!(args.first(), Some(Expr::Type(_, Type::Chan(_)))) {
+        let Some(Expr::Type(tpos, Type::Chan(elem))) = args.first() else { return None };
+        if callee(fun).as_deref() != Some("make") {
             return None;
         }
+        let ty = match &**elem {
+            Type::Name(n) => Ty::from_go_name(n),
+            Type::Struct(true) => Some(Ty::Unit),
+            Type::Other("interface") => Some(Ty::Any),
+            _ => None,
+        };
+        // Reported, and declared anyway so that its uses are not reported too.
+        let ty = ty.unwrap_or_else(|| {
+            self.not_simulated(*tpos, "a channel of this element type (chan int, chan string, chan struct{} and chan any are)");
+            Ty::Unknown
+        });
         match args.len() {
-            1 => Some(Ok(0)),
+            1 => Some(Ok((0, ty))),
             2 => match self.cst(&args[1]) {
-                Some(n) if (0..=1_000_000).contains(&n) => Some(Ok(n as u64)),
+                Some(n) if (0..=1_000_000).contains(&n) => Some(Ok((n as u64, ty))),
                 _ => {
                     self.err(args[1].pos(), "a channel's capacity must be a constant from 0 to 1000000");
                     Some(Err(()))
@@ -388,13 +406,13 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn declare_chan(&mut self, ident: &str, pos: Pos, cap: u64, scope: &mut Scope) {
+    fn declare_chan(&mut self, ident: &str, pos: Pos, (cap, ty): (u64, Ty), scope: &mut Scope) {
         let name = self.name(ident);
-        if self.chans.iter().any(|(n, _)| *n == name) {
+        if self.chans.iter().any(|(n, ..)| *n == name) {
             self.err(pos, format!("a second channel named {ident}: each make(chan) must have its own name"));
             return;
         }
-        self.chans.push((name.clone(), cap));
+        self.chans.push((name.clone(), cap, ty));
         self.places.push((format!("chans.{name}"), pos));
         scope.insert(ident.to_string(), Bind::Chan(name));
     }
@@ -421,7 +439,7 @@ impl<'a> Lower<'a> {
                 scope.insert(ident.clone(), Bind::Conn);
             }
             (_, Some(e)) if v.values.len() == 1 => match self.make_chan(e) {
-                Some(Ok(cap)) => self.declare_chan(ident, v.pos, cap, scope),
+                Some(Ok(c)) => self.declare_chan(ident, v.pos, c, scope),
                 Some(Err(())) => {}
                 None if top && HELPER_VARS.contains(&ident.as_str()) => {}
                 None if !top && self.cst(e).is_some() || matches!(strip(e), Expr::Str(..)) => {
@@ -575,7 +593,7 @@ impl<'a> Lower<'a> {
                         self.recv_assign(&ids, op == ":=", e, scope, ops);
                     }
                     (Some(ids), ":=", [e]) if ids.len() == 1 => match self.make_chan(e) {
-                        Some(Ok(cap)) => self.declare_chan(ids[0], lhs[0].pos(), cap, scope),
+                        Some(Ok(c)) => self.declare_chan(ids[0], lhs[0].pos(), c, scope),
                         Some(Err(())) => {}
                         None if self.cst(e).is_some() || matches!(strip(e), Expr::Str(..)) => {
                             if let Some(a) = self.operand(e, scope, None) {
@@ -757,7 +775,7 @@ impl<'a> Lower<'a> {
             if let Decl::Var(v) = d {
                 if let Some(ident) = v.names.first() {
                     let name = self.name(ident);
-                    if self.chans.iter().any(|(n, _)| *n == name) {
+                    if self.chans.iter().any(|(n, ..)| *n == name) {
                         s.insert(ident.clone(), Bind::Chan(name));
                     } else if self.wgs.contains(&name) {
                         s.insert(ident.clone(), Bind::Wg(name));

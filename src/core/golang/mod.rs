@@ -26,6 +26,7 @@ mod values;
 pub use error::{GoError, Pos};
 pub use source_map::SourceMap;
 
+use crate::core::scenario::types::{self, Ty};
 use crate::core::scenario::{self, limits, Scenario};
 
 /// The scenario document (JSON text, pretty-printed) that a Go source stands for.
@@ -47,12 +48,27 @@ pub fn import_with_map(src: &str) -> Result<(Scenario, SourceMap), Vec<GoError>>
     let (toks, dirs) = lexer::lex(src).map_err(|e| vec![e])?;
     let file = parser::parse_file(&toks).map_err(|e| vec![e])?;
     let lowered = lower::lower(&file, &dirs)?;
-    let s = scenario::parse(&lowered.doc.to_string()).map_err(|ps| {
+    let mut s = scenario::parse(&lowered.doc.to_string()).map_err(|ps| {
         ps.into_iter()
             .map(|p| GoError { pos: lowered.pos_of(&p.place), message: format!("in the scenario it stands for, {p}") })
             .collect::<Vec<_>>()
     })?;
+    declare_chan_types(&mut s, &lowered.chan_types);
     Ok((s, lowered.source))
+}
+
+/// Gives each channel whose element type the values sent on it do not tell (a `chan string`
+/// closed before any send, a `chan any` of ints) its declared type, so that a receive from it
+/// once closed gets the zero value Go gives (`""`, `{}`, `<nil>`). The others keep the short
+/// form (`"c": 0`), so a program that needs no type writes the same document as before.
+fn declare_chan_types(s: &mut Scenario, declared: &[(String, Ty)]) {
+    let inferred = types::infer(s);
+    for (c, got) in s.chans.iter_mut().zip(inferred.chans) {
+        let Some((_, want)) = declared.iter().find(|(n, _)| *n == c.name) else { continue };
+        if *want != got && !(*want == Ty::Int && got == Ty::Unknown) {
+            c.elem = *want;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -307,3 +307,28 @@ fn every_value_op_survives_export_and_import() {
         assert_eq!(a.events(), b.events());
     }
 }
+
+#[test]
+fn a_closed_channel_gives_its_declared_types_zero_value() {
+    let src = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tnames := make(chan string)\n\tclose(names)\n\tfmt.Printf(\"%q\\n\", <-names)\n\tdone := make(chan struct{})\n\tclose(done)\n\tfmt.Println(<-done)\n\tbox := make(chan any, 1)\n\tbox <- 5\n\tclose(box)\n\tfmt.Println(<-box, <-box)\n\tc := make(chan int)\n\tclose(c)\n\tfmt.Println(<-c)\n}\n";
+    let s = ok(src);
+    assert_eq!(printed(&s), "\"\"\n{}\n5 <nil>\n0\n");
+    let tys: Vec<_> = s.chans.iter().map(|c| c.elem).collect();
+    assert_eq!(tys, [Ty::Str, Ty::Unit, Ty::Any, Ty::Unknown]);
+    // Only the channels whose sends do not tell their type write it.
+    let json = s.to_json();
+    assert!(json.contains(r#""names": {"cap": 0, "type": "string"}"#) && json.contains(r#""c": 0"#), "{json}");
+    assert_eq!(scenario::parse(&json).unwrap(), s);
+    // Export writes the declared types; importing it back prints the same.
+    let go = crate::core::export::go_program(&s);
+    assert!(go.contains("make(chan string)") && go.contains("make(chan struct{})") && go.contains("make(chan any, 1)"), "{go}");
+    assert_eq!(printed(&ok(&go)), printed(&s));
+    // A channel of another element type is refused at the type.
+    let e = errs("package main\n\nfunc main() {\n\tc := make(chan bool)\n\tclose(c)\n}\n");
+    assert_eq!(e, ["main.go:4:12: a channel of this element type (chan int, chan string, chan struct{} and chan any are) is not simulated (see the Go subset in ARCHITECTURE.md)"]);
+    let p = scenario::parse(r#"{"version":1,"chans":{"a":{"cap":1,"type":"bool"},"b":{"type":"int"},"c":{"cap":0,"kind":1}},"main":[]}"#).unwrap_err();
+    let p: Vec<String> = p.iter().map(|p| p.to_string()).collect();
+    assert!(p.iter().any(|p| p.contains("chans.a.type") && p.contains(r#""int", "string", "struct{}" or "any""#)), "{p:?}");
+    assert!(p.iter().any(|p| p.starts_with("chans.b")), "{p:?}");
+    assert!(p.iter().any(|p| p.contains("kind")), "{p:?}");
+}
