@@ -82,6 +82,9 @@ pub struct Lowered {
     pub source: SourceMap,
     /// Each channel's scenario name and declared element type, in document order.
     pub chan_types: Vec<(String, Ty)>,
+    /// The problems found while lowering, in source order (the document leaves out what
+    /// they are about).
+    pub errors: Vec<GoError>,
 }
 
 impl Lowered {
@@ -99,8 +102,10 @@ impl Lowered {
     }
 }
 
-/// The scenario document (JSON) the file stands for, or every problem found.
-pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowered, Vec<GoError>> {
+/// The scenario document (JSON) the file stands for, with every problem found. A statement
+/// outside the subset is reported and left out, and lowering goes on, so the document holds
+/// everything else and validating it can find the problems that remain.
+pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Lowered {
     let mut l = Lower {
         file,
         consts: BTreeMap::new(),
@@ -171,14 +176,10 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowe
             doc.insert(key.into(), v.clone());
         }
     }
-    if l.errors.is_empty() {
-        let chan_types = l.chans.iter().map(|(n, _, t)| (n.clone(), *t)).collect();
-        Ok(Lowered { doc: Value::Object(doc), places: l.places, source, chan_types })
-    } else {
-        l.errors.sort_by_key(|e| e.pos);
-        l.errors.dedup();
-        Err(l.errors)
-    }
+    l.errors.sort_by_key(|e| e.pos);
+    l.errors.dedup();
+    let chan_types = l.chans.iter().map(|(n, _, t)| (n.clone(), *t)).collect();
+    Lowered { doc: Value::Object(doc), places: l.places, source, chan_types, errors: l.errors }
 }
 
 pub(super) fn callee(e: &Expr) -> Option<String> {

@@ -5,7 +5,9 @@
 //! stands for, or every problem at its place in Go's own format (`main.go:12:3: select is not
 //! simulated (...)`). It never panics. A hand-written lexer ([`lexer`]) and recursive-descent
 //! parser ([`parser`]) give the syntax tree ([`ast`]); [`lower`] turns it into a scenario
-//! document, which [`crate::core::scenario::parse`] validates like any other.
+//! document, which [`crate::core::scenario::parse`] validates like any other. A syntax error
+//! stops at the parser (there is no tree to lower); the problems of lowering and of
+//! validation are reported together, each at its place.
 //!
 //! What Go text cannot hold (the scenario's name and description, seed, release, actions,
 //! costs, and the scenario's names behind the Go identifiers) travels in one comment that
@@ -47,14 +49,27 @@ pub fn import_with_map(src: &str) -> Result<(Scenario, SourceMap), Vec<GoError>>
     }
     let (toks, dirs) = lexer::lex(src).map_err(|e| vec![e])?;
     let file = parser::parse_file(&toks).map_err(|e| vec![e])?;
-    let lowered = lower::lower(&file, &dirs)?;
-    let mut s = scenario::parse(&lowered.doc.to_string()).map_err(|ps| {
-        ps.into_iter()
-            .map(|p| GoError { pos: lowered.pos_of(&p.place), message: format!("in the scenario it stands for, {p}") })
-            .collect::<Vec<_>>()
-    })?;
-    declare_chan_types(&mut s, &lowered.chan_types);
-    Ok((s, lowered.source))
+    let mut lowered = lower::lower(&file, &dirs);
+    // The document is validated even when lowering found problems: what it holds can have
+    // problems of its own (a loop too deep, too many goroutines), reported with them at once.
+    let parsed = scenario::parse(&lowered.doc.to_string());
+    let mut errors = std::mem::take(&mut lowered.errors);
+    match parsed {
+        Ok(mut s) if errors.is_empty() => {
+            declare_chan_types(&mut s, &lowered.chan_types);
+            Ok((s, lowered.source))
+        }
+        Ok(_) => Err(errors),
+        Err(ps) => {
+            for p in ps {
+                errors.push(GoError { pos: lowered.pos_of(&p.place), message: format!("in the scenario it stands for, {p}") });
+            }
+            // In source order (problems of the whole program, without a place, first).
+            errors.sort_by_key(|e| e.pos);
+            errors.dedup();
+            Err(errors)
+        }
+    }
 }
 
 /// Gives each channel whose element type the values sent on it do not tell (a `chan string`

@@ -332,3 +332,21 @@ fn a_closed_channel_gives_its_declared_types_zero_value() {
     assert!(p.iter().any(|p| p.starts_with("chans.b")), "{p:?}");
     assert!(p.iter().any(|p| p.contains("kind")), "{p:?}");
 }
+
+#[test]
+fn problems_of_lowering_and_of_validation_are_reported_together() {
+    // An unsupported statement (lowering) between two problems that only validating the
+    // scenario finds (too many goroutines; a loop nested too deep), all at once, in order.
+    let mut deep = String::new();
+    for _ in 0..17 {
+        deep.push_str("for range 2 {\n");
+    }
+    deep.push_str("runtime.Gosched()\n");
+    deep.push_str(&"}\n".repeat(17));
+    let src = format!("package main\n\nimport \"runtime\"\n\nfunc f() {{}}\n\nfunc main() {{\n\tfor range 3000000 {{\n\t\tgo f()\n\t}}\n\tselect {{}}\n{deep}}}\n");
+    let e = errs(&src);
+    assert_eq!(e.len(), 3, "{e:?}");
+    assert!(e[0].starts_with("main.go: in the scenario it stands for") && e[0].contains("3000001 goroutines"), "{e:?}");
+    assert!(e[1].starts_with("main.go:11:2: a select statement is not simulated"), "{e:?}");
+    assert!(e[2].starts_with("main.go:28:") && e[2].contains("nested 17 deep"), "{e:?}");
+}
