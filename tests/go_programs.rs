@@ -62,6 +62,7 @@ const PROGRAMS: &[(&str, Compare)] = &[
     ("closed_recv", Compare::Lines),
     ("strings_chan", Compare::Lines),
     ("zero_values", Compare::Lines),
+    ("range_spawn", Compare::Lines),
     ("printf_widths", Compare::Lines),
     ("locked_thread", Compare::Lines),
     ("gomaxprocs4_set", Compare::Set),

@@ -270,8 +270,16 @@ fn range_over_a_channel_and_constants_are_ops() {
     let e = errs("package main\n\nconst (\n\ta = 1.5\n\tb\n)\n\nfunc main() {}\n");
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].starts_with("main.go:4:6: a constant that is not an integer or a string is not simulated"), "{e:?}");
-    let e = errs("package main\n\nfunc main() {\n\tc := make(chan int)\n\tfor v := range c {\n\t\tgo func() {}()\n\t\t_ = v\n\t}\n}\n");
-    assert!(e.iter().any(|e| e.starts_with("main.go:6:3: in the scenario it stands for") && e.contains("a go statement inside a range")), "{e:?}");
+    // A go inside a range over a channel: one goroutine per value, each with its own v.
+    let s = ok("package main\n\nimport \"fmt\"\n\nfunc main() {\n\tc := make(chan string, 2)\n\tc <- \"a\"\n\tc <- \"b\"\n\tclose(c)\n\tfor v := range c {\n\t\tgo func() {\n\t\t\tfmt.Println(v)\n\t\t}()\n\t}\n\tfmt.Println(\"main\")\n}\n");
+    assert!(matches!(&s.main[3], Op::Range { body, .. } if matches!(&body[..], [Op::GoArgs { .. }])), "{:?}", s.main);
+    let mut sim = crate::core::sim::Sim::new(&s);
+    sim.run(10_000);
+    assert_eq!(sim.outcome(), Some(&crate::core::sim::Outcome::Exit));
+    // Unless its goroutines send on the channel it ranges over: said at the go.
+    let e = errs("package main\n\nfunc main() {\n\tc := make(chan int, 1)\n\tc <- 1\n\tfor v := range c {\n\t\tgo func() {\n\t\t\tc <- v\n\t\t}()\n\t}\n}\n");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].starts_with("main.go:7:3: in the scenario it stands for") && e[0].contains("whose values have no bound"), "{e:?}");
 }
 
 #[test]

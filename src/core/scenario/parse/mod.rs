@@ -210,6 +210,8 @@ struct Checker {
     wg_limit_told: bool,
     /// The `go` ops of the body being walked: the func started and the op's place.
     gos: Vec<(u32, String)>,
+    /// The `go` ops inside a `range` over a channel: the channel and the op's place.
+    range_gos: Vec<(u32, String)>,
 }
 
 /// A func's body as far as it could be read, and its `go` ops.
