@@ -16,7 +16,7 @@ use super::op_json::{obj, one, s};
 use serde_json::{Map, Value};
 use crate::core::scenario::types::Ty;
 use crate::core::scenario::Arg;
-use std::collections::{BTreeMap, BTreeSet};
+use super::names::{NameSet, Names};
 
 /// Package-level variables of an exported program that do not stand for anything simulated.
 const HELPER_VARS: [&str; 6] = ["traceFlag", "lastG", "loopsPerMicrosecond", "sink", "listener", "connecting"];
@@ -42,14 +42,14 @@ pub(super) enum Bind {
     Conn,
 }
 
-pub(super) type Scope = BTreeMap<String, Bind>;
+pub(super) type Scope = Names<Bind>;
 
 pub(super) struct Lower<'a> {
     file: &'a File,
     /// The file's constants (package-level and in functions), by name.
-    pub(super) consts: BTreeMap<String, Arg>,
+    pub(super) consts: Names<Arg>,
     /// The variable names taken in the goroutine body being lowered.
-    pub(super) body_vars: BTreeSet<String>,
+    pub(super) body_vars: NameSet,
     /// Temporaries made so far (`fmt.Println(<-ch)`).
     pub(super) temps: usize,
     pub(super) errors: Vec<GoError>,
@@ -61,9 +61,9 @@ pub(super) struct Lower<'a> {
     /// Scenario funcs, in order: name and ops (`None` while being lowered).
     funcs: Vec<(String, Option<Vec<Value>>)>,
     /// Top-level funcs by name.
-    decls: BTreeMap<String, &'a FuncDecl>,
+    decls: Names<&'a FuncDecl>,
     /// Function literals lowered so far in each enclosing func (for `main.funcN`).
-    lits: BTreeMap<String, usize>,
+    lits: Names<usize>,
     /// Funcs being inlined (plain calls), to refuse recursion.
     inlining: Vec<String>,
     start_gomaxprocs: Option<u64>,
@@ -108,8 +108,8 @@ impl Lowered {
 pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Lowered {
     let mut l = Lower {
         file,
-        consts: BTreeMap::new(),
-        body_vars: BTreeSet::new(),
+        consts: Names::new(),
+        body_vars: NameSet::new(),
         temps: 0,
         errors: Vec::new(),
         meta: Map::new(),
@@ -117,8 +117,8 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Lowered {
         chans: Vec::new(),
         wgs: Vec::new(),
         funcs: Vec::new(),
-        decls: BTreeMap::new(),
-        lits: BTreeMap::new(),
+        decls: Names::new(),
+        lits: Names::new(),
         inlining: Vec::new(),
         start_gomaxprocs: None,
         places: Vec::new(),
@@ -126,8 +126,7 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Lowered {
     l.directives(directives);
     let mut main = l.file_level();
     // Drop the variables a go sets that its func never reads, then take the places off.
-    // Inserted one by one: collecting into a BTreeMap would compile in a sort of its own.
-    let mut read: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut read: Names<NameSet> = Names::new();
     for (n, ops) in &l.funcs {
         read.insert(n.clone(), values::reads(ops.as_deref().unwrap_or_default()));
     }
@@ -198,7 +197,7 @@ pub(super) fn strip(e: &Expr) -> &Expr {
 }
 
 /// A constant integer expression (durations in nanoseconds: `5 * time.Millisecond`).
-pub(super) fn constant(e: &Expr, consts: &BTreeMap<String, Arg>) -> Option<i128> {
+pub(super) fn constant(e: &Expr, consts: &Names<Arg>) -> Option<i128> {
     match strip(e) {
         Expr::Int(_, n) => Some(*n as i128),
         Expr::Ident(_, n) => match consts.get(n) {
@@ -685,7 +684,7 @@ impl<'a> Lower<'a> {
     fn instance_in(&mut self, pos: Pos, fun: &Expr, args: &[Expr], fname: &str, scope: &Scope, then_done: Option<&str>, go_args: &mut Map<String, Value>) -> Option<String> {
         match strip(fun) {
             Expr::FuncLit { params, body, .. } => {
-                let k = self.lits.entry(fname.to_string()).or_insert(0);
+                let k = self.lits.get_or_insert(fname, 0);
                 *k += 1;
                 let mut name = format!("{fname}.func{k}");
                 if then_done.is_some() && !args.is_empty() {
@@ -699,7 +698,9 @@ impl<'a> Lower<'a> {
                     .values()
                     .filter_map(|b| if let Bind::Val(Arg::Var(v)) = b { Some(v.clone()) } else { None })
                     .collect();
-                self.body_vars.extend(captured.iter().cloned());
+                for c in &captured {
+                    self.body_vars.add(c.clone());
+                }
                 if !self.bind_params(pos, params, args, scope, &mut inner, Some(go_args)) {
                     return None;
                 }
@@ -767,9 +768,8 @@ impl<'a> Lower<'a> {
 
     /// The names every func sees: package-level channels and WaitGroups.
     fn package_scope(&mut self) -> Scope {
-        // Inserted one by one: collecting into a BTreeMap would compile in a sort of its own.
         let mut s = Scope::new();
-        for (k, a) in &self.consts {
+        for (k, a) in self.consts.iter() {
             s.insert(k.clone(), Bind::Val(a.clone()));
         }
         for d in &self.file.decls {
@@ -933,7 +933,7 @@ impl<'a> Lower<'a> {
                     self.not_simulated(pos, "a recursive call");
                     return;
                 }
-                let decl = self.decls[f];
+                let Some(decl) = self.decls.get(f).copied() else { return };
                 let mut bound = self.package_scope();
                 if !self.bind_params(pos, &decl.params, args, scope, &mut bound, None) {
                     return;

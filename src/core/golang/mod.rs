@@ -19,6 +19,7 @@ pub mod ast;
 pub mod error;
 pub mod lexer;
 mod loops;
+mod names;
 mod op_json;
 pub mod lower;
 pub mod parser;
