@@ -7,7 +7,7 @@
 
 /// Names, each with a value, in key order.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Names<V>(Vec<(String, V)>);
+pub(crate) struct Names<V>(Vec<(String, V)>);
 
 impl<V> Default for Names<V> {
     fn default() -> Self {
@@ -16,7 +16,7 @@ impl<V> Default for Names<V> {
 }
 
 impl<V> Names<V> {
-    pub(super) fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Names(Vec::new())
     }
 
@@ -24,16 +24,16 @@ impl<V> Names<V> {
         self.0.binary_search_by(|(n, _)| n.as_str().cmp(k))
     }
 
-    pub(super) fn get(&self, k: &str) -> Option<&V> {
+    pub(crate) fn get(&self, k: &str) -> Option<&V> {
         self.find(k).ok().map(|i| &self.0[i].1)
     }
 
-    pub(super) fn contains_key(&self, k: &str) -> bool {
+    pub(crate) fn contains_key(&self, k: &str) -> bool {
         self.find(k).is_ok()
     }
 
     /// Sets `k` to `v`; the value it had, if any.
-    pub(super) fn insert(&mut self, k: String, v: V) -> Option<V> {
+    pub(crate) fn insert(&mut self, k: String, v: V) -> Option<V> {
         match self.find(&k) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, v)),
             Err(i) => {
@@ -43,12 +43,12 @@ impl<V> Names<V> {
         }
     }
 
-    pub(super) fn remove(&mut self, k: &str) -> Option<V> {
+    pub(crate) fn remove(&mut self, k: &str) -> Option<V> {
         self.find(k).ok().map(|i| self.0.remove(i).1)
     }
 
     /// `k`'s value, set to `v` first if `k` has none.
-    pub(super) fn get_or_insert(&mut self, k: &str, v: V) -> &mut V {
+    pub(crate) fn get_or_insert(&mut self, k: &str, v: V) -> &mut V {
         let i = match self.find(k) {
             Ok(i) => i,
             Err(i) => {
@@ -59,29 +59,29 @@ impl<V> Names<V> {
         &mut self.0[i].1
     }
 
-    pub(super) fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
 
-    pub(super) fn values(&self) -> impl Iterator<Item = &V> {
+    pub(crate) fn values(&self) -> impl Iterator<Item = &V> {
         self.0.iter().map(|(_, v)| v)
     }
 
-    pub(super) fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         self.0.clear();
     }
 }
 
 /// A set of names.
-pub(super) type NameSet = Names<()>;
+pub(crate) type NameSet = Names<()>;
 
 impl NameSet {
     /// Adds `k`; whether it was new.
-    pub(super) fn add(&mut self, k: String) -> bool {
+    pub(crate) fn add(&mut self, k: String) -> bool {
         self.insert(k, ()).is_none()
     }
 
-    pub(super) fn contains(&self, k: &str) -> bool {
+    pub(crate) fn contains(&self, k: &str) -> bool {
         self.contains_key(k)
     }
 }

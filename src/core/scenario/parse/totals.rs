@@ -100,10 +100,9 @@ impl Checker {
                 return Some(iters);
             }
         }
-        let names: BTreeMap<u32, String> = self.chan_ix.iter().map(|(n, &i)| (i, n.clone())).collect();
         for (c, place) in std::mem::take(&mut self.range_gos) {
             if growing[c as usize] {
-                let name = names.get(&c).cloned().unwrap_or_default();
+                let name = self.chan_ix.iter().find(|(_, &i)| i == c).map(|(n, _)| n.clone()).unwrap_or_default();
                 self.say(
                     &place,
                     format!("a go statement inside a range over {name:?}, whose values have no bound: a goroutine started for a value can lead to more values sent on {name:?}, so the number of goroutines is not known before the run"),
