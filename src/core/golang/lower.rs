@@ -166,7 +166,7 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Lowered {
         doc.insert("chans".into(), Value::Object(l.chans.iter().map(|(n, c, _)| (n.clone(), Value::from(*c))).collect()));
     }
     if !l.funcs.is_empty() {
-        let funcs = l.funcs.iter().map(|(n, ops)| (n.clone(), Value::Array(ops.clone().unwrap_or_default()))).collect();
+        let funcs = l.funcs.iter_mut().map(|(n, ops)| (n.clone(), Value::Array(ops.take().unwrap_or_default()))).collect();
         doc.insert("funcs".into(), Value::Object(funcs));
     }
     doc.insert("main".into(), Value::Array(main));
@@ -355,7 +355,7 @@ impl<'a> Lower<'a> {
                     self.err(f.pos, "func main must have no arguments and no return values");
                 }
                 let mut scope = scope.clone();
-                let body = f.body.clone().unwrap_or_default();
+                let body = f.body.as_deref().unwrap_or_default();
                 let mut ops = Vec::new();
                 let mut deferred = Vec::new();
                 self.body_vars.clear();
@@ -465,7 +465,7 @@ impl<'a> Lower<'a> {
     }
 
     /// The ops of a func's body, with its deferred calls at the end.
-    fn func_body(&mut self, fname: &str, body: &Block, scope: &Scope) -> Vec<Value> {
+    fn func_body(&mut self, fname: &str, body: &[Stmt], scope: &Scope) -> Vec<Value> {
         let mut scope = scope.clone();
         let mut ops = Vec::new();
         let mut deferred = Vec::new();
@@ -726,7 +726,7 @@ impl<'a> Lower<'a> {
                     self.err(pos, format!("{f} is not a function declared in this file"));
                     return None;
                 };
-                let body = decl.body.clone().unwrap_or_default();
+                let body = decl.body.as_deref().unwrap_or_default();
                 let mut bound = self.package_scope();
                 if !self.bind_params(pos, &decl.params, args, scope, &mut bound, Some(go_args)) {
                     return None;
@@ -939,7 +939,7 @@ impl<'a> Lower<'a> {
                     return;
                 }
                 self.inlining.push(f.to_string());
-                let body = decl.body.clone().unwrap_or_default();
+                let body = decl.body.as_deref().unwrap_or_default();
                 let inner = self.func_body(fname, &body, &bound);
                 self.inlining.pop();
                 ops.extend(inner);
