@@ -53,7 +53,7 @@ pub fn import_with_map(src: &str) -> Result<(Scenario, SourceMap), Vec<GoError>>
     let mut lowered = lower::lower(&file, &dirs);
     // The document is validated even when lowering found problems: what it holds can have
     // problems of its own (a loop too deep, too many goroutines), reported with them at once.
-    let parsed = scenario::parse(&lowered.doc.to_string());
+    let parsed = scenario::parse_value(&lowered.doc);
     let mut errors = std::mem::take(&mut lowered.errors);
     match parsed {
         Ok(mut s) if errors.is_empty() => {

@@ -12,7 +12,7 @@ pub mod types;
 mod write;
 
 pub use duration::{format_duration, parse_duration};
-pub use parse::parse;
+pub use parse::{parse, parse_value};
 
 use crate::core::costs::Costs;
 use crate::core::ids::{GId, PId};

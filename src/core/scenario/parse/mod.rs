@@ -74,6 +74,17 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
     }
 }
 
+/// [`parse`] of a document already read as a JSON value (the Go importer's): the same
+/// checks but those of the text (keys given twice, syntax, its size in bytes).
+pub fn parse_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
+    let mut checker = Checker::default();
+    let scenario = checker.document(value);
+    match scenario {
+        Some(s) if checker.problems.is_empty() => Ok(s),
+        _ => Err(checker.problems),
+    }
+}
+
 fn problem(place: &str, message: impl Into<String>) -> Problem {
     Problem { place: place.to_string(), message: message.into() }
 }
