@@ -82,8 +82,8 @@ pub struct Lowered {
     pub source: SourceMap,
     /// Each channel's scenario name and declared element type, in document order.
     pub chan_types: Vec<(String, Ty)>,
-    /// The problems found while lowering, in source order (the document leaves out what
-    /// they are about).
+    /// The problems found while lowering, in the order found ([`super::import_with_map`]
+    /// puts them in source order); the document leaves out what they are about.
     pub errors: Vec<GoError>,
 }
 
@@ -175,8 +175,6 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Lowered {
             doc.insert(key.into(), v.clone());
         }
     }
-    l.errors.sort_by_key(|e| e.pos);
-    l.errors.dedup();
     let chan_types = l.chans.iter().map(|(n, _, t)| (n.clone(), *t)).collect();
     Lowered { doc: Value::Object(doc), places: l.places, source, chan_types, errors: l.errors }
 }

@@ -58,19 +58,19 @@ pub fn import_with_map(src: &str) -> Result<(Scenario, SourceMap), Vec<GoError>>
     match parsed {
         Ok(mut s) if errors.is_empty() => {
             declare_chan_types(&mut s, &lowered.chan_types);
-            Ok((s, lowered.source))
+            return Ok((s, lowered.source));
         }
-        Ok(_) => Err(errors),
+        Ok(_) => {}
         Err(ps) => {
             for p in ps {
                 errors.push(GoError { pos: lowered.pos_of(&p.place), message: format!("in the scenario it stands for, {p}") });
             }
-            // In source order (problems of the whole program, without a place, first).
-            errors.sort_by_key(|e| e.pos);
-            errors.dedup();
-            Err(errors)
         }
     }
+    // In source order (problems of the whole program, without a place, first), each once.
+    errors.sort_by_key(|e| e.pos);
+    errors.dedup();
+    Err(errors)
 }
 
 /// Gives each channel whose element type the values sent on it do not tell (a `chan string`
