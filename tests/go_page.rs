@@ -107,6 +107,23 @@ fn go_errors_are_placed_at_their_lines_every_one_at_once() {
 }
 
 #[test]
+fn the_editor_lists_problems_of_lowering_and_of_validation_together() {
+    // `select {}` (refused while lowering) and a loop nested 17 deep (refused by validating
+    // the scenario), each at its line.
+    let mut src = String::from("package main\n\nimport \"runtime\"\n\nfunc main() {\n\tselect {}\n");
+    src.push_str(&"for range 2 {\n".repeat(17));
+    src.push_str("runtime.Gosched()\n");
+    src.push_str(&"}\n".repeat(17));
+    src.push_str("}\n");
+    let ps = gosrc::compile(&src).unwrap_err();
+    assert_eq!(ps.len(), 2, "{ps:?}");
+    assert_eq!(ps[0].line, Some(6), "{ps:?}");
+    assert!(ps[0].message.contains("select"), "{ps:?}");
+    assert_eq!(ps[1].line, Some(23), "{ps:?}");
+    assert!(ps[1].message.contains("nested 17 deep"), "{ps:?}");
+}
+
+#[test]
 fn a_text_says_its_language_and_switching_keeps_both_texts() {
     assert_eq!(Lang::of(DEFAULT_SCENARIO), Lang::Json);
     assert_eq!(Lang::of(&default_text()), Lang::Go);

@@ -61,6 +61,8 @@ const PROGRAMS: &[(&str, Compare)] = &[
     ("consts", Compare::Lines),
     ("closed_recv", Compare::Lines),
     ("strings_chan", Compare::Lines),
+    ("zero_values", Compare::Lines),
+    ("range_spawn", Compare::Lines),
     ("printf_widths", Compare::Lines),
     ("locked_thread", Compare::Lines),
     ("gomaxprocs4_set", Compare::Set),

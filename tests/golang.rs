@@ -139,6 +139,33 @@ fn cli_reports_every_problem_in_go_format() {
     assert!(lines[1].starts_with("<stdin>:5:2: a for loop that is not counted"), "{err}");
 }
 
+#[test]
+fn cli_validate_reports_problems_of_lowering_and_of_validation_together() {
+    // `select {}` is refused while lowering; the wg.Add is valid Go but the scenario it
+    // stands for is not (more goroutines than the limit): both, at their lines.
+    let src = "package main
+
+func f() {}
+
+func main() {
+	select {}
+	for range 3000000 {
+		go f()
+	}
+}
+";
+    let dir = std::env::temp_dir().join(format!("gmp-golang-both-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("x.go");
+    std::fs::write(&file, src).unwrap();
+    let o = common::gmpsim(&["validate", file.to_str().unwrap()], None);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.contains("x.go:6:2: a select statement is not simulated"), "{err}");
+    assert!(err.contains("x.go: in the scenario it stands for") && err.contains("3000001 goroutines"), "{err}");
+}
+
 mod mutations {
     use super::*;
     use proptest::prelude::*;

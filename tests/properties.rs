@@ -78,7 +78,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
             s.seed = seed;
             // Half the runs follow an older release's rules.
             s.go = if seed % 2 == 0 { 26 } else { 19 + (seed % 7) as u32 };
-            s.chans = caps.iter().enumerate().map(|(i, &cap)| ChanDecl { name: format!("c{i}"), cap }).collect();
+            s.chans = caps.iter().enumerate().map(|(i, &cap)| ChanDecl::new(format!("c{i}"), cap)).collect();
             s.funcs = bodies.into_iter().enumerate().map(|(i, body)| FuncDecl { name: format!("f{i}"), body }).collect();
             s.wgs = (0..NWGS).map(|i| format!("wg{i}")).collect();
             s.main = main;

@@ -14,8 +14,9 @@ use super::source_map::{self, SourceMap};
 use super::values;
 use super::op_json::{obj, one, s};
 use serde_json::{Map, Value};
+use crate::core::scenario::types::Ty;
 use crate::core::scenario::Arg;
-use std::collections::{BTreeMap, BTreeSet};
+use super::names::{NameSet, Names};
 
 /// Package-level variables of an exported program that do not stand for anything simulated.
 const HELPER_VARS: [&str; 6] = ["traceFlag", "lastG", "loopsPerMicrosecond", "sink", "listener", "connecting"];
@@ -41,27 +42,28 @@ pub(super) enum Bind {
     Conn,
 }
 
-pub(super) type Scope = BTreeMap<String, Bind>;
+pub(super) type Scope = Names<Bind>;
 
 pub(super) struct Lower<'a> {
     file: &'a File,
     /// The file's constants (package-level and in functions), by name.
-    pub(super) consts: BTreeMap<String, Arg>,
+    pub(super) consts: Names<Arg>,
     /// The variable names taken in the goroutine body being lowered.
-    pub(super) body_vars: BTreeSet<String>,
+    pub(super) body_vars: NameSet,
     /// Temporaries made so far (`fmt.Println(<-ch)`).
     pub(super) temps: usize,
     pub(super) errors: Vec<GoError>,
     meta: Map<String, Value>,
     names: Map<String, Value>,
-    chans: Vec<(String, u64)>,
+    /// Channels: scenario name, capacity and declared element type.
+    chans: Vec<(String, u64, Ty)>,
     wgs: Vec<String>,
     /// Scenario funcs, in order: name and ops (`None` while being lowered).
     funcs: Vec<(String, Option<Vec<Value>>)>,
     /// Top-level funcs by name.
-    decls: BTreeMap<String, &'a FuncDecl>,
+    decls: Names<&'a FuncDecl>,
     /// Function literals lowered so far in each enclosing func (for `main.funcN`).
-    lits: BTreeMap<String, usize>,
+    lits: Names<usize>,
     /// Funcs being inlined (plain calls), to refuse recursion.
     inlining: Vec<String>,
     start_gomaxprocs: Option<u64>,
@@ -78,6 +80,11 @@ pub struct Lowered {
     pub places: Vec<(String, Pos)>,
     /// Where each op and func came from.
     pub source: SourceMap,
+    /// Each channel's scenario name and declared element type, in document order.
+    pub chan_types: Vec<(String, Ty)>,
+    /// The problems found while lowering, in the order found ([`super::import_with_map`]
+    /// puts them in source order); the document leaves out what they are about.
+    pub errors: Vec<GoError>,
 }
 
 impl Lowered {
@@ -95,12 +102,14 @@ impl Lowered {
     }
 }
 
-/// The scenario document (JSON) the file stands for, or every problem found.
-pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowered, Vec<GoError>> {
+/// The scenario document (JSON) the file stands for, with every problem found. A statement
+/// outside the subset is reported and left out, and lowering goes on, so the document holds
+/// everything else and validating it can find the problems that remain.
+pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Lowered {
     let mut l = Lower {
         file,
-        consts: BTreeMap::new(),
-        body_vars: BTreeSet::new(),
+        consts: Names::new(),
+        body_vars: NameSet::new(),
         temps: 0,
         errors: Vec::new(),
         meta: Map::new(),
@@ -108,8 +117,8 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowe
         chans: Vec::new(),
         wgs: Vec::new(),
         funcs: Vec::new(),
-        decls: BTreeMap::new(),
-        lits: BTreeMap::new(),
+        decls: Names::new(),
+        lits: Names::new(),
         inlining: Vec::new(),
         start_gomaxprocs: None,
         places: Vec::new(),
@@ -117,8 +126,7 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowe
     l.directives(directives);
     let mut main = l.file_level();
     // Drop the variables a go sets that its func never reads, then take the places off.
-    // Inserted one by one: collecting into a BTreeMap would compile in a sort of its own.
-    let mut read: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut read: Names<NameSet> = Names::new();
     for (n, ops) in &l.funcs {
         read.insert(n.clone(), values::reads(ops.as_deref().unwrap_or_default()));
     }
@@ -155,10 +163,10 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowe
         }
     }
     if !l.chans.is_empty() {
-        doc.insert("chans".into(), Value::Object(l.chans.iter().map(|(n, c)| (n.clone(), Value::from(*c))).collect()));
+        doc.insert("chans".into(), Value::Object(l.chans.iter().map(|(n, c, _)| (n.clone(), Value::from(*c))).collect()));
     }
     if !l.funcs.is_empty() {
-        let funcs = l.funcs.iter().map(|(n, ops)| (n.clone(), Value::Array(ops.clone().unwrap_or_default()))).collect();
+        let funcs = l.funcs.iter_mut().map(|(n, ops)| (n.clone(), Value::Array(ops.take().unwrap_or_default()))).collect();
         doc.insert("funcs".into(), Value::Object(funcs));
     }
     doc.insert("main".into(), Value::Array(main));
@@ -167,13 +175,8 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Result<Lowe
             doc.insert(key.into(), v.clone());
         }
     }
-    if l.errors.is_empty() {
-        Ok(Lowered { doc: Value::Object(doc), places: l.places, source })
-    } else {
-        l.errors.sort_by_key(|e| e.pos);
-        l.errors.dedup();
-        Err(l.errors)
-    }
+    let chan_types = l.chans.iter().map(|(n, _, t)| (n.clone(), *t)).collect();
+    Lowered { doc: Value::Object(doc), places: l.places, source, chan_types, errors: l.errors }
 }
 
 pub(super) fn callee(e: &Expr) -> Option<String> {
@@ -192,7 +195,7 @@ pub(super) fn strip(e: &Expr) -> &Expr {
 }
 
 /// A constant integer expression (durations in nanoseconds: `5 * time.Millisecond`).
-pub(super) fn constant(e: &Expr, consts: &BTreeMap<String, Arg>) -> Option<i128> {
+pub(super) fn constant(e: &Expr, consts: &Names<Arg>) -> Option<i128> {
     match strip(e) {
         Expr::Int(_, n) => Some(*n as i128),
         Expr::Ident(_, n) => match consts.get(n) {
@@ -350,7 +353,7 @@ impl<'a> Lower<'a> {
                     self.err(f.pos, "func main must have no arguments and no return values");
                 }
                 let mut scope = scope.clone();
-                let body = f.body.clone().unwrap_or_default();
+                let body = f.body.as_deref().unwrap_or_default();
                 let mut ops = Vec::new();
                 let mut deferred = Vec::new();
                 self.body_vars.clear();
@@ -367,15 +370,28 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn make_chan(&mut self, e: &Expr) -> Option<Result<u64, ()>> {
+    /// `make(chan T[, n])`: its capacity and element type.
+    fn make_chan(&mut self, e: &Expr) -> Option<Result<(u64, Ty), ()>> {
         let Expr::Call { fun, args, .. } = strip(e) else { return None };
-        if callee(fun).as_deref() != Some("make") || !matches!(args.first(), Some(Expr::Type(_, Type::Chan(_)))) {
+        let Some(Expr::Type(tpos, Type::Chan(elem))) = args.first() else { return None };
+        if callee(fun).as_deref() != Some("make") {
             return None;
         }
+        let ty = match &**elem {
+            Type::Name(n) => Ty::from_go_name(n),
+            Type::Struct(true) => Some(Ty::Unit),
+            Type::Other("interface") => Some(Ty::Any),
+            _ => None,
+        };
+        // Reported, and declared anyway so that its uses are not reported too.
+        let ty = ty.unwrap_or_else(|| {
+            self.not_simulated(*tpos, "a channel of this element type (chan int, chan string, chan struct{} and chan any are)");
+            Ty::Unknown
+        });
         match args.len() {
-            1 => Some(Ok(0)),
+            1 => Some(Ok((0, ty))),
             2 => match self.cst(&args[1]) {
-                Some(n) if (0..=1_000_000).contains(&n) => Some(Ok(n as u64)),
+                Some(n) if (0..=1_000_000).contains(&n) => Some(Ok((n as u64, ty))),
                 _ => {
                     self.err(args[1].pos(), "a channel's capacity must be a constant from 0 to 1000000");
                     Some(Err(()))
@@ -388,13 +404,13 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn declare_chan(&mut self, ident: &str, pos: Pos, cap: u64, scope: &mut Scope) {
+    fn declare_chan(&mut self, ident: &str, pos: Pos, (cap, ty): (u64, Ty), scope: &mut Scope) {
         let name = self.name(ident);
-        if self.chans.iter().any(|(n, _)| *n == name) {
+        if self.chans.iter().any(|(n, ..)| *n == name) {
             self.err(pos, format!("a second channel named {ident}: each make(chan) must have its own name"));
             return;
         }
-        self.chans.push((name.clone(), cap));
+        self.chans.push((name.clone(), cap, ty));
         self.places.push((format!("chans.{name}"), pos));
         scope.insert(ident.to_string(), Bind::Chan(name));
     }
@@ -421,7 +437,7 @@ impl<'a> Lower<'a> {
                 scope.insert(ident.clone(), Bind::Conn);
             }
             (_, Some(e)) if v.values.len() == 1 => match self.make_chan(e) {
-                Some(Ok(cap)) => self.declare_chan(ident, v.pos, cap, scope),
+                Some(Ok(c)) => self.declare_chan(ident, v.pos, c, scope),
                 Some(Err(())) => {}
                 None if top && HELPER_VARS.contains(&ident.as_str()) => {}
                 None if !top && self.cst(e).is_some() || matches!(strip(e), Expr::Str(..)) => {
@@ -447,7 +463,7 @@ impl<'a> Lower<'a> {
     }
 
     /// The ops of a func's body, with its deferred calls at the end.
-    fn func_body(&mut self, fname: &str, body: &Block, scope: &Scope) -> Vec<Value> {
+    fn func_body(&mut self, fname: &str, body: &[Stmt], scope: &Scope) -> Vec<Value> {
         let mut scope = scope.clone();
         let mut ops = Vec::new();
         let mut deferred = Vec::new();
@@ -575,7 +591,7 @@ impl<'a> Lower<'a> {
                         self.recv_assign(&ids, op == ":=", e, scope, ops);
                     }
                     (Some(ids), ":=", [e]) if ids.len() == 1 => match self.make_chan(e) {
-                        Some(Ok(cap)) => self.declare_chan(ids[0], lhs[0].pos(), cap, scope),
+                        Some(Ok(c)) => self.declare_chan(ids[0], lhs[0].pos(), c, scope),
                         Some(Err(())) => {}
                         None if self.cst(e).is_some() || matches!(strip(e), Expr::Str(..)) => {
                             if let Some(a) = self.operand(e, scope, None) {
@@ -666,7 +682,7 @@ impl<'a> Lower<'a> {
     fn instance_in(&mut self, pos: Pos, fun: &Expr, args: &[Expr], fname: &str, scope: &Scope, then_done: Option<&str>, go_args: &mut Map<String, Value>) -> Option<String> {
         match strip(fun) {
             Expr::FuncLit { params, body, .. } => {
-                let k = self.lits.entry(fname.to_string()).or_insert(0);
+                let k = self.lits.get_or_insert(fname, 0);
                 *k += 1;
                 let mut name = format!("{fname}.func{k}");
                 if then_done.is_some() && !args.is_empty() {
@@ -680,7 +696,9 @@ impl<'a> Lower<'a> {
                     .values()
                     .filter_map(|b| if let Bind::Val(Arg::Var(v)) = b { Some(v.clone()) } else { None })
                     .collect();
-                self.body_vars.extend(captured.iter().cloned());
+                for c in &captured {
+                    self.body_vars.add(c.clone());
+                }
                 if !self.bind_params(pos, params, args, scope, &mut inner, Some(go_args)) {
                     return None;
                 }
@@ -706,7 +724,7 @@ impl<'a> Lower<'a> {
                     self.err(pos, format!("{f} is not a function declared in this file"));
                     return None;
                 };
-                let body = decl.body.clone().unwrap_or_default();
+                let body = decl.body.as_deref().unwrap_or_default();
                 let mut bound = self.package_scope();
                 if !self.bind_params(pos, &decl.params, args, scope, &mut bound, Some(go_args)) {
                     return None;
@@ -748,16 +766,15 @@ impl<'a> Lower<'a> {
 
     /// The names every func sees: package-level channels and WaitGroups.
     fn package_scope(&mut self) -> Scope {
-        // Inserted one by one: collecting into a BTreeMap would compile in a sort of its own.
         let mut s = Scope::new();
-        for (k, a) in &self.consts {
+        for (k, a) in self.consts.iter() {
             s.insert(k.clone(), Bind::Val(a.clone()));
         }
         for d in &self.file.decls {
             if let Decl::Var(v) = d {
                 if let Some(ident) = v.names.first() {
                     let name = self.name(ident);
-                    if self.chans.iter().any(|(n, _)| *n == name) {
+                    if self.chans.iter().any(|(n, ..)| *n == name) {
                         s.insert(ident.clone(), Bind::Chan(name));
                     } else if self.wgs.contains(&name) {
                         s.insert(ident.clone(), Bind::Wg(name));
@@ -914,13 +931,13 @@ impl<'a> Lower<'a> {
                     self.not_simulated(pos, "a recursive call");
                     return;
                 }
-                let decl = self.decls[f];
+                let Some(decl) = self.decls.get(f).copied() else { return };
                 let mut bound = self.package_scope();
                 if !self.bind_params(pos, &decl.params, args, scope, &mut bound, None) {
                     return;
                 }
                 self.inlining.push(f.to_string());
-                let body = decl.body.clone().unwrap_or_default();
+                let body = decl.body.as_deref().unwrap_or_default();
                 let inner = self.func_body(fname, &body, &bound);
                 self.inlining.pop();
                 ops.extend(inner);

@@ -5,7 +5,9 @@
 //! stands for, or every problem at its place in Go's own format (`main.go:12:3: select is not
 //! simulated (...)`). It never panics. A hand-written lexer ([`lexer`]) and recursive-descent
 //! parser ([`parser`]) give the syntax tree ([`ast`]); [`lower`] turns it into a scenario
-//! document, which [`crate::core::scenario::parse`] validates like any other.
+//! document, which [`crate::core::scenario::parse`] validates like any other. A syntax error
+//! stops at the parser (there is no tree to lower); the problems of lowering and of
+//! validation are reported together, each at its place.
 //!
 //! What Go text cannot hold (the scenario's name and description, seed, release, actions,
 //! costs, and the scenario's names behind the Go identifiers) travels in one comment that
@@ -17,6 +19,7 @@ pub mod ast;
 pub mod error;
 pub mod lexer;
 mod loops;
+mod names;
 mod op_json;
 pub mod lower;
 pub mod parser;
@@ -26,6 +29,7 @@ mod values;
 pub use error::{GoError, Pos};
 pub use source_map::SourceMap;
 
+use crate::core::scenario::types::{self, Ty};
 use crate::core::scenario::{self, limits, Scenario};
 
 /// The scenario document (JSON text, pretty-printed) that a Go source stands for.
@@ -46,13 +50,41 @@ pub fn import_with_map(src: &str) -> Result<(Scenario, SourceMap), Vec<GoError>>
     }
     let (toks, dirs) = lexer::lex(src).map_err(|e| vec![e])?;
     let file = parser::parse_file(&toks).map_err(|e| vec![e])?;
-    let lowered = lower::lower(&file, &dirs)?;
-    let s = scenario::parse(&lowered.doc.to_string()).map_err(|ps| {
-        ps.into_iter()
-            .map(|p| GoError { pos: lowered.pos_of(&p.place), message: format!("in the scenario it stands for, {p}") })
-            .collect::<Vec<_>>()
-    })?;
-    Ok((s, lowered.source))
+    let mut lowered = lower::lower(&file, &dirs);
+    // The document is validated even when lowering found problems: what it holds can have
+    // problems of its own (a loop too deep, too many goroutines), reported with them at once.
+    let parsed = scenario::parse_value(&lowered.doc);
+    let mut errors = std::mem::take(&mut lowered.errors);
+    match parsed {
+        Ok(mut s) if errors.is_empty() => {
+            declare_chan_types(&mut s, &lowered.chan_types);
+            return Ok((s, lowered.source));
+        }
+        Ok(_) => {}
+        Err(ps) => {
+            for p in ps {
+                errors.push(GoError { pos: lowered.pos_of(&p.place), message: format!("in the scenario it stands for, {p}") });
+            }
+        }
+    }
+    // In source order (problems of the whole program, without a place, first), each once.
+    errors.sort_by_key(|e| e.pos);
+    errors.dedup();
+    Err(errors)
+}
+
+/// Gives each channel whose element type the values sent on it do not tell (a `chan string`
+/// closed before any send, a `chan any` of ints) its declared type, so that a receive from it
+/// once closed gets the zero value Go gives (`""`, `{}`, `<nil>`). The others keep the short
+/// form (`"c": 0`), so a program that needs no type writes the same document as before.
+fn declare_chan_types(s: &mut Scenario, declared: &[(String, Ty)]) {
+    let inferred = types::infer(s);
+    for (c, got) in s.chans.iter_mut().zip(inferred.chans) {
+        let Some((_, want)) = declared.iter().find(|(n, _)| *n == c.name) else { continue };
+        if *want != got && !(*want == Ty::Int && got == Ty::Unknown) {
+            c.elem = *want;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -19,16 +19,16 @@ use crate::core::program::Program;
 use crate::core::sim::{GState, GStatus, SimState};
 use super::op_json::obj;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use super::names::Names;
 
 /// The source positions of an imported scenario's ops and funcs.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SourceMap {
     /// Op place in the document (`main[2]`) → the Go statement's position.
-    pub ops: BTreeMap<String, Pos>,
+    pub(crate) ops: Names<Pos>,
     /// Func name in the scenario (and `main`) → the position of its declaration (or
     /// function literal).
-    pub funcs: BTreeMap<String, Pos>,
+    pub(crate) funcs: Names<Pos>,
 }
 
 impl SourceMap {
@@ -78,7 +78,7 @@ pub(super) fn tag(ops: &mut [Value], pos: Pos) {
 }
 
 /// Takes the tags off `ops` (the body at `place`), recording each op's place and position.
-pub(super) fn untag(ops: &mut [Value], place: &str, out: &mut BTreeMap<String, Pos>) {
+pub(super) fn untag(ops: &mut [Value], place: &str, out: &mut Names<Pos>) {
     for (i, op) in ops.iter_mut().enumerate() {
         let here = format!("{place}[{i}]");
         let Value::Object(m) = op else { continue };

@@ -270,8 +270,16 @@ fn range_over_a_channel_and_constants_are_ops() {
     let e = errs("package main\n\nconst (\n\ta = 1.5\n\tb\n)\n\nfunc main() {}\n");
     assert_eq!(e.len(), 1, "{e:?}");
     assert!(e[0].starts_with("main.go:4:6: a constant that is not an integer or a string is not simulated"), "{e:?}");
-    let e = errs("package main\n\nfunc main() {\n\tc := make(chan int)\n\tfor v := range c {\n\t\tgo func() {}()\n\t\t_ = v\n\t}\n}\n");
-    assert!(e.iter().any(|e| e.starts_with("main.go:6:3: in the scenario it stands for") && e.contains("a go statement inside a range")), "{e:?}");
+    // A go inside a range over a channel: one goroutine per value, each with its own v.
+    let s = ok("package main\n\nimport \"fmt\"\n\nfunc main() {\n\tc := make(chan string, 2)\n\tc <- \"a\"\n\tc <- \"b\"\n\tclose(c)\n\tfor v := range c {\n\t\tgo func() {\n\t\t\tfmt.Println(v)\n\t\t}()\n\t}\n\tfmt.Println(\"main\")\n}\n");
+    assert!(matches!(&s.main[3], Op::Range { body, .. } if matches!(&body[..], [Op::GoArgs { .. }])), "{:?}", s.main);
+    let mut sim = crate::core::sim::Sim::new(&s);
+    sim.run(10_000);
+    assert_eq!(sim.outcome(), Some(&crate::core::sim::Outcome::Exit));
+    // Unless its goroutines send on the channel it ranges over: said at the go.
+    let e = errs("package main\n\nfunc main() {\n\tc := make(chan int, 1)\n\tc <- 1\n\tfor v := range c {\n\t\tgo func() {\n\t\t\tc <- v\n\t\t}()\n\t}\n}\n");
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].starts_with("main.go:7:3: in the scenario it stands for") && e[0].contains("whose values have no bound"), "{e:?}");
 }
 
 #[test]
@@ -306,4 +314,47 @@ fn every_value_op_survives_export_and_import() {
         assert!(b.step());
         assert_eq!(a.events(), b.events());
     }
+}
+
+#[test]
+fn a_closed_channel_gives_its_declared_types_zero_value() {
+    let src = "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tnames := make(chan string)\n\tclose(names)\n\tfmt.Printf(\"%q\\n\", <-names)\n\tdone := make(chan struct{})\n\tclose(done)\n\tfmt.Println(<-done)\n\tbox := make(chan any, 1)\n\tbox <- 5\n\tclose(box)\n\tfmt.Println(<-box, <-box)\n\tc := make(chan int)\n\tclose(c)\n\tfmt.Println(<-c)\n}\n";
+    let s = ok(src);
+    assert_eq!(printed(&s), "\"\"\n{}\n5 <nil>\n0\n");
+    let tys: Vec<_> = s.chans.iter().map(|c| c.elem).collect();
+    assert_eq!(tys, [Ty::Str, Ty::Unit, Ty::Any, Ty::Unknown]);
+    // Only the channels whose sends do not tell their type write it.
+    let json = s.to_json();
+    assert!(json.contains(r#""names": {"cap": 0, "type": "string"}"#) && json.contains(r#""c": 0"#), "{json}");
+    assert_eq!(scenario::parse(&json).unwrap(), s);
+    // Export writes the declared types; importing it back prints the same.
+    let go = crate::core::export::go_program(&s);
+    assert!(go.contains("make(chan string)") && go.contains("make(chan struct{})") && go.contains("make(chan any, 1)"), "{go}");
+    assert_eq!(printed(&ok(&go)), printed(&s));
+    // A channel of another element type is refused at the type.
+    let e = errs("package main\n\nfunc main() {\n\tc := make(chan bool)\n\tclose(c)\n}\n");
+    assert_eq!(e, ["main.go:4:12: a channel of this element type (chan int, chan string, chan struct{} and chan any are) is not simulated (see the Go subset in ARCHITECTURE.md)"]);
+    let p = scenario::parse(r#"{"version":1,"chans":{"a":{"cap":1,"type":"bool"},"b":{"type":"int"},"c":{"cap":0,"kind":1}},"main":[]}"#).unwrap_err();
+    let p: Vec<String> = p.iter().map(|p| p.to_string()).collect();
+    assert!(p.iter().any(|p| p.contains("chans.a.type") && p.contains(r#""int", "string", "struct{}" or "any""#)), "{p:?}");
+    assert!(p.iter().any(|p| p.starts_with("chans.b")), "{p:?}");
+    assert!(p.iter().any(|p| p.contains("kind")), "{p:?}");
+}
+
+#[test]
+fn problems_of_lowering_and_of_validation_are_reported_together() {
+    // An unsupported statement (lowering) between two problems that only validating the
+    // scenario finds (too many goroutines; a loop nested too deep), all at once, in order.
+    let mut deep = String::new();
+    for _ in 0..17 {
+        deep.push_str("for range 2 {\n");
+    }
+    deep.push_str("runtime.Gosched()\n");
+    deep.push_str(&"}\n".repeat(17));
+    let src = format!("package main\n\nimport \"runtime\"\n\nfunc f() {{}}\n\nfunc main() {{\n\tfor range 3000000 {{\n\t\tgo f()\n\t}}\n\tselect {{}}\n{deep}}}\n");
+    let e = errs(&src);
+    assert_eq!(e.len(), 3, "{e:?}");
+    assert!(e[0].starts_with("main.go: in the scenario it stands for") && e[0].contains("3000001 goroutines"), "{e:?}");
+    assert!(e[1].starts_with("main.go:11:2: a select statement is not simulated"), "{e:?}");
+    assert!(e[2].starts_with("main.go:28:") && e[2].contains("nested 17 deep"), "{e:?}");
 }

@@ -12,7 +12,7 @@ use super::lower::{callee, strip, Bind, Lower, Scope};
 use crate::core::scenario::Arg;
 use super::op_json::{obj, one, s};
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
+use super::names::NameSet;
 
 /// Go's keywords and predeclared names a variable must not take in exported Go.
 const RESERVED: [&str; 8] = ["main", "fmt", "sync", "time", "runtime", "len", "any", "string"];
@@ -36,7 +36,7 @@ impl Lower<'_> {
             k += 1;
             name = format!("{ident}_{k}");
         }
-        self.body_vars.insert(name.clone());
+        self.body_vars.add(name.clone());
         name
     }
 
@@ -77,7 +77,7 @@ impl Lower<'_> {
             let a = match (self.cst(e), strip(e)) {
                 (Some(n), _) if i64::try_from(n).is_ok() => Arg::Int(n as i64),
                 (_, Expr::Str(_, s)) => Arg::Str(s.clone()),
-                (_, Expr::Ident(_, n)) if matches!(self.consts.get(n), Some(Arg::Str(_))) => self.consts[n].clone(),
+                (_, Expr::Ident(_, n)) if matches!(self.consts.get(n), Some(Arg::Str(_))) => self.consts.get(n).cloned().unwrap_or(Arg::Int(0)),
                 _ => {
                     self.not_simulated(e.pos(), "a constant that is not an integer or a string");
                     continue;
@@ -242,12 +242,12 @@ impl Lower<'_> {
 }
 
 /// The goroutine variables `ops` read (in prints, sends and `go` args).
-pub(super) fn reads(ops: &[Value]) -> BTreeSet<String> {
-    fn walk(v: &Value, out: &mut BTreeSet<String>) {
+pub(super) fn reads(ops: &[Value]) -> NameSet {
+    fn walk(v: &Value, out: &mut NameSet) {
         match v {
             Value::Object(m) => {
                 if let (1, Some(Value::String(n))) = (m.len(), m.get("var")) {
-                    out.insert(n.clone());
+                    out.add(n.clone());
                     return;
                 }
                 for (k, x) in m {
@@ -260,14 +260,14 @@ pub(super) fn reads(ops: &[Value]) -> BTreeSet<String> {
             _ => {}
         }
     }
-    let mut out = BTreeSet::new();
+    let mut out = NameSet::new();
     ops.iter().for_each(|o| walk(o, &mut out));
     out
 }
 
 /// Drops the variables of a goroutine body that nothing reads: a receive into one becomes a
 /// plain receive, a range over a channel or a counted loop loses it, a `go` stops setting it.
-pub(super) fn prune(ops: &mut [Value], read: &BTreeSet<String>) {
+pub(super) fn prune(ops: &mut [Value], read: &NameSet) {
     for op in ops.iter_mut() {
         let Value::Object(m) = op else { continue };
         if let Some(Value::Object(r)) = m.get_mut("recv") {
@@ -309,7 +309,7 @@ pub(super) fn spawned_call<'e>(e: &'e Expr, declared: &dyn Fn(&str) -> bool) -> 
 
 /// Drops the `args` of the `go` ops in `ops` that the started func never reads
 /// (`read_by(func)`); a `go` left with none is a plain `go`.
-pub(super) fn prune_go_args(ops: &mut [Value], read_by: &dyn Fn(&str) -> Option<BTreeSet<String>>) {
+pub(super) fn prune_go_args(ops: &mut [Value], read_by: &dyn Fn(&str) -> Option<NameSet>) {
     for op in ops.iter_mut() {
         let Value::Object(m) = op else { continue };
         if let Some(Value::Object(g)) = m.get_mut("go") {

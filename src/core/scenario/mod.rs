@@ -12,7 +12,7 @@ pub mod types;
 mod write;
 
 pub use duration::{format_duration, parse_duration};
-pub use parse::parse;
+pub use parse::{parse, parse_value};
 
 use crate::core::costs::Costs;
 use crate::core::ids::{GId, PId};
@@ -88,13 +88,23 @@ pub struct Scenario {
     pub costs_set: Vec<String>,
 }
 
-/// `chans.NAME: capacity`.
+/// `chans.NAME: capacity`, or `chans.NAME: {"cap": capacity, "type": T}`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChanDecl {
     /// Its name in the document.
     pub name: String,
     /// 0 is unbuffered.
     pub cap: u32,
+    /// Its declared element type (`make(chan string)`); `Unknown` when the document does not
+    /// say, and the values sent on it tell ([`types`]).
+    pub elem: types::Ty,
+}
+
+impl ChanDecl {
+    /// A channel whose element type the values sent on it tell.
+    pub fn new(name: impl Into<String>, cap: u32) -> ChanDecl {
+        ChanDecl { name: name.into(), cap, elem: types::Ty::Unknown }
+    }
 }
 
 /// `funcs.NAME: [ops]`.

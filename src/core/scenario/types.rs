@@ -1,6 +1,6 @@
 //! The types of a scenario's values, inferred from what flows where: a loop variable is an
-//! `int`, a constant has its own type, a channel has the type of the values sent on it (the
-//! empty struct for a send without a value), a variable that receives has its channel's, a
+//! `int`, a constant has its own type, a channel has its declared element type if it has one
+//! joined with the type of the values sent on it (the empty struct for a send without a value), a variable that receives has its channel's, a
 //! variable a `go` sets has its value's. Two different types make `any`.
 //!
 //! The simulator reads it for the value a receive gets from a closed channel (the element
@@ -44,6 +44,17 @@ impl Ty {
         }
     }
 
+    /// The type a Go name stands for (`int`, `string`, `struct{}`, `any`), if one of those.
+    pub fn from_go_name(name: &str) -> Option<Ty> {
+        match name {
+            "int" => Some(Ty::Int),
+            "string" => Some(Ty::Str),
+            "struct{}" => Some(Ty::Unit),
+            "any" | "interface{}" => Some(Ty::Any),
+            _ => None,
+        }
+    }
+
     /// Its zero value.
     pub fn zero(self) -> Val {
         match self {
@@ -73,7 +84,8 @@ impl Types {
 
 /// Infers the types of `s`'s channels and variables.
 pub fn infer(s: &Scenario) -> Types {
-    let mut t = Types { chans: vec![Ty::Unknown; s.chans.len()], vars: vec![BTreeMap::new(); s.funcs.len() + 1] };
+    // A channel declared with its element type (`"type"` in `chans`) starts from it.
+    let mut t = Types { chans: s.chans.iter().map(|c| c.elem).collect(), vars: vec![BTreeMap::new(); s.funcs.len() + 1] };
     // Each pass can only move a type up (Unknown → a type → Any): a few passes reach the end.
     for _ in 0..8 {
         let before = t.clone();

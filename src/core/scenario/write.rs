@@ -37,7 +37,22 @@ fn document(s: &Scenario) -> Value {
         doc.insert("go".into(), format!("1.{}", s.go).into());
     }
     if !s.chans.is_empty() {
-        let chans = s.chans.iter().map(|c| (c.name.clone(), Value::from(c.cap))).collect();
+        let chans = s
+            .chans
+            .iter()
+            .map(|c| {
+                let v = match c.elem {
+                    super::types::Ty::Unknown => Value::from(c.cap),
+                    t => {
+                        let mut m = Map::new();
+                        m.insert("cap".into(), Value::from(c.cap));
+                        m.insert("type".into(), t.go_name().into());
+                        Value::Object(m)
+                    }
+                };
+                (c.name.clone(), v)
+            })
+            .collect();
         doc.insert("chans".into(), Value::Object(chans));
     }
     if !s.funcs.is_empty() {
@@ -348,7 +363,7 @@ mod tests {
     fn writes_long_objects_one_member_per_line() {
         let mut s = Scenario::empty();
         for i in 0..8 {
-            s.chans.push(ChanDecl { name: format!("channel_{i}"), cap: i });
+            s.chans.push(ChanDecl::new(format!("channel_{i}"), i));
         }
         let json = s.to_json();
         assert!(json.contains("\"chans\": {\n    \"channel_0\": 0,\n"), "{json}");
@@ -481,7 +496,7 @@ mod tests {
                             gomaxprocs,
                             seed,
                             go: if seed % 3 == 0 { 19 + (seed % 9) as u32 } else { crate::core::scenario::DEFAULT_GO_MINOR },
-                            chans: chans.into_iter().map(|(name, cap)| ChanDecl { name, cap }).collect(),
+                            chans: chans.into_iter().map(|(name, cap)| ChanDecl::new(name, cap)).collect(),
                             funcs,
                             wgs,
                             main,

@@ -570,10 +570,7 @@ impl Replay {
         let mut chan_of = BTreeMap::new();
         for (&(by, to), &n) in &self.pairs {
             chan_of.insert((by, to), s.chans.len() as u32);
-            s.chans.push(ChanDecl {
-                name: format!("g{by}>g{to}"),
-                cap: n,
-            });
+            s.chans.push(ChanDecl::new(format!("g{by}>g{to}"), n));
         }
         // Funcs, children first (a child is created after its parent), then reversed.
         let mut bodies: Vec<(String, Vec<Op>)> = Vec::new();

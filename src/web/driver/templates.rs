@@ -112,7 +112,7 @@ fn ensure_template(scenario: &mut Scenario, t: Template) -> u32 {
     let chan = match scenario.chans.iter().position(|c| c.name == PINGPONG_CHAN) {
         Some(i) => i as u32,
         None if t == Template::PingPong => {
-            scenario.chans.push(ChanDecl { name: PINGPONG_CHAN.into(), cap: 0 });
+            scenario.chans.push(ChanDecl::new(PINGPONG_CHAN, 0));
             scenario.chans.len() as u32 - 1
         }
         None => 0,

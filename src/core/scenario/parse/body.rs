@@ -98,9 +98,11 @@ impl Checker {
                 };
                 let gos = self.gos.len();
                 let body = self.required(m, here, "body").map(|b| self.ops(b, &join(here, "body"), depth + 1, written));
-                if self.gos.len() > gos {
-                    let place = self.gos[gos].1.clone();
-                    self.say(&place, "a go statement inside a range over a channel is not simulated (the number of goroutines must be known before the run)");
+                // Its goroutines are counted from the values sent on the channel (totals.rs).
+                if let Some(c) = chan {
+                    for (_, place) in &self.gos[gos..] {
+                        self.range_gos.push((c, place.clone()));
+                    }
                 }
                 Some(Op::Range { chan: chan?, var: var?, body: body? })
             }

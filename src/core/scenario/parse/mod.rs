@@ -12,7 +12,7 @@ use super::limits::{
     MAX_CHAN_CAP, MAX_COUNT, MAX_DECLS, MAX_DESCRIPTION_CHARS, MAX_DOCUMENT_BYTES, MAX_DURATION_NS, MAX_GOMAXPROCS,
     MAX_GOROUTINES, MAX_NAME_CHARS, MAX_OPS_PER_BODY, MAX_REPEAT_DEPTH, MAX_TOTAL_OPS, MAX_WG_DELTA,
 };
-use super::{Action, ActionAt, ActionKind, ChanDecl, FuncDecl, Op, Problem, Scenario};
+use super::{types, Action, ActionAt, ActionKind, ChanDecl, FuncDecl, Op, Problem, Scenario};
 use crate::core::costs::Costs;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
@@ -68,6 +68,17 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
     let mut checker = Checker::default();
     let value = read_json(text, &mut checker.problems)?;
     let scenario = checker.document(&value);
+    match scenario {
+        Some(s) if checker.problems.is_empty() => Ok(s),
+        _ => Err(checker.problems),
+    }
+}
+
+/// [`parse`] of a document already read as a JSON value (the Go importer's): the same
+/// checks but those of the text (keys given twice, syntax, its size in bytes).
+pub fn parse_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
+    let mut checker = Checker::default();
+    let scenario = checker.document(value);
     match scenario {
         Some(s) if checker.problems.is_empty() => Ok(s),
         _ => Err(checker.problems),
@@ -210,6 +221,8 @@ struct Checker {
     wg_limit_told: bool,
     /// The `go` ops of the body being walked: the func started and the op's place.
     gos: Vec<(u32, String)>,
+    /// The `go` ops inside a `range` over a channel: the channel and the op's place.
+    range_gos: Vec<(u32, String)>,
 }
 
 /// A func's body as far as it could be read, and its `go` ops.
@@ -432,10 +445,25 @@ impl Checker {
     fn chans(&mut self, v: &Value) -> Vec<ChanDecl> {
         let m = self.named(v, "chans", "channel", r#"an object of channel names and capacities, such as {"jobs": 0}"#);
         let mut chans = Vec::with_capacity(m.len());
-        for (name, cap) in m {
-            let cap = self.int(cap, &join("chans", name), 0, i128::from(MAX_CHAN_CAP)).unwrap_or(0) as u32;
+        for (name, v) in m {
+            let here = join("chans", name);
+            let (mut cap, mut elem) = (v, types::Ty::Unknown);
+            if v.is_object() {
+                // `{"cap": N, "type": T}`: a channel with its declared element type.
+                if let Some(o) = self.object(v, &here, r#"{"cap": N, "type": "string"}"#) {
+                    self.unknown_fields(o, &here, &["cap", "type"]);
+                    cap = o.get("cap").unwrap_or(&Value::Null);
+                    if let Some(t) = o.get("type") {
+                        match t.as_str().and_then(types::Ty::from_go_name) {
+                            Some(ty) => elem = ty,
+                            None => self.say(&join(&here, "type"), r#"must be "int", "string", "struct{}" or "any""#),
+                        }
+                    }
+                }
+            }
+            let cap = self.int(cap, &here, 0, i128::from(MAX_CHAN_CAP)).unwrap_or(0) as u32;
             self.chan_ix.insert(name.clone(), chans.len() as u32);
-            chans.push(ChanDecl { name: name.clone(), cap });
+            chans.push(ChanDecl { name: name.clone(), cap, elem });
         }
         chans
     }

@@ -63,7 +63,7 @@ fn reads_the_format_doc_example() {
         gomaxprocs: 2,
         seed: 7,
         go: crate::core::scenario::DEFAULT_GO_MINOR,
-        chans: vec![ChanDecl { name: "jobs".into(), cap: 0 }, ChanDecl { name: "results".into(), cap: 16 }],
+        chans: vec![ChanDecl::new("jobs", 0), ChanDecl::new("results", 16)],
         funcs: vec![FuncDecl {
             name: "worker".into(),
             body: vec![Op::Recv(0), Op::Work(2_000_000), Op::Syscall(5_000_000), Op::Done(0)],

@@ -1,5 +1,13 @@
 //! Checks of the whole program: recursion through `go`, then the static totals of goroutines
 //! created and ops executed, against the published limits.
+//!
+//! A `range` over a channel runs once per value received, and every value received was sent
+//! once: all the ranges over channel `c` together run at most as many iterations as sends on
+//! `c` are executed. When a range body starts goroutines, its iterations are bounded that way
+//! ([`Checker::range_bounds`]): the sends on each channel are counted with each range taken as
+//! its bound, from bounds of 0, until the bounds no longer grow. A channel whose bound keeps
+//! growing (a goroutine a range starts sends on the channel ranged over, so each value can
+//! make another) has no bound, and its ranges may not start goroutines.
 
 use super::*;
 
@@ -14,14 +22,20 @@ impl Checker {
         };
         // goroutines[f]: created by one run of f, itself not included; ops[f]: executed by it
         // and by everything it starts.
+        // iters[c]: the most iterations a range over channel c runs (needed only for the
+        // ranges that start goroutines; 0 when there are none).
+        let iters = match self.range_bounds(main, funcs, actions, &order) {
+            Some(iters) => iters,
+            None => return, // unbounded ranges reported
+        };
         let mut goroutines = vec![0u64; funcs.len()];
         let mut ops = vec![0u64; funcs.len()];
-        for f in order {
-            goroutines[f] = created(&funcs[f].body, &goroutines);
-            ops[f] = executed(&funcs[f].body, &ops);
+        for &f in &order {
+            goroutines[f] = created(&funcs[f].body, &goroutines, &iters);
+            ops[f] = executed(&funcs[f].body, &ops, &goroutines, &iters);
         }
-        let mut total_g = 1u64.saturating_add(created(main, &goroutines));
-        let mut total_ops = executed(main, &ops);
+        let mut total_g = 1u64.saturating_add(created(main, &goroutines, &iters));
+        let mut total_ops = executed(main, &ops, &goroutines, &iters);
         for a in actions {
             if let ActionKind::Spawn { func, n, .. } = a.kind {
                 let (n, f) = (u64::from(n), func as usize);
@@ -48,6 +62,54 @@ impl Checker {
                 ),
             );
         }
+    }
+
+    /// The most iterations a range over each channel runs, if some range starts goroutines
+    /// (all 0 if none does); `None`, with each such range reported, if some has no bound.
+    fn range_bounds(&mut self, main: &[Op], funcs: &[FuncBody], actions: &[Action], order: &[usize]) -> Option<Vec<u64>> {
+        let chans = self.chan_ix.len();
+        let mut iters = vec![0u64; chans];
+        if self.range_gos.is_empty() {
+            return Some(iters);
+        }
+        // Each round follows the sends one range further; without a cycle, one round per
+        // channel reaches the end.
+        let rounds = chans.min(62) + 2;
+        let mut growing = vec![false; chans];
+        for _ in 0..rounds {
+            let mut per_func: Vec<Vec<u64>> = vec![Vec::new(); funcs.len()];
+            for &f in order {
+                let mut out = vec![0u64; chans];
+                sent(&funcs[f].body, 1, &per_func, &iters, &mut out);
+                per_func[f] = out;
+            }
+            let mut total = vec![0u64; chans];
+            sent(main, 1, &per_func, &iters, &mut total);
+            for a in actions {
+                if let ActionKind::Spawn { func, n, .. } = a.kind {
+                    for (t, s) in total.iter_mut().zip(&per_func[func as usize]) {
+                        *t = t.saturating_add(u64::from(n).saturating_mul(*s));
+                    }
+                }
+            }
+            // Beyond the ops limit the op total says so; the bound need not grow further.
+            let total: Vec<u64> = total.into_iter().map(|s| s.min(MAX_TOTAL_OPS + 1)).collect();
+            growing = total.iter().zip(&iters).map(|(t, i)| t > i).collect();
+            iters = total;
+            if !growing.contains(&true) {
+                return Some(iters);
+            }
+        }
+        for (c, place) in std::mem::take(&mut self.range_gos) {
+            if growing[c as usize] {
+                let name = self.chan_ix.iter().find(|(_, &i)| i == c).map(|(n, _)| n.clone()).unwrap_or_default();
+                self.say(
+                    &place,
+                    format!("a go statement inside a range over {name:?}, whose values have no bound: a goroutine started for a value can lead to more values sent on {name:?}, so the number of goroutines is not known before the run"),
+                );
+            }
+        }
+        None
     }
 
     /// The funcs ordered so that every func comes after the funcs it starts; `None`, with the
@@ -145,15 +207,41 @@ fn shortest_cycle(f: usize, callees: &[BTreeSet<usize>]) -> Option<Vec<usize>> {
     None
 }
 
+/// Adds to `out[c]` the sends on channel `c` that running `body` `mult` times executes, those
+/// of the goroutines it starts included (`per_func`: the same for one run of each func), a
+/// range over `c` taken as `iters[c]` iterations.
+fn sent(body: &[Op], mult: u64, per_func: &[Vec<u64>], iters: &[u64], out: &mut [u64]) {
+    for op in body {
+        match op {
+            Op::Send(c) | Op::SendValue { chan: c, .. } => {
+                if let Some(o) = out.get_mut(*c as usize) {
+                    *o = o.saturating_add(mult);
+                }
+            }
+            Op::Go { func, n } | Op::GoArgs { func, n, .. } => {
+                let k = mult.saturating_mul(u64::from(*n));
+                for (o, s) in out.iter_mut().zip(&per_func[*func as usize]) {
+                    *o = o.saturating_add(k.saturating_mul(*s));
+                }
+            }
+            Op::Repeat { n, body } | Op::For { n, body, .. } => sent(body, mult.saturating_mul(*n), per_func, iters, out),
+            Op::Range { chan, body, .. } => {
+                let k = iters.get(*chan as usize).copied().unwrap_or(0);
+                sent(body, mult.saturating_mul(k), per_func, iters, out);
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Goroutines created by running `body` once (not counting the goroutine running it), given
-/// the same count for every func.
-fn created(body: &[Op], per_func: &[u64]) -> u64 {
+/// the same count for every func; a range over `c` runs at most `iters[c]` times.
+fn created(body: &[Op], per_func: &[u64], iters: &[u64]) -> u64 {
     body.iter().fold(0u64, |sum, op| {
         let here = match op {
             Op::Go { func, n } | Op::GoArgs { func, n, .. } => u64::from(*n).saturating_mul(1u64.saturating_add(per_func[*func as usize])),
-            Op::Repeat { n, body } | Op::For { n, body, .. } => n.saturating_mul(created(body, per_func)),
-            // No go inside a range body (the checker says so).
-            Op::Range { .. } => 0,
+            Op::Repeat { n, body } | Op::For { n, body, .. } => n.saturating_mul(created(body, per_func, iters)),
+            Op::Range { chan, body, .. } => iters.get(*chan as usize).copied().unwrap_or(0).saturating_mul(created(body, per_func, iters)),
             _ => 0,
         };
         sum.saturating_add(here)
@@ -162,14 +250,21 @@ fn created(body: &[Op], per_func: &[u64]) -> u64 {
 
 /// Ops executed by running `body` once, those of the goroutines it starts included; a
 /// `repeat` counts as its body `n` times, a `go` as one op plus what the started bodies run.
-fn executed(body: &[Op], per_func: &[u64]) -> u64 {
+/// `goroutines` and `iters` are [`created`]'s.
+fn executed(body: &[Op], per_func: &[u64], goroutines: &[u64], iters: &[u64]) -> u64 {
     body.iter().fold(0u64, |sum, op| {
         let here = match op {
             Op::Go { func, n } | Op::GoArgs { func, n, .. } => 1u64.saturating_add(u64::from(*n).saturating_mul(per_func[*func as usize])),
-            Op::Repeat { n, body } | Op::For { n, body, .. } => n.saturating_mul(executed(body, per_func)),
-            // One receive per value sent, and values sent are bounded by the sends counted
-            // elsewhere: counted here as one pass plus the final receive.
-            Op::Range { body, .. } => 1u64.saturating_add(executed(body, per_func)),
+            Op::Repeat { n, body } | Op::For { n, body, .. } => n.saturating_mul(executed(body, per_func, goroutines, iters)),
+            // A range that starts goroutines: its bound of iterations, each a receive and the
+            // body, and the final receive.
+            Op::Range { chan, body, .. } if created(body, goroutines, iters) > 0 => {
+                let k = iters.get(*chan as usize).copied().unwrap_or(0);
+                1u64.saturating_add(k.saturating_mul(1u64.saturating_add(executed(body, per_func, goroutines, iters))))
+            }
+            // Other ranges: one receive per value sent, and values sent are bounded by the
+            // sends counted elsewhere: counted here as one pass plus the final receive.
+            Op::Range { body, .. } => 1u64.saturating_add(executed(body, per_func, goroutines, iters)),
             _ => 1,
         };
         sum.saturating_add(here)

@@ -193,10 +193,25 @@ mod tests {
                 main[2].send.chan: undeclared channel "d" (declare it in "chans")
                 main[2].send.value: expected a value (an integer, a string or {"var": NAME}), found a boolean
                 main[3].recv: missing required field "into"
-                main[4].range.body[0].go: a go statement inside a range over a channel is not simulated (the number of goroutines must be known before the run)
                 main[5].repeat: "from" needs a "var"
                 main[6].go.args.1: a variable name must be an identifier (letters, digits, _), found "1"
                 funcs.f[0]: op "gosched" takes no argument: write it as the string "gosched""#]],
         );
+    }
+
+    #[test]
+    fn a_go_inside_a_range_counts_one_goroutine_per_value_sent() {
+        // 3 values sent, 2 goroutines per value (f starts g): 1 + 3 * 2 goroutines, fine.
+        let ok = r#"{"version": 1, "chans": {"c": 3}, "funcs": {"f": [{"go": "g"}], "g": []},
+            "main": [{"repeat": {"n": 3, "body": [{"send": "c"}]}}, {"close": "c"}, {"range": {"chan": "c", "body": [{"go": "f"}]}}]}"#;
+        check(ok, expect!["valid"]);
+        // 1000000 values sent (through a second range, over d), 2 goroutines each: over the limit.
+        let many = r#"{"version": 1, "chans": {"c": 3, "d": 0}, "funcs": {"f": [{"go": "g"}], "g": [], "h": [{"repeat": {"n": 1000000, "body": [{"send": "d"}]}}]},
+            "main": [{"go": "h"}, {"range": {"chan": "d", "body": [{"send": "c"}]}}, {"range": {"chan": "c", "body": [{"go": "f"}]}}]}"#;
+        check(many, expect!["the program would create 2000002 goroutines (main included); the limit is 2000000"]);
+        // A goroutine started for a value sends another: no bound, said at the go.
+        let unbounded = r#"{"version": 1, "chans": {"c": 1}, "funcs": {"f": [{"send": "c"}]},
+            "main": [{"send": "c"}, {"range": {"chan": "c", "body": [{"go": "f"}]}}]}"#;
+        check(unbounded, expect![[r#"main[1].range.body[0].go: a go statement inside a range over "c", whose values have no bound: a goroutine started for a value can lead to more values sent on "c", so the number of goroutines is not known before the run"#]]);
     }
 }
