@@ -139,11 +139,12 @@ pub fn printf(format: &str, args: &[Val]) -> String {
 }
 
 fn hex(n: i64, upper: bool) -> String {
-    let s = if n < 0 { format!("-{:x}", n.unsigned_abs()) } else { format!("{n:x}") };
+    let (sign, digits) = (if n < 0 { "-" } else { "" }, n.unsigned_abs());
+    // `{:X}` rather than upper-casing `{:x}`: the same text, without Unicode's case tables.
     if upper {
-        s.to_uppercase()
+        format!("{sign}{digits:X}")
     } else {
-        s
+        format!("{sign}{digits:x}")
     }
 }
 
