@@ -229,6 +229,12 @@ impl Scenario {
         write::to_json(self)
     }
 
+    /// The document [`Scenario::to_json`] writes, as a JSON value (what parsing that text
+    /// with `serde_json` gives, without writing and reading it).
+    pub(crate) fn to_value(&self) -> serde_json::Value {
+        write::document(self)
+    }
+
     /// A minimal scenario whose main does nothing: the page's starting point.
     pub fn empty() -> Scenario {
         Scenario {

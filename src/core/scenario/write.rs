@@ -21,7 +21,7 @@ pub(super) fn to_json(s: &Scenario) -> String {
 }
 
 /// The document as a JSON value, keys in the format's order.
-fn document(s: &Scenario) -> Value {
+pub(super) fn document(s: &Scenario) -> Value {
     let names = Names { s };
     let mut doc = Map::new();
     doc.insert("version".into(), s.version.into());
