@@ -44,7 +44,7 @@
 //! measured stretches only when they interrupted a user goroutine's slice).
 
 use super::vec_map::VecMap;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::event::{GoState, TraceEvent};
 use super::generation::Generation;
@@ -149,6 +149,14 @@ struct Goroutine {
     /// func) or `Pending` (dropped if still blocked at the end): the rest is a lower bound of
     /// the body's length in the scenario.
     soft: usize,
+    /// Its place in [`Replay::active`] while it is there.
+    active_at: Option<usize>,
+    /// The WaitGroup its exit releases: set when a WaitGroup woke its waiter while it was
+    /// running or runnable, cleared when it blocks, stops or makes a syscall (see
+    /// [`Replay::add`]).
+    candidate: Option<u32>,
+    /// Its func in the scenario, once [`Replay::scenario`] wrote its body.
+    func: Option<u32>,
 }
 
 impl Goroutine {
@@ -197,12 +205,12 @@ pub struct Replay {
     exited: Vec<u64>,
     /// The replay's WaitGroups: how many `done`s each is released by (main adds them first).
     wg_counts: Vec<u32>,
-    /// User goroutines that started and have not exited.
-    active: BTreeSet<u64>,
-    /// Goroutines that were running or runnable (not blocked, not in a syscall) when a
-    /// WaitGroup woke its waiter: if the next thing they do is exit, they were past their
+    /// User goroutines that started and have not exited, in no order (each knows its place:
+    /// [`Goroutine::active_at`]). Those that were running or runnable (not blocked, not in a
+    /// syscall) when a WaitGroup woke its waiter become its candidates
+    /// ([`Goroutine::candidate`]): if the next thing they do is exit, they were past their
     /// Done, so they release that WaitGroup too.
-    wg_candidates: BTreeMap<u64, u32>,
+    active: Vec<u64>,
     /// Time of G1's first event, and of the trace's last.
     start_ns: Option<u64>,
     end_ns: u64,
@@ -245,12 +253,20 @@ impl Replay {
         let me = ev.g.filter(|g| self.gs.contains_key(g));
         if let Some(g) = me {
             if matches!(ev.kind, GoBlock | GoStop | GoSyscallBegin | GoCreate | GoUnblock | GoSwitch | ProcsChange) {
-                self.wg_candidates.remove(&g);
+                if let Some(st) = self.gs.get_mut(&g) {
+                    st.candidate = None;
+                }
             }
         }
         self.apply(ev, gen, me);
-        if matches!(ev.kind, GoStart | GoSwitch | GoStatus) && self.gs.contains_key(&ev.args[0]) {
-            self.active.insert(ev.args[0]);
+        if matches!(ev.kind, GoStart | GoSwitch | GoStatus) {
+            let g = ev.args[0];
+            if let Some(st) = self.gs.get_mut(&g) {
+                if st.active_at.is_none() {
+                    st.active_at = Some(self.active.len());
+                    self.active.push(g);
+                }
+            }
         }
         self.check_limits(ev, me);
     }
@@ -299,8 +315,20 @@ impl Replay {
     /// A goroutine's exit: it releases the WaitGroup it is a candidate for, or waits in
     /// `exited` for the next WaitGroup release.
     fn exit(&mut self, g: u64) {
-        self.active.remove(&g);
-        match self.wg_candidates.remove(&g) {
+        let Some(st) = self.gs.get_mut(&g) else {
+            self.exited.push(g);
+            return;
+        };
+        let candidate = st.candidate.take();
+        if let Some(i) = st.active_at.take() {
+            self.active.swap_remove(i);
+            if let Some(&moved) = self.active.get(i) {
+                if let Some(m) = self.gs.get_mut(&moved) {
+                    m.active_at = Some(i);
+                }
+            }
+        }
+        match candidate {
             Some(k) => {
                 self.gs.get_mut(&g).unwrap().ops.push(ROp::Done(k));
                 self.wg_counts[k as usize] += 1;
@@ -431,9 +459,9 @@ impl Replay {
                                 }
                                 self.wg_counts.push(n);
                                 for &g in &self.active {
-                                    let st = &self.gs[&g];
+                                    let st = self.gs.get_mut(&g).unwrap();
                                     if g != to && g != by && st.block.is_none() && st.sys_since.is_none() {
-                                        self.wg_candidates.insert(g, k);
+                                        st.candidate = Some(k);
                                     }
                                 }
                                 ROp::Wait(k)
@@ -583,7 +611,6 @@ impl Replay {
         let mut bodies: Vec<(String, Vec<Op>)> = Vec::new();
         // Bodies already written, by their text (`Op` has no order), to share funcs.
         let mut seen: BTreeMap<String, u32> = BTreeMap::new();
-        let mut func_of: BTreeMap<u64, u32> = BTreeMap::new();
         let mut main = Vec::new();
         for &id in self.order.iter().rev() {
             let mut ops: Vec<Op> = Vec::new();
@@ -594,7 +621,7 @@ impl Replay {
                     ROp::Sleep(d) => Op::Sleep(d.min(limits::MAX_DURATION_NS)),
                     ROp::Net(d) => Op::Net(d.min(limits::MAX_DURATION_NS)),
                     ROp::Go(c) => {
-                        let f = func_of[&c];
+                        let f = self.gs[&c].func.expect("a child's body is written before its parent's");
                         if let Some(Op::Go { func, n }) = ops.last_mut() {
                             if *func == f {
                                 *n += 1;
@@ -616,10 +643,10 @@ impl Replay {
             if id == 1 {
                 main = ops;
             } else if let Some(&i) = seen.get(&format!("{ops:?}")) {
-                func_of.insert(id, i);
+                self.gs.get_mut(&id).unwrap().func = Some(i);
             } else {
                 seen.insert(format!("{ops:?}"), bodies.len() as u32);
-                func_of.insert(id, bodies.len() as u32);
+                self.gs.get_mut(&id).unwrap().func = Some(bodies.len() as u32);
                 bodies.push((format!("g{id}"), ops));
             }
         }
