@@ -20,6 +20,12 @@ pub(super) fn to_json(s: &Scenario) -> String {
     out
 }
 
+/// `ops` as the document writes them, funcs, channels and WaitGroups by index (`"#3"`): a
+/// text that differs exactly when the ops do.
+pub(super) fn ops_text(ops: &[Op]) -> String {
+    Names { s: &Scenario::empty() }.ops(ops).to_string()
+}
+
 /// The document as a JSON value, keys in the format's order.
 pub(super) fn document(s: &Scenario) -> Value {
     let names = Names { s };

@@ -642,10 +642,10 @@ impl Replay {
             }
             if id == 1 {
                 main = ops;
-            } else if let Some(&i) = seen.get(&format!("{ops:?}")) {
+            } else if let Some(&i) = seen.get(&Scenario::ops_text(&ops)) {
                 self.gs.get_mut(&id).unwrap().func = Some(i);
             } else {
-                seen.insert(format!("{ops:?}"), bodies.len() as u32);
+                seen.insert(Scenario::ops_text(&ops), bodies.len() as u32);
                 self.gs.get_mut(&id).unwrap().func = Some(bodies.len() as u32);
                 bodies.push((format!("g{id}"), ops));
             }
