@@ -415,23 +415,26 @@ impl<'a> Writer<'a> {
 
     fn imports(&mut self) {
         let u = &self.uses;
-        let mut imports: Vec<&str> = vec!["flag", "fmt", "runtime", "runtime/pprof", "strconv", "syscall", "unsafe"];
-        if u.net {
-            imports.extend(["io", "net"]);
-        }
-        if u.wg || u.net {
-            imports.push("sync");
-        }
-        if u.spawn || u.work {
-            imports.push("sync/atomic");
-        }
-        if u.time() {
-            imports.push("time");
-        }
-        imports.sort_unstable();
+        // In sorted order, as gofmt keeps them.
+        let imports = [
+            ("flag", true),
+            ("fmt", true),
+            ("io", u.net),
+            ("net", u.net),
+            ("runtime", true),
+            ("runtime/pprof", true),
+            ("strconv", true),
+            ("sync", u.wg || u.net),
+            ("sync/atomic", u.spawn || u.work),
+            ("syscall", true),
+            ("time", u.time()),
+            ("unsafe", true),
+        ];
         self.line(0, "import (");
-        for i in imports {
-            self.put(1, format_args!("{i:?}"));
+        for (i, used) in imports {
+            if used {
+                self.put(1, format_args!("\"{i}\""));
+            }
         }
         self.line(0, ")");
         self.line(0, "");
