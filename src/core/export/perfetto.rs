@@ -553,6 +553,32 @@ mod tests {
     const STEAL: &str = r#"{"version":1,"gomaxprocs":2,"funcs":{"cpu":[{"work":"1ms"},{"done":"wg"}]},
         "main":[{"add":{"wg":"wg","n":8}},{"go":{"func":"cpu","n":8}},{"wait":"wg"}]}"#;
 
+    /// The times are written exactly as `serde_json` writes `ns as f64 / 1000.0`.
+    #[test]
+    fn microseconds_are_written_as_serde_json_writes_the_float() {
+        let float = |ns: u64| serde_json::to_string(&(ns as f64 / 1000.0)).unwrap();
+        let mut samples = vec![0, 1, 10, 100, 999, 1000, 1001, 1010, 1100, 1_000_250, 999_999_999_999_999, 1_000_000_000_000_000, u64::MAX];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            samples.push(x % 1_000_000_000_000_000);
+            samples.push(x % 10_000_000);
+        }
+        for ns in samples {
+            assert_eq!(us(ns), float(ns), "{ns} ns");
+        }
+    }
+
+    /// A slice's `source` is the name `Source` serializes to.
+    #[test]
+    fn source_names_are_the_serialized_names() {
+        for from in [Source::Runnext, Source::Local, Source::Fairness, Source::Global, Source::Steal, Source::Netpoll, Source::Start, Source::Locked] {
+            assert_eq!(serde_json::to_value(from).unwrap(), source_name(from));
+        }
+    }
+
     #[test]
     fn names_processes_and_tracks() {
         let v = trace(STEAL, u64::MAX);

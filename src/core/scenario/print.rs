@@ -153,6 +153,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn hex_of_negative_and_extreme_integers() {
+        let v = [Val::Int(-255), Val::Int(-1), Val::Int(i64::MIN), Val::Int(i64::MAX), Val::Int(0)];
+        assert_eq!(printf("%X %x %X %x %X", &v), "-FF -1 -8000000000000000 7fffffffffffffff 0");
+    }
+
+    #[test]
     fn println_separates_operands_with_spaces() {
         assert_eq!(println(&[Val::Str("worker".into()), Val::Int(3), Val::Unit]), "worker 3 {}\n");
         assert_eq!(println(&[]), "\n");
