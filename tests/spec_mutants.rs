@@ -213,3 +213,132 @@ fn a_lost_poller_frees_the_netpoll_slot() {
 fn a_lost_spinning_thread_stops_counting_as_spinning() {
     lose_thread_when(SLEEPERS, |s| s.ms.iter().find(|m| m.spinning).map(|m| m.id.0));
 }
+
+// ----- §4.3 step 18: a thread giving up breaks the poller only if it would sleep past its timer -----
+
+/// §4.3 step 18 (Go's `findRunnable`: `if pollerPollUntil == 0 || pollerPollUntil > pollUntil
+/// { netpollBreak() }`): a thread that gives up its P with a timer pending, while another
+/// thread is blocked in netpoll, wakes that poller only if the poller would sleep past the
+/// timer. Here, at GOMAXPROCS 4, M0 blocks in netpoll until the first of P1's timers (64.25 µs);
+/// then M2, on P0, gives up with only its own P's timer (G6's, 65.4 µs) in view: it did not
+/// steal, a thread being created for P2 already counts as spinning, and one spinner is enough
+/// for two busy Ps. The poller wakes before that timer anyway, so it is not broken and wakes at
+/// 64.25 µs. Kills `find.rs:205` `pollerPollUntil > pollUntil` → `<` (M0 was woken at once, at
+/// 63.45 µs, when M2 parked).
+#[test]
+fn a_thread_giving_up_does_not_break_a_poller_that_wakes_before_its_timer() {
+    let json = r#"{"version":1,"gomaxprocs":4,"chans":{"c":0},"funcs":{"f":[{"sleep":"2us"}]},
+        "main":[{"sleep":"61us"},{"go":{"func":"f","n":6}},{"send":"c"}]}"#;
+    let (sim, events) = run(json, 10_000);
+    assert_eq!(sim.outcome(), Some(&Outcome::Deadlock), "main blocks for good on the unbuffered send");
+    let mut checked = 0;
+    for b in events.iter().filter(|e| e.kind() == "NetpollBlock") {
+        let What::NetpollBlock { until: Some(until) } = b.what else { continue };
+        let poller = b.m;
+        let woke = events.iter().find(|e| e.step > b.step && e.m == poller).expect("the poller wakes");
+        // Threads that parked while the poller slept, the last goroutine on each having gone
+        // to sleep until after the poller's wake-up.
+        for park in events.iter().filter(|e| e.kind() == "ThreadPark" && e.m != poller && e.step > b.step && e.step < woke.step) {
+            let last_g = events.iter().rev().find(|e| e.step < park.step && e.m == park.m && e.g.is_some());
+            if let Some(What::GoBlock { reason: BlockReason::Sleep { until: t } }) = last_g.map(|e| &e.what) {
+                let t = *t;
+                if t > until && park.t < until {
+                    checked += 1;
+                    assert_eq!(woke.t, until, "M{} parked at {} with a timer at {t}: the poller sleeps on to {until} ({woke:?})", park.m.unwrap().0, park.t);
+                }
+            }
+        }
+    }
+    assert_eq!(checked, 1, "one thread gives up, with a later timer, while the poller sleeps");
+}
+
+// ----- §4.4 / §2.6: after the 3 µs runnext back-off, the victim's timers are not run again -----
+
+/// §4.4 step 2 then 3 and §2.6 (`runqgrab`'s `usleep(3)`): on the last steal pass the thief
+/// runs the victim's expired timers, then, finding only the victim's runnext while the victim
+/// runs user code, sleeps 3 µs inside `runqgrab` and steals runnext. The 3 µs sleep is inside
+/// the steal: the victim's timers are not looked at again, even if one falls due meanwhile.
+/// Here main (on P0) leaves G2 asleep until 22.55 µs and G3 in runnext, then raises GOMAXPROCS
+/// to 2; the thread made for P1 arrives at 20.9 µs, finds G2's timer not yet due, backs off
+/// from G3 and, at 23.9 µs, steals G3 although G2's timer is now due; G2 runs only when that
+/// thread looks again, after G3. Kills `find.rs:237` `v == victim` → `!=` (the thread ran G2's
+/// timer on its return and ran G2 first).
+#[test]
+fn after_the_runnext_backoff_the_victims_timers_are_not_run_again() {
+    let json = r#"{"version":1,"gomaxprocs":1,"funcs":{"s":[{"sleep":"22us"}],"r":[{"work":"10us"}]},
+        "main":[{"go":"s"},"gosched",{"go":"r"},{"gomaxprocs":2},{"work":"300us"}]}"#;
+    let (sim, events) = run(json, 10_000);
+    assert_eq!(sim.outcome(), Some(&Outcome::Exit));
+    let g2_until = sleep_until(&events, 2);
+    let backoff = events.iter().find(|e| e.kind() == "StealBackoff").expect("a thread backs off from P0's runnext");
+    assert_eq!((backoff.p.map(|p| p.0), g_of(backoff)), (Some(1), 3), "P1's thread backs off from G3, P0's runnext");
+    assert!(backoff.t < g2_until && g2_until <= backoff.t + 3_000, "G2's timer falls due during the back-off");
+    assert!(!events.iter().any(|e| e.kind() == "TimerFire" && e.step <= backoff.step), "G2's timer was not due when the thread looked");
+    let thief = backoff.m;
+    let next = events.iter().find(|e| e.step > backoff.step && e.m == thief).expect("the thread returns");
+    assert_eq!(next.t, backoff.t + 3_000);
+    assert_eq!(next.what, What::Steal { victim: gmp::core::ids::PId(0), n: 1, of: 1, runnext: true }, "it steals runnext ({next:?})");
+    assert_eq!(g_of(next), 3);
+    let fire = events.iter().find(|e| e.kind() == "TimerFire").expect("G2's timer runs");
+    let g3_start = events.iter().find(|e| e.kind() == "GoStart" && g_of(e) == 3).unwrap();
+    assert!(fire.step > g3_start.step, "G2's timer runs after G3 starts ({fire:?})");
+}
+
+// ----- statistics: steals and stolen goroutines -----
+
+/// `gmpsim run --format summary` counts steals and stolen goroutines: each `Steal` event is one
+/// steal, of its `n` goroutines, whether it took half a ring (§2.6 `runqgrab`) or a runnext
+/// (after the back-off). Two runs: GOMAXPROCS 2 with 8 goroutines spawned on P0 (P1's thread
+/// takes half the ring), and the back-off run above (one runnext steal). Kills `find.rs`
+/// `steals += 1` → `*=` and `goroutines_stolen += n` → `*=` in both of `runqsteal`'s steals
+/// (the counters stayed 0).
+#[test]
+fn steal_statistics_count_the_steal_events() {
+    let half = r#"{"version":1,"gomaxprocs":2,"funcs":{"f":[{"work":"100us"}]},"main":[{"go":{"func":"f","n":8}},{"work":"1ms"}]}"#;
+    let runnext = r#"{"version":1,"gomaxprocs":1,"funcs":{"s":[{"sleep":"22us"}],"r":[{"work":"10us"}]},
+        "main":[{"go":"s"},"gosched",{"go":"r"},{"gomaxprocs":2},{"work":"300us"}]}"#;
+    for (json, from_runnext) in [(half, false), (runnext, true)] {
+        let (sim, events) = run(json, 10_000);
+        assert_eq!(sim.outcome(), Some(&Outcome::Exit));
+        let steals: Vec<(u32, bool)> = events
+            .iter()
+            .filter_map(|e| match e.what {
+                What::Steal { n, runnext, .. } => Some((n, runnext)),
+                _ => None,
+            })
+            .collect();
+        assert!(steals.iter().any(|&(n, r)| r == from_runnext && (r || n > 1)), "{steals:?}");
+        let st = sim.stats();
+        assert_eq!(st.steals, steals.len() as u64);
+        assert_eq!(st.goroutines_stolen, steals.iter().map(|&(n, _)| n as u64).sum::<u64>());
+    }
+}
+
+// ----- goroutine arguments: `go f(x)` gives x to the new goroutine -----
+
+/// `go worker(w, jobs, results, &wg)` evaluates its arguments in the calling goroutine and the
+/// new goroutine starts with them (Go's `newproc` copies the arguments into the new G's frame).
+/// `tests/go/worker_pool` at GOMAXPROCS 1: the last worker created (id 3) is in runnext and
+/// takes every job, then main prints the results. This is what Go 1.26.6 prints (run by hand
+/// for this test, and compared on every run by `tests/go_programs.rs`, which the mutation run
+/// leaves out: no other test it runs checks what a goroutine's arguments are). It fails when
+/// `newproc` returns G1 or G2 instead of the goroutine it made (checked by hand: the arguments
+/// went to main or to the first worker, and the printing worker said `worker 0`).
+#[test]
+fn goroutine_arguments_reach_the_new_goroutine() {
+    let src = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/go/worker_pool/main.go")).unwrap();
+    let s = gmp::core::golang::import(&src).unwrap_or_else(|es| panic!("{}", es[0]));
+    let mut sim = Sim::new(&s);
+    let mut out = String::new();
+    while step(&mut sim) {
+        for e in sim.events() {
+            if let What::Print { text } = &e.what {
+                out.push_str(text);
+            }
+        }
+    }
+    assert_eq!(sim.outcome(), Some(&Outcome::Exit));
+    let jobs: String = (0..5).map(|j| format!("worker 3 got job {j}\n")).collect();
+    let results: String = (0..5).map(|r| format!("result {r}\n")).collect();
+    assert_eq!(out, jobs + &results);
+}

@@ -5,8 +5,9 @@
 use gmp::core::ids::{GId, MId, PId};
 use gmp::core::sim::{Activity, GStatus, PState, PStatus};
 use gmp::web::components::app::App;
-use gmp::web::components::g_chip::{GChip, GChipProps};
-use gmp::web::components::p_card::{PCard, PCardProps};
+use gmp::web::components::g_chip::GChipProps;
+use gmp::web::components::memo::{Memo, MemoProps};
+use gmp::web::components::p_card::PCardProps;
 use gmp::web::driver::Moves;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -40,9 +41,9 @@ async fn p_card_exposes_the_test_hooks() {
         syscalltick: 1,
         timers: vec![],
     };
-    yew::Renderer::<PCard>::with_root_and_props(
+    yew::Renderer::<Memo>::with_root_and_props(
         r.clone(),
-        PCardProps { p, activity: Activity::Run(GId(9)), moves: Rc::new(Moves::default()), selected: None, on_select: Callback::noop(), scope: yew::AttrValue::default() },
+        MemoProps::of(PCardProps { p, activity: Activity::Run(GId(9)), moves: Rc::new(Moves::default()), selected: None, on_select: Callback::noop(), scope: yew::AttrValue::default() }),
     )
     .render();
     yew::scheduler::flush().await;
@@ -61,9 +62,9 @@ async fn a_chip_shows_its_state_by_glyph_and_words_and_reports_clicks() {
     let r = root();
     let clicked = Rc::new(std::cell::Cell::new(0));
     let c = clicked.clone();
-    yew::Renderer::<GChip>::with_root_and_props(
+    yew::Renderer::<Memo>::with_root_and_props(
         r.clone(),
-        GChipProps { id: GId(7), status: GStatus::Syscall, selected: false, moved_from: Some("P1".into()), note: None, on_select: Callback::from(move |g: GId| c.set(g.0)) },
+        MemoProps::of(GChipProps { id: GId(7), status: GStatus::Syscall, selected: false, moved_from: Some("P1".into()), note: None, on_select: Callback::from(move |g: GId| c.set(g.0)) }),
     )
     .render();
     yew::scheduler::flush().await;

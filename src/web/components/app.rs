@@ -3,25 +3,25 @@
 //! `window.__gmp*` hooks the end-to-end tests and the benchmark read).
 
 use super::board::Board;
-use super::clock::Clock;
+use super::clock::clock;
 use super::compare_view::CompareView;
-use super::compare_with::CompareWith;
-use super::predict_panel::PredictPanel;
-use super::controls::Controls;
-use super::downloads::Downloads;
+use super::compare_with::{compare_with, CompareWithProps};
+use super::predict_panel::predict_panel;
+use super::controls::{controls, ControlsProps};
+use super::downloads::{downloads, DownloadsProps};
 use super::editor::Editor;
-use super::output_panel::OutputPanel;
-use super::embed_bar::EmbedBar;
+use super::output_panel::{follow, output_panel};
+use super::embed_bar::embed_bar;
 use super::event_log::EventLog;
 use super::explain::Explain;
 use super::goroutine_panel::GoroutinePanel;
-use super::header_bar::HeaderBar;
-use super::help::Help;
-use super::interventions::Interventions;
-use super::lesson_gallery::LessonGallery;
-use super::lesson_panel::LessonPanel;
+use super::header_bar::{header_bar, HeaderBarProps};
+use super::help::{focus, help};
+use super::interventions::{interventions, InterventionsProps};
+use super::lesson_gallery::lesson_gallery;
+use super::lesson_panel::lesson_panel;
 use super::line_plot::LinePlot;
-use super::notice_bar::NoticeBar;
+use super::notice_bar::notice_bar;
 use super::timeline::Timeline;
 use super::trace_panel::TracePanel;
 use crate::web::boot;
@@ -253,6 +253,36 @@ pub fn app() -> Html {
         });
     }
 
+    // The keyboard help's Close button takes the focus as the help opens; an opened lesson's
+    // heading as the lesson opens (the gallery button is gone); the Output panel follows its
+    // latest line. (Effects of the page's, so that these panels are plain functions.)
+    let help_close = use_node_ref();
+    {
+        let r = help_close.clone();
+        use_effect_with(state.help, move |&open| {
+            if open {
+                focus(&r)
+            }
+        });
+    }
+    // The full page's main view (not the compare view, not the embedded view).
+    let main_view = !state.embed && state.compare.is_none();
+    let lesson_heading = use_node_ref();
+    {
+        let r = lesson_heading.clone();
+        let shown = state.lesson.as_ref().filter(|_| main_view && !state.threads).map(|l| l.id);
+        use_effect_with(shown, move |s| {
+            if s.is_some() {
+                focus(&r)
+            }
+        });
+    }
+    let output_pre = use_node_ref();
+    {
+        let r = output_pre.clone();
+        use_effect_with((state.printed.clone(), main_view), move |_| follow(&r));
+    }
+
     // Hooks for the end-to-end tests and the benchmark.
     {
         let driver = state.driver.clone();
@@ -324,9 +354,9 @@ pub fn app() -> Html {
     let announce = !state.playing || (!state.to_end && state.speed <= 2);
     let controls = html! {
         <div class="sticky">
-            <Controls step={v.step} explored={v.explored} end={v.end} finished={v.finished} playing={state.playing}
-                to_end={state.to_end} speed={state.speed} jump_kind={(*state.jump_kind).clone()} on_msg={on_msg.clone()} />
-            <Clock step={v.step} t={v.t} explored={v.explored} end={v.end} />
+            { controls(ControlsProps { step: v.step, explored: v.explored, end: v.end, finished: v.finished, playing: state.playing,
+                to_end: state.to_end, speed: state.speed, jump_kind: (*state.jump_kind).clone(), on_msg: on_msg.clone() }) }
+            { clock(v.step, v.t, v.explored, v.end) }
             if let Some(sk) = state.seeking {
                 <SeekBar seeking={sk} on_msg={on_msg.clone()} />
             }
@@ -342,12 +372,12 @@ pub fn app() -> Html {
                 playing={state.playing} />
         </div>
     };
-    let help = if state.help { html! { <Help on_close={on_help_close} /> } } else { Html::default() };
+    let help = if state.help { help(&on_help_close, &help_close) } else { Html::default() };
     if let (Some(c), false) = (&state.compare, state.embed) {
         return html! {
             <div class={classes!("app", c.playing.then_some("playing"))}>
-                <HeaderBar name={scenario_name} running_text={state.running_text.clone()} step={v.step} threads={false} dark={state.dark()}
-                    gallery={false} on_lessons={on_lessons.clone()} {on_theme} {on_help} />
+                { header_bar(HeaderBarProps { name: scenario_name, running_text: state.running_text.clone(), step: v.step, threads: false, dark: state.dark(),
+                    gallery: false, on_lessons: on_lessons.clone(), on_theme, on_help }) }
                 <main class="compare-main">
                     <CompareView compare={c.clone()} on_msg={on_msg.clone()} />
                 </main>
@@ -364,9 +394,9 @@ pub fn app() -> Html {
         return html! {
             <div class={classes!("app", "embed", state.playing.then_some("playing"))}>
                 <a class="skip" href="#board">{ "Skip to the board" }</a>
-                <EmbedBar name={scenario_name} />
+                { embed_bar(scenario_name) }
                 if let Some(n) = &state.notice {
-                    <NoticeBar notice={n.clone()} on_dismiss={on_dismiss.clone()} />
+                    { notice_bar(n, &on_dismiss) }
                 }
                 <main class="embed-main">
                     { controls }
@@ -380,13 +410,13 @@ pub fn app() -> Html {
     html! {
         <div class={classes!("app", state.playing.then_some("playing"))}>
             <a class="skip" href="#board">{ "Skip to the board" }</a>
-            <HeaderBar name={scenario_name} running_text={state.running_text.clone()} step={v.step} threads={threads_mode} dark={state.dark()}
-                gallery={state.gallery} on_lessons={on_lessons.clone()} {on_theme} {on_help} />
+            { header_bar(HeaderBarProps { name: scenario_name, running_text: state.running_text.clone(), step: v.step, threads: threads_mode, dark: state.dark(),
+                gallery: state.gallery, on_lessons: on_lessons.clone(), on_theme, on_help }) }
             if let Some(n) = &state.notice {
-                <NoticeBar notice={n.clone()} on_dismiss={on_dismiss.clone()} />
+                { notice_bar(n, &on_dismiss) }
             }
             if state.gallery {
-                <LessonGallery current={state.lesson.as_ref().map(|l| l.id)} on_open={on_open_lesson} on_close={on_lessons} />
+                { lesson_gallery(state.lesson.as_ref().map(|l| l.id), &on_open_lesson, &on_lessons) }
             }
             <main class="layout">
                 <div class="col-main">
@@ -398,9 +428,9 @@ pub fn app() -> Html {
                     if let Some(sc) = threads_scenario {
                         <ThreadsView scenario={sc} command={state.threads_command} panel={state.threads_panel.clone()} on_msg={on_threads} />
                     } else {
-                    <CompareWith gomaxprocs={v.state.gomaxprocs} on_open={on_compare} />
+                    { compare_with(CompareWithProps { gomaxprocs: v.state.gomaxprocs, on_open: on_compare }) }
                     { controls }
-                    <PredictPanel predict={state.predict.clone()} step={v.step} on_msg={on_msg.clone()} />
+                    { predict_panel(state.predict.as_ref(), v.step, &on_msg) }
                     if !description.is_empty() { <p class="desc">{ description }</p> }
                     { explain }
                     { board }
@@ -419,21 +449,21 @@ pub fn app() -> Html {
                         <p class="threads-side">{ "Threads mode shows its own goroutine panel and log beside the board; interventions belong to step mode. The scenario below is what runs: apply an edit to run it again." }</p>
                     } else {
                     if let Some(l) = &state.lesson {
-                        <LessonPanel lesson={l.clone()} step={v.step} on_seek={on_seek.clone()} on_close={on_close_lesson} />
+                        { lesson_panel(l, v.step, &on_seek, &on_close_lesson, &lesson_heading) }
                     }
                     if let Some(g) = state.selected {
                         <GoroutinePanel id={g} detail={state.detail.clone()} {on_close} on_seek={on_seek.clone()} />
                     }
-                    <Interventions gomaxprocs={state.side.gomaxprocs} running={state.side.running.clone()} net_waiting={state.side.net_waiting.clone()} funcs={v.funcs.clone()} selected={state.selected}
-                        enabled={state.side.enabled} {on_intervene} />
+                    { interventions(InterventionsProps { gomaxprocs: state.side.gomaxprocs, running: state.side.running.clone(), net_waiting: state.side.net_waiting.clone(), funcs: v.funcs.clone(), selected: state.selected,
+                        enabled: state.side.enabled, on_intervene }) }
                     <EventLog rows={state.log.rows.clone()} more={state.log.more} step={state.log.at} filter={state.filter.clone()}
                         {on_filter} {on_more} on_seek={on_seek} />
                     }
                     <Editor text={state.editor.text.clone()} problems={state.editor.problems.clone()} dirty={state.editor_dirty()}
                         from_link={state.from_link} {on_edit} {on_apply} {on_default} {on_mine}
                         lang={state.editor.lang} {on_switch} at_lines={state.go_lines.clone()} />
-                    <OutputPanel printed={state.printed.clone()} step={v.step} />
-                    <Downloads running_text={state.running_text.clone()} />
+                    { output_panel(&state.printed, v.step, &output_pre) }
+                    { downloads(DownloadsProps { running_text: state.running_text.clone() }) }
                 </aside>
             </main>
             { help }

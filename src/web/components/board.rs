@@ -5,11 +5,11 @@
 //! the props they last had, so they are not rendered again every frame; they catch up as soon as
 //! they scroll into view or the run pauses (see [`crate::web::seen`]).
 
-use super::chip_list::ChipList;
+use super::chip_list::{chip_list, Chips};
 use super::m_list::MList;
 use super::move_arrows::MoveArrows;
-use super::p_card::PCard;
-use super::waiting::Waiting;
+use super::p_card::{p_card, PCardProps};
+use super::waiting::{waiting, WaitingProps};
 use crate::core::ids::GId;
 use crate::core::sim::{Activity, GStatus, PState, SimState};
 use crate::web::driver::Moves;
@@ -50,7 +50,7 @@ pub fn board(props: &BoardProps) -> Html {
     let seen_ps = use_seen(root.clone(), "section[data-p]", "data-p", "300px 0px", shown);
     let seen_lower = use_seen(root.clone(), "[data-lower]", "data-lower", "300px 0px", 0);
 
-    let global = Rc::new(st.global.iter().take(24).copied().collect::<Vec<GId>>());
+    let global = st.global.iter().take(24).copied().collect::<Vec<GId>>();
     let toggle = {
         let show_all = show_all.clone();
         Callback::from(move |_: MouseEvent| show_all.set(!*show_all))
@@ -84,16 +84,15 @@ pub fn board(props: &BoardProps) -> Html {
                 data-runq={st.global.iter().map(|g| g.0.to_string()).collect::<Vec<_>>().join(",")}
                 aria-label={format!("{}Global run queue", props.scope)}>
                 <h3>{ format!("Global run queue ({})", st.global.len()) }</h3>
-                <ChipList ids={global} total={st.global.len()} status={GStatus::Runnable} max={24} moves={props.moves.clone()}
-                    selected={props.selected} on_select={props.on_select.clone()} />
+                { chip_list(Chips { ids: &global, total: st.global.len(), status: GStatus::Runnable, max: 24, notes: None, moves: &props.moves,
+                    selected: props.selected, on_select: &props.on_select, empty: "empty" }) }
             </section>
             // The Ms come before the Ps: `[data-m="N"]` then finds M N's row before any P card
             // whose data-m is N.
             <MList state={props.state.clone()} selected={props.selected} on_select={props.on_select.clone()} playing={props.playing} scope={props.scope.clone()} />
             <div class="pgrid" role="group" aria-label={format!("{}Processors (Ps)", props.scope)}>
                 { for rendered.into_iter().map(|(p, activity, moves)| {
-                    let id = p.id.0;
-                    html! { <PCard key={id} {p} {activity} {moves} selected={props.selected} on_select={props.on_select.clone()} scope={props.scope.clone()} /> }
+                    p_card(PCardProps { p, activity, moves, selected: props.selected, on_select: props.on_select.clone(), scope: props.scope.clone() })
                 }) }
             </div>
             if st.ps.len() > MAX_PS {
@@ -102,7 +101,7 @@ pub fn board(props: &BoardProps) -> Html {
                 </button>
             }
             <div class="board-lower" data-lower="0">
-                <Waiting state={lower_state} moves={lower_moves} selected={props.selected} on_select={props.on_select.clone()} scope={props.scope.clone()} />
+                { waiting(WaitingProps { state: lower_state, moves: lower_moves, selected: props.selected, on_select: props.on_select.clone(), scope: props.scope.clone() }) }
             </div>
             <MoveArrows moves={props.moves.clone()} {root} />
         </div>

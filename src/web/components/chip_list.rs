@@ -1,55 +1,50 @@
 //! A queue or set of goroutines in order: the first ones as chips, then a count of the rest.
 
-use super::g_chip::GChip;
+use super::g_chip::{g_chip, GChipProps};
 use crate::core::ids::GId;
 use crate::core::sim::GStatus;
 use crate::web::driver::Moves;
-use std::rc::Rc;
 use yew::prelude::*;
 
-/// Props of [`ChipList`].
-#[derive(Properties, PartialEq, Clone)]
-pub struct ChipListProps {
+/// What [`chip_list`] shows.
+pub struct Chips<'a> {
     /// Goroutine ids, in order (the list may be cut short: see `total`).
-    pub ids: Rc<Vec<GId>>,
-    /// The length of the whole list, when `ids` holds only its first ones.
-    #[prop_or_default]
-    pub total: Option<usize>,
+    pub ids: &'a [GId],
+    /// The length of the whole list (more than `ids` holds when it holds only its first ones).
+    pub total: usize,
     /// Their state (every goroutine of a list is in the same one).
     pub status: GStatus,
     /// Most chips shown.
-    #[prop_or(12)]
     pub max: usize,
-    #[prop_or_default]
-    pub notes: Option<Rc<Vec<String>>>,
-    pub moves: Rc<Moves>,
+    /// Extra words for each chip (a timer, a wait).
+    pub notes: Option<&'a [String]>,
+    pub moves: &'a Moves,
     pub selected: Option<GId>,
-    pub on_select: Callback<GId>,
+    pub on_select: &'a Callback<GId>,
     /// Shown when the list is empty.
-    #[prop_or("empty")]
     pub empty: &'static str,
 }
 
-#[function_component(ChipList)]
-pub fn chip_list(props: &ChipListProps) -> Html {
-    if props.ids.is_empty() {
-        return html! { <span class="empty">{ props.empty }</span> };
+/// The list. A plain function, not a component: its parents (a P card, the waiting goroutines)
+/// already skip rendering when their data did not change, and each chip skips by its own props;
+/// each component type costs its own copy of Yew's lifecycle code in the page's wasm.
+pub fn chip_list(c: Chips) -> Html {
+    if c.ids.is_empty() {
+        return html! { <span class="empty">{ c.empty }</span> };
     }
-    let rest = props.total.unwrap_or(props.ids.len()).saturating_sub(props.max.min(props.ids.len()));
+    let rest = c.total.max(c.ids.len()).saturating_sub(c.max.min(c.ids.len()));
     html! {
         <span class="chips">
             // Not keyed: as a queue moves on, each chip is updated in place (a few attributes and a
             // text) rather than removed and created again, which costs far more while playing.
-            { for props.ids.iter().take(props.max).enumerate().map(|(i, &g)| html! {
-                <GChip
-                    id={g}
-                    status={props.status}
-                    selected={props.selected == Some(g)}
-                    moved_from={props.moves.gs.get(&g).cloned()}
-                    note={props.notes.as_ref().and_then(|n| n.get(i).cloned())}
-                    on_select={props.on_select.clone()}
-                />
-            }) }
+            { for c.ids.iter().take(c.max).enumerate().map(|(i, &g)| g_chip(GChipProps {
+                id: g,
+                status: c.status,
+                selected: c.selected == Some(g),
+                moved_from: c.moves.gs.get(&g).cloned(),
+                note: c.notes.and_then(|n| n.get(i).cloned()),
+                on_select: c.on_select.clone(),
+            })) }
             if rest > 0 { <span class="more">{ format!("+{rest} more") }</span> }
         </span>
     }

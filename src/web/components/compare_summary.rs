@@ -5,24 +5,11 @@
 //! the timeline itself is drawn once per comparison.
 
 use crate::core::compare::Comparison;
-use super::merged_timeline::{MergedTimeline, W};
+use super::merged_timeline::{merged_timeline, MergedTimelineProps, W};
 use crate::web::view::fmt_ns;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Props of [`CompareSummary`].
-#[derive(Properties, Clone)]
-pub struct CompareSummaryProps {
-    pub comparison: Rc<Comparison>,
-    /// The clock's virtual time, ns (the timeline's cursor).
-    pub cursor_t: u64,
-}
-
-impl PartialEq for CompareSummaryProps {
-    fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.comparison, &o.comparison) && self.cursor_t == o.cursor_t
-    }
-}
 
 fn signed(d: i64, ns: bool) -> String {
     let v = if ns { fmt_ns(d.unsigned_abs()) } else { d.unsigned_abs().to_string() };
@@ -33,15 +20,16 @@ fn signed(d: i64, ns: bool) -> String {
     }
 }
 
-#[function_component(CompareSummary)]
-pub fn compare_summary(props: &CompareSummaryProps) -> Html {
-    let c = &props.comparison;
+/// The summary of comparison `c`, the timeline's cursor at the clock's virtual time `cursor_t`
+/// (ns). A plain function, not a component (each component type costs its own copy of Yew's
+/// lifecycle code in the page's wasm); the merged timeline under it is drawn once per comparison.
+pub fn compare_summary(c: &Rc<Comparison>, cursor_t: u64) -> Html {
     let d = c.delta();
     let row = |name: &str, a: String, b: String, delta: String| {
         html! { <tr><th scope="row">{ name.to_string() }</th><td>{ a }</td><td>{ b }</td><td>{ delta }</td></tr> }
     };
     let t_max = c.timeline_a.end.max(c.timeline_b.end);
-    let cursor = props.cursor_t.min(t_max) as f64 * W / t_max.max(1) as f64;
+    let cursor = cursor_t.min(t_max) as f64 * W / t_max.max(1) as f64;
     html! {
         <section class="compare-summary" data-testid="compare-summary" aria-label="Summary of both runs">
             <h2>{ if c.complete { "Both runs, side by side" } else { "Both runs, side by side (as far as compared)" } }</h2>
@@ -61,7 +49,7 @@ pub fn compare_summary(props: &CompareSummaryProps) -> Html {
             </table>
             <h3>{ "Merged per-P timeline (each P: A above, B below)" }</h3>
             <div class="merged-wrap">
-                <MergedTimeline comparison={c.clone()} />
+                { merged_timeline(MergedTimelineProps { comparison: c.clone() }) }
                 <svg class="merged-cursor" viewBox={format!("0 0 {W} 1")} preserveAspectRatio="none" aria-hidden="true">
                     <line class="cursor" x1={cursor.to_string()} x2={cursor.to_string()} y1="0" y2="1" />
                 </svg>

@@ -6,8 +6,8 @@
 
 use crate::core::ids::GId;
 use super::board::Board;
-use super::clock::Clock;
-use super::compare_summary::CompareSummary;
+use super::clock::clock;
+use super::compare_summary::compare_summary;
 use super::share::copy_to_clipboard;
 use crate::web::compare::{Compare, CompareMsg, Lane};
 use crate::web::state::{Msg, SPEEDS};
@@ -129,7 +129,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
                     <button type="button" data-testid="compare-share" onclick={share}>{ "Share" }</button>
                     <button type="button" data-testid="compare-close" onclick={close}>{ "Close the comparison" }</button>
                 </div>
-                <Clock step={c.step} {t} {explored} {end} />
+                { clock(c.step, t, explored, end) }
                 <div class="divergence" role="group" aria-label="Divergences">
                     { first }
                     { for BUTTONS[4..].iter().map(button) }
@@ -150,7 +150,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
                 { lane(&c.b, c.playing, &noop) }
             </div>
             if let Some(done) = &c.done {
-                <CompareSummary comparison={done.clone()} cursor_t={t} />
+                { compare_summary(done, t) }
             }
         </section>
     }

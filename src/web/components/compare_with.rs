@@ -6,10 +6,11 @@
 use crate::core::costs::Costs;
 use crate::core::lessons;
 use crate::web::compare::Variant;
+use super::memo::{memo_local, Local, LocalPart};
 use yew::prelude::*;
 
-/// Props of [`CompareWith`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`compare_with`] shows (a [`LocalPart`]: its state is the form's [`Form`]).
+#[derive(PartialEq, Clone)]
 pub struct CompareWithProps {
     /// The running scenario's GOMAXPROCS (the default for lane B is twice it).
     pub gomaxprocs: u32,
@@ -42,10 +43,37 @@ const KINDS: [(&str, &str); 6] = [
     ("text", "scenario instead (paste its JSON)"),
 ];
 
-#[function_component(CompareWith)]
-pub fn compare_with(props: &CompareWithProps) -> Html {
-    let kind = use_state(|| "gomaxprocs".to_string());
-    let value = use_state(|| String::new());
+/// The form: the kind of variant chosen and the value typed (empty: the kind's default).
+pub struct Form {
+    kind: String,
+    value: String,
+}
+
+impl Default for Form {
+    fn default() -> Self {
+        Form { kind: "gomaxprocs".to_string(), value: String::new() }
+    }
+}
+
+/// The form. Not a component of its own: each component type costs its own copy of Yew's
+/// lifecycle code in the page's wasm; a [`super::memo::Memo`] does the same.
+pub fn compare_with(props: CompareWithProps) -> Html {
+    memo_local(props)
+}
+
+impl LocalPart for CompareWithProps {
+    type State = Form;
+
+    fn view(&self, form: &Local<Form>) -> Html {
+        compare_with_view(self, form)
+    }
+}
+
+fn compare_with_view(props: &CompareWithProps, form: &Local<Form>) -> Html {
+    let (kind, value) = {
+        let f = form.get();
+        (f.kind.clone(), f.value.clone())
+    };
     let default = match kind.as_str() {
         "gomaxprocs" => (props.gomaxprocs * 2).max(1).to_string(),
         "release" => "1.19".into(),
@@ -54,29 +82,31 @@ pub fn compare_with(props: &CompareWithProps) -> Html {
         "lesson" => lessons::all().first().map_or(String::new(), |l| l.id.to_string()),
         _ => String::new(),
     };
-    let shown = if value.is_empty() { default.clone() } else { (*value).clone() };
+    let shown = if value.is_empty() { default.clone() } else { value };
     let on_kind = {
-        let (kind, value) = (kind.clone(), value.clone());
+        let form = form.clone();
         Callback::from(move |e: Event| {
             if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                kind.set(s.value());
-                value.set(String::new());
+                form.set(|f| {
+                    f.kind = s.value();
+                    f.value.clear();
+                });
             }
         })
     };
     let on_value = {
-        let value = value.clone();
+        let form = form.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(i) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                value.set(i.value());
+                form.set(|f| f.value = i.value());
             }
         })
     };
     let on_lesson = {
-        let value = value.clone();
+        let form = form.clone();
         Callback::from(move |e: Event| {
             if let Some(s) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                value.set(s.value());
+                form.set(|f| f.value = s.value());
             }
         })
     };
@@ -99,10 +129,10 @@ pub fn compare_with(props: &CompareWithProps) -> Html {
             <form {onsubmit}>
                 <label>{ "Lane B: this scenario with another " }
                     <select data-testid="compare-kind" onchange={on_kind}>
-                        { for KINDS.iter().map(|(k, l)| html! { <option value={*k} selected={*kind == *k}>{ *l }</option> }) }
+                        { for KINDS.iter().map(|(k, l)| html! { <option value={*k} selected={kind == *k}>{ *l }</option> }) }
                     </select>
                 </label>
-                if *kind == "lesson" {
+                if kind == "lesson" {
                     <label>{ "Lesson " }
                         <select data-testid="compare-value" onchange={on_lesson}>
                             { for lessons::all().iter().map(|l| html! { <option value={l.id} selected={shown == l.id}>{ l.title }</option> }) }

@@ -6,8 +6,7 @@ use crate::web::state::{Msg, SPEEDS};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-/// Props of [`Controls`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`controls`] shows.
 pub struct ControlsProps {
     pub step: u64,
     pub explored: u64,
@@ -20,8 +19,10 @@ pub struct ControlsProps {
     pub on_msg: Callback<Msg>,
 }
 
-#[function_component(Controls)]
-pub fn controls(props: &ControlsProps) -> Html {
+/// The controls. A plain function, not a component: they change at every step, so a
+/// component's props check would never skip them, and each component type costs its own copy
+/// of Yew's lifecycle code in the page's wasm.
+pub fn controls(props: ControlsProps) -> Html {
     let send = |m: Msg| {
         let cb = props.on_msg.clone();
         Callback::from(move |_: MouseEvent| cb.emit(m.clone()))

@@ -8,14 +8,15 @@ use crate::web::gosrc::{self, Lang};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use super::memo::{memo_local, Local, LocalPart};
 use yew::prelude::*;
 
 /// Most steps a trace downloaded from the page holds (about 60 MB of JSON for the busiest runs;
 /// `gmpsim export --perfetto` has no limit).
 pub const TRACE_MAX_STEPS: u64 = 100_000;
 
-/// Props of [`Downloads`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`downloads`] shows (a [`LocalPart`]: its state is the last download's message).
+#[derive(PartialEq, Clone)]
 pub struct DownloadsProps {
     /// The running scenario's text, its recorded actions included.
     pub running_text: Rc<String>,
@@ -54,9 +55,22 @@ fn thousands(n: u64) -> String {
     out
 }
 
-#[function_component(Downloads)]
-pub fn downloads(props: &DownloadsProps) -> Html {
-    let status = use_state(String::new);
+/// The Export panel. Not a component of its own: each component type costs its own copy of
+/// Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`] does the same.
+pub fn downloads(props: DownloadsProps) -> Html {
+    memo_local(props)
+}
+
+impl LocalPart for DownloadsProps {
+    /// The last download's message.
+    type State = String;
+
+    fn view(&self, status: &Local<String>) -> Html {
+        downloads_view(self, status)
+    }
+}
+
+fn downloads_view(props: &DownloadsProps, status: &Local<String>) -> Html {
     let go = {
         let status = status.clone();
         let text = props.running_text.clone();
@@ -69,10 +83,11 @@ pub fn downloads(props: &DownloadsProps) -> Html {
                     Err(_) => return,
                 },
             };
-            status.set(match download("main.go", "text/x-go;charset=utf-8", &prog) {
+            let msg = match download("main.go", "text/x-go;charset=utf-8", &prog) {
                 Ok(()) => format!("main.go: {} bytes. Run it with `go run main.go -trace`.", thousands(prog.len() as u64)),
                 Err(_) => "The browser refused the download.".to_string(),
-            });
+            };
+            status.set(|s| *s = msg);
         })
     };
     let perfetto = {
@@ -95,7 +110,7 @@ pub fn downloads(props: &DownloadsProps) -> Html {
                     thousands(TRACE_MAX_STEPS)
                 ));
             }
-            status.set(msg);
+            status.set(|s| *s = msg);
         })
     };
     html! {
@@ -105,7 +120,7 @@ pub fn downloads(props: &DownloadsProps) -> Html {
                 <button type="button" data-testid="download-go" onclick={go} title="The scenario as a runnable Go program">{ "Download main.go" }</button>
                 <button type="button" data-testid="download-perfetto" onclick={perfetto} title="The run as Chrome trace-event JSON, for ui.perfetto.dev">{ "Download Perfetto trace" }</button>
             </div>
-            <p class="hint" role="status" data-testid="download-status">{ (*status).clone() }</p>
+            <p class="hint" role="status" data-testid="download-status">{ status.get().clone() }</p>
         </section>
     }
 }

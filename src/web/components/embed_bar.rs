@@ -4,12 +4,6 @@
 use crate::core::link::without_embed;
 use yew::prelude::*;
 
-/// Props of [`EmbedBar`].
-#[derive(Properties, PartialEq, Clone)]
-pub struct EmbedBarProps {
-    pub name: String,
-}
-
 /// The full page's address for the address `href` of an embedded view.
 pub fn full_page(href: &str) -> String {
     match href.split_once('#') {
@@ -18,13 +12,14 @@ pub fn full_page(href: &str) -> String {
     }
 }
 
-#[function_component(EmbedBar)]
-pub fn embed_bar(props: &EmbedBarProps) -> Html {
+/// The bar for the scenario named `name`. A plain function, not a component (each component type costs its own copy of Yew's
+/// lifecycle code in the page's wasm).
+pub fn embed_bar(name: String) -> Html {
     let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
     html! {
         <header class="embedbar">
             <span class="logo" aria-hidden="true">{ "G·M·P" }</span>
-            <span class="scenario-name" title="Running scenario">{ props.name.clone() }</span>
+            <span class="scenario-name" title="Running scenario">{ name }</span>
             <a data-testid="open-full" href={full_page(&href)} target="_blank" rel="noopener">{ "Open in the playground ↗" }</a>
         </header>
     }

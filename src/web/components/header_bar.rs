@@ -5,15 +5,13 @@ use super::share::Share;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Props of [`HeaderBar`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`header_bar`] shows.
 pub struct HeaderBarProps {
     pub name: String,
     /// The running scenario's text (what a share link holds).
     pub running_text: Rc<String>,
     pub step: u64,
     /// The page is in threads mode (the share link opens threads mode).
-    #[prop_or_default]
     pub threads: bool,
     pub dark: bool,
     /// The lesson gallery is shown.
@@ -23,16 +21,17 @@ pub struct HeaderBarProps {
     pub on_help: Callback<()>,
 }
 
-#[function_component(HeaderBar)]
-pub fn header_bar(props: &HeaderBarProps) -> Html {
+/// The header. A plain function, not a component (each component type costs its own copy of Yew's
+/// lifecycle code in the page's wasm).
+pub fn header_bar(props: HeaderBarProps) -> Html {
     html! {
         <header class="topbar">
             <h1><span class="logo" aria-hidden="true">{ "G·M·P" }</span>{ " Playground" }</h1>
-            <span class="scenario-name" title="Running scenario">{ props.name.clone() }</span>
+            <span class="scenario-name" title="Running scenario">{ props.name }</span>
             <div class="tools">
                 <button type="button" data-testid="lessons-toggle" onclick={props.on_lessons.reform(|_: MouseEvent| ())}
                     aria-expanded={props.gallery.to_string()} aria-controls="lessons" title="Show or hide the lesson gallery (g)">{ "Lessons" }</button>
-                <Share running_text={props.running_text.clone()} step={props.step} threads={props.threads} />
+                <Share running_text={props.running_text} step={props.step} threads={props.threads} />
                 <button type="button" data-testid="theme" onclick={props.on_theme.reform(|_: MouseEvent| ())} aria-pressed={props.dark.to_string()} title="Light or dark theme (t)">
                     { if props.dark { "☀ Light" } else { "☾ Dark" } }
                 </button>

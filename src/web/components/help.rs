@@ -3,25 +3,12 @@
 use crate::web::shortcuts::HELP;
 use yew::prelude::*;
 
-/// Props of [`Help`].
-#[derive(Properties, PartialEq, Clone)]
-pub struct HelpProps {
-    pub on_close: Callback<()>,
-}
-
-#[function_component(Help)]
-pub fn help(props: &HelpProps) -> Html {
-    let close_btn = use_node_ref();
-    {
-        let close_btn = close_btn.clone();
-        use_effect_with((), move |_| {
-            if let Some(b) = close_btn.cast::<web_sys::HtmlElement>() {
-                let _ = b.focus();
-            }
-        });
-    }
-    let close = props.on_close.reform(|_: MouseEvent| ());
-    let backdrop_close = props.on_close.reform(|_: MouseEvent| ());
+/// The overlay; `close_btn` is its Close button, which the page focuses as the overlay opens
+/// ([`focus`]). A plain function, not a component (each component type costs its own copy of
+/// Yew's lifecycle code in the page's wasm).
+pub fn help(on_close: &Callback<()>, close_btn: &NodeRef) -> Html {
+    let close = on_close.reform(|_: MouseEvent| ());
+    let backdrop_close = on_close.reform(|_: MouseEvent| ());
     html! {
         <div class="overlay" onclick={backdrop_close}>
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="help-h" data-testid="help"
@@ -33,8 +20,16 @@ pub fn help(props: &HelpProps) -> Html {
                     </tbody>
                 </table>
                 <p>{ "Shortcuts do nothing while you type in the editor or a form field. Tab moves between controls." }</p>
-                <button type="button" ref={close_btn} onclick={close}>{ "Close" }</button>
+                <button type="button" ref={close_btn.clone()} onclick={close}>{ "Close" }</button>
             </div>
         </div>
+    }
+}
+
+/// Focuses the element `r` holds, if any (an overlay's Close button as it opens, a lesson's
+/// heading as it opens).
+pub fn focus(r: &NodeRef) {
+    if let Some(el) = r.cast::<web_sys::HtmlElement>() {
+        let _ = el.focus();
     }
 }

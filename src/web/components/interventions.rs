@@ -6,13 +6,15 @@ use crate::core::scenario::parse_duration;
 use crate::web::driver::{Intervention, SpawnFunc, Template};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use super::memo::{memo_local, Local, LocalPart};
 use yew::prelude::*;
 
 /// Most goroutines a menu lists.
 pub const MENU_MAX: usize = 100;
 
-/// Props of [`Interventions`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`interventions`] shows (a [`LocalPart`]: its state is what the user chose and typed,
+/// [`Form`]).
+#[derive(PartialEq, Clone)]
 pub struct InterventionsProps {
     /// GOMAXPROCS now.
     pub gomaxprocs: u32,
@@ -36,21 +38,55 @@ fn input_value(e: &InputEvent) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
 }
 
-#[function_component(Interventions)]
-pub fn interventions(props: &InterventionsProps) -> Html {
-    let what = use_state(String::new);
-    let count = use_state(|| "1".to_string());
-    let target = use_state(|| "global".to_string());
-    let sys_g = use_state(String::new);
-    let sys_dur = use_state(|| "5ms".to_string());
-    let net_g = use_state(String::new);
-    let procs = use_state(String::new);
-    let error = use_state(|| Option::<String>::None);
+/// The forms' fields as the user left them (an empty one: its default), and the last error.
+#[derive(Clone)]
+pub struct Form {
+    what: String,
+    count: String,
+    target: String,
+    sys_g: String,
+    sys_dur: String,
+    net_g: String,
+    procs: String,
+    error: Option<String>,
+}
+
+impl Default for Form {
+    fn default() -> Self {
+        Form {
+            what: String::new(),
+            count: "1".to_string(),
+            target: "global".to_string(),
+            sys_g: String::new(),
+            sys_dur: "5ms".to_string(),
+            net_g: String::new(),
+            procs: String::new(),
+            error: None,
+        }
+    }
+}
+
+/// The interventions' forms. Not a component of its own: each component type costs its own copy
+/// of Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`] does the same.
+pub fn interventions(props: InterventionsProps) -> Html {
+    memo_local(props)
+}
+
+impl LocalPart for InterventionsProps {
+    type State = Form;
+
+    fn view(&self, form: &Local<Form>) -> Html {
+        interventions_view(self, form)
+    }
+}
+
+fn interventions_view(props: &InterventionsProps, form: &Local<Form>) -> Html {
+    let Form { what, count, target, sys_g, sys_dur, net_g, procs, error } = form.get().clone();
 
     let running: &[GId] = &props.running;
     let net_waiting: &[GId] = &props.net_waiting;
     let default_what = props.funcs.first().map(|f| format!("f:{f}")).unwrap_or_else(|| format!("t:{}", Template::Cpu.key()));
-    let what_v = if what.is_empty() { default_what } else { (*what).clone() };
+    let what_v = if what.is_empty() { default_what } else { what.clone() };
     let pick = |chosen: &str, options: &[GId]| -> Option<GId> {
         chosen
             .parse::<u32>()
@@ -77,13 +113,13 @@ pub fn interventions(props: &InterventionsProps) -> Html {
 
     let emit = {
         let cb = props.on_intervene.clone();
-        let error = error.clone();
+        let form = form.clone();
         move |r: Result<Intervention, String>| match r {
             Ok(i) => {
-                error.set(None);
+                form.set(|f| f.error = None);
                 cb.emit(i)
             }
-            Err(e) => error.set(Some(e)),
+            Err(e) => form.set(|f| f.error = Some(e)),
         }
     };
     let on_spawn = {
@@ -97,7 +133,7 @@ pub fn interventions(props: &InterventionsProps) -> Html {
                 _ => None,
             };
             let n = count.trim().parse::<u32>().ok().filter(|n| (1..=10_000).contains(n));
-            let on_p = if *target == "global" { Some(None) } else { target.parse::<u32>().ok().map(|p| Some(PId(p))) };
+            let on_p = if target == "global" { Some(None) } else { target.parse::<u32>().ok().map(|p| Some(PId(p))) };
             emit(match (func, n, on_p) {
                 (Some(func), Some(n), Some(on_p)) => Ok(Intervention::Spawn { func, n, on_p }),
                 (_, None, _) => Err("How many: a whole number from 1 to 10000.".into()),
@@ -135,13 +171,19 @@ pub fn interventions(props: &InterventionsProps) -> Html {
             emit(v.filter(|n| (1..=1024).contains(n)).map(Intervention::Gomaxprocs).ok_or_else(|| "GOMAXPROCS: a whole number from 1 to 1024.".into()))
         })
     };
-    let set = |h: &UseStateHandle<String>| {
-        let h = h.clone();
-        Callback::from(move |e: Event| h.set(select_value(&e)))
+    let set = |field: fn(&mut Form) -> &mut String| {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let v = select_value(&e);
+            form.set(|f| *field(f) = v)
+        })
     };
-    let set_in = |h: &UseStateHandle<String>| {
-        let h = h.clone();
-        Callback::from(move |e: InputEvent| h.set(input_value(&e)))
+    let set_in = |field: fn(&mut Form) -> &mut String| {
+        let form = form.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = input_value(&e);
+            form.set(|f| *field(f) = v)
+        })
     };
     let disabled = !props.enabled;
     html! {
@@ -152,7 +194,7 @@ pub fn interventions(props: &InterventionsProps) -> Html {
                 <fieldset disabled={disabled}>
                     <legend>{ "Spawn goroutines" }</legend>
                     <label>{ "run " }
-                        <select data-testid="spawn-what" onchange={set(&what)}>
+                        <select data-testid="spawn-what" onchange={set(|f| &mut f.what)}>
                             <optgroup label="the scenario's funcs">
                                 { for props.funcs.iter().map(|f| { let v = format!("f:{f}"); html! {
                                     <option value={v.clone()} selected={v == what_v}>{ format!("{f}()") }</option>
@@ -166,13 +208,13 @@ pub fn interventions(props: &InterventionsProps) -> Html {
                         </select>
                     </label>
                     <label>{ " × " }
-                        <input type="number" min="1" max="10000" data-testid="spawn-n" value={(*count).clone()} oninput={set_in(&count)} aria-label="How many" />
+                        <input type="number" min="1" max="10000" data-testid="spawn-n" value={count.clone()} oninput={set_in(|f| &mut f.count)} aria-label="How many" />
                     </label>
                     <label>{ " on " }
-                        <select data-testid="spawn-where" onchange={set(&target)}>
-                            <option value="global" selected={*target == "global"}>{ "the global queue" }</option>
+                        <select data-testid="spawn-where" onchange={set(|f| &mut f.target)}>
+                            <option value="global" selected={target == "global"}>{ "the global queue" }</option>
                             { for (0..props.gomaxprocs).map(|p| html! {
-                                <option value={p.to_string()} selected={*target == p.to_string()}>{ format!("P{p} (as its goroutine's go)") }</option>
+                                <option value={p.to_string()} selected={target == p.to_string()}>{ format!("P{p} (as its goroutine's go)") }</option>
                             }) }
                         </select>
                     </label>
@@ -183,13 +225,13 @@ pub fn interventions(props: &InterventionsProps) -> Html {
                 <fieldset disabled={disabled || running.is_empty()}>
                     <legend>{ "Block a running goroutine in a syscall" }</legend>
                     <label>{ "goroutine " }
-                        <select data-testid="syscall-g" onchange={set(&sys_g)}>
+                        <select data-testid="syscall-g" onchange={set(|f| &mut f.sys_g)}>
                             { for sys_menu.iter().map(|g| html! { <option value={g.0.to_string()} selected={Some(*g) == sys_pick}>{ g.to_string() }</option> }) }
                         </select>
                     </label>
                     { more(running.len()) }
                     <label>{ " for " }
-                        <input type="text" size="6" data-testid="syscall-dur" value={(*sys_dur).clone()} oninput={set_in(&sys_dur)} aria-label="Syscall duration" />
+                        <input type="text" size="6" data-testid="syscall-dur" value={sys_dur.clone()} oninput={set_in(|f| &mut f.sys_dur)} aria-label="Syscall duration" />
                     </label>
                     <button type="submit" data-testid="block-syscall">{ "Block in syscall" }</button>
                 </fieldset>
@@ -198,7 +240,7 @@ pub fn interventions(props: &InterventionsProps) -> Html {
                 <fieldset disabled={disabled || net_waiting.is_empty()}>
                     <legend>{ "Complete a network wait" }</legend>
                     <label>{ "goroutine " }
-                        <select data-testid="net-g" onchange={set(&net_g)}>
+                        <select data-testid="net-g" onchange={set(|f| &mut f.net_g)}>
                             { for net_menu.iter().map(|g| html! { <option value={g.0.to_string()} selected={Some(*g) == net_pick}>{ g.to_string() }</option> }) }
                         </select>
                     </label>
@@ -210,12 +252,12 @@ pub fn interventions(props: &InterventionsProps) -> Html {
                 <fieldset disabled={disabled}>
                     <legend>{ "Change GOMAXPROCS" }</legend>
                     <label>{ "GOMAXPROCS " }
-                        <input type="number" min="1" max="1024" data-testid="gomaxprocs" placeholder={gmp_now.to_string()} value={(*procs).clone()} oninput={set_in(&procs)} />
+                        <input type="number" min="1" max="1024" data-testid="gomaxprocs" placeholder={gmp_now.to_string()} value={procs.clone()} oninput={set_in(|f| &mut f.procs)} />
                     </label>
                     <button type="submit" data-testid="set-gomaxprocs">{ "Set" }</button>
                 </fieldset>
             </form>
-            if let Some(e) = &*error { <p class="error" role="alert">{ e.clone() }</p> }
+            if let Some(e) = &error { <p class="error" role="alert">{ e.clone() }</p> }
         </section>
     }
 }

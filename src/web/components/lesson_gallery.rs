@@ -4,18 +4,10 @@
 use crate::core::lessons;
 use yew::prelude::*;
 
-/// Props of [`LessonGallery`].
-#[derive(Properties, PartialEq, Clone)]
-pub struct LessonGalleryProps {
-    /// The id of the lesson running now, if any.
-    pub current: Option<&'static str>,
-    pub on_open: Callback<String>,
-    pub on_close: Callback<()>,
-}
-
-#[function_component(LessonGallery)]
-pub fn lesson_gallery(props: &LessonGalleryProps) -> Html {
-    let close = props.on_close.reform(|_: MouseEvent| ());
+/// The gallery; `current` is the id of the lesson running now, if any. A plain function, not a component (each component type costs its own copy of Yew's
+/// lifecycle code in the page's wasm).
+pub fn lesson_gallery(current: Option<&'static str>, on_open: &Callback<String>, on_close: &Callback<()>) -> Html {
+    let close = on_close.reform(|_: MouseEvent| ());
     html! {
         <section id="lessons" class="gallery" aria-labelledby="lessons-h" data-testid="gallery">
             <div class="gallery-head">
@@ -25,8 +17,8 @@ pub fn lesson_gallery(props: &LessonGalleryProps) -> Html {
             </div>
             <ul class="lesson-list">
                 { for lessons::all().iter().map(|l| {
-                    let open = props.on_open.reform(move |_: MouseEvent| l.id.to_string());
-                    let current = props.current == Some(l.id);
+                    let open = on_open.reform(move |_: MouseEvent| l.id.to_string());
+                    let current = current == Some(l.id);
                     html! {
                         <li key={l.id}>
                             <button type="button" data-lesson={l.id} aria-current={current.then_some("true")} onclick={open}>

@@ -2,42 +2,23 @@
 //! to the moment" buttons, each seeking to the step where that moment happens.
 
 use crate::web::state::LessonView;
-use std::rc::Rc;
 use yew::prelude::*;
 
-/// Props of [`LessonPanel`].
-#[derive(Properties, PartialEq, Clone)]
-pub struct LessonPanelProps {
-    pub lesson: Rc<LessonView>,
-    /// The current step (the moment shown now is marked).
-    pub step: u64,
-    pub on_seek: Callback<u64>,
-    pub on_close: Callback<()>,
-}
-
-#[function_component(LessonPanel)]
-pub fn lesson_panel(props: &LessonPanelProps) -> Html {
-    let heading = use_node_ref();
-    {
-        // Opening a lesson moves the focus to its text (the gallery button is gone).
-        let heading = heading.clone();
-        use_effect_with(props.lesson.id, move |_| {
-            if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
-                let _ = h.focus();
-            }
-        });
-    }
-    let l = &props.lesson;
-    let close = props.on_close.reform(|_: MouseEvent| ());
+/// The lesson `l` at the current step `now` (the moment shown now is marked). `heading` is its
+/// heading: opening a lesson moves the focus there (the gallery button is gone), which the page
+/// does ([`super::help::focus`]). A plain function, not a component (each component type costs
+/// its own copy of Yew's lifecycle code in the page's wasm).
+pub fn lesson_panel(l: &LessonView, now: u64, on_seek: &Callback<u64>, on_close: &Callback<()>, heading: &NodeRef) -> Html {
+    let close = on_close.reform(|_: MouseEvent| ());
     html! {
         <section class="panel lesson" aria-labelledby="lesson-h" data-testid="lesson" data-lesson-open={l.id}>
-            <h2 id="lesson-h" tabindex="-1" ref={heading}>{ "Lesson: " }{ l.title }</h2>
+            <h2 id="lesson-h" tabindex="-1" ref={heading.clone()}>{ "Lesson: " }{ l.title }</h2>
             { for l.text.split("\n\n").map(|p| html! { <p>{ p }</p> }) }
             <h3 id="moments-h">{ "Jump to the moment" }</h3>
             <ul class="moments" aria-labelledby="moments-h">
                 { for l.moments.iter().map(|&(label, step)| {
-                    let here = step == Some(props.step);
-                    let seek = props.on_seek.reform(move |_: MouseEvent| step.unwrap_or(0));
+                    let here = step == Some(now);
+                    let seek = on_seek.reform(move |_: MouseEvent| step.unwrap_or(0));
                     html! {
                         <li>
                             <button type="button" data-testid="moment" data-step={step.map(|s| s.to_string())}

@@ -1,7 +1,7 @@
 //! A line plot over virtual time (queue lengths, threads), with a cursor at the current step;
 //! clicking it jumps to that time.
 
-use super::plot_lines::PlotLines;
+use super::plot_lines::{plot_lines, PlotLinesProps};
 use crate::web::view::{short_ns, Series, PLOT_W};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -59,7 +59,7 @@ pub fn line_plot(props: &LinePlotProps) -> Html {
                 aria-label={if props.seekable { format!("{}; click to jump to a time", props.title) } else { props.title.to_string() }}
                 onclick={props.seekable.then_some(onclick)}>
                 <rect class="plot-bg" x="0" y="0" width={PLOT_W.to_string()} height={H.to_string()} />
-                <PlotLines series={props.series.clone()} h={H} />
+                { plot_lines(PlotLinesProps { series: props.series.clone(), h: H }) }
             </svg>
             <div class="plot-cursor" style={format!("left:{:.3}%", cx / PLOT_W * 100.0)} aria-hidden="true"></div>
             </div>

@@ -1,7 +1,7 @@
 //! The threads (Ms): running, spinning, in a syscall, parked, with the P and goroutine they hold.
 //! While the run plays, rows scrolled out of the list's view keep their last rendering.
 
-use super::g_chip::GChip;
+use super::g_chip::{g_chip, GChipProps};
 use crate::core::ids::GId;
 use crate::core::sim::{Activity, GStatus, MStateView, MStatus, SimState};
 use crate::web::seen::{out_of_view, use_seen};
@@ -82,7 +82,7 @@ pub fn m_list(props: &MListProps) -> Html {
                             <span class="mst">{ words }</span>
                             if let Some(p) = m.p { <span class="mp">{ p.to_string() }</span> }
                             if let Some(g) = m.g {
-                                <GChip id={g} status={if matches!(m.activity(), Activity::Syscall(_)) { GStatus::Syscall } else { GStatus::Running }} selected={props.selected == Some(g)} on_select={props.on_select.clone()} />
+                                { g_chip(GChipProps { id: g, status: if matches!(m.activity(), Activity::Syscall(_)) { GStatus::Syscall } else { GStatus::Running }, selected: props.selected == Some(g), moved_from: None, note: None, on_select: props.on_select.clone() }) }
                             }
                             if let Some(g) = m.lockedg { <span class="note">{ format!("locked to {g}") }</span> }
                             if *poller { <span class="note">{ "poller" }</span> }

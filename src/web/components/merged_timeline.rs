@@ -6,6 +6,7 @@ use crate::core::compare::Comparison;
 use crate::core::timeline::Span;
 use crate::web::view::fmt_ns;
 use std::rc::Rc;
+use super::memo::{memo, Part};
 use yew::prelude::*;
 
 /// Width of the timeline's coordinate system (SVG user units).
@@ -14,8 +15,8 @@ pub const W: f64 = 1_000.0;
 /// as one.
 const MAX_RECTS: usize = 250;
 
-/// Props of [`MergedTimeline`].
-#[derive(Properties, Clone)]
+/// What [`merged_timeline`] shows (a [`Part`]: drawn again only when it changed).
+#[derive(Clone)]
 pub struct MergedTimelineProps {
     pub comparison: Rc<Comparison>,
 }
@@ -40,26 +41,34 @@ fn rects(spans: &[Span], t_max: u64) -> Vec<(f64, f64)> {
     out.into_iter().map(|(a, b)| (a as f64 * scale, ((b - a) as f64 * scale).max(0.5))).collect()
 }
 
-#[function_component(MergedTimeline)]
-pub fn merged_timeline(props: &MergedTimelineProps) -> Html {
-    let c = &props.comparison;
-    let merged = c.merged_timeline();
-    let t_max = c.timeline_a.end.max(c.timeline_b.end);
-    let h = 10.0;
-    let height = merged.len() as f64 * (2.0 * h + 4.0);
-    html! {
-        <svg class="merged-timeline" data-testid="merged-timeline" viewBox={format!("0 0 {W} {}", height.max(1.0))}
-            preserveAspectRatio="none" role="img"
-            aria-label={format!("Per-P timeline of both runs, {} Ps, up to {}", merged.len(), fmt_ns(t_max))}>
-            { for merged.iter().enumerate().map(|(i, (a, b))| {
-                let y = i as f64 * (2.0 * h + 4.0);
-                html! {
-                    <g data-merged-p={i.to_string()}>
-                        { for rects(a, t_max).into_iter().map(|(x, w)| html! { <rect class="lane-a" x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} /> }) }
-                        { for rects(b, t_max).into_iter().map(|(x, w)| html! { <rect class="lane-b" x={x.to_string()} y={(y + h).to_string()} width={w.to_string()} height={h.to_string()} /> }) }
-                    </g>
-                }
-            }) }
-        </svg>
+impl Part for MergedTimelineProps {
+    fn view(&self) -> Html {
+        let props = self;
+        let c = &props.comparison;
+        let merged = c.merged_timeline();
+        let t_max = c.timeline_a.end.max(c.timeline_b.end);
+        let h = 10.0;
+        let height = merged.len() as f64 * (2.0 * h + 4.0);
+        html! {
+            <svg class="merged-timeline" data-testid="merged-timeline" viewBox={format!("0 0 {W} {}", height.max(1.0))}
+                preserveAspectRatio="none" role="img"
+                aria-label={format!("Per-P timeline of both runs, {} Ps, up to {}", merged.len(), fmt_ns(t_max))}>
+                { for merged.iter().enumerate().map(|(i, (a, b))| {
+                    let y = i as f64 * (2.0 * h + 4.0);
+                    html! {
+                        <g data-merged-p={i.to_string()}>
+                            { for rects(a, t_max).into_iter().map(|(x, w)| html! { <rect class="lane-a" x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} /> }) }
+                            { for rects(b, t_max).into_iter().map(|(x, w)| html! { <rect class="lane-b" x={x.to_string()} y={(y + h).to_string()} width={w.to_string()} height={h.to_string()} /> }) }
+                        </g>
+                    }
+                }) }
+            </svg>
+        }
     }
+}
+
+/// The part, drawn again only when it changed. Not a component of its own: each component type
+/// costs its own copy of Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`] does the same.
+pub fn merged_timeline(props: MergedTimelineProps) -> Html {
+    memo(props)
 }

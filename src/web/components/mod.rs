@@ -23,6 +23,7 @@ pub mod lesson_gallery;
 pub mod lesson_panel;
 pub mod line_plot;
 pub mod m_list;
+pub mod memo;
 pub mod merged_timeline;
 pub mod move_arrows;
 pub mod notice_bar;

@@ -2,20 +2,12 @@
 //! nothing. Errors list every problem.
 
 use crate::web::boot::Notice;
-use std::rc::Rc;
 use yew::prelude::*;
 
-/// Props of [`NoticeBar`].
-#[derive(Properties, PartialEq, Clone)]
-pub struct NoticeBarProps {
-    pub notice: Rc<Notice>,
-    pub on_dismiss: Callback<()>,
-}
-
-#[function_component(NoticeBar)]
-pub fn notice_bar(props: &NoticeBarProps) -> Html {
-    let n = &props.notice;
-    let close = props.on_dismiss.reform(|_: MouseEvent| ());
+/// The notice `n`, with a button that calls `on_dismiss`. A plain function, not a component (each component type costs its own copy of Yew's
+/// lifecycle code in the page's wasm).
+pub fn notice_bar(n: &Notice, on_dismiss: &Callback<()>) -> Html {
+    let close = on_dismiss.reform(|_: MouseEvent| ());
     html! {
         <div class={classes!("notice", n.error.then_some("error"))} role={if n.error { "alert" } else { "status" }} data-testid="notice">
             <p><strong>{ n.title.clone() }</strong></p>

@@ -5,13 +5,14 @@ use super::line_plot::colour;
 use crate::web::view::Series;
 use std::fmt::Write;
 use std::rc::Rc;
+use super::memo::{memo, Part};
 use yew::prelude::*;
 
 /// Most points drawn over all the lines of one plot.
 const POINT_BUDGET: usize = 12_000;
 
-/// Props of [`PlotLines`].
-#[derive(Properties, Clone)]
+/// What [`plot_lines`] shows (a [`Part`]: drawn again only when it changed).
+#[derive(Clone)]
 pub struct PlotLinesProps {
     pub series: Rc<Vec<Series>>,
     /// Height of the plot's coordinate system.
@@ -24,32 +25,40 @@ impl PartialEq for PlotLinesProps {
     }
 }
 
-#[function_component(PlotLines)]
-pub fn plot_lines(props: &PlotLinesProps) -> Html {
-    let h = props.h;
-    let max = props.series.iter().map(|s| s.max).max().unwrap_or(0).max(1) as f64;
-    let n = props.series.len();
-    let per = (POINT_BUDGET / n.max(1)).max(60);
-    let y = |v: f64| h - v / max * (h - 4.0) - 2.0;
-    html! {
-        <g>
-            { for props.series.iter().enumerate().rev().map(|(i, s)| {
-                // A step line: each value holds until the next sample.
-                let skip = s.points.len().div_ceil(per).max(1);
-                let mut pts = String::with_capacity(s.points.len() / skip * 24 + 24);
-                let mut last: Option<f64> = None;
-                for (k, (x, v)) in s.points.iter().enumerate() {
-                    if k % skip != 0 && k + 1 != s.points.len() {
-                        continue;
+impl Part for PlotLinesProps {
+    fn view(&self) -> Html {
+        let props = self;
+        let h = props.h;
+        let max = props.series.iter().map(|s| s.max).max().unwrap_or(0).max(1) as f64;
+        let n = props.series.len();
+        let per = (POINT_BUDGET / n.max(1)).max(60);
+        let y = |v: f64| h - v / max * (h - 4.0) - 2.0;
+        html! {
+            <g>
+                { for props.series.iter().enumerate().rev().map(|(i, s)| {
+                    // A step line: each value holds until the next sample.
+                    let skip = s.points.len().div_ceil(per).max(1);
+                    let mut pts = String::with_capacity(s.points.len() / skip * 24 + 24);
+                    let mut last: Option<f64> = None;
+                    for (k, (x, v)) in s.points.iter().enumerate() {
+                        if k % skip != 0 && k + 1 != s.points.len() {
+                            continue;
+                        }
+                        if let Some(l) = last {
+                            let _ = write!(pts, "{:.1},{:.1} ", x, y(l));
+                        }
+                        let _ = write!(pts, "{:.1},{:.1} ", x, y(*v));
+                        last = Some(*v);
                     }
-                    if let Some(l) = last {
-                        let _ = write!(pts, "{:.1},{:.1} ", x, y(l));
-                    }
-                    let _ = write!(pts, "{:.1},{:.1} ", x, y(*v));
-                    last = Some(*v);
-                }
-                html! { <polyline points={pts} fill="none" stroke={colour(i, n)} stroke-width={if i == 0 { "2" } else { "1.2" }} vector-effect="non-scaling-stroke" /> }
-            }) }
-        </g>
+                    html! { <polyline points={pts} fill="none" stroke={colour(i, n)} stroke-width={if i == 0 { "2" } else { "1.2" }} vector-effect="non-scaling-stroke" /> }
+                }) }
+            </g>
+        }
     }
+}
+
+/// The part, drawn again only when it changed. Not a component of its own: each component type
+/// costs its own copy of Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`] does the same.
+pub fn plot_lines(props: PlotLinesProps) -> Html {
+    memo(props)
 }

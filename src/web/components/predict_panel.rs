@@ -10,45 +10,28 @@ use crate::web::storage;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// Props of [`PredictPanel`].
-#[derive(Properties, Clone)]
-pub struct PredictPanelProps {
-    /// Predict mode's state, when on.
-    pub predict: Option<Rc<Predict>>,
-    /// The driver's step (a question is open only for the step after it).
-    pub step: u64,
-    pub on_msg: Callback<Msg>,
-}
-
-impl PartialEq for PredictPanelProps {
-    fn eq(&self, o: &Self) -> bool {
-        let same = match (&self.predict, &o.predict) {
-            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-            (a, b) => a.is_none() && b.is_none(),
-        };
-        same && self.step == o.step && self.on_msg == o.on_msg
-    }
-}
-
-#[function_component(PredictPanel)]
-pub fn predict_panel(props: &PredictPanelProps) -> Html {
-    let on = props.predict.is_some();
+/// The panel for predict mode's state `predict` (when on) at the driver's `step` (a question is
+/// open only for the step after it). A plain function, not a component: the step changes at
+/// every step, so a component's props check would seldom skip it, and each component type costs
+/// its own copy of Yew's lifecycle code in the page's wasm.
+pub fn predict_panel(predict: Option<&Rc<Predict>>, step: u64, on_msg: &Callback<Msg>) -> Html {
+    let on = predict.is_some();
     let toggle = {
-        let m = props.on_msg.clone();
+        let m = on_msg.clone();
         Callback::from(move |_: MouseEvent| {
             m.emit(if on { Msg::Predict(PredictMsg::Close) } else { Msg::Predict(PredictMsg::Open { stored: storage::load(PREDICT_KEY) }) })
         })
     };
     let next = {
-        let m = props.on_msg.clone();
+        let m = on_msg.clone();
         Callback::from(move |_: MouseEvent| m.emit(Msg::Predict(PredictMsg::Next)))
     };
-    let body = props.predict.as_ref().map(|p| {
+    let body = predict.map(|p| {
         let score = p.score();
         let shown = p.shown();
         // The question is about the step after the board's, or answered at the board's step.
-        let open = shown.as_ref().is_some_and(|q| p.verdict.is_none() && q.0 == props.step + 1);
-        let answered = shown.as_ref().is_some_and(|q| p.verdict.is_some() && q.0 == props.step);
+        let open = shown.as_ref().is_some_and(|q| p.verdict.is_none() && q.0 == step + 1);
+        let answered = shown.as_ref().is_some_and(|q| p.verdict.is_some() && q.0 == step);
         html! {
             <div class="predict-body">
                 <p data-testid="predict-score" data-right={score.right.to_string()} data-asked={score.asked.to_string()}>
@@ -58,7 +41,7 @@ pub fn predict_panel(props: &PredictPanelProps) -> Html {
                     <fieldset class="predict-q" data-testid="predict-question" data-step={step.to_string()}>
                         <legend>{ format!("Step {step}: {prompt}") }</legend>
                         { for labels.iter().enumerate().map(|(i, l)| {
-                            let m = props.on_msg.clone();
+                            let m = on_msg.clone();
                             let chosen = p.verdict.as_ref().is_some_and(|v| v.0 == i);
                             html! {
                                 <button type="button" data-choice={(i + 1).to_string()} disabled={!open} aria-pressed={chosen.to_string()}

@@ -6,6 +6,7 @@ use crate::web::record::Lane;
 use crate::web::view::{Bar, PLOT_W};
 use std::fmt::Write;
 use std::rc::Rc;
+use super::memo::{memo, Part};
 use yew::prelude::*;
 
 /// Height of a row, px.
@@ -13,8 +14,8 @@ pub const ROW: i32 = 20;
 /// Colours of running goroutines (by id), as in `go tool trace`.
 const HUES: u32 = 12;
 
-/// Props of [`TimelineRows`].
-#[derive(Properties, Clone)]
+/// What [`timeline_rows`] shows (a [`Part`]: drawn again only when it changed).
+#[derive(Clone)]
 pub struct TimelineRowsProps {
     pub lanes: Rc<Vec<Vec<Bar>>>,
     /// First and one-past-last row drawn.
@@ -62,21 +63,29 @@ fn row(bars: &[Bar]) -> Html {
         .collect()
 }
 
-#[function_component(TimelineRows)]
-pub fn timeline_rows(props: &TimelineRowsProps) -> Html {
-    let t_max = props.t_max.max(1);
-    let seek = super::line_plot::seek_on_click(&props.on_seek_t, t_max);
-    html! {
-        <>
-            { for (props.lo..props.hi).map(|p| html! {
-                <div class="tl-row" key={p} style={format!("top:{}px", p as i32 * ROW)} data-lane={p.to_string()}>
-                    <span class="tl-label">{ format!("P{p}") }</span>
-                    <svg viewBox={format!("0 0 {PLOT_W} 18")} preserveAspectRatio="none" onclick={seek.clone()}
-                        role="img" aria-label={format!("P{p}'s timeline; click to jump to a time")}>
-                        { row(&props.lanes[p]) }
-                    </svg>
-                </div>
-            }) }
-        </>
+impl Part for TimelineRowsProps {
+    fn view(&self) -> Html {
+        let props = self;
+        let t_max = props.t_max.max(1);
+        let seek = super::line_plot::seek_on_click(&props.on_seek_t, t_max);
+        html! {
+            <>
+                { for (props.lo..props.hi).map(|p| html! {
+                    <div class="tl-row" key={p} style={format!("top:{}px", p as i32 * ROW)} data-lane={p.to_string()}>
+                        <span class="tl-label">{ format!("P{p}") }</span>
+                        <svg viewBox={format!("0 0 {PLOT_W} 18")} preserveAspectRatio="none" onclick={seek.clone()}
+                            role="img" aria-label={format!("P{p}'s timeline; click to jump to a time")}>
+                            { row(&props.lanes[p]) }
+                        </svg>
+                    </div>
+                }) }
+            </>
+        }
     }
+}
+
+/// The part, drawn again only when it changed. Not a component of its own: each component type
+/// costs its own copy of Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`] does the same.
+pub fn timeline_rows(props: TimelineRowsProps) -> Html {
+    memo(props)
 }
