@@ -467,238 +467,368 @@ impl Event {
     }
 
     /// One line in plain words saying what happened and which Go function did it.
+    ///
+    /// Each case picks a template and fills its slots (see [`fill`]): one table of texts and
+    /// one writer, rather than a formatting call per case.
     pub fn explain(&self, prog: &Program) -> String {
         let g = opt(self.g);
         let p = opt(self.p);
         let m = opt(self.m);
-        let chan = |c: &u32| format!("channel {}", prog.chans.get(*c as usize).map(|x| x.0.as_str()).unwrap_or("?"));
-        let wg = |w: &u32| format!("WaitGroup {}", prog.wgs.get(*w as usize).map(|x| x.as_str()).unwrap_or("?"));
+        let chan = |c: &u32| ["channel ", prog.chans.get(*c as usize).map(|x| x.0.as_str()).unwrap_or("?")].concat();
+        let wg = |w: &u32| ["WaitGroup ", prog.wgs.get(*w as usize).map(|x| x.as_str()).unwrap_or("?")].concat();
         let dur = |ns: u64| format_duration(ns);
-        match &self.what {
-            What::ProcsChange { from: 0, to } => format!(
-                "The program starts: GOMAXPROCS={to}, so the runtime makes {to} P{}; M0 takes P0 and the others go on the idle list — schedinit/procresize",
-                if *to == 1 { "" } else { "s" }
-            ),
-            What::ProcsChange { from, to } if from == to => format!(
-                "GOMAXPROCS is set to {to}, as it was: the world was stopped and restarted, nothing else changes — procresize"
-            ),
-            What::ProcsChange { from, to } => format!(
-                "GOMAXPROCS changes from {from} to {to}: {} — procresize",
+        let plural = |n: u64| if n == 1 { "" } else { "s" }.to_string();
+        let (mut a, mut b, mut c, mut d) = (String::new(), String::new(), String::new(), String::new());
+        let template = match &self.what {
+            What::ProcsChange { from: 0, to } => {
+                (a, b) = (to.to_string(), plural((*to).into()));
+                "The program starts: GOMAXPROCS={a}, so the runtime makes {a} P{b}; M0 takes P0 and the others go on the idle list — schedinit/procresize"
+            }
+            What::ProcsChange { from, to } if from == to => {
+                a = to.to_string();
+                "GOMAXPROCS is set to {a}, as it was: the world was stopped and restarted, nothing else changes — procresize"
+            }
+            What::ProcsChange { from, to } => {
+                (a, b) = (from.to_string(), to.to_string());
                 if to > from {
-                    format!("{} new P{} join the idle list or get work", to - from, if to - from == 1 { "" } else { "s" })
+                    (c, d) = ((to - from).to_string(), plural((to - from).into()));
+                    "GOMAXPROCS changes from {a} to {b}: {c} new P{d} join the idle list or get work — procresize"
                 } else {
-                    format!("P{to}..P{} are destroyed and their goroutines move to the front of the global queue", from - 1)
+                    c = (from - 1).to_string();
+                    "GOMAXPROCS changes from {a} to {b}: P{b}..P{c} are destroyed and their goroutines move to the front of the global queue — procresize"
                 }
-            ),
-            What::GoCreate { parent: None, func, .. } if *func == prog.main => {
-                format!("The main goroutine {g} is created to run main — newproc (rt0_go)")
             }
-            What::GoCreate { parent, func, place } => format!(
-                "{} {g} to run {}(); it goes {} — newproc/runqput",
-                parent.map(|x| format!("{x} creates")).unwrap_or_else(|| "You create".into()),
-                prog.body_name(*func),
-                place_words(*place, &p)
-            ),
+            What::GoCreate { parent: None, func, .. } if *func == prog.main => "The main goroutine {g} is created to run main — newproc (rt0_go)",
+            What::GoCreate { parent, func, place } => {
+                a = parent.map(|x| [x.to_string().as_str(), " creates"].concat()).unwrap_or_else(|| "You create".into());
+                (b, c) = (prog.body_name(*func).to_string(), place_words(*place, &p));
+                "{a} {g} to run {b}(); it goes {c} — newproc/runqput"
+            }
             What::GoStart { from, schedtick, .. } => {
-                let whence = match from {
-                    Source::Runnext => format!("from {p}'s runnext, inheriting the current time slice (schedtick stays {schedtick}) — runqget/execute"),
-                    Source::Local => format!("from the head of {p}'s local queue, starting a new time slice (schedtick {schedtick}) — runqget/execute"),
-                    Source::Fairness => format!("from the global queue: {p}'s schedtick was {}, a multiple of 61, so it checked the global queue first for fairness (schedtick now {schedtick}) — findRunnable", schedtick.wrapping_sub(1)),
-                    Source::Global => format!("taken from the global queue (schedtick {schedtick}) — globrunqget/execute"),
-                    Source::Steal => format!("stolen from another P (schedtick {schedtick}) — runqsteal/execute"),
-                    Source::Netpoll => format!("whose network wait completed (schedtick {schedtick}) — netpoll/execute"),
-                    Source::Start => "as the program's first goroutine — mstart/schedule".to_string(),
-                    Source::Locked => format!("on its own locked thread {m} (schedtick {schedtick}) — startlockedm/execute"),
-                };
-                format!("{m} runs {g} on {p}, {whence}")
+                a = schedtick.to_string();
+                match from {
+                    Source::Runnext => "{m} runs {g} on {p}, from {p}'s runnext, inheriting the current time slice (schedtick stays {a}) — runqget/execute",
+                    Source::Local => "{m} runs {g} on {p}, from the head of {p}'s local queue, starting a new time slice (schedtick {a}) — runqget/execute",
+                    Source::Fairness => {
+                        b = schedtick.wrapping_sub(1).to_string();
+                        "{m} runs {g} on {p}, from the global queue: {p}'s schedtick was {b}, a multiple of 61, so it checked the global queue first for fairness (schedtick now {a}) — findRunnable"
+                    }
+                    Source::Global => "{m} runs {g} on {p}, taken from the global queue (schedtick {a}) — globrunqget/execute",
+                    Source::Steal => "{m} runs {g} on {p}, stolen from another P (schedtick {a}) — runqsteal/execute",
+                    Source::Netpoll => "{m} runs {g} on {p}, whose network wait completed (schedtick {a}) — netpoll/execute",
+                    Source::Start => "{m} runs {g} on {p}, as the program's first goroutine — mstart/schedule",
+                    Source::Locked => "{m} runs {g} on {p}, on its own locked thread {m} (schedtick {a}) — startlockedm/execute",
+                }
             }
-            What::GoStop { reason: StopReason::Gosched, place } => format!(
-                "{g} calls runtime.Gosched() and goes {}, behind all local work — goschedImpl",
-                place_words(*place, &p)
-            ),
-            What::GoStop { reason: StopReason::Preempted, place } => format!(
-                "{g} is preempted after its 10 ms time slice and goes {} — gopreempt_m/goschedImpl",
-                place_words(*place, &p)
-            ),
-            What::GoStop { reason: StopReason::PreemptedStw, place } => format!(
-                "{g} is preempted to stop the world and stays first on {p} ({}) — goschedImpl",
-                place_words(*place, &p)
-            ),
+            What::GoStop { reason, place } => {
+                a = place_words(*place, &p);
+                match reason {
+                    StopReason::Gosched => "{g} calls runtime.Gosched() and goes {a}, behind all local work — goschedImpl",
+                    StopReason::Preempted => "{g} is preempted after its 10 ms time slice and goes {a} — gopreempt_m/goschedImpl",
+                    StopReason::PreemptedStw => "{g} is preempted to stop the world and stays first on {p} ({a}) — goschedImpl",
+                }
+            }
             What::GoBlock { reason } => match reason {
-                BlockReason::ChanSend(c) => format!("{g} blocks sending on {}: no receiver is waiting and no buffer space; {m} looks for other work — chansend/gopark", chan(c)),
-                BlockReason::ChanRecv(c) => format!("{g} blocks receiving from {}: nothing to receive; {m} looks for other work — chanrecv/gopark", chan(c)),
-                BlockReason::WaitGroup(w) => format!("{g} waits on {} (counter above 0); {m} looks for other work — WaitGroup.Wait/semacquire/gopark", wg(w)),
-                BlockReason::Sleep { until } => format!("{g} sleeps until t={}: a timer goes on {p}'s heap and {g} parks — time.Sleep/gopark", dur(*until)),
-                BlockReason::Network { ready_at } => format!("{g} waits for the network (ready at t={}); it parks on the netpoller, holding no thread and no P — netpollblock/gopark", dur(*ready_at)),
+                BlockReason::ChanSend(ch) => {
+                    a = chan(ch);
+                    "{g} blocks sending on {a}: no receiver is waiting and no buffer space; {m} looks for other work — chansend/gopark"
+                }
+                BlockReason::ChanRecv(ch) => {
+                    a = chan(ch);
+                    "{g} blocks receiving from {a}: nothing to receive; {m} looks for other work — chanrecv/gopark"
+                }
+                BlockReason::WaitGroup(w) => {
+                    a = wg(w);
+                    "{g} waits on {a} (counter above 0); {m} looks for other work — WaitGroup.Wait/semacquire/gopark"
+                }
+                BlockReason::Sleep { until } => {
+                    a = dur(*until);
+                    "{g} sleeps until t={a}: a timer goes on {p}'s heap and {g} parks — time.Sleep/gopark"
+                }
+                BlockReason::Network { ready_at } => {
+                    a = dur(*ready_at);
+                    "{g} waits for the network (ready at t={a}); it parks on the netpoller, holding no thread and no P — netpollblock/gopark"
+                }
             },
             What::GoUnblock { by, cause, place } => {
-                let why = match cause {
-                    WakeCause::ChanSend(c) => format!("a send on {}", chan(c)),
-                    WakeCause::ChanRecv(c) => format!("a receive on {}", chan(c)),
-                    WakeCause::ChanClose(c) => format!("the close of {}", chan(c)),
-                    WakeCause::WaitGroup(w) => format!("{} reaching 0", wg(w)),
+                a = place_words(*place, &p);
+                b = by.map(|x| [" by ", x.to_string().as_str()].concat()).unwrap_or_default();
+                c = match cause {
+                    WakeCause::ChanSend(ch) => ["a send on ", &chan(ch)].concat(),
+                    WakeCause::ChanRecv(ch) => ["a receive on ", &chan(ch)].concat(),
+                    WakeCause::ChanClose(ch) => ["the close of ", &chan(ch)].concat(),
+                    WakeCause::WaitGroup(w) => [wg(w).as_str(), " reaching 0"].concat(),
                     WakeCause::Timer => "its timer".to_string(),
-                    WakeCause::Network => "the netpoller".to_string(),
+                    WakeCause::Network => String::new(),
                 };
-                let who = by.map(|b| format!(" by {b}")).unwrap_or_default();
                 if *cause == WakeCause::Network {
-                    format!("{g}'s network wait completed; it goes {} — injectglist", place_words(*place, &p))
+                    "{g}'s network wait completed; it goes {a} — injectglist"
                 } else {
-                    format!("{g} is woken{who} through {why} and goes {} (the waker's P) — goready", place_words(*place, &p))
+                    "{g} is woken{b} through {c} and goes {a} (the waker's P) — goready"
                 }
             }
-            What::GoDestroy => format!("{g} returns and is destroyed; {m} looks for the next goroutine — goexit0"),
-            What::GoSyscallBegin { dur: d } => format!("{g} enters a blocking syscall for {}; {m} blocks with it while {p} stays attached, for now — entersyscall", dur(*d)),
-            What::GoSyscallEnd => format!("{g}'s syscall returns and {m} still has {p}: it keeps running — exitsyscall fast path"),
-            What::GoSyscallEndBlocked { got: Some(np), oldp } => format!(
-                "{g}'s syscall returns but {} was taken meanwhile; {m} acquires {np} and {g} keeps running — exitsyscall/exitsyscallTryGetP",
-                opt(*oldp)
-            ),
-            What::GoSyscallEndBlocked { got: None, oldp } => format!(
-                "{g}'s syscall returns but {} was taken and no P is idle: {g} goes to the global queue and {m} parks — exitsyscallNoP",
-                opt(*oldp)
-            ),
-            What::ProcStart => format!("{m} acquires {p} — acquirep"),
-            What::ProcStop => format!("{p} has nothing to run and goes on the idle P list — releasep/pidleput"),
-            What::ProcSteal { from, by_sysmon: true, syscall_ns } => format!(
-                "sysmon takes {p} from {from}, whose goroutine has been in a syscall for {} — retake/takeP",
-                dur(*syscall_ns)
-            ),
-            What::ProcSteal { from, by_sysmon: false, .. } => format!(
-                "{m}, back from a syscall, takes its old {p} from {from}, which is itself in a syscall — exitsyscallTryGetP"
-            ),
-            What::RunqOverflow { moved } => format!(
-                "{p}'s local queue is full (256): its oldest {} goroutines and one more ({moved} in all) move to the global queue — runqputslow",
-                moved - 1
-            ),
-            What::Steal { victim, n, of, runnext: false } => format!(
-                "{p} found no local or global work and stole {n} of {victim}'s {of} goroutine{} (half, rounded up) — runqsteal",
-                if *of == 1 { "" } else { "s" }
-            ),
-            What::Steal { victim, .. } => format!(
-                "{p} found nothing in any queue on its last pass and stole {victim}'s runnext goroutine — runqsteal/runqgrab"
-            ),
-            What::StealBackoff { victim } => format!(
-                "{m} on {p} sees only {victim}'s runnext; it sleeps 3 µs to give {victim} the chance to run it itself — runqgrab usleep(3)"
-            ),
-            What::GlobalGrab { n, of, fairness: true } => format!(
-                "{p}'s schedtick is a multiple of 61: it takes {n} goroutine from the global queue's {of} before its local queue, so global work is not starved — findRunnable"
-            ),
-            What::GlobalGrab { n, of, fairness: false } => format!(
-                "{p}'s local queue is empty: it takes {n} of the global queue's {of} goroutines (min(128, {of}/GOMAXPROCS+1)) — globrunqgetbatch"
-            ),
-            What::Preempt { ran_ns } => format!(
-                "sysmon sees {g} on {p} running for {} in one time slice (over 10 ms) and asks it to stop — retake/preemptone",
-                dur(*ran_ns)
-            ),
-            What::SpinStart => format!("{m} on {p} starts spinning: it has no work and looks for some to steal — findRunnable"),
-            What::SpinStop { found: true } => format!("{m} found work and stops spinning; the last spinner wakes another — resetspinning/wakep"),
-            What::SpinStop { found: false } => format!("{m} found nothing and stops spinning — findRunnable"),
-            What::ThreadCreate { sysmon: true, .. } => format!("The runtime starts sysmon on its own thread {m}, with no P — newm(sysmon)"),
-            What::ThreadCreate { for_p, spinning, .. } => format!(
-                "No idle thread: the runtime creates a new OS thread {m}{}{} — startm/newm",
-                for_p.map(|x| format!(" to run {x}")).unwrap_or_default(),
-                if *spinning { " (spinning)" } else { "" }
-            ),
-            What::ThreadPark => format!("{m} has no P and nothing to do: it parks on the idle thread list — stopm"),
-            What::ThreadWake { for_p, spinning, locked: None } => format!(
-                "{m} is woken from the idle thread list to run {for_p}{} — startm/notewakeup",
-                if *spinning { " and look for work (spinning)" } else { "" }
-            ),
-            What::ThreadWake { for_p, locked: Some(lg), .. } => format!(
-                "{m} is locked to {lg} and slept on its own note, not with the idle threads: it is handed {for_p} and woken to run {lg} — startlockedm/notewakeup"
-            ),
-            What::ThreadExit => format!("{m} exits: its goroutine returned while locked to it — goexit0/mexit"),
-            What::Handoff { why } => match why {
-                HandoffWhy::LocalWork => format!("{p} has local work, so it gets an M at once — handoffp/startm"),
-                HandoffWhy::GlobalWork => format!("The global queue has work, so {p} gets an M at once — handoffp/startm"),
-                HandoffWhy::NeedSpinner => format!("No M is spinning and no P is idle, so {p} gets a spinning M to look for work — handoffp/startm"),
-                HandoffWhy::LastPollerP => format!("{p} is the last running P and no thread polls the network, so it gets an M — handoffp/startm"),
-                HandoffWhy::Idle => format!("{p} has no work: it goes on the idle P list — handoffp/pidleput"),
-            },
-            What::NetpollReady { n, poller } => format!(
-                "{} finds {n} goroutine{} whose network wait completed — {}",
-                match poller {
-                    PollWhere::FindRunnable => format!("{m} polls the network (non-blocking) and"),
-                    PollWhere::Blocked => format!("{m}, blocked in netpoll, wakes and"),
-                    PollWhere::Sysmon => "sysmon, seeing no poll for 10 ms,".to_string(),
-                    PollWhere::StartTheWorld => "Restarting the world, the runtime polls the network (non-blocking) and".to_string(),
-                },
-                if *n == 1 { "" } else { "s" },
-                match poller {
-                    PollWhere::FindRunnable => "findRunnable/netpoll(0)/injectglist",
-                    PollWhere::Blocked => "findRunnable/netpoll/injectglist",
-                    PollWhere::Sysmon => "sysmon/netpoll(0)/injectglist",
-                    PollWhere::StartTheWorld => "startTheWorldWithSema/netpoll(0)/injectglist",
+            What::GoDestroy => "{g} returns and is destroyed; {m} looks for the next goroutine — goexit0",
+            What::GoSyscallBegin { dur: ns } => {
+                a = dur(*ns);
+                "{g} enters a blocking syscall for {a}; {m} blocks with it while {p} stays attached, for now — entersyscall"
+            }
+            What::GoSyscallEnd => "{g}'s syscall returns and {m} still has {p}: it keeps running — exitsyscall fast path",
+            What::GoSyscallEndBlocked { got, oldp } => {
+                a = opt(*oldp);
+                match got {
+                    Some(np) => {
+                        b = np.to_string();
+                        "{g}'s syscall returns but {a} was taken meanwhile; {m} acquires {b} and {g} keeps running — exitsyscall/exitsyscallTryGetP"
+                    }
+                    None => "{g}'s syscall returns but {a} was taken and no P is idle: {g} goes to the global queue and {m} parks — exitsyscallNoP",
                 }
-            ),
-            What::NetpollBlock { until } => format!(
-                "{m} has nothing to run and blocks in netpoll{}, the one thread waiting for network events — findRunnable",
-                until.map(|u| format!(" until t={} (the next timer)", dur(u))).unwrap_or_default()
-            ),
-            What::TimerFire { late_ns, heap } => format!(
-                "{p} runs {g}'s expired timer{}{} — timers.check",
-                if heap.to_string() != p { format!(" from {heap}'s heap (stealWork's last pass)") } else { String::new() },
-                if *late_ns > 0 { format!(", {} late", dur(*late_ns)) } else { String::new() }
-            ),
-            What::ChanSend { chan: c, how } => match how {
-                ChanHow::Direct { partner } => format!("{g} sends on {} straight to the waiting receiver {partner} — chansend/send", chan(c)),
-                ChanHow::Buffered { len, cap } => format!("{g} sends on {} into its buffer ({len}/{cap}) — chansend", chan(c)),
-                ChanHow::BufferedWake { partner, len, cap } => format!("{g} sends on {} ({len}/{cap}), waking {partner} — chansend", chan(c)),
-                ChanHow::Closed => format!("{g} sends on closed {}", chan(c)),
+            }
+            What::ProcStart => "{m} acquires {p} — acquirep",
+            What::ProcStop => "{p} has nothing to run and goes on the idle P list — releasep/pidleput",
+            What::ProcSteal { from, by_sysmon, syscall_ns } => {
+                a = from.to_string();
+                if *by_sysmon {
+                    b = dur(*syscall_ns);
+                    "sysmon takes {p} from {a}, whose goroutine has been in a syscall for {b} — retake/takeP"
+                } else {
+                    "{m}, back from a syscall, takes its old {p} from {a}, which is itself in a syscall — exitsyscallTryGetP"
+                }
+            }
+            What::RunqOverflow { moved } => {
+                (a, b) = ((moved - 1).to_string(), moved.to_string());
+                "{p}'s local queue is full (256): its oldest {a} goroutines and one more ({b} in all) move to the global queue — runqputslow"
+            }
+            What::Steal { victim, n, of, runnext } => {
+                b = victim.to_string();
+                if *runnext {
+                    "{p} found nothing in any queue on its last pass and stole {b}'s runnext goroutine — runqsteal/runqgrab"
+                } else {
+                    (a, c, d) = (n.to_string(), of.to_string(), plural((*of).into()));
+                    "{p} found no local or global work and stole {a} of {b}'s {c} goroutine{d} (half, rounded up) — runqsteal"
+                }
+            }
+            What::StealBackoff { victim } => {
+                a = victim.to_string();
+                "{m} on {p} sees only {a}'s runnext; it sleeps 3 µs to give {a} the chance to run it itself — runqgrab usleep(3)"
+            }
+            What::GlobalGrab { n, of, fairness } => {
+                (a, b) = (n.to_string(), of.to_string());
+                if *fairness {
+                    "{p}'s schedtick is a multiple of 61: it takes {a} goroutine from the global queue's {b} before its local queue, so global work is not starved — findRunnable"
+                } else {
+                    "{p}'s local queue is empty: it takes {a} of the global queue's {b} goroutines (min(128, {b}/GOMAXPROCS+1)) — globrunqgetbatch"
+                }
+            }
+            What::Preempt { ran_ns } => {
+                a = dur(*ran_ns);
+                "sysmon sees {g} on {p} running for {a} in one time slice (over 10 ms) and asks it to stop — retake/preemptone"
+            }
+            What::SpinStart => "{m} on {p} starts spinning: it has no work and looks for some to steal — findRunnable",
+            What::SpinStop { found: true } => "{m} found work and stops spinning; the last spinner wakes another — resetspinning/wakep",
+            What::SpinStop { found: false } => "{m} found nothing and stops spinning — findRunnable",
+            What::ThreadCreate { sysmon: true, .. } => "The runtime starts sysmon on its own thread {m}, with no P — newm(sysmon)",
+            What::ThreadCreate { for_p, spinning, .. } => {
+                a = for_p.map(|x| [" to run ", x.to_string().as_str()].concat()).unwrap_or_default();
+                b = if *spinning { " (spinning)" } else { "" }.to_string();
+                "No idle thread: the runtime creates a new OS thread {m}{a}{b} — startm/newm"
+            }
+            What::ThreadPark => "{m} has no P and nothing to do: it parks on the idle thread list — stopm",
+            What::ThreadWake { for_p, spinning, locked } => {
+                a = for_p.to_string();
+                match locked {
+                    None => {
+                        b = if *spinning { " and look for work (spinning)" } else { "" }.to_string();
+                        "{m} is woken from the idle thread list to run {a}{b} — startm/notewakeup"
+                    }
+                    Some(lg) => {
+                        b = lg.to_string();
+                        "{m} is locked to {b} and slept on its own note, not with the idle threads: it is handed {a} and woken to run {b} — startlockedm/notewakeup"
+                    }
+                }
+            }
+            What::ThreadExit => "{m} exits: its goroutine returned while locked to it — goexit0/mexit",
+            What::Handoff { why } => match why {
+                HandoffWhy::LocalWork => "{p} has local work, so it gets an M at once — handoffp/startm",
+                HandoffWhy::GlobalWork => "The global queue has work, so {p} gets an M at once — handoffp/startm",
+                HandoffWhy::NeedSpinner => "No M is spinning and no P is idle, so {p} gets a spinning M to look for work — handoffp/startm",
+                HandoffWhy::LastPollerP => "{p} is the last running P and no thread polls the network, so it gets an M — handoffp/startm",
+                HandoffWhy::Idle => "{p} has no work: it goes on the idle P list — handoffp/pidleput",
             },
-            What::ChanRecv { chan: c, how } => match how {
-                ChanHow::Direct { partner } => format!("{g} receives from {} straight from the waiting sender {partner} — chanrecv/recv", chan(c)),
-                ChanHow::Buffered { len, cap } => format!("{g} receives from {}'s buffer ({len}/{cap} left) — chanrecv", chan(c)),
-                ChanHow::BufferedWake { partner, len, cap } => format!("{g} receives from {}'s buffer and moves waiting sender {partner}'s value in ({len}/{cap}) — chanrecv/recv", chan(c)),
-                ChanHow::Closed => format!("{g} receives the zero value from closed {} — chanrecv", chan(c)),
+            What::NetpollReady { n, poller } => {
+                (a, b) = (n.to_string(), plural((*n).into()));
+                match poller {
+                    PollWhere::FindRunnable => "{m} polls the network (non-blocking) and finds {a} goroutine{b} whose network wait completed — findRunnable/netpoll(0)/injectglist",
+                    PollWhere::Blocked => "{m}, blocked in netpoll, wakes and finds {a} goroutine{b} whose network wait completed — findRunnable/netpoll/injectglist",
+                    PollWhere::Sysmon => "sysmon, seeing no poll for 10 ms, finds {a} goroutine{b} whose network wait completed — sysmon/netpoll(0)/injectglist",
+                    PollWhere::StartTheWorld => "Restarting the world, the runtime polls the network (non-blocking) and finds {a} goroutine{b} whose network wait completed — startTheWorldWithSema/netpoll(0)/injectglist",
+                }
+            }
+            What::NetpollBlock { until } => {
+                a = until.map(|u| [" until t=", &dur(u), " (the next timer)"].concat()).unwrap_or_default();
+                "{m} has nothing to run and blocks in netpoll{a}, the one thread waiting for network events — findRunnable"
+            }
+            What::TimerFire { late_ns, heap } => {
+                let h = heap.to_string();
+                if h != p {
+                    a = [" from ", &h, "'s heap (stealWork's last pass)"].concat();
+                }
+                if *late_ns > 0 {
+                    b = [", ", &dur(*late_ns), " late"].concat();
+                }
+                "{p} runs {g}'s expired timer{a}{b} — timers.check"
+            }
+            What::ChanSend { chan: ch, how } | What::ChanRecv { chan: ch, how } => {
+                a = chan(ch);
+                let send = matches!(self.what, What::ChanSend { .. });
+                match *how {
+                    ChanHow::Direct { partner } => {
+                        b = partner.to_string();
+                        if send {
+                            "{g} sends on {a} straight to the waiting receiver {b} — chansend/send"
+                        } else {
+                            "{g} receives from {a} straight from the waiting sender {b} — chanrecv/recv"
+                        }
+                    }
+                    ChanHow::Buffered { len, cap } => {
+                        (b, c) = (len.to_string(), cap.to_string());
+                        if send {
+                            "{g} sends on {a} into its buffer ({b}/{c}) — chansend"
+                        } else {
+                            "{g} receives from {a}'s buffer ({b}/{c} left) — chanrecv"
+                        }
+                    }
+                    ChanHow::BufferedWake { partner, len, cap } => {
+                        (b, c, d) = (len.to_string(), cap.to_string(), partner.to_string());
+                        if send {
+                            "{g} sends on {a} ({b}/{c}), waking {d} — chansend"
+                        } else {
+                            "{g} receives from {a}'s buffer and moves waiting sender {d}'s value in ({b}/{c}) — chanrecv/recv"
+                        }
+                    }
+                    ChanHow::Closed => {
+                        if send {
+                            "{g} sends on closed {a}"
+                        } else {
+                            "{g} receives the zero value from closed {a} — chanrecv"
+                        }
+                    }
+                }
+            }
+            What::ChanClose { chan: ch, woken } => {
+                a = chan(ch);
+                if *woken > 0 {
+                    (b, c) = (woken.to_string(), plural((*woken).into()));
+                    "{g} closes {a}, waking {b} waiting goroutine{c} — closechan"
+                } else {
+                    "{g} closes {a} — closechan"
+                }
+            }
+            What::WgAdd { wg: w, delta, counter, released } => {
+                (a, b, c) = (wg(w), delta.to_string(), counter.to_string());
+                if *released > 0 {
+                    d = [", releasing ", &released.to_string(), " waiter", &plural((*released).into()), " in FIFO order (semrelease)"].concat();
+                }
+                if *delta == -1 {
+                    "{g} calls Done() on {a}: counter {c}{d} — WaitGroup.Add"
+                } else {
+                    "{g} calls Add({b}) on {a}: counter {c}{d} — WaitGroup.Add"
+                }
+            }
+            What::WgWait { wg: w } => {
+                a = wg(w);
+                "{g} calls Wait on {a}: the counter is 0, so it returns at once — WaitGroup.Wait"
+            }
+            What::LockOSThread { locked: true } => "{g} locks itself to {m}: only {m} will run it, and {m} runs nothing else — LockOSThread",
+            What::LockOSThread { locked: false } => "{g} unlocks itself from {m} — UnlockOSThread",
+            What::LockedPark => "{m} is locked to {g}, which cannot run now: {m} gives away its P and sleeps until {g} is runnable — stoplockedm",
+            What::LockedHandoff { to } => {
+                a = to.to_string();
+                "{g} is locked to {a}: {m} hands {p} to {a} and parks — startlockedm"
+            }
+            What::STWBegin if self.g.is_some() => "{g} stops the world: every P stops at its next safe point — stopTheWorldGC",
+            What::STWBegin => "The runtime stops the world: every P stops at its next safe point — stopTheWorldGC",
+            What::STWEnd => "The world restarts: Ps with work get threads, and one spinner is woken — startTheWorldWithSema",
+            What::Action(act) => match act {
+                UserAction::Spawn { func, n, on_p, global } => {
+                    (a, b) = (n.to_string(), prog.body_name(*func).to_string());
+                    match (on_p, global) {
+                        (Some(tp), false) => {
+                            c = tp.to_string();
+                            "You spawn {a} × {b}() as if the goroutine running on {c} executed go — newproc"
+                        }
+                        _ => "You spawn {a} × {b}() into the global queue and call wakep — injectglist",
+                    }
+                }
+                UserAction::Syscall { dur: ns, now } => {
+                    a = dur(*ns);
+                    if *now {
+                        "You make {g} enter a blocking syscall for {a} now"
+                    } else {
+                        "You make {g} enter a blocking syscall for {a} as its next op, once it runs"
+                    }
+                }
+                UserAction::NetReady { applied: true } => "You complete {g}'s network wait: its fd is ready; a netpoll will pick it up",
+                UserAction::NetReady { applied: false } => "You try to complete {g}'s network wait, but {g} is not waiting on the network: nothing happens",
+                UserAction::Gomaxprocs(n) => {
+                    a = n.to_string();
+                    "You call runtime.GOMAXPROCS({a})"
+                }
+                UserAction::Ignored(why) => {
+                    a = why.to_string();
+                    "Your action on {g} does nothing: {a}"
+                }
             },
-            What::ChanClose { chan: c, woken } => format!(
-                "{g} closes {}{} — closechan",
-                chan(c),
-                if *woken > 0 { format!(", waking {woken} waiting goroutine{}", if *woken == 1 { "" } else { "s" }) } else { String::new() }
-            ),
-            What::WgAdd { wg: w, delta, counter, released } => format!(
-                "{g} calls {}({}) on {}: counter {counter}{} — WaitGroup.Add",
-                if *delta == -1 { "Done" } else { "Add" },
-                if *delta == -1 { String::new() } else { delta.to_string() },
-                wg(w),
-                if *released > 0 { format!(", releasing {released} waiter{} in FIFO order (semrelease)", if *released == 1 { "" } else { "s" }) } else { String::new() }
-            ),
-            What::WgWait { wg: w } => format!("{g} calls Wait on {}: the counter is 0, so it returns at once — WaitGroup.Wait", wg(w)),
-            What::LockOSThread { locked: true } => format!("{g} locks itself to {m}: only {m} will run it, and {m} runs nothing else — LockOSThread"),
-            What::LockOSThread { locked: false } => format!("{g} unlocks itself from {m} — UnlockOSThread"),
-            What::LockedPark => format!("{m} is locked to {g}, which cannot run now: {m} gives away its P and sleeps until {g} is runnable — stoplockedm"),
-            What::LockedHandoff { to } => format!("{g} is locked to {to}: {m} hands {p} to {to} and parks — startlockedm"),
-            What::STWBegin => format!("{} stops the world: every P stops at its next safe point — stopTheWorldGC", if self.g.is_some() { g.clone() } else { "The runtime".to_string() }),
-            What::STWEnd => "The world restarts: Ps with work get threads, and one spinner is woken — startTheWorldWithSema".to_string(),
-            What::Action(a) => match a {
-                UserAction::Spawn { func, n, on_p: Some(tp), global: false } => format!(
-                    "You spawn {n} × {}() as if the goroutine running on {tp} executed go — newproc",
-                    prog.body_name(*func)
-                ),
-                UserAction::Spawn { func, n, .. } => format!(
-                    "You spawn {n} × {}() into the global queue and call wakep — injectglist",
-                    prog.body_name(*func)
-                ),
-                UserAction::Syscall { dur: d, now: true } => format!("You make {g} enter a blocking syscall for {} now", dur(*d)),
-                UserAction::Syscall { dur: d, now: false } => format!("You make {g} enter a blocking syscall for {} as its next op, once it runs", dur(*d)),
-                UserAction::NetReady { applied: true } => format!("You complete {g}'s network wait: its fd is ready; a netpoll will pick it up"),
-                UserAction::NetReady { applied: false } => format!("You try to complete {g}'s network wait, but {g} is not waiting on the network: nothing happens"),
-                UserAction::Gomaxprocs(n) => format!("You call runtime.GOMAXPROCS({n})"),
-                UserAction::Ignored(why) => format!("Your action on {g} does nothing: {why}"),
-            },
-            What::Deadlock => "fatal error: all goroutines are asleep - deadlock! — checkdead".to_string(),
+            What::Deadlock => "fatal error: all goroutines are asleep - deadlock! — checkdead",
             What::Panic(k) => match k {
-                PanicKind::SendOnClosed(c) => format!("panic: send on closed channel ({} in {g})", chan(c)),
-                PanicKind::CloseOfClosed(c) => format!("panic: close of closed channel ({} in {g})", chan(c)),
-                PanicKind::NegativeWaitGroup(w) => format!("panic: sync: negative WaitGroup counter ({} in {g})", wg(w)),
+                PanicKind::SendOnClosed(ch) => {
+                    a = chan(ch);
+                    "panic: send on closed channel ({a} in {g})"
+                }
+                PanicKind::CloseOfClosed(ch) => {
+                    a = chan(ch);
+                    "panic: close of closed channel ({a} in {g})"
+                }
+                PanicKind::NegativeWaitGroup(w) => {
+                    a = wg(w);
+                    "panic: sync: negative WaitGroup counter ({a} in {g})"
+                }
             },
-            What::Fatal(msg) => format!("fatal error: {msg}"),
-            What::Exit => "main returns: the program exits, whatever other goroutines are doing — runtime.main/exit(0)".to_string(),
-            What::Print { text } => format!("{g} prints {:?} — fmt.Println/Printf: a short write(2) to standard output that returns at once (exitsyscall's fast path keeps the P), so the scheduler carries on as after a channel op", text.trim_end_matches('\n')),
+            What::Fatal(msg) => {
+                a = msg.to_string();
+                "fatal error: {a}"
+            }
+            What::Exit => "main returns: the program exits, whatever other goroutines are doing — runtime.main/exit(0)",
+            What::Print { text } => {
+                a = format!("{:?}", text.trim_end_matches('\n'));
+                "{g} prints {a} — fmt.Println/Printf: a short write(2) to standard output that returns at once (exitsyscall's fast path keeps the P), so the scheduler carries on as after a channel op"
+            }
+        };
+        fill(template, [&g, &p, &m, &a, &b, &c, &d])
+    }
+}
+
+/// `template` with each `{g}`, `{p}`, `{m}`, `{a}`, `{b}`, `{c}` and `{d}` replaced by the
+/// slot of that name (in that order in `slots`); the values themselves are not scanned.
+fn fill(template: &str, slots: [&str; 7]) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        let bytes = rest.as_bytes();
+        let slot = b"gpmabcd".iter().position(|&k| bytes.get(i + 1) == Some(&k)).filter(|_| bytes.get(i + 2) == Some(&b'}'));
+        match slot {
+            Some(k) => {
+                out.push_str(slots[k]);
+                rest = &rest[i + 3..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[i + 1..];
+            }
         }
     }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

@@ -298,6 +298,16 @@ impl<'a> Writer<'a> {
         self.out.push('\n');
     }
 
+    /// [`Writer::line`] of formatted text, written in place.
+    fn put(&mut self, depth: usize, text: std::fmt::Arguments<'_>) {
+        use std::fmt::Write;
+        for _ in 0..depth {
+            self.out.push('\t');
+        }
+        let _ = self.out.write_fmt(text);
+        self.out.push('\n');
+    }
+
     fn lines(&mut self, text: &str) {
         self.out.push_str(text);
     }
@@ -375,10 +385,7 @@ impl<'a> Writer<'a> {
     /// release, actions, costs, and the scenario's names of the Go identifiers), as one line
     /// of JSON that `gmpsim import --go` reads back. A plain comment to the Go toolchain.
     fn directive(&mut self) {
-        let doc: serde_json::Value = match serde_json::from_str(&self.s.to_json()) {
-            Ok(v) => v,
-            Err(_) => return,
-        };
+        let doc = self.s.to_value();
         let mut meta = serde_json::Map::new();
         for key in ["name", "description", "seed", "go", "actions", "costs"] {
             if let Some(v) = doc.get(key) {
@@ -402,29 +409,32 @@ impl<'a> Writer<'a> {
         }
         let json = serde_json::Value::Object(meta).to_string();
         self.line(0, "// The scenario's settings that Go text cannot hold, for gmpsim import --go:");
-        self.line(0, &format!("//gmp:scenario {json}"));
+        self.put(0, format_args!("//gmp:scenario {json}"));
         self.line(0, "");
     }
 
     fn imports(&mut self) {
         let u = &self.uses;
-        let mut imports: Vec<&str> = vec!["flag", "fmt", "runtime", "runtime/pprof", "strconv", "syscall", "unsafe"];
-        if u.net {
-            imports.extend(["io", "net"]);
-        }
-        if u.wg || u.net {
-            imports.push("sync");
-        }
-        if u.spawn || u.work {
-            imports.push("sync/atomic");
-        }
-        if u.time() {
-            imports.push("time");
-        }
-        imports.sort_unstable();
+        // In sorted order, as gofmt keeps them.
+        let imports = [
+            ("flag", true),
+            ("fmt", true),
+            ("io", u.net),
+            ("net", u.net),
+            ("runtime", true),
+            ("runtime/pprof", true),
+            ("strconv", true),
+            ("sync", u.wg || u.net),
+            ("sync/atomic", u.spawn || u.work),
+            ("syscall", true),
+            ("time", u.time()),
+            ("unsafe", true),
+        ];
         self.line(0, "import (");
-        for i in imports {
-            self.line(1, &format!("{i:?}"));
+        for (i, used) in imports {
+            if used {
+                self.put(1, format_args!("\"{i}\""));
+            }
         }
         self.line(0, ")");
         self.line(0, "");
@@ -436,19 +446,19 @@ impl<'a> Writer<'a> {
         for (i, c) in self.s.chans.iter().enumerate() {
             let name = self.chans[i].clone();
             let kind = if c.cap == 0 { "unbuffered".to_string() } else { format!("capacity {}", c.cap) };
-            self.line(0, &format!("// {name} is the channel {:?} ({kind}).", comment_text(&c.name)));
+            self.put(0, format_args!("// {name} is the channel {:?} ({kind}).", comment_text(&c.name)));
             let elem = if self.uses.valued.contains(&(i as u32)) { self.uses.types.chans[i].go_name() } else { "struct{}" };
             if c.cap == 0 {
-                self.line(0, &format!("var {name} = make(chan {elem})"));
+                self.put(0, format_args!("var {name} = make(chan {elem})"));
             } else {
-                self.line(0, &format!("var {name} = make(chan {elem}, {})", c.cap));
+                self.put(0, format_args!("var {name} = make(chan {elem}, {})", c.cap));
             }
             self.line(0, "");
         }
         for (i, w) in self.s.wgs.iter().enumerate() {
             let name = self.wgs[i].clone();
-            self.line(0, &format!("// {name} is the WaitGroup {:?}.", comment_text(w)));
-            self.line(0, &format!("var {name} sync.WaitGroup"));
+            self.put(0, format_args!("// {name} is the WaitGroup {:?}.", comment_text(w)));
+            self.put(0, format_args!("var {name} sync.WaitGroup"));
             self.line(0, "");
         }
         if self.uses.spawn {
@@ -467,7 +477,7 @@ impl<'a> Writer<'a> {
         if self.uses.net {
             self.line(1, "startNet()");
         }
-        self.line(1, &format!("runtime.GOMAXPROCS({})", self.s.gomaxprocs));
+        self.put(1, format_args!("runtime.GOMAXPROCS({})", self.s.gomaxprocs));
         self.actions();
         self.line(1, "trace(\"start\", 1)");
         if has_net(&self.s.main) {
@@ -502,31 +512,31 @@ impl<'a> Writer<'a> {
             };
             match (a.at, &a.kind) {
                 (ActionAt::Ns(t), ActionKind::Gomaxprocs(n)) => {
-                    self.line(1, &format!("// The scenario's action {when}: {what}."));
-                    self.line(1, &format!("time.AfterFunc({}, func() {{ runtime.GOMAXPROCS({n}) }})", go_duration_arg(t)));
+                    self.put(1, format_args!("// The scenario's action {when}: {what}."));
+                    self.put(1, format_args!("time.AfterFunc({}, func() {{ runtime.GOMAXPROCS({n}) }})", go_duration_arg(t)));
                 }
                 (ActionAt::Ns(t), ActionKind::Spawn { func, n, on_p }) => {
                     let f = self.spawned(*func);
-                    self.line(1, &format!("// The scenario's action {when}: {what}, from a timer's goroutine."));
+                    self.put(1, format_args!("// The scenario's action {when}: {what}, from a timer's goroutine."));
                     if on_p.is_some() {
                         self.line(1, "// (A Go program cannot choose the P that runs a go statement.)");
                     }
                     if *n == 1 {
-                        self.line(1, &format!("time.AfterFunc({}, func() {{ spawn({f}) }})", go_duration_arg(t)));
+                        self.put(1, format_args!("time.AfterFunc({}, func() {{ spawn({f}) }})", go_duration_arg(t)));
                     } else {
-                        self.line(1, &format!("time.AfterFunc({}, func() {{", go_duration_arg(t)));
-                        self.line(2, &format!("for i := 0; i < {n}; i++ {{"));
-                        self.line(3, &format!("spawn({f})"));
+                        self.put(1, format_args!("time.AfterFunc({}, func() {{", go_duration_arg(t)));
+                        self.put(2, format_args!("for i := 0; i < {n}; i++ {{"));
+                        self.put(3, format_args!("spawn({f})"));
                         self.line(2, "}");
                         self.line(1, "})");
                     }
                 }
                 (ActionAt::Ns(_), _) => {
-                    self.line(1, &format!("// The scenario's action {when}: {what}. Not written: a Go program cannot"));
+                    self.put(1, format_args!("// The scenario's action {when}: {what}. Not written: a Go program cannot"));
                     self.line(1, "// make another goroutine do this.");
                 }
                 (ActionAt::Step(_), _) => {
-                    self.line(1, &format!("// The scenario's action {when}: {what}. Not written: a real run has no"));
+                    self.put(1, format_args!("// The scenario's action {when}: {what}. Not written: a real run has no"));
                     self.line(1, "// steps to count (goroutines it would create are missing from the numbering).");
                 }
             }
@@ -536,10 +546,10 @@ impl<'a> Writer<'a> {
     fn func(&mut self, i: usize) {
         let f = &self.s.funcs[i];
         let name = self.funcs[i].clone();
-        self.line(0, &format!("// {name} is the scenario's func {:?}.", comment_text(&f.name)));
+        self.put(0, format_args!("// {name} is the scenario's func {:?}.", comment_text(&f.name)));
         let params = self.uses.params[i].clone();
         let sig: Vec<String> = params.iter().map(|p| format!("{p} {}", self.uses.types.var(i, p).go_name())).collect();
-        self.line(0, &format!("func {name}({}) {{", sig.join(", ")));
+        self.put(0, format_args!("func {name}({}) {{", sig.join(", ")));
         let body = f.body.clone();
         if has_net(&body) {
             self.line(1, "var conn netConn");
@@ -554,77 +564,77 @@ impl<'a> Writer<'a> {
     fn body(&mut self, ops: &[Op], depth: usize, loops: usize) {
         for op in ops {
             match op {
-                Op::Work(d) => self.line(depth, &format!("work({})", go_duration(*d))),
-                Op::Syscall(d) => self.line(depth, &format!("blockingSyscall({})", go_duration(*d))),
-                Op::Net(d) => self.line(depth, &format!("netWait(&conn, {})", go_duration_arg(*d))),
-                Op::Sleep(d) => self.line(depth, &format!("time.Sleep({})", go_duration(*d))),
+                Op::Work(d) => self.put(depth, format_args!("work({})", go_duration(*d))),
+                Op::Syscall(d) => self.put(depth, format_args!("blockingSyscall({})", go_duration(*d))),
+                Op::Net(d) => self.put(depth, format_args!("netWait(&conn, {})", go_duration_arg(*d))),
+                Op::Sleep(d) => self.put(depth, format_args!("time.Sleep({})", go_duration(*d))),
                 Op::Go { func, n } => {
                     let f = self.spawned(*func);
                     if *n == 1 {
-                        self.line(depth, &format!("spawn({f})"));
+                        self.put(depth, format_args!("spawn({f})"));
                     } else {
                         let v = loop_var(loops);
-                        self.line(depth, &format!("for {v} := 0; {v} < {n}; {v}++ {{"));
-                        self.line(depth + 1, &format!("spawn({f})"));
+                        self.put(depth, format_args!("for {v} := 0; {v} < {n}; {v}++ {{"));
+                        self.put(depth + 1, format_args!("spawn({f})"));
                         self.line(depth, "}");
                     }
                 }
                 Op::Gosched => self.line(depth, "runtime.Gosched()"),
                 Op::Send(c) => {
                     let c = self.chans[*c as usize].clone();
-                    self.line(depth, &format!("{c} <- struct{{}}{{}}"));
+                    self.put(depth, format_args!("{c} <- struct{{}}{{}}"));
                 }
                 Op::Recv(c) => {
                     let c = self.chans[*c as usize].clone();
-                    self.line(depth, &format!("<-{c}"));
+                    self.put(depth, format_args!("<-{c}"));
                 }
                 Op::Close(c) => {
                     let c = self.chans[*c as usize].clone();
-                    self.line(depth, &format!("close({c})"));
+                    self.put(depth, format_args!("close({c})"));
                 }
                 Op::Add { wg, n } => {
                     let w = self.wgs[*wg as usize].clone();
-                    self.line(depth, &format!("{w}.Add({n})"));
+                    self.put(depth, format_args!("{w}.Add({n})"));
                 }
                 Op::Done(wg) => {
                     let w = self.wgs[*wg as usize].clone();
-                    self.line(depth, &format!("{w}.Done()"));
+                    self.put(depth, format_args!("{w}.Done()"));
                 }
                 Op::Wait(wg) => {
                     let w = self.wgs[*wg as usize].clone();
-                    self.line(depth, &format!("{w}.Wait()"));
+                    self.put(depth, format_args!("{w}.Wait()"));
                 }
                 Op::Repeat { n, body } => {
                     let v = loop_var(loops);
-                    self.line(depth, &format!("for {v} := 0; {v} < {n}; {v}++ {{"));
+                    self.put(depth, format_args!("for {v} := 0; {v} < {n}; {v}++ {{"));
                     self.body(body, depth + 1, loops + 1);
                     self.line(depth, "}");
                 }
-                Op::Gomaxprocs(n) => self.line(depth, &format!("runtime.GOMAXPROCS({n})")),
+                Op::Gomaxprocs(n) => self.put(depth, format_args!("runtime.GOMAXPROCS({n})")),
                 Op::LockOsThread => self.line(depth, "runtime.LockOSThread()"),
                 Op::UnlockOsThread => self.line(depth, "runtime.UnlockOSThread()"),
                 Op::Print { format, args } => {
                     let mut all: Vec<String> = format.iter().map(|f| go_quote(f)).collect();
                     all.extend(args.iter().map(go_arg));
                     let f = if format.is_some() { "Printf" } else { "Println" };
-                    self.line(depth, &format!("fmt.{f}({})", all.join(", ")));
+                    self.put(depth, format_args!("fmt.{f}({})", all.join(", ")));
                 }
                 Op::SendValue { chan, value } => {
                     let c = self.chans[*chan as usize].clone();
-                    self.line(depth, &format!("{c} <- {}", go_arg(value)));
+                    self.put(depth, format_args!("{c} <- {}", go_arg(value)));
                 }
                 Op::RecvInto { chan, var } => {
                     let c = self.chans[*chan as usize].clone();
-                    self.line(depth, &format!("{var} = <-{c}"));
+                    self.put(depth, format_args!("{var} = <-{c}"));
                 }
                 Op::Range { chan, var, body } => {
                     let c = self.chans[*chan as usize].clone();
                     match var {
-                        Some(v) => self.line(depth, &format!("for {v} := range {c} {{")),
-                        None => self.line(depth, &format!("for range {c} {{")),
+                        Some(v) => self.put(depth, format_args!("for {v} := range {c} {{")),
+                        None => self.put(depth, format_args!("for range {c} {{")),
                     }
                     if let Some(v) = var.as_ref().filter(|v| !reads(body).contains(*v)) {
-                        self.line(depth + 1, &format!("_ = {v}"));
+                        self.put(depth + 1, format_args!("_ = {v}"));
                     }
                     self.body(body, depth + 1, loops + 1);
                     self.line(depth, "}");
@@ -639,13 +649,13 @@ impl<'a> Writer<'a> {
                         self.line(depth, &spawn);
                     } else {
                         let v = loop_var(loops);
-                        self.line(depth, &format!("for {v} := 0; {v} < {n}; {v}++ {{"));
+                        self.put(depth, format_args!("for {v} := 0; {v} < {n}; {v}++ {{"));
                         self.line(depth + 1, &spawn);
                         self.line(depth, "}");
                     }
                 }
                 Op::For { n, var, from, body } => {
-                    self.line(depth, &format!("for {var} := {from}; {var} < {}; {var}++ {{", i128::from(*from) + i128::from(*n)));
+                    self.put(depth, format_args!("for {var} := {from}; {var} < {}; {var}++ {{", i128::from(*from) + i128::from(*n)));
                     self.body(body, depth + 1, loops + 1);
                     self.line(depth, "}");
                 }
@@ -679,8 +689,8 @@ impl<'a> Writer<'a> {
         let mut set = Vec::new();
         received(ops, &mut set);
         for v in set.iter().filter(|v| !params.contains(v)) {
-            self.line(1, &format!("var {v} {}", self.uses.types.var(b, v).go_name()));
-            self.line(1, &format!("_ = {v}"));
+            self.put(1, format_args!("var {v} {}", self.uses.types.var(b, v).go_name()));
+            self.put(1, format_args!("_ = {v}"));
         }
     }
 

@@ -26,11 +26,10 @@
 //! queues' contents, O(Ps + Ms) per step), so slices follow exactly what the board shows and a
 //! long run costs time in proportion to its steps, not to steps × goroutines.
 
-use crate::core::event::{Event, Kind, What};
-use crate::core::scenario::Scenario;
+use crate::core::event::{Event, Kind, Source, What};
 use crate::core::ids::{GId, MId};
+use crate::core::scenario::Scenario;
 use crate::core::sim::{Activity, Sim, Tracks};
-use serde_json::{json, Map, Value};
 
 /// Process id of the Ps' tracks.
 pub const PID_PS: u32 = 1;
@@ -103,25 +102,16 @@ impl Slice {
         }
     }
 
-    fn name(&self) -> String {
+    /// Its name and category.
+    fn name_cat(&self) -> (String, &'static str) {
         match self {
-            Slice::Idle => "idle".into(),
-            Slice::Run(g) => g.to_string(),
-            Slice::Syscall(g) => format!("syscall {g}"),
-            Slice::Spinning => "spinning".into(),
-            Slice::Scheduling => "scheduling".into(),
-            Slice::Netpoll => "netpoll".into(),
-            Slice::Waking => "waking".into(),
-        }
-    }
-
-    fn cat(&self) -> &'static str {
-        match self {
-            Slice::Run(_) => "goroutine",
-            Slice::Syscall(_) => "syscall",
-            Slice::Spinning | Slice::Scheduling => "schedule",
-            Slice::Netpoll => "netpoll",
-            Slice::Waking | Slice::Idle => "thread",
+            Slice::Idle => ("idle".into(), "thread"),
+            Slice::Run(g) => (g.to_string(), "goroutine"),
+            Slice::Syscall(g) => (format!("syscall {g}"), "syscall"),
+            Slice::Spinning => ("spinning".into(), "schedule"),
+            Slice::Scheduling => ("scheduling".into(), "schedule"),
+            Slice::Netpoll => ("netpoll".into(), "netpoll"),
+            Slice::Waking => ("waking".into(), "thread"),
         }
     }
 
@@ -133,11 +123,26 @@ impl Slice {
     }
 }
 
+/// The name a goroutine's `source` argument gives where it came from (as `Source` serializes).
+fn source_name(from: Source) -> &'static str {
+    match from {
+        Source::Runnext => "runnext",
+        Source::Local => "local",
+        Source::Fairness => "fairness",
+        Source::Global => "global",
+        Source::Steal => "steal",
+        Source::Netpoll => "netpoll",
+        Source::Start => "start",
+        Source::Locked => "locked",
+    }
+}
+
 /// An open slice on a track.
 struct Open {
     act: Slice,
     since: u64,
-    args: Map<String, Value>,
+    /// Its `args` object's members, written (`"g":3,"func":"cpu",...`).
+    args: String,
 }
 
 /// Kinds shown as slices rather than instants.
@@ -174,8 +179,68 @@ const ON_M: [Kind; 8] = [
 const ENDS: [Kind; 9] =
     [Kind::GoStop, Kind::GoBlock, Kind::GoDestroy, Kind::GoSyscallBegin, Kind::Exit, Kind::Panic, Kind::Deadlock, Kind::LockedPark, Kind::Fatal];
 
+/// Compact JSON written straight into a string, members in the order written (as
+/// `serde_json` with `preserve_order` writes them).
+trait JsonOut {
+    /// `"k":` after the object's `{` or a `,` after a previous member.
+    fn key(&mut self, k: &str);
+    /// `"k":"v"`, `v` escaped.
+    fn str_member(&mut self, k: &str, v: &str);
+    /// `"k":n`.
+    fn num_member(&mut self, k: &str, n: u64);
+    /// `"k":t`, the time `ns` in microseconds as a JSON number (`ns as f64 / 1000.0`).
+    fn ts_member(&mut self, k: &str, ns: u64);
+}
+
+impl JsonOut for String {
+    fn key(&mut self, k: &str) {
+        if !self.ends_with('{') {
+            self.push(',');
+        }
+        self.push('"');
+        self.push_str(k);
+        self.push_str("\":");
+    }
+
+    fn str_member(&mut self, k: &str, v: &str) {
+        self.key(k);
+        if let Ok(text) = serde_json::to_string(v) {
+            self.push_str(&text);
+        }
+    }
+
+    fn num_member(&mut self, k: &str, n: u64) {
+        self.key(k);
+        self.push_str(&n.to_string());
+    }
+
+    fn ts_member(&mut self, k: &str, ns: u64) {
+        self.key(k);
+        self.push_str(&us(ns));
+    }
+}
+
+/// `ns` in microseconds, written as `serde_json` writes `ns as f64 / 1000.0`: `0.0`, `1.1`,
+/// `1000.25`. Below 10^15 ns the quotient's shortest round-trip form is its exact decimal, so
+/// integer arithmetic writes it; beyond, the float itself is written.
+fn us(ns: u64) -> String {
+    if ns >= 1_000_000_000_000_000 {
+        return serde_json::to_string(&(ns as f64 / 1000.0)).unwrap_or_default();
+    }
+    let (int, frac) = (ns / 1000, ns % 1000);
+    if frac == 0 {
+        return format!("{int}.0");
+    }
+    let mut text = format!("{int}.{frac:03}");
+    while text.ends_with('0') {
+        text.pop();
+    }
+    text
+}
+
 struct Tracer {
-    events: Vec<String>,
+    /// The events written so far, each preceded by `,\n`.
+    events: String,
     ps: Vec<Option<Open>>,
     ms: Vec<Option<Open>>,
     /// Function name of each goroutine (index: id - 1).
@@ -187,14 +252,10 @@ struct Tracer {
     sysmon: Option<MId>,
 }
 
-fn us(ns: u64) -> Value {
-    json!(ns as f64 / 1000.0)
-}
-
 impl Tracer {
     fn new() -> Tracer {
         Tracer {
-            events: Vec::new(),
+            events: String::new(),
             ps: Vec::new(),
             ms: Vec::new(),
             funcs: Vec::new(),
@@ -206,8 +267,23 @@ impl Tracer {
         }
     }
 
-    fn push(&mut self, v: Value) {
-        self.events.push(v.to_string());
+    /// Starts an event: `,\n{"name":name`.
+    fn begin(&mut self, name: &str) {
+        self.events.push_str(",\n{");
+        self.events.str_member("name", name);
+    }
+
+    /// A counter: `{"name":name,"ph":"C","ts":now,"pid":pid,"args":{arg:n}}`.
+    fn counter(&mut self, name: &str, now: u64, pid: u32, arg: &str, n: u64) {
+        self.begin(name);
+        let o = &mut self.events;
+        o.str_member("ph", "C");
+        o.ts_member("ts", now);
+        o.num_member("pid", pid.into());
+        o.key("args");
+        o.push('{');
+        o.num_member(arg, n);
+        o.push_str("}}");
     }
 
     fn step(&mut self, sim: &Sim, state: &Tracks) {
@@ -240,7 +316,7 @@ impl Tracer {
         // Counters.
         if self.global_len != Some(state.global_len) {
             self.global_len = Some(state.global_len);
-            self.push(json!({"name": "global runqueue", "ph": "C", "ts": us(now), "pid": PID_PS, "args": {"goroutines": state.global_len}}));
+            self.counter("global runqueue", now, PID_PS, "goroutines", state.global_len as u64);
         }
         if self.local_lens.len() < state.ps.len() {
             self.local_lens.resize(state.ps.len(), None);
@@ -249,13 +325,13 @@ impl Tracer {
             let len = state.ps.get(p).map_or(0, |x| x.local_len);
             if self.local_lens[p] != Some(len) {
                 self.local_lens[p] = Some(len);
-                self.push(json!({"name": format!("P{p} runq"), "ph": "C", "ts": us(now), "pid": PID_PS, "args": {"goroutines": len}}));
+                self.counter(&format!("P{p} runq"), now, PID_PS, "goroutines", len as u64);
             }
         }
         let threads = sim.thread_count();
         if self.threads != Some(threads) {
             self.threads = Some(threads);
-            self.push(json!({"name": "threads", "ph": "C", "ts": us(now), "pid": PID_MS, "args": {"threads": threads}}));
+            self.counter("threads", now, PID_MS, "threads", threads.into());
         }
     }
 
@@ -278,33 +354,34 @@ impl Tracer {
         }
     }
 
-    fn open_args(&self, act: &Slice, sim: &Sim) -> Map<String, Value> {
-        let mut args = Map::new();
+    fn open_args(&self, act: &Slice, sim: &Sim) -> String {
+        let mut args = String::from("{");
         if let Some(g) = act.g() {
-            args.insert("g".into(), json!(g));
+            args.num_member("g", g.0.into());
             if let Some(f) = self.funcs.get(g.index()) {
-                args.insert("func".into(), json!(f));
+                args.str_member("func", f);
             }
             let start = sim.events().iter().find(|e| e.g == Some(g) && e.what.kind_of() == Kind::GoStart);
             match (act, start) {
                 (Slice::Run(_), Some(e)) => {
                     if let What::GoStart { from, .. } = e.what {
-                        args.insert("source".into(), serde_json::to_value(from).unwrap_or(Value::Null));
+                        args.str_member("source", source_name(from));
                     }
-                    args.insert("start".into(), json!(e.explain(sim.program())));
+                    args.str_member("start", &e.explain(sim.program()));
                 }
                 _ => {
                     let why = sim.events().iter().find(|e| e.g == Some(g));
                     if let Some(e) = why {
                         if matches!(act, Slice::Run(_)) && matches!(e.what, What::GoSyscallEnd | What::GoSyscallEndBlocked { .. }) {
                             // Back from a syscall, running on again.
-                            args.insert("source".into(), json!("syscall"));
+                            args.str_member("source", "syscall");
                         }
-                        args.insert("start".into(), json!(e.explain(sim.program())));
+                        args.str_member("start", &e.explain(sim.program()));
                     }
                 }
             }
         }
+        args.remove(0);
         args
     }
 
@@ -312,7 +389,9 @@ impl Tracer {
         if let Some(g) = open.act.g() {
             let end = sim.events().iter().find(|e| e.g == Some(g) && ENDS.contains(&e.what.kind_of()));
             if let Some(e) = end {
-                open.args.insert("end".into(), json!(e.explain(sim.program())));
+                open.args.insert(0, '{');
+                open.args.str_member("end", &e.explain(sim.program()));
+                open.args.remove(0);
             }
         }
         self.slice(p, id, &open, now);
@@ -320,16 +399,35 @@ impl Tracer {
 
     fn slice(&mut self, p: bool, id: usize, open: &Open, now: u64) {
         let pid = if p { PID_PS } else { PID_MS };
-        self.push(json!({
-            "name": open.act.name(),
-            "cat": open.act.cat(),
-            "ph": "X",
-            "ts": us(open.since),
-            "dur": us(now - open.since),
-            "pid": pid,
-            "tid": id + 1,
-            "args": Value::Object(open.args.clone()),
-        }));
+        let (name, cat) = open.act.name_cat();
+        self.begin(&name);
+        let o = &mut self.events;
+        o.str_member("cat", cat);
+        o.str_member("ph", "X");
+        o.ts_member("ts", open.since);
+        o.ts_member("dur", now - open.since);
+        o.num_member("pid", pid.into());
+        o.num_member("tid", id as u64 + 1);
+        o.key("args");
+        o.push('{');
+        o.push_str(&open.args);
+        o.push_str("}}");
+    }
+
+    /// The start of a flow event of a steal: `name`, `cat`, `ph` (and `bp`), `id`, `ts`.
+    fn flow_event(&mut self, ph: &str, id: u64, t: u64, tid: u32) {
+        self.begin("steal");
+        let o = &mut self.events;
+        o.str_member("cat", "steal");
+        o.str_member("ph", ph);
+        if ph == "f" {
+            o.str_member("bp", "e");
+        }
+        o.num_member("id", id);
+        o.ts_member("ts", t);
+        o.num_member("pid", PID_PS.into());
+        o.num_member("tid", u64::from(tid) + 1);
+        o.push('}');
     }
 
     fn event(&mut self, e: &Event, sim: &Sim) {
@@ -337,34 +435,61 @@ impl Tracer {
         if AS_SLICES.contains(&kind) {
             return;
         }
-        let text = e.explain(sim.program());
-        let mut args = Map::new();
-        args.insert("text".into(), json!(text));
-        if let Some(g) = e.g {
-            args.insert("g".into(), json!(g.0));
-        }
-        let detail = e.detail();
-        if !detail.is_null() {
-            args.insert("detail".into(), detail);
-        }
         let (pid, tid, scope) = if GLOBAL.contains(&kind) {
             (PID_PS, 1, "g")
         } else if let (true, Some(m)) = (ON_M.contains(&kind), e.m) {
-            (PID_MS, m.0 as usize + 1, "t")
+            (PID_MS, m.0 as u64 + 1, "t")
         } else if let Some(p) = e.p {
-            (PID_PS, p.0 as usize + 1, "t")
+            (PID_PS, p.0 as u64 + 1, "t")
         } else if let Some(m) = e.m {
-            (PID_MS, m.0 as usize + 1, "t")
+            (PID_MS, m.0 as u64 + 1, "t")
         } else {
             (PID_PS, 1, "g")
         };
-        self.push(json!({"name": kind.name(), "cat": "scheduler", "ph": "i", "s": scope, "ts": us(e.t), "pid": pid, "tid": tid, "args": Value::Object(args)}));
+        self.begin(kind.name());
+        let o = &mut self.events;
+        o.str_member("cat", "scheduler");
+        o.str_member("ph", "i");
+        o.str_member("s", scope);
+        o.ts_member("ts", e.t);
+        o.num_member("pid", pid.into());
+        o.num_member("tid", tid);
+        o.key("args");
+        o.push('{');
+        o.str_member("text", &e.explain(sim.program()));
+        if let Some(g) = e.g {
+            o.num_member("g", g.0.into());
+        }
+        let detail = e.detail();
+        if !detail.is_null() {
+            o.key("detail");
+            o.push_str(&detail.to_string());
+        }
+        o.push_str("}}");
         if let (What::Steal { victim, .. }, Some(thief)) = (&e.what, e.p) {
             self.flow += 1;
             let id = self.flow;
-            self.push(json!({"name": "steal", "cat": "steal", "ph": "s", "id": id, "ts": us(e.t), "pid": PID_PS, "tid": victim.0 + 1}));
-            self.push(json!({"name": "steal", "cat": "steal", "ph": "f", "bp": "e", "id": id, "ts": us(e.t), "pid": PID_PS, "tid": thief.0 + 1}));
+            self.flow_event("s", id, e.t, victim.0);
+            self.flow_event("f", id, e.t, thief.0);
         }
+    }
+
+    /// A metadata event: `{"name":name,"ph":"M","pid":pid[,"tid":tid],"args":{arg:value}}`.
+    fn meta(out: &mut String, name: &str, pid: u32, tid: Option<usize>, arg: &str, value: Result<&str, usize>) {
+        out.push('{');
+        out.str_member("name", name);
+        out.str_member("ph", "M");
+        out.num_member("pid", pid.into());
+        if let Some(t) = tid {
+            out.num_member("tid", t as u64 + 1);
+        }
+        out.key("args");
+        out.push('{');
+        match value {
+            Ok(text) => out.str_member(arg, text),
+            Err(n) => out.num_member(arg, n as u64),
+        }
+        out.push_str("}},\n");
     }
 
     fn finish(mut self, sim: &Sim, s: &Scenario) -> String {
@@ -379,35 +504,38 @@ impl Tracer {
                 self.slice(false, m, &open, now);
             }
         }
-        let mut meta = vec![
-            json!({"name": "process_name", "ph": "M", "pid": PID_PS, "args": {"name": "Ps"}}),
-            json!({"name": "process_sort_index", "ph": "M", "pid": PID_PS, "args": {"sort_index": 1}}),
-            json!({"name": "process_name", "ph": "M", "pid": PID_MS, "args": {"name": "Ms"}}),
-            json!({"name": "process_sort_index", "ph": "M", "pid": PID_MS, "args": {"sort_index": 2}}),
-        ];
+        let mut out = String::from("{\"traceEvents\":[\n");
+        let meta = Tracer::meta;
+        meta(&mut out, "process_name", PID_PS, None, "name", Ok("Ps"));
+        meta(&mut out, "process_sort_index", PID_PS, None, "sort_index", Err(1));
+        meta(&mut out, "process_name", PID_MS, None, "name", Ok("Ms"));
+        meta(&mut out, "process_sort_index", PID_MS, None, "sort_index", Err(2));
         for p in 0..self.ps.len().max(s.gomaxprocs as usize) {
-            meta.push(json!({"name": "thread_name", "ph": "M", "pid": PID_PS, "tid": p + 1, "args": {"name": format!("P{p}")}}));
-            meta.push(json!({"name": "thread_sort_index", "ph": "M", "pid": PID_PS, "tid": p + 1, "args": {"sort_index": p}}));
+            meta(&mut out, "thread_name", PID_PS, Some(p), "name", Ok(&format!("P{p}")));
+            meta(&mut out, "thread_sort_index", PID_PS, Some(p), "sort_index", Err(p));
         }
         for m in 0..self.ms.len() {
             let name = if Some(MId(m as u32)) == self.sysmon { format!("M{m} (sysmon)") } else { format!("M{m}") };
-            meta.push(json!({"name": "thread_name", "ph": "M", "pid": PID_MS, "tid": m + 1, "args": {"name": name}}));
-            meta.push(json!({"name": "thread_sort_index", "ph": "M", "pid": PID_MS, "tid": m + 1, "args": {"sort_index": m}}));
+            meta(&mut out, "thread_name", PID_MS, Some(m), "name", Ok(&name));
+            meta(&mut out, "thread_sort_index", PID_MS, Some(m), "sort_index", Err(m));
         }
-        let other = json!({
-            "scenario": s.name,
-            "go": sim.go_release(),
-            "steps": sim.step_count(),
-            "end_ns": now,
-            "outcome": sim.outcome().map(|o| o.message()),
-            "generator": "GMP Playground",
-        });
-        let mut out = String::from("{\"traceEvents\":[\n");
-        let all: Vec<String> = meta.iter().map(|v| v.to_string()).chain(self.events).collect();
-        out.push_str(&all.join(",\n"));
-        out.push_str("\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":");
-        out.push_str(&other.to_string());
-        out.push_str("}\n");
+        // The metadata's last `,\n` and the events' first one are the same separator.
+        out.truncate(out.len() - 2);
+        out.push_str(&self.events);
+        out.push_str("\n],\n\"displayTimeUnit\":\"ns\",\n\"otherData\":{");
+        out.str_member("scenario", &s.name);
+        out.str_member("go", &sim.go_release());
+        out.num_member("steps", sim.step_count());
+        out.num_member("end_ns", now);
+        match sim.outcome() {
+            Some(o) => out.str_member("outcome", &o.message()),
+            None => {
+                out.key("outcome");
+                out.push_str("null");
+            }
+        }
+        out.str_member("generator", "GMP Playground");
+        out.push_str("}}\n");
         out
     }
 }
@@ -416,6 +544,7 @@ impl Tracer {
 mod tests {
     use super::*;
     use crate::core::scenario::parse;
+    use serde_json::Value;
 
     fn trace(json: &str, max: u64) -> Value {
         serde_json::from_str(&perfetto_trace(&parse(json).unwrap(), max)).expect("the trace is JSON")
@@ -423,6 +552,32 @@ mod tests {
 
     const STEAL: &str = r#"{"version":1,"gomaxprocs":2,"funcs":{"cpu":[{"work":"1ms"},{"done":"wg"}]},
         "main":[{"add":{"wg":"wg","n":8}},{"go":{"func":"cpu","n":8}},{"wait":"wg"}]}"#;
+
+    /// The times are written exactly as `serde_json` writes `ns as f64 / 1000.0`.
+    #[test]
+    fn microseconds_are_written_as_serde_json_writes_the_float() {
+        let float = |ns: u64| serde_json::to_string(&(ns as f64 / 1000.0)).unwrap();
+        let mut samples = vec![0, 1, 10, 100, 999, 1000, 1001, 1010, 1100, 1_000_250, 999_999_999_999_999, 1_000_000_000_000_000, u64::MAX];
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            samples.push(x % 1_000_000_000_000_000);
+            samples.push(x % 10_000_000);
+        }
+        for ns in samples {
+            assert_eq!(us(ns), float(ns), "{ns} ns");
+        }
+    }
+
+    /// A slice's `source` is the name `Source` serializes to.
+    #[test]
+    fn source_names_are_the_serialized_names() {
+        for from in [Source::Runnext, Source::Local, Source::Fairness, Source::Global, Source::Steal, Source::Netpoll, Source::Start, Source::Locked] {
+            assert_eq!(serde_json::to_value(from).unwrap(), source_name(from));
+        }
+    }
 
     #[test]
     fn names_processes_and_tracks() {

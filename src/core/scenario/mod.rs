@@ -239,6 +239,19 @@ impl Scenario {
         write::to_json(self)
     }
 
+    /// `ops` as a document writes them, with every func, channel and WaitGroup by index:
+    /// equal texts for equal ops, different ones otherwise (the trace replay shares funcs by
+    /// it).
+    pub(crate) fn ops_text(ops: &[Op]) -> String {
+        write::ops_text(ops)
+    }
+
+    /// The document [`Scenario::to_json`] writes, as a JSON value (what parsing that text
+    /// with `serde_json` gives, without writing and reading it).
+    pub(crate) fn to_value(&self) -> serde_json::Value {
+        write::document(self)
+    }
+
     /// A minimal scenario whose main does nothing: the page's starting point.
     pub fn empty() -> Scenario {
         Scenario {

@@ -139,17 +139,24 @@ pub fn printf(format: &str, args: &[Val]) -> String {
 }
 
 fn hex(n: i64, upper: bool) -> String {
-    let s = if n < 0 { format!("-{:x}", n.unsigned_abs()) } else { format!("{n:x}") };
+    let (sign, digits) = (if n < 0 { "-" } else { "" }, n.unsigned_abs());
+    // `{:X}` rather than upper-casing `{:x}`: the same text, without Unicode's case tables.
     if upper {
-        s.to_uppercase()
+        format!("{sign}{digits:X}")
     } else {
-        s
+        format!("{sign}{digits:x}")
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_of_negative_and_extreme_integers() {
+        let v = [Val::Int(-255), Val::Int(-1), Val::Int(i64::MIN), Val::Int(i64::MAX), Val::Int(0)];
+        assert_eq!(printf("%X %x %X %x %X", &v), "-FF -1 -8000000000000000 7fffffffffffffff 0");
+    }
 
     #[test]
     fn println_separates_operands_with_spaces() {

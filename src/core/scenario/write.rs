@@ -8,7 +8,7 @@
 
 use super::duration::format_duration;
 use super::{Action, ActionAt, ActionKind, Arg, Op, Scenario};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// Longest object written on one line, in characters.
 const INLINE_WIDTH: usize = 80;
@@ -20,8 +20,14 @@ pub(super) fn to_json(s: &Scenario) -> String {
     out
 }
 
+/// `ops` as the document writes them, funcs, channels and WaitGroups by index (`"#3"`): a
+/// text that differs exactly when the ops do.
+pub(super) fn ops_text(ops: &[Op]) -> String {
+    Names { s: &Scenario::empty() }.ops(ops).to_string()
+}
+
 /// The document as a JSON value, keys in the format's order.
-fn document(s: &Scenario) -> Value {
+pub(super) fn document(s: &Scenario) -> Value {
     let names = Names { s };
     let mut doc = Map::new();
     doc.insert("version".into(), s.version.into());
@@ -74,12 +80,17 @@ fn document(s: &Scenario) -> Value {
     Value::Object(doc)
 }
 
+/// An object of `members`, in order (one non-generic builder instead of a `json!` per op).
+fn obj(members: &mut [(&str, Value)]) -> Value {
+    Value::Object(members.iter_mut().map(|(k, v)| (k.to_string(), std::mem::take(v))).collect())
+}
+
 /// An op's value as the document writes it.
 fn arg(a: &Arg) -> Value {
     match a {
         Arg::Int(n) => (*n).into(),
         Arg::Str(s) => s.clone().into(),
-        Arg::Var(v) => json!({ "var": v }),
+        Arg::Var(v) => obj(&mut [("var", v.clone().into())]),
     }
 }
 
@@ -103,94 +114,89 @@ impl Names<'_> {
     }
 
     fn ops(&self, ops: &[Op]) -> Value {
-        ops.iter().map(|op| self.op(op)).collect()
+        Value::Array(ops.iter().map(|op| self.op(op)).collect())
     }
 
     fn op(&self, op: &Op) -> Value {
         let dur = |d: u64| Value::from(format_duration(d));
-        match op {
-            Op::Work(d) => json!({ "work": dur(*d) }),
-            Op::Syscall(d) => json!({ "syscall": dur(*d) }),
-            Op::Net(d) => json!({ "net": dur(*d) }),
-            Op::Sleep(d) => json!({ "sleep": dur(*d) }),
-            Op::Go { func, n: 1 } => json!({ "go": self.func(*func) }),
-            Op::Go { func, n } => json!({ "go": { "func": self.func(*func), "n": n } }),
-            Op::Gosched => json!("gosched"),
-            Op::Send(c) => json!({ "send": self.chan(*c) }),
-            Op::Recv(c) => json!({ "recv": self.chan(*c) }),
-            Op::Close(c) => json!({ "close": self.chan(*c) }),
-            Op::Add { wg, n } => json!({ "add": { "wg": self.wg(*wg), "n": n } }),
-            Op::Done(wg) => json!({ "done": self.wg(*wg) }),
-            Op::Wait(wg) => json!({ "wait": self.wg(*wg) }),
-            Op::Repeat { n, body } => json!({ "repeat": { "n": n, "body": self.ops(body) } }),
-            Op::Gomaxprocs(n) => json!({ "gomaxprocs": n }),
-            Op::LockOsThread => json!("lock_os_thread"),
-            Op::UnlockOsThread => json!("unlock_os_thread"),
+        let (key, value) = match op {
+            Op::Gosched => return "gosched".into(),
+            Op::LockOsThread => return "lock_os_thread".into(),
+            Op::UnlockOsThread => return "unlock_os_thread".into(),
+            Op::Work(d) => ("work", dur(*d)),
+            Op::Syscall(d) => ("syscall", dur(*d)),
+            Op::Net(d) => ("net", dur(*d)),
+            Op::Sleep(d) => ("sleep", dur(*d)),
+            Op::Go { func, n: 1 } => ("go", self.func(*func)),
+            Op::Go { func, n } => ("go", obj(&mut [("func", self.func(*func)), ("n", (*n).into())])),
+            Op::Send(c) => ("send", self.chan(*c)),
+            Op::Recv(c) => ("recv", self.chan(*c)),
+            Op::Close(c) => ("close", self.chan(*c)),
+            Op::Add { wg, n } => ("add", obj(&mut [("wg", self.wg(*wg)), ("n", (*n).into())])),
+            Op::Done(wg) => ("done", self.wg(*wg)),
+            Op::Wait(wg) => ("wait", self.wg(*wg)),
+            Op::Repeat { n, body } => ("repeat", obj(&mut [("n", (*n).into()), ("body", self.ops(body))])),
+            Op::Gomaxprocs(n) => ("gomaxprocs", (*n).into()),
             Op::Print { format, args } => {
-                let mut m = Map::new();
+                let mut m = Vec::new();
                 if let Some(f) = format {
-                    m.insert("format".into(), f.clone().into());
+                    m.push(("format", f.clone().into()));
                 }
-                m.insert("args".into(), args.iter().map(arg).collect());
-                json!({ "print": m })
+                m.push(("args", Value::Array(args.iter().map(arg).collect())));
+                ("print", obj(&mut m))
             }
-            Op::SendValue { chan, value } => json!({ "send": { "chan": self.chan(*chan), "value": arg(value) } }),
-            Op::RecvInto { chan, var } => json!({ "recv": { "chan": self.chan(*chan), "into": var } }),
+            Op::SendValue { chan, value } => ("send", obj(&mut [("chan", self.chan(*chan)), ("value", arg(value))])),
+            Op::RecvInto { chan, var } => ("recv", obj(&mut [("chan", self.chan(*chan)), ("into", var.clone().into())])),
             Op::Range { chan, var, body } => {
-                let mut m = Map::new();
-                m.insert("chan".into(), self.chan(*chan));
+                let mut m = vec![("chan", self.chan(*chan))];
                 if let Some(v) = var {
-                    m.insert("var".into(), v.clone().into());
+                    m.push(("var", v.clone().into()));
                 }
-                m.insert("body".into(), self.ops(body));
-                json!({ "range": m })
+                m.push(("body", self.ops(body)));
+                ("range", obj(&mut m))
             }
             Op::GoArgs { func, n, args } => {
-                let mut m = Map::new();
-                m.insert("func".into(), self.func(*func));
+                let mut m = vec![("func", self.func(*func))];
                 if *n != 1 {
-                    m.insert("n".into(), (*n).into());
+                    m.push(("n", (*n).into()));
                 }
-                m.insert("args".into(), args.iter().map(|(k, a)| (k.clone(), arg(a))).collect::<Map<_, _>>().into());
-                json!({ "go": m })
+                let mut members: Vec<(&str, Value)> = args.iter().map(|(k, a)| (k.as_str(), arg(a))).collect();
+                m.push(("args", obj(&mut members)));
+                ("go", obj(&mut m))
             }
             Op::For { n, var, from, body } => {
-                let mut m = Map::new();
-                m.insert("n".into(), (*n).into());
-                m.insert("var".into(), var.clone().into());
+                let mut m = vec![("n", (*n).into()), ("var", var.clone().into())];
                 if *from != 0 {
-                    m.insert("from".into(), (*from).into());
+                    m.push(("from", (*from).into()));
                 }
-                m.insert("body".into(), self.ops(body));
-                json!({ "repeat": m })
+                m.push(("body", self.ops(body)));
+                ("repeat", obj(&mut m))
             }
-        }
+        };
+        obj(&mut [(key, value)])
     }
 
     fn action(&self, a: &Action) -> Value {
-        let mut m = Map::new();
-        match a.at {
-            ActionAt::Step(n) => m.insert("at_step".into(), n.into()),
-            ActionAt::Ns(ns) => m.insert("at_ns".into(), format_duration(ns).into()),
+        let when = match a.at {
+            ActionAt::Step(n) => ("at_step", n.into()),
+            ActionAt::Ns(ns) => ("at_ns", format_duration(ns).into()),
         };
-        let (key, what) = match &a.kind {
+        let what = match &a.kind {
             ActionKind::Spawn { func, n, on_p } => {
-                let mut spawn = Map::new();
-                spawn.insert("func".into(), self.func(*func));
+                let mut spawn = vec![("func", self.func(*func))];
                 if *n != 1 {
-                    spawn.insert("n".into(), (*n).into());
+                    spawn.push(("n", (*n).into()));
                 }
                 if let Some(p) = on_p {
-                    spawn.insert("on_p".into(), p.0.into());
+                    spawn.push(("on_p", p.0.into()));
                 }
-                ("spawn", Value::Object(spawn))
+                ("spawn", obj(&mut spawn))
             }
-            ActionKind::Syscall { g, dur } => ("syscall", json!({ "g": g, "for": format_duration(*dur) })),
-            ActionKind::NetReady { g } => ("net_ready", json!({ "g": g })),
-            ActionKind::Gomaxprocs(n) => ("gomaxprocs", json!(n)),
+            ActionKind::Syscall { g, dur } => ("syscall", obj(&mut [("g", g.0.into()), ("for", format_duration(*dur).into())])),
+            ActionKind::NetReady { g } => ("net_ready", obj(&mut [("g", g.0.into())])),
+            ActionKind::Gomaxprocs(n) => ("gomaxprocs", (*n).into()),
         };
-        m.insert(key.into(), what);
-        Value::Object(m)
+        obj(&mut [when, what])
     }
 }
 

@@ -8,7 +8,7 @@
 //! bytes of a generation are dropped when the next one starts, so memory stays within about
 //! twice the largest generation plus what was fed beyond it, whatever the file's size.
 
-use std::collections::BTreeMap;
+use super::vec_map::VecMap;
 
 use super::batch::{scan, Batch, Scanned};
 use super::counts::Counts;
@@ -62,7 +62,7 @@ pub struct TraceReader {
     /// The generation whose events are being given.
     current: Option<Box<Generation>>,
     /// Every thread's P and G, carried across generations.
-    threads: BTreeMap<u64, ThreadState>,
+    threads: VecMap<u64, ThreadState>,
     /// The trace's first timestamp (the first generation's smallest).
     base_ts: Option<u64>,
     /// Wire events counted so far: structure as generations are read, timed events as they
@@ -121,7 +121,7 @@ impl TraceReader {
     }
 
     /// Every thread's P and G after the events given so far.
-    pub fn threads(&self) -> &BTreeMap<u64, ThreadState> {
+    pub fn threads(&self) -> &VecMap<u64, ThreadState> {
         &self.threads
     }
 
@@ -325,6 +325,7 @@ mod tests {
     use super::super::kind::EventKind;
     use super::super::summary::summarize;
     use super::*;
+    use std::collections::BTreeMap;
 
     /// Written by `tests/trace/fixture/main.go` with Go 1.26.6: three generations.
     const FIXTURE: &[u8] = include_bytes!("../../../tests/trace/fixtures/generations-go1.26.6.trace");

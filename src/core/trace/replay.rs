@@ -43,7 +43,8 @@
 //! the runtime's own goroutines and GC are not replayed (their CPU time is inside the
 //! measured stretches only when they interrupted a user goroutine's slice).
 
-use std::collections::{BTreeMap, BTreeSet};
+use super::vec_map::VecMap;
+use std::collections::BTreeMap;
 
 use super::event::{GoState, TraceEvent};
 use super::generation::Generation;
@@ -148,6 +149,14 @@ struct Goroutine {
     /// func) or `Pending` (dropped if still blocked at the end): the rest is a lower bound of
     /// the body's length in the scenario.
     soft: usize,
+    /// Its place in [`Replay::active`] while it is there.
+    active_at: Option<usize>,
+    /// The WaitGroup its exit releases: set when a WaitGroup woke its waiter while it was
+    /// running or runnable, cleared when it blocks, stops or makes a syscall (see
+    /// [`Replay::add`]).
+    candidate: Option<u32>,
+    /// Its func in the scenario, once [`Replay::scenario`] wrote its body.
+    func: Option<u32>,
 }
 
 impl Goroutine {
@@ -182,26 +191,26 @@ pub struct Unmapped {
 #[derive(Clone, Debug, Default)]
 pub struct Replay {
     /// User goroutines by trace id.
-    gs: BTreeMap<u64, Goroutine>,
+    gs: VecMap<u64, Goroutine>,
     /// Their ids in creation order (G1 first).
     order: Vec<u64>,
     /// GOMAXPROCS at the start (the first `ProcsChange`) and now.
     gomaxprocs: Option<u32>,
     procs_now: u32,
     /// Releases per (waker, woken) pair.
-    pairs: BTreeMap<(u64, u64), u32>,
+    pairs: VecMap<(u64, u64), u32>,
     /// What could not be mapped, by description.
-    unmapped: BTreeMap<String, Unmapped>,
+    unmapped: VecMap<String, Unmapped>,
     /// User goroutines that exited and are not yet counted in a WaitGroup release.
     exited: Vec<u64>,
     /// The replay's WaitGroups: how many `done`s each is released by (main adds them first).
     wg_counts: Vec<u32>,
-    /// User goroutines that started and have not exited.
-    active: BTreeSet<u64>,
-    /// Goroutines that were running or runnable (not blocked, not in a syscall) when a
-    /// WaitGroup woke its waiter: if the next thing they do is exit, they were past their
+    /// User goroutines that started and have not exited, in no order (each knows its place:
+    /// [`Goroutine::active_at`]). Those that were running or runnable (not blocked, not in a
+    /// syscall) when a WaitGroup woke its waiter become its candidates
+    /// ([`Goroutine::candidate`]): if the next thing they do is exit, they were past their
     /// Done, so they release that WaitGroup too.
-    wg_candidates: BTreeMap<u64, u32>,
+    active: Vec<u64>,
     /// Time of G1's first event, and of the trace's last.
     start_ns: Option<u64>,
     end_ns: u64,
@@ -223,7 +232,7 @@ impl Replay {
     }
 
     fn note(&mut self, what: String, ev: &TraceEvent) {
-        let u = self.unmapped.entry(what).or_insert(Unmapped {
+        let u = self.unmapped.or_insert_with(what, || Unmapped {
             count: 0,
             first_offset: ev.offset,
             first_ns: ev.time_ns,
@@ -244,12 +253,20 @@ impl Replay {
         let me = ev.g.filter(|g| self.gs.contains_key(g));
         if let Some(g) = me {
             if matches!(ev.kind, GoBlock | GoStop | GoSyscallBegin | GoCreate | GoUnblock | GoSwitch | ProcsChange) {
-                self.wg_candidates.remove(&g);
+                if let Some(st) = self.gs.get_mut(&g) {
+                    st.candidate = None;
+                }
             }
         }
         self.apply(ev, gen, me);
-        if matches!(ev.kind, GoStart | GoSwitch | GoStatus) && self.gs.contains_key(&ev.args[0]) {
-            self.active.insert(ev.args[0]);
+        if matches!(ev.kind, GoStart | GoSwitch | GoStatus) {
+            let g = ev.args[0];
+            if let Some(st) = self.gs.get_mut(&g) {
+                if st.active_at.is_none() {
+                    st.active_at = Some(self.active.len());
+                    self.active.push(g);
+                }
+            }
         }
         self.check_limits(ev, me);
     }
@@ -266,7 +283,7 @@ impl Replay {
     /// end (bodies are shared), so they, and the document's size, are left to the parse of
     /// the finished scenario.
     fn check_limits(&mut self, ev: &TraceEvent, me: Option<u64>) {
-        let body = |gs: &BTreeMap<u64, Goroutine>, g: u64| gs.get(&g).map_or(0, |st| st.ops.len() - st.soft);
+        let body = |gs: &VecMap<u64, Goroutine>, g: u64| gs.get(&g).map_or(0, |st| st.ops.len() - st.soft);
         let over = |what: String, count: u64, limit: u64| {
             (count > limit).then(|| OverLimit {
                 what,
@@ -298,8 +315,20 @@ impl Replay {
     /// A goroutine's exit: it releases the WaitGroup it is a candidate for, or waits in
     /// `exited` for the next WaitGroup release.
     fn exit(&mut self, g: u64) {
-        self.active.remove(&g);
-        match self.wg_candidates.remove(&g) {
+        let Some(st) = self.gs.get_mut(&g) else {
+            self.exited.push(g);
+            return;
+        };
+        let candidate = st.candidate.take();
+        if let Some(i) = st.active_at.take() {
+            self.active.swap_remove(i);
+            if let Some(&moved) = self.active.get(i) {
+                if let Some(m) = self.gs.get_mut(&moved) {
+                    m.active_at = Some(i);
+                }
+            }
+        }
+        match candidate {
             Some(k) => {
                 self.gs.get_mut(&g).unwrap().ops.push(ROp::Done(k));
                 self.wg_counts[k as usize] += 1;
@@ -430,9 +459,9 @@ impl Replay {
                                 }
                                 self.wg_counts.push(n);
                                 for &g in &self.active {
-                                    let st = &self.gs[&g];
+                                    let st = self.gs.get_mut(&g).unwrap();
                                     if g != to && g != by && st.block.is_none() && st.sys_since.is_none() {
-                                        self.wg_candidates.insert(g, k);
+                                        st.candidate = Some(k);
                                     }
                                 }
                                 ROp::Wait(k)
@@ -441,7 +470,7 @@ impl Replay {
                                 let w = self.gs.get_mut(&by).unwrap();
                                 w.flush(t);
                                 w.ops.push(ROp::Send { to });
-                                *self.pairs.entry((by, to)).or_insert(0) += 1;
+                                *self.pairs.or_insert_with((by, to), || 0) += 1;
                                 ROp::Recv { by }
                             }
                             _ => {
@@ -506,7 +535,7 @@ impl Replay {
     }
 
     /// What could not be mapped (or only approximately), by description.
-    pub fn unmapped(&self) -> &BTreeMap<String, Unmapped> {
+    pub fn unmapped(&self) -> &VecMap<String, Unmapped> {
         &self.unmapped
     }
 
@@ -550,8 +579,11 @@ impl Replay {
         for (r, offset, since) in at_end {
             let u = self
                 .unmapped
-                .entry(format!("blocked ({r}) when the trace ended (the replay stops there)"))
-                .or_insert(Unmapped { count: 0, first_offset: offset, first_ns: since });
+                .or_insert_with(format!("blocked ({r}) when the trace ended (the replay stops there)"), || Unmapped {
+                    count: 0,
+                    first_offset: offset,
+                    first_ns: since,
+                });
             if offset < u.first_offset {
                 (u.first_offset, u.first_ns) = (offset, since);
             }
@@ -567,7 +599,7 @@ impl Replay {
         s.gomaxprocs = self.gomaxprocs.unwrap_or(1);
         s.go = go.unwrap_or(DEFAULT_GO_MINOR);
         // Channels: one per (waker, woken) pair.
-        let mut chan_of = BTreeMap::new();
+        let mut chan_of = VecMap::new();
         for (&(by, to), &n) in &self.pairs {
             chan_of.insert((by, to), s.chans.len() as u32);
             s.chans.push(ChanDecl::new(format!("g{by}>g{to}"), n));
@@ -576,7 +608,6 @@ impl Replay {
         let mut bodies: Vec<(String, Vec<Op>)> = Vec::new();
         // Bodies already written, by their text (`Op` has no order), to share funcs.
         let mut seen: BTreeMap<String, u32> = BTreeMap::new();
-        let mut func_of: BTreeMap<u64, u32> = BTreeMap::new();
         let mut main = Vec::new();
         for &id in self.order.iter().rev() {
             let mut ops: Vec<Op> = Vec::new();
@@ -587,7 +618,7 @@ impl Replay {
                     ROp::Sleep(d) => Op::Sleep(d.min(limits::MAX_DURATION_NS)),
                     ROp::Net(d) => Op::Net(d.min(limits::MAX_DURATION_NS)),
                     ROp::Go(c) => {
-                        let f = func_of[&c];
+                        let f = self.gs[&c].func.expect("a child's body is written before its parent's");
                         if let Some(Op::Go { func, n }) = ops.last_mut() {
                             if *func == f {
                                 *n += 1;
@@ -608,11 +639,11 @@ impl Replay {
             }
             if id == 1 {
                 main = ops;
-            } else if let Some(&i) = seen.get(&format!("{ops:?}")) {
-                func_of.insert(id, i);
+            } else if let Some(&i) = seen.get(&Scenario::ops_text(&ops)) {
+                self.gs.get_mut(&id).unwrap().func = Some(i);
             } else {
-                seen.insert(format!("{ops:?}"), bodies.len() as u32);
-                func_of.insert(id, bodies.len() as u32);
+                seen.insert(Scenario::ops_text(&ops), bodies.len() as u32);
+                self.gs.get_mut(&id).unwrap().func = Some(bodies.len() as u32);
                 bodies.push((format!("g{id}"), ops));
             }
         }

@@ -46,13 +46,11 @@ impl StackTable {
     /// Sorts by id, checks that no id appears twice and that every frame's strings exist
     /// (string 0, an unknown name, is the empty string).
     pub fn seal(&mut self, strings: &StringTable, offset: u64) -> Result<(), TraceError> {
-        if !self.stacks.is_sorted_by_key(|e| e.0) {
-            self.stacks.sort_unstable_by_key(|e| e.0);
-        }
+        super::string_table::sort_by_id(&mut self.stacks);
         if let Some(w) = self.stacks.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(TraceError::malformed(offset, format!("expected each stack id once per generation, found id {} twice", w[0].0)));
         }
-        self.dense = super::string_table::dense_index(self.stacks.iter().map(|e| e.0), self.stacks.len());
+        self.dense = super::string_table::dense_index(&self.stacks);
         for &(id, first, n) in &self.stacks {
             for f in &self.frames[first..first + n] {
                 for s in [f.func, f.file] {

@@ -34,13 +34,11 @@ impl StringTable {
 
     /// Sorts by id and checks that no id appears twice.
     pub fn seal(&mut self, offset: u64) -> Result<(), TraceError> {
-        if !self.entries.is_sorted_by_key(|e| e.0) {
-            self.entries.sort_unstable_by_key(|e| e.0);
-        }
+        sort_by_id(&mut self.entries);
         if let Some(w) = self.entries.windows(2).find(|w| w[0].0 == w[1].0) {
             return Err(TraceError::malformed(offset, format!("expected each string id once per generation, found id {} twice", w[0].0)));
         }
-        self.dense = dense_index(self.entries.iter().map(|e| e.0), self.entries.len());
+        self.dense = dense_index(&self.entries);
         Ok(())
     }
 
@@ -73,9 +71,19 @@ impl StringTable {
     }
 }
 
+/// Sorts a table's `(id, start, len)` entries by id, if they are not already: one sort
+/// compiled for the string and the stack tables.
+pub(super) fn sort_by_id(entries: &mut [(u64, usize, usize)]) {
+    if !entries.is_sorted_by_key(|e| e.0) {
+        entries.sort_unstable_by_key(|e| e.0);
+    }
+}
+
 /// An index by id into a list sorted by id, when the ids are dense enough for one (at most
 /// four times as many slots as entries); empty otherwise.
-pub(super) fn dense_index(ids: impl Iterator<Item = u64> + Clone, n: usize) -> Vec<u32> {
+pub(super) fn dense_index(entries: &[(u64, usize, usize)]) -> Vec<u32> {
+    let n = entries.len();
+    let ids = entries.iter().map(|e| e.0);
     let max = ids.clone().max().unwrap_or(0);
     if max > 4 * n as u64 + 64 || n >= u32::MAX as usize {
         return Vec::new();

@@ -1,24 +1,23 @@
 //! `Summary`: the totals of a trace — format version, GOMAXPROCS, goroutines, threads,
 //! duration and the count of every wire event — as `gmpsim trace --format json` prints them.
 
-use std::collections::BTreeSet;
-
 use super::batch::NO_THREAD;
 use super::counts::Counts;
 use super::error::TraceError;
 use super::event::TraceEvent;
 use super::kind::EventKind;
 use super::reader::{Pull, TraceReader};
+use super::vec_map::VecMap;
 use super::version::Version;
 
-/// A set of ids: a bitmap for the small ones (Go numbers goroutines 1, 2, 3, ...), a tree
-/// for the rest.
+/// A set of ids: a bitmap for the small ones (Go numbers goroutines 1, 2, 3, ...), a sorted
+/// vector for the rest (their ids arrive in increasing order, nearly).
 #[derive(Clone, Debug, Default)]
 pub struct IdSet {
     /// Bit `id` is set when `id` (below [`IdSet::DENSE`]) is in the set.
     bits: Vec<u64>,
     /// The ids from [`IdSet::DENSE`] up.
-    large: BTreeSet<u64>,
+    large: VecMap<u64, ()>,
     /// How many ids are in `bits`.
     dense_len: usize,
 }
@@ -31,7 +30,7 @@ impl IdSet {
     #[inline]
     pub fn insert(&mut self, id: u64) {
         if id >= Self::DENSE {
-            self.large.insert(id);
+            self.large.insert(id, ());
             return;
         }
         let (w, b) = ((id / 64) as usize, id % 64);
@@ -47,7 +46,7 @@ impl IdSet {
     /// True if `id` is in the set.
     pub fn contains(&self, id: u64) -> bool {
         if id >= Self::DENSE {
-            return self.large.contains(&id);
+            return self.large.contains_key(&id);
         }
         self.bits.get((id / 64) as usize).is_some_and(|w| w & (1 << (id % 64)) != 0)
     }
@@ -77,8 +76,8 @@ pub struct Summary {
     /// Distinct goroutine ids seen.
     pub goroutines: IdSet,
     /// Distinct threads seen (writing events, or named by a status or a steal), from the
-    /// reader when the trace ends.
-    pub threads: BTreeSet<u64>,
+    /// reader when the trace ends, in increasing order.
+    pub threads: Vec<u64>,
     /// The first and last event times, ns since the trace began.
     pub span_ns: Option<(u64, u64)>,
     /// Every wire event counted.
@@ -123,13 +122,9 @@ impl Summary {
     pub fn finish(&mut self, r: &TraceReader) {
         self.version = r.version();
         self.generations = r.generations();
-        // Inserted one by one: collecting into a BTreeSet would compile in a sort of its own.
+        // The reader's threads come distinct and in order.
         self.threads.clear();
-        for &m in r.threads().keys() {
-            if m != NO_THREAD {
-                self.threads.insert(m);
-            }
-        }
+        self.threads.extend(r.threads().keys().copied().filter(|&m| m != NO_THREAD));
         self.counts = r.counts().clone();
     }
 

@@ -116,13 +116,16 @@ impl Checker {
     /// cycles reported, if some func can start itself.
     fn callees_first(&mut self, funcs: &[FuncBody]) -> Option<Vec<usize>> {
         let n = funcs.len();
-        // Inserted one by one: collecting into a BTreeSet would compile in a sort of its own.
-        let callees: Vec<BTreeSet<usize>> = funcs
+        // Each func's callees, distinct and in index order (a sorted Vec: a B-tree set would
+        // compile its own node code into the page).
+        let callees: Vec<Vec<usize>> = funcs
             .iter()
             .map(|f| {
-                let mut s = BTreeSet::new();
+                let mut s = Vec::new();
                 for &(g, _) in &f.gos {
-                    s.insert(g as usize);
+                    if let Err(i) = s.binary_search(&(g as usize)) {
+                        s.insert(i, g as usize);
+                    }
                 }
                 s
             })
@@ -134,7 +137,7 @@ impl Checker {
             }
         }
         // Kahn's algorithm from the leaves up.
-        let mut pending: Vec<usize> = callees.iter().map(BTreeSet::len).collect();
+        let mut pending: Vec<usize> = callees.iter().map(Vec::len).collect();
         let mut ready: VecDeque<usize> = (0..n).filter(|&f| pending[f] == 0).collect();
         let mut order = Vec::with_capacity(n);
         while let Some(f) = ready.pop_front() {
@@ -182,7 +185,7 @@ impl Checker {
 
 /// The shortest path of funcs from `f` back to `f` (ending with `f`), trying callees in index
 /// order; `None` if `f` is not on a cycle.
-fn shortest_cycle(f: usize, callees: &[BTreeSet<usize>]) -> Option<Vec<usize>> {
+fn shortest_cycle(f: usize, callees: &[Vec<usize>]) -> Option<Vec<usize>> {
     let mut from: Vec<Option<usize>> = vec![None; callees.len()];
     let mut queue = VecDeque::from([f]);
     while let Some(g) = queue.pop_front() {
