@@ -52,7 +52,7 @@ impl Lower<'_> {
         let mut deferred = Vec::new();
         self.block(body, fname, &mut inner, &mut inner_ops, &mut deferred, false);
         let Some(n) = n else { return };
-        let var = var.filter(|(v, _)| values::reads(&inner_ops).contains(v));
+        let var = var.filter(|(v, _)| values::reads(&inner_ops).contains_key(v));
         if inner_ops.len() == 1 && var.is_none() {
             if let Some(f) = inner_ops[0].get("go").and_then(|g| g.as_str()) {
                 ops.push(one("go", obj(&mut [("func", s(f)), ("n", Value::from(n))])));

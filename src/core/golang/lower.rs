@@ -673,7 +673,7 @@ impl<'a> Lower<'a> {
         // Only what the new goroutine reads.
         if let Some((_, Some(ops))) = self.funcs.iter().find(|(n, _)| *n == name) {
             let read = values::reads(ops);
-            go_args.retain(|k, _| read.contains(k));
+            go_args.retain(|k, _| read.contains_key(k));
         }
         Some(if go_args.is_empty() { one("go", Value::String(name)) } else { one("go", obj(&mut [("func", Value::String(name)), ("args", Value::Object(go_args))])) })
     }
@@ -682,7 +682,7 @@ impl<'a> Lower<'a> {
     fn instance_in(&mut self, pos: Pos, fun: &Expr, args: &[Expr], fname: &str, scope: &Scope, then_done: Option<&str>, go_args: &mut Map<String, Value>) -> Option<String> {
         match strip(fun) {
             Expr::FuncLit { params, body, .. } => {
-                let k = self.lits.get_or_insert(fname, 0);
+                let k = self.lits.entry(fname.to_string()).or_insert(0);
                 *k += 1;
                 let mut name = format!("{fname}.func{k}");
                 if then_done.is_some() && !args.is_empty() {
@@ -697,7 +697,7 @@ impl<'a> Lower<'a> {
                     .filter_map(|b| if let Bind::Val(Arg::Var(v)) = b { Some(v.clone()) } else { None })
                     .collect();
                 for c in &captured {
-                    self.body_vars.add(c.clone());
+                    self.body_vars.insert(c.clone(), ());
                 }
                 if !self.bind_params(pos, params, args, scope, &mut inner, Some(go_args)) {
                     return None;
@@ -710,7 +710,7 @@ impl<'a> Lower<'a> {
                 self.places.push((format!("funcs.{name}"), pos));
                 let mut ops = self.func_body(&name, body, &inner);
                 let read = values::reads(&ops);
-                for c in captured.into_iter().filter(|c| read.contains(c)) {
+                for c in captured.into_iter().filter(|c| read.contains_key(c)) {
                     go_args.insert(c.clone(), one("var", s(&c)));
                 }
                 if let Some(w) = then_done {

@@ -32,11 +32,11 @@ impl Lower<'_> {
     pub(super) fn fresh_var(&mut self, ident: &str) -> String {
         let mut name = ident.to_string();
         let mut k = 1;
-        while self.body_vars.contains(&name) || RESERVED.contains(&name.as_str()) {
+        while self.body_vars.contains_key(&name) || RESERVED.contains(&name.as_str()) {
             k += 1;
             name = format!("{ident}_{k}");
         }
-        self.body_vars.add(name.clone());
+        self.body_vars.insert(name.clone(), ());
         name
     }
 
@@ -247,7 +247,7 @@ pub(super) fn reads(ops: &[Value]) -> NameSet {
         match v {
             Value::Object(m) => {
                 if let (1, Some(Value::String(n))) = (m.len(), m.get("var")) {
-                    out.add(n.clone());
+                    out.insert(n.clone(), ());
                     return;
                 }
                 for (k, x) in m {
@@ -272,7 +272,7 @@ pub(super) fn prune(ops: &mut [Value], read: &NameSet) {
         let Value::Object(m) = op else { continue };
         if let Some(Value::Object(r)) = m.get_mut("recv") {
             if let Some(Value::String(v)) = r.get("into") {
-                if !read.contains(v) {
+                if !read.contains_key(v) {
                     let c = r.get("chan").cloned().unwrap_or(Value::Null);
                     m.insert("recv".into(), c);
                 }
@@ -281,7 +281,7 @@ pub(super) fn prune(ops: &mut [Value], read: &NameSet) {
         for key in ["range", "repeat"] {
             if let Some(Value::Object(r)) = m.get_mut(key) {
                 if let Some(Value::String(v)) = r.get("var") {
-                    if !read.contains(v) {
+                    if !read.contains_key(v) {
                         r.remove("var");
                         r.remove("from");
                     }
@@ -315,7 +315,7 @@ pub(super) fn prune_go_args(ops: &mut [Value], read_by: &dyn Fn(&str) -> Option<
         if let Some(Value::Object(g)) = m.get_mut("go") {
             let f = g.get("func").and_then(Value::as_str).unwrap_or_default().to_string();
             if let (Some(Value::Object(args)), Some(read)) = (g.get_mut("args"), read_by(&f)) {
-                args.retain(|k, _| read.contains(k));
+                args.retain(|k, _| read.contains_key(k));
                 if args.is_empty() {
                     g.remove("args");
                 }

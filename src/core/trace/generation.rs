@@ -7,7 +7,7 @@
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use super::vec_map::VecMap;
+use litemap::LiteMap;
 
 use super::batch::{Batch, NO_THREAD};
 use super::counts::Counts;
@@ -244,7 +244,7 @@ impl Generation {
     /// Sets up the merge, each thread starting from its state at the end of the previous
     /// generation.
     #[inline(never)]
-    fn start(&mut self, threads: &VecMap<u64, ThreadState>) -> Result<(), TraceError> {
+    fn start(&mut self, threads: &LiteMap<u64, ThreadState>) -> Result<(), TraceError> {
         self.started = true;
         for i in 0..self.streams.len() {
             let s = &mut self.streams[i];
@@ -268,7 +268,7 @@ impl Generation {
     pub(super) fn next_event(
         &mut self,
         out: &mut TraceEvent,
-        threads: &mut VecMap<u64, ThreadState>,
+        threads: &mut LiteMap<u64, ThreadState>,
         base_ts: u64,
     ) -> Result<bool, TraceError> {
         if !self.started {
@@ -312,7 +312,7 @@ impl Generation {
     /// Follows the event's effect on its thread's P and G (and, for a steal or a status, on
     /// another thread's).
     #[inline]
-    fn apply(&mut self, i: usize, ev: &TraceEvent, threads: &mut VecMap<u64, ThreadState>) {
+    fn apply(&mut self, i: usize, ev: &TraceEvent, threads: &mut LiteMap<u64, ThreadState>) {
         use EventKind::*;
         let a = ev.args;
         let st = &mut self.streams[i].state;
@@ -346,10 +346,10 @@ impl Generation {
 
     /// Applies `f` to thread `m`'s state, wherever it is kept.
     #[inline(never)]
-    fn other(&mut self, m: u64, threads: &mut VecMap<u64, ThreadState>, f: impl FnOnce(&mut ThreadState)) {
+    fn other(&mut self, m: u64, threads: &mut LiteMap<u64, ThreadState>, f: impl FnOnce(&mut ThreadState)) {
         match self.by_m.binary_search_by_key(&m, |e| e.0) {
             Ok(j) => f(&mut self.streams[self.by_m[j].1].state),
-            Err(_) => f(threads.or_insert_with(m, ThreadState::default)),
+            Err(_) => f(threads.entry(m).or_default()),
         }
     }
 }

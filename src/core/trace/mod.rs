@@ -49,7 +49,6 @@ pub mod summary;
 pub mod thread;
 pub mod timeline;
 pub mod varint;
-pub mod vec_map;
 pub mod version;
 
 pub use counts::Counts;

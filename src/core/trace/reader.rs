@@ -8,7 +8,7 @@
 //! bytes of a generation are dropped when the next one starts, so memory stays within about
 //! twice the largest generation plus what was fed beyond it, whatever the file's size.
 
-use super::vec_map::VecMap;
+use litemap::LiteMap;
 
 use super::batch::{scan, Batch, Scanned};
 use super::counts::Counts;
@@ -62,7 +62,7 @@ pub struct TraceReader {
     /// The generation whose events are being given.
     current: Option<Box<Generation>>,
     /// Every thread's P and G, carried across generations.
-    threads: VecMap<u64, ThreadState>,
+    threads: LiteMap<u64, ThreadState>,
     /// The trace's first timestamp (the first generation's smallest).
     base_ts: Option<u64>,
     /// Wire events counted so far: structure as generations are read, timed events as they
@@ -121,7 +121,7 @@ impl TraceReader {
     }
 
     /// Every thread's P and G after the events given so far.
-    pub fn threads(&self) -> &VecMap<u64, ThreadState> {
+    pub fn threads(&self) -> &LiteMap<u64, ThreadState> {
         &self.threads
     }
 

@@ -43,7 +43,7 @@
 //! the runtime's own goroutines and GC are not replayed (their CPU time is inside the
 //! measured stretches only when they interrupted a user goroutine's slice).
 
-use super::vec_map::VecMap;
+use litemap::LiteMap;
 use std::collections::BTreeMap;
 
 use super::event::{GoState, TraceEvent};
@@ -191,16 +191,16 @@ pub struct Unmapped {
 #[derive(Clone, Debug, Default)]
 pub struct Replay {
     /// User goroutines by trace id.
-    gs: VecMap<u64, Goroutine>,
+    gs: LiteMap<u64, Goroutine>,
     /// Their ids in creation order (G1 first).
     order: Vec<u64>,
     /// GOMAXPROCS at the start (the first `ProcsChange`) and now.
     gomaxprocs: Option<u32>,
     procs_now: u32,
     /// Releases per (waker, woken) pair.
-    pairs: VecMap<(u64, u64), u32>,
+    pairs: LiteMap<(u64, u64), u32>,
     /// What could not be mapped, by description.
-    unmapped: VecMap<String, Unmapped>,
+    unmapped: LiteMap<String, Unmapped>,
     /// User goroutines that exited and are not yet counted in a WaitGroup release.
     exited: Vec<u64>,
     /// The replay's WaitGroups: how many `done`s each is released by (main adds them first).
@@ -232,7 +232,7 @@ impl Replay {
     }
 
     fn note(&mut self, what: String, ev: &TraceEvent) {
-        let u = self.unmapped.or_insert_with(what, || Unmapped {
+        let u = self.unmapped.entry(what).or_insert_with(|| Unmapped {
             count: 0,
             first_offset: ev.offset,
             first_ns: ev.time_ns,
@@ -283,7 +283,7 @@ impl Replay {
     /// end (bodies are shared), so they, and the document's size, are left to the parse of
     /// the finished scenario.
     fn check_limits(&mut self, ev: &TraceEvent, me: Option<u64>) {
-        let body = |gs: &VecMap<u64, Goroutine>, g: u64| gs.get(&g).map_or(0, |st| st.ops.len() - st.soft);
+        let body = |gs: &LiteMap<u64, Goroutine>, g: u64| gs.get(&g).map_or(0, |st| st.ops.len() - st.soft);
         let over = |what: String, count: u64, limit: u64| {
             (count > limit).then(|| OverLimit {
                 what,
@@ -470,7 +470,7 @@ impl Replay {
                                 let w = self.gs.get_mut(&by).unwrap();
                                 w.flush(t);
                                 w.ops.push(ROp::Send { to });
-                                *self.pairs.or_insert_with((by, to), || 0) += 1;
+                                *self.pairs.entry((by, to)).or_insert(0) += 1;
                                 ROp::Recv { by }
                             }
                             _ => {
@@ -535,7 +535,7 @@ impl Replay {
     }
 
     /// What could not be mapped (or only approximately), by description.
-    pub fn unmapped(&self) -> &VecMap<String, Unmapped> {
+    pub fn unmapped(&self) -> &LiteMap<String, Unmapped> {
         &self.unmapped
     }
 
@@ -579,7 +579,7 @@ impl Replay {
         for (r, offset, since) in at_end {
             let u = self
                 .unmapped
-                .or_insert_with(format!("blocked ({r}) when the trace ended (the replay stops there)"), || Unmapped {
+                .entry(format!("blocked ({r}) when the trace ended (the replay stops there)")).or_insert_with(|| Unmapped {
                     count: 0,
                     first_offset: offset,
                     first_ns: since,
@@ -599,7 +599,7 @@ impl Replay {
         s.gomaxprocs = self.gomaxprocs.unwrap_or(1);
         s.go = go.unwrap_or(DEFAULT_GO_MINOR);
         // Channels: one per (waker, woken) pair.
-        let mut chan_of = VecMap::new();
+        let mut chan_of = LiteMap::new_vec();
         for (&(by, to), &n) in &self.pairs {
             chan_of.insert((by, to), s.chans.len() as u32);
             s.chans.push(ChanDecl::new(format!("g{by}>g{to}"), n));

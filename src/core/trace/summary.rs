@@ -7,7 +7,7 @@ use super::error::TraceError;
 use super::event::TraceEvent;
 use super::kind::EventKind;
 use super::reader::{Pull, TraceReader};
-use super::vec_map::VecMap;
+use litemap::LiteMap;
 use super::version::Version;
 
 /// A set of ids: a bitmap for the small ones (Go numbers goroutines 1, 2, 3, ...), a sorted
@@ -17,7 +17,7 @@ pub struct IdSet {
     /// Bit `id` is set when `id` (below [`IdSet::DENSE`]) is in the set.
     bits: Vec<u64>,
     /// The ids from [`IdSet::DENSE`] up.
-    large: VecMap<u64, ()>,
+    large: LiteMap<u64, ()>,
     /// How many ids are in `bits`.
     dense_len: usize,
 }
