@@ -4,9 +4,10 @@
 //! messages (`Tick`, `IdleRefresh`), how much work a frame or a seek slice may do comes in them
 //! too (a [`StepBudget`] the page keeps from what it measured), so the reducer is tested natively.
 //!
-//! The one thing the states share is the [`Driver`] (the simulator and its history, too large to
-//! copy per message): a message that changes it always returns a new state, and a message that
-//! returns the old state has changed nothing.
+//! The [`Driver`] (the simulator and its history, too large to copy per message) is not shared
+//! by consecutive states: it moves to the state the reducer returns ([`Owned`]), so the state it
+//! was given is left as it was, without it; a message that returns the old state has changed
+//! nothing and leaves the driver there.
 
 use super::boot::{Boot, Notice};
 use super::compare::{Compare, CompareMsg, Lane, Side as LaneSide, Variant};
@@ -20,7 +21,7 @@ use super::view::{self, LogView, Plots, View};
 use crate::core::ids::GId;
 use crate::core::scenario::Scenario;
 use crate::core::lessons;
-use std::cell::RefCell;
+use super::owned::Owned;
 use std::rc::Rc;
 
 /// Speeds the play button offers, steps per second.
@@ -269,7 +270,7 @@ enum Source {
 #[derive(Clone)]
 pub struct AppState {
     /// The simulator and its history, shared by consecutive states (see the module's words).
-    pub driver: Rc<RefCell<Driver>>,
+    pub driver: Rc<Owned<Driver>>,
     pub view: Rc<View>,
     pub log: Rc<LogView>,
     /// What the interventions offer (rebuilt with the log).
@@ -355,7 +356,7 @@ impl AppState {
             plots_at: f64::NEG_INFINITY,
             side_at: f64::NEG_INFINITY,
             now: 0.0,
-            driver: Rc::new(RefCell::new(d)),
+            driver: Rc::new(Owned::new(d)),
             playing: false,
             to_end: false,
             speed: 10,
@@ -582,16 +583,35 @@ impl AppState {
         }
     }
 
-    /// Does `msg`, returning the next state (or this one, when nothing changed).
+    /// Does `msg`, returning the next state (or this one, when nothing changed). The driver
+    /// moves to the next state ([`Owned`]): this one is left as it was, without it.
     pub fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
         let mut s = (*self).clone();
+        s.driver = Rc::new(Owned::new(self.driver.take()));
+        if let Some(c) = &self.compare {
+            s.compare = Some(Rc::new(c.take_over()));
+        }
+        if s.apply(msg) {
+            return Rc::new(s);
+        }
+        // Nothing changed: this state keeps what it owned.
+        self.driver.put(s.driver.take());
+        if let (Some(old), Some(new)) = (&self.compare, &s.compare) {
+            old.give_back(new);
+        }
+        self
+    }
+
+    /// Does `msg` to this state (which owns the driver). Returns `false` when nothing changed.
+    fn apply(&mut self, msg: Msg) -> bool {
+        let s = self;
         if let Some(m) = s.compare_msg(&msg) {
             let mut c = (**s.compare.as_ref().expect("compare_msg checks it")).clone();
             if !c.reduce(m) {
-                return self;
+                return false;
             }
             s.compare = Some(Rc::new(c));
-            return Rc::new(s);
+            return true;
         }
         let mut force_plots = true;
         if s.seeking.is_some() {
@@ -603,8 +623,8 @@ impl AppState {
                 | Msg::Threads(_) | Msg::ThreadsPanel(_) | Msg::Select(_) | Msg::SetFilter(_) | Msg::SetJumpKind(_) | Msg::SetSpeed(_)
                 | Msg::OpenCompare(_) | Msg::CloseCompare => {}
                 Msg::Escape if s.help => {}
-                Msg::Escape => return Rc::new(s).reduce(Msg::CancelSeek),
-                _ => return self,
+                Msg::Escape => return s.apply(Msg::CancelSeek),
+                _ => return false,
             }
         }
         match msg {
@@ -623,7 +643,7 @@ impl AppState {
                 s.seek(cur.saturating_add_signed(k));
             }
             Msg::SeekSlice(budget) => {
-                let Some(sk) = s.seeking else { return self };
+                let Some(sk) = s.seeking else { return false };
                 let before = s.driver.borrow().step();
                 let done = s.driver.borrow_mut().seek_toward(sk.target, budget.max(1));
                 let moved = s.driver.borrow().step() != before;
@@ -635,17 +655,17 @@ impl AppState {
                     // the end (drawing a large run's board at every slice would cost more than
                     // the slice).
                     s.seeking = Some(Seeking { at: s.driver.borrow().step(), ..sk });
-                    return Rc::new(s);
+                    return true;
                 }
             }
             Msg::CancelSeek => {
-                let Some(sk) = s.seeking.take() else { return self };
+                let Some(sk) = s.seeking.take() else { return false };
                 s.driver.borrow_mut().seek(sk.from);
             }
             Msg::OpenLink(fragment) if crate::core::link::fragment(&fragment).vs.is_some() => {
                 s.stop();
                 s.compare = Some(Rc::new(Compare::of_link(&crate::core::link::fragment(&fragment))));
-                return Rc::new(s);
+                return true;
             }
             Msg::OpenLink(fragment) => {
                 let b = super::boot::boot(&fragment, None, None);
@@ -667,7 +687,7 @@ impl AppState {
             Msg::TogglePlay => {
                 if s.driver.borrow().finished() {
                     s.say(Notice::info("The run has ended. Step back, scrub or restart to play again."));
-                    return Rc::new(s);
+                    return true;
                 }
                 s.playing = true;
                 s.to_end = false;
@@ -676,7 +696,7 @@ impl AppState {
             }
             Msg::Pause => {
                 if !s.playing {
-                    return self;
+                    return false;
                 }
                 s.stop();
             }
@@ -686,7 +706,7 @@ impl AppState {
                     (d.finished(), d.record().end())
                 };
                 if finished {
-                    return self;
+                    return false;
                 }
                 if let Some(end) = end {
                     // The end is known: a seek there, in slices if far.
@@ -699,7 +719,7 @@ impl AppState {
             }
             Msg::Tick { now, steps } => {
                 if !s.playing {
-                    return self;
+                    return false;
                 }
                 force_plots = false;
                 s.now = now;
@@ -737,7 +757,7 @@ impl AppState {
             Msg::Slower => s.speed = SPEEDS.iter().rev().copied().find(|&v| v < s.speed).unwrap_or(1),
             Msg::SetJumpKind(k) => {
                 s.jump_kind = Rc::new(k);
-                return Rc::new(s);
+                return true;
             }
             Msg::JumpNext => {
                 s.stop();
@@ -798,7 +818,7 @@ impl AppState {
                 let other = s.editor.other.clone();
                 s.editor = Rc::new(Editor { other, ..Editor::new((*text).clone()) });
                 s.refresh_go();
-                return Rc::new(s);
+                return true;
             }
             Msg::SwitchLang => {
                 let ed = s.editor.clone();
@@ -808,7 +828,7 @@ impl AppState {
                         format!("This {} has problems, so it cannot be shown as {}; fix them first.", ed.lang.name(), ed.lang.other().name()),
                         Vec::new(),
                     ));
-                    return Rc::new(s);
+                    return true;
                 }
                 // What runs is shown in the new language too (and shared as such).
                 if s.running_text == ed.text {
@@ -818,7 +838,7 @@ impl AppState {
                 s.editor_gen += 1;
                 s.save_draft = Some(s.editor.text.clone());
                 s.refresh_go();
-                return Rc::new(s);
+                return true;
             }
             Msg::Apply => {
                 if !s.editor.valid() {
@@ -826,7 +846,7 @@ impl AppState {
                         "The scenario has problems; the last good one keeps running.",
                         s.editor.problems.iter().map(|p| if p.place.is_empty() { p.message.clone() } else { format!("{}: {}", p.place, p.message) }).collect(),
                     ));
-                    return Rc::new(s);
+                    return true;
                 }
                 let text = s.editor.text.clone();
                 s.run_mine(text, None);
@@ -844,7 +864,7 @@ impl AppState {
             Msg::OpenLesson(id) => match lessons::find(&id) {
                 None => {
                     s.say(Notice::error("There is no such lesson.", vec![id]));
-                    return Rc::new(s);
+                    return true;
                 }
                 Some(l) => {
                     // Lessons are shown as Go.
@@ -855,29 +875,29 @@ impl AppState {
             },
             Msg::OpenTrace(text) => match gosrc::compile(&text) {
                 Ok(sc) => s.replace(sc, Rc::new(text.clone()), Some(text), Source::Link, None),
-                Err(_) => return self,
+                Err(_) => return false,
             },
             Msg::Mine { good, draft } => {
                 let editor = draft.unwrap_or_else(|| good.clone());
                 if !s.run_mine(Rc::new(good), Some(editor)) {
-                    return self;
+                    return false;
                 }
             }
             Msg::CloseLesson => {
                 s.lesson = None;
-                return Rc::new(s);
+                return true;
             }
             Msg::ToggleGallery => {
                 s.gallery = !s.gallery && !s.embed;
-                return Rc::new(s);
+                return true;
             }
             Msg::ToggleHelp => {
                 s.help = !s.help;
-                return Rc::new(s);
+                return true;
             }
             Msg::ToggleThreads => {
                 if s.embed {
-                    return self;
+                    return false;
                 }
                 // Step mode stops playing (and seeking) while the threads run has the page.
                 s.stop();
@@ -889,27 +909,27 @@ impl AppState {
             }
             Msg::Threads(c) => {
                 if !s.threads {
-                    return self;
+                    return false;
                 }
                 if c == ThreadsCommand::RunAgain {
                     s.threads_panel.update(ThreadsMsg::RunAgain);
-                    return Rc::new(s);
+                    return true;
                 }
                 let n = s.threads_command.map_or(0, |(n, _)| n) + 1;
                 s.threads_command = Some((n, c));
-                return Rc::new(s);
+                return true;
             }
             Msg::ThreadsPanel(m) => {
                 s.threads_panel.update(m);
-                return Rc::new(s);
+                return true;
             }
             Msg::ToggleTheme => {
                 s.theme = if s.dark() { Theme::Light } else { Theme::Dark };
-                return Rc::new(s);
+                return true;
             }
             Msg::SystemDark(d) => {
                 s.system_dark = d;
-                return Rc::new(s);
+                return true;
             }
             Msg::OpenCompare(v) => {
                 s.stop();
@@ -920,15 +940,15 @@ impl AppState {
                     Err(ps) => Lane::of_problems(LaneSide::B, "B: the variant".into(), ps),
                 };
                 s.compare = Some(Rc::new(Compare::new(a, b, None)));
-                return Rc::new(s);
+                return true;
             }
-            Msg::Compare(_) => return self,
+            Msg::Compare(_) => return false,
             Msg::CloseCompare => {
                 s.compare = None;
-                return Rc::new(s);
+                return true;
             }
             // The keys 1–4 in the compare view: predict mode's panel is not shown there.
-            Msg::Predict(_) if s.compare.is_some() => return self,
+            Msg::Predict(_) if s.compare.is_some() => return false,
             Msg::Predict(PredictMsg::Open { stored }) => {
                 s.stop();
                 let key = s.lesson.as_ref().map_or(ANY_SCENARIO, |l| l.id);
@@ -936,13 +956,13 @@ impl AppState {
             }
             Msg::Predict(PredictMsg::Close) => s.predict = None,
             Msg::Predict(m) => {
-                let Some(p) = &s.predict else { return self };
+                let Some(p) = &s.predict else { return false };
                 let mut p = (**p).clone();
                 s.stop();
                 match m {
                     PredictMsg::Answer(i) => {
                         if !p.answer(i, &mut s.driver.borrow_mut()) {
-                            return self;
+                            return false;
                         }
                     }
                     _ => p.next(&mut s.driver.borrow_mut()),
@@ -960,19 +980,19 @@ impl AppState {
             }
             Msg::Dismiss => {
                 s.notice = None;
-                return Rc::new(s);
+                return true;
             }
             Msg::IdleRefresh(now) => {
                 if !s.playing {
-                    return self;
+                    return false;
                 }
                 s.now = now;
                 s.refresh_side_or_plots(false);
-                return Rc::new(s);
+                return true;
             }
         }
         s.refresh(force_plots);
-        Rc::new(s)
+        true
     }
 }
 

@@ -255,9 +255,9 @@ pub fn app() -> Html {
 
     // Hooks for the end-to-end tests and the benchmark.
     {
-        let driver = state.driver.clone();
+        let state = state.clone();
         use_effect_with((), move |_| {
-            storage::install_hooks(driver);
+            storage::install_hooks(Rc::new(move || state.driver.clone()));
         });
     }
 
