@@ -197,6 +197,18 @@ pub enum Msg {
     Predict(PredictMsg),
     /// Something chosen in threads mode's panel ([`AppState::threads_panel`]).
     ThreadsPanel(ThreadsMsg),
+    /// Draw what a long seek left out of date ([`AppState::catch_up`]): the page sends it in a
+    /// task of its own after each such draw.
+    CatchUp,
+}
+
+/// What is still out of date after a long seek drew the board: each is drawn in a task of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatchUp {
+    /// The log, the goroutine panel and the interventions' lists (then the plots).
+    Side,
+    /// The plots and the timeline.
+    Plots,
 }
 
 /// What the keyboard asks of threads mode's real-time run.
@@ -335,6 +347,8 @@ pub struct AppState {
     pub predict: Option<Rc<Predict>>,
     /// What the user chose in threads mode's panel.
     pub threads_panel: ThreadsPanel,
+    /// What a long seek left out of date, drawn next ([`Msg::CatchUp`]).
+    pub catch_up: Option<CatchUp>,
 }
 
 impl PartialEq for AppState {
@@ -388,6 +402,7 @@ impl AppState {
             compare: boot.compare.as_ref().map(|f| Rc::new(Compare::of_link(f))),
             predict: None,
             threads_panel: ThreadsPanel::default(),
+            catch_up: None,
         };
         if let (Some(n), None) = (boot.step, &boot.compare) {
             st.seek(n);
@@ -417,6 +432,7 @@ impl AppState {
         self.refresh_go();
         if force || !self.playing {
             self.refresh_side_or_plots(true);
+            self.catch_up = None;
         }
     }
 
@@ -451,13 +467,20 @@ impl AppState {
     /// (whichever is more overdue). The page calls it while playing in the browser's idle time
     /// between frames, so these rebuilds (and their rendering) do not lengthen a frame.
     fn refresh_side_or_plots(&mut self, all: bool) {
-        let mut d = self.driver.borrow_mut();
         let t1 = self.now;
-        let stale = self.plots.version != d.record().version();
+        let stale = self.plots.version != self.driver.borrow().record().version();
         let side_due = t1 - self.side_at >= SIDE_EVERY_MS;
         let plots_due = stale && t1 - self.plots_at >= PLOTS_EVERY_MS;
         let do_side = all || (side_due && (!plots_due || self.side_at <= self.plots_at));
         let do_plots = stale && (all || (plots_due && !do_side));
+        self.refresh_parts(all, do_side, do_plots);
+    }
+
+    /// Rebuilds the log, the goroutine panel and the interventions' lists (`do_side`), and the
+    /// plots (`do_plots`); `all`: in full, as when not playing.
+    fn refresh_parts(&mut self, all: bool, do_side: bool, do_plots: bool) {
+        let mut d = self.driver.borrow_mut();
+        let t1 = self.now;
         if do_side {
             // A short log while playing: it is rebuilt whole a few times a second.
             let limit = if self.playing { LOG_ROWS_PLAYING } else { self.log_limit };
@@ -514,6 +537,7 @@ impl AppState {
             // Continue a seek in progress from where it is (Cancel still goes back to its start).
             let from = self.seeking.map_or(cur, |s| s.from);
             self.seeking = Some(Seeking { from, target: n, start, at: start });
+            self.catch_up = None;
         }
     }
 
@@ -648,8 +672,15 @@ impl AppState {
                 let done = s.driver.borrow_mut().seek_toward(sk.target, budget.max(1));
                 let moved = s.driver.borrow().step() != before;
                 if done && (!moved || sk.at == s.driver.borrow().step()) {
-                    // Arrived in an earlier slice: this task only draws the board.
+                    // Arrived in an earlier slice: this task only draws the board and the
+                    // explanation; the log and side panels, then the plots, follow in tasks of
+                    // their own ([`Msg::CatchUp`]), so that no task draws the whole page of a
+                    // large run at once.
                     s.seeking = None;
+                    s.view = Rc::new(View::build(&s.driver.borrow()));
+                    s.refresh_go();
+                    s.catch_up = Some(CatchUp::Side);
+                    return true;
                 } else {
                     // Only the progress bar moves between slices: the board is drawn once, at
                     // the end (drawing a large run's board at every slice would cost more than
@@ -980,6 +1011,13 @@ impl AppState {
             }
             Msg::Dismiss => {
                 s.notice = None;
+                return true;
+            }
+            Msg::CatchUp => {
+                let Some(c) = s.catch_up else { return false };
+                let side = c == CatchUp::Side;
+                s.refresh_parts(true, side, !side);
+                s.catch_up = side.then_some(CatchUp::Plots);
                 return true;
             }
             Msg::IdleRefresh(now) => {
