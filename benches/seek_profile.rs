@@ -85,4 +85,19 @@ fn reducer(text: &str, step: u64) {
         }
     }
     println!("reducer: {:?} in all; worst slice {worst:?}; the last message (drawing the board) {last:?}", t.elapsed());
+    // What the seek left to draw, one message each (the page sends them in tasks of their own).
+    let mut parts = Vec::new();
+    while s.catch_up.is_some() {
+        let t1 = Instant::now();
+        s = s.reduce(Msg::CatchUp);
+        parts.push(t1.elapsed());
+    }
+    println!("then the log and side panels, the plots: {parts:?}");
+    // Stepping there, one message a step (the driver moves from state to state).
+    let n = 200;
+    let t1 = Instant::now();
+    for _ in 0..n {
+        s = s.reduce(Msg::Forward);
+    }
+    println!("one step forward (the whole message, a new step explored): {:?}", t1.elapsed() / n);
 }

@@ -84,12 +84,15 @@ fn divergences_are_core_compares() {
     // `]` and `[` are next and previous divergence in the compare view.
     let s = s.reduce(message_for("[", false, false).unwrap());
     assert_eq!(cmp(&s).step, want.prev_divergence(next).unwrap());
-    // A slice that changes nothing shown draws nothing (the scan still moves on).
+    // A slice of the scan is a new state, which owns the scan from then on; the state before it
+    // is left as it was (no change made for the new one shows there).
     let s = open(&compare_link(&a, &a, 0));
     let t = s.clone().reduce(Msg::Compare(CompareMsg::Work(10)));
-    assert!(Rc::ptr_eq(&s, &t), "ten steps compared, nothing to show yet");
+    assert!(!Rc::ptr_eq(&s, &t), "the scan moved on: a new state");
+    assert_eq!(cmp(&s).scanned, 0, "the old state still says what it said");
+    assert!(cmp(&t).scanned >= 10);
     // Identical runs: no divergence, said so.
-    let s = settle(s);
+    let s = settle(t);
     assert_eq!(cmp(&s).first, Some(None));
     let s = s.reduce(Msg::Compare(CompareMsg::JumpFirst));
     assert_eq!(cmp(&s).note.as_deref(), Some("The runs do not diverge."));

@@ -60,6 +60,10 @@ fn finish_seek(mut s: Rc<AppState>) -> (Rc<AppState>, u32) {
         n += 1;
         assert!(n < 1_000, "the seek ends");
     }
+    // What the seek left out of date follows in messages of their own, as the page sends them.
+    while s.catch_up.is_some() {
+        s = s.reduce(Msg::CatchUp);
+    }
     (s, n)
 }
 
@@ -700,7 +704,8 @@ fn apply_runs_a_valid_editor_and_keeps_the_last_good_one_otherwise() {
 
 #[test]
 fn every_way_of_replacing_the_scenario_resets_the_same_things() {
-    let base = page(BUSY).reduce(Msg::Seek(50)).reduce(Msg::Select(Some(GId(2)))).reduce(Msg::TogglePlay);
+    // The driver moves to the state a message returns, so each case starts from a state of its own.
+    let base = || page(BUSY).reduce(Msg::Seek(50)).reduce(Msg::Select(Some(GId(2)))).reduce(Msg::TogglePlay);
     let lesson = gmp::core::lessons::all()[0].id.to_string();
     let link_frag = format!("#s={}&step=5", link::encode(DEFAULT_SCENARIO));
     let cases = [
@@ -710,6 +715,7 @@ fn every_way_of_replacing_the_scenario_resets_the_same_things() {
         Msg::Mine { good: DEFAULT_SCENARIO.into(), draft: Some("{ draft".into()) },
     ];
     for m in cases {
+        let base = base();
         let run_gen = base.run_gen;
         let s = base.clone().reduce(m.clone());
         assert!(!s.playing && s.seeking.is_none() && s.selected.is_none() && s.notice.is_none(), "{m:?}");
@@ -720,9 +726,9 @@ fn every_way_of_replacing_the_scenario_resets_the_same_things() {
         assert_eq!(s.lesson.as_ref().map(|l| l.id.to_string()), matches!(m, Msg::OpenLesson(_)).then(|| lesson.clone()));
         assert!(gmp::web::gosrc::compile(&s.running_text).is_ok(), "{m:?}: the running text (Go for a lesson) compiles");
     }
-    let s = base.clone().reduce(Msg::Mine { good: DEFAULT_SCENARIO.into(), draft: Some("{ draft".into()) });
+    let s = base().reduce(Msg::Mine { good: DEFAULT_SCENARIO.into(), draft: Some("{ draft".into()) });
     assert_eq!(*s.editor.text, "{ draft");
-    let s = base.clone().reduce(Msg::OpenLink(format!("#s={}&step=5", link::encode(DEFAULT_SCENARIO))));
+    let s = base().reduce(Msg::OpenLink(format!("#s={}&step=5", link::encode(DEFAULT_SCENARIO))));
     assert_eq!(step_of(&s), 5);
 }
 
@@ -823,4 +829,85 @@ fn the_jump_to_the_next_event_of_a_kind_and_a_notice_when_there_is_none() {
     assert_eq!(step_of(&s), first);
     let s = s.reduce(Msg::JumpPrev);
     assert!(s.notice.is_some(), "no steal before the first");
+}
+
+// ---- the reducer leaves the state it was given as it was ----
+
+/// What a state shows, to compare a state before and after a message was reduced from it.
+fn shown(s: &AppState) -> (u64, u64, Option<u64>, usize, bool, Option<GId>, usize) {
+    (s.view.step, s.view.explored, s.seeking.map(|k| k.at), s.log.rows.len(), s.playing, s.selected, s.plots.lanes.len())
+}
+
+#[test]
+fn the_reducer_never_changes_the_state_it_was_given() {
+    let old = page(BUSY).reduce(Msg::Seek(20));
+    let before = shown(&old);
+    for m in [Msg::Forward, Msg::Back, Msg::Seek(200), Msg::TogglePlay, Msg::Select(Some(GId(1))), Msg::Restart] {
+        let old = page(BUSY).reduce(Msg::Seek(20));
+        let new = old.clone().reduce(m.clone());
+        assert!(!Rc::ptr_eq(&old, &new), "{m:?}: a new state");
+        assert_eq!(shown(&old), before, "{m:?}: the old state shows what it showed");
+        // The driver moved to the new state: the old one holds none (never the new step's).
+        assert!(old.driver.moved() && !new.driver.moved(), "{m:?}");
+    }
+    // Stepping on: each state keeps its own step; only the newest owns the driver.
+    let s0 = page(BUSY).reduce(Msg::Seek(20));
+    let s1 = s0.clone().reduce(Msg::Forward);
+    let s2 = s1.clone().reduce(Msg::Forward);
+    assert_eq!((s0.view.step, s1.view.step, s2.view.step), (20, 21, 22));
+    assert_eq!(step_of(&s2), 22);
+    assert!(s0.driver.moved() && s1.driver.moved());
+}
+
+#[test]
+fn a_message_that_changes_nothing_returns_the_same_state_with_its_driver() {
+    let s = page(BUSY).reduce(Msg::Seek(20));
+    let t = s.clone().reduce(Msg::Pause);
+    assert!(Rc::ptr_eq(&s, &t), "not playing: nothing to pause");
+    assert!(!t.driver.moved());
+    assert_eq!(step_of(&t), 20);
+    let t = t.reduce(Msg::Forward);
+    assert_eq!(step_of(&t), 21);
+}
+
+#[test]
+fn a_seek_in_slices_leaves_each_earlier_state_as_it_was() {
+    let s = page(LONG).reduce(Msg::Seek(50_000));
+    let start = s.seeking.expect("far: in slices");
+    let t = s.clone().reduce(Msg::SeekSlice(5_000));
+    assert_eq!(s.seeking, Some(start), "the old state's progress is unchanged");
+    assert_eq!(s.view.step, 0);
+    assert!(t.seeking.expect("still seeking").at > start.at);
+    let (end, _) = finish_seek(t);
+    assert_eq!((end.view.step, step_of(&end)), (50_000, 50_000));
+}
+
+#[test]
+fn a_long_seek_draws_the_board_first_then_the_log_then_the_plots() {
+    use gmp::web::state::CatchUp;
+    let mut s = page(LONG).reduce(Msg::Seek(50_000));
+    while s.seeking.is_some() {
+        s = s.reduce(Msg::SeekSlice(5_000));
+    }
+    // The task that ends the seek draws the board at the target; the log and plots still show
+    // the step the seek started from.
+    assert_eq!((s.view.step, s.catch_up), (50_000, Some(CatchUp::Side)));
+    assert_eq!(s.log.at, 0);
+    let plots = s.plots.clone();
+    let s = s.reduce(Msg::CatchUp);
+    assert_eq!((s.log.at, s.catch_up), (50_000, Some(CatchUp::Plots)));
+    assert!(Rc::ptr_eq(&plots, &s.plots), "the plots wait for the next task");
+    let s = s.reduce(Msg::CatchUp);
+    assert_eq!(s.catch_up, None);
+    assert!(s.plots.t_max > plots.t_max, "the plots now reach the target");
+    // Nothing left: the message changes nothing.
+    let t = s.clone().reduce(Msg::CatchUp);
+    assert!(Rc::ptr_eq(&s, &t));
+    // A step while catching up draws everything at once and ends the catching up.
+    let mut s = page(LONG).reduce(Msg::Seek(50_000));
+    while s.seeking.is_some() {
+        s = s.reduce(Msg::SeekSlice(5_000));
+    }
+    let s = s.reduce(Msg::Forward);
+    assert_eq!((s.view.step, s.log.at, s.catch_up), (50_001, 50_001, None));
 }

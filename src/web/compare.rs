@@ -14,13 +14,11 @@ use crate::core::costs::Costs;
 use crate::core::scenario::{self, Scenario};
 use crate::core::sim::Sim;
 use crate::core::{lessons, link};
-use std::cell::RefCell;
+use super::owned::Owned;
 use std::rc::Rc;
 
 /// Most steps the scan compares (both runs, together).
 pub const COMPARE_MAX_STEPS: u64 = 2_000_000;
-/// While scanning, the count of steps compared is shown again every this many steps.
-pub const SCAN_SHOWN_EVERY: u64 = 5_000;
 /// A seek that replays more steps than this is done in slices ([`CompareMsg::Work`]).
 pub const COMPARE_SYNC_STEPS: u64 = 20_000;
 
@@ -119,7 +117,7 @@ pub struct Lane {
     /// The scenario's JSON text (empty when a link's payload could not be unpacked).
     pub text: Rc<String>,
     /// The run, when the scenario is valid.
-    pub driver: Option<Rc<RefCell<Driver>>>,
+    pub driver: Option<Rc<Owned<Driver>>>,
     /// What is wrong, each with its place (`main[2].go: unknown func "wrker"`).
     pub problems: Rc<Vec<String>>,
     /// The board, rebuilt after each move.
@@ -132,7 +130,7 @@ impl Lane {
         // Go or JSON, as the editor reads it; each problem with its place (a Go line, or a
         // scenario path).
         let (driver, problems) = match super::gosrc::compile(&text) {
-            Ok(s) => (Some(Rc::new(RefCell::new(Driver::new(s)))), Vec::new()),
+            Ok(s) => (Some(Rc::new(Owned::new(Driver::new(s)))), Vec::new()),
             Err(ps) => (
                 None,
                 ps.iter()
@@ -209,8 +207,8 @@ pub enum CompareMsg {
 pub struct Compare {
     pub a: Lane,
     pub b: Lane,
-    /// The scan in progress (both lanes valid), shared by consecutive states.
-    scan: Option<Rc<RefCell<Scan>>>,
+    /// The scan in progress (both lanes valid), moved from state to state as the lanes' drivers.
+    scan: Option<Rc<Owned<Scan>>>,
     /// The finished comparison (summaries, deltas, merged timeline).
     pub done: Option<Rc<Comparison>>,
     /// The first divergent step, once found; `Some(None)` once the scan ended without one.
@@ -233,7 +231,7 @@ impl Compare {
     /// Two lanes; the scan starts when both are valid; at `step` (far: in slices).
     pub fn new(a: Lane, b: Lane, step: Option<u64>) -> Compare {
         let scan = match (a.sim(), b.sim()) {
-            (Some(sa), Some(sb)) => Some(Rc::new(RefCell::new(Scan::new(sa, sb, COMPARE_MAX_STEPS)))),
+            (Some(sa), Some(sb)) => Some(Rc::new(Owned::new(Scan::new(sa, sb, COMPARE_MAX_STEPS)))),
             _ => None,
         };
         let mut c = Compare {
@@ -274,6 +272,29 @@ impl Compare {
             params.push(("step", self.step.to_string()));
         }
         link::make_link(&self.a.text, base, &params)
+    }
+
+    /// A copy of this state that owns the lanes' drivers and the scan from now on (this one is
+    /// left without them: see [`Owned`]).
+    pub fn take_over(&self) -> Compare {
+        let mut c = self.clone();
+        for (new, old) in [(&mut c.a, &self.a), (&mut c.b, &self.b)] {
+            new.driver = old.driver.as_ref().map(|d| Rc::new(Owned::new(d.take())));
+        }
+        c.scan = self.scan.as_ref().map(|s| Rc::new(Owned::new(s.take())));
+        c
+    }
+
+    /// Gives back what [`Compare::take_over`] took (the message changed nothing).
+    pub fn give_back(&self, from: &Compare) {
+        for (old, new) in [(&self.a, &from.a), (&self.b, &from.b)] {
+            if let (Some(o), Some(n)) = (&old.driver, &new.driver) {
+                o.put(n.take());
+            }
+        }
+        if let (Some(o), Some(n)) = (&self.scan, &from.scan) {
+            o.put(n.take());
+        }
     }
 
     /// Work to do between frames: a far seek or the scan.
@@ -344,24 +365,24 @@ impl Compare {
         if next { c.next_divergence(self.step) } else { c.prev_divergence(self.step) }
     }
 
-    /// A slice of the scan. Returns `true` when what the view shows changed: the first
-    /// divergence found, the scan over, or another [`SCAN_SHOWN_EVERY`] steps compared (the
-    /// page draws nothing for the slices in between, which leaves their time to the scan).
+    /// A slice of the scan. Returns `true` when the scan moved on: the state that owns it now is
+    /// a new one (see [`Owned`]), so the view is redrawn after every slice.
     fn scan_slice(&mut self, budget: u64) -> bool {
         let Some(scan) = self.scan.clone() else { return false };
         let over = scan.borrow_mut().advance(budget);
         let s = scan.borrow();
-        let before = (self.first, self.scanned / SCAN_SHOWN_EVERY);
         self.scanned = s.steps();
         if let Some(d) = s.comparison().first() {
             self.first = Some(Some(d.step));
         }
         drop(s);
         if !over {
-            return before != (self.first, self.scanned / SCAN_SHOWN_EVERY);
+            // The scan moved on, so this is a new state (it owns the scan now), even when what
+            // the view shows is the same.
+            return true;
         }
         self.scan = None;
-        let c = Rc::try_unwrap(scan).map(RefCell::into_inner).unwrap_or_else(|rc| rc.borrow().clone()).finish();
+        let c = scan.take().finish();
         if c.first().is_none() {
             self.first = Some(None);
         }
@@ -424,8 +445,8 @@ impl Compare {
                     done &= d.borrow_mut().seek_toward(target, budget.max(1));
                 }
                 if !done {
-                    // The lanes' drivers moved on (they are shared); the view waits for the end.
-                    return false;
+                    // The lanes' drivers moved on (to this new state); the boards wait for the end.
+                    return true;
                 }
                 self.seeking = None;
                 self.refresh();

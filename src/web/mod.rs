@@ -16,6 +16,7 @@ pub mod gosrc;
 pub mod highlight;
 pub mod locate;
 pub mod output;
+pub mod owned;
 pub mod predict;
 pub mod record;
 pub mod shortcuts;

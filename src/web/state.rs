@@ -4,9 +4,10 @@
 //! messages (`Tick`, `IdleRefresh`), how much work a frame or a seek slice may do comes in them
 //! too (a [`StepBudget`] the page keeps from what it measured), so the reducer is tested natively.
 //!
-//! The one thing the states share is the [`Driver`] (the simulator and its history, too large to
-//! copy per message): a message that changes it always returns a new state, and a message that
-//! returns the old state has changed nothing.
+//! The [`Driver`] (the simulator and its history, too large to copy per message) is not shared
+//! by consecutive states: it moves to the state the reducer returns ([`Owned`]), so the state it
+//! was given is left as it was, without it; a message that returns the old state has changed
+//! nothing and leaves the driver there.
 
 use super::boot::{Boot, Notice};
 use super::compare::{Compare, CompareMsg, Lane, Side as LaneSide, Variant};
@@ -20,7 +21,7 @@ use super::view::{self, LogView, Plots, View};
 use crate::core::ids::GId;
 use crate::core::scenario::Scenario;
 use crate::core::lessons;
-use std::cell::RefCell;
+use super::owned::Owned;
 use std::rc::Rc;
 
 /// Speeds the play button offers, steps per second.
@@ -196,6 +197,18 @@ pub enum Msg {
     Predict(PredictMsg),
     /// Something chosen in threads mode's panel ([`AppState::threads_panel`]).
     ThreadsPanel(ThreadsMsg),
+    /// Draw what a long seek left out of date ([`AppState::catch_up`]): the page sends it in a
+    /// task of its own after each such draw.
+    CatchUp,
+}
+
+/// What is still out of date after a long seek drew the board: each is drawn in a task of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatchUp {
+    /// The log, the goroutine panel and the interventions' lists (then the plots).
+    Side,
+    /// The plots and the timeline.
+    Plots,
 }
 
 /// What the keyboard asks of threads mode's real-time run.
@@ -269,7 +282,7 @@ enum Source {
 #[derive(Clone)]
 pub struct AppState {
     /// The simulator and its history, shared by consecutive states (see the module's words).
-    pub driver: Rc<RefCell<Driver>>,
+    pub driver: Rc<Owned<Driver>>,
     pub view: Rc<View>,
     pub log: Rc<LogView>,
     /// What the interventions offer (rebuilt with the log).
@@ -334,6 +347,8 @@ pub struct AppState {
     pub predict: Option<Rc<Predict>>,
     /// What the user chose in threads mode's panel.
     pub threads_panel: ThreadsPanel,
+    /// What a long seek left out of date, drawn next ([`Msg::CatchUp`]).
+    pub catch_up: Option<CatchUp>,
 }
 
 impl PartialEq for AppState {
@@ -355,7 +370,7 @@ impl AppState {
             plots_at: f64::NEG_INFINITY,
             side_at: f64::NEG_INFINITY,
             now: 0.0,
-            driver: Rc::new(RefCell::new(d)),
+            driver: Rc::new(Owned::new(d)),
             playing: false,
             to_end: false,
             speed: 10,
@@ -387,6 +402,7 @@ impl AppState {
             compare: boot.compare.as_ref().map(|f| Rc::new(Compare::of_link(f))),
             predict: None,
             threads_panel: ThreadsPanel::default(),
+            catch_up: None,
         };
         if let (Some(n), None) = (boot.step, &boot.compare) {
             st.seek(n);
@@ -416,6 +432,7 @@ impl AppState {
         self.refresh_go();
         if force || !self.playing {
             self.refresh_side_or_plots(true);
+            self.catch_up = None;
         }
     }
 
@@ -450,13 +467,20 @@ impl AppState {
     /// (whichever is more overdue). The page calls it while playing in the browser's idle time
     /// between frames, so these rebuilds (and their rendering) do not lengthen a frame.
     fn refresh_side_or_plots(&mut self, all: bool) {
-        let mut d = self.driver.borrow_mut();
         let t1 = self.now;
-        let stale = self.plots.version != d.record().version();
+        let stale = self.plots.version != self.driver.borrow().record().version();
         let side_due = t1 - self.side_at >= SIDE_EVERY_MS;
         let plots_due = stale && t1 - self.plots_at >= PLOTS_EVERY_MS;
         let do_side = all || (side_due && (!plots_due || self.side_at <= self.plots_at));
         let do_plots = stale && (all || (plots_due && !do_side));
+        self.refresh_parts(all, do_side, do_plots);
+    }
+
+    /// Rebuilds the log, the goroutine panel and the interventions' lists (`do_side`), and the
+    /// plots (`do_plots`); `all`: in full, as when not playing.
+    fn refresh_parts(&mut self, all: bool, do_side: bool, do_plots: bool) {
+        let mut d = self.driver.borrow_mut();
+        let t1 = self.now;
         if do_side {
             // A short log while playing: it is rebuilt whole a few times a second.
             let limit = if self.playing { LOG_ROWS_PLAYING } else { self.log_limit };
@@ -513,6 +537,7 @@ impl AppState {
             // Continue a seek in progress from where it is (Cancel still goes back to its start).
             let from = self.seeking.map_or(cur, |s| s.from);
             self.seeking = Some(Seeking { from, target: n, start, at: start });
+            self.catch_up = None;
         }
     }
 
@@ -582,16 +607,35 @@ impl AppState {
         }
     }
 
-    /// Does `msg`, returning the next state (or this one, when nothing changed).
+    /// Does `msg`, returning the next state (or this one, when nothing changed). The driver
+    /// moves to the next state ([`Owned`]): this one is left as it was, without it.
     pub fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
         let mut s = (*self).clone();
+        s.driver = Rc::new(Owned::new(self.driver.take()));
+        if let Some(c) = &self.compare {
+            s.compare = Some(Rc::new(c.take_over()));
+        }
+        if s.apply(msg) {
+            return Rc::new(s);
+        }
+        // Nothing changed: this state keeps what it owned.
+        self.driver.put(s.driver.take());
+        if let (Some(old), Some(new)) = (&self.compare, &s.compare) {
+            old.give_back(new);
+        }
+        self
+    }
+
+    /// Does `msg` to this state (which owns the driver). Returns `false` when nothing changed.
+    fn apply(&mut self, msg: Msg) -> bool {
+        let s = self;
         if let Some(m) = s.compare_msg(&msg) {
             let mut c = (**s.compare.as_ref().expect("compare_msg checks it")).clone();
             if !c.reduce(m) {
-                return self;
+                return false;
             }
             s.compare = Some(Rc::new(c));
-            return Rc::new(s);
+            return true;
         }
         let mut force_plots = true;
         if s.seeking.is_some() {
@@ -603,8 +647,8 @@ impl AppState {
                 | Msg::Threads(_) | Msg::ThreadsPanel(_) | Msg::Select(_) | Msg::SetFilter(_) | Msg::SetJumpKind(_) | Msg::SetSpeed(_)
                 | Msg::OpenCompare(_) | Msg::CloseCompare => {}
                 Msg::Escape if s.help => {}
-                Msg::Escape => return Rc::new(s).reduce(Msg::CancelSeek),
-                _ => return self,
+                Msg::Escape => return s.apply(Msg::CancelSeek),
+                _ => return false,
             }
         }
         match msg {
@@ -623,29 +667,36 @@ impl AppState {
                 s.seek(cur.saturating_add_signed(k));
             }
             Msg::SeekSlice(budget) => {
-                let Some(sk) = s.seeking else { return self };
+                let Some(sk) = s.seeking else { return false };
                 let before = s.driver.borrow().step();
                 let done = s.driver.borrow_mut().seek_toward(sk.target, budget.max(1));
                 let moved = s.driver.borrow().step() != before;
                 if done && (!moved || sk.at == s.driver.borrow().step()) {
-                    // Arrived in an earlier slice: this task only draws the board.
+                    // Arrived in an earlier slice: this task only draws the board and the
+                    // explanation; the log and side panels, then the plots, follow in tasks of
+                    // their own ([`Msg::CatchUp`]), so that no task draws the whole page of a
+                    // large run at once.
                     s.seeking = None;
+                    s.view = Rc::new(View::build(&s.driver.borrow()));
+                    s.refresh_go();
+                    s.catch_up = Some(CatchUp::Side);
+                    return true;
                 } else {
                     // Only the progress bar moves between slices: the board is drawn once, at
                     // the end (drawing a large run's board at every slice would cost more than
                     // the slice).
                     s.seeking = Some(Seeking { at: s.driver.borrow().step(), ..sk });
-                    return Rc::new(s);
+                    return true;
                 }
             }
             Msg::CancelSeek => {
-                let Some(sk) = s.seeking.take() else { return self };
+                let Some(sk) = s.seeking.take() else { return false };
                 s.driver.borrow_mut().seek(sk.from);
             }
             Msg::OpenLink(fragment) if crate::core::link::fragment(&fragment).vs.is_some() => {
                 s.stop();
                 s.compare = Some(Rc::new(Compare::of_link(&crate::core::link::fragment(&fragment))));
-                return Rc::new(s);
+                return true;
             }
             Msg::OpenLink(fragment) => {
                 let b = super::boot::boot(&fragment, None, None);
@@ -667,7 +718,7 @@ impl AppState {
             Msg::TogglePlay => {
                 if s.driver.borrow().finished() {
                     s.say(Notice::info("The run has ended. Step back, scrub or restart to play again."));
-                    return Rc::new(s);
+                    return true;
                 }
                 s.playing = true;
                 s.to_end = false;
@@ -676,7 +727,7 @@ impl AppState {
             }
             Msg::Pause => {
                 if !s.playing {
-                    return self;
+                    return false;
                 }
                 s.stop();
             }
@@ -686,7 +737,7 @@ impl AppState {
                     (d.finished(), d.record().end())
                 };
                 if finished {
-                    return self;
+                    return false;
                 }
                 if let Some(end) = end {
                     // The end is known: a seek there, in slices if far.
@@ -699,7 +750,7 @@ impl AppState {
             }
             Msg::Tick { now, steps } => {
                 if !s.playing {
-                    return self;
+                    return false;
                 }
                 force_plots = false;
                 s.now = now;
@@ -737,7 +788,7 @@ impl AppState {
             Msg::Slower => s.speed = SPEEDS.iter().rev().copied().find(|&v| v < s.speed).unwrap_or(1),
             Msg::SetJumpKind(k) => {
                 s.jump_kind = Rc::new(k);
-                return Rc::new(s);
+                return true;
             }
             Msg::JumpNext => {
                 s.stop();
@@ -798,7 +849,7 @@ impl AppState {
                 let other = s.editor.other.clone();
                 s.editor = Rc::new(Editor { other, ..Editor::new((*text).clone()) });
                 s.refresh_go();
-                return Rc::new(s);
+                return true;
             }
             Msg::SwitchLang => {
                 let ed = s.editor.clone();
@@ -808,7 +859,7 @@ impl AppState {
                         format!("This {} has problems, so it cannot be shown as {}; fix them first.", ed.lang.name(), ed.lang.other().name()),
                         Vec::new(),
                     ));
-                    return Rc::new(s);
+                    return true;
                 }
                 // What runs is shown in the new language too (and shared as such).
                 if s.running_text == ed.text {
@@ -818,7 +869,7 @@ impl AppState {
                 s.editor_gen += 1;
                 s.save_draft = Some(s.editor.text.clone());
                 s.refresh_go();
-                return Rc::new(s);
+                return true;
             }
             Msg::Apply => {
                 if !s.editor.valid() {
@@ -826,7 +877,7 @@ impl AppState {
                         "The scenario has problems; the last good one keeps running.",
                         s.editor.problems.iter().map(|p| if p.place.is_empty() { p.message.clone() } else { format!("{}: {}", p.place, p.message) }).collect(),
                     ));
-                    return Rc::new(s);
+                    return true;
                 }
                 let text = s.editor.text.clone();
                 s.run_mine(text, None);
@@ -844,7 +895,7 @@ impl AppState {
             Msg::OpenLesson(id) => match lessons::find(&id) {
                 None => {
                     s.say(Notice::error("There is no such lesson.", vec![id]));
-                    return Rc::new(s);
+                    return true;
                 }
                 Some(l) => {
                     // Lessons are shown as Go.
@@ -855,29 +906,29 @@ impl AppState {
             },
             Msg::OpenTrace(text) => match gosrc::compile(&text) {
                 Ok(sc) => s.replace(sc, Rc::new(text.clone()), Some(text), Source::Link, None),
-                Err(_) => return self,
+                Err(_) => return false,
             },
             Msg::Mine { good, draft } => {
                 let editor = draft.unwrap_or_else(|| good.clone());
                 if !s.run_mine(Rc::new(good), Some(editor)) {
-                    return self;
+                    return false;
                 }
             }
             Msg::CloseLesson => {
                 s.lesson = None;
-                return Rc::new(s);
+                return true;
             }
             Msg::ToggleGallery => {
                 s.gallery = !s.gallery && !s.embed;
-                return Rc::new(s);
+                return true;
             }
             Msg::ToggleHelp => {
                 s.help = !s.help;
-                return Rc::new(s);
+                return true;
             }
             Msg::ToggleThreads => {
                 if s.embed {
-                    return self;
+                    return false;
                 }
                 // Step mode stops playing (and seeking) while the threads run has the page.
                 s.stop();
@@ -889,27 +940,27 @@ impl AppState {
             }
             Msg::Threads(c) => {
                 if !s.threads {
-                    return self;
+                    return false;
                 }
                 if c == ThreadsCommand::RunAgain {
                     s.threads_panel.update(ThreadsMsg::RunAgain);
-                    return Rc::new(s);
+                    return true;
                 }
                 let n = s.threads_command.map_or(0, |(n, _)| n) + 1;
                 s.threads_command = Some((n, c));
-                return Rc::new(s);
+                return true;
             }
             Msg::ThreadsPanel(m) => {
                 s.threads_panel.update(m);
-                return Rc::new(s);
+                return true;
             }
             Msg::ToggleTheme => {
                 s.theme = if s.dark() { Theme::Light } else { Theme::Dark };
-                return Rc::new(s);
+                return true;
             }
             Msg::SystemDark(d) => {
                 s.system_dark = d;
-                return Rc::new(s);
+                return true;
             }
             Msg::OpenCompare(v) => {
                 s.stop();
@@ -920,15 +971,15 @@ impl AppState {
                     Err(ps) => Lane::of_problems(LaneSide::B, "B: the variant".into(), ps),
                 };
                 s.compare = Some(Rc::new(Compare::new(a, b, None)));
-                return Rc::new(s);
+                return true;
             }
-            Msg::Compare(_) => return self,
+            Msg::Compare(_) => return false,
             Msg::CloseCompare => {
                 s.compare = None;
-                return Rc::new(s);
+                return true;
             }
             // The keys 1–4 in the compare view: predict mode's panel is not shown there.
-            Msg::Predict(_) if s.compare.is_some() => return self,
+            Msg::Predict(_) if s.compare.is_some() => return false,
             Msg::Predict(PredictMsg::Open { stored }) => {
                 s.stop();
                 let key = s.lesson.as_ref().map_or(ANY_SCENARIO, |l| l.id);
@@ -936,13 +987,13 @@ impl AppState {
             }
             Msg::Predict(PredictMsg::Close) => s.predict = None,
             Msg::Predict(m) => {
-                let Some(p) = &s.predict else { return self };
+                let Some(p) = &s.predict else { return false };
                 let mut p = (**p).clone();
                 s.stop();
                 match m {
                     PredictMsg::Answer(i) => {
                         if !p.answer(i, &mut s.driver.borrow_mut()) {
-                            return self;
+                            return false;
                         }
                     }
                     _ => p.next(&mut s.driver.borrow_mut()),
@@ -960,19 +1011,26 @@ impl AppState {
             }
             Msg::Dismiss => {
                 s.notice = None;
-                return Rc::new(s);
+                return true;
+            }
+            Msg::CatchUp => {
+                let Some(c) = s.catch_up else { return false };
+                let side = c == CatchUp::Side;
+                s.refresh_parts(true, side, !side);
+                s.catch_up = side.then_some(CatchUp::Plots);
+                return true;
             }
             Msg::IdleRefresh(now) => {
                 if !s.playing {
-                    return self;
+                    return false;
                 }
                 s.now = now;
                 s.refresh_side_or_plots(false);
-                return Rc::new(s);
+                return true;
             }
         }
         s.refresh(force_plots);
-        Rc::new(s)
+        true
     }
 }
 

@@ -2,9 +2,9 @@
 //! `window.__gmp*` hooks that the end-to-end tests and the benchmark read.
 
 use super::driver::Driver;
+use super::owned::Owned;
 use super::wall::now_ms;
 use gloo_events::EventListener;
-use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -85,16 +85,19 @@ pub fn add_phase(name: &str, ms: f64) {
 
 /// Installs `window.__gmpState()` (the state at the current step, exactly as
 /// `gmpsim run --format state` prints it) and `window.__gmpInfo()` (step, explored steps,
-/// checkpoints, interval).
-pub fn install_hooks(driver: Rc<RefCell<Driver>>) {
+/// checkpoints, interval), both of the driver `current` gives (the current state's: the driver
+/// moves from state to state).
+pub fn install_hooks(current: Rc<dyn Fn() -> Rc<Owned<Driver>>>) {
     let Some(w) = web_sys::window() else { return };
-    let d = driver.clone();
+    let d = current.clone();
     let state = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let d = d();
         let d = d.borrow();
         JsValue::from_str(&serde_json::to_string(&super::driver::snapshot(d.sim(), true)).unwrap_or_default())
     });
-    let d = driver;
+    let d = current;
     let info = Closure::<dyn Fn() -> JsValue>::new(move || {
+        let d = d();
         let d = d.borrow();
         let v = serde_json::json!({
             "step": d.step(),

@@ -165,7 +165,16 @@ test('switching modes keeps the scenario', async () => {
   await pg.click('[data-testid=mode-toggle]');
   await pg.waitForSelector('[data-testid=clock]');
   assert.match(await pg.textContent('body'), /switch me/);
-  await pg.click('[data-testid=mode-toggle]');
+  // Back to threads mode: the panel shows its controls at once, not at its first redraw
+  // (REDRAW_MS = 250 ms after the run starts).
+  const ms = await pg.evaluate(() => new Promise((resolve) => {
+    const t0 = performance.now();
+    const seen = () => document.querySelector('[data-testid=threads-pause]');
+    new MutationObserver((_, o) => { if (seen()) { o.disconnect(); resolve(performance.now() - t0); } })
+      .observe(document.body, { childList: true, subtree: true });
+    document.querySelector('[data-testid=mode-toggle]').click();
+  }));
+  assert.ok(ms < 250, `the controls showed ${ms.toFixed(0)} ms after the switch`);
   await waitOutcome(pg);
 });
 

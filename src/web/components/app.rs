@@ -155,6 +155,15 @@ pub fn app() -> Html {
         });
     }
 
+    // After a long seek, what it left out of date is drawn in tasks of its own.
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with(state.catch_up, move |c| {
+            let task = c.map(|_| NextTask::new(move || dispatch.dispatch(Msg::CatchUp)));
+            move || drop(task)
+        });
+    }
+
     // The compare view's scan and far seeks, in slices between frames (issue 13).
     {
         let dispatch = dispatch.clone();
@@ -285,9 +294,9 @@ pub fn app() -> Html {
 
     // Hooks for the end-to-end tests and the benchmark.
     {
-        let driver = state.driver.clone();
+        let state = state.clone();
         use_effect_with((), move |_| {
-            storage::install_hooks(driver);
+            storage::install_hooks(Rc::new(move || state.driver.clone()));
         });
     }
 
@@ -434,7 +443,7 @@ pub fn app() -> Html {
                     if !description.is_empty() { <p class="desc">{ description }</p> }
                     { explain }
                     { board }
-                    <section class="pictures" aria-label="Pictures of the run">
+                    <section class="pictures" aria-label="Pictures of the run" aria-busy={state.catch_up.is_some().then_some("true")}>
                         <LinePlot title="Run queue lengths (global and each P)" testid="plot-queues" series={state.plots.queues.clone()}
                             t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t.clone()} />
                         <LinePlot title="Threads" testid="plot-threads" series={state.plots.threads.clone()}

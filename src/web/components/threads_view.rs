@@ -146,6 +146,9 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             set_hook("__gmpThreads", figs.as_ref());
             set_hook("__gmpThreadsKill", kill.as_ref());
             let measuring = *measuring;
+            // The run exists now: draw its panel (controls included) at once, not at the first
+            // redraw.
+            force.force_update();
             let tick = {
                 let weak = weak.clone();
                 move || {
