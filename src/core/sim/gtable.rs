@@ -3,7 +3,7 @@
 //! chunk rather than every goroutine, and a chunk is copied the first time it changes after.
 
 use std::ops::{Index, IndexMut};
-use std::sync::Arc;
+use std::rc::Rc;
 
 /// Goroutines per chunk.
 const CHUNK: usize = 256;
@@ -11,7 +11,7 @@ const CHUNK: usize = 256;
 /// A growable table indexed like a `Vec`, copy-on-write by chunk.
 #[derive(Clone, Debug)]
 pub(crate) struct GTable<T> {
-    chunks: Vec<Arc<Vec<T>>>,
+    chunks: Vec<Rc<Vec<T>>>,
     len: usize,
 }
 
@@ -32,9 +32,9 @@ impl<T: Clone> GTable<T> {
 
     pub(crate) fn push(&mut self, g: T) {
         if self.len.is_multiple_of(CHUNK) {
-            self.chunks.push(Arc::new(Vec::with_capacity(CHUNK)));
+            self.chunks.push(Rc::new(Vec::with_capacity(CHUNK)));
         }
-        Arc::make_mut(self.chunks.last_mut().expect("a chunk")).push(g);
+        Rc::make_mut(self.chunks.last_mut().expect("a chunk")).push(g);
         self.len += 1;
     }
 
@@ -55,9 +55,24 @@ impl<T> Index<usize> for GTable<T> {
 }
 
 impl<T: Clone> IndexMut<usize> for GTable<T> {
+    /// Writes are the simulator's hot path: a chunk this table alone holds (every chunk, but
+    /// after a checkpoint's clone) is written in place with an inlined check; only a shared
+    /// one takes the out-of-line copy.
+    #[inline]
     fn index_mut(&mut self, i: usize) -> &mut T {
-        &mut Arc::make_mut(&mut self.chunks[i / CHUNK])[i % CHUNK]
+        let chunk = &mut self.chunks[i / CHUNK];
+        if Rc::get_mut(chunk).is_none() {
+            unshare(chunk);
+        }
+        &mut Rc::get_mut(chunk).expect("unshared above")[i % CHUNK]
     }
+}
+
+/// Copies a chunk another clone of the table still holds (copy-on-write's copy).
+#[cold]
+#[inline(never)]
+fn unshare<T: Clone>(chunk: &mut Rc<Vec<T>>) {
+    Rc::make_mut(chunk);
 }
 
 #[cfg(test)]
