@@ -437,18 +437,23 @@ impl Event {
     }
 
     /// The event's own facts as JSON (`{"victim": 0, "n": 4, "of": 7, ...}` for a Steal),
-    /// `null` for kinds that have none.
+    /// `null` for kinds that have none. The value of [`Event::detail_json`].
     pub fn detail(&self) -> serde_json::Value {
-        match serde_json::to_value(&self.what) {
-            Ok(serde_json::Value::Object(m)) if m.len() == 1 => {
-                let (_, inner) = m.into_iter().next().expect("one entry");
-                match inner {
-                    serde_json::Value::Object(_) => inner,
-                    other => serde_json::json!({ "value": other }),
-                }
-            }
-            _ => serde_json::Value::Null,
+        match self.detail_json() {
+            Some(text) => serde_json::from_str(&text).expect("detail_json writes valid JSON"),
+            None => serde_json::Value::Null,
         }
+    }
+
+    /// The event's own facts as JSON text, `None` for kinds that have none: the variant's
+    /// fields serialized straight into a string (no `serde_json::Value` tree), a variant
+    /// holding one non-object value wrapped as `{"value": ...}`.
+    pub fn detail_json(&self) -> Option<String> {
+        // `{"Kind":INNER}` for a variant with data, `"Kind"` for one without.
+        let text = serde_json::to_string(&self.what).ok()?;
+        let inner = text.strip_prefix('{')?.strip_suffix('}')?;
+        let inner = &inner[inner.find("\":")? + 2..];
+        Some(if inner.starts_with('{') { inner.to_string() } else { format!("{{\"value\":{inner}}}") })
     }
 
     /// The event as one object of `gmpsim run --format jsonl`: step, time, kind, G, P, M (ids
