@@ -11,6 +11,8 @@ use serde::Serialize;
 use crate::core::program::Program;
 use crate::core::scenario::format_duration;
 
+mod facts;
+
 /// One state change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
@@ -446,14 +448,10 @@ impl Event {
     }
 
     /// The event's own facts as JSON text, `None` for kinds that have none: the variant's
-    /// fields serialized straight into a string (no `serde_json::Value` tree), a variant
-    /// holding one non-object value wrapped as `{"value": ...}`.
+    /// fields written straight into a string (no `serde_json::Value` tree), in the shape the
+    /// derived serializer gives them (`event/facts.rs`).
     pub fn detail_json(&self) -> Option<String> {
-        // `{"Kind":INNER}` for a variant with data, `"Kind"` for one without.
-        let text = serde_json::to_string(&self.what).ok()?;
-        let inner = text.strip_prefix('{')?.strip_suffix('}')?;
-        let inner = &inner[inner.find("\":")? + 2..];
-        Some(if inner.starts_with('{') { inner.to_string() } else { format!("{{\"value\":{inner}}}") })
+        facts::write(&self.what)
     }
 
     /// The event as one object of `gmpsim run --format jsonl`: step, time, kind, G, P, M (ids
