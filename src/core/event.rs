@@ -11,6 +11,8 @@ use serde::Serialize;
 use crate::core::program::Program;
 use crate::core::scenario::format_duration;
 
+mod facts;
+
 /// One state change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
@@ -437,18 +439,19 @@ impl Event {
     }
 
     /// The event's own facts as JSON (`{"victim": 0, "n": 4, "of": 7, ...}` for a Steal),
-    /// `null` for kinds that have none.
+    /// `null` for kinds that have none. The value of [`Event::detail_json`].
     pub fn detail(&self) -> serde_json::Value {
-        match serde_json::to_value(&self.what) {
-            Ok(serde_json::Value::Object(m)) if m.len() == 1 => {
-                let (_, inner) = m.into_iter().next().expect("one entry");
-                match inner {
-                    serde_json::Value::Object(_) => inner,
-                    other => serde_json::json!({ "value": other }),
-                }
-            }
-            _ => serde_json::Value::Null,
+        match self.detail_json() {
+            Some(text) => serde_json::from_str(&text).expect("detail_json writes valid JSON"),
+            None => serde_json::Value::Null,
         }
+    }
+
+    /// The event's own facts as JSON text, `None` for kinds that have none: the variant's
+    /// fields written straight into a string (no `serde_json::Value` tree), in the shape the
+    /// derived serializer gives them (`event/facts.rs`).
+    pub fn detail_json(&self) -> Option<String> {
+        facts::write(&self.what)
     }
 
     /// The event as one object of `gmpsim run --format jsonl`: step, time, kind, G, P, M (ids

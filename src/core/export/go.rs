@@ -159,24 +159,16 @@ fn received(ops: &[Op], out: &mut Vec<String>) {
     }
 }
 
-/// The variables `ops` read.
-fn reads(ops: &[Op]) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let arg = |a: &Arg, out: &mut BTreeSet<String>| {
-        if let Arg::Var(v) = a {
-            out.insert(v.clone());
-        }
-    };
-    for op in ops {
-        match op {
-            Op::Print { args, .. } => args.iter().for_each(|a| arg(a, &mut out)),
-            Op::SendValue { value, .. } => arg(value, &mut out),
-            Op::GoArgs { args, .. } => args.iter().for_each(|(_, a)| arg(a, &mut out)),
-            Op::Repeat { body, .. } | Op::For { body, .. } | Op::Range { body, .. } => out.extend(reads(body)),
-            _ => {}
-        }
-    }
-    out
+/// True if `ops` (or a nested body) read the variable `v`.
+fn reads_var(ops: &[Op], v: &str) -> bool {
+    let is = |a: &Arg| matches!(a, Arg::Var(x) if x == v);
+    ops.iter().any(|op| match op {
+        Op::Print { args, .. } => args.iter().any(is),
+        Op::SendValue { value, .. } => is(value),
+        Op::GoArgs { args, .. } => args.iter().any(|(_, a)| is(a)),
+        Op::Repeat { body, .. } | Op::For { body, .. } | Op::Range { body, .. } => reads_var(body, v),
+        _ => false,
+    })
 }
 
 /// A value as Go source.
@@ -633,7 +625,7 @@ impl<'a> Writer<'a> {
                         Some(v) => self.put(depth, format_args!("for {v} := range {c} {{")),
                         None => self.put(depth, format_args!("for range {c} {{")),
                     }
-                    if let Some(v) = var.as_ref().filter(|v| !reads(body).contains(*v)) {
+                    if let Some(v) = var.as_ref().filter(|v| !reads_var(body, v)) {
                         self.put(depth + 1, format_args!("_ = {v}"));
                     }
                     self.body(body, depth + 1, loops + 1);

@@ -460,10 +460,9 @@ impl Tracer {
         if let Some(g) = e.g {
             o.num_member("g", g.0.into());
         }
-        let detail = e.detail();
-        if !detail.is_null() {
+        if let Some(detail) = e.detail_json() {
             o.key("detail");
-            o.push_str(&detail.to_string());
+            o.push_str(&detail);
         }
         o.push_str("}}");
         if let (What::Steal { victim, .. }, Some(thief)) = (&e.what, e.p) {
