@@ -937,6 +937,7 @@ impl AppState {
                 }
                 s.threads = !s.threads;
                 s.threads_command = None;
+                s.threads_panel.mode_switched();
             }
             Msg::Threads(c) => {
                 if !s.threads {
@@ -951,8 +952,8 @@ impl AppState {
                 return true;
             }
             Msg::ThreadsPanel(m) => {
-                s.threads_panel.update(m);
-                return true;
+                // An observation of the run comes only while threads mode has the page.
+                return (s.threads || !matches!(m, ThreadsMsg::Observed(_))) && s.threads_panel.update(m);
             }
             Msg::ToggleTheme => {
                 s.theme = if s.dark() { Theme::Light } else { Theme::Dark };
