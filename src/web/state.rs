@@ -944,7 +944,7 @@ impl AppState {
                     return false;
                 }
                 if c == ThreadsCommand::RunAgain {
-                    s.threads_panel.update(ThreadsMsg::RunAgain);
+                    s.threads_panel.update(ThreadsMsg::RunAgain, true);
                     return true;
                 }
                 let n = s.threads_command.map_or(0, |(n, _)| n) + 1;
@@ -952,8 +952,7 @@ impl AppState {
                 return true;
             }
             Msg::ThreadsPanel(m) => {
-                // An observation of the run comes only while threads mode has the page.
-                return (s.threads || !matches!(m, ThreadsMsg::Observed(_))) && s.threads_panel.update(m);
+                return s.threads_panel.update(m, s.threads);
             }
             Msg::ToggleTheme => {
                 s.theme = if s.dark() { Theme::Light } else { Theme::Dark };

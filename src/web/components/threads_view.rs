@@ -70,6 +70,11 @@ fn workers_plot(series: &[(f64, u32)], wall: f64) -> Html {
     }
 }
 
+/// One of the run's figures: a term, its value (with a tooltip and a test id, if any).
+fn fig(dt: &'static str, title: Option<&'static str>, testid: Option<&'static str>, dd: Html) -> Html {
+    html! { <div><dt>{ dt }</dt><dd {title} data-testid={testid}>{ dd }</dd></div> }
+}
+
 /// The pause button: pauses the run, or resumes it.
 /// `data-blocking` before the run exists: how its workers will block, `"wait"` where the page is
 /// cross-origin isolated (so they can `Atomics.wait`), `"spin"` elsewhere.
@@ -89,19 +94,21 @@ fn toggle_pause(r: &mut Run) {
     }
 }
 
-/// The run the panel holds, with its observer.
-type Held = Option<(Rc<RefCell<Run>>, Observer)>;
-
-/// The panel's choices as the run's observer reads them (kept current at every drawing).
-type Chosen = (Rc<LogFilter>, usize, Option<GId>);
+/// What the panel holds: the run with its observer, and the panel's choices as the observer
+/// reads them (kept current at every drawing).
+#[derive(Default)]
+struct Held {
+    run: Option<(Rc<RefCell<Run>>, Observer)>,
+    chosen: (Rc<LogFilter>, usize, Option<GId>),
+}
 
 /// Observes the held run (unless it is in use) and sends what it sees to the reducer.
-fn observe(held: &RefCell<Held>, chosen: &RefCell<Chosen>, on_msg: &Callback<ThreadsMsg>) {
+fn observe(held: &RefCell<Held>, on_msg: &Callback<ThreadsMsg>) {
     let seen = {
         let mut h = held.borrow_mut();
-        let Some((run, observer)) = h.as_mut() else { return };
+        let Held { run, chosen: (filter, limit, selected) } = &mut *h;
+        let Some((run, observer)) = run.as_mut() else { return };
         let Ok(r) = run.try_borrow() else { return };
-        let (filter, limit, selected) = &*chosen.borrow();
         observer.observe(&r, &Choices { filter, limit: *limit, selected: *selected })
     };
     on_msg.emit(ThreadsMsg::Observed(Rc::new(seen)));
@@ -110,23 +117,22 @@ fn observe(held: &RefCell<Held>, chosen: &RefCell<Chosen>, on_msg: &Callback<Thr
 /// The threads-mode panel.
 #[function_component(ThreadsView)]
 pub fn threads_view(props: &ThreadsProps) -> Html {
-    let held = use_mut_ref(|| Held::None);
+    let held = use_mut_ref(Held::default);
     let panel = &props.panel;
     let (baseline, filter, limit, selected) = (&panel.baseline, &panel.filter, &panel.limit, &panel.selected);
-    let chosen = use_mut_ref(|| (filter.clone(), *limit, *selected));
-    *chosen.borrow_mut() = (filter.clone(), *limit, *selected);
+    held.borrow_mut().chosen = (filter.clone(), *limit, *selected);
 
     // (Re)start the run whenever the scenario, "run again" or the baseline measurement asks.
     let measuring = panel.measuring();
     {
-        let (held, chosen, on_msg) = (held.clone(), chosen.clone(), props.on_msg.clone());
+        let (held, on_msg) = (held.clone(), props.on_msg.clone());
         use_effect_with((props.scenario.clone(), panel.run, measuring), move |(sc, run_no, measuring)| {
             let mut sc = (**sc).clone();
             if *measuring {
                 sc.gomaxprocs = 1;
             }
             let r = Run::start(&sc);
-            *held.borrow_mut() = Some((r.clone(), Observer::new(*run_no, *measuring)));
+            held.borrow_mut().run = Some((r.clone(), Observer::new(*run_no, *measuring)));
             let weak = Rc::downgrade(&r);
             let figs = Closure::<dyn Fn() -> JsValue>::new({
                 let weak = weak.clone();
@@ -144,7 +150,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             let measuring = *measuring;
             // The run exists now: draw its panel (controls included) at once, not at the first
             // redraw.
-            observe(&held, &chosen, &on_msg);
+            observe(&held, &on_msg);
             let tick = move || {
                 // The GOMAXPROCS 1 run has ended: keep its time, run the scenario itself.
                 if measuring {
@@ -162,7 +168,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
                         on_msg.emit(ThreadsMsg::BaselineEnded(b));
                     }
                 }
-                observe(&held, &chosen, &on_msg)
+                observe(&held, &on_msg)
             };
             let redraw = gloo_timers::callback::Interval::new(REDRAW_MS, tick);
             move || {
@@ -174,21 +180,15 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             }
         });
     }
-    // New choices (the log's filter or length, the selection): observe again at once.
-    {
-        let (held, chosen, on_msg) = (held.clone(), chosen.clone(), props.on_msg.clone());
-        use_effect_with((filter.clone(), *limit, *selected), move |_| observe(&held, &chosen, &on_msg));
-    }
-
     // Carries out `f` on the run, then observes it.
     let command = {
-        let (held, chosen, on_msg) = (held.clone(), chosen.clone(), props.on_msg.clone());
+        let (held, on_msg) = (held.clone(), props.on_msg.clone());
         move |f: &dyn Fn(&mut Run)| {
-            let run = held.borrow().as_ref().map(|(r, _)| r.clone());
+            let run = held.borrow().run.as_ref().map(|(r, _)| r.clone());
             if let Some(r) = run {
                 f(&mut r.borrow_mut());
             }
-            observe(&held, &chosen, &on_msg);
+            observe(&held, &on_msg);
         }
     };
     let with_run = |f: fn(&mut Run)| {
@@ -199,23 +199,23 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
 
     // The keyboard's pause command: Space as the pause button (nothing once the run has ended,
     // when the button is disabled). "Run again" (r) is the reducer's (`ThreadsPanel::run`).
+    // New choices (the log's filter or length, the selection) are observed at once, too.
     {
         let seen = use_mut_ref(|| props.command.map(|(n, _)| n));
         let command = command.clone();
-        use_effect_with(props.command, move |&c| {
+        use_effect_with((props.command, filter.clone(), *limit, *selected), move |&(c, ..)| {
+            let mut pause = false;
             if let Some((n, c)) = c {
                 if *seen.borrow() != Some(n) {
                     *seen.borrow_mut() = Some(n);
-                    match c {
-                        ThreadsCommand::TogglePause => command(&|r: &mut Run| {
-                            if !r.finished() {
-                                toggle_pause(r);
-                            }
-                        }),
-                        ThreadsCommand::RunAgain => {}
-                    }
+                    pause = c == ThreadsCommand::TogglePause;
                 }
             }
+            command(&|r: &mut Run| {
+                if pause && !r.finished() {
+                    toggle_pause(r);
+                }
+            })
         });
     }
     let on_kill = with_run(|r| {
@@ -251,25 +251,19 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
         last_rows.iter().map(|x| x.text.clone()).collect::<Vec<_>>().join(" ")
     };
     let detail = r.detail.clone();
-    let speedup = match *baseline {
-        Baseline::Measuring => {
-            html! { <span data-testid="speedup" data-state="measuring">{ "measuring: running it with GOMAXPROCS 1 first…" }</span> }
-        }
-        Baseline::Done(b) if finished => html! {
-            <span data-testid="speedup" data-state="done" data-value={format!("{:.3}", b / wall.max(1e-9))}>
-                { format!("{:.2}× (GOMAXPROCS 1 took {b:.0} ms, GOMAXPROCS {} took {wall:.0} ms)", b / wall.max(1e-9), r.gomaxprocs) }
-            </span>
-        },
-        Baseline::Done(b) => {
-            html! { <span data-testid="speedup" data-state="running">{ format!("GOMAXPROCS 1 took {b:.0} ms; this run is still going") }</span> }
-        }
-        Baseline::Failed(why) => {
-            html! { <span data-testid="speedup" data-state="failed">{ why }</span> }
-        }
-        Baseline::None => {
-            html! { <span data-testid="speedup" data-state="none">{ "not measured (use “Measure speedup”)" }</span> }
-        }
+    let ratio = |b: f64| b / wall.max(1e-9);
+    let (speedup_state, speedup_value, speedup_text) = match *baseline {
+        Baseline::Measuring => ("measuring", None, "measuring: running it with GOMAXPROCS 1 first…".to_string()),
+        Baseline::Done(b) if finished => (
+            "done",
+            Some(format!("{:.3}", ratio(b))),
+            format!("{:.2}× (GOMAXPROCS 1 took {b:.0} ms, GOMAXPROCS {} took {wall:.0} ms)", ratio(b), r.gomaxprocs),
+        ),
+        Baseline::Done(b) => ("running", None, format!("GOMAXPROCS 1 took {b:.0} ms; this run is still going")),
+        Baseline::Failed(why) => ("failed", None, why.to_string()),
+        Baseline::None => ("none", None, "not measured (use “Measure speedup”)".to_string()),
     };
+    let speedup = html! { <span data-testid="speedup" data-state={speedup_state} data-value={speedup_value}>{ speedup_text }</span> };
     let paused = r.paused;
     let status = if measuring {
         "Measuring the GOMAXPROCS 1 baseline"
@@ -299,21 +293,22 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
                 <span class="threads-status" role="status">{ status }</span>
             </div>
             <dl class="threads-figures" data-testid="threads-figures">
-                <div><dt>{ "Workers" }</dt><dd>{ format!("{} alive, {} idle, peak {} ({} created)", r.live, r.idle, r.peak, r.created) }</dd></div>
-                <div><dt>{ "Wall clock" }</dt><dd>{ format!("{wall:.0} ms") }</dd></div>
-                <div><dt>{ "Throughput" }</dt><dd>{ format!("{busy:.0} ms of CPU work done, {throughput:.2} CPU-ms per wall-ms") }</dd></div>
-                <div><dt>{ "Speedup against GOMAXPROCS 1" }</dt><dd>{ speedup }</dd></div>
-                <div><dt>{ "Decision round trip" }</dt><dd>{ format!("median {:.0} µs, p99 {:.0} µs over {}", r.rtt_us.p50, r.rtt_us.p99, r.rtt_us.n) }</dd></div>
+                { fig("Workers", None, None, html! { format!("{} alive, {} idle, peak {} ({} created)", r.live, r.idle, r.peak, r.created) }) }
+                { fig("Wall clock", None, None, html! { format!("{wall:.0} ms") }) }
+                { fig("Throughput", None, None, html! { format!("{busy:.0} ms of CPU work done, {throughput:.2} CPU-ms per wall-ms") }) }
+                { fig("Speedup against GOMAXPROCS 1", None, None, speedup) }
+                { fig("Decision round trip", None, None, html! { format!("median {:.0} µs, p99 {:.0} µs over {}", r.rtt_us.p50, r.rtt_us.p99, r.rtt_us.n) }) }
                 if r.boot_ms.n > 0 {
-                    <div><dt>{ "Worker start-up" }</dt><dd title="A Go thread starts in tens of microseconds; a Web Worker first loads its script and wasm, and the goroutine handed to it waits (and may be preempted) meanwhile">{ format!("median {:.0} ms over {} (a Go thread: ~20 µs)", r.boot_ms.p50, r.boot_ms.n) }</dd></div>
+                    { fig("Worker start-up", Some("A Go thread starts in tens of microseconds; a Web Worker first loads its script and wasm, and the goroutine handed to it waits (and may be preempted) meanwhile"), None,
+                        html! { format!("median {:.0} ms over {} (a Go thread: ~20 µs)", r.boot_ms.p50, r.boot_ms.n) }) }
                 }
                 if let Some(sleep) = r.syscalls_sleep {
-                    <div><dt>{ "Syscalls block by" }</dt><dd data-testid="syscall-block">{ if sleep { "sleeping in Atomics.wait (no CPU used, as in the kernel)" } else { "spinning: this host does not send the cross-origin isolation headers Atomics.wait needs, so a blocked worker uses a core" } }</dd></div>
+                    { fig("Syscalls block by", None, Some("syscall-block"), html! { { if sleep { "sleeping in Atomics.wait (no CPU used, as in the kernel)" } else { "spinning: this host does not send the cross-origin isolation headers Atomics.wait needs, so a blocked worker uses a core" } } }) }
                 }
                 if r.handoff_ms.n > 0 {
-                    <div><dt>{ "Syscall → P on another worker" }</dt><dd>{ format!("median {:.2} ms over {}", r.handoff_ms.p50, r.handoff_ms.n) }</dd></div>
+                    { fig("Syscall → P on another worker", None, None, html! { format!("median {:.2} ms over {}", r.handoff_ms.p50, r.handoff_ms.n) }) }
                 }
-                <div><dt>{ "Core" }</dt><dd>{ format!("{} steps, {} events, {} preemptions, {} threads at most", r.steps, r.events, r.preemptions, r.max_threads) }</dd></div>
+                { fig("Core", None, None, html! { format!("{} steps, {} events, {} preemptions, {} threads at most", r.steps, r.events, r.preemptions, r.max_threads) }) }
             </dl>
             for l in r.lost.iter() {
                 <p class="notice" role="alert" data-testid="thread-lost">{ l.clone() }<span class="sub">{ format!(" (a worker is declared lost {GRACE_MS:.0} ms after its answer was due)") }</span></p>
