@@ -146,7 +146,6 @@ impl ThreadsPanel {
 
     /// After `m`, with threads mode on or off (`threads`); `false` when nothing changed (an
     /// observation of a run that is no longer the current one, or out of threads mode).
-    #[inline(never)]
     pub fn update(&mut self, m: ThreadsMsg, threads: bool) -> bool {
         match m {
             // A new run starts: nothing of it is observed yet.
@@ -179,14 +178,12 @@ impl ThreadsPanel {
 
     /// A new scenario: the old baseline does not measure it, and its run is over (the next one
     /// has a new number, so a late observation of the old one is not shown).
-    #[inline(never)]
     pub fn scenario_replaced(&mut self) {
         self.baseline = Baseline::None;
         self.new_run();
     }
 
     /// The page went into threads mode or out of it: no run is observed yet (or any more).
-    #[inline(never)]
     pub fn mode_switched(&mut self) {
         self.shown = None;
     }
