@@ -937,13 +937,14 @@ impl AppState {
                 }
                 s.threads = !s.threads;
                 s.threads_command = None;
+                s.threads_panel.mode_switched();
             }
             Msg::Threads(c) => {
                 if !s.threads {
                     return false;
                 }
                 if c == ThreadsCommand::RunAgain {
-                    s.threads_panel.update(ThreadsMsg::RunAgain);
+                    s.threads_panel.update(ThreadsMsg::RunAgain, true);
                     return true;
                 }
                 let n = s.threads_command.map_or(0, |(n, _)| n) + 1;
@@ -951,8 +952,7 @@ impl AppState {
                 return true;
             }
             Msg::ThreadsPanel(m) => {
-                s.threads_panel.update(m);
-                return true;
+                return s.threads_panel.update(m, s.threads);
             }
             Msg::ToggleTheme => {
                 s.theme = if s.dark() { Theme::Light } else { Theme::Dark };

@@ -9,9 +9,12 @@
 //! in words for the log and the explanation, but it keeps no checkpoints: real time cannot be
 //! replayed, so there is no stepping back.
 
-use super::driver::{log_row, LogRow};
+use super::driver::{log_row, ops_of, GDetail, LogFilter, LogRow, Moves};
 use crate::core::event::Event;
 use super::record::Record;
+use super::threads_panel::{Observed, Spread};
+use super::view::Plots;
+use crate::core::ids::GId;
 use super::thread_worker::{FromWorker, ThreadWorker, ToWorker};
 use super::wall::now_ms;
 use crate::core::event::What;
@@ -517,6 +520,134 @@ impl Run {
             "max_threads": self.sim.stats().max_threads,
             "preemptions": self.sim.stats().preemptions,
         })
+    }
+}
+
+/// How often the plots are rebuilt while running, ms (they are the costliest part to draw).
+pub const PLOTS_EVERY_MS: f64 = 500.0;
+
+/// The newest `limit` log rows of `r` that match `f`, oldest first, and whether older ones match.
+fn filtered(r: &Run, f: &LogFilter, limit: usize) -> (Vec<LogRow>, bool) {
+    let mut out: Vec<LogRow> = Vec::new();
+    let mut more = false;
+    for (i, e) in r.log.iter().rev() {
+        if f.admits(e) {
+            if out.len() == limit {
+                more = true;
+                break;
+            }
+            out.push(r.row(*i, e));
+        }
+    }
+    out.reverse();
+    (out, more)
+}
+
+fn spread(v: &[f64]) -> Spread {
+    Spread { p50: quantile(v, 0.5), p99: quantile(v, 0.99), n: v.len() }
+}
+
+/// What the panel chose to see of a run: the log's filter and length, the selected goroutine.
+pub struct Choices<'a> {
+    pub filter: &'a LogFilter,
+    pub limit: usize,
+    pub selected: Option<GId>,
+}
+
+/// Observes one run for its panel ([`Run::observe`]): remembers what it drew last, so each
+/// observation carries only the movement since the previous one, and rebuilds the plots and the
+/// log's rows only when they changed.
+pub struct Observer {
+    run: u32,
+    measuring: bool,
+    seq: u64,
+    /// The number of the first event not yet drawn as movement.
+    drawn: usize,
+    plots: (f64, u64, Rc<Plots>),
+    last: (usize, Rc<Vec<LogRow>>),
+    rows: (usize, LogFilter, usize, Rc<Vec<LogRow>>, bool),
+}
+
+impl Observer {
+    /// An observer of the run numbered `run` (and measuring or not) in the reducer.
+    pub fn new(run: u32, measuring: bool) -> Observer {
+        Observer {
+            run,
+            measuring,
+            seq: 0,
+            drawn: 0,
+            plots: (f64::NEG_INFINITY, 0, Rc::new(Plots::default())),
+            last: (usize::MAX, Rc::new(Vec::new())),
+            rows: (usize::MAX, LogFilter::default(), 0, Rc::new(Vec::new()), false),
+        }
+    }
+
+    /// What `r`'s panel shows now, under the panel's choices `c`.
+    pub fn observe(&mut self, r: &Run, c: &Choices) -> Observed {
+        let sim = &r.sim;
+        let wall = r.elapsed_ms();
+        let state = Rc::new(super::driver::snapshot(sim, false));
+        // What moved since the previous observation, from the events kept since then.
+        let evs: Vec<Event> = r.log.iter().filter(|(i, _)| *i >= self.drawn).map(|(_, e)| e.clone()).collect();
+        self.drawn = r.events_seen;
+        let moves = Rc::new(if evs.is_empty() { Moves::default() } else { Moves::of(&evs, &state) });
+        let finished = r.finished();
+        let p = &mut self.plots;
+        let due = finished || wall - p.0 >= PLOTS_EVERY_MS || wall < p.0;
+        if due && p.1 != r.record.version() {
+            *p = (wall, r.record.version(), Rc::new(Plots::build(&r.record)));
+        }
+        let seen = r.events_seen;
+        let rc = &mut self.rows;
+        if rc.0 != seen || rc.1 != *c.filter || rc.2 != c.limit {
+            let (rows, more) = filtered(r, c.filter, c.limit);
+            *rc = (seen, c.filter.clone(), c.limit, Rc::new(rows), more);
+        }
+        if self.last.0 != seen {
+            self.last = (seen, Rc::new(r.last_events.iter().map(|(i, e)| r.row(*i, e)).collect()));
+        }
+        let detail = c.selected.and_then(|g| {
+            let st = sim.goroutine(g)?;
+            let ops = ops_of(sim, r.scenario(), &st.func);
+            let (history, _) = filtered(r, &LogFilter { g: Some(g), ..LogFilter::default() }, 40);
+            Some(Rc::new(GDetail { state: st, ops, history }))
+        });
+        self.seq += 1;
+        Observed {
+            run: self.run,
+            measuring: self.measuring,
+            seq: self.seq,
+            live: r.live(),
+            idle: r.idle(),
+            peak: r.peak,
+            created: r.created,
+            paused: r.paused(),
+            finished,
+            blocking: r.blocking(),
+            wall_ms: wall,
+            work_ms: r.work_ns as f64 / 1e6,
+            rtt_us: spread(&r.rtt_us),
+            boot_ms: spread(&r.boot_ms),
+            handoff_ms: spread(&r.handoff_ms),
+            syscalls_sleep: r.syscalls_sleep,
+            gomaxprocs: sim.gomaxprocs(),
+            steps: sim.step_count(),
+            events: seen,
+            preemptions: sim.stats().preemptions,
+            max_threads: sim.stats().max_threads,
+            sim_now: sim.now(),
+            lost: Rc::new(r.lost.clone()),
+            outcome: sim.outcome().map(|o| o.message()),
+            schedtrace: Rc::new(if sim.step_count() == 0 { String::new() } else { sim.schedtrace() }),
+            state,
+            moves,
+            plots: self.plots.2.clone(),
+            threads_series: Rc::new(r.threads_series.clone()),
+            rows: self.rows.3.clone(),
+            more: self.rows.4,
+            last_rows: self.last.1.clone(),
+            detail,
+        }
     }
 }
 

@@ -1,5 +1,8 @@
 //! Threads mode's panel: starts a [`Run`] of the scenario (the core on this thread in real
-//! time, one Web Worker per M) and shows it live, about four times a second: the same board,
+//! time, one Web Worker per M), holds it and its workers (a browser resource, like a
+//! subscription) and commands them, and observes it about four times a second, sending what it
+//! sees to the reducer ([`ThreadsMsg::Observed`]); it draws only from the reducer's state
+//! ([`ThreadsPanel::shown`]): the same board,
 //! explanation, log, plots and goroutine panel as step mode, plus the workers themselves
 //! (alive, idle, peak, over time), wall-clock throughput, the speedup against GOMAXPROCS 1,
 //! and controls to pause, run again, crash a worker and measure the speedup.
@@ -12,11 +15,10 @@ use super::line_plot::LinePlot;
 use super::timeline::Timeline;
 use crate::core::ids::GId;
 use crate::core::scenario::Scenario;
-use crate::web::driver::{ops_of, GDetail, LogFilter, LogRow, Moves};
+use crate::web::driver::LogFilter;
 use crate::web::state::ThreadsCommand;
 use crate::web::threads_panel::{Baseline, ThreadsMsg, ThreadsPanel};
-use crate::web::threads::{quantile, Run, GRACE_MS, SLICE_NS};
-use crate::web::view::Plots;
+use crate::web::threads::{Choices, Observer, Run, GRACE_MS, SLICE_NS};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -24,8 +26,6 @@ use yew::prelude::*;
 
 /// How often the panel redraws, ms.
 pub const REDRAW_MS: u32 = 250;
-/// How often the plots are rebuilt while running, ms (they are the costliest part to draw).
-pub const PLOTS_EVERY_MS: f64 = 500.0;
 
 /// Props of [`ThreadsView`].
 #[derive(Properties, PartialEq, Clone)]
@@ -45,23 +45,6 @@ fn set_hook(name: &str, v: &JsValue) {
     if let Some(w) = web_sys::window() {
         let _ = js_sys::Reflect::set(&w, &JsValue::from_str(name), v);
     }
-}
-
-/// The newest `limit` log rows that match `f`, oldest first, and whether older ones match.
-fn filtered(run: &Run, f: &LogFilter, limit: usize) -> (Vec<LogRow>, bool) {
-    let mut out: Vec<LogRow> = Vec::new();
-    let mut more = false;
-    for (i, e) in run.log.iter().rev() {
-        if f.admits(e) {
-            if out.len() == limit {
-                more = true;
-                break;
-            }
-            out.push(run.row(*i, e));
-        }
-    }
-    out.reverse();
-    (out, more)
 }
 
 fn workers_plot(series: &[(f64, u32)], wall: f64) -> Html {
@@ -87,6 +70,11 @@ fn workers_plot(series: &[(f64, u32)], wall: f64) -> Html {
     }
 }
 
+/// One of the run's figures: a term, its value (with a tooltip and a test id, if any).
+fn fig(dt: &'static str, title: Option<&'static str>, testid: Option<&'static str>, dd: Html) -> Html {
+    html! { <div><dt>{ dt }</dt><dd {title} data-testid={testid}>{ dd }</dd></div> }
+}
+
 /// The pause button: pauses the run, or resumes it.
 /// `data-blocking` before the run exists: how its workers will block, `"wait"` where the page is
 /// cross-origin isolated (so they can `Atomics.wait`), `"spin"` elsewhere.
@@ -106,31 +94,45 @@ fn toggle_pause(r: &mut Run) {
     }
 }
 
+/// What the panel holds: the run with its observer, and the panel's choices as the observer
+/// reads them (kept current at every drawing).
+#[derive(Default)]
+struct Held {
+    run: Option<(Rc<RefCell<Run>>, Observer)>,
+    chosen: (Rc<LogFilter>, usize, Option<GId>),
+}
+
+/// Observes the held run (unless it is in use) and sends what it sees to the reducer.
+fn observe(held: &RefCell<Held>, on_msg: &Callback<ThreadsMsg>) {
+    let seen = {
+        let mut h = held.borrow_mut();
+        let Held { run, chosen: (filter, limit, selected) } = &mut *h;
+        let Some((run, observer)) = run.as_mut() else { return };
+        let Ok(r) = run.try_borrow() else { return };
+        observer.observe(&r, &Choices { filter, limit: *limit, selected: *selected })
+    };
+    on_msg.emit(ThreadsMsg::Observed(Rc::new(seen)));
+}
+
 /// The threads-mode panel.
 #[function_component(ThreadsView)]
 pub fn threads_view(props: &ThreadsProps) -> Html {
-    let run = use_mut_ref(|| Option::<Rc<RefCell<Run>>>::None);
+    let held = use_mut_ref(Held::default);
     let panel = &props.panel;
     let (baseline, filter, limit, selected) = (&panel.baseline, &panel.filter, &panel.limit, &panel.selected);
-    // The number of the first event not yet drawn as movement.
-    let drawn = use_mut_ref(|| 0usize);
-    let force = use_force_update();
-    let force_after_key = force.clone();
+    held.borrow_mut().chosen = (filter.clone(), *limit, *selected);
 
     // (Re)start the run whenever the scenario, "run again" or the baseline measurement asks.
     let measuring = panel.measuring();
     {
-        let run = run.clone();
-        let drawn = drawn.clone();
-        let on_msg = props.on_msg.clone();
-        use_effect_with((props.scenario.clone(), panel.run, measuring), move |(sc, _, measuring)| {
+        let (held, on_msg) = (held.clone(), props.on_msg.clone());
+        use_effect_with((props.scenario.clone(), panel.run, measuring), move |(sc, run_no, measuring)| {
             let mut sc = (**sc).clone();
             if *measuring {
                 sc.gomaxprocs = 1;
             }
             let r = Run::start(&sc);
-            *run.borrow_mut() = Some(r.clone());
-            *drawn.borrow_mut() = 0;
+            held.borrow_mut().run = Some((r.clone(), Observer::new(*run_no, *measuring)));
             let weak = Rc::downgrade(&r);
             let figs = Closure::<dyn Fn() -> JsValue>::new({
                 let weak = weak.clone();
@@ -148,28 +150,25 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             let measuring = *measuring;
             // The run exists now: draw its panel (controls included) at once, not at the first
             // redraw.
-            force.force_update();
-            let tick = {
-                let weak = weak.clone();
-                move || {
-                    // The GOMAXPROCS 1 run has ended: keep its time, run the scenario itself.
-                    if measuring {
-                        let end = weak.upgrade().and_then(|r| {
-                            let r = r.try_borrow().ok()?;
-                            let ms = r.finished_ms?;
-                            let clean = r.lost.is_empty() && matches!(r.sim.outcome(), Some(crate::core::sim::Outcome::Exit));
-                            Some(if clean {
-                                Baseline::Done(ms)
-                            } else {
-                                Baseline::Failed("the GOMAXPROCS 1 run did not end with exit status 0, so there is no figure")
-                            })
-                        });
-                        if let Some(b) = end {
-                            on_msg.emit(ThreadsMsg::BaselineEnded(b));
-                        }
+            observe(&held, &on_msg);
+            let tick = move || {
+                // The GOMAXPROCS 1 run has ended: keep its time, run the scenario itself.
+                if measuring {
+                    let end = weak.upgrade().and_then(|r| {
+                        let r = r.try_borrow().ok()?;
+                        let ms = r.finished_ms?;
+                        let clean = r.lost.is_empty() && matches!(r.sim.outcome(), Some(crate::core::sim::Outcome::Exit));
+                        Some(if clean {
+                            Baseline::Done(ms)
+                        } else {
+                            Baseline::Failed("the GOMAXPROCS 1 run did not end with exit status 0, so there is no figure")
+                        })
+                    });
+                    if let Some(b) = end {
+                        on_msg.emit(ThreadsMsg::BaselineEnded(b));
                     }
-                    force.force_update()
                 }
+                observe(&held, &on_msg)
             };
             let redraw = gloo_timers::callback::Interval::new(REDRAW_MS, tick);
             move || {
@@ -181,41 +180,42 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             }
         });
     }
-
-    let with_run = |f: fn(&mut Run)| {
-        let run = run.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(r) = run.borrow().as_ref() {
+    // Carries out `f` on the run, then observes it.
+    let command = {
+        let (held, on_msg) = (held.clone(), props.on_msg.clone());
+        move |f: &dyn Fn(&mut Run)| {
+            let run = held.borrow().run.as_ref().map(|(r, _)| r.clone());
+            if let Some(r) = run {
                 f(&mut r.borrow_mut());
             }
-        })
+            observe(&held, &on_msg);
+        }
+    };
+    let with_run = |f: fn(&mut Run)| {
+        let command = command.clone();
+        Callback::from(move |_: MouseEvent| command(&f))
     };
     let on_pause = with_run(toggle_pause);
 
     // The keyboard's pause command: Space as the pause button (nothing once the run has ended,
     // when the button is disabled). "Run again" (r) is the reducer's (`ThreadsPanel::run`).
+    // New choices (the log's filter or length, the selection) are observed at once, too.
     {
         let seen = use_mut_ref(|| props.command.map(|(n, _)| n));
-        let run = run.clone();
-        let force = force_after_key;
-        use_effect_with(props.command, move |&command| {
-            if let Some((n, c)) = command {
+        let command = command.clone();
+        use_effect_with((props.command, filter.clone(), *limit, *selected), move |&(c, ..)| {
+            let mut pause = false;
+            if let Some((n, c)) = c {
                 if *seen.borrow() != Some(n) {
                     *seen.borrow_mut() = Some(n);
-                    match c {
-                        ThreadsCommand::TogglePause => {
-                            if let Some(r) = run.borrow().as_ref() {
-                                let mut r = r.borrow_mut();
-                                if !r.finished() {
-                                    toggle_pause(&mut r);
-                                }
-                            }
-                            force.force_update();
-                        }
-                        ThreadsCommand::RunAgain => {}
-                    }
+                    pause = c == ThreadsCommand::TogglePause;
                 }
             }
+            command(&|r: &mut Run| {
+                if pause && !r.finished() {
+                    toggle_pause(r);
+                }
+            })
         });
     }
     let on_kill = with_run(|r| {
@@ -231,87 +231,40 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let on_close = use_callback(props.on_msg.clone(), |_: (), m| m.emit(ThreadsMsg::Select(None)));
     let noop_seek = use_callback((), |_: u64, _| ());
     let noop_seek_t = use_callback((), |_: u64, _| ());
-    // The plots and the log's rows, rebuilt only when needed.
-    let plots_cache = use_mut_ref(|| (f64::NEG_INFINITY, 0u64, Rc::new(Plots::default())));
-    let last_cache = use_mut_ref(|| (usize::MAX, Rc::new(Vec::<LogRow>::new())));
-    let rows_cache = use_mut_ref(|| (usize::MAX, Rc::new(LogFilter::default()), 0usize, Rc::new(Vec::<LogRow>::new()), false));
 
-    let guard = run.borrow();
-    let Some(r) = guard.as_ref() else {
+    let Some(r) = panel.shown.as_deref() else {
         return html! { <section class="threads" data-testid="threads" data-live="0" data-idle="0" data-peak="0" data-blocking={blocking_allowed()}>{ "Starting the workers…" }</section> };
     };
-    let Ok(r) = r.try_borrow() else {
-        return html! { <section class="threads" data-testid="threads" data-live="0" data-idle="0" data-peak="0" data-blocking={blocking_allowed()}>{ "Busy…" }</section> };
-    };
-    let sim = &r.sim;
-    let wall = r.elapsed_ms();
-    let busy = r.work_ns as f64 / 1e6;
+    let wall = r.wall_ms;
+    let busy = r.work_ms;
     let throughput = if wall > 0.0 { busy / wall } else { 0.0 };
-    let state = Rc::new(crate::web::driver::snapshot(sim, false));
-    let moves = {
-        // What moved since the last drawing, from the events kept since then.
-        let mut from = drawn.borrow_mut();
-        let evs: Vec<crate::core::event::Event> = r.log.iter().filter(|(i, _)| *i >= *from).map(|(_, e)| e.clone()).collect();
-        *from = r.events_seen;
-        Rc::new(if evs.is_empty() { Moves::default() } else { Moves::of(&evs, &state) })
-    };
-    let finished = r.finished();
-    let plots = {
-        let mut c = plots_cache.borrow_mut();
-        let due = finished || wall - c.0 >= PLOTS_EVERY_MS || wall < c.0;
-        if due && c.1 != r.record.version() {
-            *c = (wall, r.record.version(), Rc::new(Plots::build(&r.record)));
-        }
-        c.2.clone()
-    };
-    let (rows, more) = {
-        let mut c = rows_cache.borrow_mut();
-        let seen = r.events_seen;
-        if c.0 != seen || c.1 != *filter || c.2 != *limit {
-            let (rows, more) = filtered(&r, &filter, *limit);
-            *c = (seen, (*filter).clone(), *limit, Rc::new(rows), more);
-        }
-        (c.3.clone(), c.4)
-    };
-    let outcome = sim.outcome().map(|o| format!("{} — after {wall:.0} ms of wall-clock time", o.message()));
-    let last_rows = {
-        let mut c = last_cache.borrow_mut();
-        if c.0 != r.events_seen {
-            *c = (r.events_seen, Rc::new(r.last_events.iter().map(|(i, e)| r.row(*i, e)).collect()));
-        }
-        c.1.clone()
-    };
+    let state = r.state.clone();
+    let moves = r.moves.clone();
+    let finished = r.finished;
+    let plots = r.plots.clone();
+    let (rows, more) = (r.rows.clone(), r.more);
+    let outcome = r.outcome.as_ref().map(|o| format!("{o} — after {wall:.0} ms of wall-clock time"));
+    let last_rows = r.last_rows.clone();
     let text = if last_rows.is_empty() {
         "Starting: schedinit and the first thread.".to_string()
     } else {
         last_rows.iter().map(|x| x.text.clone()).collect::<Vec<_>>().join(" ")
     };
-    let detail = selected.and_then(|g| {
-        let st = sim.goroutine(g)?;
-        let ops = ops_of(sim, r.scenario(), &st.func);
-        let (history, _) = filtered(&r, &LogFilter { g: Some(g), ..LogFilter::default() }, 40);
-        Some(Rc::new(GDetail { state: st, ops, history }))
-    });
-    let speedup = match *baseline {
-        Baseline::Measuring => {
-            html! { <span data-testid="speedup" data-state="measuring">{ "measuring: running it with GOMAXPROCS 1 first…" }</span> }
-        }
-        Baseline::Done(b) if finished => html! {
-            <span data-testid="speedup" data-state="done" data-value={format!("{:.3}", b / wall.max(1e-9))}>
-                { format!("{:.2}× (GOMAXPROCS 1 took {b:.0} ms, GOMAXPROCS {} took {wall:.0} ms)", b / wall.max(1e-9), sim.gomaxprocs()) }
-            </span>
-        },
-        Baseline::Done(b) => {
-            html! { <span data-testid="speedup" data-state="running">{ format!("GOMAXPROCS 1 took {b:.0} ms; this run is still going") }</span> }
-        }
-        Baseline::Failed(why) => {
-            html! { <span data-testid="speedup" data-state="failed">{ why }</span> }
-        }
-        Baseline::None => {
-            html! { <span data-testid="speedup" data-state="none">{ "not measured (use “Measure speedup”)" }</span> }
-        }
+    let detail = r.detail.clone();
+    let ratio = |b: f64| b / wall.max(1e-9);
+    let (speedup_state, speedup_value, speedup_text) = match *baseline {
+        Baseline::Measuring => ("measuring", None, "measuring: running it with GOMAXPROCS 1 first…".to_string()),
+        Baseline::Done(b) if finished => (
+            "done",
+            Some(format!("{:.3}", ratio(b))),
+            format!("{:.2}× (GOMAXPROCS 1 took {b:.0} ms, GOMAXPROCS {} took {wall:.0} ms)", ratio(b), r.gomaxprocs),
+        ),
+        Baseline::Done(b) => ("running", None, format!("GOMAXPROCS 1 took {b:.0} ms; this run is still going")),
+        Baseline::Failed(why) => ("failed", None, why.to_string()),
+        Baseline::None => ("none", None, "not measured (use “Measure speedup”)".to_string()),
     };
-    let paused = r.paused();
+    let speedup = html! { <span data-testid="speedup" data-state={speedup_state} data-value={speedup_value}>{ speedup_text }</span> };
+    let paused = r.paused;
     let status = if measuring {
         "Measuring the GOMAXPROCS 1 baseline"
     } else if finished {
@@ -323,8 +276,8 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     };
     html! {
         <section class="threads" aria-labelledby="threads-h" data-testid="threads"
-            data-live={r.live().to_string()} data-idle={r.idle().to_string()} data-peak={r.peak.to_string()}
-            data-paused={paused.to_string()} data-finished={finished.to_string()} data-blocking={r.blocking()}>
+            data-live={r.live.to_string()} data-idle={r.idle.to_string()} data-peak={r.peak.to_string()}
+            data-paused={paused.to_string()} data-finished={finished.to_string()} data-blocking={r.blocking}>
             <h2 id="threads-h">{ "Threads mode: every M is a real Web Worker" }</h2>
             <p class="threads-intro">
                 { format!("The same scheduler core decides, on this page's thread and on the wall clock; each M it creates is a dedicated Web Worker that really computes `work` ops (in slices of at most {} ms, where sysmon's 10 ms preemption takes effect), really blocks in `syscall` ops (sysmon retakes the P and hands it to another worker), and is left alone while its goroutines wait on the network or a timer. There is no stepping back: real time does not replay.", SLICE_NS / 1_000_000) }
@@ -340,26 +293,27 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
                 <span class="threads-status" role="status">{ status }</span>
             </div>
             <dl class="threads-figures" data-testid="threads-figures">
-                <div><dt>{ "Workers" }</dt><dd>{ format!("{} alive, {} idle, peak {} ({} created)", r.live(), r.idle(), r.peak, r.created) }</dd></div>
-                <div><dt>{ "Wall clock" }</dt><dd>{ format!("{wall:.0} ms") }</dd></div>
-                <div><dt>{ "Throughput" }</dt><dd>{ format!("{busy:.0} ms of CPU work done, {throughput:.2} CPU-ms per wall-ms") }</dd></div>
-                <div><dt>{ "Speedup against GOMAXPROCS 1" }</dt><dd>{ speedup }</dd></div>
-                <div><dt>{ "Decision round trip" }</dt><dd>{ format!("median {:.0} µs, p99 {:.0} µs over {}", quantile(&r.rtt_us, 0.5), quantile(&r.rtt_us, 0.99), r.rtt_us.len()) }</dd></div>
-                if !r.boot_ms.is_empty() {
-                    <div><dt>{ "Worker start-up" }</dt><dd title="A Go thread starts in tens of microseconds; a Web Worker first loads its script and wasm, and the goroutine handed to it waits (and may be preempted) meanwhile">{ format!("median {:.0} ms over {} (a Go thread: ~20 µs)", quantile(&r.boot_ms, 0.5), r.boot_ms.len()) }</dd></div>
+                { fig("Workers", None, None, html! { format!("{} alive, {} idle, peak {} ({} created)", r.live, r.idle, r.peak, r.created) }) }
+                { fig("Wall clock", None, None, html! { format!("{wall:.0} ms") }) }
+                { fig("Throughput", None, None, html! { format!("{busy:.0} ms of CPU work done, {throughput:.2} CPU-ms per wall-ms") }) }
+                { fig("Speedup against GOMAXPROCS 1", None, None, speedup) }
+                { fig("Decision round trip", None, None, html! { format!("median {:.0} µs, p99 {:.0} µs over {}", r.rtt_us.p50, r.rtt_us.p99, r.rtt_us.n) }) }
+                if r.boot_ms.n > 0 {
+                    { fig("Worker start-up", Some("A Go thread starts in tens of microseconds; a Web Worker first loads its script and wasm, and the goroutine handed to it waits (and may be preempted) meanwhile"), None,
+                        html! { format!("median {:.0} ms over {} (a Go thread: ~20 µs)", r.boot_ms.p50, r.boot_ms.n) }) }
                 }
                 if let Some(sleep) = r.syscalls_sleep {
-                    <div><dt>{ "Syscalls block by" }</dt><dd data-testid="syscall-block">{ if sleep { "sleeping in Atomics.wait (no CPU used, as in the kernel)" } else { "spinning: this host does not send the cross-origin isolation headers Atomics.wait needs, so a blocked worker uses a core" } }</dd></div>
+                    { fig("Syscalls block by", None, Some("syscall-block"), html! { { if sleep { "sleeping in Atomics.wait (no CPU used, as in the kernel)" } else { "spinning: this host does not send the cross-origin isolation headers Atomics.wait needs, so a blocked worker uses a core" } } }) }
                 }
-                if !r.handoff_ms.is_empty() {
-                    <div><dt>{ "Syscall → P on another worker" }</dt><dd>{ format!("median {:.2} ms over {}", quantile(&r.handoff_ms, 0.5), r.handoff_ms.len()) }</dd></div>
+                if r.handoff_ms.n > 0 {
+                    { fig("Syscall → P on another worker", None, None, html! { format!("median {:.2} ms over {}", r.handoff_ms.p50, r.handoff_ms.n) }) }
                 }
-                <div><dt>{ "Core" }</dt><dd>{ format!("{} steps, {} events, {} preemptions, {} threads at most", sim.step_count(), r.events_seen, sim.stats().preemptions, sim.stats().max_threads) }</dd></div>
+                { fig("Core", None, None, html! { format!("{} steps, {} events, {} preemptions, {} threads at most", r.steps, r.events, r.preemptions, r.max_threads) }) }
             </dl>
             for l in r.lost.iter() {
                 <p class="notice" role="alert" data-testid="thread-lost">{ l.clone() }<span class="sub">{ format!(" (a worker is declared lost {GRACE_MS:.0} ms after its answer was due)") }</span></p>
             }
-            <Explain step={sim.step_count()} rows={last_rows} {text} schedtrace={Rc::new(if sim.step_count() == 0 { String::new() } else { sim.schedtrace() })}
+            <Explain step={r.steps} rows={last_rows} {text} schedtrace={r.schedtrace.clone()}
                 {outcome} announce={paused || finished} on_select={on_select.clone()} />
             <div class="threads-board" id="board" tabindex="-1">
                 <Board {state} {moves} selected={*selected} on_select={on_select} />
@@ -370,12 +324,12 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             <section class="pictures" aria-label="Pictures of the run">
                 { workers_plot(&r.threads_series, wall) }
                 <LinePlot title="Run queue lengths (global and each P)" testid="plot-queues" series={plots.queues.clone()}
-                    t_max={plots.t_max} cursor_t={sim.now()} on_seek_t={noop_seek_t.clone()} seekable={false} />
+                    t_max={plots.t_max} cursor_t={r.sim_now} on_seek_t={noop_seek_t.clone()} seekable={false} />
                 <LinePlot title="Threads as the core sees them" testid="plot-threads" series={plots.threads.clone()}
-                    t_max={plots.t_max} cursor_t={sim.now()} on_seek_t={noop_seek_t.clone()} seekable={false} />
-                <Timeline lanes={plots.lanes.clone()} t_max={plots.t_max} cursor_t={sim.now()} on_seek_t={noop_seek_t} />
+                    t_max={plots.t_max} cursor_t={r.sim_now} on_seek_t={noop_seek_t.clone()} seekable={false} />
+                <Timeline lanes={plots.lanes.clone()} t_max={plots.t_max} cursor_t={r.sim_now} on_seek_t={noop_seek_t} />
             </section>
-            <EventLog {rows} {more} step={sim.step_count()} filter={(*filter).clone()} {on_filter} {on_more}
+            <EventLog {rows} {more} step={r.steps} filter={(*filter).clone()} {on_filter} {on_more}
                 on_seek={noop_seek} seekable={false} />
         </section>
     }
