@@ -620,8 +620,8 @@ for (const colorScheme of ['light', 'dark']) {
     await open(linkFor(BUSY, { mode: 'threads' }), { ...opts, ready: '[data-testid=threads]' });
     await page.waitForFunction(() => Number(JSON.parse(window.__gmpThreads()).step) > 0);
     // Paused (or ended: the button is then disabled), so that the panel does not change under axe.
-    // Clicked once it is there: a frame drawn while the run is busy shows the panel without its
-    // controls (threads_view.rs's "Busy…").
+    // Clicked once it is there: before the run's first observation the panel shows "Starting the
+    // workers…" without its controls.
     await page.waitForFunction(() => {
       const b = document.querySelector('[data-testid=threads-pause]');
       b?.click();
