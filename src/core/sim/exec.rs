@@ -16,20 +16,23 @@ impl Sim {
         let p = self.ms[m as usize].p.expect("run_g: M has no P");
         loop {
             // A `work` op in progress: finished, or interrupted (preemption, a user syscall).
-            if let Some(end) = self.gs[g as usize].work_end.take() {
-                if self.now >= end {
-                    self.gs[g as usize].work_left = 0;
-                    self.gs[g as usize].pc += 1;
+            // One look-up of the G for the checks below (each `gs[g]` costs a chunk look-up).
+            let now = self.now;
+            let gg = &mut self.gs[g as usize];
+            if let Some(end) = gg.work_end.take() {
+                if now >= end {
+                    gg.work_left = 0;
+                    gg.pc += 1;
                 } else {
-                    self.gs[g as usize].work_left = end - self.now;
+                    gg.work_left = end - now;
                 }
             }
-            if self.gs[g as usize].preempt {
-                self.gs[g as usize].preempt = false;
+            if gg.preempt {
+                gg.preempt = false;
                 self.gopreempt(m, p, g);
                 return;
             }
-            if let Some(kind) = self.gs[g as usize].panic_on_run.take() {
+            if let Some(kind) = gg.panic_on_run.take() {
                 self.emit(Some(g), Some(p), Some(m), What::Panic(kind));
                 let msg = match kind {
                     PanicKind::SendOnClosed(_) => "send on closed channel",
@@ -39,12 +42,11 @@ impl Sim {
                 self.finish(Outcome::Panic(msg.into()));
                 return;
             }
-            if let Some(d) = self.gs[g as usize].pending_syscall.take() {
+            if let Some(d) = gg.pending_syscall.take() {
                 self.entersyscall(m, p, g, d, false);
                 return;
             }
-            let body = self.gs[g as usize].body;
-            let pc = self.gs[g as usize].pc;
+            let (body, pc) = (gg.body, gg.pc);
             let Some(&instr) = self.prog.bodies[body as usize].code.get(pc as usize) else {
                 self.goexit(m, p, g);
                 return;
@@ -261,6 +263,7 @@ impl Sim {
 
     /// `newproc`: create a goroutine running `func`, into P's runnext; then `wakep`.
     /// One of the `n` goroutines a `go` op starts: the op stays at `g`'s pc until the last one.
+    #[inline]
     fn count_go(&mut self, g: u32, n: u32) {
         let gg = &mut self.gs[g as usize];
         if gg.go_left == 0 {

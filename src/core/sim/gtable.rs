@@ -30,11 +30,18 @@ impl<T: Clone> GTable<T> {
         self.len
     }
 
+    /// Appends with the same inlined fast path as `index_mut`: only a new or shared last chunk
+    /// goes out of line.
+    #[inline]
     pub(crate) fn push(&mut self, g: T) {
         if self.len.is_multiple_of(CHUNK) {
             self.chunks.push(Rc::new(Vec::with_capacity(CHUNK)));
         }
-        Rc::make_mut(self.chunks.last_mut().expect("a chunk")).push(g);
+        let chunk = self.chunks.last_mut().expect("a chunk");
+        if Rc::get_mut(chunk).is_none() {
+            unshare(chunk);
+        }
+        Rc::get_mut(chunk).expect("unshared above").push(g);
         self.len += 1;
     }
 

@@ -802,6 +802,7 @@ impl Sim {
 
     /// `newproc1` on P `p`: a new goroutine, with a goid from `p`'s block (or, made outside any
     /// P by a user action, straight from `goidgen`).
+    #[inline]
     pub(crate) fn new_g(&mut self, body: u32, parent: Option<u32>, p: Option<u32>) -> u32 {
         let id = self.gs.len() as u32;
         let goid = match p {
@@ -841,7 +842,11 @@ impl Sim {
             syscall_start: 0,
             parent,
             goid,
-            vars: self.prog.bodies[body as usize].zeros.clone(),
+            vars: {
+                // Most bodies have no variables: skip the out-of-line clone of an empty Vec.
+                let zeros = &self.prog.bodies[body as usize].zeros;
+                if zeros.is_empty() { Vec::new() } else { zeros.clone() }
+            },
             received: None,
             sending: Val::Unit,
         });
