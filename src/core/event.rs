@@ -64,6 +64,22 @@ pub enum Source {
     Locked,
 }
 
+impl Source {
+    /// The name it serializes to (the event's facts, the Perfetto slice's `source` argument).
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Runnext => "runnext",
+            Source::Local => "local",
+            Source::Fairness => "fairness",
+            Source::Global => "global",
+            Source::Steal => "steal",
+            Source::Netpoll => "netpoll",
+            Source::Start => "start",
+            Source::Locked => "locked",
+        }
+    }
+}
+
 /// Why a goroutine stopped running but stayed runnable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -129,19 +129,7 @@ impl Fact for Place {
 
 impl Fact for Source {
     fn put(&self, out: &mut String) {
-        unit(
-            out,
-            match self {
-                Source::Runnext => "runnext",
-                Source::Local => "local",
-                Source::Fairness => "fairness",
-                Source::Global => "global",
-                Source::Steal => "steal",
-                Source::Netpoll => "netpoll",
-                Source::Start => "start",
-                Source::Locked => "locked",
-            },
-        );
+        unit(out, self.name());
     }
 }
 

@@ -123,20 +123,6 @@ impl Slice {
     }
 }
 
-/// The name a goroutine's `source` argument gives where it came from (as `Source` serializes).
-fn source_name(from: Source) -> &'static str {
-    match from {
-        Source::Runnext => "runnext",
-        Source::Local => "local",
-        Source::Fairness => "fairness",
-        Source::Global => "global",
-        Source::Steal => "steal",
-        Source::Netpoll => "netpoll",
-        Source::Start => "start",
-        Source::Locked => "locked",
-    }
-}
-
 /// An open slice on a track.
 struct Open {
     act: Slice,
@@ -365,7 +351,7 @@ impl Tracer {
             match (act, start) {
                 (Slice::Run(_), Some(e)) => {
                     if let What::GoStart { from, .. } = e.what {
-                        args.str_member("source", source_name(from));
+                        args.str_member("source", from.name());
                     }
                     args.str_member("start", &e.explain(sim.program()));
                 }
@@ -574,7 +560,7 @@ mod tests {
     #[test]
     fn source_names_are_the_serialized_names() {
         for from in [Source::Runnext, Source::Local, Source::Fairness, Source::Global, Source::Steal, Source::Netpoll, Source::Start, Source::Locked] {
-            assert_eq!(serde_json::to_value(from).unwrap(), source_name(from));
+            assert_eq!(serde_json::to_value(from).unwrap(), from.name());
         }
     }
 
