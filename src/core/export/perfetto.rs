@@ -26,7 +26,7 @@
 //! queues' contents, O(Ps + Ms) per step), so slices follow exactly what the board shows and a
 //! long run costs time in proportion to its steps, not to steps × goroutines.
 
-use crate::core::event::{Event, Kind, Source, What};
+use crate::core::event::{Event, Kind, What};
 use crate::core::ids::{GId, MId};
 use crate::core::scenario::Scenario;
 use crate::core::sim::{Activity, Sim, Tracks};
@@ -528,6 +528,7 @@ impl Tracer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::event::Source;
     use crate::core::scenario::parse;
     use serde_json::Value;
 
