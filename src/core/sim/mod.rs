@@ -15,6 +15,7 @@
 //! (stop-the-world and `procresize`), `status.rs` (statuses and `Activity`), `state.rs`
 //! (snapshots and invariants).
 
+mod due;
 mod exec;
 mod find;
 mod gtable;
@@ -37,6 +38,7 @@ use crate::core::program::Program;
 use crate::core::rng::Rng;
 use crate::core::runq::RunQueue;
 use crate::core::scenario::{ActionAt, ActionKind, Scenario};
+use due::Due;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
 use std::sync::Arc;
@@ -393,7 +395,7 @@ pub struct Sim {
     pub(crate) wgs: Vec<WaitGroup>,
     /// sysmon.
     pub(crate) sysmon: Sysmon,
-    heap: BinaryHeap<Reverse<(u64, u64, Wake)>>,
+    heap: BinaryHeap<Due>,
     actions: Vec<crate::core::scenario::Action>,
     /// Indices of `at_step` actions not yet applied, in order.
     step_actions: VecDeque<u32>,
@@ -431,7 +433,7 @@ impl Sim {
             match a.at {
                 ActionAt::Step(n) => step_actions.push((n, i as u32)),
                 ActionAt::Ns(t) => {
-                    heap.push(Reverse((t, seq, Wake::Action(i as u32))));
+                    heap.push(Due::new(t, seq, Wake::Action(i as u32)));
                     seq += 1;
                 }
             }
@@ -581,7 +583,8 @@ impl Sim {
                     None if self.external => return false,
                     None => panic!("Sim::step: nothing left to happen and no outcome (checkdead missed a deadlock)"),
                 }
-                let Reverse((t, _, w)) = self.heap.pop().expect("next_time saw an entry");
+                let due = self.heap.pop().expect("next_time saw an entry");
+                let (t, w) = (due.time(), due.wake);
                 match w {
                     Wake::M(m, _) => {
                         self.now = self.now.max(t);
@@ -628,7 +631,8 @@ impl Sim {
     }
 
     fn next_heap_time(&mut self) -> Option<u64> {
-        while let Some(&Reverse((t, _, w))) = self.heap.peek() {
+        while let Some(&due) = self.heap.peek() {
+            let (t, w) = (due.time(), due.wake);
             let live = match w {
                 Wake::M(m, gen) => self.ms[m as usize].gen == gen,
                 Wake::Sysmon(gen) => self.sysmon.gen == gen,
@@ -725,7 +729,7 @@ impl Sim {
     // ----- the clock -----
 
     fn push(&mut self, t: u64, w: Wake) {
-        self.heap.push(Reverse((t, self.seq, w)));
+        self.heap.push(Due::new(t, self.seq, w));
         self.seq += 1;
     }
 
