@@ -65,19 +65,20 @@ pub fn parse(text: &str) -> Result<Scenario, Vec<Problem>> {
             format!("the document is {} bytes; the limit is {MAX_DOCUMENT_BYTES} bytes", text.len()),
         )]);
     }
-    let mut checker = Checker::default();
-    let value = read_json(text, &mut checker.problems)?;
-    let scenario = checker.document(&value);
-    match scenario {
-        Some(s) if checker.problems.is_empty() => Ok(s),
-        _ => Err(checker.problems),
-    }
+    let mut problems = Vec::new();
+    let value = read_json(text, &mut problems)?;
+    check(&value, problems)
 }
 
 /// [`parse`] of a document already read as a JSON value (the Go importer's): the same
 /// checks but those of the text (keys given twice, syntax, its size in bytes).
 pub fn parse_value(value: &Value) -> Result<Scenario, Vec<Problem>> {
-    let mut checker = Checker::default();
+    check(value, Vec::new())
+}
+
+/// The document's checks, after the `problems` reading its text found.
+fn check(value: &Value, problems: Vec<Problem>) -> Result<Scenario, Vec<Problem>> {
+    let mut checker = Checker { problems, ..Checker::default() };
     let scenario = checker.document(value);
     match scenario {
         Some(s) if checker.problems.is_empty() => Ok(s),
