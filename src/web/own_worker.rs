@@ -32,7 +32,8 @@ pub fn role() -> Role {
     }
 }
 
-/// A worker started from the page's own wasm; dropping it terminates the worker.
+/// A worker started from the page's own wasm; dropping it terminates the worker and clears its
+/// handlers.
 pub struct OwnWorker {
     worker: web_sys::Worker,
     url: String,
@@ -81,6 +82,10 @@ impl OwnWorker {
 
 impl Drop for OwnWorker {
     fn drop(&mut self) {
+        // The holder drops its handlers' closures after this (declare the `OwnWorker` first):
+        // an answer already on its way must find no handler rather than a freed closure.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
         self.worker.terminate();
         let _ = web_sys::Url::revoke_object_url(&self.url);
     }
