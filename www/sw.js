@@ -17,8 +17,8 @@ const BUILD = '__GMP_BUILD__';
 const FILES = [/*__GMP_FILES__*/];
 const CACHE = `gmp-${BUILD}`;
 const META = 'gmp-meta';
-// trunk's hashed names (app-<hash>.js, app-<hash>_bg.wasm, style-<hash>.css) and the worker's
-// (worker-<hash>.js, named by stamp-build.sh): one URL, one content, for ever.
+// trunk's hashed names (app-<hash>.js, app-<hash>_bg.wasm, style-<hash>.css; the page's workers
+// run the same two, src/web/own_worker.rs): one URL, one content, for ever.
 const HASHED = /-[0-9a-f]{8,16}(_bg)?\.[a-z]+$/;
 
 self.addEventListener('install', (event) => {

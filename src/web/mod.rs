@@ -30,6 +30,8 @@ pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod next_task;
 #[cfg(target_arch = "wasm32")]
+pub mod own_worker;
+#[cfg(target_arch = "wasm32")]
 pub mod seen;
 #[cfg(target_arch = "wasm32")]
 pub mod storage;

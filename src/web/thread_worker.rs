@@ -4,20 +4,21 @@
 //! cross-origin isolated (`trunk serve` and the test server send COOP/COEP headers) the worker
 //! sleeps in `Atomics.wait`, using no CPU, as a thread blocked in the kernel does; elsewhere
 //! (a static host that cannot send those headers) it can only spin.
-//! `src/bin/worker.rs` registers it; [`crate::web::threads`] spawns one per M.
+//! The worker is the page's own wasm ([`OwnWorker`]; `src/bin/app.rs` calls [`serve`] there);
+//! [`crate::web::threads`] spawns one per M ([`ThreadHandle`]). Messages are bincode
+//! (gloo-worker's codec), as the trace worker's.
 
-use gloo_worker::{HandlerId, Worker, WorkerScope};
+use gloo_worker::{Bincode, Codec};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
+use super::own_worker::OwnWorker;
 use super::wall::now_ms;
 
-#[wasm_bindgen]
-extern "C" {
-    /// `self.close()` in a worker: it stops for good.
-    #[wasm_bindgen(js_name = close)]
-    fn worker_close();
-}
+/// The name a thread worker is started with: `src/bin/app.rs` serves [`ToWorker`] commands in a
+/// worker of this name ([`super::own_worker::role`]).
+pub const NAME: &str = "gmp-thread";
 
 /// What the page asks of a worker.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -44,8 +45,8 @@ pub struct FromWorker {
     pub slept: bool,
 }
 
-/// The worker.
-pub struct ThreadWorker {
+/// The worker's state.
+struct ThreadWorker {
     acc: u64,
     /// A word of shared memory to `Atomics.wait` on, when the page is cross-origin isolated.
     cell: Option<js_sys::Int32Array>,
@@ -70,18 +71,13 @@ fn shared_cell() -> Option<js_sys::Int32Array> {
     Some(js_sys::Int32Array::new(&sab))
 }
 
-impl Worker for ThreadWorker {
-    type Message = ();
-    type Input = ToWorker;
-    type Output = FromWorker;
-
-    fn create(_scope: &WorkerScope<Self>) -> Self {
+impl ThreadWorker {
+    fn new() -> ThreadWorker {
         ThreadWorker { acc: 0x9E37_79B9_7F4A_7C15, cell: shared_cell() }
     }
 
-    fn update(&mut self, _scope: &WorkerScope<Self>, _msg: ()) {}
-
-    fn received(&mut self, scope: &WorkerScope<Self>, msg: ToWorker, who: HandlerId) {
+    /// Carries out `msg`; the answer, or `None` for [`ToWorker::Die`] (the worker then closes).
+    fn received(&mut self, msg: ToWorker) -> Option<FromWorker> {
         let t0 = now_ms();
         let mut slept = false;
         let (id, check) = match msg {
@@ -117,12 +113,48 @@ impl Worker for ThreadWorker {
                 (id, 0)
             }
             ToWorker::Ping { id } => (id, 0),
-            ToWorker::Die => {
-                worker_close();
-                return;
-            }
+            ToWorker::Die => return None,
         };
         let spent_ns = ((now_ms() - t0) * 1e6) as u64;
-        scope.respond(who, FromWorker { id, spent_ns, check, slept });
+        Some(FromWorker { id, spent_ns, check, slept })
+    }
+}
+
+/// The worker's side, run by `src/bin/app.rs` in a worker named [`NAME`]: answers each command.
+pub fn serve() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let me = scope.clone();
+    let mut worker = ThreadWorker::new();
+    let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+        // Only the page that started this worker posts here, in bincode.
+        match worker.received(Bincode::decode::<ToWorker>(e.data())) {
+            Some(answer) => {
+                let _ = me.post_message(&Bincode::encode(&answer));
+            }
+            None => me.close(),
+        }
+    });
+    scope.set_onmessage(Some(on.as_ref().unchecked_ref()));
+    on.forget();
+}
+
+/// The page's side: one M's worker. Dropping it terminates the worker.
+pub struct ThreadHandle {
+    worker: OwnWorker,
+    _on: Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+impl ThreadHandle {
+    /// Starts a worker; `on` hears its answers.
+    pub fn spawn(on: impl Fn(FromWorker) + 'static) -> Result<ThreadHandle, String> {
+        let worker = OwnWorker::start(NAME)?;
+        let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| on(Bincode::decode(e.data())));
+        worker.worker().set_onmessage(Some(on.as_ref().unchecked_ref()));
+        Ok(ThreadHandle { worker, _on: on })
+    }
+
+    /// Sends the worker a command (it is queued until the worker has loaded).
+    pub fn send(&self, m: &ToWorker) {
+        let _ = self.worker.post(&Bincode::encode(m));
     }
 }

@@ -1,6 +1,6 @@
 //! Threads mode: the same scheduler core runs on the page's main thread in real time
 //! ([`Sim::set_real_time`]), and every M the core creates is a real dedicated Web Worker
-//! ([`ThreadWorker`]). The core's commands (`work`, `syscall`) are sent to the M's worker; its
+//! (the page's own wasm in a worker, [`ThreadHandle`]). The core's commands (`work`, `syscall`) are sent to the M's worker; its
 //! answers are reported back with `work_done` / `syscall_done`. Sysmon, timers and the poller
 //! stay in the core, on real time. A worker that does not answer in time is reported lost.
 //!
@@ -15,14 +15,13 @@ use super::record::Record;
 use super::threads_panel::{Observed, Spread};
 use super::view::Plots;
 use crate::core::ids::GId;
-use super::thread_worker::{FromWorker, ThreadWorker, ToWorker};
+use super::thread_worker::{FromWorker, ThreadHandle, ToWorker};
 use super::wall::now_ms;
 use crate::core::event::What;
 use crate::core::ids::MId;
 use crate::core::scenario::Scenario;
 use crate::core::sim::{Command, GStatus, MStatus, Sim, Tracks};
 use gloo_timers::callback::Timeout;
-use gloo_worker::{Spawnable, WorkerBridge};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::{Rc, Weak};
@@ -56,7 +55,9 @@ struct Job {
 }
 
 struct Slot {
-    bridge: WorkerBridge<ThreadWorker>,
+    /// The M's worker; `None` if the browser would not start one (its first command then
+    /// goes unanswered and the watchdog reports the thread lost).
+    handle: Option<ThreadHandle>,
     parked: bool,
     job: Option<Job>,
     /// When it last answered (or was created).
@@ -67,6 +68,14 @@ struct Slot {
     answered_at: Option<f64>,
     /// When it was created.
     born: f64,
+}
+
+impl Slot {
+    fn send(&self, m: &ToWorker) {
+        if let Some(h) = &self.handle {
+            h.send(m);
+        }
+    }
 }
 
 type Inbox = Rc<RefCell<VecDeque<(u32, FromWorker, f64)>>>;
@@ -214,7 +223,7 @@ impl Run {
     pub fn stop(&mut self) {
         self.stopped = true;
         for (_, s) in std::mem::take(&mut self.workers) {
-            s.bridge.send(ToWorker::Die);
+            s.send(&ToWorker::Die);
         }
     }
 
@@ -259,7 +268,7 @@ impl Run {
             .or_else(|| self.workers.iter().find(|(&m, s)| busy(s) && Some(m) != main_m).map(|(&m, _)| m))
             .or_else(|| self.workers.iter().find(|(&m, _)| Some(m) != main_m).map(|(&m, _)| m))
             .or_else(|| self.workers.keys().next().copied())?;
-        self.workers.get(&m)?.bridge.send(ToWorker::Die);
+        self.workers.get(&m)?.send(&ToWorker::Die);
         Some(m)
     }
 
@@ -269,17 +278,22 @@ impl Run {
         }
         let inbox = self.inbox.clone();
         let me = self.me.clone();
-        let bridge = ThreadWorker::spawner()
-            .callback(move |out: FromWorker| {
-                inbox.borrow_mut().push_back((m, out, now_ms()));
-                if let Some(rc) = me.upgrade() {
-                    if let Ok(mut r) = rc.try_borrow_mut() {
-                        r.pump();
-                    }
+        let handle = ThreadHandle::spawn(move |out: FromWorker| {
+            inbox.borrow_mut().push_back((m, out, now_ms()));
+            if let Some(rc) = me.upgrade() {
+                if let Ok(mut r) = rc.try_borrow_mut() {
+                    r.pump();
                 }
-            })
-            .spawn(&worker_url());
-        self.workers.insert(m, Slot { bridge, parked: false, job: None, last_heard: now_ms(), answered: 0, answered_at: None, born: now_ms() });
+            }
+        });
+        let handle = match handle {
+            Ok(h) => Some(h),
+            Err(e) => {
+                self.lost.push(format!("M{m}'s worker could not start: {e}"));
+                None
+            }
+        };
+        self.workers.insert(m, Slot { handle, parked: false, job: None, last_heard: now_ms(), answered: 0, answered_at: None, born: now_ms() });
         self.created += 1;
         self.note_threads();
     }
@@ -331,7 +345,7 @@ impl Run {
                 }
                 What::ThreadExit => {
                     if let Some(s) = self.workers.remove(&m) {
-                        s.bridge.send(ToWorker::Die);
+                        s.send(&ToWorker::Die);
                         self.note_threads();
                     }
                 }
@@ -358,7 +372,7 @@ impl Run {
             }
         }
         s.job = Some(Job { id, kind, ns, sent: now_ms(), paused: false });
-        s.bridge.send(match kind {
+        s.send(&match kind {
             JobKind::Work => ToWorker::Work { id, ns },
             JobKind::Syscall => ToWorker::Syscall { id, ns },
             JobKind::Ping => ToWorker::Ping { id },
@@ -649,20 +663,6 @@ impl Observer {
             detail,
         }
     }
-}
-
-/// The worker's script: `www/stamp-build.sh` (trunk's post-build hook) gives it a name with the
-/// build's hash, as trunk does for the page's own wasm and JS, and writes that name in
-/// index.html's `<meta name="gmp-worker">`, so a page never starts another build's worker (a
-/// tab opened before a deploy, or served by the service worker). `./worker.js`, trunk's own
-/// name, where the meta is missing.
-fn worker_url() -> String {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("meta[name=gmp-worker]").ok().flatten())
-        .and_then(|m| m.get_attribute("content"))
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| "./worker.js".to_string())
 }
 
 /// The `f` quantile (0 to 1) of `v` (0 if empty).

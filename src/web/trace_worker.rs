@@ -1,15 +1,14 @@
 //! Reading a Go execution trace off the main thread (issue 12, "The page").
 //!
-//! The worker is the page's own wasm, started in a module Web Worker: `src/bin/app.rs` calls
-//! [`serve`] instead of mounting the page when it finds itself in a worker, so the trace
+//! The worker is the page's own wasm in a module Web Worker ([`OwnWorker`]): `src/bin/app.rs`
+//! calls [`serve`] instead of mounting the page in a worker named [`NAME`], so the trace
 //! reader is in the build once and no file is added to the service worker's list. The page
-//! ([`TraceReading::start`]) makes a one-line module that imports the page's JS (named in
-//! index.html's `<link rel="modulepreload">`, hashed by trunk, so a tab never mixes builds),
-//! waits for the worker's `ready`, then posts it the `File`. The worker reads it with
+//! ([`TraceReading::start`]) starts it, waits for its `ready`, then posts it the `File`. The worker reads it with
 //! `FileReaderSync` in [`CHUNK`]s, feeds each to [`TraceIngest`] (the core's streaming reader)
 //! and posts progress after each; the answer is the [`TraceOpened`] or the core's error, in
-//! bincode (gloo-worker's codec, already in the page for threads mode). Cancel terminates the worker: reading stops at once, whatever it was doing.
+//! bincode (gloo-worker's codec, as threads mode's messages). Cancel terminates the worker: reading stops at once, whatever it was doing.
 
+use super::own_worker::OwnWorker;
 use super::trace_view::{TraceIngest, TraceOpened, CHUNK};
 use gloo_worker::{Bincode, Codec};
 use serde::{Deserialize, Serialize};
@@ -27,12 +26,6 @@ pub enum FromTraceWorker {
     /// The core's error (`offset N: expected ...`), or a browser error reading the file.
     Failed(String),
     Opened(Box<TraceOpened>),
-}
-
-/// True in a Web Worker (no `window`): `src/bin/app.rs` then serves traces instead of
-/// mounting the page.
-pub fn in_worker() -> bool {
-    js_sys::global().dyn_into::<web_sys::Window>().is_err()
 }
 
 fn post(scope: &web_sys::DedicatedWorkerGlobalScope, m: &FromTraceWorker) {
@@ -92,30 +85,23 @@ fn read(scope: &web_sys::DedicatedWorkerGlobalScope, file: &web_sys::File) -> Fr
     }
 }
 
+/// The name the trace worker is started with: `src/bin/app.rs` serves traces in a worker of
+/// this name ([`super::own_worker::role`]).
+pub const NAME: &str = "gmp-trace";
+
 /// A trace being read by a worker; dropping it (or [`TraceReading::cancel`]) terminates the
 /// worker.
 pub struct TraceReading {
-    worker: web_sys::Worker,
+    worker: OwnWorker,
     _on: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _err: Closure<dyn FnMut(JsValue)>,
-    _url: String,
 }
 
 impl TraceReading {
     /// Starts a worker reading `file`; `on` hears its progress and answer.
     pub fn start(file: web_sys::File, on: Callback<FromTraceWorker>) -> Result<TraceReading, String> {
-        let (js, wasm) = app_urls().ok_or("the page's own script is not named in index.html (modulepreload)")?;
-        let src = format!("import init from {js:?};\nawait init({{ module_or_path: {wasm:?} }});\n");
-        let parts = js_sys::Array::of1(&JsValue::from_str(&src));
-        let bag = web_sys::BlobPropertyBag::new();
-        bag.set_type("text/javascript");
-        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag).map_err(|e| format!("{e:?}"))?;
-        let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| format!("{e:?}"))?;
-        let opts = web_sys::WorkerOptions::new();
-        opts.set_type(web_sys::WorkerType::Module);
-        opts.set_name("gmp-trace");
-        let worker = web_sys::Worker::new_with_options(&url, &opts).map_err(|e| format!("could not start the trace worker: {e:?}"))?;
-        let w = worker.clone();
+        let worker = OwnWorker::start(NAME).map_err(|e| format!("could not start the trace worker: {e}"))?;
+        let w = worker.worker().clone();
         let failed = on.clone();
         let mut file = Some(file);
         let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
@@ -129,13 +115,13 @@ impl TraceReading {
                 m => on.emit(m),
             }
         });
-        worker.set_onmessage(Some(on.as_ref().unchecked_ref()));
+        worker.worker().set_onmessage(Some(on.as_ref().unchecked_ref()));
         let err = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
             let what = js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default();
             failed.emit(FromTraceWorker::Failed(format!("the trace worker stopped: {what}")));
         });
-        worker.set_onerror(Some(err.as_ref().unchecked_ref()));
-        Ok(TraceReading { worker, _on: on, _err: err, _url: url })
+        worker.worker().set_onerror(Some(err.as_ref().unchecked_ref()));
+        Ok(TraceReading { worker, _on: on, _err: err })
     }
 
     /// Stops reading at once.
@@ -143,22 +129,3 @@ impl TraceReading {
         self.worker.terminate();
     }
 }
-
-impl Drop for TraceReading {
-    fn drop(&mut self) {
-        self.worker.terminate();
-        let _ = web_sys::Url::revoke_object_url(&self._url);
-    }
-}
-
-/// The page's JS and wasm, absolute: trunk names them in index.html's preload links.
-fn app_urls() -> Option<(String, String)> {
-    let doc = web_sys::window()?.document()?;
-    let base = doc.base_uri().ok().flatten()?;
-    let abs = |sel: &str| -> Option<String> {
-        let href = doc.query_selector(sel).ok().flatten()?.get_attribute("href")?;
-        web_sys::Url::new_with_base(&href, &base).ok().map(|u| u.href())
-    };
-    Some((abs("link[rel=modulepreload][href*=app]")?, abs("link[rel=preload][href$='.wasm'][href*=app]")?))
-}
-

@@ -82,7 +82,9 @@ test('the first visit caches the build, with the page\'s folder as scope, and re
   await until((n) => caches.has(n), `gmp-${id}`, 'the build\'s cache');
   const cached = await cachedPaths(`gmp-${id}`);
   assert.deepEqual(cached.sort(), files.map((f) => `/gmp/${f}`).sort(), 'every file of the build is cached, as one set');
-  assert.ok(files.some((f) => /^worker-[0-9a-f]+_bg\.wasm$/.test(f)), 'the worker is named by its hash');
+  // One wasm and one JS, the page's: threads mode's and the trace reader's workers run them too.
+  const code = files.filter((f) => /\.(js|wasm)$/.test(f) && f !== 'sw.js');
+  assert.deepEqual(code.map((f) => f.replace(/-[0-9a-f]+(_bg)?\./, '$1.')).sort(), ['app.js', 'app_bg.wasm'], code.join(' '));
   // The manifest and its icons are there (installable).
   const manifest = await page.evaluate(async () => {
     const href = document.querySelector('link[rel=manifest]').href;
@@ -119,8 +121,10 @@ test('threads mode on the plain host sleeps in Atomics.wait and completes', asyn
     main: [{ add: { wg: 'wg', n: 3 } }, { go: { func: 's', n: 3 } }, { wait: 'wg' }],
   });
   let workers = 0;
-  const count = () => { workers += 1; };
+  const urls = [];
+  const count = (w) => { workers += 1; urls.push(w.url()); };
   page.on('worker', count);
+  const mark = responses.length;
   await open(srv.url + fragment(json, { mode: 'threads' }));
   await page.waitForSelector('[data-testid=threads][data-blocking=wait]');
   await page.waitForSelector('[data-testid=outcome]', { timeout: 30_000 });
@@ -133,10 +137,18 @@ test('threads mode on the plain host sleeps in Atomics.wait and completes', asyn
   assert.equal(f.blocking, 'wait');
   assert.equal(await page.getAttribute('[data-testid=threads]', 'data-blocking'), 'wait');
   assert.ok(workers >= 2, `browser saw ${workers} workers`);
-  // The workers ran this build's worker, named in index.html, through the service worker.
-  const worker = await page.getAttribute('meta[name=gmp-worker]', 'content');
-  const got = responses.filter(([u]) => u.endsWith(worker.slice(2)));
-  assert.ok(got.length >= 1, `${worker} was fetched`);
+  // The workers are the page's own JS and wasm (src/web/own_worker.rs): blob modules importing
+  // this build's JS, served by the service worker; no other script or wasm was fetched.
+  assert.ok(urls.every((u) => u.startsWith('blob:')), urls.join(' '));
+  const { files } = buildOf(DIST);
+  const code = responses.slice(mark).filter(([u]) => u.startsWith(srv.url) && /\.(js|wasm)$/.test(u));
+  assert.ok(code.length >= 2, code.map(([u]) => u).join(' '));
+  for (const [u, sw] of code) {
+    const f = u.slice(srv.url.length);
+    if (f === 'sw.js') continue;
+    assert.ok(files.includes(f), `${f} is this build's`);
+    assert.equal(sw, true, `${f} came from the service worker`);
+  }
 });
 
 test('Share on the sub-path gives a link on the page\'s own address, which opens', async () => {
@@ -182,9 +194,9 @@ test('a reload offline is served from the cache and works, isolated', async () =
 });
 
 /**
- * A new build made from `from`: its page's JS, wasm and worker carry `marker` (a comment, a
- * wasm custom section), so their hashes and names change, as a rebuild after a change does;
- * index.html, its integrity hashes, the worker's meta and sw.js's id and list follow.
+ * A new build made from `from`: its page's JS and wasm carry `marker` (a comment, a wasm custom
+ * section), so their hashes and names change, as a rebuild after a change does; index.html,
+ * its integrity hashes and sw.js's id and list follow.
  */
 function newBuild(from, to, marker) {
   fs.cpSync(from, to, { recursive: true });
@@ -198,8 +210,8 @@ function newBuild(from, to, marker) {
     const body = Buffer.concat([Buffer.from([n.length]), n, t]);
     return Buffer.concat([Buffer.from([0, body.length]), body]); // one-byte LEB128 sizes
   };
-  // Each wasm, then its JS (which names it: the worker's does).
-  for (const re of [/^(app|worker)-[0-9a-f]+_bg\.wasm$/, /^(app|worker)-[0-9a-f]+\.js$/]) {
+  // The wasm, then the JS (which names it).
+  for (const re of [/^app-[0-9a-f]+_bg\.wasm$/, /^app-[0-9a-f]+\.js$/]) {
     for (const f of old.files.filter((x) => re.test(x))) {
       let b = fs.readFileSync(path.join(to, f));
       if (f.endsWith('.wasm')) b = Buffer.concat([b, custom('gmp-build', marker)]);
@@ -241,7 +253,7 @@ test('an update to a new build loads only the new build\'s files, then works off
   await until((n) => caches.has(n), `gmp-${b.id}`, 'the new build\'s cache');
   await until(async (id) => (await (await caches.open('gmp-meta')).match('current').then((r) => r && r.text())) === id, b.id, 'the new build to be active');
   assert.deepEqual((await cacheNames()).sort(), [`gmp-${a.id}`, `gmp-${b.id}`, 'gmp-meta'].sort());
-  // Threads mode starts the new build's worker.
+  // Threads mode's workers run the new build's JS and wasm.
   const json = JSON.stringify({ version: 1, gomaxprocs: 2, funcs: { w: [{ work: '5ms' }] }, main: [{ go: { func: 'w', n: 2 } }, { work: '5ms' }] });
   await open(srv.url + fragment(json, { mode: 'threads' }));
   await page.waitForSelector('[data-testid=outcome]', { timeout: 30_000 });

@@ -1,6 +1,6 @@
 // End-to-end tests of threads mode (issue 4): the core on the page's main thread in real time,
-// every M a real dedicated Web Worker. Workers are counted from the browser's side
-// (Playwright's `worker` events) as well as from the page's `[data-testid=threads]`.
+// every M a real dedicated Web Worker running the page's own wasm. Workers are counted from the
+// browser's side (Playwright's `worker` events) as well as from the page's `[data-testid=threads]`.
 // Builds nothing: build the page first (`trunk build --release`).
 
 import { test, before, after, afterEach } from 'node:test';
@@ -131,6 +131,38 @@ test('1,000 network waits with GOMAXPROCS 2 complete with no more than 3 workers
   assert.ok(f.gs_dead >= f.gs - 1, `${f.gs_dead} of ${f.gs}`);
   assert.ok(f.peak <= 3, `page peak ${f.peak}`);
   assert.ok(workers() <= 3 && workers() >= 1, `browser saw ${workers()} workers`);
+});
+
+test('the workers run the page\'s own wasm: blob modules handed its compiled module, nothing else fetched', async () => {
+  const json = JSON.stringify({
+    version: 1, gomaxprocs: 2,
+    funcs: { w: [{ work: '20ms' }, { done: 'wg' }] },
+    main: [{ add: { wg: 'wg', n: 4 } }, { go: { func: 'w', n: 4 } }, { wait: 'wg' }],
+  });
+  const urls = [];
+  const code = [];
+  const pg = await browser.context.newPage();
+  page = pg;
+  errors = [];
+  pg.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  pg.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  pg.on('worker', (w) => urls.push(w.url()));
+  // The page's and its workers' requests (a worker's imports are reported on its page).
+  pg.on('request', (r) => { if (/\.(js|wasm)$/.test(r.url()) && !r.url().endsWith('/sw.js')) code.push(r.url()); });
+  await pg.goto(srv.url + fragment(json, { mode: 'threads' }));
+  await pg.waitForSelector('[data-testid=outcome]', { timeout: 30_000 });
+  const f = await figures(pg);
+  assert.match(f.outcome, /exit status 0/);
+  assert.ok(f.created >= 2 && urls.length >= 2, `page counted ${f.created} workers, browser saw ${urls.length}`);
+  // src/web/own_worker.rs: each worker is a blob module (no worker file in the build) ...
+  assert.ok(urls.every((u) => u.startsWith('blob:')), urls.join(' '));
+  const js = await pg.evaluate(() => document.querySelector('link[rel=modulepreload][href*=app]').href);
+  const wasm = await pg.evaluate(() => document.querySelector('link[rel=preload][href$=".wasm"]').href);
+  assert.deepEqual([...new Set(code)].sort(), [js, wasm].sort(), 'only the page\'s own JS and wasm were fetched');
+  // ... that imports the page's JS (once per worker, as the page did) and is handed the page's
+  // compiled module: the wasm is fetched by the page only.
+  assert.equal(code.filter((u) => u === js).length, 1 + urls.length, code.join(' '));
+  assert.equal(code.filter((u) => u === wasm).length, 1, code.join(' '));
 });
 
 test('a killed worker is reported, its goroutine is lost and the page keeps going', async () => {
