@@ -40,3 +40,66 @@ impl fmt::Display for GoError {
         f.write_str(&self.render("main.go"))
     }
 }
+
+/// Most syntax errors reported, as the Go compiler: at the tenth it stops and says
+/// `main.go:L:C: too many errors` at the tenth's place.
+pub const MAX_SYNTAX_ERRORS: usize = 10;
+
+/// The syntax errors of a file as the Go compiler reports them: in order, at most one per
+/// line (a second one on a line is most often a consequence of the first), and at most
+/// [`MAX_SYNTAX_ERRORS`]. The lexer's errors (all found first) are merged in by place as the
+/// parser's come, as Go's scanner and parser, which run together, would find them.
+#[derive(Debug, Default)]
+pub struct SyntaxErrors {
+    list: Vec<GoError>,
+    /// The lexer's errors not merged yet, in order, the last first.
+    lexical: Vec<GoError>,
+    full: bool,
+}
+
+impl SyntaxErrors {
+    /// A list that holds the lexer's `lexical` errors (in source order) to merge.
+    pub fn new(mut lexical: Vec<GoError>) -> SyntaxErrors {
+        lexical.reverse();
+        SyntaxErrors { list: Vec::new(), lexical, full: false }
+    }
+
+    /// Whether the tenth error was reported: the parser stops.
+    pub fn full(&self) -> bool {
+        self.full
+    }
+
+    /// Reports `e` (the lexer's errors before it first), unless the list is full or a problem
+    /// on its line is already reported.
+    pub fn add(&mut self, e: GoError) {
+        while self.lexical.last().is_some_and(|l| l.pos < e.pos) {
+            if let Some(l) = self.lexical.pop() {
+                self.push(l);
+            }
+        }
+        self.push(e);
+    }
+
+    fn push(&mut self, e: GoError) {
+        let line = e.pos.map(|p| p.line);
+        if self.full || self.list.iter().any(|o| o.pos.map(|p| p.line) == line) {
+            return;
+        }
+        let pos = e.pos;
+        self.list.push(e);
+        if self.list.len() == MAX_SYNTAX_ERRORS {
+            self.list.push(GoError { pos, message: "too many errors".to_string() });
+            self.full = true;
+        }
+    }
+
+    /// Every error reported, the lexer's remaining ones merged in.
+    pub fn finish(mut self) -> Vec<GoError> {
+        while let Some(l) = self.lexical.pop() {
+            self.push(l);
+        }
+        // In source order (an unclosed `{` is found at the end, reported at its start).
+        self.list.sort_by_key(|e| e.pos);
+        self.list
+    }
+}

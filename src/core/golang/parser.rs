@@ -4,9 +4,15 @@
 //! and kept as [`Stmt::Unsupported`] so that lowering reports each one. The bodies of the
 //! helper functions that `gmpsim export --go` writes ([`HELPERS`]) are skipped unread: the
 //! importer gives their calls a meaning of its own.
+//!
+//! A syntax error does not stop it: like Go's parser it reports the error and resynchronises
+//! (in a block, at the statement's end: the next `;`, written or inserted at a newline, or the
+//! block's closing `}`; at the top level, at the next `func`, `import`, `type`, `var` or
+//! `const`), then goes on, so that every mistake is reported at once, one per line at most and
+//! ten at most ([`SyntaxErrors`]).
 
 use super::ast::*;
-use super::error::{GoError, Pos};
+use super::error::{GoError, Pos, SyntaxErrors};
 use super::lexer::{Tok, Token};
 
 /// The helper functions of an exported program, whose bodies are not read.
@@ -19,14 +25,28 @@ struct Parser<'a> {
     toks: &'a [Token],
     i: usize,
     depth: usize,
+    errs: SyntaxErrors,
 }
 
 type R<T> = Result<T, GoError>;
 
-/// Parses a whole file's tokens (as [`super::lexer::lex`] gives them).
-pub fn parse_file(toks: &[Token]) -> R<File> {
-    let mut p = Parser { toks, i: 0, depth: 0 };
-    p.file()
+/// Parses a whole file's tokens (as [`super::lexer::lex_all`] gives them, ending with
+/// [`Tok::Eof`]), or gives every syntax error: the lexer's (`lexical`, in order) and the
+/// parser's, merged by place, one per line and at most ten.
+pub fn parse_file(toks: &[Token], lexical: Vec<GoError>) -> Result<File, Vec<GoError>> {
+    if toks.is_empty() {
+        return Err(vec![GoError { pos: None, message: "syntax error: no tokens".into() }]);
+    }
+    let mut p = Parser { toks, i: 0, depth: 0, errs: SyntaxErrors::new(lexical) };
+    let file = p.file();
+    if let Err(e) = &file {
+        p.errs.add(e.clone());
+    }
+    let errs = p.errs.finish();
+    match file {
+        Ok(f) if errs.is_empty() => Ok(f),
+        _ => Err(errs),
+    }
 }
 
 fn describe(t: &Tok) -> String {
@@ -48,20 +68,27 @@ const KEYWORDS: [&str; 25] = [
 ];
 
 impl<'a> Parser<'a> {
+    /// The token `k` ahead; once the tenth error is reported, the end of the file (the parser
+    /// stops as Go's compiler does).
+    fn at(&self, k: usize) -> &Token {
+        let last = self.toks.len() - 1;
+        &self.toks[if self.errs.full() { last } else { (self.i + k).min(last) }]
+    }
+
     fn tok(&self) -> &Tok {
-        &self.toks[self.i.min(self.toks.len() - 1)].tok
+        &self.at(0).tok
     }
 
     fn peek(&self, k: usize) -> &Tok {
-        &self.toks[(self.i + k).min(self.toks.len() - 1)].tok
+        &self.at(k).tok
     }
 
     fn pos(&self) -> Pos {
-        self.toks[self.i.min(self.toks.len() - 1)].pos
+        self.at(0).pos
     }
 
     fn bump(&mut self) -> Token {
-        let t = self.toks[self.i.min(self.toks.len() - 1)].clone();
+        let t = self.at(0).clone();
         if self.i < self.toks.len() - 1 {
             self.i += 1;
         }
@@ -149,63 +176,120 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// After a syntax error in a statement begun at token `at`: skips to the statement's end,
+    /// the next `;` (written, or inserted at a newline) outside brackets, or the `}` that closes
+    /// the block (a `)` or `]` left open by the error is skipped with the rest).
+    fn sync_stmt(&mut self, at: usize) {
+        if self.i == at && !matches!(self.tok(), Tok::Eof | Tok::Semi | Tok::Op("}")) {
+            self.bump();
+        }
+        let mut depth = 0usize;
+        loop {
+            match self.tok() {
+                Tok::Eof => return,
+                Tok::Semi if depth == 0 => return,
+                Tok::Op("}") if depth == 0 => return,
+                Tok::Op("{" | "(" | "[") => depth += 1,
+                Tok::Op("}" | ")" | "]") => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            self.bump();
+        }
+    }
+
+    /// After a syntax error in a top-level declaration: skips to the next `func`, `import`,
+    /// `type`, `var` or `const` outside braces (a function body is skipped whole).
+    fn sync_decl(&mut self) {
+        let mut depth = 0usize;
+        loop {
+            match self.tok() {
+                Tok::Eof => return,
+                Tok::Ident(k) if depth == 0 && matches!(k.as_str(), "func" | "import" | "type" | "var" | "const") => return,
+                Tok::Op("{") => depth += 1,
+                Tok::Op("}") => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            self.bump();
+        }
+    }
+
     fn file(&mut self) -> R<File> {
         while matches!(self.tok(), Tok::Semi) {
             self.bump();
         }
+        // Without its package clause, a file is not read further (as by Go's parser).
         if !self.is_kw("package") {
             return self.unexpected("package clause");
         }
         self.bump();
         let package = self.ident()?;
-        self.expect_semi()?;
-        let mut imports = Vec::new();
-        while self.is_kw("import") {
-            self.bump();
-            if self.is_op("(") {
-                self.bump();
-                while !self.is_op(")") {
-                    imports.push(self.import_spec()?);
-                    self.expect_semi()?;
-                }
-                self.bump();
-            } else {
-                imports.push(self.import_spec()?);
-            }
-            self.expect_semi()?;
+        if let Err(e) = self.expect_semi() {
+            self.errs.add(e);
+            self.sync_decl();
         }
-        let mut decls = Vec::new();
-        loop {
-            match self.tok().clone() {
-                Tok::Eof => break,
-                Tok::Semi => {
+        let (mut imports, mut decls) = (Vec::new(), Vec::new());
+        while !matches!(self.tok(), Tok::Eof) {
+            let (at, depth) = (self.i, self.depth);
+            if let Err(e) = self.decl(&mut imports, &mut decls) {
+                self.depth = depth;
+                self.errs.add(e);
+                if self.i == at {
                     self.bump();
                 }
-                Tok::Ident(k) if k == "func" => decls.push(Decl::Func(self.func_decl()?)),
-                Tok::Ident(k) if k == "var" => {
-                    self.bump();
-                    for spec in self.group(|p| p.var_spec())? {
-                        decls.push(Decl::Var(spec));
-                    }
-                }
-                Tok::Ident(k) if k == "const" => {
-                    self.bump();
-                    decls.push(Decl::Const(self.group(|p| p.const_spec())?));
-                }
-                Tok::Ident(k) if k == "type" => {
-                    let pos = self.bump().pos;
-                    let kind = "type";
-                    let name = if self.is_op("(") { String::new() } else { self.ident()?.0 };
-                    decls.push(Decl::Other { pos, kind, name });
-                    self.skip_stmt()?;
-                }
-                Tok::Ident(k) if k == "import" => {
-                    return Err(GoError::at(self.pos(), "syntax error: imports must appear before other declarations"))
-                }
-                _ => return self.unexpected("declaration"),
+                self.sync_decl();
             }
         }
         Ok(File { package, imports, decls })
+    }
+
+    /// One top-level declaration (or an empty one, `;`).
+    fn decl(&mut self, imports: &mut Vec<(String, Pos)>, decls: &mut Vec<Decl>) -> R<()> {
+        match self.tok().clone() {
+            Tok::Semi => {
+                self.bump();
+            }
+            Tok::Ident(k) if k == "import" => {
+                if !decls.is_empty() {
+                    return Err(GoError::at(self.pos(), "syntax error: imports must appear before other declarations"));
+                }
+                self.bump();
+                if self.is_op("(") {
+                    self.bump();
+                    while !self.is_op(")") {
+                        imports.push(self.import_spec()?);
+                        self.expect_semi()?;
+                    }
+                    self.bump();
+                } else {
+                    imports.push(self.import_spec()?);
+                }
+                self.expect_semi()?;
+            }
+            Tok::Ident(k) if k == "func" => decls.push(Decl::Func(self.func_decl()?)),
+            Tok::Ident(k) if k == "var" => {
+                self.bump();
+                for spec in self.group(|p| p.var_spec())? {
+                    decls.push(Decl::Var(spec));
+                }
+            }
+            Tok::Ident(k) if k == "const" => {
+                self.bump();
+                decls.push(Decl::Const(self.group(|p| p.const_spec())?));
+            }
+            Tok::Ident(k) if k == "type" => {
+                let pos = self.bump().pos;
+                let kind = "type";
+                let name = if self.is_op("(") { String::new() } else { self.ident()?.0 };
+                decls.push(Decl::Other { pos, kind, name });
+                self.skip_stmt()?;
+            }
+            // `func main()` with its `{` on the next line: Go's semicolon rule ends the line.
+            Tok::Op("{") if matches!(decls.last(), Some(Decl::Func(f)) if f.body.is_none()) => {
+                return Err(GoError::at(self.pos(), "syntax error: unexpected semicolon or newline before {"));
+            }
+            _ => return Err(GoError::at(self.pos(), "syntax error: non-declaration statement outside function body")),
+        }
+        Ok(())
     }
 
     fn import_spec(&mut self) -> R<(String, Pos)> {
@@ -344,7 +428,11 @@ impl<'a> Parser<'a> {
                 entries.push((pos, None, Some(ty)));
             }
             if !self.is_op(")") {
-                self.expect_op(",")?;
+                if !self.is_op(",") {
+                    let t = describe(self.tok());
+                    return Err(GoError::at(self.pos(), format!("syntax error: unexpected {t} in parameter list; possibly missing comma or )")));
+                }
+                self.bump();
             }
         }
         self.bump();
@@ -454,6 +542,13 @@ impl<'a> Parser<'a> {
 
     fn block(&mut self) -> R<Block> {
         self.enter()?;
+        let b = self.block_inner();
+        self.depth -= 1;
+        b
+    }
+
+    /// A block's statements; a statement with a syntax error is reported and skipped.
+    fn block_inner(&mut self) -> R<Block> {
         self.expect_op("{")?;
         let mut out = Vec::new();
         loop {
@@ -467,15 +562,32 @@ impl<'a> Parser<'a> {
                     self.bump();
                 }
                 _ => {
-                    out.push(self.stmt()?);
-                    if !self.is_op("}") {
-                        self.expect_semi()?;
+                    let (at, depth) = (self.i, self.depth);
+                    match self.stmt_and_end() {
+                        Ok(s) => out.push(s),
+                        Err(e) => {
+                            self.depth = depth;
+                            self.errs.add(e);
+                            self.sync_stmt(at);
+                        }
                     }
                 }
             }
         }
-        self.depth -= 1;
         Ok(out)
+    }
+
+    /// A statement and what ends it (`;`, a newline, or the block's `}` next).
+    fn stmt_and_end(&mut self) -> R<Stmt> {
+        let s = self.stmt()?;
+        match self.tok() {
+            Tok::Semi => {
+                self.bump();
+            }
+            Tok::Op("}") | Tok::Eof => {}
+            t => return Err(GoError::at(self.pos(), format!("syntax error: unexpected {} at end of statement", describe(t)))),
+        }
+        Ok(s)
     }
 
     fn stmt(&mut self) -> R<Stmt> {
@@ -769,7 +881,11 @@ impl<'a> Parser<'a> {
                             dots = true;
                         }
                         if !self.is_op(")") {
-                            self.expect_op(",")?;
+                            if !self.is_op(",") {
+                                let t = describe(self.tok());
+                                return Err(GoError::at(self.pos(), format!("syntax error: unexpected {t} in argument list; possibly missing comma or )")));
+                            }
+                            self.bump();
                             while matches!(self.tok(), Tok::Semi) {
                                 self.bump();
                             }
