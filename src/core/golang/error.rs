@@ -70,12 +70,17 @@ impl SyntaxErrors {
     }
 
     /// Reports `e` (the lexer's errors before it first), unless the list is full or a problem
-    /// on its line is already reported.
-    pub fn add(&mut self, e: GoError) {
+    /// on its line is already reported. An error at the end of the text (`at_eof`) after
+    /// another one is left out, as by Go's parser: it is most often the first one's echo (a
+    /// block left open by the mistake).
+    pub fn add(&mut self, e: GoError, at_eof: bool) {
         while self.lexical.last().is_some_and(|l| l.pos < e.pos) {
             if let Some(l) = self.lexical.pop() {
                 self.push(l);
             }
+        }
+        if at_eof && !(self.list.is_empty() && self.lexical.is_empty()) {
+            return;
         }
         self.push(e);
     }

@@ -40,7 +40,7 @@ pub fn parse_file(toks: &[Token], lexical: Vec<GoError>) -> Result<File, Vec<GoE
     let mut p = Parser { toks, i: 0, depth: 0, errs: SyntaxErrors::new(lexical) };
     let file = p.file();
     if let Err(e) = &file {
-        p.errs.add(e.clone());
+        p.report(e.clone());
     }
     let errs = p.errs.finish();
     match file {
@@ -73,6 +73,12 @@ impl<'a> Parser<'a> {
     fn at(&self, k: usize) -> &Token {
         let last = self.toks.len() - 1;
         &self.toks[if self.errs.full() { last } else { (self.i + k).min(last) }]
+    }
+
+    /// Reports a syntax error (see [`SyntaxErrors::add`]).
+    fn report(&mut self, e: GoError) {
+        let at_eof = e.pos == self.toks.last().map(|t| t.pos);
+        self.errs.add(e, at_eof);
     }
 
     fn tok(&self) -> &Tok {
@@ -224,7 +230,7 @@ impl<'a> Parser<'a> {
         self.bump();
         let package = self.ident()?;
         if let Err(e) = self.expect_semi() {
-            self.errs.add(e);
+            self.report(e);
             self.sync_decl();
         }
         let (mut imports, mut decls) = (Vec::new(), Vec::new());
@@ -232,7 +238,7 @@ impl<'a> Parser<'a> {
             let (at, depth) = (self.i, self.depth);
             if let Err(e) = self.decl(&mut imports, &mut decls) {
                 self.depth = depth;
-                self.errs.add(e);
+                self.report(e);
                 if self.i == at {
                     self.bump();
                 }
@@ -567,7 +573,7 @@ impl<'a> Parser<'a> {
                         Ok(s) => out.push(s),
                         Err(e) => {
                             self.depth = depth;
-                            self.errs.add(e);
+                            self.report(e);
                             self.sync_stmt(at);
                         }
                     }
