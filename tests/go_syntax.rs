@@ -12,7 +12,10 @@ mod common;
 
 use expect_test::{expect, Expect};
 use gmp::core::golang;
+use gmp::web::boot::{boot, default_text};
 use gmp::web::gosrc;
+use gmp::web::state::{AppState, Msg, Theme};
+use std::rc::Rc;
 
 /// The importer's problems with `src`, one `main.go:L:C: message` a line.
 fn problems(src: &str) -> String {
@@ -267,4 +270,21 @@ fn the_editor_places_every_syntax_error_at_its_line() {
     assert_eq!(at, [(Some(4), Some(9), "2"), (Some(5), Some(7), "\""), (Some(7), Some(1), "}")], "{ps:?}");
     assert!(ps[0].message.starts_with("syntax error: unexpected literal 2"), "{ps:?}");
     assert_eq!(ps[1].message, "newline in string");
+}
+
+#[test]
+fn a_page_edit_with_several_syntax_errors_lists_them_all_and_keeps_the_last_good_run() {
+    let go = default_text();
+    let s = Rc::new(AppState::new(boot("", None, Some(go.clone())), Theme::Light, false)).reduce(Msg::Seek(5));
+    let running = s.driver.borrow().scenario().clone();
+    // Break the first two lines of main's body and the file's last line.
+    let main_at = go.lines().position(|l| l == "func main() {").expect("main in the default text") as u32 + 1;
+    let broken = go.replacen("func main() {\n", "func main() {\n\tgo f(1 2)\n\tx := 1 )\n", 1) + "}\n";
+    let s = s.reduce(Msg::Edit(broken.clone()));
+    let lines: Vec<Option<u32>> = s.editor.problems.iter().map(|p| p.line).collect();
+    let last = broken.lines().count() as u32;
+    assert_eq!(lines, [Some(main_at + 1), Some(main_at + 2), Some(last)], "{:?}", s.editor.problems);
+    let s = s.reduce(Msg::Apply);
+    assert_eq!(s.driver.borrow().scenario(), &running, "the last good scenario keeps running");
+    assert_eq!(s.driver.borrow().step(), 5);
 }

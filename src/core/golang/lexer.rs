@@ -278,6 +278,30 @@ mod tests {
     }
 
     #[test]
+    fn lex_all_goes_on_after_each_error_and_lex_stops_at_the_first() {
+        let src = "a ? b\n\"x\ny 0x §\n`";
+        let (t, _, e) = lex_all(src);
+        let e: Vec<String> = e.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            e,
+            [
+                "main.go:1:3: invalid character U+003F '?'",
+                "main.go:2:1: newline in string",
+                "main.go:3:3: invalid or too large integer literal 0x",
+                "main.go:3:6: invalid character U+00A7 '§'",
+                "main.go:4:1: string literal not terminated",
+            ]
+        );
+        let kinds: Vec<Tok> = t.into_iter().map(|t| t.tok).collect();
+        let id = |s: &str| Tok::Ident(s.into());
+        assert_eq!(
+            kinds,
+            [id("a"), id("b"), Tok::Semi, Tok::Str("x".into()), Tok::Semi, id("y"), Tok::Int(0), Tok::Semi, Tok::Str(String::new()), Tok::Semi, Tok::Eof]
+        );
+        assert_eq!(lex(src).unwrap_err().to_string(), "main.go:1:3: invalid character U+003F '?'");
+    }
+
+    #[test]
     fn errors_have_positions() {
         assert_eq!(lex("x\n  \"abc").unwrap_err().to_string(), "main.go:2:3: string literal not terminated");
         assert_eq!(lex("a ? b").unwrap_err().to_string(), "main.go:1:3: invalid character U+003F '?'");
