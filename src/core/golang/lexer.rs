@@ -2,7 +2,7 @@
 //!
 //! Comments are dropped except `//gmp:` directives, which are returned beside the tokens.
 
-use super::error::{GoError, Pos};
+use super::error::{GoError, Pos, MAX_SYNTAX_ERRORS};
 
 /// What a token is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,10 +71,12 @@ pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
     }
 }
 
-/// The tokens of `src` (ending with [`Tok::Eof`]), its directives and every lexical error, in
-/// order. Like Go's scanner it goes on after an error: a stray character is skipped, a bad
-/// number reads as 0, a string cut by a newline ends there, and an unterminated comment or
-/// literal ends the text.
+/// The tokens of `src` (ending with [`Tok::Eof`]), its directives and the lexical errors that
+/// can be reported, in order. Like Go's scanner it goes on after an error: a stray character
+/// is skipped, a bad number reads as 0, a string cut by a newline ends there, and an
+/// unterminated comment or literal ends the text. Only the first error of a line is kept, and
+/// the text ends at the tenth (Go reports one a line and ten in all: see
+/// [`super::error::SyntaxErrors`]), so a megabyte of garbage costs ten errors, not a million.
 pub fn lex_all(src: &str) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) {
     scan(src, true)
 }
@@ -82,6 +84,13 @@ pub fn lex_all(src: &str) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) {
 /// The lexer; with `recover` false it stops at the first error.
 fn scan(src: &str, recover: bool) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) {
     let mut errs: Vec<GoError> = Vec::new();
+    // The first error of each line, up to the most that can be reported.
+    let note = |errs: &mut Vec<GoError>, e: GoError| {
+        if errs.last().is_none_or(|l| l.pos.map(|p| p.line) != e.pos.map(|p| p.line)) {
+            errs.push(e);
+        }
+    };
+    let most = if recover { MAX_SYNTAX_ERRORS } else { 1 };
     let b = src.as_bytes();
     let mut toks: Vec<Token> = Vec::new();
     let mut dirs = Vec::new();
@@ -98,7 +107,7 @@ fn scan(src: &str, recover: bool) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) 
         Some(Tok::Op(o)) => matches!(*o, "++" | "--" | ")" | "]" | "}"),
         _ => false,
     };
-    while i < b.len() && (recover || errs.is_empty()) {
+    while i < b.len() && errs.len() < most {
         let c = b[i];
         let p = pos(i, line, line_start);
         if c == b'\n' {
@@ -119,7 +128,7 @@ fn scan(src: &str, recover: bool) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) 
             i = end;
         } else if src[i..].starts_with("/*") {
             let Some(n) = src[i + 2..].find("*/") else {
-                errs.push(GoError::at(p, "comment not terminated"));
+                note(&mut errs, GoError::at(p, "comment not terminated"));
                 break;
             };
             let end = i + 2 + n + 2;
@@ -144,7 +153,7 @@ fn scan(src: &str, recover: bool) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) 
             }
             if i == start {
                 let ch = src[i..].chars().next().unwrap_or(' ');
-                errs.push(GoError::at(p, invalid_char(ch)));
+                note(&mut errs, GoError::at(p, invalid_char(ch)));
                 i += ch.len_utf8();
                 continue;
             }
@@ -171,7 +180,7 @@ fn scan(src: &str, recover: bool) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) 
                 Some(n) => toks.push(Token { tok: Tok::Int(n), pos: p }),
                 None if lower.contains(['.', 'e', 'i']) && !lower.starts_with("0x") => toks.push(Token { tok: Tok::Float(text), pos: p }),
                 None => {
-                    errs.push(GoError::at(p, format!("invalid or too large integer literal {}", &src[start..i])));
+                    note(&mut errs, GoError::at(p, format!("invalid or too large integer literal {}", &src[start..i])));
                     toks.push(Token { tok: Tok::Int(0), pos: p });
                 }
             }
@@ -218,14 +227,14 @@ fn scan(src: &str, recover: bool) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) 
             };
             // A bad literal ends at the newline (lexed next) or at the end of the text.
             if let Some(m) = bad {
-                errs.push(GoError::at(p, m));
+                note(&mut errs, GoError::at(p, m));
             }
             i = j;
             toks.push(Token { tok: if c == b'\'' { Tok::Char } else { Tok::Str(value) }, pos: p });
         } else {
             let Some(op) = OPS.iter().find(|o| src[i..].starts_with(**o)) else {
                 let ch = src[i..].chars().next().unwrap_or(' ');
-                errs.push(GoError::at(p, invalid_char(ch)));
+                note(&mut errs, GoError::at(p, invalid_char(ch)));
                 i += ch.len_utf8();
                 continue;
             };
@@ -288,7 +297,7 @@ mod tests {
                 "main.go:1:3: invalid character U+003F '?'",
                 "main.go:2:1: newline in string",
                 "main.go:3:3: invalid or too large integer literal 0x",
-                "main.go:3:6: invalid character U+00A7 '§'",
+                // Not `3:6: invalid character U+00A7 '§'`: one error a line.
                 "main.go:4:1: string literal not terminated",
             ]
         );
