@@ -90,8 +90,10 @@ impl SyntaxErrors {
         if self.full || self.list.iter().any(|o| o.pos.map(|p| p.line) == line) {
             return;
         }
+        // In source order (an unclosed `{` is found at the end, reported at its start).
         let pos = e.pos;
-        self.list.push(e);
+        let at = self.list.partition_point(|o| o.pos <= pos);
+        self.list.insert(at, e);
         if self.list.len() == MAX_SYNTAX_ERRORS {
             self.list.push(GoError { pos, message: "too many errors".to_string() });
             self.full = true;
@@ -103,8 +105,6 @@ impl SyntaxErrors {
         while let Some(l) = self.lexical.pop() {
             self.push(l);
         }
-        // In source order (an unclosed `{` is found at the end, reported at its start).
-        self.list.sort_by_key(|e| e.pos);
         self.list
     }
 }

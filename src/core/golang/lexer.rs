@@ -53,11 +53,7 @@ const OPS: [&str; 47] = [
 
 /// Go's words for a character no token starts with: `invalid character U+003F '?'`.
 fn invalid_char(ch: char) -> String {
-    if ch.is_control() {
-        format!("invalid character U+{:04X}", ch as u32)
-    } else {
-        format!("invalid character U+{:04X} {ch:?}", ch as u32)
-    }
+    format!("invalid character U+{:04X} {ch:?}", ch as u32)
 }
 
 /// The tokens of `src` (ending with [`Tok::Eof`]) and its directives, or the first lexical

@@ -113,7 +113,17 @@ impl<'a> Parser<'a> {
     }
 
     fn unexpected<T>(&self, wanted: &str) -> R<T> {
-        Err(GoError::at(self.pos(), format!("syntax error: unexpected {}, expected {wanted}", describe(self.tok()))))
+        Err(self.expected(wanted))
+    }
+
+    /// `syntax error: unexpected TOKEN, expected {wanted}` at the current token.
+    fn expected(&self, wanted: &str) -> GoError {
+        self.unexpected_here(&format!(", expected {wanted}"))
+    }
+
+    /// `syntax error: unexpected TOKEN{rest}` at the current token (not generic: one copy).
+    fn unexpected_here(&self, rest: &str) -> GoError {
+        GoError::at(self.pos(), format!("syntax error: unexpected {}{rest}", describe(self.tok())))
     }
 
     fn expect_op(&mut self, o: &str) -> R<Pos> {
@@ -332,7 +342,7 @@ impl<'a> Parser<'a> {
                 self.bump();
             }
             Tok::Op("}") | Tok::Eof => {}
-            t => return Err(GoError::at(self.pos(), format!("syntax error: unexpected {} at end of statement", describe(t)))),
+            _ => return Err(self.unexpected_here(" at end of statement")),
         }
         Ok(s)
     }
@@ -358,7 +368,7 @@ impl<'a> Parser<'a> {
             }
             "var" => {
                 self.bump();
-                let mut specs = self.group(|p| p.var_spec())?;
+                let mut specs = self.specs(false)?;
                 if specs.len() == 1 {
                     Ok(Stmt::Var(specs.remove(0)))
                 } else {
@@ -367,7 +377,7 @@ impl<'a> Parser<'a> {
             }
             "const" => {
                 self.bump();
-                Ok(Stmt::Const(self.group(|p| p.const_spec())?))
+                Ok(Stmt::Const(self.specs(true)?))
             }
             "for" => self.for_stmt(),
             "if" => self.if_stmt(),
@@ -629,8 +639,7 @@ impl<'a> Parser<'a> {
                         }
                         if !self.is_op(")") {
                             if !self.is_op(",") {
-                                let t = describe(self.tok());
-                                return Err(GoError::at(self.pos(), format!("syntax error: unexpected {t} in argument list; possibly missing comma or )")));
+                                return Err(self.unexpected_here(" in argument list; possibly missing comma or )"));
                             }
                             self.bump();
                             while matches!(self.tok(), Tok::Semi) {

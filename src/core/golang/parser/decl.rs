@@ -2,7 +2,7 @@
 //! `const`, `type`) and their parameter lists; after a syntax error in a declaration it goes
 //! on at the next one.
 
-use super::{describe, Parser, HELPERS, KEYWORDS, R};
+use super::{Parser, HELPERS, KEYWORDS, R};
 use crate::core::golang::ast::*;
 use crate::core::golang::error::{GoError, Pos};
 use crate::core::golang::lexer::Tok;
@@ -79,13 +79,13 @@ impl<'a> Parser<'a> {
             Tok::Ident(k) if k == "func" => decls.push(Decl::Func(self.func_decl()?)),
             Tok::Ident(k) if k == "var" => {
                 self.bump();
-                for spec in self.group(|p| p.var_spec())? {
+                for spec in self.specs(false)? {
                     decls.push(Decl::Var(spec));
                 }
             }
             Tok::Ident(k) if k == "const" => {
                 self.bump();
-                decls.push(Decl::Const(self.group(|p| p.const_spec())?));
+                decls.push(Decl::Const(self.specs(true)?));
             }
             Tok::Ident(k) if k == "type" => {
                 let pos = self.bump().pos;
@@ -113,8 +113,9 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// `spec` or `( spec; spec; ... )`.
-    pub(super) fn group<T>(&mut self, mut f: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
+    /// The specs of a `var` (`konst` false) or `const` declaration: `spec` or
+    /// `( spec; spec; ... )`.
+    pub(super) fn specs(&mut self, konst: bool) -> R<Vec<VarSpec>> {
         let mut out = Vec::new();
         if self.is_op("(") {
             self.bump();
@@ -122,41 +123,27 @@ impl<'a> Parser<'a> {
                 if matches!(self.tok(), Tok::Eof) {
                     return self.unexpected(")");
                 }
-                out.push(f(self)?);
+                out.push(self.spec(konst)?);
                 self.expect_semi()?;
             }
             self.bump();
         } else {
-            out.push(f(self)?);
+            out.push(self.spec(konst)?);
         }
         Ok(out)
     }
 
-    pub(super) fn var_spec(&mut self) -> R<VarSpec> {
+    /// `names [type] [= values]`; a const's values are optional (a spec repeating the
+    /// previous one's), a var's type is optional when it has values.
+    fn spec(&mut self, konst: bool) -> R<VarSpec> {
         let (first, pos) = self.ident()?;
         let mut names = vec![first];
         while self.is_op(",") {
             self.bump();
             names.push(self.ident()?.0);
         }
-        let ty = if self.is_op("=") { None } else { Some(self.ty()?) };
-        let mut values = Vec::new();
-        if self.is_op("=") {
-            self.bump();
-            values = self.expr_list(false)?;
-        }
-        Ok(VarSpec { pos, names, ty, values })
-    }
-
-    /// `names [type] [= values]`, the values optional (a spec repeating the previous one's).
-    pub(super) fn const_spec(&mut self) -> R<VarSpec> {
-        let (first, pos) = self.ident()?;
-        let mut names = vec![first];
-        while self.is_op(",") {
-            self.bump();
-            names.push(self.ident()?.0);
-        }
-        let ty = if self.is_op("=") || matches!(self.tok(), Tok::Semi) || self.is_op(")") { None } else { Some(self.ty()?) };
+        let untyped = self.is_op("=") || (konst && (matches!(self.tok(), Tok::Semi) || self.is_op(")")));
+        let ty = if untyped { None } else { Some(self.ty()?) };
         let mut values = Vec::new();
         if self.is_op("=") {
             self.bump();
@@ -240,8 +227,7 @@ impl<'a> Parser<'a> {
             }
             if !self.is_op(")") {
                 if !self.is_op(",") {
-                    let t = describe(self.tok());
-                    return Err(GoError::at(self.pos(), format!("syntax error: unexpected {t} in parameter list; possibly missing comma or )")));
+                    return Err(self.unexpected_here(" in parameter list; possibly missing comma or )"));
                 }
                 self.bump();
             }
