@@ -49,19 +49,28 @@ pub const MAX_SYNTAX_ERRORS: usize = 10;
 /// line (a second one on a line is most often a consequence of the first), and at most
 /// [`MAX_SYNTAX_ERRORS`]. The lexer's errors (all found first) are merged in by place as the
 /// parser's come, as Go's scanner and parser, which run together, would find them.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SyntaxErrors {
     list: Vec<GoError>,
-    /// The lexer's errors not merged yet, in order, the last first.
+    /// The lexer's errors, in order; those from `next` on are not merged yet.
     lexical: Vec<GoError>,
+    next: usize,
     full: bool,
 }
 
 impl SyntaxErrors {
     /// A list that holds the lexer's `lexical` errors (in source order) to merge.
-    pub fn new(mut lexical: Vec<GoError>) -> SyntaxErrors {
-        lexical.reverse();
-        SyntaxErrors { list: Vec::new(), lexical, full: false }
+    pub fn new(lexical: Vec<GoError>) -> SyntaxErrors {
+        SyntaxErrors { list: Vec::new(), lexical, next: 0, full: false }
+    }
+
+    /// Merges the lexer's errors before `pos` (all with `None`).
+    fn merge_lexical(&mut self, pos: Option<Pos>) {
+        while let Some(l) = self.lexical.get(self.next).filter(|l| pos.is_none() || l.pos < pos) {
+            let l = l.clone();
+            self.next += 1;
+            self.push(l);
+        }
     }
 
     /// Whether the tenth error was reported: the parser stops.
@@ -74,12 +83,8 @@ impl SyntaxErrors {
     /// another one is left out, as by Go's parser: it is most often the first one's echo (a
     /// block left open by the mistake).
     pub fn add(&mut self, e: GoError, at_eof: bool) {
-        while self.lexical.last().is_some_and(|l| l.pos < e.pos) {
-            if let Some(l) = self.lexical.pop() {
-                self.push(l);
-            }
-        }
-        if at_eof && !(self.list.is_empty() && self.lexical.is_empty()) {
+        self.merge_lexical(e.pos);
+        if at_eof && !(self.list.is_empty() && self.next == self.lexical.len()) {
             return;
         }
         self.push(e);
@@ -102,9 +107,7 @@ impl SyntaxErrors {
 
     /// Every error reported, the lexer's remaining ones merged in.
     pub fn finish(mut self) -> Vec<GoError> {
-        while let Some(l) = self.lexical.pop() {
-            self.push(l);
-        }
+        self.merge_lexical(None);
         self.list
     }
 }

@@ -60,10 +60,9 @@ fn invalid_char(ch: char) -> String {
 /// error (the editor's highlighting stops there: see `src/web/highlight.rs`).
 pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
     let (toks, dirs, mut errs) = scan(src, false);
-    if errs.is_empty() {
-        Ok((toks, dirs))
-    } else {
-        Err(errs.swap_remove(0))
+    match errs.pop() {
+        None => Ok((toks, dirs)),
+        Some(e) => Err(e),
     }
 }
 
