@@ -247,13 +247,35 @@ mod mutations {
             for m in &ms {
                 src = apply(src, m);
             }
-            if let Err(es) = golang::import(&src) {
-                prop_assert!(!es.is_empty());
-                for e in es {
-                    prop_assert!(
-                        e.pos.is_some() || e.message.starts_with("function main is undeclared") || e.message.starts_with("in the scenario it stands for"),
-                        "{e}"
-                    );
+            // Where each line starts and ends (the end of the text is a place too: `unexpected EOF`).
+            let line_lens: Vec<usize> = src.split('\n').map(str::len).collect();
+            // The syntax errors alone, as the lexer and parser report them.
+            let (toks, _, lexical) = golang::lexer::lex_all(&src);
+            let syntax = golang::parser::parse_file(&toks, lexical).err();
+            match golang::import(&src) {
+                Ok(_) => prop_assert!(syntax.is_none(), "a source with syntax errors imported: {syntax:?}"),
+                Err(es) => {
+                    prop_assert!(!es.is_empty(), "import failed with no problem");
+                    for e in &es {
+                        prop_assert!(
+                            e.pos.is_some() || e.message.starts_with("function main is undeclared") || e.message.starts_with("in the scenario it stands for"),
+                            "{e}"
+                        );
+                        if let Some(p) = e.pos {
+                            let len = line_lens.get(p.line as usize - 1).copied();
+                            prop_assert!(p.line >= 1 && len.is_some(), "{e}: line outside the source's {} lines", line_lens.len());
+                            prop_assert!(p.col >= 1 && p.col as usize <= len.unwrap_or(0) + 1, "{e}: column outside its line");
+                        }
+                    }
+                    // With syntax errors, they are all there is (lowering does not run): in
+                    // order, one per line, at most ten and then `too many errors`.
+                    if let Some(syn) = syntax {
+                        prop_assert_eq!(&es, &syn);
+                        let lines: Vec<u32> = es.iter().filter(|e| e.message != "too many errors").filter_map(|e| e.pos.map(|p| p.line)).collect();
+                        prop_assert!(lines.windows(2).all(|w| w[0] < w[1]), "not one per line, in order: {es:?}");
+                        prop_assert!(es.len() <= 11, "{es:?}");
+                        prop_assert_eq!(es.len() == 11, es.last().is_some_and(|e| e.message == "too many errors"));
+                    }
                 }
             }
         }

@@ -2,7 +2,7 @@
 //!
 //! Comments are dropped except `//gmp:` directives, which are returned beside the tokens.
 
-use super::error::{GoError, Pos};
+use super::error::{GoError, Pos, MAX_SYNTAX_ERRORS};
 
 /// What a token is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,9 +51,41 @@ const OPS: [&str; 47] = [
     "{", "}", ",", ";", ".", ":",
 ];
 
+/// Go's words for a character no token starts with: `invalid character U+003F '?'`.
+fn invalid_char(ch: char) -> String {
+    format!("invalid character U+{:04X} {ch:?}", ch as u32)
+}
+
 /// The tokens of `src` (ending with [`Tok::Eof`]) and its directives, or the first lexical
-/// error.
+/// error (the editor's highlighting stops there: see `src/web/highlight.rs`).
 pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
+    let (toks, dirs, mut errs) = scan(src, false);
+    match errs.pop() {
+        None => Ok((toks, dirs)),
+        Some(e) => Err(e),
+    }
+}
+
+/// The tokens of `src` (ending with [`Tok::Eof`]), its directives and the lexical errors that
+/// can be reported, in order. Like Go's scanner it goes on after an error: a stray character
+/// is skipped, a bad number reads as 0, a string cut by a newline ends there, and an
+/// unterminated comment or literal ends the text. Only the first error of a line is kept, and
+/// the text ends at the tenth (Go reports one a line and ten in all: see
+/// [`super::error::SyntaxErrors`]), so a megabyte of garbage costs ten errors, not a million.
+pub fn lex_all(src: &str) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) {
+    scan(src, true)
+}
+
+/// The lexer; with `recover` false it stops at the first error.
+fn scan(src: &str, recover: bool) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) {
+    let mut errs: Vec<GoError> = Vec::new();
+    // The first error of each line, up to the most that can be reported.
+    let note = |errs: &mut Vec<GoError>, e: GoError| {
+        if errs.last().is_none_or(|l| l.pos.map(|p| p.line) != e.pos.map(|p| p.line)) {
+            errs.push(e);
+        }
+    };
+    let most = if recover { MAX_SYNTAX_ERRORS } else { 1 };
     let b = src.as_bytes();
     let mut toks: Vec<Token> = Vec::new();
     let mut dirs = Vec::new();
@@ -70,7 +102,7 @@ pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
         Some(Tok::Op(o)) => matches!(*o, "++" | "--" | ")" | "]" | "}"),
         _ => false,
     };
-    while i < b.len() {
+    while i < b.len() && errs.len() < most {
         let c = b[i];
         let p = pos(i, line, line_start);
         if c == b'\n' {
@@ -90,7 +122,10 @@ pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
             }
             i = end;
         } else if src[i..].starts_with("/*") {
-            let Some(n) = src[i + 2..].find("*/") else { return Err(GoError::at(p, "comment not terminated")) };
+            let Some(n) = src[i + 2..].find("*/") else {
+                note(&mut errs, GoError::at(p, "comment not terminated"));
+                break;
+            };
             let end = i + 2 + n + 2;
             let newlines = src[i..end].matches('\n').count() as u32;
             if newlines > 0 {
@@ -113,7 +148,9 @@ pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
             }
             if i == start {
                 let ch = src[i..].chars().next().unwrap_or(' ');
-                return Err(GoError::at(p, format!("invalid character {ch:?} in source")));
+                note(&mut errs, GoError::at(p, invalid_char(ch)));
+                i += ch.len_utf8();
+                continue;
             }
             toks.push(Token { tok: Tok::Ident(src[start..i].to_string()), pos: p });
         } else if c.is_ascii_digit() || (c == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) {
@@ -137,21 +174,24 @@ pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
             match n {
                 Some(n) => toks.push(Token { tok: Tok::Int(n), pos: p }),
                 None if lower.contains(['.', 'e', 'i']) && !lower.starts_with("0x") => toks.push(Token { tok: Tok::Float(text), pos: p }),
-                None => return Err(GoError::at(p, format!("invalid or too large integer literal {}", &src[start..i]))),
+                None => {
+                    note(&mut errs, GoError::at(p, format!("invalid or too large integer literal {}", &src[start..i])));
+                    toks.push(Token { tok: Tok::Int(0), pos: p });
+                }
             }
         } else if c == b'"' || c == b'`' || c == b'\'' {
             let mut j = i + 1;
             let mut value = String::new();
-            loop {
-                let Some(ch) = src[j..].chars().next() else {
-                    return Err(GoError::at(p, if c == b'\'' { "rune literal not terminated" } else { "string literal not terminated" }));
-                };
+            let unterminated = if c == b'\'' { "rune literal not terminated" } else { "string literal not terminated" };
+            // The literal's problem, if any: it then ends where the problem is.
+            let bad = loop {
+                let Some(ch) = src[j..].chars().next() else { break Some(unterminated) };
                 if ch as u32 == c as u32 {
                     j += 1;
-                    break;
+                    break None;
                 }
                 if ch == '\n' && c != b'`' {
-                    return Err(GoError::at(p, "newline in string"));
+                    break Some(if c == b'\'' { "newline in rune literal" } else { "newline in string" });
                 }
                 if ch == '\n' {
                     line += 1;
@@ -160,9 +200,11 @@ pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
                 if ch == '\\' && c != b'`' {
                     // A backslash as the text's last character ends nothing: the literal is
                     // unterminated (and the loop must not stay on it).
-                    let Some(e) = src[j + 1..].chars().next() else {
-                        return Err(GoError::at(p, if c == b'\'' { "rune literal not terminated" } else { "string literal not terminated" }));
-                    };
+                    let Some(e) = src[j + 1..].chars().next() else { break Some(unterminated) };
+                    if e == '\n' {
+                        j += 1;
+                        break Some("newline in string");
+                    }
                     value.push(match e {
                         'n' => '\n',
                         't' => '\t',
@@ -177,13 +219,19 @@ pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
                 }
                 value.push(ch);
                 j += ch.len_utf8();
+            };
+            // A bad literal ends at the newline (lexed next) or at the end of the text.
+            if let Some(m) = bad {
+                note(&mut errs, GoError::at(p, m));
             }
             i = j;
             toks.push(Token { tok: if c == b'\'' { Tok::Char } else { Tok::Str(value) }, pos: p });
         } else {
             let Some(op) = OPS.iter().find(|o| src[i..].starts_with(**o)) else {
                 let ch = src[i..].chars().next().unwrap_or(' ');
-                return Err(GoError::at(p, format!("invalid character {ch:?} in source")));
+                note(&mut errs, GoError::at(p, invalid_char(ch)));
+                i += ch.len_utf8();
+                continue;
             };
             i += op.len();
             toks.push(Token { tok: if *op == ";" { Tok::Semi } else { Tok::Op(op) }, pos: p });
@@ -194,7 +242,7 @@ pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
         toks.push(Token { tok: Tok::Semi, pos: end });
     }
     toks.push(Token { tok: Tok::Eof, pos: end });
-    Ok((toks, dirs))
+    (toks, dirs, errs)
 }
 
 #[cfg(test)]
@@ -234,8 +282,32 @@ mod tests {
     }
 
     #[test]
+    fn lex_all_goes_on_after_each_error_and_lex_stops_at_the_first() {
+        let src = "a ? b\n\"x\ny 0x §\n`";
+        let (t, _, e) = lex_all(src);
+        let e: Vec<String> = e.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            e,
+            [
+                "main.go:1:3: invalid character U+003F '?'",
+                "main.go:2:1: newline in string",
+                "main.go:3:3: invalid or too large integer literal 0x",
+                // Not `3:6: invalid character U+00A7 '§'`: one error a line.
+                "main.go:4:1: string literal not terminated",
+            ]
+        );
+        let kinds: Vec<Tok> = t.into_iter().map(|t| t.tok).collect();
+        let id = |s: &str| Tok::Ident(s.into());
+        assert_eq!(
+            kinds,
+            [id("a"), id("b"), Tok::Semi, Tok::Str("x".into()), Tok::Semi, id("y"), Tok::Int(0), Tok::Semi, Tok::Str(String::new()), Tok::Semi, Tok::Eof]
+        );
+        assert_eq!(lex(src).unwrap_err().to_string(), "main.go:1:3: invalid character U+003F '?'");
+    }
+
+    #[test]
     fn errors_have_positions() {
         assert_eq!(lex("x\n  \"abc").unwrap_err().to_string(), "main.go:2:3: string literal not terminated");
-        assert_eq!(lex("a ? b").unwrap_err().to_string(), "main.go:1:3: invalid character '?' in source");
+        assert_eq!(lex("a ? b").unwrap_err().to_string(), "main.go:1:3: invalid character U+003F '?'");
     }
 }

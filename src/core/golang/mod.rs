@@ -5,9 +5,16 @@
 //! stands for, or every problem at its place in Go's own format (`main.go:12:3: select is not
 //! simulated (...)`). It never panics. A hand-written lexer ([`lexer`]) and recursive-descent
 //! parser ([`parser`]) give the syntax tree ([`ast`]); [`lower`] turns it into a scenario
-//! document, which [`crate::core::scenario::parse`] validates like any other. A syntax error
-//! stops at the parser (there is no tree to lower); the problems of lowering and of
-//! validation are reported together, each at its place.
+//! document, which [`crate::core::scenario::parse`] validates like any other. The problems of
+//! lowering and of validation are reported together, each at its place.
+//!
+//! Syntax errors are all reported too (the lexer and the parser go on after one, as Go's do:
+//! see [`parser`]), at most one per line and ten in all, and then lowering does not run, as
+//! Go's compiler does not type-check a file that does not parse. Lowering what did parse
+//! would not be sound: a declaration lost to a syntax error (a function, a constant, a
+//! channel, `main` itself) would make its uses elsewhere look wrong, a cascade of bogus
+//! problems far from the one mistake; and the scenario's own checks (goroutine totals, loop
+//! depth) would count a program that is not the one written.
 //!
 //! What Go text cannot hold (the scenario's name and description, seed, release, actions,
 //! costs, and the scenario's names behind the Go identifiers) travels in one comment that
@@ -48,8 +55,8 @@ pub fn import_with_map(src: &str) -> Result<(Scenario, SourceMap), Vec<GoError>>
     if src.len() > limits::MAX_DOCUMENT_BYTES {
         return Err(vec![GoError { pos: None, message: format!("the source is larger than {} bytes", limits::MAX_DOCUMENT_BYTES) }]);
     }
-    let (toks, dirs) = lexer::lex(src).map_err(|e| vec![e])?;
-    let file = parser::parse_file(&toks).map_err(|e| vec![e])?;
+    let (toks, dirs, lexical) = lexer::lex_all(src);
+    let file = parser::parse_file(&toks, lexical)?;
     let mut lowered = lower::lower(&file, &dirs);
     // The document is validated even when lowering found problems: what it holds can have
     // problems of its own (a loop too deep, too many goroutines), reported with them at once.

@@ -4,10 +4,19 @@
 //! and kept as [`Stmt::Unsupported`] so that lowering reports each one. The bodies of the
 //! helper functions that `gmpsim export --go` writes ([`HELPERS`]) are skipped unread: the
 //! importer gives their calls a meaning of its own.
+//!
+//! A syntax error does not stop it: like Go's parser it reports the error and resynchronises
+//! (in a block, at the statement's end: the next `;`, written or inserted at a newline, or the
+//! block's closing `}`; at the top level, at the next `func`, `import`, `type`, `var` or
+//! `const`), then goes on, so that every mistake is reported at once, one per line at most and
+//! ten at most ([`SyntaxErrors`]). The top level (package clause, imports, declarations,
+//! parameter lists) is in `parser/decl.rs`.
 
 use super::ast::*;
-use super::error::{GoError, Pos};
+use super::error::{GoError, Pos, SyntaxErrors};
 use super::lexer::{Tok, Token};
+
+mod decl;
 
 /// The helper functions of an exported program, whose bodies are not read.
 pub const HELPERS: [&str; 8] = ["trace", "spawn", "spin", "calibrate", "work", "blockingSyscall", "startNet", "netWait"];
@@ -19,14 +28,28 @@ struct Parser<'a> {
     toks: &'a [Token],
     i: usize,
     depth: usize,
+    errs: SyntaxErrors,
 }
 
 type R<T> = Result<T, GoError>;
 
-/// Parses a whole file's tokens (as [`super::lexer::lex`] gives them).
-pub fn parse_file(toks: &[Token]) -> R<File> {
-    let mut p = Parser { toks, i: 0, depth: 0 };
-    p.file()
+/// Parses a whole file's tokens (as [`super::lexer::lex_all`] gives them, ending with
+/// [`Tok::Eof`]), or gives every syntax error: the lexer's (`lexical`, in order) and the
+/// parser's, merged by place, one per line and at most ten.
+pub fn parse_file(toks: &[Token], lexical: Vec<GoError>) -> Result<File, Vec<GoError>> {
+    if toks.is_empty() {
+        return Err(vec![GoError { pos: None, message: "syntax error: no tokens".into() }]);
+    }
+    let mut p = Parser { toks, i: 0, depth: 0, errs: SyntaxErrors::new(lexical) };
+    let file = p.file();
+    if let Err(e) = &file {
+        p.report(e.clone());
+    }
+    let errs = p.errs.finish();
+    match file {
+        Ok(f) if errs.is_empty() => Ok(f),
+        _ => Err(errs),
+    }
 }
 
 fn describe(t: &Tok) -> String {
@@ -48,20 +71,33 @@ const KEYWORDS: [&str; 25] = [
 ];
 
 impl<'a> Parser<'a> {
+    /// The token `k` ahead; once the tenth error is reported, the end of the file (the parser
+    /// stops as Go's compiler does).
+    fn at(&self, k: usize) -> &Token {
+        let last = self.toks.len() - 1;
+        &self.toks[if self.errs.full() { last } else { (self.i + k).min(last) }]
+    }
+
+    /// Reports a syntax error (see [`SyntaxErrors::add`]).
+    fn report(&mut self, e: GoError) {
+        let at_eof = e.pos == self.toks.last().map(|t| t.pos);
+        self.errs.add(e, at_eof);
+    }
+
     fn tok(&self) -> &Tok {
-        &self.toks[self.i.min(self.toks.len() - 1)].tok
+        &self.at(0).tok
     }
 
     fn peek(&self, k: usize) -> &Tok {
-        &self.toks[(self.i + k).min(self.toks.len() - 1)].tok
+        &self.at(k).tok
     }
 
     fn pos(&self) -> Pos {
-        self.toks[self.i.min(self.toks.len() - 1)].pos
+        self.at(0).pos
     }
 
     fn bump(&mut self) -> Token {
-        let t = self.toks[self.i.min(self.toks.len() - 1)].clone();
+        let t = self.at(0).clone();
         if self.i < self.toks.len() - 1 {
             self.i += 1;
         }
@@ -77,7 +113,17 @@ impl<'a> Parser<'a> {
     }
 
     fn unexpected<T>(&self, wanted: &str) -> R<T> {
-        Err(GoError::at(self.pos(), format!("syntax error: unexpected {}, expected {wanted}", describe(self.tok()))))
+        Err(self.expected(wanted))
+    }
+
+    /// `syntax error: unexpected TOKEN, expected {wanted}` at the current token.
+    fn expected(&self, wanted: &str) -> GoError {
+        self.unexpected_here(&format!(", expected {wanted}"))
+    }
+
+    /// `syntax error: unexpected TOKEN{rest}` at the current token (not generic: one copy).
+    fn unexpected_here(&self, rest: &str) -> GoError {
+        GoError::at(self.pos(), format!("syntax error: unexpected {}{rest}", describe(self.tok())))
     }
 
     fn expect_op(&mut self, o: &str) -> R<Pos> {
@@ -149,226 +195,25 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn file(&mut self) -> R<File> {
-        while matches!(self.tok(), Tok::Semi) {
+    /// After a syntax error in a statement begun at token `at`: skips to the statement's end,
+    /// the next `;` (written, or inserted at a newline) outside brackets, or the `}` that closes
+    /// the block (a `)` or `]` left open by the error is skipped with the rest).
+    fn sync_stmt(&mut self, at: usize) {
+        if self.i == at && !matches!(self.tok(), Tok::Eof | Tok::Semi | Tok::Op("}")) {
             self.bump();
         }
-        if !self.is_kw("package") {
-            return self.unexpected("package clause");
-        }
-        self.bump();
-        let package = self.ident()?;
-        self.expect_semi()?;
-        let mut imports = Vec::new();
-        while self.is_kw("import") {
-            self.bump();
-            if self.is_op("(") {
-                self.bump();
-                while !self.is_op(")") {
-                    imports.push(self.import_spec()?);
-                    self.expect_semi()?;
-                }
-                self.bump();
-            } else {
-                imports.push(self.import_spec()?);
-            }
-            self.expect_semi()?;
-        }
-        let mut decls = Vec::new();
+        let mut depth = 0usize;
         loop {
-            match self.tok().clone() {
-                Tok::Eof => break,
-                Tok::Semi => {
-                    self.bump();
-                }
-                Tok::Ident(k) if k == "func" => decls.push(Decl::Func(self.func_decl()?)),
-                Tok::Ident(k) if k == "var" => {
-                    self.bump();
-                    for spec in self.group(|p| p.var_spec())? {
-                        decls.push(Decl::Var(spec));
-                    }
-                }
-                Tok::Ident(k) if k == "const" => {
-                    self.bump();
-                    decls.push(Decl::Const(self.group(|p| p.const_spec())?));
-                }
-                Tok::Ident(k) if k == "type" => {
-                    let pos = self.bump().pos;
-                    let kind = "type";
-                    let name = if self.is_op("(") { String::new() } else { self.ident()?.0 };
-                    decls.push(Decl::Other { pos, kind, name });
-                    self.skip_stmt()?;
-                }
-                Tok::Ident(k) if k == "import" => {
-                    return Err(GoError::at(self.pos(), "syntax error: imports must appear before other declarations"))
-                }
-                _ => return self.unexpected("declaration"),
-            }
-        }
-        Ok(File { package, imports, decls })
-    }
-
-    fn import_spec(&mut self) -> R<(String, Pos)> {
-        if matches!(self.tok(), Tok::Ident(_) | Tok::Op(".")) {
-            self.bump();
-        }
-        match self.tok().clone() {
-            Tok::Str(s) => Ok((s, self.bump().pos)),
-            _ => self.unexpected("import path"),
-        }
-    }
-
-    /// `spec` or `( spec; spec; ... )`.
-    fn group<T>(&mut self, mut f: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
-        let mut out = Vec::new();
-        if self.is_op("(") {
-            self.bump();
-            while !self.is_op(")") {
-                if matches!(self.tok(), Tok::Eof) {
-                    return self.unexpected(")");
-                }
-                out.push(f(self)?);
-                self.expect_semi()?;
+            match self.tok() {
+                Tok::Eof => return,
+                Tok::Semi if depth == 0 => return,
+                Tok::Op("}") if depth == 0 => return,
+                Tok::Op("{" | "(" | "[") => depth += 1,
+                Tok::Op("}" | ")" | "]") => depth = depth.saturating_sub(1),
+                _ => {}
             }
             self.bump();
-        } else {
-            out.push(f(self)?);
         }
-        Ok(out)
-    }
-
-    fn var_spec(&mut self) -> R<VarSpec> {
-        let (first, pos) = self.ident()?;
-        let mut names = vec![first];
-        while self.is_op(",") {
-            self.bump();
-            names.push(self.ident()?.0);
-        }
-        let ty = if self.is_op("=") { None } else { Some(self.ty()?) };
-        let mut values = Vec::new();
-        if self.is_op("=") {
-            self.bump();
-            values = self.expr_list(false)?;
-        }
-        Ok(VarSpec { pos, names, ty, values })
-    }
-
-    /// `names [type] [= values]`, the values optional (a spec repeating the previous one's).
-    fn const_spec(&mut self) -> R<VarSpec> {
-        let (first, pos) = self.ident()?;
-        let mut names = vec![first];
-        while self.is_op(",") {
-            self.bump();
-            names.push(self.ident()?.0);
-        }
-        let ty = if self.is_op("=") || matches!(self.tok(), Tok::Semi) || self.is_op(")") { None } else { Some(self.ty()?) };
-        let mut values = Vec::new();
-        if self.is_op("=") {
-            self.bump();
-            values = self.expr_list(false)?;
-        }
-        Ok(VarSpec { pos, names, ty, values })
-    }
-
-    fn func_decl(&mut self) -> R<FuncDecl> {
-        let pos = self.bump().pos;
-        let mut recv = None;
-        if self.is_op("(") {
-            let ps = self.params()?;
-            recv = ps.first().map(|p| match &p.ty {
-                Type::Pointer(t) => match &**t {
-                    Type::Name(n) => n.clone(),
-                    _ => String::new(),
-                },
-                Type::Name(n) => n.clone(),
-                _ => String::new(),
-            });
-        }
-        let (name, _) = self.ident()?;
-        if self.is_op("[") {
-            return Err(GoError::at(self.pos(), "type parameters are not simulated"));
-        }
-        let params = self.params()?;
-        let results = self.results()?;
-        let body = if !self.is_op("{") {
-            None
-        } else if recv.is_some() || HELPERS.contains(&name.as_str()) {
-            self.skip_braces()?;
-            None
-        } else {
-            Some(self.block()?)
-        };
-        self.expect_semi()?;
-        Ok(FuncDecl { pos, name, recv, params, results, body })
-    }
-
-    fn results(&mut self) -> R<bool> {
-        if self.is_op("(") {
-            self.params()?;
-            Ok(true)
-        } else if self.is_op("{") || matches!(self.tok(), Tok::Semi | Tok::Op(")" | "," | "]" | "}" | "=")) {
-            Ok(false)
-        } else {
-            self.ty()?;
-            Ok(true)
-        }
-    }
-
-    /// `( [name] type, ... )`, with Go's grouping (`a, b int`).
-    fn params(&mut self) -> R<Vec<Param>> {
-        self.expect_op("(")?;
-        let mut entries: Vec<(Pos, Option<String>, Option<Type>)> = Vec::new();
-        while !self.is_op(")") {
-            let pos = self.pos();
-            if let Tok::Ident(w) = self.tok().clone() {
-                let next_is_end = matches!(self.peek(1), Tok::Op("," | ")" | "."));
-                if !KEYWORDS.contains(&w.as_str()) && !next_is_end {
-                    self.bump();
-                    if self.is_op("...") {
-                        self.bump();
-                    }
-                    let ty = self.ty()?;
-                    entries.push((pos, Some(w), Some(ty)));
-                } else if !KEYWORDS.contains(&w.as_str()) && matches!(self.peek(1), Tok::Op("," | ")")) {
-                    self.bump();
-                    entries.push((pos, Some(w), None));
-                } else {
-                    let ty = self.ty()?;
-                    entries.push((pos, None, Some(ty)));
-                }
-            } else {
-                if self.is_op("...") {
-                    self.bump();
-                }
-                let ty = self.ty()?;
-                entries.push((pos, None, Some(ty)));
-            }
-            if !self.is_op(")") {
-                self.expect_op(",")?;
-            }
-        }
-        self.bump();
-        let named = entries.iter().any(|e| e.1.is_some() && e.2.is_some());
-        let mut out = Vec::new();
-        let mut pending: Vec<(Pos, String)> = Vec::new();
-        for (pos, name, ty) in entries {
-            match (name, ty) {
-                (Some(n), None) if named => pending.push((pos, n)),
-                (Some(n), None) => out.push(Param { pos, name: String::new(), ty: Type::Name(n) }),
-                (Some(n), Some(t)) => {
-                    for (p, m) in pending.drain(..) {
-                        out.push(Param { pos: p, name: m, ty: t.clone() });
-                    }
-                    out.push(Param { pos, name: n, ty: t });
-                }
-                (None, Some(t)) => out.push(Param { pos, name: String::new(), ty: t }),
-                (None, None) => {}
-            }
-        }
-        if let Some((p, _)) = pending.first() {
-            return Err(GoError::at(*p, "syntax error: mixed named and unnamed parameters"));
-        }
-        Ok(out)
     }
 
     fn ty(&mut self) -> R<Type> {
@@ -454,6 +299,13 @@ impl<'a> Parser<'a> {
 
     fn block(&mut self) -> R<Block> {
         self.enter()?;
+        let b = self.block_inner();
+        self.depth -= 1;
+        b
+    }
+
+    /// A block's statements; a statement with a syntax error is reported and skipped.
+    fn block_inner(&mut self) -> R<Block> {
         self.expect_op("{")?;
         let mut out = Vec::new();
         loop {
@@ -467,15 +319,32 @@ impl<'a> Parser<'a> {
                     self.bump();
                 }
                 _ => {
-                    out.push(self.stmt()?);
-                    if !self.is_op("}") {
-                        self.expect_semi()?;
+                    let (at, depth) = (self.i, self.depth);
+                    match self.stmt_and_end() {
+                        Ok(s) => out.push(s),
+                        Err(e) => {
+                            self.depth = depth;
+                            self.report(e);
+                            self.sync_stmt(at);
+                        }
                     }
                 }
             }
         }
-        self.depth -= 1;
         Ok(out)
+    }
+
+    /// A statement and what ends it (`;`, a newline, or the block's `}` next).
+    fn stmt_and_end(&mut self) -> R<Stmt> {
+        let s = self.stmt()?;
+        match self.tok() {
+            Tok::Semi => {
+                self.bump();
+            }
+            Tok::Op("}") | Tok::Eof => {}
+            _ => return Err(self.unexpected_here(" at end of statement")),
+        }
+        Ok(s)
     }
 
     fn stmt(&mut self) -> R<Stmt> {
@@ -499,7 +368,7 @@ impl<'a> Parser<'a> {
             }
             "var" => {
                 self.bump();
-                let mut specs = self.group(|p| p.var_spec())?;
+                let mut specs = self.specs(false)?;
                 if specs.len() == 1 {
                     Ok(Stmt::Var(specs.remove(0)))
                 } else {
@@ -508,7 +377,7 @@ impl<'a> Parser<'a> {
             }
             "const" => {
                 self.bump();
-                Ok(Stmt::Const(self.group(|p| p.const_spec())?))
+                Ok(Stmt::Const(self.specs(true)?))
             }
             "for" => self.for_stmt(),
             "if" => self.if_stmt(),
@@ -769,7 +638,10 @@ impl<'a> Parser<'a> {
                             dots = true;
                         }
                         if !self.is_op(")") {
-                            self.expect_op(",")?;
+                            if !self.is_op(",") {
+                                return Err(self.unexpected_here(" in argument list; possibly missing comma or )"));
+                            }
+                            self.bump();
                             while matches!(self.tok(), Tok::Semi) {
                                 self.bump();
                             }

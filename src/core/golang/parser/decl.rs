@@ -1,0 +1,258 @@
+//! The parser's top level: the package clause, imports and declarations (`func`, `var`,
+//! `const`, `type`) and their parameter lists; after a syntax error in a declaration it goes
+//! on at the next one.
+
+use super::{Parser, HELPERS, KEYWORDS, R};
+use crate::core::golang::ast::*;
+use crate::core::golang::error::{GoError, Pos};
+use crate::core::golang::lexer::Tok;
+
+impl<'a> Parser<'a> {
+    /// After a syntax error in a top-level declaration: skips to the next `func`, `import`,
+    /// `type`, `var` or `const` outside braces (a function body is skipped whole).
+    fn sync_decl(&mut self) {
+        let mut depth = 0usize;
+        loop {
+            match self.tok() {
+                Tok::Eof => return,
+                Tok::Ident(k) if depth == 0 && matches!(k.as_str(), "func" | "import" | "type" | "var" | "const") => return,
+                Tok::Op("{") => depth += 1,
+                Tok::Op("}") => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            self.bump();
+        }
+    }
+
+    pub(super) fn file(&mut self) -> R<File> {
+        while matches!(self.tok(), Tok::Semi) {
+            self.bump();
+        }
+        // Without its package clause, a file is not read further (as by Go's parser).
+        if !self.is_kw("package") {
+            return self.unexpected("package clause");
+        }
+        self.bump();
+        let package = self.ident()?;
+        if let Err(e) = self.expect_semi() {
+            self.report(e);
+            self.sync_decl();
+        }
+        let (mut imports, mut decls) = (Vec::new(), Vec::new());
+        while !matches!(self.tok(), Tok::Eof) {
+            let (at, depth) = (self.i, self.depth);
+            if let Err(e) = self.decl(&mut imports, &mut decls) {
+                self.depth = depth;
+                self.report(e);
+                if self.i == at {
+                    self.bump();
+                }
+                self.sync_decl();
+            }
+        }
+        Ok(File { package, imports, decls })
+    }
+
+    /// One top-level declaration (or an empty one, `;`).
+    fn decl(&mut self, imports: &mut Vec<(String, Pos)>, decls: &mut Vec<Decl>) -> R<()> {
+        match self.tok().clone() {
+            Tok::Semi => {
+                self.bump();
+            }
+            Tok::Ident(k) if k == "import" => {
+                if !decls.is_empty() {
+                    return Err(GoError::at(self.pos(), "syntax error: imports must appear before other declarations"));
+                }
+                self.bump();
+                if self.is_op("(") {
+                    self.bump();
+                    while !self.is_op(")") {
+                        imports.push(self.import_spec()?);
+                        self.expect_semi()?;
+                    }
+                    self.bump();
+                } else {
+                    imports.push(self.import_spec()?);
+                }
+                self.expect_semi()?;
+            }
+            Tok::Ident(k) if k == "func" => decls.push(Decl::Func(self.func_decl()?)),
+            Tok::Ident(k) if k == "var" => {
+                self.bump();
+                for spec in self.specs(false)? {
+                    decls.push(Decl::Var(spec));
+                }
+            }
+            Tok::Ident(k) if k == "const" => {
+                self.bump();
+                decls.push(Decl::Const(self.specs(true)?));
+            }
+            Tok::Ident(k) if k == "type" => {
+                let pos = self.bump().pos;
+                let kind = "type";
+                let name = if self.is_op("(") { String::new() } else { self.ident()?.0 };
+                decls.push(Decl::Other { pos, kind, name });
+                self.skip_stmt()?;
+            }
+            // `func main()` with its `{` on the next line: Go's semicolon rule ends the line.
+            Tok::Op("{") if matches!(decls.last(), Some(Decl::Func(f)) if f.body.is_none()) => {
+                return Err(GoError::at(self.pos(), "syntax error: unexpected semicolon or newline before {"));
+            }
+            _ => return Err(GoError::at(self.pos(), "syntax error: non-declaration statement outside function body")),
+        }
+        Ok(())
+    }
+
+    fn import_spec(&mut self) -> R<(String, Pos)> {
+        if matches!(self.tok(), Tok::Ident(_) | Tok::Op(".")) {
+            self.bump();
+        }
+        match self.tok().clone() {
+            Tok::Str(s) => Ok((s, self.bump().pos)),
+            _ => self.unexpected("import path"),
+        }
+    }
+
+    /// The specs of a `var` (`konst` false) or `const` declaration: `spec` or
+    /// `( spec; spec; ... )`.
+    pub(super) fn specs(&mut self, konst: bool) -> R<Vec<VarSpec>> {
+        let mut out = Vec::new();
+        if self.is_op("(") {
+            self.bump();
+            while !self.is_op(")") {
+                if matches!(self.tok(), Tok::Eof) {
+                    return self.unexpected(")");
+                }
+                out.push(self.spec(konst)?);
+                self.expect_semi()?;
+            }
+            self.bump();
+        } else {
+            out.push(self.spec(konst)?);
+        }
+        Ok(out)
+    }
+
+    /// `names [type] [= values]`; a const's values are optional (a spec repeating the
+    /// previous one's), a var's type is optional when it has values.
+    fn spec(&mut self, konst: bool) -> R<VarSpec> {
+        let (first, pos) = self.ident()?;
+        let mut names = vec![first];
+        while self.is_op(",") {
+            self.bump();
+            names.push(self.ident()?.0);
+        }
+        let untyped = self.is_op("=") || (konst && (matches!(self.tok(), Tok::Semi) || self.is_op(")")));
+        let ty = if untyped { None } else { Some(self.ty()?) };
+        let mut values = Vec::new();
+        if self.is_op("=") {
+            self.bump();
+            values = self.expr_list(false)?;
+        }
+        Ok(VarSpec { pos, names, ty, values })
+    }
+
+    fn func_decl(&mut self) -> R<FuncDecl> {
+        let pos = self.bump().pos;
+        let mut recv = None;
+        if self.is_op("(") {
+            let ps = self.params()?;
+            recv = ps.first().map(|p| match &p.ty {
+                Type::Pointer(t) => match &**t {
+                    Type::Name(n) => n.clone(),
+                    _ => String::new(),
+                },
+                Type::Name(n) => n.clone(),
+                _ => String::new(),
+            });
+        }
+        let (name, _) = self.ident()?;
+        if self.is_op("[") {
+            return Err(GoError::at(self.pos(), "type parameters are not simulated"));
+        }
+        let params = self.params()?;
+        let results = self.results()?;
+        let body = if !self.is_op("{") {
+            None
+        } else if recv.is_some() || HELPERS.contains(&name.as_str()) {
+            self.skip_braces()?;
+            None
+        } else {
+            Some(self.block()?)
+        };
+        self.expect_semi()?;
+        Ok(FuncDecl { pos, name, recv, params, results, body })
+    }
+
+    pub(super) fn results(&mut self) -> R<bool> {
+        if self.is_op("(") {
+            self.params()?;
+            Ok(true)
+        } else if self.is_op("{") || matches!(self.tok(), Tok::Semi | Tok::Op(")" | "," | "]" | "}" | "=")) {
+            Ok(false)
+        } else {
+            self.ty()?;
+            Ok(true)
+        }
+    }
+
+    /// `( [name] type, ... )`, with Go's grouping (`a, b int`).
+    pub(super) fn params(&mut self) -> R<Vec<Param>> {
+        self.expect_op("(")?;
+        let mut entries: Vec<(Pos, Option<String>, Option<Type>)> = Vec::new();
+        while !self.is_op(")") {
+            let pos = self.pos();
+            if let Tok::Ident(w) = self.tok().clone() {
+                let next_is_end = matches!(self.peek(1), Tok::Op("," | ")" | "."));
+                if !KEYWORDS.contains(&w.as_str()) && !next_is_end {
+                    self.bump();
+                    if self.is_op("...") {
+                        self.bump();
+                    }
+                    let ty = self.ty()?;
+                    entries.push((pos, Some(w), Some(ty)));
+                } else if !KEYWORDS.contains(&w.as_str()) && matches!(self.peek(1), Tok::Op("," | ")")) {
+                    self.bump();
+                    entries.push((pos, Some(w), None));
+                } else {
+                    let ty = self.ty()?;
+                    entries.push((pos, None, Some(ty)));
+                }
+            } else {
+                if self.is_op("...") {
+                    self.bump();
+                }
+                let ty = self.ty()?;
+                entries.push((pos, None, Some(ty)));
+            }
+            if !self.is_op(")") {
+                if !self.is_op(",") {
+                    return Err(self.unexpected_here(" in parameter list; possibly missing comma or )"));
+                }
+                self.bump();
+            }
+        }
+        self.bump();
+        let named = entries.iter().any(|e| e.1.is_some() && e.2.is_some());
+        let mut out = Vec::new();
+        let mut pending: Vec<(Pos, String)> = Vec::new();
+        for (pos, name, ty) in entries {
+            match (name, ty) {
+                (Some(n), None) if named => pending.push((pos, n)),
+                (Some(n), None) => out.push(Param { pos, name: String::new(), ty: Type::Name(n) }),
+                (Some(n), Some(t)) => {
+                    for (p, m) in pending.drain(..) {
+                        out.push(Param { pos: p, name: m, ty: t.clone() });
+                    }
+                    out.push(Param { pos, name: n, ty: t });
+                }
+                (None, Some(t)) => out.push(Param { pos, name: String::new(), ty: t }),
+                (None, None) => {}
+            }
+        }
+        if let Some((p, _)) = pending.first() {
+            return Err(GoError::at(*p, "syntax error: mixed named and unnamed parameters"));
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,306 @@
+//! Syntax errors in Go text, every one at once, as Go's compiler reports them: the lexer and
+//! the parser go on after an error (resynchronising at the statement's end, the block's `}` or
+//! the next top-level declaration), at most one error per line, ten at most and then
+//! `too many errors`; one mistake gives one error, not a cascade; lowering waits until the file
+//! parses. Each expected list was checked against `go build` (the Go toolchain writes
+//! `expecting` where Go 1.20+ and this importer write `expected`, and `unexpected x` where they
+//! write `unexpected name x`). Also: how `gmpsim validate`, `gmpsim import --go` and the page's
+//! editor show them. `cargo test --test go_syntax`.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use expect_test::{expect, Expect};
+use gmp::core::golang;
+use gmp::web::boot::{boot, default_text};
+use gmp::web::gosrc;
+use gmp::web::state::{AppState, Msg, Theme};
+use std::rc::Rc;
+
+/// The importer's problems with `src`, one `main.go:L:C: message` a line.
+fn problems(src: &str) -> String {
+    match golang::import(src) {
+        Ok(_) => "imported\n".to_string(),
+        Err(es) => es.iter().map(|e| format!("{e}\n")).collect(),
+    }
+}
+
+fn check(src: &str, want: Expect) {
+    want.assert_eq(&problems(src));
+}
+
+#[test]
+fn independent_mistakes_on_different_lines_are_all_reported() {
+    // Three mistakes in main and in a closure: a stray `)`, a missing comma, a missing `)`;
+    // and a send without its value. What lies between them parses.
+    check(
+        "package main
+
+import \"fmt\"
+
+func main() {
+	x := 1 +
+	fmt.Println(x))
+	go func() {
+		fmt.Println(\"in\" x)
+	}()
+	ch := make(chan int
+	ch <- 
+}
+",
+        expect![[r#"
+            main.go:7:16: syntax error: unexpected ) at end of statement
+            main.go:9:20: syntax error: unexpected name x in argument list; possibly missing comma or )
+            main.go:11:21: syntax error: unexpected newline in argument list; possibly missing comma or )
+            main.go:13:1: syntax error: unexpected }, expected expression
+        "#]],
+    );
+    // Mistakes in two functions and in a parameter list: each function is read on.
+    check(
+        "package main
+
+import \"fmt\"
+
+func show(a int b int) {
+	fmt.Println(a)
+}
+
+func worker(id int) {
+	fmt.Println(\"worker\" id)
+}
+
+func main() {
+	if x := 1; x > 0 {
+		fmt.Println(x
+	}
+	for i := range 3 {
+		fmt.Println(i]
+	}
+}
+",
+        expect![[r#"
+            main.go:5:17: syntax error: unexpected name b in parameter list; possibly missing comma or )
+            main.go:10:23: syntax error: unexpected name id in argument list; possibly missing comma or )
+            main.go:15:16: syntax error: unexpected newline in argument list; possibly missing comma or )
+            main.go:18:16: syntax error: unexpected ] in argument list; possibly missing comma or )
+        "#]],
+    );
+}
+
+#[test]
+fn the_lexers_errors_are_merged_with_the_parsers_in_order() {
+    // A string cut by a newline, a stray character, and a call left open: the lexer finds the
+    // first two, the parser the third; a second problem on a line with one is not reported.
+    check(
+        "package main
+
+func main() {
+	s := \"open
+	t := 2 ? 3
+	go f(
+}
+",
+        expect![[r#"
+            main.go:4:7: newline in string
+            main.go:5:9: invalid character U+003F '?'
+            main.go:7:1: syntax error: unexpected }, expected expression
+        "#]],
+    );
+    // An unterminated comment ends the text: what comes before it is still read.
+    check(
+        "package main\n\nfunc main() {\n\tgo f(1 2)\n}\n/* open\n",
+        expect![[r#"
+            main.go:4:9: syntax error: unexpected literal 2 in argument list; possibly missing comma or )
+            main.go:6:1: comment not terminated
+        "#]],
+    );
+}
+
+#[test]
+fn one_mistake_gives_one_error() {
+    let cases: [(&str, Expect); 7] = [
+        // A call left open: not also errors for the lines after it.
+        (
+            "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"a\"\n\tfmt.Println(\"b\")\n}\n",
+            expect![[r#"
+                main.go:6:17: syntax error: unexpected newline in argument list; possibly missing comma or )
+            "#]],
+        ),
+        // A loop's `}` missing: one error at the end, not one per enclosing block.
+        (
+            "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfor i := 0; i < 3; i++ {\n\t\tfmt.Println(i)\n\n}\n",
+            expect![[r#"
+                main.go:10:1: syntax error: unexpected EOF, expected }
+            "#]],
+        ),
+        // The body's `{` on the next line.
+        (
+            "package main\n\nimport \"fmt\"\n\nfunc main()\n{\n\tfmt.Println(\"x\")\n}\n",
+            expect![[r#"
+                main.go:6:1: syntax error: unexpected semicolon or newline before {
+            "#]],
+        ),
+        // One `}` too many.
+        (
+            "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tfmt.Println(\"x\")\n}\n}\n",
+            expect![[r#"
+                main.go:8:1: syntax error: non-declaration statement outside function body
+            "#]],
+        ),
+        // A var without its value: the next function is read as its value, and skipped whole.
+        (
+            "package main\n\nimport \"fmt\"\n\nvar x = \n\nfunc main() {\n\tfmt.Println(1)\n}\n",
+            expect![[r#"
+                main.go:7:6: syntax error: unexpected name main, expected (
+            "#]],
+        ),
+        // A function's closing `}` missing before the next one.
+        (
+            "package main\n\nfunc f() {\n\tgo f()\n\nfunc main() {\n\tf()\n}\n",
+            expect![[r#"
+                main.go:6:6: syntax error: unexpected name main, expected (
+            "#]],
+        ),
+        // Two statements on a line.
+        (
+            "package main\n\nimport \"runtime\"\n\nfunc main() {\n\truntime.Gosched() runtime.Gosched()\n\truntime.Gosched()\n}\n",
+            expect![[r#"
+                main.go:6:20: syntax error: unexpected name runtime at end of statement
+            "#]],
+        ),
+    ];
+    for (src, want) in cases {
+        check(src, want);
+    }
+}
+
+/// A `main` with `n` lines `fmt.Println(i i)`, each a syntax error, from line 6.
+fn many(n: usize) -> String {
+    let mut src = String::from("package main\n\nimport \"fmt\"\n\nfunc main() {\n");
+    for i in 0..n {
+        src.push_str(&format!("\tfmt.Println({i} {i})\n"));
+    }
+    src.push_str("}\n");
+    src
+}
+
+#[test]
+fn ten_errors_then_too_many_errors_as_go_says_it() {
+    // Go's compiler stops at the tenth error and says so at its place.
+    check(
+        &many(12),
+        expect![[r#"
+            main.go:6:16: syntax error: unexpected literal 0 in argument list; possibly missing comma or )
+            main.go:7:16: syntax error: unexpected literal 1 in argument list; possibly missing comma or )
+            main.go:8:16: syntax error: unexpected literal 2 in argument list; possibly missing comma or )
+            main.go:9:16: syntax error: unexpected literal 3 in argument list; possibly missing comma or )
+            main.go:10:16: syntax error: unexpected literal 4 in argument list; possibly missing comma or )
+            main.go:11:16: syntax error: unexpected literal 5 in argument list; possibly missing comma or )
+            main.go:12:16: syntax error: unexpected literal 6 in argument list; possibly missing comma or )
+            main.go:13:16: syntax error: unexpected literal 7 in argument list; possibly missing comma or )
+            main.go:14:16: syntax error: unexpected literal 8 in argument list; possibly missing comma or )
+            main.go:15:16: syntax error: unexpected literal 9 in argument list; possibly missing comma or )
+            main.go:15:16: too many errors
+        "#]],
+    );
+    // Nine are nine; the tenth, wherever found, ends the list (as `go build` does).
+    let nine = golang::import(&many(9)).unwrap_err();
+    assert_eq!(nine.len(), 9, "{nine:?}");
+    let ten = golang::import(&many(10)).unwrap_err();
+    assert_eq!(ten.len(), 11, "{ten:?}");
+    assert_eq!(ten[10].to_string(), "main.go:15:16: too many errors");
+    // Lexical errors count too: ten stray characters, one a line.
+    let mut src = String::from("package main\n\nfunc main() {\n");
+    src.push_str(&"\t? \n".repeat(12));
+    src.push_str("}\n");
+    let es = golang::import(&src).unwrap_err();
+    assert_eq!(es.len(), 11, "{es:?}");
+    assert_eq!(es[9].to_string(), "main.go:13:2: invalid character U+003F '?'");
+    assert_eq!(es[10].to_string(), "main.go:13:2: too many errors");
+}
+
+#[test]
+fn syntax_errors_come_alone_and_lowering_follows_once_the_file_parses() {
+    // `select {}` is not simulated, but while the file does not parse only its syntax errors
+    // are reported (lowering a file with a hole in it would report bogus problems).
+    let broken = "package main\n\nfunc main() {\n\tselect {}\n\tgo f(1 2)\n}\n\nfunc f(a, b int) {}\n";
+    check(
+        broken,
+        expect![[r#"
+            main.go:5:9: syntax error: unexpected literal 2 in argument list; possibly missing comma or )
+        "#]],
+    );
+    let p = problems(&broken.replace("f(1 2)", "f(1, 2)"));
+    assert!(p.starts_with("main.go:4:2: a select statement is not simulated"), "{p}");
+    assert_eq!(p.lines().count(), 1, "{p}");
+}
+
+#[test]
+fn gmpsim_validate_and_import_print_every_error_with_the_files_name() {
+    let src = "package main\n\nfunc main() {\n\tgo f(1 2)\n\tgo f(\n}\n\nfunc f(a, b int) {\n\tx :=\n}\n";
+    let dir = std::env::temp_dir().join(format!("gmp-go-syntax-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("prog.go");
+    std::fs::write(&file, src).unwrap();
+    let v = common::gmpsim(&["validate", file.to_str().unwrap()], None);
+    let i = common::gmpsim(&["import", "--go", file.to_str().unwrap()], None);
+    std::fs::remove_dir_all(&dir).unwrap();
+    let want = |name: &str| {
+        format!(
+            "{name}:4:9: syntax error: unexpected literal 2 in argument list; possibly missing comma or )\n\
+             {name}:6:1: syntax error: unexpected }}, expected expression\n\
+             {name}:10:1: syntax error: unexpected }}, expected expression\n"
+        )
+    };
+    for o in [&v, &i] {
+        assert_eq!(o.status.code(), Some(2));
+        assert!(o.stdout.is_empty(), "nothing on stdout when the source does not import");
+        assert_eq!(String::from_utf8_lossy(&o.stderr), want(file.to_str().unwrap()));
+    }
+    let s = common::gmpsim(&["import", "--go", "-"], Some(src));
+    assert_eq!(String::from_utf8_lossy(&s.stderr), want("<stdin>"));
+}
+
+#[test]
+fn the_editor_places_every_syntax_error_at_its_line() {
+    let src = "package main\n\nfunc main() {\n\tgo f(1 2)\n\ts := \"open\n\tgo f(\n}\n\nfunc f(a, b int) {}\n";
+    let ps = gosrc::compile(src).unwrap_err();
+    let at: Vec<(Option<u32>, Option<u32>, &str)> =
+        ps.iter().map(|p| (p.line, p.col, p.span.map_or("", |(a, b)| &src[a..b]))).collect();
+    assert_eq!(at, [(Some(4), Some(9), "2"), (Some(5), Some(7), "\""), (Some(7), Some(1), "}")], "{ps:?}");
+    assert!(ps[0].message.starts_with("syntax error: unexpected literal 2"), "{ps:?}");
+    assert_eq!(ps[1].message, "newline in string");
+}
+
+#[test]
+fn a_page_edit_with_several_syntax_errors_lists_them_all_and_keeps_the_last_good_run() {
+    let go = default_text();
+    let s = Rc::new(AppState::new(boot("", None, Some(go.clone())), Theme::Light, false)).reduce(Msg::Seek(5));
+    let running = s.driver.borrow().scenario().clone();
+    // Break the first two lines of main's body and the file's last line.
+    let main_at = go.lines().position(|l| l == "func main() {").expect("main in the default text") as u32 + 1;
+    let broken = go.replacen("func main() {\n", "func main() {\n\tgo f(1 2)\n\tx := 1 )\n", 1) + "}\n";
+    let s = s.reduce(Msg::Edit(broken.clone()));
+    let lines: Vec<Option<u32>> = s.editor.problems.iter().map(|p| p.line).collect();
+    let last = broken.lines().count() as u32;
+    assert_eq!(lines, [Some(main_at + 1), Some(main_at + 2), Some(last)], "{:?}", s.editor.problems);
+    let s = s.reduce(Msg::Apply);
+    assert_eq!(s.driver.borrow().scenario(), &running, "the last good scenario keeps running");
+    assert_eq!(s.driver.borrow().step(), 5);
+}
+
+#[test]
+fn a_megabyte_of_garbage_gives_ten_errors_quickly() {
+    // One stray character a line, half a million lines: the lexer keeps the first of each line
+    // and stops at the tenth, as that is all Go would report.
+    let src = format!("package main\n{}", "?\n".repeat(500_000));
+    let t = std::time::Instant::now();
+    let es = golang::import(&src).unwrap_err();
+    assert_eq!(es.len(), 11, "{es:?}");
+    assert_eq!(es[0].to_string(), "main.go:2:1: invalid character U+003F '?'");
+    assert_eq!(es[10].to_string(), "main.go:11:1: too many errors");
+    // On one line: one error.
+    let es = golang::import(&format!("package main\n{}\n", "?".repeat(1_000_000))).unwrap_err();
+    assert_eq!(es.iter().map(|e| e.to_string()).collect::<Vec<_>>(), ["main.go:2:1: invalid character U+003F '?'"]);
+    assert!(t.elapsed() < std::time::Duration::from_secs(5), "{:?}", t.elapsed());
+}
