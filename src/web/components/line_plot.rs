@@ -1,6 +1,7 @@
 //! A line plot over virtual time (queue lengths, threads), with a cursor at the current step;
 //! clicking it jumps to that time.
 
+use crate::web::fixed::Fixed;
 use super::plot_lines::{plot_lines, PlotLinesProps};
 use crate::web::view::{short_ns, Series, PLOT_W};
 use std::rc::Rc;
@@ -29,7 +30,7 @@ pub fn colour(i: usize, n: usize) -> String {
         return "var(--fg)".into();
     }
     let hue = (i - 1) as f64 * 360.0 / (n.max(2) - 1) as f64;
-    format!("hsl({hue:.0} 70% 50%)")
+    format!("hsl({} 70% 50%)", Fixed(hue, 0))
 }
 
 /// A click on an element spanning times 0 to `t_max` left to right: emits the time clicked.
@@ -61,7 +62,7 @@ pub fn line_plot(props: &LinePlotProps) -> Html {
                 <rect class="plot-bg" x="0" y="0" width={PLOT_W.to_string()} height={H.to_string()} />
                 { plot_lines(PlotLinesProps { series: props.series.clone(), h: H }) }
             </svg>
-            <div class="plot-cursor" style={format!("left:{:.3}%", cx / PLOT_W * 100.0)} aria-hidden="true"></div>
+            <div class="plot-cursor" style={format!("left:{}%", Fixed(cx / PLOT_W * 100.0, 3))} aria-hidden="true"></div>
             </div>
             <ul class="legend">
                 { for props.series.iter().enumerate().take(17).map(|(i, s)| html! {

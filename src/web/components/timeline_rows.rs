@@ -2,6 +2,7 @@
 //! per kind of bar (so a row is a dozen nodes however many stretches it has), redrawn only when
 //! the data or the scrolled window changes.
 
+use crate::web::fixed::Fixed;
 use crate::web::record::Lane;
 use crate::web::view::{Bar, PLOT_W};
 use std::fmt::Write;
@@ -46,7 +47,7 @@ fn row(bars: &[Bar]) -> Html {
                 Lane::Idle => continue,
             }
         };
-        let _ = write!(d[k], "M{:.1} 1h{w:.1}v16h-{w:.1}z", b.x0);
+        let _ = write!(d[k], "M{} 1h{w}v16h-{w}z", Fixed(b.x0, 1), w = Fixed(w, 1));
     }
     d.into_iter()
         .enumerate()
