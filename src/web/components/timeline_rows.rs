@@ -3,6 +3,7 @@
 //! the data or the scrolled window changes.
 
 use crate::web::fixed::Fixed;
+use crate::web::shortest::Shortest;
 use crate::web::record::Lane;
 use crate::web::view::{Bar, PLOT_W};
 use std::fmt::Write;
@@ -74,7 +75,7 @@ impl Part for TimelineRowsProps {
                 { for (props.lo..props.hi).map(|p| html! {
                     <div class="tl-row" key={p} style={format!("top:{}px", p as i32 * ROW)} data-lane={p.to_string()}>
                         <span class="tl-label">{ format!("P{p}") }</span>
-                        <svg viewBox={format!("0 0 {PLOT_W} 18")} preserveAspectRatio="none" onclick={seek.clone()}
+                        <svg viewBox={format!("0 0 {} 18", Shortest(PLOT_W))} preserveAspectRatio="none" onclick={seek.clone()}
                             role="img" aria-label={format!("P{p}'s timeline; click to jump to a time")}>
                             { row(&props.lanes[p]) }
                         </svg>
