@@ -21,7 +21,6 @@ pub mod owned;
 pub mod predict;
 pub mod record;
 pub mod shortcuts;
-pub mod shortest;
 pub mod state;
 pub mod trace_view;
 pub mod threads_panel;

@@ -6,7 +6,7 @@
 
 use crate::core::compare::Comparison;
 use super::merged_timeline::{merged_timeline, MergedTimelineProps, W};
-use crate::web::shortest::Shortest;
+use crate::core::shortest::Shortest;
 use crate::web::view::fmt_ns;
 use std::rc::Rc;
 use yew::prelude::*;

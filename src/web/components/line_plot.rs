@@ -2,7 +2,7 @@
 //! clicking it jumps to that time.
 
 use crate::web::fixed::Fixed;
-use crate::web::shortest::Shortest;
+use crate::core::shortest::Shortest;
 use super::plot_lines::{plot_lines, PlotLinesProps};
 use crate::web::view::{short_ns, Series, PLOT_W};
 use std::rc::Rc;

@@ -4,7 +4,7 @@
 
 use crate::core::compare::Comparison;
 use crate::core::timeline::Span;
-use crate::web::shortest::Shortest;
+use crate::core::shortest::Shortest;
 use crate::web::view::fmt_ns;
 use std::rc::Rc;
 use super::memo::{memo, Part};

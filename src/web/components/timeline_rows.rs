@@ -3,7 +3,7 @@
 //! the data or the scrolled window changes.
 
 use crate::web::fixed::Fixed;
-use crate::web::shortest::Shortest;
+use crate::core::shortest::Shortest;
 use crate::web::record::Lane;
 use crate::web::view::{Bar, PLOT_W};
 use std::fmt::Write;
