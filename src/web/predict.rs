@@ -43,17 +43,17 @@ pub fn read_scores(stored: Option<&str>) -> Scores {
 
 fn scores_of(v: &serde_json::Value) -> Option<Scores> {
     let u32_of = |v: &serde_json::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
-    v.as_object()?
-        .iter()
-        .map(|(k, s)| {
-            let (right, asked) = match s {
-                serde_json::Value::Object(f) => (f.get("right")?, f.get("asked")?),
-                serde_json::Value::Array(a) if a.len() == 2 => (&a[0], &a[1]),
-                _ => return None,
-            };
-            Some((k.clone(), Score { right: u32_of(right)?, asked: u32_of(asked)? }))
-        })
-        .collect()
+    // Inserted one by one: collecting into a B-tree map compiles a sort of its own.
+    let mut scores = Scores::new();
+    for (k, s) in v.as_object()? {
+        let (right, asked) = match s {
+            serde_json::Value::Object(f) => (f.get("right")?, f.get("asked")?),
+            serde_json::Value::Array(a) if a.len() == 2 => (&a[0], &a[1]),
+            _ => return None,
+        };
+        scores.insert(k.clone(), Score { right: u32_of(right)?, asked: u32_of(asked)? });
+    }
+    Some(scores)
 }
 
 /// What the user does in predict mode.
