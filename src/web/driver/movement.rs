@@ -189,11 +189,14 @@ impl Mover {
         let mut arrows: Vec<Arrow> = self
             .groups
             .into_iter()
-            .map(|((from, to), (count, mut v))| {
-                v.sort_unstable();
-                v.dedup();
-                v.truncate(ARROW_GS);
-                Arrow { from, to, count, gs: v, p: None }
+            .map(|((from, to), (count, v))| {
+                // Sorted as plain `u32`s (GId's order), the sort `Record::push` has already: a sort
+                // instantiation per element type is kilobytes of wasm.
+                let mut ids: Vec<u32> = v.iter().map(|g| g.0).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids.truncate(ARROW_GS);
+                Arrow { from, to, count, gs: ids.into_iter().map(GId).collect(), p: None }
             })
             .collect();
         // Both maps are in (from, to) order: each hand-off goes in after the arrows up to its
