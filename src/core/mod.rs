@@ -59,6 +59,7 @@ pub mod program;
 pub mod rng;
 pub mod runq;
 pub mod scenario;
+pub mod shortest;
 pub mod sim;
 pub mod summary;
 pub mod timeline;

@@ -12,6 +12,7 @@
 pub mod boot;
 pub mod compare;
 pub mod driver;
+pub mod fixed;
 pub mod gosrc;
 pub mod highlight;
 pub mod locate;

@@ -30,8 +30,30 @@ pub struct Score {
 pub type Scores = BTreeMap<String, Score>;
 
 /// Reads stored scores; anything unreadable counts as none.
+///
+/// Read from a `serde_json::Value` rather than straight into [`Scores`]: typed reading brings
+/// serde's `Unexpected` messages into the page's wasm, and with them core's float formatting.
+/// It reads what the derived `Deserialize` reads (an object of `{"right": n, "asked": n}` or
+/// `[right, asked]`, each a `u32`; other fields ignored; a key given twice at the top, the last
+/// one), but for a field given twice inside one score, which counts as the last one instead of
+/// making the store unreadable.
 pub fn read_scores(stored: Option<&str>) -> Scores {
-    stored.and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default()
+    stored.and_then(|t| scores_of(&serde_json::from_str(t).ok()?)).unwrap_or_default()
+}
+
+fn scores_of(v: &serde_json::Value) -> Option<Scores> {
+    let u32_of = |v: &serde_json::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
+    // Inserted one by one: collecting into a B-tree map compiles a sort of its own.
+    let mut scores = Scores::new();
+    for (k, s) in v.as_object()? {
+        let (right, asked) = match s {
+            serde_json::Value::Object(f) => (f.get("right")?, f.get("asked")?),
+            serde_json::Value::Array(a) if a.len() == 2 => (&a[0], &a[1]),
+            _ => return None,
+        };
+        scores.insert(k.clone(), Score { right: u32_of(right)?, asked: u32_of(asked)? });
+    }
+    Some(scores)
 }
 
 /// What the user does in predict mode.
@@ -139,5 +161,56 @@ impl Predict {
     /// The scores as stored.
     pub fn scores_json(&self) -> String {
         serde_json::to_string(&*self.scores).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What reading straight into `Scores` gives (the derived `Deserialize`).
+    fn typed(text: &str) -> Scores {
+        serde_json::from_str(text).unwrap_or_default()
+    }
+
+    #[test]
+    fn reads_what_the_derived_deserialize_reads() {
+        let texts = [
+            r#"{"work-stealing":{"right":1,"asked":2},"scenario":{"right":0,"asked":5}}"#,
+            r#"{"a":{"asked":2,"right":1,"extra":[1,{"x":null}]}}"#,
+            r#"{"a":[3,4]}"#,
+            r#"{"a":[3,4,5]}"#,
+            r#"{"a":[3]}"#,
+            r#"{"a":{"right":1}}"#,
+            r#"{"a":{"right":1.0,"asked":2}}"#,
+            r#"{"a":{"right":-1,"asked":2}}"#,
+            r#"{"a":{"right":4294967296,"asked":2}}"#,
+            r#"{"a":{"right":4294967295,"asked":0}}"#,
+            r#"{"a":{"right":"1","asked":2}}"#,
+            r#"{"a":{"right":1,"asked":2},"a":{"right":3,"asked":4}}"#,
+            r#"{"a":null}"#,
+            r#"{}"#,
+            "[]",
+            "null",
+            "not json",
+            r#"{"a":{"right":1,"asked":2}} trailing"#,
+        ];
+        for t in texts {
+            assert_eq!(read_scores(Some(t)), typed(t), "{t}");
+        }
+        assert_eq!(read_scores(Some(texts[0])).get("scenario"), Some(&Score { right: 0, asked: 5 }));
+        assert_eq!(read_scores(None), Scores::default());
+    }
+
+    proptest! {
+        /// Whatever the page writes reads back the same both ways.
+        #[test]
+        fn written_scores_read_back(m in proptest::collection::btree_map("[a-z-]{0,12}", (any::<u32>(), any::<u32>()), 0..6)) {
+            let scores: Scores = m.into_iter().map(|(k, (right, asked))| (k, Score { right, asked })).collect();
+            let text = serde_json::to_string(&scores).unwrap();
+            prop_assert_eq!(&read_scores(Some(&text)), &scores);
+            prop_assert_eq!(read_scores(Some(&text)), typed(&text));
+        }
     }
 }

@@ -481,12 +481,12 @@ impl Run {
             self.workers.remove(&m);
             let g = self.sim.thread_lost(MId(m), self.now_ns());
             let what = match kind {
-                JobKind::Syscall => format!("its syscall of {:.1} ms was due", ns as f64 / 1e6),
-                JobKind::Work => format!("its work slice of {:.1} ms was due", ns as f64 / 1e6),
+                JobKind::Syscall => format!("its syscall of {} ms was due", crate::web::fixed::Fixed(ns as f64 / 1e6, 1)),
+                JobKind::Work => format!("its work slice of {} ms was due", crate::web::fixed::Fixed(ns as f64 / 1e6, 1)),
                 JobKind::Ping => "it was asked, while idle, whether it was still there".to_string(),
             };
             let g = g.map_or("it held no goroutine".to_string(), |g| format!("G{} is lost", g.0));
-            self.lost.push(format!("M{m}'s worker stopped answering: no reply {GRACE_MS:.0} ms after {what}; {g} (thread lost)"));
+            self.lost.push(format!("M{m}'s worker stopped answering: no reply {} ms after {what}; {g} (thread lost)", crate::web::fixed::Fixed(GRACE_MS, 0)));
             self.note_threads();
             self.after_step();
         }

@@ -6,6 +6,7 @@
 //! `core::timeline`), [`what_if`] a replay at another GOMAXPROCS or Go release, and
 //! [`TraceView`] the panel's state with its pure reducer ([`TraceView::reduce`]).
 
+use crate::web::fixed::Fixed;
 use crate::core::scenario::{self, limits, Scenario, DEFAULT_GO_MINOR};
 use crate::core::sim::Sim;
 use crate::core::summary::{Summary, SummaryBuilder, SummaryDelta};
@@ -428,13 +429,13 @@ impl TraceView {
     pub fn summary_line(&self, name: &str) -> String {
         let Some((_, t)) = &self.opened else { return String::new() };
         format!(
-            "{name}: go {} trace, {} long, GOMAXPROCS {} (at the end), {} goroutines, {} threads; {:.2} MB read in {} ms.",
+            "{name}: go {} trace, {} long, GOMAXPROCS {} (at the end), {} goroutines, {} threads; {} MB read in {} ms.",
             t.go,
             short_ns(t.duration_ns),
             t.gomaxprocs,
             t.goroutines,
             t.threads,
-            t.bytes as f64 / 1e6,
+            Fixed(t.bytes as f64 / 1e6, 2),
             t.read_us / 1000
         )
     }

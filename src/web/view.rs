@@ -1,6 +1,7 @@
 //! What the components render, derived from the driver after each action: the board's state,
 //! the current step's explanations, the log, the selected goroutine and the plots.
 
+use crate::web::fixed::Fixed;
 use super::driver::{Driver, GDetail, LogFilter, LogRow, Moves};
 use super::record::{Lane, Record, Sample};
 use crate::core::ids::GId;
@@ -216,7 +217,7 @@ pub fn fmt_ns(ns: u64) -> String {
 /// A time in short words for chips and axes: `850ns`, `12.5µs`, `1.23ms`, `2s`.
 pub fn short_ns(ns: u64) -> String {
     let f = |v: f64, u: &str| {
-        let s = format!("{v:.2}");
+        let s = Fixed(v, 2).to_string();
         let s = s.trim_end_matches('0').trim_end_matches('.');
         format!("{s}{u}")
     };

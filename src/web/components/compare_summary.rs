@@ -6,6 +6,7 @@
 
 use crate::core::compare::Comparison;
 use super::merged_timeline::{merged_timeline, MergedTimelineProps, W};
+use crate::core::shortest::Shortest;
 use crate::web::view::fmt_ns;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -50,8 +51,8 @@ pub fn compare_summary(c: &Rc<Comparison>, cursor_t: u64) -> Html {
             <h3>{ "Merged per-P timeline (each P: A above, B below)" }</h3>
             <div class="merged-wrap">
                 { merged_timeline(MergedTimelineProps { comparison: c.clone() }) }
-                <svg class="merged-cursor" viewBox={format!("0 0 {W} 1")} preserveAspectRatio="none" aria-hidden="true">
-                    <line class="cursor" x1={cursor.to_string()} x2={cursor.to_string()} y1="0" y2="1" />
+                <svg class="merged-cursor" viewBox={format!("0 0 {} 1", Shortest(W))} preserveAspectRatio="none" aria-hidden="true">
+                    <line class="cursor" x1={Shortest(cursor).to_string()} x2={Shortest(cursor).to_string()} y1="0" y2="1" />
                 </svg>
             </div>
         </section>

@@ -91,8 +91,11 @@ fn code(text: &str, pieces: &[Piece], problems: &[EditorProblem], at_lines: &[(u
 /// first of them, named with every message of that line for screen readers.
 fn gutter(text: &str, problems: &[EditorProblem], show: &dyn Fn(Option<(usize, usize)>) -> Callback<MouseEvent>) -> Html {
     let lines = text.split('\n').count();
-    let mut at: Vec<(u32, &EditorProblem)> = problems.iter().filter_map(|p| p.line.map(|l| (l, p))).collect();
-    at.sort_by_key(|x| x.0);
+    // By line, then in the given order: (line, index) pairs sorted as the backdrop's spans are
+    // (one sort instantiation for both).
+    let mut order: Vec<(usize, usize)> = problems.iter().enumerate().filter_map(|(i, p)| p.line.map(|l| (l as usize, i))).collect();
+    order.sort_unstable();
+    let at: Vec<(u32, &EditorProblem)> = order.into_iter().map(|(l, i)| (l as u32, &problems[i])).collect();
     let mut i = 0;
     (1..=lines as u32)
         .map(|n| {

@@ -1,6 +1,8 @@
 //! A line plot over virtual time (queue lengths, threads), with a cursor at the current step;
 //! clicking it jumps to that time.
 
+use crate::web::fixed::Fixed;
+use crate::core::shortest::Shortest;
 use super::plot_lines::{plot_lines, PlotLinesProps};
 use crate::web::view::{short_ns, Series, PLOT_W};
 use std::rc::Rc;
@@ -29,7 +31,7 @@ pub fn colour(i: usize, n: usize) -> String {
         return "var(--fg)".into();
     }
     let hue = (i - 1) as f64 * 360.0 / (n.max(2) - 1) as f64;
-    format!("hsl({hue:.0} 70% 50%)")
+    format!("hsl({} 70% 50%)", Fixed(hue, 0))
 }
 
 /// A click on an element spanning times 0 to `t_max` left to right: emits the time clicked.
@@ -55,13 +57,13 @@ pub fn line_plot(props: &LinePlotProps) -> Html {
         <figure class="plot" data-testid={props.testid}>
             <figcaption>{ props.title }<span class="sub">{ format!(" · max {} · over {}", max as u32, short_ns(props.t_max)) }</span></figcaption>
             <div class="plot-area">
-            <svg viewBox={format!("0 0 {PLOT_W} {H}")} preserveAspectRatio="none" role="img"
+            <svg viewBox={format!("0 0 {} {}", Shortest(PLOT_W), Shortest(H))} preserveAspectRatio="none" role="img"
                 aria-label={if props.seekable { format!("{}; click to jump to a time", props.title) } else { props.title.to_string() }}
                 onclick={props.seekable.then_some(onclick)}>
-                <rect class="plot-bg" x="0" y="0" width={PLOT_W.to_string()} height={H.to_string()} />
+                <rect class="plot-bg" x="0" y="0" width={Shortest(PLOT_W).to_string()} height={Shortest(H).to_string()} />
                 { plot_lines(PlotLinesProps { series: props.series.clone(), h: H }) }
             </svg>
-            <div class="plot-cursor" style={format!("left:{:.3}%", cx / PLOT_W * 100.0)} aria-hidden="true"></div>
+            <div class="plot-cursor" style={format!("left:{}%", Fixed(cx / PLOT_W * 100.0, 3))} aria-hidden="true"></div>
             </div>
             <ul class="legend">
                 { for props.series.iter().enumerate().take(17).map(|(i, s)| html! {

@@ -4,6 +4,7 @@
 
 use crate::core::compare::Comparison;
 use crate::core::timeline::Span;
+use crate::core::shortest::Shortest;
 use crate::web::view::fmt_ns;
 use std::rc::Rc;
 use super::memo::{memo, Part};
@@ -50,15 +51,15 @@ impl Part for MergedTimelineProps {
         let h = 10.0;
         let height = merged.len() as f64 * (2.0 * h + 4.0);
         html! {
-            <svg class="merged-timeline" data-testid="merged-timeline" viewBox={format!("0 0 {W} {}", height.max(1.0))}
+            <svg class="merged-timeline" data-testid="merged-timeline" viewBox={format!("0 0 {} {}", Shortest(W), Shortest(height.max(1.0)))}
                 preserveAspectRatio="none" role="img"
                 aria-label={format!("Per-P timeline of both runs, {} Ps, up to {}", merged.len(), fmt_ns(t_max))}>
                 { for merged.iter().enumerate().map(|(i, (a, b))| {
                     let y = i as f64 * (2.0 * h + 4.0);
                     html! {
                         <g data-merged-p={i.to_string()}>
-                            { for rects(a, t_max).into_iter().map(|(x, w)| html! { <rect class="lane-a" x={x.to_string()} y={y.to_string()} width={w.to_string()} height={h.to_string()} /> }) }
-                            { for rects(b, t_max).into_iter().map(|(x, w)| html! { <rect class="lane-b" x={x.to_string()} y={(y + h).to_string()} width={w.to_string()} height={h.to_string()} /> }) }
+                            { for rects(a, t_max).into_iter().map(|(x, w)| html! { <rect class="lane-a" x={Shortest(x).to_string()} y={Shortest(y).to_string()} width={Shortest(w).to_string()} height={Shortest(h).to_string()} /> }) }
+                            { for rects(b, t_max).into_iter().map(|(x, w)| html! { <rect class="lane-b" x={Shortest(x).to_string()} y={Shortest(y + h).to_string()} width={Shortest(w).to_string()} height={Shortest(h).to_string()} /> }) }
                         </g>
                     }
                 }) }

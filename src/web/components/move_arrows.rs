@@ -5,6 +5,7 @@
 //! the board changes size. They draw themselves and a dash travels along them, unless the user
 //! prefers reduced motion: then they are drawn still.
 
+use crate::web::fixed::Fixed;
 use crate::web::driver::{Arrow, Moves, Place};
 use gloo_events::EventListener;
 use std::cell::RefCell;
@@ -95,16 +96,16 @@ pub fn curve(a: Rect, b: Rect) -> (String, String, (f64, f64)) {
     let (hl, hw) = (11.0, 5.5);
     let (bx0, by0) = (ex - tx * hl, ey - ty * hl);
     let head = format!(
-        "M{:.1},{:.1}L{:.1},{:.1}L{:.1},{:.1}Z",
-        ex,
-        ey,
-        bx0 + ty * hw,
-        by0 - tx * hw,
-        bx0 - ty * hw,
-        by0 + tx * hw
+        "M{},{}L{},{}L{},{}Z",
+        Fixed(ex, 1),
+        Fixed(ey, 1),
+        Fixed(bx0 + ty * hw, 1),
+        Fixed(by0 - tx * hw, 1),
+        Fixed(bx0 - ty * hw, 1),
+        Fixed(by0 + tx * hw, 1)
     );
     // The path stops at the arrowhead's base so the line does not poke through its tip.
-    let d = format!("M{sx:.1},{sy:.1}Q{cx:.1},{cy:.1} {bx0:.1},{by0:.1}");
+    let d = format!("M{},{}Q{},{} {},{}", Fixed(sx, 1), Fixed(sy, 1), Fixed(cx, 1), Fixed(cy, 1), Fixed(bx0, 1), Fixed(by0, 1));
     // The curve's middle (t = 1/2).
     let label = (0.25 * sx + 0.5 * cx + 0.25 * ex, 0.25 * sy + 0.5 * cy + 0.25 * ey);
     (d, head, label)
@@ -253,7 +254,7 @@ pub fn move_arrows(props: &MoveArrowsProps) -> Html {
                     <path class="mv-line" d={d.d.clone()} pathLength="100" />
                     <path class="mv-dash" d={d.d.clone()} pathLength="100" />
                     <path class="mv-head" d={d.head.clone()} />
-                    <text class="mv-label" x={format!("{:.1}", d.lx)} y={format!("{:.1}", d.ly)}>{ d.label.clone() }</text>
+                    <text class="mv-label" x={Fixed(d.lx, 1).to_string()} y={Fixed(d.ly, 1).to_string()}>{ d.label.clone() }</text>
                 </g>
             }) }
         </svg>

@@ -1,6 +1,7 @@
 //! The lines of a [`LinePlot`](super::line_plot::LinePlot): redrawn only when the plotted data
 //! changes (a few times a second while playing), not when the cursor moves.
 
+use crate::web::fixed::Fixed;
 use super::line_plot::colour;
 use crate::web::view::Series;
 use std::fmt::Write;
@@ -45,9 +46,9 @@ impl Part for PlotLinesProps {
                             continue;
                         }
                         if let Some(l) = last {
-                            let _ = write!(pts, "{:.1},{:.1} ", x, y(l));
+                            let _ = write!(pts, "{},{} ", Fixed(*x, 1), Fixed(y(l), 1));
                         }
-                        let _ = write!(pts, "{:.1},{:.1} ", x, y(*v));
+                        let _ = write!(pts, "{},{} ", Fixed(*x, 1), Fixed(y(*v), 1));
                         last = Some(*v);
                     }
                     html! { <polyline points={pts} fill="none" stroke={colour(i, n)} stroke-width={if i == 0 { "2" } else { "1.2" }} vector-effect="non-scaling-stroke" /> }

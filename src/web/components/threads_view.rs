@@ -7,6 +7,7 @@
 //! (alive, idle, peak, over time), wall-clock throughput, the speedup against GOMAXPROCS 1,
 //! and controls to pause, run again, crash a worker and measure the speedup.
 
+use crate::web::fixed::Fixed;
 use super::board::Board;
 use super::event_log::EventLog;
 use super::explain::Explain;
@@ -55,13 +56,13 @@ fn workers_plot(series: &[(f64, u32)], wall: f64) -> Html {
     let mut last = 0u32;
     for &(t, n) in series {
         let x = t / t_max * 300.0;
-        pts.push_str(&format!("{x:.1},{:.1} {x:.1},{:.1} ", y(last), y(n)));
+        pts.push_str(&format!("{x},{} {x},{} ", Fixed(y(last), 1), Fixed(y(n), 1), x = Fixed(x, 1)));
         last = n;
     }
-    pts.push_str(&format!("300,{:.1}", y(last)));
+    pts.push_str(&format!("300,{}", Fixed(y(last), 1)));
     html! {
         <figure class="plot" data-testid="plot-workers">
-            <figcaption>{ "Web Workers alive over wall-clock time" }<span class="sub">{ format!(" · peak {} · over {:.0} ms", peak as u32, wall) }</span></figcaption>
+            <figcaption>{ "Web Workers alive over wall-clock time" }<span class="sub">{ format!(" · peak {} · over {} ms", peak as u32, Fixed(wall, 0)) }</span></figcaption>
             <svg class="threads-plot" viewBox="0 0 300 62" preserveAspectRatio="none" role="img"
                 aria-label={format!("Workers alive over time, peak {}", peak as u32)}>
                 <polyline points={pts} fill="none" stroke="currentColor" stroke-width="1.5" vector-effect="non-scaling-stroke" />
@@ -243,7 +244,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let finished = r.finished;
     let plots = r.plots.clone();
     let (rows, more) = (r.rows.clone(), r.more);
-    let outcome = r.outcome.as_ref().map(|o| format!("{o} — after {wall:.0} ms of wall-clock time"));
+    let outcome = r.outcome.as_ref().map(|o| format!("{o} — after {} ms of wall-clock time", Fixed(wall, 0)));
     let last_rows = r.last_rows.clone();
     let text = if last_rows.is_empty() {
         "Starting: schedinit and the first thread.".to_string()
@@ -256,10 +257,10 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
         Baseline::Measuring => ("measuring", None, "measuring: running it with GOMAXPROCS 1 first…".to_string()),
         Baseline::Done(b) if finished => (
             "done",
-            Some(format!("{:.3}", ratio(b))),
-            format!("{:.2}× (GOMAXPROCS 1 took {b:.0} ms, GOMAXPROCS {} took {wall:.0} ms)", ratio(b), r.gomaxprocs),
+            Some(Fixed(ratio(b), 3).to_string()),
+            format!("{}× (GOMAXPROCS 1 took {} ms, GOMAXPROCS {} took {} ms)", Fixed(ratio(b), 2), Fixed(b, 0), r.gomaxprocs, Fixed(wall, 0)),
         ),
-        Baseline::Done(b) => ("running", None, format!("GOMAXPROCS 1 took {b:.0} ms; this run is still going")),
+        Baseline::Done(b) => ("running", None, format!("GOMAXPROCS 1 took {} ms; this run is still going", Fixed(b, 0))),
         Baseline::Failed(why) => ("failed", None, why.to_string()),
         Baseline::None => ("none", None, "not measured (use “Measure speedup”)".to_string()),
     };
@@ -294,24 +295,24 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             </div>
             <dl class="threads-figures" data-testid="threads-figures">
                 { fig("Workers", None, None, html! { format!("{} alive, {} idle, peak {} ({} created)", r.live, r.idle, r.peak, r.created) }) }
-                { fig("Wall clock", None, None, html! { format!("{wall:.0} ms") }) }
-                { fig("Throughput", None, None, html! { format!("{busy:.0} ms of CPU work done, {throughput:.2} CPU-ms per wall-ms") }) }
+                { fig("Wall clock", None, None, html! { format!("{} ms", Fixed(wall, 0)) }) }
+                { fig("Throughput", None, None, html! { format!("{} ms of CPU work done, {} CPU-ms per wall-ms", Fixed(busy, 0), Fixed(throughput, 2)) }) }
                 { fig("Speedup against GOMAXPROCS 1", None, None, speedup) }
-                { fig("Decision round trip", None, None, html! { format!("median {:.0} µs, p99 {:.0} µs over {}", r.rtt_us.p50, r.rtt_us.p99, r.rtt_us.n) }) }
+                { fig("Decision round trip", None, None, html! { format!("median {} µs, p99 {} µs over {}", Fixed(r.rtt_us.p50, 0), Fixed(r.rtt_us.p99, 0), r.rtt_us.n) }) }
                 if r.boot_ms.n > 0 {
                     { fig("Worker start-up", Some("A Go thread starts in tens of microseconds; a Web Worker first loads its script and wasm, and the goroutine handed to it waits (and may be preempted) meanwhile"), None,
-                        html! { format!("median {:.0} ms over {} (a Go thread: ~20 µs)", r.boot_ms.p50, r.boot_ms.n) }) }
+                        html! { format!("median {} ms over {} (a Go thread: ~20 µs)", Fixed(r.boot_ms.p50, 0), r.boot_ms.n) }) }
                 }
                 if let Some(sleep) = r.syscalls_sleep {
                     { fig("Syscalls block by", None, Some("syscall-block"), html! { { if sleep { "sleeping in Atomics.wait (no CPU used, as in the kernel)" } else { "spinning: this host does not send the cross-origin isolation headers Atomics.wait needs, so a blocked worker uses a core" } } }) }
                 }
                 if r.handoff_ms.n > 0 {
-                    { fig("Syscall → P on another worker", None, None, html! { format!("median {:.2} ms over {}", r.handoff_ms.p50, r.handoff_ms.n) }) }
+                    { fig("Syscall → P on another worker", None, None, html! { format!("median {} ms over {}", Fixed(r.handoff_ms.p50, 2), r.handoff_ms.n) }) }
                 }
                 { fig("Core", None, None, html! { format!("{} steps, {} events, {} preemptions, {} threads at most", r.steps, r.events, r.preemptions, r.max_threads) }) }
             </dl>
             for l in r.lost.iter() {
-                <p class="notice" role="alert" data-testid="thread-lost">{ l.clone() }<span class="sub">{ format!(" (a worker is declared lost {GRACE_MS:.0} ms after its answer was due)") }</span></p>
+                <p class="notice" role="alert" data-testid="thread-lost">{ l.clone() }<span class="sub">{ format!(" (a worker is declared lost {} ms after its answer was due)", Fixed(GRACE_MS, 0)) }</span></p>
             }
             <Explain step={r.steps} rows={last_rows} {text} schedtrace={r.schedtrace.clone()}
                 {outcome} announce={paused || finished} on_select={on_select.clone()} />

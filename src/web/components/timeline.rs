@@ -3,6 +3,7 @@
 //! virtualized (only those scrolled into view are drawn) and each row is decimated to at most
 //! about one bar per unit of its 1,000-unit width.
 
+use crate::web::fixed::Fixed;
 use super::timeline_rows::{timeline_rows, TimelineRowsProps, ROW};
 use crate::web::view::{short_ns, Bar};
 use std::rc::Rc;
@@ -50,7 +51,7 @@ pub fn timeline(props: &TimelineProps) -> Html {
             <div class="tl-scroll" style={format!("height:{}px", (n.min(VISIBLE) as i32) * ROW + 2)} {onscroll}>
                 <div class="tl-inner" style={format!("height:{}px", n as i32 * ROW)}>
                     { timeline_rows(TimelineRowsProps { lanes: props.lanes.clone(), lo, hi, t_max: props.t_max, on_seek_t: props.on_seek_t.clone() }) }
-                    <div class="tl-cursor" style={format!("left:calc(3.5em + (100% - 3.5em) * {:.4})", cursor / 100.0)} aria-hidden="true"></div>
+                    <div class="tl-cursor" style={format!("left:calc(3.5em + (100% - 3.5em) * {})", Fixed(cursor / 100.0, 4))} aria-hidden="true"></div>
                 </div>
             </div>
         </figure>

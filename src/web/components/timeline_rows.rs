@@ -2,6 +2,8 @@
 //! per kind of bar (so a row is a dozen nodes however many stretches it has), redrawn only when
 //! the data or the scrolled window changes.
 
+use crate::web::fixed::Fixed;
+use crate::core::shortest::Shortest;
 use crate::web::record::Lane;
 use crate::web::view::{Bar, PLOT_W};
 use std::fmt::Write;
@@ -46,7 +48,7 @@ fn row(bars: &[Bar]) -> Html {
                 Lane::Idle => continue,
             }
         };
-        let _ = write!(d[k], "M{:.1} 1h{w:.1}v16h-{w:.1}z", b.x0);
+        let _ = write!(d[k], "M{} 1h{w}v16h-{w}z", Fixed(b.x0, 1), w = Fixed(w, 1));
     }
     d.into_iter()
         .enumerate()
@@ -73,7 +75,7 @@ impl Part for TimelineRowsProps {
                 { for (props.lo..props.hi).map(|p| html! {
                     <div class="tl-row" key={p} style={format!("top:{}px", p as i32 * ROW)} data-lane={p.to_string()}>
                         <span class="tl-label">{ format!("P{p}") }</span>
-                        <svg viewBox={format!("0 0 {PLOT_W} 18")} preserveAspectRatio="none" onclick={seek.clone()}
+                        <svg viewBox={format!("0 0 {} 18", Shortest(PLOT_W))} preserveAspectRatio="none" onclick={seek.clone()}
                             role="img" aria-label={format!("P{p}'s timeline; click to jump to a time")}>
                             { row(&props.lanes[p]) }
                         </svg>

@@ -5,6 +5,7 @@
 //! summary deltas. The replay also goes on the board through `on_replay`. State and its
 //! reducer: `crate::web::trace_view`.
 
+use crate::web::fixed::Fixed;
 use crate::core::scenario::limits;
 use crate::web::trace_sim::{run_in_slices, SliceLoop};
 use crate::web::trace_view::{Lane, Phase, SimLane, TraceMsg, TraceOpened, TraceView, WhatIf, RELEASES};
@@ -170,7 +171,7 @@ fn has_files(e: &web_sys::Event) -> bool {
 }
 
 fn mb(n: u64) -> String {
-    format!("{:.2} MB", n as f64 / 1e6)
+    format!("{} MB", Fixed(n as f64 / 1e6, 2))
 }
 
 /// One lane's figure: `(testid, caption, lane, goroutines, GOMAXPROCS, total ns)`.
@@ -252,7 +253,7 @@ fn rows(lane: &Lane, t_max: u64) -> Html {
                     <span class="tp-p">{ format!("P{p}") }</span>
                     <span class="tp-bars" role="img" aria-label={format!("P{p} busy {}", short_ns(lane.busy_ns.get(p).copied().unwrap_or(0)))}>
                         { for row.iter().map(|&(l, w)| html! {
-                            <i style={format!("left:{:.2}%;width:{:.2}%", l as f64 * 100.0 / WIDTH as f64, w as f64 * 100.0 / WIDTH as f64)}></i>
+                            <i style={format!("left:{}%;width:{}%", Fixed(l as f64 * 100.0 / WIDTH as f64, 2), Fixed(w as f64 * 100.0 / WIDTH as f64, 2))}></i>
                         }) }
                     </span>
                 </div>

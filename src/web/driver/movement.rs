@@ -189,15 +189,23 @@ impl Mover {
         let mut arrows: Vec<Arrow> = self
             .groups
             .into_iter()
-            .map(|((from, to), (count, mut v))| {
-                v.sort_unstable();
-                v.dedup();
-                v.truncate(ARROW_GS);
-                Arrow { from, to, count, gs: v, p: None }
+            .map(|((from, to), (count, v))| {
+                // Sorted as plain `u32`s (GId's order), the sort `Record::push` has already: a sort
+                // instantiation per element type is kilobytes of wasm.
+                let mut ids: Vec<u32> = v.iter().map(|g| g.0).collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids.truncate(ARROW_GS);
+                Arrow { from, to, count, gs: ids.into_iter().map(GId).collect(), p: None }
             })
             .collect();
-        arrows.extend(self.handoffs.into_iter().map(|((from, to), p)| Arrow { from: Place::M(from), to: Place::M(to), count: 0, gs: Vec::new(), p: Some(p) }));
-        arrows.sort_by_key(|a| (a.from, a.to));
+        // Both maps are in (from, to) order: each hand-off goes in after the arrows up to its
+        // key, as a stable sort of the two would put it (no sort instantiation in the wasm).
+        for ((from, to), p) in self.handoffs {
+            let key = (Place::M(from), Place::M(to));
+            let at = arrows.partition_point(|a| (a.from, a.to) <= key);
+            arrows.insert(at, Arrow { from: key.0, to: key.1, count: 0, gs: Vec::new(), p: Some(p) });
+        }
         Moves { gs: self.gs, ps: self.ps, arrows }
     }
 }

@@ -309,7 +309,7 @@ impl Checker {
                 (_, Some(u), _) => i128::from(u),
                 // Integers beyond the 64-bit range arrive as floats without a fraction.
                 (_, _, Some(x)) if x.fract() == 0.0 && x.abs() >= 9.0e18 => {
-                    self.say(place, out_of_range(&x));
+                    self.say(place, out_of_range(&crate::core::shortest::Shortest(x)));
                     return None;
                 }
                 _ => {
