@@ -45,6 +45,8 @@ pub mod trace_sim;
 #[cfg(target_arch = "wasm32")]
 pub mod trace_worker;
 #[cfg(target_arch = "wasm32")]
+pub mod worker_codec;
+#[cfg(target_arch = "wasm32")]
 pub mod wall;
 
 /// Mounts the page on `<body>`.

@@ -5,10 +5,10 @@
 //! sleeps in `Atomics.wait`, using no CPU, as a thread blocked in the kernel does; elsewhere
 //! (a static host that cannot send those headers) it can only spin.
 //! The worker is the page's own wasm ([`OwnWorker`]; `src/bin/app.rs` calls [`serve`] there);
-//! [`crate::web::threads`] spawns one per M ([`ThreadHandle`]). Messages are bincode
-//! (gloo-worker's codec), as the trace worker's.
+//! [`crate::web::threads`] spawns one per M ([`ThreadHandle`]). Messages are postcard
+//! ([`super::worker_codec`]), as the trace worker's.
 
-use gloo_worker::{Bincode, Codec};
+use super::worker_codec;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -126,10 +126,13 @@ pub fn serve() {
     let me = scope.clone();
     let mut worker = ThreadWorker::new();
     let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
-        // Only the page that started this worker posts here, in bincode.
-        match worker.received(Bincode::decode::<ToWorker>(e.data())) {
+        // Only the page that started this worker posts here, in postcard.
+        let Ok(command) = worker_codec::decode::<ToWorker>(&e.data()) else {
+            return;
+        };
+        match worker.received(command) {
             Some(answer) => {
-                let _ = me.post_message(&Bincode::encode(&answer));
+                let _ = me.post_message(&worker_codec::encode(&answer));
             }
             None => me.close(),
         }
@@ -148,13 +151,19 @@ impl ThreadHandle {
     /// Starts a worker; `on` hears its answers.
     pub fn spawn(on: impl Fn(FromWorker) + 'static) -> Result<ThreadHandle, String> {
         let worker = OwnWorker::start(NAME)?;
-        let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| on(Bincode::decode(e.data())));
+        let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            // An answer that does not read is no answer: the watchdog reports a worker that
+            // stops answering.
+            if let Ok(answer) = worker_codec::decode(&e.data()) {
+                on(answer);
+            }
+        });
         worker.worker().set_onmessage(Some(on.as_ref().unchecked_ref()));
         Ok(ThreadHandle { worker, _on: on })
     }
 
     /// Sends the worker a command (it is queued until the worker has loaded).
     pub fn send(&self, m: &ToWorker) {
-        let _ = self.worker.post(&Bincode::encode(m));
+        let _ = self.worker.post(&worker_codec::encode(m));
     }
 }

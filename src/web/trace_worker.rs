@@ -6,17 +6,17 @@
 //! ([`TraceReading::start`]) starts it, waits for its `ready`, then posts it the `File`. The worker reads it with
 //! `FileReaderSync` in [`CHUNK`]s, feeds each to [`TraceIngest`] (the core's streaming reader)
 //! and posts progress after each; the answer is the [`TraceOpened`] or the core's error, in
-//! bincode (gloo-worker's codec, as threads mode's messages). Cancel terminates the worker: reading stops at once, whatever it was doing.
+//! postcard (`worker_codec`, as threads mode's messages). Cancel terminates the worker: reading stops at once, whatever it was doing.
 
 use super::own_worker::OwnWorker;
 use super::trace_view::{TraceIngest, TraceOpened, CHUNK};
-use gloo_worker::{Bincode, Codec};
+use super::worker_codec;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::Callback;
 
-/// What the trace worker posts (bincode).
+/// What the trace worker posts (postcard).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum FromTraceWorker {
     /// The worker's wasm is loaded: it takes a file now.
@@ -29,7 +29,7 @@ pub enum FromTraceWorker {
 }
 
 fn post(scope: &web_sys::DedicatedWorkerGlobalScope, m: &FromTraceWorker) {
-    let _ = scope.post_message(&Bincode::encode(m));
+    let _ = scope.post_message(&worker_codec::encode(m));
 }
 
 /// The worker's side: answers each posted `File` with progress and the trace read.
@@ -106,13 +106,14 @@ impl TraceReading {
         let mut file = Some(file);
         let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             // Only this build's own worker posts here (it is the page's own wasm).
-            match Bincode::decode::<FromTraceWorker>(e.data()) {
-                FromTraceWorker::Ready => {
+            match worker_codec::decode::<FromTraceWorker>(&e.data()) {
+                Err(why) => on.emit(FromTraceWorker::Failed(format!("the trace worker's answer could not be read: {why}"))),
+                Ok(FromTraceWorker::Ready) => {
                     if let Some(f) = file.take() {
                         let _ = w.post_message(&f);
                     }
                 }
-                m => on.emit(m),
+                Ok(m) => on.emit(m),
             }
         });
         worker.worker().set_onmessage(Some(on.as_ref().unchecked_ref()));
