@@ -273,8 +273,11 @@ impl Sim {
     /// One P's snapshot.
     pub fn p_state(&self, p: PId) -> PState {
         let pp = &self.ps[p.index()];
-        let mut timers: Vec<(GId, u64)> = pp.timers.iter().map(|t| (GId::of_index(t.0 .2), t.0 .0)).collect();
-        timers.sort_by_key(|t| (t.1, t.0));
+        // Sorted as (time, goroutine index) pairs: the one sort of `(u64, u32)` the simulator
+        // compiles (Sim::new's step actions, the netpoll list below), smaller wasm than its own.
+        let mut by_time: Vec<(u64, u32)> = pp.timers.iter().map(|t| (t.0 .0, t.0 .2)).collect();
+        by_time.sort();
+        let timers = by_time.into_iter().map(|(t, g)| (GId::of_index(g), t)).collect();
         PState {
             id: p,
             status: pp.status,
@@ -340,16 +343,25 @@ impl Sim {
             })
             .collect();
         let gs = if with_gs { (0..self.gs.len() as u32).filter_map(|i| self.goroutine(GId::of_index(i))).collect() } else { Vec::new() };
-        let mut netpoll: Vec<NetWait> = self
+        // By (ready time, goroutine), sorted as `(u64, u32)` pairs like the timers above.
+        let mut waits: Vec<(u64, u32)> = self
             .gs
             .iter()
             .enumerate()
             .filter_map(|(i, g)| match (g.status, g.wait) {
-                (GStatus::Waiting, Wait::Net { ready_at, ready }) => Some(NetWait { g: GId::of_index(i as u32), ready_at, ready }),
+                (GStatus::Waiting, Wait::Net { ready_at, .. }) => Some((ready_at, i as u32)),
                 _ => None,
             })
             .collect();
-        netpoll.sort_by_key(|n| (n.ready_at, n.g));
+        waits.sort();
+        let netpoll = waits
+            .into_iter()
+            .map(|(ready_at, i)| NetWait {
+                g: GId::of_index(i),
+                ready_at,
+                ready: matches!(self.gs[i as usize].wait, Wait::Net { ready: true, .. }),
+            })
+            .collect();
         SimState {
             step: self.step,
             t: self.now,
