@@ -262,7 +262,7 @@ impl<'a> Lower<'a> {
                 self.err(d.pos, format!("unknown directive //gmp:{} (only //gmp:scenario is read)", d.name));
                 continue;
             }
-            match serde_json::from_str::<Value>(&d.text) {
+            match crate::core::scenario::json_value(&d.text) {
                 Ok(Value::Object(m)) => {
                     for (k, v) in m {
                         match k.as_str() {
