@@ -16,7 +16,7 @@ use super::{types, Action, ActionAt, ActionKind, ChanDecl, FuncDecl, Op, Problem
 use crate::core::costs::Costs;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The fields of the document, in the format's order.
