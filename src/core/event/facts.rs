@@ -42,6 +42,18 @@ impl Fact for str {
     }
 }
 
+impl Fact for String {
+    fn put(&self, out: &mut String) {
+        self.as_str().put(out);
+    }
+}
+
+impl Fact for &str {
+    fn put(&self, out: &mut String) {
+        (**self).put(out);
+    }
+}
+
 impl Fact for GId {
     fn put(&self, out: &mut String) {
         self.0.put(out);
@@ -98,7 +110,8 @@ impl<'a> Obj<'a> {
         self.out
     }
 
-    fn f(mut self, k: &str, v: &(impl Fact + ?Sized)) -> Self {
+    /// One field; `dyn`, so that one copy serves every field type (smaller wasm).
+    fn f(mut self, k: &str, v: &dyn Fact) -> Self {
         v.put(self.key(k));
         self
     }
@@ -109,7 +122,7 @@ impl<'a> Obj<'a> {
 }
 
 /// `{"name":v}`: a newtype variant, or a struct variant's object around its fields.
-fn tagged(out: &mut String, name: &str, v: &(impl Fact + ?Sized)) {
+fn tagged(out: &mut String, name: &str, v: &dyn Fact) {
     Obj::new(out).f(name, v).end();
 }
 
@@ -290,8 +303,8 @@ pub(super) fn write(what: &What) -> Option<String> {
         What::WgWait { wg } => o.f("wg", wg).end(),
         What::LockOSThread { locked } => o.f("locked", locked).end(),
         What::LockedHandoff { to } => o.f("to", to).end(),
-        What::Print { text } => o.f("text", text.as_str()).end(),
-        What::Fatal(why) => o.f("value", *why).end(),
+        What::Print { text } => o.f("text", text).end(),
+        What::Fatal(why) => o.f("value", why).end(),
         What::Action(a) => {
             out.clear();
             a.put(&mut out);

@@ -377,11 +377,11 @@ impl<'a> Writer<'a> {
     /// release, actions, costs, and the scenario's names of the Go identifiers), as one line
     /// of JSON that `gmpsim import --go` reads back. A plain comment to the Go toolchain.
     fn directive(&mut self) {
-        let doc = self.s.to_value();
+        let mut doc = self.s.to_value();
         let mut meta = serde_json::Map::new();
         for key in ["name", "description", "seed", "go", "actions", "costs"] {
-            if let Some(v) = doc.get(key) {
-                meta.insert(key.to_string(), v.clone());
+            if let Some(v) = doc.get_mut(key) {
+                meta.insert(key.to_string(), v.take());
             }
         }
         let mut names = serde_json::Map::new();

@@ -150,16 +150,16 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Lowered {
     let mut doc = Map::new();
     doc.insert("version".into(), Value::from(1));
     for key in ["name", "description"] {
-        if let Some(v) = l.meta.get(key) {
-            doc.insert(key.into(), v.clone());
+        if let Some(v) = l.meta.get_mut(key) {
+            doc.insert(key.into(), v.take());
         }
     }
     if let Some(n) = l.start_gomaxprocs {
         doc.insert("gomaxprocs".into(), Value::from(n));
     }
     for key in ["seed", "go"] {
-        if let Some(v) = l.meta.get(key) {
-            doc.insert(key.into(), v.clone());
+        if let Some(v) = l.meta.get_mut(key) {
+            doc.insert(key.into(), v.take());
         }
     }
     if !l.chans.is_empty() {
@@ -171,8 +171,8 @@ pub fn lower(file: &File, directives: &[super::lexer::Directive]) -> Lowered {
     }
     doc.insert("main".into(), Value::Array(main));
     for key in ["actions", "costs"] {
-        if let Some(v) = l.meta.get(key) {
-            doc.insert(key.into(), v.clone());
+        if let Some(v) = l.meta.get_mut(key) {
+            doc.insert(key.into(), v.take());
         }
     }
     let chan_types = l.chans.iter().map(|(n, _, t)| (n.clone(), *t)).collect();
@@ -262,7 +262,7 @@ impl<'a> Lower<'a> {
                 self.err(d.pos, format!("unknown directive //gmp:{} (only //gmp:scenario is read)", d.name));
                 continue;
             }
-            match serde_json::from_str::<Value>(&d.text) {
+            match crate::core::scenario::json_value(&d.text) {
                 Ok(Value::Object(m)) => {
                     for (k, v) in m {
                         match k.as_str() {

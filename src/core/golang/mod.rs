@@ -75,9 +75,18 @@ pub fn import_with_map(src: &str) -> Result<(Scenario, SourceMap), Vec<GoError>>
         }
     }
     // In source order (problems of the whole program, without a place, first), each once.
-    errors.sort_by_key(|e| e.pos);
-    errors.dedup();
-    Err(errors)
+    // Sorted as (place, index) pairs, the one sort of `(u64, u32)` the core compiles (a stable
+    // sort of its own costs the page more); the index keeps equal places in their order.
+    let mut order: Vec<(u64, u32)> = errors
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.pos.map_or(0, |p| (u64::from(p.line) << 32 | u64::from(p.col)).saturating_add(1)), i as u32))
+        .collect();
+    order.sort();
+    let mut sorted: Vec<GoError> =
+        order.into_iter().map(|(_, i)| std::mem::replace(&mut errors[i as usize], GoError { pos: None, message: String::new() })).collect();
+    sorted.dedup();
+    Err(sorted)
 }
 
 /// Gives each channel whose element type the values sent on it do not tell (a `chan string`

@@ -273,7 +273,7 @@ pub(super) fn prune(ops: &mut [Value], read: &NameSet) {
         if let Some(Value::Object(r)) = m.get_mut("recv") {
             if let Some(Value::String(v)) = r.get("into") {
                 if !read.contains_key(v) {
-                    let c = r.get("chan").cloned().unwrap_or(Value::Null);
+                    let c = r.get_mut("chan").map_or(Value::Null, Value::take);
                     m.insert("recv".into(), c);
                 }
             }

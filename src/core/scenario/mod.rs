@@ -13,6 +13,7 @@ mod write;
 
 pub use duration::{format_duration, parse_duration};
 pub use parse::{parse, parse_value};
+pub(crate) use parse::json_value;
 
 use crate::core::costs::Costs;
 use crate::core::ids::{GId, PId};

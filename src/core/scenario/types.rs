@@ -8,7 +8,7 @@
 
 use super::print::Val;
 use super::{Arg, Op, Scenario};
-use std::collections::BTreeMap;
+use litemap::LiteMap;
 
 /// A value's type, as far as the scenario tells.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,8 +71,9 @@ impl Ty {
 pub struct Types {
     /// Each channel's element type, by index.
     pub chans: Vec<Ty>,
-    /// Each body's variables (funcs by index, then main), by name.
-    pub vars: Vec<BTreeMap<String, Ty>>,
+    /// Each body's variables (funcs by index, then main), by name (a few each: a sorted Vec
+    /// compiles smaller than a B-tree of its own type).
+    pub vars: Vec<LiteMap<String, Ty>>,
 }
 
 impl Types {
@@ -85,7 +86,7 @@ impl Types {
 /// Infers the types of `s`'s channels and variables.
 pub fn infer(s: &Scenario) -> Types {
     // A channel declared with its element type (`"type"` in `chans`) starts from it.
-    let mut t = Types { chans: s.chans.iter().map(|c| c.elem).collect(), vars: vec![BTreeMap::new(); s.funcs.len() + 1] };
+    let mut t = Types { chans: s.chans.iter().map(|c| c.elem).collect(), vars: vec![LiteMap::new(); s.funcs.len() + 1] };
     // Each pass can only move a type up (Unknown → a type → Any): a few passes reach the end.
     for _ in 0..8 {
         let before = t.clone();
@@ -101,8 +102,12 @@ pub fn infer(s: &Scenario) -> Types {
 
 fn set(t: &mut Types, b: usize, v: &str, ty: Ty) {
     if let Some(m) = t.vars.get_mut(b) {
-        let e = m.entry(v.to_string()).or_insert(Ty::Unknown);
-        *e = e.join(ty);
+        match m.get_mut(v) {
+            Some(e) => *e = e.join(ty),
+            None => {
+                m.insert(v.to_string(), Ty::Unknown.join(ty));
+            }
+        }
     }
 }
 

@@ -72,10 +72,17 @@ impl StringTable {
 }
 
 /// Sorts a table's `(id, start, len)` entries by id, if they are not already: one sort
-/// compiled for the string and the stack tables.
+/// for the string and the stack tables, made of the core's one sort of `(u64, u32)` pairs
+/// (id, position) rather than a sort of its own, which the page's wasm would carry. Equal
+/// ids keep their order (the tables then report the id as given twice).
 pub(super) fn sort_by_id(entries: &mut [(u64, usize, usize)]) {
     if !entries.is_sorted_by_key(|e| e.0) {
-        entries.sort_unstable_by_key(|e| e.0);
+        let mut order: Vec<(u64, u32)> = entries.iter().enumerate().map(|(i, e)| (e.0, i as u32)).collect();
+        order.sort();
+        let before = entries.to_vec();
+        for (slot, (_, i)) in entries.iter_mut().zip(order) {
+            *slot = before[i as usize];
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use super::{types, Action, ActionAt, ActionKind, ChanDecl, FuncDecl, Op, Problem
 use crate::core::costs::Costs;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// The fields of the document, in the format's order.
@@ -116,7 +116,7 @@ fn quoted_list(names: &[&str]) -> String {
 /// twice are added to `problems` and the first value is kept.
 fn read_json(text: &str, problems: &mut Vec<Problem>) -> Result<Value, Vec<Problem>> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let result = Build { place: String::new(), problems }.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    let result = Build { place: String::new(), problems, last_wins: false }.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
     result.map_err(|e| {
         let message = e.to_string();
         // serde_json ends its message with " at line L column C"; the place says that.
@@ -127,10 +127,22 @@ fn read_json(text: &str, problems: &mut Vec<Problem>) -> Result<Value, Vec<Probl
     })
 }
 
-/// Builds a `Value` like serde_json's own, but reports keys given twice.
+/// `serde_json::from_str::<Value>(text)`, made by [`Build`] so that the page's wasm carries one
+/// builder of JSON values, not serde_json's too: a key given twice keeps its first place and
+/// its last value, as serde_json's map does, and is not reported.
+pub(crate) fn json_value(text: &str) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let v = Build { place: String::new(), problems: &mut Vec::new(), last_wins: true }.deserialize(&mut de)?;
+    de.end()?;
+    Ok(v)
+}
+
+/// Builds a `Value` like serde_json's own, but reports keys given twice (unless `last_wins`).
 struct Build<'p> {
     place: String,
     problems: &'p mut Vec<Problem>,
+    /// A key given twice: its last value replaces the first, unreported (serde_json's way).
+    last_wins: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Build<'_> {
@@ -180,7 +192,7 @@ impl<'de> Visitor<'de> for Build<'_> {
         let mut items = Vec::new();
         loop {
             let place = format!("{}[{}]", self.place, items.len());
-            match seq.next_element_seed(Build { place, problems: &mut *self.problems })? {
+            match seq.next_element_seed(Build { place, problems: &mut *self.problems, last_wins: self.last_wins })? {
                 Some(v) => items.push(v),
                 None => return Ok(Value::Array(items)),
             }
@@ -191,8 +203,8 @@ impl<'de> Visitor<'de> for Build<'_> {
         let mut fields = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             let place = join(&self.place, &key);
-            let v = map.next_value_seed(Build { place, problems: &mut *self.problems })?;
-            if fields.contains_key(&key) {
+            let v = map.next_value_seed(Build { place, problems: &mut *self.problems, last_wins: self.last_wins })?;
+            if !self.last_wins && fields.contains_key(&key) {
                 self.problems.push(problem(&self.place, format!("{key:?} is given twice")));
             } else {
                 fields.insert(key, v);

@@ -499,3 +499,32 @@ proptest! {
         }
     }
 }
+
+/// `json_value` (the Go importer's directives) reads as `serde_json::from_str::<Value>`: the
+/// same values, a key given twice keeping its first place and its last value, the same errors.
+#[test]
+fn json_value_reads_as_serde_json() {
+    let texts = [
+        r#"{"names": {"jobs": "queue"}, "seed": 7}"#,
+        r#"{"b": 1, "a": 2, "b": 3}"#,
+        r#"{"a": {"x": 1, "x": [1, 2]}, "a": {"y": null}}"#,
+        r#"[1, -2, 3.5, 1e400, 18446744073709551615, -9223372036854775808, "s\u00e9", true, false, null, {}, []]"#,
+        r#"  "just a string"  "#,
+        r#"{"a": 1,}"#,
+        r#"{"a": 1} trailing"#,
+        r#"{"a" 1}"#,
+        r#"[1, 2"#,
+        "",
+        "nul",
+        &"[".repeat(200),
+    ];
+    for text in texts {
+        let ours = json_value(text).map_err(|e| e.to_string());
+        let theirs = serde_json::from_str::<Value>(text).map_err(|e| e.to_string());
+        assert_eq!(ours, theirs, "{text}");
+        if let (Ok(a), Ok(b)) = (&ours, &theirs) {
+            assert_eq!(a.to_string(), b.to_string(), "key order of {text}");
+        }
+    }
+    assert_eq!(json_value(r#"{"b": 1, "a": 2, "b": 3}"#).unwrap().to_string(), r#"{"b":3,"a":2}"#);
+}

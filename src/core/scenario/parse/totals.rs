@@ -138,14 +138,16 @@ impl Checker {
         }
         // Kahn's algorithm from the leaves up.
         let mut pending: Vec<usize> = callees.iter().map(Vec::len).collect();
-        let mut ready: VecDeque<usize> = (0..n).filter(|&f| pending[f] == 0).collect();
-        let mut order = Vec::with_capacity(n);
-        while let Some(f) = ready.pop_front() {
-            order.push(f);
+        // `order` is the queue too: funcs are appended when ready and taken in that order.
+        let mut order: Vec<usize> = Vec::with_capacity(n);
+        order.extend((0..n).filter(|&f| pending[f] == 0));
+        let mut next = 0;
+        while let Some(&f) = order.get(next) {
+            next += 1;
             for &caller in &callers[f] {
                 pending[caller] -= 1;
                 if pending[caller] == 0 {
-                    ready.push_back(caller);
+                    order.push(caller);
                 }
             }
         }
@@ -187,8 +189,11 @@ impl Checker {
 /// order; `None` if `f` is not on a cycle.
 fn shortest_cycle(f: usize, callees: &[Vec<usize>]) -> Option<Vec<usize>> {
     let mut from: Vec<Option<usize>> = vec![None; callees.len()];
-    let mut queue = VecDeque::from([f]);
-    while let Some(g) = queue.pop_front() {
+    // A first-in first-out queue as a Vec read from `next` on (no VecDeque of its own).
+    let mut queue = vec![f];
+    let mut next = 0;
+    while let Some(&g) = queue.get(next) {
+        next += 1;
         for &h in &callees[g] {
             if h == f {
                 let mut path = Vec::new();
@@ -203,7 +208,7 @@ fn shortest_cycle(f: usize, callees: &[Vec<usize>]) -> Option<Vec<usize>> {
             }
             if from[h].is_none() {
                 from[h] = Some(g);
-                queue.push_back(h);
+                queue.push(h);
             }
         }
     }
