@@ -11,6 +11,7 @@ use super::controls::{controls, ControlsProps};
 use super::downloads::{downloads, DownloadsProps};
 use super::editor::Editor;
 use super::output_panel::{follow, output_panel};
+use super::page_callbacks::PageCallbacks;
 use super::embed_bar::embed_bar;
 use super::event_log::EventLog;
 use super::explain::Explain;
@@ -25,12 +26,10 @@ use super::notice_bar::notice_bar;
 use super::timeline::Timeline;
 use super::trace_panel::TracePanel;
 use crate::web::boot;
-use crate::core::ids::GId;
 use crate::web::shortcuts::{in_threads_mode, message_for};
 use crate::web::state::{AppState, Msg, StepBudget, Theme, SEEK_SLICE_MS, TO_END_FRAME_MS};
 use super::seek_bar::SeekBar;
 use crate::web::storage;
-use crate::web::threads_panel::ThreadsMsg;
 use super::threads_view::ThreadsView;
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
@@ -303,52 +302,12 @@ pub fn app() -> Html {
     // Callbacks that stay the same across renders (the dispatcher never changes), so children
     // whose data did not change skip rendering.
     let d = dispatch.clone();
-    let msg = move |m: fn() -> Msg| {
-        let d = d.clone();
-        move |_: (), _: &()| d.dispatch(m())
-    };
-    let on_theme = use_callback((), msg(|| Msg::ToggleTheme));
-    let on_help = use_callback((), msg(|| Msg::ToggleHelp));
+    let callbacks = use_memo((), move |_| PageCallbacks::new(&d));
+    let PageCallbacks {
+        on_theme, on_help, on_dismiss, on_more, on_apply, on_close, on_default, on_mine, on_lessons, on_switch, on_close_lesson, on_msg,
+        on_threads, on_select, on_seek, on_seek_t, on_filter, on_intervene, on_edit, on_trace, on_open_lesson, on_compare, on_mode,
+    } = (*callbacks).clone();
     let on_help_close = on_help.clone();
-    let on_dismiss = use_callback((), msg(|| Msg::Dismiss));
-    let on_more = use_callback((), msg(|| Msg::MoreLog));
-    let on_apply = use_callback((), msg(|| Msg::Apply));
-    let on_close = use_callback((), msg(|| Msg::Select(None)));
-    let d = dispatch.clone();
-    let on_msg = use_callback((), move |m: Msg, _| d.dispatch(m));
-    let d = dispatch.clone();
-    let on_threads = use_callback((), move |m: ThreadsMsg, _| d.dispatch(Msg::ThreadsPanel(m)));
-    let d = dispatch.clone();
-    let on_select = use_callback((), move |g: GId, _| d.dispatch(Msg::Select(Some(g))));
-    let d = dispatch.clone();
-    let on_seek = use_callback((), move |s: u64, _| d.dispatch(Msg::Seek(s)));
-    let d = dispatch.clone();
-    let on_seek_t = use_callback((), move |t: u64, _| d.dispatch(Msg::SeekTime(t)));
-    let d = dispatch.clone();
-    let on_filter = use_callback((), move |f, _| d.dispatch(Msg::SetFilter(f)));
-    let d = dispatch.clone();
-    let on_intervene = use_callback((), move |i, _| d.dispatch(Msg::Intervene(i)));
-    let d = dispatch.clone();
-    let on_edit = use_callback((), move |t: String, _| d.dispatch(Msg::Edit(t)));
-    let d = dispatch.clone();
-    let on_default = use_callback((), move |_: (), _| d.dispatch(Msg::Load(boot::default_text())));
-    let d = dispatch.clone();
-    let on_mine = use_callback((), move |_: (), _| {
-        let good = storage::load(boot::GOOD_KEY).unwrap_or_else(boot::default_text);
-        d.dispatch(Msg::Mine { good, draft: storage::load(boot::DRAFT_KEY) })
-    });
-    let d = dispatch.clone();
-    let on_trace = use_callback((), move |text: String, _| d.dispatch(Msg::OpenTrace(text)));
-    let on_lessons = use_callback((), msg(|| Msg::ToggleGallery));
-    let on_switch = use_callback((), msg(|| Msg::SwitchLang));
-    let on_close_lesson = use_callback((), msg(|| Msg::CloseLesson));
-    let d = dispatch.clone();
-    let on_open_lesson = use_callback((), move |id: String, _| d.dispatch(Msg::OpenLesson(id)));
-
-    let on_mode = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(Msg::ToggleThreads))
-    };
     let threads_mode = state.threads;
     let threads_scenario = threads_mode.then(|| Rc::new(state.driver.borrow().scenario().clone()));
 
@@ -394,10 +353,6 @@ pub fn app() -> Html {
             </div>
         };
     }
-    let on_compare = {
-        let d = dispatch.clone();
-        Callback::from(move |v| d.dispatch(Msg::OpenCompare(v)))
-    };
     if state.embed {
         // The compact view for an iframe: no editor, log, side column or gallery.
         return html! {
