@@ -63,38 +63,20 @@ pub fn app() -> Html {
     let threads_now = use_mut_ref(|| false);
     *threads_now.borrow_mut() = state.threads;
 
-    // Keyboard shortcuts.
+    // Once, on mount: the keyboard shortcuts, the system theme's changes, a share link pasted
+    // into the address bar, and the hooks for the end-to-end tests and the benchmark. One effect
+    // for all four: each effect costs its own copy of Yew's hook code in the page's wasm.
     {
         let dispatch = dispatch.clone();
         let threads_now = threads_now.clone();
+        let state = state.clone();
         use_effect_with((), move |_| {
-            let doc = gloo_utils_document();
-            let opts = gloo_events::EventListenerOptions::enable_prevent_default();
-            let listener = EventListener::new_with_options(&doc, "keydown", opts, move |e| {
-                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                let typing = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"));
-                if typing && e.key() != "Escape" {
-                    return;
-                }
-                let on_button = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| el.tag_name() == "BUTTON");
-                // Space and Enter on a focused button press it; don't also toggle play.
-                if on_button && (e.key() == " " || e.key() == "Enter") {
-                    return;
-                }
-                let Some(m) = message_for(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key() || e.alt_key()) else { return };
-                let m = if *threads_now.borrow() {
-                    let Some(m) = in_threads_mode(m) else { return };
-                    m
-                } else {
-                    m
-                };
-                e.prevent_default();
-                dispatch.dispatch(m);
-            });
-            move || drop(listener)
+            let keys = keyboard_listener(dispatch.clone(), threads_now);
+            let d = dispatch.clone();
+            let dark = storage::on_prefers_dark(move |dark| d.dispatch(Msg::SystemDark(dark)));
+            let link = link_listener(dispatch);
+            storage::install_hooks(Rc::new(move || state.driver.clone()));
+            move || drop((keys, dark, link))
         });
     }
 
@@ -238,28 +220,6 @@ pub fn app() -> Html {
             Theme::System => {}
         }
     });
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            let listener = storage::on_prefers_dark(move |d| dispatch.dispatch(Msg::SystemDark(d)));
-            move || drop(listener)
-        });
-    }
-
-    // A share link pasted into the address bar.
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            let w = web_sys::window().expect("a window");
-            let listener = EventListener::new(&w, "hashchange", move |_| {
-                let frag = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-                if crate::core::link::fragment(&frag).packed.is_some() {
-                    dispatch.dispatch(Msg::OpenLink(frag));
-                }
-            });
-            move || drop(listener)
-        });
-    }
 
     // The keyboard help's Close button takes the focus as the help opens; an opened lesson's
     // heading as the lesson opens (the gallery button is gone); the Output panel follows its
@@ -289,14 +249,6 @@ pub fn app() -> Html {
     {
         let r = output_pre.clone();
         use_effect_with((state.printed.clone(), main_view), move |_| follow(&r));
-    }
-
-    // Hooks for the end-to-end tests and the benchmark.
-    {
-        let state = state.clone();
-        use_effect_with((), move |_| {
-            storage::install_hooks(Rc::new(move || state.driver.clone()));
-        });
     }
 
     // Callbacks that stay the same across renders (the dispatcher never changes), so children
@@ -516,6 +468,48 @@ fn schedule_compare_work(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<Timeo
 const COMPARE_SLICE_MS: f64 = 6.0;
 /// Steps in the compare view's first slice of work.
 const COMPARE_FIRST_SLICE: u64 = 32;
+
+/// The keyboard shortcuts: each key's message (threads mode's, while it is on), unless the
+/// user is typing or pressing a focused button.
+fn keyboard_listener(dispatch: UseReducerDispatcher<AppState>, threads_now: Rc<RefCell<bool>>) -> EventListener {
+    let doc = gloo_utils_document();
+    let opts = gloo_events::EventListenerOptions::enable_prevent_default();
+    EventListener::new_with_options(&doc, "keydown", opts, move |e| {
+        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+        let typing = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"));
+        if typing && e.key() != "Escape" {
+            return;
+        }
+        let on_button = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| el.tag_name() == "BUTTON");
+        // Space and Enter on a focused button press it; don't also toggle play.
+        if on_button && (e.key() == " " || e.key() == "Enter") {
+            return;
+        }
+        let Some(m) = message_for(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key() || e.alt_key()) else { return };
+        let m = if *threads_now.borrow() {
+            let Some(m) = in_threads_mode(m) else { return };
+            m
+        } else {
+            m
+        };
+        e.prevent_default();
+        dispatch.dispatch(m);
+    })
+}
+
+/// A share link pasted into the address bar opens.
+fn link_listener(dispatch: UseReducerDispatcher<AppState>) -> EventListener {
+    let w = web_sys::window().expect("a window");
+    EventListener::new(&w, "hashchange", move |_| {
+        let frag = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+        if crate::core::link::fragment(&frag).packed.is_some() {
+            dispatch.dispatch(Msg::OpenLink(frag));
+        }
+    })
+}
 
 fn gloo_utils_document() -> web_sys::Document {
     web_sys::window().and_then(|w| w.document()).expect("a document")
