@@ -10,6 +10,7 @@ use crate::web::highlight::{self, Piece};
 use crate::web::state::EditorProblem;
 use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
+use super::page_callbacks::on_click;
 use yew::prelude::*;
 
 /// Props of [`Editor`].
@@ -154,10 +155,10 @@ pub fn editor(props: &EditorProps) -> Html {
     let n = props.problems.len();
     let go = props.lang == Lang::Go;
     let pieces = use_memo((props.text.clone(), go), |(t, go)| if *go { highlight::highlight(t) } else { Vec::new() });
-    let switch = props.on_switch.reform(|_: MouseEvent| ());
-    let apply = props.on_apply.reform(|_: MouseEvent| ());
-    let default = props.on_default.reform(|_: MouseEvent| ());
-    let mine = props.on_mine.reform(|_: MouseEvent| ());
+    let switch = on_click(&props.on_switch);
+    let apply = on_click(&props.on_apply);
+    let default = on_click(&props.on_default);
+    let mine = on_click(&props.on_mine);
     html! {
         <section class="editor" aria-labelledby="ed-h">
             <div class="ed-head">

@@ -7,6 +7,7 @@ use crate::web::driver::{LogFilter, LogRow};
 use crate::web::view::short_ns;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use super::page_callbacks::on_click;
 use yew::prelude::*;
 
 /// Props of [`EventLog`].
@@ -45,7 +46,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
         let (cb, f) = (props.on_filter.clone(), f.clone());
         Callback::from(move |e: InputEvent| cb.emit(LogFilter { p: id_of(&e.target_unchecked_into::<HtmlInputElement>().value()).map(PId), ..f.clone() }))
     };
-    let more = props.on_more.reform(|_: MouseEvent| ());
+    let more = on_click(&props.on_more);
     html! {
         <section class="log" aria-labelledby="log-h">
             <h2 id="log-h">{ "Event log" }</h2>

@@ -5,6 +5,7 @@ use crate::core::sim::GStatus;
 use crate::web::driver::GDetail;
 use crate::web::view::short_ns;
 use std::rc::Rc;
+use super::page_callbacks::on_click;
 use yew::prelude::*;
 
 /// Props of [`GoroutinePanel`].
@@ -22,7 +23,7 @@ pub struct GoroutinePanelProps {
 
 #[function_component(GoroutinePanel)]
 pub fn goroutine_panel(props: &GoroutinePanelProps) -> Html {
-    let close = props.on_close.reform(|_: MouseEvent| ());
+    let close = on_click(&props.on_close);
     let Some(d) = &props.detail else {
         return html! {
             <section class="gpanel" data-testid="goroutine" aria-label={format!("Goroutine {}", props.id)}>

@@ -225,12 +225,18 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let on_measure = props.on_msg.reform(|_: MouseEvent| ThreadsMsg::Measure);
     // Callbacks that stay the same across redraws, so children whose data did not change skip
     // rendering (the panel redraws four times a second and must leave the thread to the core).
-    let on_filter = use_callback(props.on_msg.clone(), |f: LogFilter, m| m.emit(ThreadsMsg::SetFilter(f)));
-    let on_more = use_callback(props.on_msg.clone(), |_: (), m| m.emit(ThreadsMsg::MoreRows));
-    let on_select = use_callback(props.on_msg.clone(), |g: GId, m| m.emit(ThreadsMsg::Select(Some(g))));
-    let on_close = use_callback(props.on_msg.clone(), |_: (), m| m.emit(ThreadsMsg::Select(None)));
-    let noop_seek = use_callback((), |_: u64, _| ());
-    let noop_seek_t = use_callback((), |_: u64, _| ());
+    // (One hook for all: each hook costs its own copy of Yew's hook code in the page's wasm.)
+    let (on_filter, on_more, on_select, on_close, noop_seek) = (*use_memo(props.on_msg.clone(), |m| {
+        (
+            m.reform(ThreadsMsg::SetFilter),
+            m.reform(|()| ThreadsMsg::MoreRows),
+            m.reform(|g: GId| ThreadsMsg::Select(Some(g))),
+            m.reform(|()| ThreadsMsg::Select(None)),
+            Callback::from(|_: u64| ()),
+        )
+    }))
+    .clone();
+    let noop_seek_t = noop_seek.clone();
 
     let Some(r) = panel.shown.as_deref() else {
         return html! { <section class="threads" data-testid="threads" data-live="0" data-idle="0" data-peak="0" data-blocking={blocking_allowed()}>{ "Starting the workers…" }</section> };
