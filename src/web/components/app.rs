@@ -13,22 +13,22 @@ use super::editor::Editor;
 use super::output_panel::{follow, output_panel};
 use super::page_callbacks::PageCallbacks;
 use super::embed_bar::embed_bar;
-use super::event_log::EventLog;
-use super::explain::Explain;
-use super::goroutine_panel::GoroutinePanel;
+use super::event_log::{event_log, EventLogProps};
+use super::explain::{explain, ExplainProps};
+use super::goroutine_panel::{goroutine_panel, GoroutinePanelProps};
 use super::header_bar::{header_bar, HeaderBarProps};
 use super::help::{focus, help};
 use super::interventions::{interventions, InterventionsProps};
 use super::lesson_gallery::lesson_gallery;
 use super::lesson_panel::lesson_panel;
-use super::line_plot::LinePlot;
+use super::line_plot::{line_plot, LinePlotProps};
 use super::notice_bar::notice_bar;
 use super::timeline::Timeline;
 use super::trace_panel::TracePanel;
 use crate::web::boot;
 use crate::web::shortcuts::{in_threads_mode, message_for};
 use crate::web::state::{AppState, Msg, StepBudget, Theme, SEEK_SLICE_MS, TO_END_FRAME_MS};
-use super::seek_bar::SeekBar;
+use super::seek_bar::{seek_bar, SeekBarProps};
 use crate::web::storage;
 use super::threads_view::ThreadsView;
 use gloo_events::EventListener;
@@ -278,13 +278,13 @@ pub fn app() -> Html {
                 to_end: state.to_end, speed: state.speed, jump_kind: (*state.jump_kind).clone(), on_msg: on_msg.clone() }) }
             { clock(v.step, v.t, v.explored, v.end) }
             if let Some(sk) = state.seeking {
-                <SeekBar seeking={sk} on_msg={on_msg.clone()} />
+                { seek_bar(SeekBarProps { seeking: sk, on_msg: on_msg.clone() }) }
             }
         </div>
     };
     let explain = html! {
-        <Explain step={v.step} rows={v.rows.clone()} text={v.explanation()} schedtrace={v.schedtrace.clone()}
-            outcome={v.state.outcome.clone()} {announce} on_select={on_select.clone()} />
+        { explain(ExplainProps { step: v.step, rows: v.rows.clone(), text: v.explanation(), schedtrace: v.schedtrace.clone(),
+            outcome: v.state.outcome.clone(), announce, on_select: on_select.clone() }) }
     };
     let board = html! {
         <div id="board" tabindex="-1">
@@ -351,10 +351,10 @@ pub fn app() -> Html {
                     { explain }
                     { board }
                     <section class="pictures" aria-label="Pictures of the run" aria-busy={state.catch_up.is_some().then_some("true")}>
-                        <LinePlot title="Run queue lengths (global and each P)" testid="plot-queues" series={state.plots.queues.clone()}
-                            t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t.clone()} />
-                        <LinePlot title="Threads" testid="plot-threads" series={state.plots.threads.clone()}
-                            t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t.clone()} />
+                        { line_plot(LinePlotProps { title: "Run queue lengths (global and each P)", testid: "plot-queues", series: state.plots.queues.clone(),
+                            t_max: state.plots.t_max, cursor_t: v.t, on_seek_t: on_seek_t.clone(), seekable: true }) }
+                        { line_plot(LinePlotProps { title: "Threads", testid: "plot-threads", series: state.plots.threads.clone(),
+                            t_max: state.plots.t_max, cursor_t: v.t, on_seek_t: on_seek_t.clone(), seekable: true }) }
                         <Timeline lanes={state.plots.lanes.clone()} t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t} />
                     </section>
                     <TracePanel on_replay={on_trace} />
@@ -368,12 +368,12 @@ pub fn app() -> Html {
                         { lesson_panel(l, v.step, &on_seek, &on_close_lesson, &lesson_heading) }
                     }
                     if let Some(g) = state.selected {
-                        <GoroutinePanel id={g} detail={state.detail.clone()} {on_close} on_seek={on_seek.clone()} />
+                        { goroutine_panel(GoroutinePanelProps { id: g, detail: state.detail.clone(), on_close, on_seek: on_seek.clone(), seekable: true }) }
                     }
                     { interventions(InterventionsProps { gomaxprocs: state.side.gomaxprocs, running: state.side.running.clone(), net_waiting: state.side.net_waiting.clone(), funcs: v.funcs.clone(), selected: state.selected,
                         enabled: state.side.enabled, on_intervene }) }
-                    <EventLog rows={state.log.rows.clone()} more={state.log.more} step={state.log.at} filter={state.filter.clone()}
-                        {on_filter} {on_more} on_seek={on_seek} />
+                    { event_log(EventLogProps { rows: state.log.rows.clone(), more: state.log.more, step: state.log.at, filter: state.filter.clone(),
+                        on_filter, on_more, on_seek, seekable: true }) }
                     }
                     <Editor text={state.editor.text.clone()} problems={state.editor.problems.clone()} dirty={state.editor_dirty()}
                         from_link={state.from_link} {on_edit} {on_apply} {on_default} {on_mine}

@@ -8,10 +8,10 @@
 //! and controls to pause, run again, crash a worker and measure the speedup.
 
 use super::board::Board;
-use super::event_log::EventLog;
-use super::explain::Explain;
-use super::goroutine_panel::GoroutinePanel;
-use super::line_plot::LinePlot;
+use super::event_log::{event_log, EventLogProps};
+use super::explain::{explain, ExplainProps};
+use super::goroutine_panel::{goroutine_panel, GoroutinePanelProps};
+use super::line_plot::{line_plot, LinePlotProps};
 use super::timeline::Timeline;
 use crate::core::ids::GId;
 use crate::core::scenario::Scenario;
@@ -319,24 +319,24 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             for l in r.lost.iter() {
                 <p class="notice" role="alert" data-testid="thread-lost">{ l.clone() }<span class="sub">{ format!(" (a worker is declared lost {GRACE_MS:.0} ms after its answer was due)") }</span></p>
             }
-            <Explain step={r.steps} rows={last_rows} {text} schedtrace={r.schedtrace.clone()}
-                {outcome} announce={paused || finished} on_select={on_select.clone()} />
+            { explain(ExplainProps { step: r.steps, rows: last_rows, text, schedtrace: r.schedtrace.clone(),
+                outcome, announce: paused || finished, on_select: on_select.clone() }) }
             <div class="threads-board" id="board" tabindex="-1">
                 <Board {state} {moves} selected={*selected} on_select={on_select} />
                 if let Some(g) = *selected {
-                    <GoroutinePanel id={g} {detail} {on_close} on_seek={noop_seek.clone()} seekable={false} />
+                    { goroutine_panel(GoroutinePanelProps { id: g, detail, on_close, on_seek: noop_seek.clone(), seekable: false }) }
                 }
             </div>
             <section class="pictures" aria-label="Pictures of the run">
                 { workers_plot(&r.threads_series, wall) }
-                <LinePlot title="Run queue lengths (global and each P)" testid="plot-queues" series={plots.queues.clone()}
-                    t_max={plots.t_max} cursor_t={r.sim_now} on_seek_t={noop_seek_t.clone()} seekable={false} />
-                <LinePlot title="Threads as the core sees them" testid="plot-threads" series={plots.threads.clone()}
-                    t_max={plots.t_max} cursor_t={r.sim_now} on_seek_t={noop_seek_t.clone()} seekable={false} />
+                { line_plot(LinePlotProps { title: "Run queue lengths (global and each P)", testid: "plot-queues", series: plots.queues.clone(),
+                    t_max: plots.t_max, cursor_t: r.sim_now, on_seek_t: noop_seek_t.clone(), seekable: false }) }
+                { line_plot(LinePlotProps { title: "Threads as the core sees them", testid: "plot-threads", series: plots.threads.clone(),
+                    t_max: plots.t_max, cursor_t: r.sim_now, on_seek_t: noop_seek_t.clone(), seekable: false }) }
                 <Timeline lanes={plots.lanes.clone()} t_max={plots.t_max} cursor_t={r.sim_now} on_seek_t={noop_seek_t} />
             </section>
-            <EventLog {rows} {more} step={r.steps} filter={(*filter).clone()} {on_filter} {on_more}
-                on_seek={noop_seek} seekable={false} />
+            { event_log(EventLogProps { rows, more, step: r.steps, filter: (*filter).clone(), on_filter, on_more,
+                on_seek: noop_seek, seekable: false }) }
         </section>
     }
 }
