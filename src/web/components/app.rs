@@ -23,7 +23,7 @@ use super::lesson_gallery::lesson_gallery;
 use super::lesson_panel::lesson_panel;
 use super::line_plot::{line_plot, LinePlotProps};
 use super::notice_bar::notice_bar;
-use super::timeline::Timeline;
+use super::timeline::{timeline, TimelineProps};
 use super::trace_panel::TracePanel;
 use crate::web::boot;
 use crate::web::shortcuts::{in_threads_mode, message_for};
@@ -355,7 +355,7 @@ pub fn app() -> Html {
                             t_max: state.plots.t_max, cursor_t: v.t, on_seek_t: on_seek_t.clone(), seekable: true }) }
                         { line_plot(LinePlotProps { title: "Threads", testid: "plot-threads", series: state.plots.threads.clone(),
                             t_max: state.plots.t_max, cursor_t: v.t, on_seek_t: on_seek_t.clone(), seekable: true }) }
-                        <Timeline lanes={state.plots.lanes.clone()} t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t} />
+                        { timeline(TimelineProps { lanes: state.plots.lanes.clone(), t_max: state.plots.t_max, cursor_t: v.t, on_seek_t }) }
                     </section>
                     <TracePanel on_replay={on_trace} />
                     }

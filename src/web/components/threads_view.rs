@@ -12,7 +12,7 @@ use super::event_log::{event_log, EventLogProps};
 use super::explain::{explain, ExplainProps};
 use super::goroutine_panel::{goroutine_panel, GoroutinePanelProps};
 use super::line_plot::{line_plot, LinePlotProps};
-use super::timeline::Timeline;
+use super::timeline::{timeline, TimelineProps};
 use crate::core::ids::GId;
 use crate::core::scenario::Scenario;
 use crate::web::driver::LogFilter;
@@ -333,7 +333,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
                     t_max: plots.t_max, cursor_t: r.sim_now, on_seek_t: noop_seek_t.clone(), seekable: false }) }
                 { line_plot(LinePlotProps { title: "Threads as the core sees them", testid: "plot-threads", series: plots.threads.clone(),
                     t_max: plots.t_max, cursor_t: r.sim_now, on_seek_t: noop_seek_t.clone(), seekable: false }) }
-                <Timeline lanes={plots.lanes.clone()} t_max={plots.t_max} cursor_t={r.sim_now} on_seek_t={noop_seek_t} />
+                { timeline(TimelineProps { lanes: plots.lanes.clone(), t_max: plots.t_max, cursor_t: r.sim_now, on_seek_t: noop_seek_t }) }
             </section>
             { event_log(EventLogProps { rows, more, step: r.steps, filter: (*filter).clone(), on_filter, on_more,
                 on_seek: noop_seek, seekable: false }) }
