@@ -4,7 +4,7 @@
 
 use super::board::Board;
 use super::clock::clock;
-use super::compare_view::CompareView;
+use super::compare_view::{compare_view, CompareViewProps};
 use super::compare_with::{compare_with, CompareWithProps};
 use super::predict_panel::predict_panel;
 use super::controls::{controls, ControlsProps};
@@ -299,7 +299,7 @@ pub fn app() -> Html {
                 { header_bar(HeaderBarProps { name: scenario_name, running_text: state.running_text.clone(), step: v.step, threads: false, dark: state.dark(),
                     gallery: false, on_lessons: on_lessons.clone(), on_theme, on_help }) }
                 <main class="compare-main">
-                    <CompareView compare={c.clone()} on_msg={on_msg.clone()} />
+                    { compare_view(CompareViewProps { compare: c.clone(), on_msg: on_msg.clone() }) }
                 </main>
                 { help }
             </div>
