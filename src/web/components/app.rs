@@ -9,7 +9,7 @@ use super::compare_with::{compare_with, CompareWithProps};
 use super::predict_panel::predict_panel;
 use super::controls::{controls, ControlsProps};
 use super::downloads::{downloads, DownloadsProps};
-use super::editor::Editor;
+use super::editor::{editor, EditorProps};
 use super::output_panel::{follow, output_panel};
 use super::page_callbacks::PageCallbacks;
 use super::embed_bar::embed_bar;
@@ -375,9 +375,9 @@ pub fn app() -> Html {
                     { event_log(EventLogProps { rows: state.log.rows.clone(), more: state.log.more, step: state.log.at, filter: state.filter.clone(),
                         on_filter, on_more, on_seek, seekable: true }) }
                     }
-                    <Editor text={state.editor.text.clone()} problems={state.editor.problems.clone()} dirty={state.editor_dirty()}
-                        from_link={state.from_link} {on_edit} {on_apply} {on_default} {on_mine}
-                        lang={state.editor.lang} {on_switch} at_lines={state.go_lines.clone()} />
+                    { editor(EditorProps { text: state.editor.text.clone(), problems: state.editor.problems.clone(), dirty: state.editor_dirty(),
+                        from_link: state.from_link, on_edit, on_apply, on_default, on_mine,
+                        lang: state.editor.lang, on_switch, at_lines: state.go_lines.clone() }) }
                     { output_panel(&state.printed, v.step, &output_pre) }
                     { downloads(DownloadsProps { running_text: state.running_text.clone() }) }
                 </aside>
