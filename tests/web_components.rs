@@ -103,11 +103,11 @@ async fn the_app_steps_forward_and_back() {
 /// The editor component drawn for `ed` (its text, problems and language), goroutines at
 /// `at_lines`, with no-op callbacks.
 async fn render_editor(ed: &gmp::web::state::Editor, at_lines: std::rc::Rc<Vec<(u32, String)>>) -> web_sys::Element {
-    use gmp::web::components::editor::{Editor, EditorProps};
+    use gmp::web::components::editor::EditorProps;
     let r = root();
-    yew::Renderer::<Editor>::with_root_and_props(
+    yew::Renderer::<Memo>::with_root_and_props(
         r.clone(),
-        EditorProps {
+        MemoProps::of_local(EditorProps {
             text: ed.text.clone(),
             problems: ed.problems.clone(),
             dirty: true,
@@ -119,7 +119,7 @@ async fn render_editor(ed: &gmp::web::state::Editor, at_lines: std::rc::Rc<Vec<(
             lang: ed.lang,
             on_switch: Callback::noop(),
             at_lines,
-        },
+        }),
     )
     .render();
     yew::scheduler::flush().await;

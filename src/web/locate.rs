@@ -5,8 +5,6 @@
 //! the format's place syntax; it stops quietly at the first syntax error (those problems carry
 //! their line and column already).
 
-use std::collections::HashMap;
-
 /// Where a place is in the text: 1-based line and column, and the byte span of its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Spot {
@@ -16,15 +14,17 @@ pub struct Spot {
     pub end: usize,
 }
 
-/// Every value's path and span.
+/// Every value's path and span, in the order the scanner met them (a path met twice, as with a
+/// duplicate key: the later one counts). A list rather than a hash map: the page's wasm then
+/// holds no hash table code for it, and it is only searched for the few problems shown.
 pub struct Locator<'a> {
     text: &'a str,
-    spans: HashMap<String, (usize, usize)>,
+    spans: Vec<(String, (usize, usize))>,
 }
 
 impl<'a> Locator<'a> {
     pub fn new(text: &'a str) -> Locator<'a> {
-        let mut s = Scanner { b: text.as_bytes(), i: 0, spans: HashMap::new() };
+        let mut s = Scanner { b: text.as_bytes(), i: 0, spans: Vec::new() };
         s.ws();
         let _ = s.value(String::new());
         Locator { text, spans: s.spans }
@@ -41,7 +41,7 @@ impl<'a> Locator<'a> {
         }
         let mut p = place.to_string();
         loop {
-            if let Some(&(start, end)) = self.spans.get(&p) {
+            if let Some(&(_, (start, end))) = self.spans.iter().rev().find(|(k, _)| *k == p) {
                 let (line, col) = self.line_col(start);
                 return Some(Spot { line, col, start, end });
             }
@@ -76,7 +76,7 @@ impl<'a> Locator<'a> {
 struct Scanner<'b> {
     b: &'b [u8],
     i: usize,
-    spans: HashMap<String, (usize, usize)>,
+    spans: Vec<(String, (usize, usize))>,
 }
 
 impl Scanner<'_> {
@@ -150,7 +150,7 @@ impl Scanner<'_> {
                 }
             }
         }
-        self.spans.insert(path, (start, self.i));
+        self.spans.push((path, (start, self.i)));
         Some(())
     }
 

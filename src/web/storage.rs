@@ -83,6 +83,20 @@ pub fn add_phase(name: &str, ms: f64) {
     let _ = js_sys::Reflect::set(&obj, &k, &JsValue::from_f64(prev + ms));
 }
 
+/// What `window.__gmpInfo()` returns (as JSON, in this order). A struct rather than `json!`: its
+/// serializer is far smaller in the page's wasm than building a `serde_json::Value`.
+#[derive(serde::Serialize)]
+struct Info {
+    step: u64,
+    explored: u64,
+    end: Option<u64>,
+    checkpoints: usize,
+    interval: u64,
+    goroutines: u32,
+    gomaxprocs: u32,
+    actions: usize,
+}
+
 /// Installs `window.__gmpState()` (the state at the current step, exactly as
 /// `gmpsim run --format state` prints it) and `window.__gmpInfo()` (step, explored steps,
 /// checkpoints, interval), both of the driver `current` gives (the current state's: the driver
@@ -99,17 +113,17 @@ pub fn install_hooks(current: Rc<dyn Fn() -> Rc<Owned<Driver>>>) {
     let info = Closure::<dyn Fn() -> JsValue>::new(move || {
         let d = d();
         let d = d.borrow();
-        let v = serde_json::json!({
-            "step": d.step(),
-            "explored": d.record().explored(),
-            "end": d.record().end(),
-            "checkpoints": d.checkpoint_count(),
-            "interval": d.interval(),
-            "goroutines": d.sim().goroutine_count(),
-            "gomaxprocs": d.sim().gomaxprocs(),
-            "actions": d.scenario().actions.len(),
-        });
-        JsValue::from_str(&v.to_string())
+        let v = Info {
+            step: d.step(),
+            explored: d.record().explored(),
+            end: d.record().end(),
+            checkpoints: d.checkpoint_count(),
+            interval: d.interval(),
+            goroutines: d.sim().goroutine_count(),
+            gomaxprocs: d.sim().gomaxprocs(),
+            actions: d.scenario().actions.len(),
+        };
+        JsValue::from_str(&serde_json::to_string(&v).unwrap_or_default())
     });
     // When the first render finished, ms after navigation started (the benchmark reads it).
     let _ = js_sys::Reflect::set(&w, &JsValue::from_str("__gmpFirstRender"), &JsValue::from_f64(now_ms()));

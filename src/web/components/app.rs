@@ -4,33 +4,32 @@
 
 use super::board::Board;
 use super::clock::clock;
-use super::compare_view::CompareView;
+use super::compare_view::{compare_view, CompareViewProps};
 use super::compare_with::{compare_with, CompareWithProps};
 use super::predict_panel::predict_panel;
 use super::controls::{controls, ControlsProps};
 use super::downloads::{downloads, DownloadsProps};
-use super::editor::Editor;
+use super::editor::{editor, EditorProps};
 use super::output_panel::{follow, output_panel};
+use super::page_callbacks::PageCallbacks;
 use super::embed_bar::embed_bar;
-use super::event_log::EventLog;
-use super::explain::Explain;
-use super::goroutine_panel::GoroutinePanel;
+use super::event_log::{event_log, EventLogProps};
+use super::explain::{explain, ExplainProps};
+use super::goroutine_panel::{goroutine_panel, GoroutinePanelProps};
 use super::header_bar::{header_bar, HeaderBarProps};
 use super::help::{focus, help};
 use super::interventions::{interventions, InterventionsProps};
 use super::lesson_gallery::lesson_gallery;
 use super::lesson_panel::lesson_panel;
-use super::line_plot::LinePlot;
+use super::line_plot::{line_plot, LinePlotProps};
 use super::notice_bar::notice_bar;
-use super::timeline::Timeline;
+use super::timeline::{timeline, TimelineProps};
 use super::trace_panel::TracePanel;
 use crate::web::boot;
-use crate::core::ids::GId;
 use crate::web::shortcuts::{in_threads_mode, message_for};
 use crate::web::state::{AppState, Msg, StepBudget, Theme, SEEK_SLICE_MS, TO_END_FRAME_MS};
-use super::seek_bar::SeekBar;
+use super::seek_bar::{seek_bar, SeekBarProps};
 use crate::web::storage;
-use crate::web::threads_panel::ThreadsMsg;
 use super::threads_view::ThreadsView;
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
@@ -64,38 +63,20 @@ pub fn app() -> Html {
     let threads_now = use_mut_ref(|| false);
     *threads_now.borrow_mut() = state.threads;
 
-    // Keyboard shortcuts.
+    // Once, on mount: the keyboard shortcuts, the system theme's changes, a share link pasted
+    // into the address bar, and the hooks for the end-to-end tests and the benchmark. One effect
+    // for all four: each effect costs its own copy of Yew's hook code in the page's wasm.
     {
         let dispatch = dispatch.clone();
         let threads_now = threads_now.clone();
+        let state = state.clone();
         use_effect_with((), move |_| {
-            let doc = gloo_utils_document();
-            let opts = gloo_events::EventListenerOptions::enable_prevent_default();
-            let listener = EventListener::new_with_options(&doc, "keydown", opts, move |e| {
-                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                let typing = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"));
-                if typing && e.key() != "Escape" {
-                    return;
-                }
-                let on_button = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| el.tag_name() == "BUTTON");
-                // Space and Enter on a focused button press it; don't also toggle play.
-                if on_button && (e.key() == " " || e.key() == "Enter") {
-                    return;
-                }
-                let Some(m) = message_for(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key() || e.alt_key()) else { return };
-                let m = if *threads_now.borrow() {
-                    let Some(m) = in_threads_mode(m) else { return };
-                    m
-                } else {
-                    m
-                };
-                e.prevent_default();
-                dispatch.dispatch(m);
-            });
-            move || drop(listener)
+            let keys = keyboard_listener(dispatch.clone(), threads_now);
+            let d = dispatch.clone();
+            let dark = storage::on_prefers_dark(move |dark| d.dispatch(Msg::SystemDark(dark)));
+            let link = link_listener(dispatch);
+            storage::install_hooks(Rc::new(move || state.driver.clone()));
+            move || drop((keys, dark, link))
         });
     }
 
@@ -239,28 +220,6 @@ pub fn app() -> Html {
             Theme::System => {}
         }
     });
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            let listener = storage::on_prefers_dark(move |d| dispatch.dispatch(Msg::SystemDark(d)));
-            move || drop(listener)
-        });
-    }
-
-    // A share link pasted into the address bar.
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with((), move |_| {
-            let w = web_sys::window().expect("a window");
-            let listener = EventListener::new(&w, "hashchange", move |_| {
-                let frag = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-                if crate::core::link::fragment(&frag).packed.is_some() {
-                    dispatch.dispatch(Msg::OpenLink(frag));
-                }
-            });
-            move || drop(listener)
-        });
-    }
 
     // The keyboard help's Close button takes the focus as the help opens; an opened lesson's
     // heading as the lesson opens (the gallery button is gone); the Output panel follows its
@@ -292,63 +251,15 @@ pub fn app() -> Html {
         use_effect_with((state.printed.clone(), main_view), move |_| follow(&r));
     }
 
-    // Hooks for the end-to-end tests and the benchmark.
-    {
-        let state = state.clone();
-        use_effect_with((), move |_| {
-            storage::install_hooks(Rc::new(move || state.driver.clone()));
-        });
-    }
-
     // Callbacks that stay the same across renders (the dispatcher never changes), so children
     // whose data did not change skip rendering.
     let d = dispatch.clone();
-    let msg = move |m: fn() -> Msg| {
-        let d = d.clone();
-        move |_: (), _: &()| d.dispatch(m())
-    };
-    let on_theme = use_callback((), msg(|| Msg::ToggleTheme));
-    let on_help = use_callback((), msg(|| Msg::ToggleHelp));
+    let callbacks = use_memo((), move |_| PageCallbacks::new(&d));
+    let PageCallbacks {
+        on_theme, on_help, on_dismiss, on_more, on_apply, on_close, on_default, on_mine, on_lessons, on_switch, on_close_lesson, on_msg,
+        on_threads, on_select, on_seek, on_seek_t, on_filter, on_intervene, on_edit, on_trace, on_open_lesson, on_compare, on_mode,
+    } = (*callbacks).clone();
     let on_help_close = on_help.clone();
-    let on_dismiss = use_callback((), msg(|| Msg::Dismiss));
-    let on_more = use_callback((), msg(|| Msg::MoreLog));
-    let on_apply = use_callback((), msg(|| Msg::Apply));
-    let on_close = use_callback((), msg(|| Msg::Select(None)));
-    let d = dispatch.clone();
-    let on_msg = use_callback((), move |m: Msg, _| d.dispatch(m));
-    let d = dispatch.clone();
-    let on_threads = use_callback((), move |m: ThreadsMsg, _| d.dispatch(Msg::ThreadsPanel(m)));
-    let d = dispatch.clone();
-    let on_select = use_callback((), move |g: GId, _| d.dispatch(Msg::Select(Some(g))));
-    let d = dispatch.clone();
-    let on_seek = use_callback((), move |s: u64, _| d.dispatch(Msg::Seek(s)));
-    let d = dispatch.clone();
-    let on_seek_t = use_callback((), move |t: u64, _| d.dispatch(Msg::SeekTime(t)));
-    let d = dispatch.clone();
-    let on_filter = use_callback((), move |f, _| d.dispatch(Msg::SetFilter(f)));
-    let d = dispatch.clone();
-    let on_intervene = use_callback((), move |i, _| d.dispatch(Msg::Intervene(i)));
-    let d = dispatch.clone();
-    let on_edit = use_callback((), move |t: String, _| d.dispatch(Msg::Edit(t)));
-    let d = dispatch.clone();
-    let on_default = use_callback((), move |_: (), _| d.dispatch(Msg::Load(boot::default_text())));
-    let d = dispatch.clone();
-    let on_mine = use_callback((), move |_: (), _| {
-        let good = storage::load(boot::GOOD_KEY).unwrap_or_else(boot::default_text);
-        d.dispatch(Msg::Mine { good, draft: storage::load(boot::DRAFT_KEY) })
-    });
-    let d = dispatch.clone();
-    let on_trace = use_callback((), move |text: String, _| d.dispatch(Msg::OpenTrace(text)));
-    let on_lessons = use_callback((), msg(|| Msg::ToggleGallery));
-    let on_switch = use_callback((), msg(|| Msg::SwitchLang));
-    let on_close_lesson = use_callback((), msg(|| Msg::CloseLesson));
-    let d = dispatch.clone();
-    let on_open_lesson = use_callback((), move |id: String, _| d.dispatch(Msg::OpenLesson(id)));
-
-    let on_mode = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(Msg::ToggleThreads))
-    };
     let threads_mode = state.threads;
     let threads_scenario = threads_mode.then(|| Rc::new(state.driver.borrow().scenario().clone()));
 
@@ -367,13 +278,13 @@ pub fn app() -> Html {
                 to_end: state.to_end, speed: state.speed, jump_kind: (*state.jump_kind).clone(), on_msg: on_msg.clone() }) }
             { clock(v.step, v.t, v.explored, v.end) }
             if let Some(sk) = state.seeking {
-                <SeekBar seeking={sk} on_msg={on_msg.clone()} />
+                { seek_bar(SeekBarProps { seeking: sk, on_msg: on_msg.clone() }) }
             }
         </div>
     };
     let explain = html! {
-        <Explain step={v.step} rows={v.rows.clone()} text={v.explanation()} schedtrace={v.schedtrace.clone()}
-            outcome={v.state.outcome.clone()} {announce} on_select={on_select.clone()} />
+        { explain(ExplainProps { step: v.step, rows: v.rows.clone(), text: v.explanation(), schedtrace: v.schedtrace.clone(),
+            outcome: v.state.outcome.clone(), announce, on_select: on_select.clone() }) }
     };
     let board = html! {
         <div id="board" tabindex="-1">
@@ -388,16 +299,12 @@ pub fn app() -> Html {
                 { header_bar(HeaderBarProps { name: scenario_name, running_text: state.running_text.clone(), step: v.step, threads: false, dark: state.dark(),
                     gallery: false, on_lessons: on_lessons.clone(), on_theme, on_help }) }
                 <main class="compare-main">
-                    <CompareView compare={c.clone()} on_msg={on_msg.clone()} />
+                    { compare_view(CompareViewProps { compare: c.clone(), on_msg: on_msg.clone() }) }
                 </main>
                 { help }
             </div>
         };
     }
-    let on_compare = {
-        let d = dispatch.clone();
-        Callback::from(move |v| d.dispatch(Msg::OpenCompare(v)))
-    };
     if state.embed {
         // The compact view for an iframe: no editor, log, side column or gallery.
         return html! {
@@ -444,11 +351,11 @@ pub fn app() -> Html {
                     { explain }
                     { board }
                     <section class="pictures" aria-label="Pictures of the run" aria-busy={state.catch_up.is_some().then_some("true")}>
-                        <LinePlot title="Run queue lengths (global and each P)" testid="plot-queues" series={state.plots.queues.clone()}
-                            t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t.clone()} />
-                        <LinePlot title="Threads" testid="plot-threads" series={state.plots.threads.clone()}
-                            t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t.clone()} />
-                        <Timeline lanes={state.plots.lanes.clone()} t_max={state.plots.t_max} cursor_t={v.t} on_seek_t={on_seek_t} />
+                        { line_plot(LinePlotProps { title: "Run queue lengths (global and each P)", testid: "plot-queues", series: state.plots.queues.clone(),
+                            t_max: state.plots.t_max, cursor_t: v.t, on_seek_t: on_seek_t.clone(), seekable: true }) }
+                        { line_plot(LinePlotProps { title: "Threads", testid: "plot-threads", series: state.plots.threads.clone(),
+                            t_max: state.plots.t_max, cursor_t: v.t, on_seek_t: on_seek_t.clone(), seekable: true }) }
+                        { timeline(TimelineProps { lanes: state.plots.lanes.clone(), t_max: state.plots.t_max, cursor_t: v.t, on_seek_t }) }
                     </section>
                     <TracePanel on_replay={on_trace} />
                     }
@@ -461,16 +368,16 @@ pub fn app() -> Html {
                         { lesson_panel(l, v.step, &on_seek, &on_close_lesson, &lesson_heading) }
                     }
                     if let Some(g) = state.selected {
-                        <GoroutinePanel id={g} detail={state.detail.clone()} {on_close} on_seek={on_seek.clone()} />
+                        { goroutine_panel(GoroutinePanelProps { id: g, detail: state.detail.clone(), on_close, on_seek: on_seek.clone(), seekable: true }) }
                     }
                     { interventions(InterventionsProps { gomaxprocs: state.side.gomaxprocs, running: state.side.running.clone(), net_waiting: state.side.net_waiting.clone(), funcs: v.funcs.clone(), selected: state.selected,
                         enabled: state.side.enabled, on_intervene }) }
-                    <EventLog rows={state.log.rows.clone()} more={state.log.more} step={state.log.at} filter={state.filter.clone()}
-                        {on_filter} {on_more} on_seek={on_seek} />
+                    { event_log(EventLogProps { rows: state.log.rows.clone(), more: state.log.more, step: state.log.at, filter: state.filter.clone(),
+                        on_filter, on_more, on_seek, seekable: true }) }
                     }
-                    <Editor text={state.editor.text.clone()} problems={state.editor.problems.clone()} dirty={state.editor_dirty()}
-                        from_link={state.from_link} {on_edit} {on_apply} {on_default} {on_mine}
-                        lang={state.editor.lang} {on_switch} at_lines={state.go_lines.clone()} />
+                    { editor(EditorProps { text: state.editor.text.clone(), problems: state.editor.problems.clone(), dirty: state.editor_dirty(),
+                        from_link: state.from_link, on_edit, on_apply, on_default, on_mine,
+                        lang: state.editor.lang, on_switch, at_lines: state.go_lines.clone() }) }
                     { output_panel(&state.printed, v.step, &output_pre) }
                     { downloads(DownloadsProps { running_text: state.running_text.clone() }) }
                 </aside>
@@ -561,6 +468,48 @@ fn schedule_compare_work(alive: Rc<Cell<bool>>, pending: Rc<RefCell<Option<Timeo
 const COMPARE_SLICE_MS: f64 = 6.0;
 /// Steps in the compare view's first slice of work.
 const COMPARE_FIRST_SLICE: u64 = 32;
+
+/// The keyboard shortcuts: each key's message (threads mode's, while it is on), unless the
+/// user is typing or pressing a focused button.
+fn keyboard_listener(dispatch: UseReducerDispatcher<AppState>, threads_now: Rc<RefCell<bool>>) -> EventListener {
+    let doc = gloo_utils_document();
+    let opts = gloo_events::EventListenerOptions::enable_prevent_default();
+    EventListener::new_with_options(&doc, "keydown", opts, move |e| {
+        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+        let typing = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"));
+        if typing && e.key() != "Escape" {
+            return;
+        }
+        let on_button = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).is_some_and(|el| el.tag_name() == "BUTTON");
+        // Space and Enter on a focused button press it; don't also toggle play.
+        if on_button && (e.key() == " " || e.key() == "Enter") {
+            return;
+        }
+        let Some(m) = message_for(&e.key(), e.shift_key(), e.ctrl_key() || e.meta_key() || e.alt_key()) else { return };
+        let m = if *threads_now.borrow() {
+            let Some(m) = in_threads_mode(m) else { return };
+            m
+        } else {
+            m
+        };
+        e.prevent_default();
+        dispatch.dispatch(m);
+    })
+}
+
+/// A share link pasted into the address bar opens.
+fn link_listener(dispatch: UseReducerDispatcher<AppState>) -> EventListener {
+    let w = web_sys::window().expect("a window");
+    EventListener::new(&w, "hashchange", move |_| {
+        let frag = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+        if crate::core::link::fragment(&frag).packed.is_some() {
+            dispatch.dispatch(Msg::OpenLink(frag));
+        }
+    })
+}
 
 fn gloo_utils_document() -> web_sys::Document {
     web_sys::window().and_then(|w| w.document()).expect("a document")

@@ -14,7 +14,7 @@ use crate::core::ids::GId;
 use crate::core::sim::{Activity, GStatus, PState, SimState};
 use crate::web::driver::Moves;
 use crate::web::seen::{out_of_view, use_seen};
-use std::collections::HashMap;
+use litemap::LiteMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -43,7 +43,7 @@ type CardProps = (PState, Activity, Rc<Moves>);
 pub fn board(props: &BoardProps) -> Html {
     let show_all = use_state(|| false);
     let root = use_node_ref();
-    let cards = use_mut_ref(HashMap::<u32, CardProps>::new);
+    let cards = use_mut_ref(LiteMap::<u32, CardProps>::new);
     let lower = use_mut_ref(|| (props.state.clone(), props.moves.clone()));
     let st = &props.state;
     let shown = if *show_all { st.ps.len() } else { st.ps.len().min(MAX_PS) };

@@ -12,10 +12,12 @@ use super::share::copy_to_clipboard;
 use crate::web::compare::{Compare, CompareMsg, Lane};
 use crate::web::state::{Msg, SPEEDS};
 use std::rc::Rc;
+use super::memo::{memo_local, Local, LocalPart};
 use yew::prelude::*;
 
-/// Props of [`CompareView`].
-#[derive(Properties, Clone)]
+/// What [`compare_view`] shows (a [`LocalPart`]: drawn again only when the comparison or its
+/// share link changed).
+#[derive(Clone)]
 pub struct CompareViewProps {
     pub compare: Rc<Compare>,
     pub on_msg: Callback<Msg>,
@@ -60,13 +62,41 @@ const BUTTONS: [(&str, &str, CompareMsg); 7] = [
     ("next-divergence", "Next divergence", CompareMsg::NextDivergence),
 ];
 
-#[function_component(CompareView)]
-pub fn compare_view(props: &CompareViewProps) -> Html {
+/// The view's own state: the share link shown (and whether it was copied), and the lanes'
+/// selection callback, the same every render, so that a lane's board whose state did not change
+/// skips rendering (the lanes select nothing).
+pub struct CompareLocal {
+    shared: Option<(String, bool)>,
+    noop: Callback<GId>,
+}
+
+impl Default for CompareLocal {
+    fn default() -> Self {
+        CompareLocal { shared: None, noop: Callback::from(|_: GId| ()) }
+    }
+}
+
+/// The compare view, drawn again only when it changed. Not a component of its own: each
+/// component type costs its own copy of Yew's lifecycle code in the page's wasm; a
+/// [`super::memo::Memo`] does the same, keeping [`CompareLocal`] as its state.
+pub fn compare_view(props: CompareViewProps) -> Html {
+    memo_local(props)
+}
+
+impl LocalPart for CompareViewProps {
+    type State = CompareLocal;
+
+    fn view(&self, local: &Local<CompareLocal>) -> Html {
+        compare_view_view(self, local)
+    }
+}
+
+fn compare_view_view(props: &CompareViewProps, local: &Local<CompareLocal>) -> Html {
     let c = &props.compare;
-    let shared = use_state(|| Option::<(String, bool)>::None);
-    // The same callback every render, so that a lane's board whose state did not change skips
-    // rendering (the lanes select nothing).
-    let noop = use_callback((), |_: GId, _| ());
+    let (shared, noop) = {
+        let l = local.get();
+        (l.shared.clone(), l.noop.clone())
+    };
     let button = |(id, label, m): &(&'static str, &'static str, CompareMsg)| {
         let (on, m) = (props.on_msg.clone(), m.clone());
         let pressed = (*id == "compare-play").then(|| c.playing.to_string());
@@ -88,7 +118,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
         })
     };
     let share = {
-        let shared = shared.clone();
+        let local = local.clone();
         let c = c.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(w) = web_sys::window() else { return };
@@ -96,9 +126,13 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
             if let (Some((_, frag)), Ok(h)) = (url.split_once('#'), w.history()) {
                 let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{frag}")));
             }
-            shared.set(Some((url.clone(), false)));
-            let (s, u) = (shared.clone(), url.clone());
-            copy_to_clipboard(&url, move |ok| s.set(Some((u.clone(), ok))));
+            let u = url.clone();
+            local.set(|l| l.shared = Some((u, false)));
+            let (l, u) = (local.clone(), url.clone());
+            copy_to_clipboard(&url, move |ok| {
+                let u = u.clone();
+                l.set(|l| l.shared = Some((u, ok)))
+            });
         })
     };
     let (t, explored, end) = [&c.a, &c.b]
@@ -137,7 +171,7 @@ pub fn compare_view(props: &CompareViewProps) -> Html {
                 </div>
                 if let Some(target) = c.seeking { <p role="status">{ format!("Going to step {target}…") }</p> }
                 if let Some(n) = &c.note { <p role="status" data-testid="compare-note">{ n.clone() }</p> }
-                if let Some((url, copied)) = &*shared {
+                if let Some((url, copied)) = &shared {
                     <p class="share-out">
                         <label for="compare-share-link">{ "Link" }</label>
                         <input id="compare-share-link" type="text" readonly=true data-testid="compare-share-link" value={url.clone()} />

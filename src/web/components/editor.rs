@@ -8,12 +8,15 @@
 use crate::web::gosrc::Lang;
 use crate::web::highlight::{self, Piece};
 use crate::web::state::EditorProblem;
+use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
+use super::page_callbacks::on_click;
+use super::memo::{memo_local, Local, LocalPart};
 use yew::prelude::*;
 
-/// Props of [`Editor`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`editor`] shows (a [`LocalPart`]: drawn again only when it changed or its state did).
+#[derive(PartialEq, Clone)]
 pub struct EditorProps {
     pub text: Rc<String>,
     pub problems: Rc<Vec<EditorProblem>>,
@@ -30,7 +33,6 @@ pub struct EditorProps {
     /// Show the other language.
     pub on_switch: Callback<()>,
     /// The lines goroutines are on at this step, each with its goroutines' names (`G1 G4`).
-    #[prop_or_default]
     pub at_lines: Rc<Vec<(u32, String)>>,
 }
 
@@ -123,11 +125,47 @@ fn gutter(text: &str, problems: &[EditorProblem], show: &dyn Fn(Option<(usize, u
         .collect()
 }
 
-#[function_component(Editor)]
-pub fn editor(props: &EditorProps) -> Html {
-    let area = use_node_ref();
-    let back = use_node_ref();
-    let lines = use_node_ref();
+/// The editor's own state: its textarea, backdrop and gutter, and the highlighted text's pieces,
+/// kept until the text or the language changes.
+#[derive(Default)]
+pub struct EditorLocal {
+    area: NodeRef,
+    back: NodeRef,
+    lines: NodeRef,
+    pieces: RefCell<Option<((Rc<String>, bool), Rc<Vec<Piece>>)>>,
+}
+
+/// The editor, drawn again only when it changed. Not a component of its own: each component type
+/// costs its own copy of Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`] does
+/// the same, keeping [`EditorLocal`] as its state.
+pub fn editor(props: EditorProps) -> Html {
+    memo_local(props)
+}
+
+impl LocalPart for EditorProps {
+    type State = EditorLocal;
+
+    fn view(&self, local: &Local<EditorLocal>) -> Html {
+        editor_view(self, local)
+    }
+}
+
+fn editor_view(props: &EditorProps, local: &Local<EditorLocal>) -> Html {
+    let go = props.lang == Lang::Go;
+    let (area, back, lines, pieces) = {
+        let l = local.get();
+        let key = (props.text.clone(), go);
+        let mut cache = l.pieces.borrow_mut();
+        let pieces = match &*cache {
+            Some((k, p)) if *k == key => p.clone(),
+            _ => {
+                let p = Rc::new(if go { highlight::highlight(&key.0) } else { Vec::new() });
+                *cache = Some((key, p.clone()));
+                p
+            }
+        };
+        (l.area.clone(), l.back.clone(), l.lines.clone(), pieces)
+    };
     let oninput = {
         let cb = props.on_edit.clone();
         Callback::from(move |e: InputEvent| cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value()))
@@ -155,12 +193,10 @@ pub fn editor(props: &EditorProps) -> Html {
         })
     };
     let n = props.problems.len();
-    let go = props.lang == Lang::Go;
-    let pieces = use_memo((props.text.clone(), go), |(t, go)| if *go { highlight::highlight(t) } else { Vec::new() });
-    let switch = props.on_switch.reform(|_: MouseEvent| ());
-    let apply = props.on_apply.reform(|_: MouseEvent| ());
-    let default = props.on_default.reform(|_: MouseEvent| ());
-    let mine = props.on_mine.reform(|_: MouseEvent| ());
+    let switch = on_click(&props.on_switch);
+    let apply = on_click(&props.on_apply);
+    let default = on_click(&props.on_default);
+    let mine = on_click(&props.on_mine);
     html! {
         <section class="editor" aria-labelledby="ed-h">
             <div class="ed-head">

@@ -7,10 +7,12 @@ use crate::web::driver::{LogFilter, LogRow};
 use crate::web::view::short_ns;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use super::page_callbacks::on_click;
+use super::memo::{memo, Part};
 use yew::prelude::*;
 
-/// Props of [`EventLog`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`event_log`] shows (a [`Part`]: drawn again only when it changed).
+#[derive(PartialEq, Clone)]
 pub struct EventLogProps {
     pub rows: Rc<Vec<LogRow>>,
     /// There are earlier matching events.
@@ -21,7 +23,6 @@ pub struct EventLogProps {
     pub on_more: Callback<()>,
     pub on_seek: Callback<u64>,
     /// Clicking an entry jumps to its step (not in threads mode: real time cannot be replayed).
-    #[prop_or(true)]
     pub seekable: bool,
 }
 
@@ -30,8 +31,20 @@ fn id_of(s: &str) -> Option<u32> {
     s.trim().trim_start_matches(['G', 'g', 'P', 'p']).parse().ok()
 }
 
-#[function_component(EventLog)]
-pub fn event_log(props: &EventLogProps) -> Html {
+/// The log, drawn again only when it changed. Not a component of its own: each component
+/// type costs its own copy of Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`]
+/// does the same.
+pub fn event_log(props: EventLogProps) -> Html {
+    memo(props)
+}
+
+impl Part for EventLogProps {
+    fn view(&self) -> Html {
+        event_log_view(self)
+    }
+}
+
+fn event_log_view(props: &EventLogProps) -> Html {
     let f = (*props.filter).clone();
     let on_kind = {
         let (cb, f) = (props.on_filter.clone(), f.clone());
@@ -45,7 +58,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
         let (cb, f) = (props.on_filter.clone(), f.clone());
         Callback::from(move |e: InputEvent| cb.emit(LogFilter { p: id_of(&e.target_unchecked_into::<HtmlInputElement>().value()).map(PId), ..f.clone() }))
     };
-    let more = props.on_more.reform(|_: MouseEvent| ());
+    let more = on_click(&props.on_more);
     html! {
         <section class="log" aria-labelledby="log-h">
             <h2 id="log-h">{ "Event log" }</h2>

@@ -4,10 +4,11 @@
 use crate::core::ids::GId;
 use crate::web::driver::LogRow;
 use std::rc::Rc;
+use super::memo::{memo, Part};
 use yew::prelude::*;
 
-/// Props of [`Explain`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`explain`] shows (a [`Part`]: drawn again only when it changed).
+#[derive(PartialEq, Clone)]
 pub struct ExplainProps {
     pub step: u64,
     pub rows: Rc<Vec<LogRow>>,
@@ -20,8 +21,20 @@ pub struct ExplainProps {
     pub on_select: Callback<GId>,
 }
 
-#[function_component(Explain)]
-pub fn explain(props: &ExplainProps) -> Html {
+/// The explanation, drawn again only when it changed. Not a component of its own: each component
+/// type costs its own copy of Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`]
+/// does the same.
+pub fn explain(props: ExplainProps) -> Html {
+    memo(props)
+}
+
+impl Part for ExplainProps {
+    fn view(&self) -> Html {
+        explain_view(self)
+    }
+}
+
+fn explain_view(props: &ExplainProps) -> Html {
     html! {
         <section class="explain" aria-label="What happened in this step">
             <div data-testid="explain" class="explain-text" tabindex="0">

@@ -5,10 +5,12 @@ use crate::core::sim::GStatus;
 use crate::web::driver::GDetail;
 use crate::web::view::short_ns;
 use std::rc::Rc;
+use super::page_callbacks::on_click;
+use super::memo::{memo, Part};
 use yew::prelude::*;
 
-/// Props of [`GoroutinePanel`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`goroutine_panel`] shows (a [`Part`]: drawn again only when it changed).
+#[derive(PartialEq, Clone)]
 pub struct GoroutinePanelProps {
     pub id: GId,
     /// `None` when the goroutine does not exist at this step.
@@ -16,13 +18,24 @@ pub struct GoroutinePanelProps {
     pub on_close: Callback<()>,
     pub on_seek: Callback<u64>,
     /// History entries jump to their step (not in threads mode).
-    #[prop_or(true)]
     pub seekable: bool,
 }
 
-#[function_component(GoroutinePanel)]
-pub fn goroutine_panel(props: &GoroutinePanelProps) -> Html {
-    let close = props.on_close.reform(|_: MouseEvent| ());
+/// The panel, drawn again only when it changed. Not a component of its own: each component
+/// type costs its own copy of Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`]
+/// does the same.
+pub fn goroutine_panel(props: GoroutinePanelProps) -> Html {
+    memo(props)
+}
+
+impl Part for GoroutinePanelProps {
+    fn view(&self) -> Html {
+        goroutine_panel_view(self)
+    }
+}
+
+fn goroutine_panel_view(props: &GoroutinePanelProps) -> Html {
+    let close = on_click(&props.on_close);
     let Some(d) = &props.detail else {
         return html! {
             <section class="gpanel" data-testid="goroutine" aria-label={format!("Goroutine {}", props.id)}>

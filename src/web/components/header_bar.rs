@@ -3,6 +3,7 @@
 
 use super::share::Share;
 use std::rc::Rc;
+use super::page_callbacks::on_click;
 use yew::prelude::*;
 
 /// What [`header_bar`] shows.
@@ -29,13 +30,13 @@ pub fn header_bar(props: HeaderBarProps) -> Html {
             <h1><span class="logo" aria-hidden="true">{ "G·M·P" }</span>{ " Playground" }</h1>
             <span class="scenario-name" title="Running scenario">{ props.name }</span>
             <div class="tools">
-                <button type="button" data-testid="lessons-toggle" onclick={props.on_lessons.reform(|_: MouseEvent| ())}
+                <button type="button" data-testid="lessons-toggle" onclick={on_click(&props.on_lessons)}
                     aria-expanded={props.gallery.to_string()} aria-controls="lessons" title="Show or hide the lesson gallery (g)">{ "Lessons" }</button>
                 <Share running_text={props.running_text} step={props.step} threads={props.threads} />
-                <button type="button" data-testid="theme" onclick={props.on_theme.reform(|_: MouseEvent| ())} aria-pressed={props.dark.to_string()} title="Light or dark theme (t)">
+                <button type="button" data-testid="theme" onclick={on_click(&props.on_theme)} aria-pressed={props.dark.to_string()} title="Light or dark theme (t)">
                     { if props.dark { "☀ Light" } else { "☾ Dark" } }
                 </button>
-                <button type="button" data-testid="help-open" onclick={props.on_help.reform(|_: MouseEvent| ())} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{ "?" }</button>
+                <button type="button" data-testid="help-open" onclick={on_click(&props.on_help)} title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">{ "?" }</button>
             </div>
         </header>
     }

@@ -1,14 +1,15 @@
 //! The keyboard help overlay (`?`).
 
 use crate::web::shortcuts::HELP;
+use super::page_callbacks::on_click;
 use yew::prelude::*;
 
 /// The overlay; `close_btn` is its Close button, which the page focuses as the overlay opens
 /// ([`focus`]). A plain function, not a component (each component type costs its own copy of
 /// Yew's lifecycle code in the page's wasm).
 pub fn help(on_close: &Callback<()>, close_btn: &NodeRef) -> Html {
-    let close = on_close.reform(|_: MouseEvent| ());
-    let backdrop_close = on_close.reform(|_: MouseEvent| ());
+    let close = on_click(on_close);
+    let backdrop_close = on_click(on_close);
     html! {
         <div class="overlay" onclick={backdrop_close}>
             <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="help-h" data-testid="help"

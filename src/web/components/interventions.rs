@@ -80,6 +80,11 @@ impl LocalPart for InterventionsProps {
     }
 }
 
+/// A goroutine menu's options, `picked` selected.
+fn g_options(menu: &[GId], picked: Option<GId>) -> Html {
+    menu.iter().map(|g| html! { <option value={g.0.to_string()} selected={Some(*g) == picked}>{ g.to_string() }</option> }).collect()
+}
+
 fn interventions_view(props: &InterventionsProps, form: &Local<Form>) -> Html {
     let Form { what, count, target, sys_g, sys_dur, net_g, procs, error } = form.get().clone();
 
@@ -226,7 +231,7 @@ fn interventions_view(props: &InterventionsProps, form: &Local<Form>) -> Html {
                     <legend>{ "Block a running goroutine in a syscall" }</legend>
                     <label>{ "goroutine " }
                         <select data-testid="syscall-g" onchange={set(|f| &mut f.sys_g)}>
-                            { for sys_menu.iter().map(|g| html! { <option value={g.0.to_string()} selected={Some(*g) == sys_pick}>{ g.to_string() }</option> }) }
+                            { g_options(&sys_menu, sys_pick) }
                         </select>
                     </label>
                     { more(running.len()) }
@@ -241,7 +246,7 @@ fn interventions_view(props: &InterventionsProps, form: &Local<Form>) -> Html {
                     <legend>{ "Complete a network wait" }</legend>
                     <label>{ "goroutine " }
                         <select data-testid="net-g" onchange={set(|f| &mut f.net_g)}>
-                            { for net_menu.iter().map(|g| html! { <option value={g.0.to_string()} selected={Some(*g) == net_pick}>{ g.to_string() }</option> }) }
+                            { g_options(&net_menu, net_pick) }
                         </select>
                     </label>
                     { more(net_waiting.len()) }

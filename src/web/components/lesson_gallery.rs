@@ -2,12 +2,13 @@
 //! title and the idea it teaches. The first thing a new visitor sees; `g` shows or hides it.
 
 use crate::core::lessons;
+use super::page_callbacks::on_click;
 use yew::prelude::*;
 
 /// The gallery; `current` is the id of the lesson running now, if any. A plain function, not a component (each component type costs its own copy of Yew's
 /// lifecycle code in the page's wasm).
 pub fn lesson_gallery(current: Option<&'static str>, on_open: &Callback<String>, on_close: &Callback<()>) -> Html {
-    let close = on_close.reform(|_: MouseEvent| ());
+    let close = on_click(on_close);
     html! {
         <section id="lessons" class="gallery" aria-labelledby="lessons-h" data-testid="gallery">
             <div class="gallery-head">

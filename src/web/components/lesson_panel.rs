@@ -2,6 +2,7 @@
 //! to the moment" buttons, each seeking to the step where that moment happens.
 
 use crate::web::state::LessonView;
+use super::page_callbacks::on_click;
 use yew::prelude::*;
 
 /// The lesson `l` at the current step `now` (the moment shown now is marked). `heading` is its
@@ -9,7 +10,7 @@ use yew::prelude::*;
 /// does ([`super::help::focus`]). A plain function, not a component (each component type costs
 /// its own copy of Yew's lifecycle code in the page's wasm).
 pub fn lesson_panel(l: &LessonView, now: u64, on_seek: &Callback<u64>, on_close: &Callback<()>, heading: &NodeRef) -> Html {
-    let close = on_close.reform(|_: MouseEvent| ());
+    let close = on_click(on_close);
     html! {
         <section class="panel lesson" aria-labelledby="lesson-h" data-testid="lesson" data-lesson-open={l.id}>
             <h2 id="lesson-h" tabindex="-1" ref={heading.clone()}>{ "Lesson: " }{ l.title }</h2>

@@ -6,13 +6,14 @@ use crate::core::shortest::Shortest;
 use super::plot_lines::{plot_lines, PlotLinesProps};
 use crate::web::view::{short_ns, Series, PLOT_W};
 use std::rc::Rc;
+use super::memo::{memo, Part};
 use yew::prelude::*;
 
 /// Height of the plot's coordinate system.
 const H: f64 = 100.0;
 
-/// Props of [`LinePlot`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`line_plot`] shows (a [`Part`]: drawn again only when it changed).
+#[derive(PartialEq, Clone)]
 pub struct LinePlotProps {
     pub title: &'static str,
     pub testid: &'static str,
@@ -21,7 +22,6 @@ pub struct LinePlotProps {
     pub cursor_t: u64,
     pub on_seek_t: Callback<u64>,
     /// Clicking jumps to a time (not in threads mode).
-    #[prop_or(true)]
     pub seekable: bool,
 }
 
@@ -46,8 +46,20 @@ pub fn seek_on_click(on_seek_t: &Callback<u64>, t_max: u64) -> Callback<MouseEve
     })
 }
 
-#[function_component(LinePlot)]
-pub fn line_plot(props: &LinePlotProps) -> Html {
+/// The plot, drawn again only when it changed. Not a component of its own: each component
+/// type costs its own copy of Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`]
+/// does the same.
+pub fn line_plot(props: LinePlotProps) -> Html {
+    memo(props)
+}
+
+impl Part for LinePlotProps {
+    fn view(&self) -> Html {
+        line_plot_view(self)
+    }
+}
+
+fn line_plot_view(props: &LinePlotProps) -> Html {
     let max = props.series.iter().map(|s| s.max).max().unwrap_or(0).max(1) as f64;
     let n = props.series.len();
     let t_max = props.t_max.max(1);

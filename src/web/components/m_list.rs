@@ -5,7 +5,7 @@ use super::g_chip::{g_chip, GChipProps};
 use crate::core::ids::GId;
 use crate::core::sim::{Activity, GStatus, MStateView, MStatus, SimState};
 use crate::web::seen::{out_of_view, use_seen};
-use std::collections::HashMap;
+use litemap::LiteMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -51,7 +51,7 @@ pub fn m_list(props: &MListProps) -> Html {
     let list = use_node_ref();
     let seen = use_seen(list.clone(), "li[data-m]", "data-m", "40px 0px", live.len().min(MAX_MS));
     // Each row as last rendered: (the M, whether it is the poller).
-    let rows = use_mut_ref(HashMap::<u32, (MStateView, bool)>::new);
+    let rows = use_mut_ref(LiteMap::<u32, (MStateView, bool)>::new);
     let mut rows = rows.borrow_mut();
     let shown: Vec<(MStateView, bool)> = live
         .iter()

@@ -117,6 +117,11 @@ impl MemoProps {
     pub fn of<T: Part>(part: T) -> MemoProps {
         MemoProps { part: Rc::new(part) }
     }
+
+    /// The props of a [`Memo`] drawing `part` with its state.
+    pub fn of_local<T: LocalPart>(part: T) -> MemoProps {
+        MemoProps { part: Rc::new(WithState(part)) }
+    }
 }
 
 impl PartialEq for MemoProps {

@@ -29,6 +29,7 @@ pub mod move_arrows;
 pub mod notice_bar;
 pub mod output_panel;
 pub mod p_card;
+pub mod page_callbacks;
 pub mod plot_lines;
 pub mod predict_panel;
 pub mod seek_bar;

@@ -1,4 +1,4 @@
-//! The lines of a [`LinePlot`](super::line_plot::LinePlot): redrawn only when the plotted data
+//! The lines of a [line plot](super::line_plot::line_plot): redrawn only when the plotted data
 //! changes (a few times a second while playing), not when the cursor moves.
 
 use crate::web::fixed::Fixed;

@@ -1,17 +1,30 @@
 //! The progress of a long seek (a link deep into a run, a far scrub, "to the end"), with Cancel.
 
 use crate::web::state::{Msg, Seeking};
+use super::memo::{memo, Part};
 use yew::prelude::*;
 
-/// Props of [`SeekBar`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`seek_bar`] shows (a [`Part`]: drawn again only when it changed).
+#[derive(PartialEq, Clone)]
 pub struct SeekBarProps {
     pub seeking: Seeking,
     pub on_msg: Callback<Msg>,
 }
 
-#[function_component(SeekBar)]
-pub fn seek_bar(props: &SeekBarProps) -> Html {
+/// The bar, drawn again only when it changed. Not a component of its own: each component
+/// type costs its own copy of Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`]
+/// does the same.
+pub fn seek_bar(props: SeekBarProps) -> Html {
+    memo(props)
+}
+
+impl Part for SeekBarProps {
+    fn view(&self) -> Html {
+        seek_bar_view(self)
+    }
+}
+
+fn seek_bar_view(props: &SeekBarProps) -> Html {
     let (done, of) = props.seeking.progress();
     let cancel = {
         let cb = props.on_msg.clone();

@@ -9,11 +9,11 @@
 
 use crate::web::fixed::Fixed;
 use super::board::Board;
-use super::event_log::EventLog;
-use super::explain::Explain;
-use super::goroutine_panel::GoroutinePanel;
-use super::line_plot::LinePlot;
-use super::timeline::Timeline;
+use super::event_log::{event_log, EventLogProps};
+use super::explain::{explain, ExplainProps};
+use super::goroutine_panel::{goroutine_panel, GoroutinePanelProps};
+use super::line_plot::{line_plot, LinePlotProps};
+use super::timeline::{timeline, TimelineProps};
 use crate::core::ids::GId;
 use crate::core::scenario::Scenario;
 use crate::web::driver::LogFilter;
@@ -226,12 +226,18 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let on_measure = props.on_msg.reform(|_: MouseEvent| ThreadsMsg::Measure);
     // Callbacks that stay the same across redraws, so children whose data did not change skip
     // rendering (the panel redraws four times a second and must leave the thread to the core).
-    let on_filter = use_callback(props.on_msg.clone(), |f: LogFilter, m| m.emit(ThreadsMsg::SetFilter(f)));
-    let on_more = use_callback(props.on_msg.clone(), |_: (), m| m.emit(ThreadsMsg::MoreRows));
-    let on_select = use_callback(props.on_msg.clone(), |g: GId, m| m.emit(ThreadsMsg::Select(Some(g))));
-    let on_close = use_callback(props.on_msg.clone(), |_: (), m| m.emit(ThreadsMsg::Select(None)));
-    let noop_seek = use_callback((), |_: u64, _| ());
-    let noop_seek_t = use_callback((), |_: u64, _| ());
+    // (One hook for all: each hook costs its own copy of Yew's hook code in the page's wasm.)
+    let (on_filter, on_more, on_select, on_close, noop_seek) = (*use_memo(props.on_msg.clone(), |m| {
+        (
+            m.reform(ThreadsMsg::SetFilter),
+            m.reform(|()| ThreadsMsg::MoreRows),
+            m.reform(|g: GId| ThreadsMsg::Select(Some(g))),
+            m.reform(|()| ThreadsMsg::Select(None)),
+            Callback::from(|_: u64| ()),
+        )
+    }))
+    .clone();
+    let noop_seek_t = noop_seek.clone();
 
     let Some(r) = panel.shown.as_deref() else {
         return html! { <section class="threads" data-testid="threads" data-live="0" data-idle="0" data-peak="0" data-blocking={blocking_allowed()}>{ "Starting the workers…" }</section> };
@@ -314,24 +320,24 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             for l in r.lost.iter() {
                 <p class="notice" role="alert" data-testid="thread-lost">{ l.clone() }<span class="sub">{ format!(" (a worker is declared lost {} ms after its answer was due)", Fixed(GRACE_MS, 0)) }</span></p>
             }
-            <Explain step={r.steps} rows={last_rows} {text} schedtrace={r.schedtrace.clone()}
-                {outcome} announce={paused || finished} on_select={on_select.clone()} />
+            { explain(ExplainProps { step: r.steps, rows: last_rows, text, schedtrace: r.schedtrace.clone(),
+                outcome, announce: paused || finished, on_select: on_select.clone() }) }
             <div class="threads-board" id="board" tabindex="-1">
                 <Board {state} {moves} selected={*selected} on_select={on_select} />
                 if let Some(g) = *selected {
-                    <GoroutinePanel id={g} {detail} {on_close} on_seek={noop_seek.clone()} seekable={false} />
+                    { goroutine_panel(GoroutinePanelProps { id: g, detail, on_close, on_seek: noop_seek.clone(), seekable: false }) }
                 }
             </div>
             <section class="pictures" aria-label="Pictures of the run">
                 { workers_plot(&r.threads_series, wall) }
-                <LinePlot title="Run queue lengths (global and each P)" testid="plot-queues" series={plots.queues.clone()}
-                    t_max={plots.t_max} cursor_t={r.sim_now} on_seek_t={noop_seek_t.clone()} seekable={false} />
-                <LinePlot title="Threads as the core sees them" testid="plot-threads" series={plots.threads.clone()}
-                    t_max={plots.t_max} cursor_t={r.sim_now} on_seek_t={noop_seek_t.clone()} seekable={false} />
-                <Timeline lanes={plots.lanes.clone()} t_max={plots.t_max} cursor_t={r.sim_now} on_seek_t={noop_seek_t} />
+                { line_plot(LinePlotProps { title: "Run queue lengths (global and each P)", testid: "plot-queues", series: plots.queues.clone(),
+                    t_max: plots.t_max, cursor_t: r.sim_now, on_seek_t: noop_seek_t.clone(), seekable: false }) }
+                { line_plot(LinePlotProps { title: "Threads as the core sees them", testid: "plot-threads", series: plots.threads.clone(),
+                    t_max: plots.t_max, cursor_t: r.sim_now, on_seek_t: noop_seek_t.clone(), seekable: false }) }
+                { timeline(TimelineProps { lanes: plots.lanes.clone(), t_max: plots.t_max, cursor_t: r.sim_now, on_seek_t: noop_seek_t }) }
             </section>
-            <EventLog {rows} {more} step={r.steps} filter={(*filter).clone()} {on_filter} {on_more}
-                on_seek={noop_seek} seekable={false} />
+            { event_log(EventLogProps { rows, more, step: r.steps, filter: (*filter).clone(), on_filter, on_more,
+                on_seek: noop_seek, seekable: false }) }
         </section>
     }
 }

@@ -7,13 +7,15 @@ use crate::web::fixed::Fixed;
 use super::timeline_rows::{timeline_rows, TimelineRowsProps, ROW};
 use crate::web::view::{short_ns, Bar};
 use std::rc::Rc;
+use super::memo::{memo_local, Local, LocalPart};
 use yew::prelude::*;
 
 /// Rows visible without scrolling.
 const VISIBLE: usize = 12;
 
-/// Props of [`Timeline`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`timeline`] shows (a [`LocalPart`]: drawn again only when it changed or its first
+/// visible row did).
+#[derive(PartialEq, Clone)]
 pub struct TimelineProps {
     pub lanes: Rc<Vec<Vec<Bar>>>,
     pub t_max: u64,
@@ -21,23 +23,38 @@ pub struct TimelineProps {
     pub on_seek_t: Callback<u64>,
 }
 
-#[function_component(Timeline)]
-pub fn timeline(props: &TimelineProps) -> Html {
-    let first = use_state(|| 0usize);
+/// The timeline, drawn again only when it changed. Not a component of its own: each component
+/// type costs its own copy of Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`]
+/// does the same, keeping the first visible row as its state.
+pub fn timeline(props: TimelineProps) -> Html {
+    memo_local(props)
+}
+
+impl LocalPart for TimelineProps {
+    /// The first row scrolled into view.
+    type State = usize;
+
+    fn view(&self, first: &Local<usize>) -> Html {
+        timeline_view(self, first)
+    }
+}
+
+fn timeline_view(props: &TimelineProps, first: &Local<usize>) -> Html {
     let n = props.lanes.len();
     let onscroll = {
         let first = first.clone();
         Callback::from(move |e: Event| {
             let top = e.target_unchecked_into::<web_sys::Element>().scroll_top();
             let f = (top / ROW).max(0) as usize;
-            if f != *first {
-                first.set(f);
+            let now = *first.get();
+            if f != now {
+                first.set(|x| *x = f);
             }
         })
     };
     let t_max = props.t_max.max(1);
     let cursor = props.cursor_t.min(t_max) as f64 / t_max as f64 * 100.0;
-    let lo = (*first).min(n.saturating_sub(1));
+    let lo = (*first.get()).min(n.saturating_sub(1));
     let hi = (lo + VISIBLE + 2).min(n);
     html! {
         <figure class="timeline" data-testid="timeline">

@@ -1,4 +1,4 @@
-//! The visible rows of the [`Timeline`](super::timeline::Timeline): one SVG per P with one path
+//! The visible rows of the [timeline](super::timeline::timeline): one SVG per P with one path
 //! per kind of bar (so a row is a dozen nodes however many stretches it has), redrawn only when
 //! the data or the scrolled window changes.
 

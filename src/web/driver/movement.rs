@@ -9,7 +9,8 @@ use crate::core::event::{Event, Source, WakeCause, What};
 use crate::core::event::Place as QueuePlace;
 use crate::core::ids::{GId, MId, PId};
 use crate::core::sim::SimState;
-use std::collections::{BTreeMap, HashMap};
+use litemap::LiteMap;
+use std::collections::BTreeMap;
 
 /// A place on the board that goroutines (or a P) move from or to: one end of a movement arrow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -64,8 +65,8 @@ pub const ARROW_GS: usize = 3;
 /// goroutine a steal or a batch runs at once) grouped by source and destination, one arrow each.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Moves {
-    pub gs: HashMap<GId, String>,
-    pub ps: HashMap<PId, Option<MId>>,
+    pub gs: LiteMap<GId, String>,
+    pub ps: LiteMap<PId, Option<MId>>,
     /// Sorted by source, then destination.
     pub arrows: Vec<Arrow>,
 }
@@ -77,9 +78,9 @@ impl Moves {
         let p_of = |p: PId| after.ps.iter().find(|x| x.id == p);
         // The last `k` goroutines of a queue (a batch lands at its tail).
         let tail = |q: &[GId], k: usize| q[q.len().saturating_sub(k)..].to_vec();
-        let mut stolen_from: HashMap<PId, MId> = HashMap::new();
-        let mut released: HashMap<PId, MId> = HashMap::new();
-        let mut taken_by: HashMap<PId, MId> = HashMap::new();
+        let mut stolen_from: LiteMap<PId, MId> = LiteMap::new();
+        let mut released: LiteMap<PId, MId> = LiteMap::new();
+        let mut taken_by: LiteMap<PId, MId> = LiteMap::new();
         for e in events {
             let (g, p, mm) = (e.g, e.p, e.m);
             match (&e.what, p) {
@@ -157,8 +158,8 @@ impl Moves {
 /// Moves being gathered.
 #[derive(Default)]
 struct Mover {
-    gs: HashMap<GId, String>,
-    ps: HashMap<PId, Option<MId>>,
+    gs: LiteMap<GId, String>,
+    ps: LiteMap<PId, Option<MId>>,
     groups: BTreeMap<(Place, Place), (u32, Vec<GId>)>,
     handoffs: BTreeMap<(MId, MId), PId>,
 }
