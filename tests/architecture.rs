@@ -50,3 +50,23 @@ fn every_core_file_says_what_it_is() {
         assert!(text.starts_with("//!"), "{} does not start with a //! line", f.display());
     }
 }
+
+/// Architecture Invariant: no source file over 1,000 lines (issue 14): a file that grows past
+/// that holds more than one noun and is split by noun.
+#[test]
+fn no_source_file_is_over_a_thousand_lines() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    for dir in ["src", "tests", "benches"] {
+        rust_files(&root.join(dir), &mut files);
+    }
+    assert!(files.len() > 100);
+    let long: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let n = std::fs::read_to_string(f).unwrap().lines().count();
+            (n > 1000).then(|| format!("{}: {n} lines", f.strip_prefix(root).unwrap().display()))
+        })
+        .collect();
+    assert!(long.is_empty(), "split these by noun:\n{}", long.join("\n"));
+}

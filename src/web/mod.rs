@@ -16,6 +16,7 @@ pub mod fixed;
 pub mod gosrc;
 pub mod highlight;
 pub mod locate;
+pub mod msg;
 pub mod output;
 pub mod owned;
 pub mod predict;
