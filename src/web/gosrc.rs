@@ -10,7 +10,6 @@ use crate::core::export::go_program;
 use crate::core::golang::{self, GoError, SourceMap};
 use crate::core::scenario::{self, Scenario};
 use crate::core::sim::Sim;
-use std::collections::BTreeMap;
 
 /// Most goroutines a run may create for the page to show the line each one is on (that takes a
 /// snapshot of every goroutine at each step shown).
@@ -130,7 +129,7 @@ pub fn goroutine_lines(map: &SourceMap, sim: &Sim) -> Vec<(u32, String)> {
         return Vec::new();
     }
     let state = sim.snapshot(true);
-    let mut by: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let mut by: litemap::LiteMap<u32, Vec<String>> = litemap::LiteMap::new();
     for (g, line) in map.goroutine_lines(sim.program(), &state) {
         by.entry(line).or_default().push(g.to_string());
     }

@@ -8,8 +8,8 @@
 
 use super::driver::Driver;
 use crate::core::predict::{ask, Question, Verdict};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use litemap::LiteMap;
+use serde::{Deserialize, Serialize, Serializer};
 use std::rc::Rc;
 
 /// Local storage key of the scores.
@@ -26,8 +26,18 @@ pub struct Score {
     pub asked: u32,
 }
 
-/// Every lesson's score, by lesson id.
-pub type Scores = BTreeMap<String, Score>;
+/// Every lesson's score, by lesson id (sorted by id, as a B-tree map would be; a `LiteMap`
+/// because the page has its code already).
+pub type Scores = LiteMap<String, Score>;
+
+/// The scores as a JSON object, in id order (what a B-tree map's derived `Serialize` writes).
+struct Stored<'a>(&'a Scores);
+
+impl Serialize for Stored<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter())
+    }
+}
 
 /// Reads stored scores; anything unreadable counts as none.
 ///
@@ -43,7 +53,7 @@ pub fn read_scores(stored: Option<&str>) -> Scores {
 
 fn scores_of(v: &serde_json::Value) -> Option<Scores> {
     let u32_of = |v: &serde_json::Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
-    // Inserted one by one: collecting into a B-tree map compiles a sort of its own.
+    // Inserted one by one: collecting into a map compiles a sort of its own.
     let mut scores = Scores::new();
     for (k, s) in v.as_object()? {
         let (right, asked) = match s {
@@ -160,7 +170,7 @@ impl Predict {
 
     /// The scores as stored.
     pub fn scores_json(&self) -> String {
-        serde_json::to_string(&*self.scores).unwrap_or_default()
+        serde_json::to_string(&Stored(&self.scores)).unwrap_or_default()
     }
 }
 
@@ -171,7 +181,8 @@ mod tests {
 
     /// What reading straight into `Scores` gives (the derived `Deserialize`).
     fn typed(text: &str) -> Scores {
-        serde_json::from_str(text).unwrap_or_default()
+        let m: std::collections::BTreeMap<String, Score> = serde_json::from_str(text).unwrap_or_default();
+        m.into_iter().collect()
     }
 
     #[test]
@@ -207,8 +218,11 @@ mod tests {
         /// Whatever the page writes reads back the same both ways.
         #[test]
         fn written_scores_read_back(m in proptest::collection::btree_map("[a-z-]{0,12}", (any::<u32>(), any::<u32>()), 0..6)) {
-            let scores: Scores = m.into_iter().map(|(k, (right, asked))| (k, Score { right, asked })).collect();
-            let text = serde_json::to_string(&scores).unwrap();
+            let tree: std::collections::BTreeMap<String, Score> = m.into_iter().map(|(k, (right, asked))| (k, Score { right, asked })).collect();
+            let scores: Scores = tree.clone().into_iter().collect();
+            let text = serde_json::to_string(&Stored(&scores)).unwrap();
+            // Written as a B-tree map's derived `Serialize` writes it.
+            prop_assert_eq!(&text, &serde_json::to_string(&tree).unwrap());
             prop_assert_eq!(&read_scores(Some(&text)), &scores);
             prop_assert_eq!(read_scores(Some(&text)), typed(&text));
         }

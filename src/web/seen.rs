@@ -4,7 +4,7 @@
 //! come into view or the run pauses.
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use litemap::LiteMap;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -12,11 +12,11 @@ use yew::prelude::*;
 
 /// The keys (the `key_attr` attribute, a number) of the elements in view, or `None` until the
 /// observer first reports (then everything counts as in view).
-pub type Seen = Rc<RefCell<Option<BTreeSet<u32>>>>;
+pub type Seen = Rc<RefCell<Option<LiteMap<u32, ()>>>>;
 
 /// Whether the element with `key` is out of view and may keep its last rendering.
 pub fn out_of_view(seen: &Seen, key: u32) -> bool {
-    seen.borrow().as_ref().is_some_and(|s| !s.contains(&key))
+    seen.borrow().as_ref().is_some_and(|s| !s.contains_key(&key))
 }
 
 /// Watches the elements matching `selector` inside `root` (again whenever `generation`
@@ -47,12 +47,12 @@ fn observe(root: &NodeRef, selector: &str, key_attr: &'static str, margin: &str,
     let el = root.cast::<web_sys::Element>()?;
     let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
         let mut s = seen.borrow_mut();
-        let set = s.get_or_insert_with(BTreeSet::new);
+        let set = s.get_or_insert_with(LiteMap::new);
         let mut changed = false;
         for e in entries.iter() {
             let Ok(e) = e.dyn_into::<web_sys::IntersectionObserverEntry>() else { continue };
             let Some(k) = e.target().get_attribute(key_attr).and_then(|v| v.parse::<u32>().ok()) else { continue };
-            changed |= if e.is_intersecting() { set.insert(k) } else { set.remove(&k) };
+            changed |= if e.is_intersecting() { set.insert(k, ()).is_none() } else { set.remove(&k).is_some() };
         }
         drop(s);
         if changed {

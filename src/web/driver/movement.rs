@@ -10,7 +10,6 @@ use crate::core::event::Place as QueuePlace;
 use crate::core::ids::{GId, MId, PId};
 use crate::core::sim::SimState;
 use litemap::LiteMap;
-use std::collections::BTreeMap;
 
 /// A place on the board that goroutines (or a P) move from or to: one end of a movement arrow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -160,8 +159,8 @@ impl Moves {
 struct Mover {
     gs: LiteMap<GId, String>,
     ps: LiteMap<PId, Option<MId>>,
-    groups: BTreeMap<(Place, Place), (u32, Vec<GId>)>,
-    handoffs: BTreeMap<(MId, MId), PId>,
+    groups: LiteMap<(Place, Place), (u32, Vec<GId>)>,
+    handoffs: LiteMap<(MId, MId), PId>,
 }
 
 impl Mover {
