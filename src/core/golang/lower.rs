@@ -796,7 +796,7 @@ impl<'a> Lower<'a> {
         for (p, a) in params.iter().zip(args) {
             let b = match &p.ty {
                 Type::Chan(_) => self.chan_of(a, scope).map(Bind::Chan),
-                Type::Pointer(t) if **t == Type::Name("sync.WaitGroup".into()) => self.wg_of(a, scope).map(Bind::Wg),
+                Type::Pointer(t) if matches!(&**t, Type::Name(n) if n == "sync.WaitGroup") => self.wg_of(a, scope).map(Bind::Wg),
                 Type::Name(t) if t == "int" || t == "string" || t == "any" => {
                     if !self.value_param(p, a, scope, inner, go_args.as_deref_mut()) {
                         ok = false;

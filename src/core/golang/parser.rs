@@ -445,8 +445,9 @@ impl<'a> Parser<'a> {
             return Ok(Stmt::For { pos, head: ForHead::Forever, body: self.block()? });
         }
         let init = if matches!(self.tok(), Tok::Semi) { None } else { Some(self.simple_stmt(true)?) };
-        if let Some(Stmt::For { head: h @ ForHead::Range { .. }, .. }) = &init {
-            let head = h.clone();
+        // The range clause moves into the loop: a clone here would compile the whole AST's
+        // Clone code into the page.
+        if let Some(Stmt::For { head: head @ ForHead::Range { .. }, .. }) = init {
             return Ok(Stmt::For { pos, head, body: self.block()? });
         }
         if self.is_op("{") {

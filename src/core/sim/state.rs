@@ -363,7 +363,7 @@ impl Sim {
             t: self.now,
             gomaxprocs: self.gomaxprocs,
             ps,
-            global: self.global.iter().map(|&g| GId::of_index(g)).collect(),
+            global: gids(&self.global),
             ms,
             gs,
             idle_ps: self.pidle.iter().rev().map(|&p| PId(p)).collect(),
@@ -381,15 +381,15 @@ impl Sim {
                     cap: *cap,
                     len: c.len,
                     closed: c.closed,
-                    sendq: c.sendq.iter().map(|&g| GId::of_index(g)).collect(),
-                    recvq: c.recvq.iter().map(|&g| GId::of_index(g)).collect(),
+                    sendq: gids(&c.sendq),
+                    recvq: gids(&c.recvq),
                 })
                 .collect(),
             wgs: self
                 .wgs
                 .iter()
                 .zip(self.prog.wgs.iter())
-                .map(|(w, name)| WgState { name: name.clone(), counter: w.counter, waiters: w.waiters.iter().map(|&g| GId::of_index(g)).collect() })
+                .map(|(w, name)| WgState { name: name.clone(), counter: w.counter, waiters: gids(&w.waiters) })
                 .collect(),
             sysmon: SysmonState { m: MId(self.sysmon.m), delay_ns: self.sysmon.delay, idle_cycles: self.sysmon.idle, deep_sleep: self.sysmon.deep },
             outcome: self.outcome.as_ref().map(|o| o.message()),
@@ -608,4 +608,10 @@ impl Sim {
         }
         Ok(())
     }
+}
+
+/// A queue of goroutine indexes as their ids: one copy of this loop for the global queue and
+/// every channel's and WaitGroup's queue (a closure written at each field compiled one each).
+fn gids(q: &std::collections::VecDeque<u32>) -> Vec<GId> {
+    q.iter().map(|&g| GId::of_index(g)).collect()
 }
