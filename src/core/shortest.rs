@@ -17,17 +17,29 @@ use std::fmt;
 #[derive(Clone, Copy)]
 pub struct Shortest(pub f64);
 
+/// Writes what `format!` writes for a float before its digits: `-` for a negative value (`-0`
+/// too), and the whole of `NaN`, `inf` or `-inf`, then says whether that was the whole value.
+/// Shared with `web::fixed::Fixed`.
+pub fn sign_or_special(v: f64, f: &mut fmt::Formatter<'_>) -> Result<bool, fmt::Error> {
+    if v.is_nan() {
+        f.write_str("NaN")?;
+        return Ok(true);
+    }
+    if v.is_sign_negative() {
+        f.write_str("-")?;
+    }
+    if v.is_infinite() {
+        f.write_str("inf")?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 impl fmt::Display for Shortest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let v = self.0;
-        if v.is_nan() {
-            return f.write_str("NaN");
-        }
-        if v.is_sign_negative() {
-            f.write_str("-")?;
-        }
-        if v.is_infinite() {
-            return f.write_str("inf");
+        if sign_or_special(v, f)? {
+            return Ok(());
         }
         let mut buf = zmij::Buffer::new();
         let text = buf.format_finite(v.abs());

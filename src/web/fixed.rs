@@ -24,14 +24,8 @@ pub struct Fixed(pub f64, pub u8);
 impl fmt::Display for Fixed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Fixed(v, n) = *self;
-        if v.is_nan() {
-            return f.write_str("NaN");
-        }
-        if v.is_sign_negative() {
-            f.write_str("-")?;
-        }
-        if v.is_infinite() {
-            return f.write_str("inf");
+        if crate::core::shortest::sign_or_special(v, f)? {
+            return Ok(());
         }
         let n = u32::from(n.min(MAX_DECIMALS));
         // v = m·2^e exactly (subnormals have no implicit bit and the smallest exponent).
