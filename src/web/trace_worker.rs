@@ -3,7 +3,7 @@
 //! The worker is the page's own wasm in a module Web Worker ([`OwnWorker`]): `src/bin/app.rs`
 //! calls [`serve`] instead of mounting the page in a worker named [`NAME`], so the trace
 //! reader is in the build once and no file is added to the service worker's list. The page
-//! ([`TraceReading::start`]) starts it, waits for its `ready`, then posts it the `File`. The worker reads it with
+//! ([`TraceReading::start`]) starts it and posts it the `File` at once. The worker reads it with
 //! `FileReaderSync` in [`CHUNK`]s, feeds each to [`TraceIngest`] (the core's streaming reader)
 //! and posts progress after each; the answer is the [`TraceOpened`] or the core's error, in
 //! postcard (`worker_codec`, as threads mode's messages). Cancel terminates the worker: reading stops at once, whatever it was doing.
@@ -19,8 +19,6 @@ use yew::Callback;
 /// What the trace worker posts (postcard).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum FromTraceWorker {
-    /// The worker's wasm is loaded: it takes a file now.
-    Ready,
     /// Bytes read so far.
     Progress(u64),
     /// The core's error (`offset N: expected ...`), or a browser error reading the file.
@@ -45,7 +43,6 @@ pub fn serve() {
     });
     scope.set_onmessage(Some(on.as_ref().unchecked_ref()));
     on.forget();
-    post(&scope, &FromTraceWorker::Ready);
 }
 
 /// Reads `file` chunk by chunk, posting progress.
@@ -101,18 +98,11 @@ impl TraceReading {
     /// Starts a worker reading `file`; `on` hears its progress and answer.
     pub fn start(file: web_sys::File, on: Callback<FromTraceWorker>) -> Result<TraceReading, String> {
         let worker = OwnWorker::start(NAME).map_err(|e| format!("could not start the trace worker: {e}"))?;
-        let w = worker.worker().clone();
         let failed = on.clone();
-        let mut file = Some(file);
         let on = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             // Only this build's own worker posts here (it is the page's own wasm).
             match worker_codec::decode::<FromTraceWorker>(&e.data()) {
                 Err(why) => on.emit(FromTraceWorker::Failed(format!("the trace worker's answer could not be read: {why}"))),
-                Ok(FromTraceWorker::Ready) => {
-                    if let Some(f) = file.take() {
-                        let _ = w.post_message(&f);
-                    }
-                }
                 Ok(m) => on.emit(m),
             }
         });
@@ -122,6 +112,9 @@ impl TraceReading {
             failed.emit(FromTraceWorker::Failed(format!("the trace worker stopped: {what}")));
         });
         worker.worker().set_onerror(Some(err.as_ref().unchecked_ref()));
+        // Posted at once, after the wasm: the worker's `main` installs its handler before the
+        // next message is dispatched (`OwnWorker`).
+        worker.post(&file).map_err(|e| format!("could not hand the trace worker the file: {e}"))?;
         Ok(TraceReading { worker, _on: on, _err: err })
     }
 

@@ -86,7 +86,6 @@ impl Component for TracePanel {
                     Err(e) => TraceMsg::Failed(e),
                 }
             }
-            PanelMsg::Worker(FromTraceWorker::Ready) => return false,
             PanelMsg::Worker(FromTraceWorker::Progress(n)) => TraceMsg::Progress { done: n },
             PanelMsg::Worker(FromTraceWorker::Failed(e)) => {
                 self.reading = None;
