@@ -28,7 +28,6 @@
 //! program Linux-only (`//go:build linux`).
 
 use crate::core::scenario::{format_duration, ActionAt, ActionKind, Arg, Op, Scenario};
-use std::collections::BTreeSet;
 
 /// The scenario as a Go program (`main.go`): runnable with `go run main.go`, standard library
 /// only, gofmt-clean. See the module documentation for how each op is written.
@@ -46,8 +45,9 @@ struct Uses {
     spawn: bool,
     wg: bool,
     timed_actions: bool,
-    /// Channels that carry values (declared `chan any`).
-    valued: BTreeSet<u32>,
+    /// Channels that carry values (declared `chan any`), by channel index. (Not a `BTreeSet`:
+    /// the page would compile a B-tree for it alone.)
+    valued: Vec<bool>,
     /// Each func's parameters: the variables `go` ops set in it, in order of first use.
     params: Vec<Vec<String>>,
     /// The Go types of channels and variables.
@@ -55,8 +55,15 @@ struct Uses {
 }
 
 impl Uses {
+    /// Marks a channel as carrying values (an index past the declared channels is ignored).
+    fn value(&mut self, chan: u32) {
+        if let Some(v) = self.valued.get_mut(chan as usize) {
+            *v = true;
+        }
+    }
+
     fn of(s: &Scenario) -> Uses {
-        let mut u = Uses { params: vec![Vec::new(); s.funcs.len()], types: crate::core::scenario::types::infer(s), ..Uses::default() };
+        let mut u = Uses { valued: vec![false; s.chans.len()], params: vec![Vec::new(); s.funcs.len()], types: crate::core::scenario::types::infer(s), ..Uses::default() };
         for body in s.funcs.iter().map(|f| &f.body[..]).chain(std::iter::once(&s.main[..])) {
             u.ops(body);
         }
@@ -91,11 +98,11 @@ impl Uses {
                     }
                 }
                 Op::SendValue { chan, .. } | Op::RecvInto { chan, .. } => {
-                    self.valued.insert(*chan);
+                    self.value(*chan);
                 }
                 Op::Range { chan, var, body } => {
                     if var.is_some() {
-                        self.valued.insert(*chan);
+                        self.value(*chan);
                     }
                     self.ops(body);
                 }
@@ -439,7 +446,7 @@ impl<'a> Writer<'a> {
             let name = self.chans[i].clone();
             let kind = if c.cap == 0 { "unbuffered".to_string() } else { format!("capacity {}", c.cap) };
             self.put(0, format_args!("// {name} is the channel {:?} ({kind}).", comment_text(&c.name)));
-            let elem = if self.uses.valued.contains(&(i as u32)) { self.uses.types.chans[i].go_name() } else { "struct{}" };
+            let elem = if self.uses.valued.get(i).copied().unwrap_or(false) { self.uses.types.chans[i].go_name() } else { "struct{}" };
             if c.cap == 0 {
                 self.put(0, format_args!("var {name} = make(chan {elem})"));
             } else {
