@@ -24,6 +24,7 @@ pub mod record;
 pub mod shortcuts;
 pub mod state;
 pub mod trace_view;
+pub mod quantile;
 pub mod threads_panel;
 pub mod view;
 

@@ -191,7 +191,7 @@ pub struct Record {
     version: u64,
     /// Scratch buffers for the cheap per-P/per-M view and the Ps a step touched.
     tracks: Tracks,
-    touched: Vec<u32>,
+    touched: Vec<(u64, u32)>,
 }
 
 impl Default for Record {
@@ -380,17 +380,19 @@ impl Record {
         touched.clear();
         for e in events {
             if let Some(p) = e.p {
-                touched.push(p.0);
+                touched.push((u64::from(p.0), 0));
             }
             match e.what {
-                What::Steal { victim, .. } => touched.push(victim.0),
-                What::GoSyscallEndBlocked { oldp: Some(p), .. } => touched.push(p.0),
+                What::Steal { victim, .. } => touched.push((u64::from(victim.0), 0)),
+                What::GoSyscallEndBlocked { oldp: Some(p), .. } => touched.push((u64::from(p.0), 0)),
                 _ => {}
             }
         }
+        // `(p, 0)` pairs: the page's one sort (`sort_unstable` of `(u64, u32)`).
         touched.sort_unstable();
         touched.dedup();
-        for &p in &touched {
+        for &(p, _) in &touched {
+            let p = p as u32;
             if p < live {
                 let lane = Self::lane_of(sim, p);
                 self.set_lane(p as usize, step, t, lane);

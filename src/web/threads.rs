@@ -23,7 +23,9 @@ use crate::core::scenario::Scenario;
 use crate::core::sim::{Command, GStatus, MStatus, Sim, Tracks};
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use super::quantile::quantile;
+use litemap::LiteMap;
+use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 /// CPU work is handed to workers in slices of at most this (1 ms).
@@ -85,7 +87,7 @@ pub struct Run {
     pub sim: Sim,
     scenario: Scenario,
     t0: f64,
-    workers: BTreeMap<u32, Slot>,
+    workers: LiteMap<u32, Slot>,
     inbox: Inbox,
     me: Weak<RefCell<Run>>,
     next_id: u32,
@@ -105,7 +107,7 @@ pub struct Run {
     /// Syscall start → its P running on another worker, ms.
     pub handoff_ms: Vec<f64>,
     /// P → (syscall start ms, M in the syscall).
-    pending_handoff: BTreeMap<u32, (f64, u32)>,
+    pending_handoff: LiteMap<u32, (f64, u32)>,
     /// CPU work carried out by workers, ns.
     pub work_ns: u64,
     /// Time workers spent on their jobs by their own clocks, ns (above `work_ns` when a worker
@@ -146,7 +148,7 @@ impl Run {
                 sim,
                 scenario: scenario.clone(),
                 t0: now_ms(),
-                workers: BTreeMap::new(),
+                workers: LiteMap::new(),
                 inbox: Rc::new(RefCell::new(VecDeque::new())),
                 me: me.clone(),
                 next_id: 0,
@@ -157,7 +159,7 @@ impl Run {
                 turn_us: Vec::new(),
                 boot_ms: Vec::new(),
                 handoff_ms: Vec::new(),
-                pending_handoff: BTreeMap::new(),
+                pending_handoff: LiteMap::new(),
                 work_ns: 0,
                 spent_ns: 0,
                 threads_series: vec![(0.0, 0)],
@@ -243,7 +245,7 @@ impl Run {
         let now = now_ms();
         let d = now - at;
         self.t0 += d;
-        for s in self.workers.values_mut() {
+        for s in self.workers.iter_mut().map(|(_, s)| s) {
             s.last_heard += d;
             if let Some(j) = &mut s.job {
                 j.sent += d;
@@ -253,7 +255,7 @@ impl Run {
         for (_, _, t) in self.inbox.borrow_mut().iter_mut() {
             *t = now;
         }
-        for (t, _) in self.pending_handoff.values_mut() {
+        for (t, _) in self.pending_handoff.iter_mut().map(|(_, v)| v) {
             *t += d;
         }
         self.tick = Some(next_turn(self.me.clone(), 0));
@@ -662,17 +664,6 @@ impl Observer {
             last_rows: self.last.1.clone(),
             detail,
         }
-    }
-}
-
-/// The `f` quantile (0 to 1) of `v` (0 if empty).
-pub fn quantile(v: &[f64], f: f64) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(|a, b| a.total_cmp(b));
-    if v.is_empty() {
-        0.0
-    } else {
-        v[((v.len() - 1) as f64 * f).round() as usize]
     }
 }
 

@@ -273,11 +273,11 @@ impl Sim {
     /// One P's snapshot.
     pub fn p_state(&self, p: PId) -> PState {
         let pp = &self.ps[p.index()];
-        // Sorted as `(when, g)` pairs, the one sort of that type the page's wasm has (the waiting
-        // list's): a sort instantiation per element type and key is kilobytes of code.
-        let mut by_when: Vec<(u64, GId)> = pp.timers.iter().map(|t| (t.0 .0, GId::of_index(t.0 .2))).collect();
+        // Sorted as `(when, g index)` pairs, the page's one sort (`sort_unstable` of `(u64, u32)`):
+        // a sort instantiation per element type and key is kilobytes of code.
+        let mut by_when: Vec<(u64, u32)> = pp.timers.iter().map(|t| (t.0 .0, t.0 .2)).collect();
         by_when.sort_unstable();
-        let timers: Vec<(GId, u64)> = by_when.into_iter().map(|(when, g)| (g, when)).collect();
+        let timers: Vec<(GId, u64)> = by_when.into_iter().map(|(when, g)| (GId::of_index(g), when)).collect();
         PState {
             id: p,
             status: pp.status,
@@ -343,20 +343,20 @@ impl Sim {
             })
             .collect();
         let gs = if with_gs { (0..self.gs.len() as u32).filter_map(|i| self.goroutine(GId::of_index(i))).collect() } else { Vec::new() };
-        // Sorted as `(ready_at, g)` pairs (unique: one per goroutine), as the P timers are.
-        let mut by_ready: Vec<(u64, GId)> = self
+        // Sorted as `(ready_at, g index)` pairs (unique: one per goroutine), as the P timers are.
+        let mut by_ready: Vec<(u64, u32)> = self
             .gs
             .iter()
             .enumerate()
             .filter_map(|(i, g)| match (g.status, g.wait) {
-                (GStatus::Waiting, Wait::Net { ready_at, .. }) => Some((ready_at, GId::of_index(i as u32))),
+                (GStatus::Waiting, Wait::Net { ready_at, .. }) => Some((ready_at, i as u32)),
                 _ => None,
             })
             .collect();
         by_ready.sort_unstable();
         let netpoll: Vec<NetWait> = by_ready
             .into_iter()
-            .map(|(ready_at, g)| NetWait { g, ready_at, ready: matches!(self.gs[g.index()].wait, Wait::Net { ready: true, .. }) })
+            .map(|(ready_at, i)| NetWait { g: GId::of_index(i), ready_at, ready: matches!(self.gs[i as usize].wait, Wait::Net { ready: true, .. }) })
             .collect();
         SimState {
             step: self.step,

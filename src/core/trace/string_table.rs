@@ -78,7 +78,7 @@ impl StringTable {
 pub(super) fn sort_by_id(entries: &mut [(u64, usize, usize)]) {
     if !entries.is_sorted_by_key(|e| e.0) {
         let mut order: Vec<(u64, u32)> = entries.iter().enumerate().map(|(i, e)| (e.0, i as u32)).collect();
-        order.sort();
+        order.sort_unstable(); // distinct pairs: the stable order
         let before = entries.to_vec();
         for (slot, (_, i)) in entries.iter_mut().zip(order) {
             *slot = before[i as usize];

@@ -45,11 +45,13 @@ fn utf16_at(s: &str, b: usize) -> u32 {
 
 /// The text with each problem's span wrapped in a mark (the backdrop under the textarea).
 fn backdrop(text: &str, problems: &[EditorProblem]) -> Html {
-    let mut spans: Vec<(usize, usize)> = problems.iter().filter_map(|p| p.span).collect();
+    // `(start, end)` as `(u64, u32)` pairs: the page's one sort (ends past 4 GiB clamp).
+    let mut spans: Vec<(u64, u32)> = problems.iter().filter_map(|p| p.span).map(|(a, b)| (a as u64, b.min(u32::MAX as usize) as u32)).collect();
     spans.sort_unstable();
     let mut out: Vec<Html> = Vec::new();
     let mut at = 0;
     for (a, b) in spans {
+        let (a, b) = (a as usize, b as usize);
         let a = a.max(at).min(text.len());
         let b = b.max(a).min(text.len());
         if !text.is_char_boundary(a) || !text.is_char_boundary(b) {
@@ -94,10 +96,10 @@ fn code(text: &str, pieces: &[Piece], problems: &[EditorProblem], at_lines: &[(u
 fn gutter(text: &str, problems: &[EditorProblem], show: &dyn Fn(Option<(usize, usize)>) -> Callback<MouseEvent>) -> Html {
     let lines = text.split('\n').count();
     // By line, then in the given order: (line, index) pairs sorted as the backdrop's spans are
-    // (one sort instantiation for both).
-    let mut order: Vec<(usize, usize)> = problems.iter().enumerate().filter_map(|(i, p)| p.line.map(|l| (l as usize, i))).collect();
+    // (the page's one sort instantiation).
+    let mut order: Vec<(u64, u32)> = problems.iter().enumerate().filter_map(|(i, p)| p.line.map(|l| (u64::from(l), i as u32))).collect();
     order.sort_unstable();
-    let at: Vec<(u32, &EditorProblem)> = order.into_iter().map(|(l, i)| (l as u32, &problems[i])).collect();
+    let at: Vec<(u32, &EditorProblem)> = order.into_iter().map(|(l, i)| (l as u32, &problems[i as usize])).collect();
     let mut i = 0;
     (1..=lines as u32)
         .map(|n| {

@@ -38,11 +38,12 @@ impl Part for WaitingProps {
             .take(MAX)
             .map(|n| if n.ready { "ready".into() } else { format!("in {}", short_ns(n.ready_at.saturating_sub(t))) })
             .collect();
-        let mut timers: Vec<(u64, GId)> = st.ps.iter().flat_map(|p| p.timers.iter().map(|&(g, when)| (when, g))).collect();
+        // `(when, id)` pairs: the page's one sort (`sort_unstable` of `(u64, u32)`).
+        let mut timers: Vec<(u64, u32)> = st.ps.iter().flat_map(|p| p.timers.iter().map(|&(g, when)| (when, g.0))).collect();
         let n_timers = timers.len();
         timers.sort_unstable();
         timers.truncate(MAX);
-        let sleep_ids: Vec<GId> = timers.iter().map(|x| x.1).collect();
+        let sleep_ids: Vec<GId> = timers.iter().map(|x| GId(x.1)).collect();
         let sleep_notes: Vec<String> = timers.iter().map(|x| format!("in {}", short_ns(x.0.saturating_sub(t)))).collect();
         html! {
             <section class="waiting" aria-label={format!("{}Waiting goroutines", props.scope)}>

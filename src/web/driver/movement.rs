@@ -190,13 +190,13 @@ impl Mover {
             .groups
             .into_iter()
             .map(|((from, to), (count, v))| {
-                // Sorted as plain `u32`s (GId's order), the sort `Record::push` has already: a sort
-                // instantiation per element type is kilobytes of wasm.
-                let mut ids: Vec<u32> = v.iter().map(|g| g.0).collect();
+                // Sorted as `(id, 0)` pairs, the page's one sort (`sort_unstable` of `(u64, u32)`):
+                // a sort instantiation per element type is kilobytes of wasm.
+                let mut ids: Vec<(u64, u32)> = v.iter().map(|g| (u64::from(g.0), 0)).collect();
                 ids.sort_unstable();
                 ids.dedup();
                 ids.truncate(ARROW_GS);
-                Arrow { from, to, count, gs: ids.into_iter().map(GId).collect(), p: None }
+                Arrow { from, to, count, gs: ids.into_iter().map(|(g, _)| GId(g as u32)).collect(), p: None }
             })
             .collect();
         // Both maps are in (from, to) order: each hand-off goes in after the arrows up to its
