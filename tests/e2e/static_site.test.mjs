@@ -44,7 +44,8 @@ after(async () => {
 /** The build in `dir`: its id and files, as its sw.js lists them. */
 function buildOf(dir) {
   const sw = fs.readFileSync(path.join(dir, 'sw.js'), 'utf8');
-  return { id: sw.match(/const BUILD = '([0-9a-f]+)'/)[1], files: JSON.parse(sw.match(/const FILES = (\[.*\]);/)[1]) };
+  // As written (`const BUILD = '…';`) or minified by a release build (`const BUILD="…",FILES=[…]`).
+  return { id: sw.match(/\bBUILD\s*=\s*["']([0-9a-f]+)["']/)[1], files: JSON.parse(sw.match(/\bFILES\s*=\s*(\[[^\]]*\])/)[1]) };
 }
 
 /** Resolves once `fn` (run in the page) is truthy, across the page's own reloads. */
@@ -234,7 +235,7 @@ function newBuild(from, to, marker) {
   const files = old.files.map((f) => renames[f] || f).sort();
   const id = hash(files.map((f) => fs.readFileSync(path.join(to, f))).reduce((a, b) => Buffer.concat([a, b])));
   let sw = fs.readFileSync(path.join(to, 'sw.js'), 'utf8');
-  sw = sw.replace(/const BUILD = '[0-9a-f]+'/, `const BUILD = '${id}'`).replace(/const FILES = \[.*\];/, `const FILES = ${JSON.stringify(files)};`);
+  sw = sw.replace(/\bBUILD\s*=\s*["'][0-9a-f]+["']/, `BUILD = '${id}'`).replace(/\bFILES\s*=\s*\[[^\]]*\]/, `FILES = ${JSON.stringify(files)}`);
   fs.writeFileSync(path.join(to, 'sw.js'), sw);
   return { id, files, renames };
 }
