@@ -1,5 +1,6 @@
 //! The page's structure rules that a reading of its sources checks (native, no browser): one
-//! clock wrapper, timers only from gloo-timers, link parameters read only by `core::link`.
+//! clock wrapper, timers only from gloo-timers, link parameters read only by `core::link`, no
+//! map or sort type of its own (each is kilobytes of wasm).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
@@ -71,4 +72,22 @@ fn the_page_s_logic_reads_no_clock_and_touches_no_browser() {
         .map(|(p, _)| p.display().to_string())
         .collect();
     assert!(bad.is_empty(), "no clock, browser or interior mutability in the page's logic: {bad:?}");
+}
+
+#[test]
+fn the_page_compiles_no_tree_or_hash_map_and_one_sort() {
+    // Each map type and each sort key is kilobytes of the page's wasm (README, "Page size now"):
+    // the web layer's maps are `LiteMap`s and its sorts `sort_unstable` of `(u64, u32)` pairs.
+    // Test modules (after `#[cfg(test)]`) may compare with the plain versions.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+    let needles = ["BTreeMap", "BTreeSet", "HashMap", "HashSet", ".sort()", "sort_by(", "sort_by_key(", "sort_unstable_by"];
+    let bad: Vec<String> = web()
+        .into_iter()
+        .filter_map(|(p, code)| {
+            let code = code.split("#[cfg(test)]").next().unwrap_or("");
+            let found: Vec<&str> = needles.iter().copied().filter(|n| code.contains(n)).collect();
+            (!found.is_empty()).then(|| format!("{}: {found:?}", p.strip_prefix(&root).unwrap().display()))
+        })
+        .collect();
+    assert!(bad.is_empty(), "a map or sort of its own in the page: {bad:?}");
 }
