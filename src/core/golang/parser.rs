@@ -7,8 +7,9 @@
 //!
 //! A syntax error does not stop it: like Go's parser it reports the error and resynchronises
 //! (in a block, at the statement's end: the next `;`, written or inserted at a newline, or the
-//! block's closing `}`; at the top level, at the next `func`, `import`, `type`, `var` or
-//! `const`), then goes on, so that every mistake is reported at once, one per line at most and
+//! block's closing `}`; in a grouped `import`, `var` or `const` declaration, at the next spec
+//! or where Go's parser goes on; at the top level, at the next `func`, `import`, `type`, `var`
+//! or `const`), then goes on, so that every mistake is reported at once, one per line at most and
 //! ten at most ([`SyntaxErrors`]). The top level (package clause, imports, declarations,
 //! parameter lists) is in `parser/decl.rs`.
 
@@ -59,6 +60,7 @@ fn describe(t: &Tok) -> String {
         Tok::Float(f) => format!("literal {f}"),
         Tok::Str(s) => format!("literal {s:?}"),
         Tok::Char => "rune literal".to_string(),
+        Tok::Op(",") => "comma".to_string(),
         Tok::Op(o) => o.to_string(),
         Tok::Semi => "newline".to_string(),
         Tok::Eof => "EOF".to_string(),
