@@ -7,6 +7,19 @@ use crate::core::golang::ast::*;
 use crate::core::golang::error::{GoError, Pos};
 use crate::core::golang::lexer::Tok;
 
+/// 1 for an opening bracket, -1 for a closing one, 0 for another token (a bracket is the only
+/// operator that starts with its character: a first byte is cheaper to match than a string).
+fn bracket(t: &Tok) -> isize {
+    match t {
+        Tok::Op(o) => match o.as_bytes()[0] {
+            b'(' | b'[' | b'{' => 1,
+            b')' | b']' | b'}' => -1,
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
 impl<'a> Parser<'a> {
     /// After a syntax error in a top-level declaration: skips to the next `func`, `import`,
     /// `type`, `var` or `const` outside braces (a function body is skipped whole).
@@ -143,7 +156,7 @@ impl<'a> Parser<'a> {
                 _ => {
                     let e = self.unexpected_here(" in grouped declaration; possibly missing semicolon or newline or )");
                     self.report(e);
-                    while !matches!(self.tok(), Tok::Eof | Tok::Op(")" | "]" | "}")) {
+                    while bracket(self.tok()) >= 0 && !matches!(self.tok(), Tok::Eof) {
                         self.bump();
                     }
                     if !self.is_op(")") {
@@ -161,23 +174,20 @@ impl<'a> Parser<'a> {
     /// brackets the spec left open at the error; a missing operand (`operand`) skips, as Go,
     /// straight to the next one of them.
     fn sync_spec(&mut self, at: usize, mut operand: bool) {
-        let mut open = self.toks[at..self.i].iter().fold(0isize, |n, t| match t.tok {
-            Tok::Op("(" | "[" | "{") => n + 1,
-            Tok::Op(")" | "]" | "}") => n - 1,
-            _ => n,
-        });
+        let mut open: isize = self.toks[at..self.i].iter().map(|t| bracket(&t.tok)).sum();
         let mut depth = 0usize;
         loop {
+            let b = bracket(self.tok());
             match self.tok() {
                 Tok::Eof => return,
                 Tok::Semi if depth == 0 && !operand => return,
-                Tok::Op("(" | "[" | "{") if !operand => depth += 1,
-                Tok::Op(")" | "]" | "}") if depth > 0 => depth -= 1,
-                Tok::Op(")" | "]" | "}") if open > 0 => {
+                _ if b > 0 && !operand => depth += 1,
+                _ if b < 0 && depth > 0 => depth -= 1,
+                _ if b < 0 && open > 0 => {
                     open -= 1;
                     operand = false;
                 }
-                Tok::Op(")" | "]" | "}") => return,
+                _ if b < 0 => return,
                 _ => {}
             }
             self.bump();
