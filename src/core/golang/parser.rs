@@ -72,6 +72,19 @@ const KEYWORDS: [&str; 25] = [
     "import", "interface", "map", "package", "range", "return", "select", "struct", "switch", "type", "var",
 ];
 
+/// 1 for an opening bracket, -1 for a closing one, 0 for another token (a bracket is the only
+/// operator that starts with its character: a first byte is cheaper to match than a string).
+fn bracket(t: &Tok) -> isize {
+    match t {
+        Tok::Op(o) => match o.as_bytes()[0] {
+            b'(' | b'[' | b'{' => 1,
+            b')' | b']' | b'}' => -1,
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
+
 impl<'a> Parser<'a> {
     /// The token `k` ahead; once the tenth error is reported, the end of the file (the parser
     /// stops as Go's compiler does).
@@ -185,12 +198,13 @@ impl<'a> Parser<'a> {
     fn skip_stmt(&mut self) -> R<()> {
         let mut depth = 0usize;
         loop {
+            let b = bracket(self.tok());
             match self.tok() {
                 Tok::Eof => return Ok(()),
-                Tok::Semi | Tok::Op("}") if depth == 0 => return Ok(()),
-                Tok::Op("{" | "(" | "[") => depth += 1,
-                Tok::Op("}" | ")" | "]") if depth == 0 => return Ok(()),
-                Tok::Op("}" | ")" | "]") => depth -= 1,
+                Tok::Semi if depth == 0 => return Ok(()),
+                _ if b > 0 => depth += 1,
+                _ if b < 0 && depth == 0 => return Ok(()),
+                _ if b < 0 => depth -= 1,
                 _ => {}
             }
             self.bump();
@@ -206,12 +220,13 @@ impl<'a> Parser<'a> {
         }
         let mut depth = 0usize;
         loop {
+            let b = bracket(self.tok());
             match self.tok() {
                 Tok::Eof => return,
                 Tok::Semi if depth == 0 => return,
                 Tok::Op("}") if depth == 0 => return,
-                Tok::Op("{" | "(" | "[") => depth += 1,
-                Tok::Op("}" | ")" | "]") => depth = depth.saturating_sub(1),
+                _ if b > 0 => depth += 1,
+                _ if b < 0 => depth = depth.saturating_sub(1),
                 _ => {}
             }
             self.bump();

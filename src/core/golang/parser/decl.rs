@@ -2,23 +2,10 @@
 //! `const`, `type`) and their parameter lists; after a syntax error in a declaration it goes
 //! on at the next one.
 
-use super::{Parser, HELPERS, KEYWORDS, R};
+use super::{bracket, Parser, HELPERS, KEYWORDS, R};
 use crate::core::golang::ast::*;
 use crate::core::golang::error::{GoError, Pos};
 use crate::core::golang::lexer::Tok;
-
-/// 1 for an opening bracket, -1 for a closing one, 0 for another token (a bracket is the only
-/// operator that starts with its character: a first byte is cheaper to match than a string).
-fn bracket(t: &Tok) -> isize {
-    match t {
-        Tok::Op(o) => match o.as_bytes()[0] {
-            b'(' | b'[' | b'{' => 1,
-            b')' | b']' | b'}' => -1,
-            _ => 0,
-        },
-        _ => 0,
-    }
-}
 
 impl<'a> Parser<'a> {
     /// After a syntax error in a top-level declaration: skips to the next `func`, `import`,
@@ -156,9 +143,7 @@ impl<'a> Parser<'a> {
                 _ => {
                     let e = self.unexpected_here(" in grouped declaration; possibly missing semicolon or newline or )");
                     self.report(e);
-                    while bracket(self.tok()) >= 0 && !matches!(self.tok(), Tok::Eof) {
-                        self.bump();
-                    }
+                    self.sync_spec(self.i, true);
                     if !self.is_op(")") {
                         return Ok(());
                     }
