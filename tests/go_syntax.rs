@@ -399,6 +399,24 @@ func main() {
 }
 
 #[test]
+fn a_declaration_runs_on_as_go_says_it() {
+    // What follows a declaration or the package clause on its line: Go 1.26.6 `go build`.
+    check(
+        "package main x\n\nfunc main() {}\n",
+        expect![[r#"
+            main.go:1:14: syntax error: unexpected name x, expected semicolon or newline
+        "#]],
+    );
+    check(
+        "package main\n\nimport \"fmt\" fmt\n\nfunc main() { fmt.Println() } main()\n",
+        expect![[r#"
+            main.go:3:14: syntax error: unexpected name fmt after top level declaration
+            main.go:5:31: syntax error: unexpected name main after top level declaration
+        "#]],
+    );
+}
+
+#[test]
 fn literal_mistakes_are_placed_where_go_places_them() {
     // A newline in a string or rune literal is reported at the newline, as is a backslash that
     // ends the line (`unknown escape`: the newline is not one). Go 1.19.8 and 1.26.6

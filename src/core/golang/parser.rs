@@ -156,7 +156,7 @@ impl<'a> Parser<'a> {
                 Ok(())
             }
             Tok::Op(")") | Tok::Op("}") | Tok::Eof => Ok(()),
-            _ => self.unexpected("newline or ;"),
+            _ => self.unexpected("semicolon or newline"),
         }
     }
 
