@@ -101,7 +101,7 @@ func main() {
 }
 ",
         expect![[r#"
-            main.go:4:7: newline in string
+            main.go:4:12: newline in string
             main.go:5:9: invalid character U+003F '?'
             main.go:7:1: syntax error: unexpected }, expected expression
         "#]],
@@ -267,7 +267,7 @@ fn the_editor_places_every_syntax_error_at_its_line() {
     let ps = gosrc::compile(src).unwrap_err();
     let at: Vec<(Option<u32>, Option<u32>, &str)> =
         ps.iter().map(|p| (p.line, p.col, p.span.map_or("", |(a, b)| &src[a..b]))).collect();
-    assert_eq!(at, [(Some(4), Some(9), "2"), (Some(5), Some(7), "\""), (Some(7), Some(1), "}")], "{ps:?}");
+    assert_eq!(at, [(Some(4), Some(9), "2"), (Some(5), Some(12), ""), (Some(7), Some(1), "}")], "{ps:?}");
     assert!(ps[0].message.starts_with("syntax error: unexpected literal 2"), "{ps:?}");
     assert_eq!(ps[1].message, "newline in string");
 }
@@ -303,4 +303,157 @@ fn a_megabyte_of_garbage_gives_ten_errors_quickly() {
     let es = golang::import(&format!("package main\n{}\n", "?".repeat(1_000_000))).unwrap_err();
     assert_eq!(es.iter().map(|e| e.to_string()).collect::<Vec<_>>(), ["main.go:2:1: invalid character U+003F '?'"]);
     assert!(t.elapsed() < std::time::Duration::from_secs(5), "{:?}", t.elapsed());
+}
+
+#[test]
+fn grouped_declarations_report_a_mistake_on_each_line_as_go_does() {
+    // Inside `var ( ... )` and `const ( ... )` Go's parser goes on at the next spec after a
+    // mistake in one (a missing type, a bad name, a call's argument list), but after a spec
+    // that runs on (`c int int`, `l = k k`) it skips to the next `)`, `]` or `}`: here `f(1 2)`'s
+    // `)` ends the group, and the group's own `)` on line 8 is then a stray statement. A
+    // missing operand skips to the next `)` too (`f(5 +)` goes on after it; `1 + ,` ends the
+    // group). Go 1.26.6 `go build` printed exactly these lines (Go 1.19 the same places, with
+    // its older wording, and all of them with `-gcflags=-e`).
+    check(
+        "package main
+
+var (
+	a
+	b int
+	c int int
+	d = f(1 2)
+)
+
+var (
+	1
+	e = f(3 4)
+	g = f(5 +)
+	h
+	i = 1 + ,
+	j
+)
+
+const (
+	k = iota
+	l = k k
+	m
+)
+
+var x int y
+
+func f(int) int { return 0 }
+
+func main() {}
+",
+        expect![[r#"
+            main.go:4:3: syntax error: unexpected newline, expected type
+            main.go:6:8: syntax error: unexpected name int in grouped declaration; possibly missing semicolon or newline or )
+            main.go:8:1: syntax error: non-declaration statement outside function body
+            main.go:11:2: syntax error: unexpected literal 1, expected name
+            main.go:12:10: syntax error: unexpected literal 4 in argument list; possibly missing comma or )
+            main.go:13:11: syntax error: unexpected ), expected expression
+            main.go:14:3: syntax error: unexpected newline, expected type
+            main.go:15:10: syntax error: unexpected comma, expected expression
+            main.go:21:8: syntax error: unexpected name k in grouped declaration; possibly missing semicolon or newline or )
+            main.go:25:11: syntax error: unexpected name y after top level declaration
+            main.go:25:11: too many errors
+        "#]],
+    );
+    // An import group, and groups inside a function. `go build` stops at its own reading of
+    // the imports (`main.go:5:7: import path must be a string`, one error) before the
+    // compiler runs; these are the compiler's lines, from Go 1.26.6 `go tool compile` (Go 1.19
+    // places `import path must be a string` at 6:4, the literal's end).
+    check(
+        "package main
+
+import (
+	\"fmt\"
+	fmt2 fmt
+	42
+	. \"os\"
+	x
+)
+
+func main() {
+	var (
+		p int
+		q
+		r = fmt.Sprint(1 2)
+	)
+	const (
+		s = 1 1
+		t
+	)
+	fmt.Println(p, q, r, s, t, os.Args)
+}
+",
+        expect![[r#"
+            main.go:5:7: syntax error: missing import path
+            main.go:6:2: syntax error: import path must be a string
+            main.go:8:3: syntax error: missing import path
+            main.go:14:4: syntax error: unexpected newline, expected type
+            main.go:15:20: syntax error: unexpected literal 2 in argument list; possibly missing comma or )
+            main.go:18:9: syntax error: unexpected literal 1 in grouped declaration; possibly missing semicolon or newline or )
+        "#]],
+    );
+}
+
+#[test]
+fn a_declaration_runs_on_as_go_says_it() {
+    // What follows a declaration or the package clause on its line: Go 1.26.6 `go build`.
+    check(
+        "package main x\n\nfunc main() {}\n",
+        expect![[r#"
+            main.go:1:14: syntax error: unexpected name x, expected semicolon or newline
+        "#]],
+    );
+    check(
+        "package main\n\nimport \"fmt\" fmt\n\nfunc main() { fmt.Println() } main()\n",
+        expect![[r#"
+            main.go:3:14: syntax error: unexpected name fmt after top level declaration
+            main.go:5:31: syntax error: unexpected name main after top level declaration
+        "#]],
+    );
+}
+
+#[test]
+fn literal_mistakes_are_placed_where_go_places_them() {
+    // A newline in a string or rune literal is reported at the newline, as is a backslash that
+    // ends the line (`unknown escape`: the newline is not one). Go 1.19.8 and 1.26.6
+    // `go tool compile` printed these lines, and also `main.go:5:9: newline in string` after
+    // `main.go:5:9: unknown escape` (the importer reports one problem a line). The valid
+    // escapes of lines 8 to 10 are no problem. (Not reported, unlike Go: an unknown escape
+    // such as `\q` inside a line, and a rune literal with no or several characters.)
+    check(
+        "package main
+
+func main() {
+	e := 'a
+	f := \"\\
+	g := '\\
+	h := \"open
+	v := \"\\a\\b\\f\\n\\r\\t\\v\\\\\\\"\\x41\\101\\u00e9\\U0001F600\" + `raw \\q
+	still raw`
+	w := []rune{'\\'', '\\x41', '\\101', '\\u00e9', 'é', '\"'}
+	_, _, _, _, _, _ = e, f, g, h, v, w
+}
+",
+        expect![[r#"
+            main.go:4:9: newline in rune literal
+            main.go:5:9: unknown escape
+            main.go:6:9: unknown escape
+            main.go:7:12: newline in string
+        "#]],
+    );
+    // Left open at the end of the text: at the literal's (or comment's) start, as Go 1.19.8
+    // and 1.26.6 `go build` print them.
+    let open = [
+        ("\ts := \"abc", "main.go:4:7: string not terminated\n"),
+        ("\ts := `abc\n\tdef", "main.go:4:7: string not terminated\n"),
+        ("\ts := 'a", "main.go:4:7: rune literal not terminated\n"),
+        ("\ts := 1 /* abc\n\tdef", "main.go:4:9: comment not terminated\n"),
+    ];
+    for (body, want) in open {
+        assert_eq!(problems(&format!("package main\n\nfunc main() {{\n{body}")), want, "{body:?}");
+    }
 }

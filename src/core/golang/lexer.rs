@@ -57,7 +57,8 @@ fn invalid_char(ch: char) -> String {
 }
 
 /// The tokens of `src` (ending with [`Tok::Eof`]) and its directives, or the first lexical
-/// error (the editor's highlighting stops there: see `src/web/highlight.rs`).
+/// error, placed at the start of the token it is in (the editor's highlighting marks the text
+/// from there: see `src/web/highlight.rs`).
 pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
     let (toks, dirs, mut errs) = scan(src, false);
     match errs.pop() {
@@ -67,9 +68,10 @@ pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
 }
 
 /// The tokens of `src` (ending with [`Tok::Eof`]), its directives and the lexical errors that
-/// can be reported, in order. Like Go's scanner it goes on after an error: a stray character
-/// is skipped, a bad number reads as 0, a string cut by a newline ends there, and an
-/// unterminated comment or literal ends the text. Only the first error of a line is kept, and
+/// can be reported, in order, each where Go's scanner places it (a newline in a string, or after
+/// a backslash, at the newline; an unterminated literal at its start). Like Go's scanner it goes
+/// on after an error: a stray character is skipped, a bad number reads as 0, a string cut by a
+/// newline ends there, and an unterminated comment or literal ends the text. Only the first error of a line is kept, and
 /// the text ends at the tenth (Go reports one a line and ten in all: see
 /// [`super::error::SyntaxErrors`]), so a megabyte of garbage costs ten errors, not a million.
 pub fn lex_all(src: &str) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) {
@@ -182,16 +184,18 @@ fn scan(src: &str, recover: bool) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) 
         } else if c == b'"' || c == b'`' || c == b'\'' {
             let mut j = i + 1;
             let mut value = String::new();
-            let unterminated = if c == b'\'' { "rune literal not terminated" } else { "string literal not terminated" };
-            // The literal's problem, if any: it then ends where the problem is.
+            let unterminated = if c == b'\'' { "rune literal not terminated" } else { "string not terminated" };
+            // The literal's problem, if any, and its place (for `lex`, the literal's start): the
+            // literal then ends there.
             let bad = loop {
-                let Some(ch) = src[j..].chars().next() else { break Some(unterminated) };
+                let at = if recover { pos(j, line, line_start) } else { p };
+                let Some(ch) = src[j..].chars().next() else { break Some((p, unterminated)) };
                 if ch as u32 == c as u32 {
                     j += 1;
                     break None;
                 }
                 if ch == '\n' && c != b'`' {
-                    break Some(if c == b'\'' { "newline in rune literal" } else { "newline in string" });
+                    break Some((at, if c == b'\'' { "newline in rune literal" } else { "newline in string" }));
                 }
                 if ch == '\n' {
                     line += 1;
@@ -200,10 +204,10 @@ fn scan(src: &str, recover: bool) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) 
                 if ch == '\\' && c != b'`' {
                     // A backslash as the text's last character ends nothing: the literal is
                     // unterminated (and the loop must not stay on it).
-                    let Some(e) = src[j + 1..].chars().next() else { break Some(unterminated) };
+                    let Some(e) = src[j + 1..].chars().next() else { break Some((p, unterminated)) };
                     if e == '\n' {
                         j += 1;
-                        break Some("newline in string");
+                        break Some((if recover { pos(j, line, line_start) } else { p }, "unknown escape"));
                     }
                     value.push(match e {
                         'n' => '\n',
@@ -221,8 +225,8 @@ fn scan(src: &str, recover: bool) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) 
                 j += ch.len_utf8();
             };
             // A bad literal ends at the newline (lexed next) or at the end of the text.
-            if let Some(m) = bad {
-                note(&mut errs, GoError::at(p, m));
+            if let Some((at, m)) = bad {
+                note(&mut errs, GoError::at(at, m));
             }
             i = j;
             toks.push(Token { tok: if c == b'\'' { Tok::Char } else { Tok::Str(value) }, pos: p });
@@ -252,7 +256,7 @@ mod tests {
     #[test]
     fn a_backslash_ending_the_text_is_an_unterminated_literal_not_a_hang() {
         // Typing `"\` at the end of the editor once made the lexer loop for ever.
-        for (src, msg) in [("x := \"\\", "string literal not terminated"), ("x := '\\", "rune literal not terminated")] {
+        for (src, msg) in [("x := \"\\", "string not terminated"), ("x := '\\", "rune literal not terminated")] {
             let e = lex(src).unwrap_err();
             assert_eq!((e.message.as_str(), e.pos.map(|p| (p.line, p.col))), (msg, Some((1, 6))), "{src:?}");
         }
@@ -290,10 +294,10 @@ mod tests {
             e,
             [
                 "main.go:1:3: invalid character U+003F '?'",
-                "main.go:2:1: newline in string",
+                "main.go:2:3: newline in string",
                 "main.go:3:3: invalid or too large integer literal 0x",
                 // Not `3:6: invalid character U+00A7 '§'`: one error a line.
-                "main.go:4:1: string literal not terminated",
+                "main.go:4:1: string not terminated",
             ]
         );
         let kinds: Vec<Tok> = t.into_iter().map(|t| t.tok).collect();
@@ -306,8 +310,18 @@ mod tests {
     }
 
     #[test]
+    fn lex_places_a_bad_literal_at_its_start_and_lex_all_where_go_does() {
+        // `lex_all` places a newline in a string where Go does, at the newline; `lex`, whose
+        // error is where the editor's highlighting marks the text from, at the literal's start.
+        assert_eq!(lex_all("x := \"ab\ny").2[0].to_string(), "main.go:1:9: newline in string");
+        assert_eq!(lex("x := \"ab\ny").unwrap_err().to_string(), "main.go:1:6: newline in string");
+        assert_eq!(lex_all("x := 'a\\\ny").2[0].to_string(), "main.go:1:9: unknown escape");
+        assert_eq!(lex("x := 'a\\\ny").unwrap_err().to_string(), "main.go:1:6: unknown escape");
+    }
+
+    #[test]
     fn errors_have_positions() {
-        assert_eq!(lex("x\n  \"abc").unwrap_err().to_string(), "main.go:2:3: string literal not terminated");
+        assert_eq!(lex("x\n  \"abc").unwrap_err().to_string(), "main.go:2:3: string not terminated");
         assert_eq!(lex("a ? b").unwrap_err().to_string(), "main.go:1:3: invalid character U+003F '?'");
     }
 }

@@ -7,8 +7,9 @@
 //!
 //! A syntax error does not stop it: like Go's parser it reports the error and resynchronises
 //! (in a block, at the statement's end: the next `;`, written or inserted at a newline, or the
-//! block's closing `}`; at the top level, at the next `func`, `import`, `type`, `var` or
-//! `const`), then goes on, so that every mistake is reported at once, one per line at most and
+//! block's closing `}`; in a grouped `import`, `var` or `const` declaration, at the next spec
+//! or where Go's parser goes on; at the top level, at the next `func`, `import`, `type`, `var`
+//! or `const`), then goes on, so that every mistake is reported at once, one per line at most and
 //! ten at most ([`SyntaxErrors`]). The top level (package clause, imports, declarations,
 //! parameter lists) is in `parser/decl.rs`.
 
@@ -59,6 +60,7 @@ fn describe(t: &Tok) -> String {
         Tok::Float(f) => format!("literal {f}"),
         Tok::Str(s) => format!("literal {s:?}"),
         Tok::Char => "rune literal".to_string(),
+        Tok::Op(",") => "comma".to_string(),
         Tok::Op(o) => o.to_string(),
         Tok::Semi => "newline".to_string(),
         Tok::Eof => "EOF".to_string(),
@@ -69,6 +71,19 @@ const KEYWORDS: [&str; 25] = [
     "break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for", "func", "go", "goto", "if",
     "import", "interface", "map", "package", "range", "return", "select", "struct", "switch", "type", "var",
 ];
+
+/// 1 for an opening bracket, -1 for a closing one, 0 for another token (a bracket is the only
+/// operator that starts with its character: a first byte is cheaper to match than a string).
+fn bracket(t: &Tok) -> isize {
+    match t {
+        Tok::Op(o) => match o.as_bytes()[0] {
+            b'(' | b'[' | b'{' => 1,
+            b')' | b']' | b'}' => -1,
+            _ => 0,
+        },
+        _ => 0,
+    }
+}
 
 impl<'a> Parser<'a> {
     /// The token `k` ahead; once the tenth error is reported, the end of the file (the parser
@@ -141,7 +156,7 @@ impl<'a> Parser<'a> {
                 Ok(())
             }
             Tok::Op(")") | Tok::Op("}") | Tok::Eof => Ok(()),
-            _ => self.unexpected("newline or ;"),
+            _ => self.unexpected("semicolon or newline"),
         }
     }
 
@@ -183,12 +198,13 @@ impl<'a> Parser<'a> {
     fn skip_stmt(&mut self) -> R<()> {
         let mut depth = 0usize;
         loop {
+            let b = bracket(self.tok());
             match self.tok() {
                 Tok::Eof => return Ok(()),
-                Tok::Semi | Tok::Op("}") if depth == 0 => return Ok(()),
-                Tok::Op("{" | "(" | "[") => depth += 1,
-                Tok::Op("}" | ")" | "]") if depth == 0 => return Ok(()),
-                Tok::Op("}" | ")" | "]") => depth -= 1,
+                Tok::Semi if depth == 0 => return Ok(()),
+                _ if b > 0 => depth += 1,
+                _ if b < 0 && depth == 0 => return Ok(()),
+                _ if b < 0 => depth -= 1,
                 _ => {}
             }
             self.bump();
@@ -204,12 +220,13 @@ impl<'a> Parser<'a> {
         }
         let mut depth = 0usize;
         loop {
+            let b = bracket(self.tok());
             match self.tok() {
                 Tok::Eof => return,
                 Tok::Semi if depth == 0 => return,
                 Tok::Op("}") if depth == 0 => return,
-                Tok::Op("{" | "(" | "[") => depth += 1,
-                Tok::Op("}" | ")" | "]") => depth = depth.saturating_sub(1),
+                _ if b > 0 => depth += 1,
+                _ if b < 0 => depth = depth.saturating_sub(1),
                 _ => {}
             }
             self.bump();

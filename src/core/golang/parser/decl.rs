@@ -2,7 +2,7 @@
 //! `const`, `type`) and their parameter lists; after a syntax error in a declaration it goes
 //! on at the next one.
 
-use super::{Parser, HELPERS, KEYWORDS, R};
+use super::{bracket, Parser, HELPERS, KEYWORDS, R};
 use crate::core::golang::ast::*;
 use crate::core::golang::error::{GoError, Pos};
 use crate::core::golang::lexer::Tok;
@@ -41,7 +41,16 @@ impl<'a> Parser<'a> {
         let (mut imports, mut decls) = (Vec::new(), Vec::new());
         while !matches!(self.tok(), Tok::Eof) {
             let (at, depth) = (self.i, self.depth);
-            if let Err(e) = self.decl(&mut imports, &mut decls) {
+            // A declaration ends at a `;` (or a newline); what else follows it is an error.
+            let r = self.decl(&mut imports, &mut decls).and_then(|()| match self.tok() {
+                Tok::Semi => {
+                    self.bump();
+                    Ok(())
+                }
+                Tok::Eof => Ok(()),
+                _ => Err(self.unexpected_here(" after top level declaration")),
+            });
+            if let Err(e) = r {
                 self.depth = depth;
                 self.report(e);
                 if self.i == at {
@@ -56,25 +65,17 @@ impl<'a> Parser<'a> {
     /// One top-level declaration (or an empty one, `;`).
     fn decl(&mut self, imports: &mut Vec<(String, Pos)>, decls: &mut Vec<Decl>) -> R<()> {
         match self.tok().clone() {
-            Tok::Semi => {
-                self.bump();
-            }
+            Tok::Semi => {}
             Tok::Ident(k) if k == "import" => {
                 if !decls.is_empty() {
                     return Err(GoError::at(self.pos(), "syntax error: imports must appear before other declarations"));
                 }
                 self.bump();
                 if self.is_op("(") {
-                    self.bump();
-                    while !self.is_op(")") {
-                        imports.push(self.import_spec()?);
-                        self.expect_semi()?;
-                    }
-                    self.bump();
+                    self.group(None, imports, &mut Vec::new())?;
                 } else {
                     imports.push(self.import_spec()?);
                 }
-                self.expect_semi()?;
             }
             Tok::Ident(k) if k == "func" => decls.push(Decl::Func(self.func_decl()?)),
             Tok::Ident(k) if k == "var" => {
@@ -107,9 +108,74 @@ impl<'a> Parser<'a> {
         if matches!(self.tok(), Tok::Ident(_) | Tok::Op(".")) {
             self.bump();
         }
-        match self.tok().clone() {
-            Tok::Str(s) => Ok((s, self.bump().pos)),
-            _ => self.unexpected("import path"),
+        let what = match self.tok().clone() {
+            Tok::Str(s) => return Ok((s, self.bump().pos)),
+            Tok::Int(_) | Tok::Float(_) | Tok::Char => "syntax error: import path must be a string",
+            _ => "syntax error: missing import path",
+        };
+        Err(GoError::at(self.pos(), what))
+    }
+
+    /// The specs of a grouped declaration, `( spec; spec; ... )` (at its `(`): imports
+    /// (`konst` `None`) into `imports`, or `var` or `const` specs into `specs`. As Go's parser,
+    /// after a mistake in a spec it goes on at the next one (see [`Parser::sync_spec`]); after
+    /// a spec that does not end at a `;` or the `)`, it reports `in grouped declaration` and
+    /// skips to the next `)`, `]` or `}`, leaving the group unless that is a `)`.
+    fn group(&mut self, konst: Option<bool>, imports: &mut Vec<(String, Pos)>, specs: &mut Vec<VarSpec>) -> R<()> {
+        self.bump();
+        while !self.is_op(")") && !matches!(self.tok(), Tok::Eof) {
+            let (at, depth) = (self.i, self.depth);
+            let r = match konst {
+                None => self.import_spec().map(|s| imports.push(s)),
+                Some(k) => self.spec(k).map(|s| specs.push(s)),
+            };
+            if let Err(e) = r {
+                self.depth = depth;
+                let operand = e.message.ends_with("expected expression");
+                self.report(e);
+                self.sync_spec(at, operand);
+            }
+            match self.tok() {
+                Tok::Semi => {
+                    self.bump();
+                }
+                Tok::Op(")") | Tok::Eof => {}
+                _ => {
+                    let e = self.unexpected_here(" in grouped declaration; possibly missing semicolon or newline or )");
+                    self.report(e);
+                    self.sync_spec(self.i, true);
+                    if !self.is_op(")") {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        self.expect_op(")")?;
+        Ok(())
+    }
+
+    /// After a syntax error in a grouped spec begun at token `at`, goes on where Go's parser
+    /// would: at the spec's `;` or the group's `)`. A `)`, `]` or `}` closes first the
+    /// brackets the spec left open at the error; a missing operand (`operand`) skips, as Go,
+    /// straight to the next one of them.
+    fn sync_spec(&mut self, at: usize, mut operand: bool) {
+        let mut open: isize = self.toks[at..self.i].iter().map(|t| bracket(&t.tok)).sum();
+        let mut depth = 0usize;
+        loop {
+            let b = bracket(self.tok());
+            match self.tok() {
+                Tok::Eof => return,
+                Tok::Semi if depth == 0 && !operand => return,
+                _ if b > 0 && !operand => depth += 1,
+                _ if b < 0 && depth > 0 => depth -= 1,
+                _ if b < 0 && open > 0 => {
+                    open -= 1;
+                    operand = false;
+                }
+                _ if b < 0 => return,
+                _ => {}
+            }
+            self.bump();
         }
     }
 
@@ -118,15 +184,7 @@ impl<'a> Parser<'a> {
     pub(super) fn specs(&mut self, konst: bool) -> R<Vec<VarSpec>> {
         let mut out = Vec::new();
         if self.is_op("(") {
-            self.bump();
-            while !self.is_op(")") {
-                if matches!(self.tok(), Tok::Eof) {
-                    return self.unexpected(")");
-                }
-                out.push(self.spec(konst)?);
-                self.expect_semi()?;
-            }
-            self.bump();
+            self.group(Some(konst), &mut Vec::new(), &mut out)?;
         } else {
             out.push(self.spec(konst)?);
         }
@@ -180,7 +238,6 @@ impl<'a> Parser<'a> {
         } else {
             Some(self.block()?)
         };
-        self.expect_semi()?;
         Ok(FuncDecl { pos, name, recv, params, results, body })
     }
 
