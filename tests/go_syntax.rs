@@ -418,16 +418,20 @@ fn a_declaration_runs_on_as_go_says_it() {
 
 #[test]
 fn literal_mistakes_are_placed_where_go_places_them() {
-    // A newline in a string or rune literal is reported at the newline, as is a backslash that
-    // ends the line (`unknown escape`: the newline is not one). Go 1.19.8 and 1.26.6
-    // `go tool compile` printed these lines, and also `main.go:5:9: newline in string` after
-    // `main.go:5:9: unknown escape` (the importer reports one problem a line). The valid
-    // escapes of lines 8 to 10 are no problem. (Not reported, unlike Go: an unknown escape
-    // such as `\q` inside a line, and a rune literal with no or several characters.)
+    // A newline in a string or rune literal is reported at the newline, a bad escape at the
+    // character after its backslash, an empty rune literal at its closing quote; a literal with
+    // more than one character, or left open at the end of the text, at its start. Go 1.19.8 and
+    // 1.26.6 `go tool compile` printed these lines, and also `main.go:9:9: newline in string`
+    // after `main.go:9:9: unknown escape` (the importer reports one problem a line). The valid
+    // escapes of lines 12 to 14 are no problem.
     check(
         "package main
 
 func main() {
+	a := 'ab'
+	b := ''
+	c := '\\q'
+	d := \"x\\qy\"
 	e := 'a
 	f := \"\\
 	g := '\\
@@ -435,14 +439,18 @@ func main() {
 	v := \"\\a\\b\\f\\n\\r\\t\\v\\\\\\\"\\x41\\101\\u00e9\\U0001F600\" + `raw \\q
 	still raw`
 	w := []rune{'\\'', '\\x41', '\\101', '\\u00e9', 'é', '\"'}
-	_, _, _, _, _, _ = e, f, g, h, v, w
+	_, _, _, _, _, _, _, _, _, _ = a, b, c, d, e, f, g, h, v, w
 }
 ",
         expect![[r#"
-            main.go:4:9: newline in rune literal
-            main.go:5:9: unknown escape
+            main.go:4:7: more than one character in rune literal
+            main.go:5:8: empty rune literal or unescaped '
             main.go:6:9: unknown escape
-            main.go:7:12: newline in string
+            main.go:7:10: unknown escape
+            main.go:8:9: newline in rune literal
+            main.go:9:9: unknown escape
+            main.go:10:9: unknown escape
+            main.go:11:12: newline in string
         "#]],
     );
     // Left open at the end of the text: at the literal's (or comment's) start, as Go 1.19.8

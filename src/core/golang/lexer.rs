@@ -68,9 +68,9 @@ pub fn lex(src: &str) -> Result<(Vec<Token>, Vec<Directive>), GoError> {
 }
 
 /// The tokens of `src` (ending with [`Tok::Eof`]), its directives and the lexical errors that
-/// can be reported, in order, each where Go's scanner places it (a newline in a string, or after
-/// a backslash, at the newline; an unterminated literal at its start). Like Go's scanner it goes
-/// on after an error: a stray character is skipped, a bad number reads as 0, a string cut by a
+/// can be reported, in order, each where Go's scanner places it (a newline in a string or a
+/// bad escape where it is, an unterminated literal at its start). Like Go's scanner it goes on
+/// after an error: a stray character is skipped, a bad number reads as 0, a string cut by a
 /// newline ends there, and an unterminated comment or literal ends the text. Only the first error of a line is kept, and
 /// the text ends at the tenth (Go reports one a line and ten in all: see
 /// [`super::error::SyntaxErrors`]), so a megabyte of garbage costs ten errors, not a million.
@@ -182,54 +182,84 @@ fn scan(src: &str, recover: bool) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) 
                 }
             }
         } else if c == b'"' || c == b'`' || c == b'\'' {
-            let mut j = i + 1;
+            let rune = c == b'\'';
+            let (mut j, mut n) = (i + 1, 0);
             let mut value = String::new();
-            let unterminated = if c == b'\'' { "rune literal not terminated" } else { "string not terminated" };
-            // The literal's problem, if any, and its place (for `lex`, the literal's start): the
-            // literal then ends there.
-            let bad = loop {
-                let at = if recover { pos(j, line, line_start) } else { p };
-                let Some(ch) = src[j..].chars().next() else { break Some((p, unterminated)) };
+            // The literal's first problem and its place, as Go's scanner gives them: a newline or
+            // a bad escape where it is, an unterminated literal at its start. It then ends there.
+            let mut bad: Option<(Pos, &str)> = None;
+            loop {
+                let at = pos(j, line, line_start);
+                let Some(ch) = src[j..].chars().next() else {
+                    bad = Some((p, if rune { "rune literal not terminated" } else { "string not terminated" }));
+                    break;
+                };
                 if ch as u32 == c as u32 {
                     j += 1;
-                    break None;
+                    if rune && n != 1 {
+                        let m = if n == 0 { (at, "empty rune literal or unescaped '") } else { (p, "more than one character in rune literal") };
+                        bad = bad.or(Some(m));
+                    }
+                    break;
                 }
+                n += 1;
                 if ch == '\n' && c != b'`' {
-                    break Some((at, if c == b'\'' { "newline in rune literal" } else { "newline in string" }));
+                    bad = bad.or(Some((at, if rune { "newline in rune literal" } else { "newline in string" })));
+                    break;
                 }
                 if ch == '\n' {
                     line += 1;
                     line_start = j + 1;
                 }
-                if ch == '\\' && c != b'`' {
-                    // A backslash as the text's last character ends nothing: the literal is
-                    // unterminated (and the loop must not stay on it).
-                    let Some(e) = src[j + 1..].chars().next() else { break Some((p, unterminated)) };
-                    if e == '\n' {
-                        j += 1;
-                        break Some((if recover { pos(j, line, line_start) } else { p }, "unknown escape"));
-                    }
-                    value.push(match e {
-                        'n' => '\n',
-                        't' => '\t',
-                        'r' => '\r',
-                        '\\' => '\\',
-                        '"' => '"',
-                        '\'' => '\'',
-                        other => other,
-                    });
-                    j += 1 + e.len_utf8();
+                j += ch.len_utf8();
+                if ch != '\\' || c == b'`' {
+                    value.push(ch);
                     continue;
                 }
-                value.push(ch);
-                j += ch.len_utf8();
-            };
-            // A bad literal ends at the newline (lexed next) or at the end of the text.
+                // An escape. A backslash as the text's last character ends nothing: the literal
+                // is unterminated (and the loop must not stay on it).
+                let Some(e) = src[j..].chars().next() else { continue };
+                let (digits, radix) = match e {
+                    'x' => (2, 16),
+                    'u' => (4, 16),
+                    'U' => (8, 16),
+                    '0'..='7' => (3, 8),
+                    _ => (0, 0),
+                };
+                if digits > 0 {
+                    // `\x41`, `\u00e9`, `\101`: the value's digits (an octal one is the first).
+                    let from = if radix == 8 { j } else { j + 1 };
+                    let k = src[from..].bytes().take(digits).take_while(u8::is_ascii_hexdigit).count();
+                    let v = u32::from_str_radix(&src[from..from + k], radix).ok().and_then(char::from_u32);
+                    value.push(v.unwrap_or('\u{fffd}'));
+                    j = from + k;
+                    continue;
+                }
+                let v = match e {
+                    'n' => '\n',
+                    't' => '\t',
+                    'r' => '\r',
+                    'a' => '\u{7}',
+                    'b' => '\u{8}',
+                    'f' => '\u{c}',
+                    'v' => '\u{b}',
+                    '\\' => '\\',
+                    q if q as u32 == c as u32 => q,
+                    // Read on from the character after the backslash (a newline ends the literal).
+                    _ => {
+                        bad = bad.or(Some((pos(j, line, line_start), "unknown escape")));
+                        continue;
+                    }
+                };
+                value.push(v);
+                j += 1;
+            }
             if let Some((at, m)) = bad {
-                note(&mut errs, GoError::at(at, m));
+                // `lex` stops at the literal's start: the editor marks the text from there.
+                note(&mut errs, GoError::at(if recover { at } else { p }, m));
             }
             i = j;
-            toks.push(Token { tok: if c == b'\'' { Tok::Char } else { Tok::Str(value) }, pos: p });
+            toks.push(Token { tok: if rune { Tok::Char } else { Tok::Str(value) }, pos: p });
         } else {
             let Some(op) = OPS.iter().find(|o| src[i..].starts_with(**o)) else {
                 let ch = src[i..].chars().next().unwrap_or(' ');
@@ -310,13 +340,17 @@ mod tests {
     }
 
     #[test]
-    fn lex_places_a_bad_literal_at_its_start_and_lex_all_where_go_does() {
+    fn lex_places_a_bad_literal_at_its_start_and_escapes_have_their_values() {
         // `lex_all` places a newline in a string where Go does, at the newline; `lex`, whose
         // error is where the editor's highlighting marks the text from, at the literal's start.
         assert_eq!(lex_all("x := \"ab\ny").2[0].to_string(), "main.go:1:9: newline in string");
         assert_eq!(lex("x := \"ab\ny").unwrap_err().to_string(), "main.go:1:6: newline in string");
-        assert_eq!(lex_all("x := 'a\\\ny").2[0].to_string(), "main.go:1:9: unknown escape");
-        assert_eq!(lex("x := 'a\\\ny").unwrap_err().to_string(), "main.go:1:6: unknown escape");
+        let (t, _) = lex(r#""\x41\101\u00e9\U0001F600\a\"" '\x41' '\''"#).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t[0].tok, Tok::Str("AAé😀\u{7}\"".into()));
+        assert_eq!((&t[1].tok, &t[2].tok), (&Tok::Char, &Tok::Char));
+        // A string's `\'` and a rune's `\"` are unknown escapes, at the character after `\`.
+        assert_eq!(lex_all(r#"'\"' "\'""#).2[0].to_string(), "main.go:1:3: unknown escape");
+        assert_eq!(lex_all(r#""\'""#).2[0].to_string(), "main.go:1:3: unknown escape");
     }
 
     #[test]
