@@ -7,7 +7,7 @@
 
 use super::chip_list::{chip_list, Chips};
 use super::m_list::MList;
-use super::move_arrows::MoveArrows;
+use super::move_arrows::{move_arrows, MoveArrowsProps};
 use super::p_card::{p_card, PCardProps};
 use super::waiting::{waiting, WaitingProps};
 use crate::core::ids::GId;
@@ -103,7 +103,7 @@ pub fn board(props: &BoardProps) -> Html {
             <div class="board-lower" data-lower="0">
                 { waiting(WaitingProps { state: lower_state, moves: lower_moves, selected: props.selected, on_select: props.on_select.clone(), scope: props.scope.clone() }) }
             </div>
-            <MoveArrows moves={props.moves.clone()} {root} />
+            { move_arrows(MoveArrowsProps { moves: props.moves.clone(), root }) }
         </div>
     }
 }

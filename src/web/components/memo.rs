@@ -75,12 +75,9 @@ impl<S> Clone for WeakLocal<S> {
 }
 
 impl<S> WeakLocal<S> {
-    /// As [`Local::set`], while the state is alive (nothing once its [`Memo`] is gone).
-    pub fn set(&self, f: impl FnOnce(&mut S)) {
-        if let Some(cell) = self.cell.upgrade() {
-            f(&mut cell.borrow_mut());
-            self.redraw.force_update();
-        }
+    /// The state, while its [`Memo`] is alive.
+    pub fn upgrade(&self) -> Option<Local<S>> {
+        Some(Local { cell: self.cell.upgrade()?, redraw: self.redraw.clone() })
     }
 }
 
