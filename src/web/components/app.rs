@@ -2,7 +2,7 @@
 //! animation frames while playing, local storage, theme, the address's share link, and the
 //! `window.__gmp*` hooks the end-to-end tests and the benchmark read).
 
-use super::board::Board;
+use super::board::{board, BoardProps};
 use super::clock::clock;
 use super::compare_view::{compare_view, CompareViewProps};
 use super::compare_with::{compare_with, CompareWithProps};
@@ -288,8 +288,8 @@ pub fn app() -> Html {
     };
     let board = html! {
         <div id="board" tabindex="-1">
-            <Board state={v.state.clone()} moves={v.moves.clone()} selected={state.selected} on_select={on_select.clone()}
-                playing={state.playing} />
+            { board(BoardProps { state: v.state.clone(), moves: v.moves.clone(), selected: state.selected, on_select: on_select.clone(),
+                playing: state.playing, scope: AttrValue::default() }) }
         </div>
     };
     let help = if state.help { help(&on_help_close, &help_close) } else { Html::default() };

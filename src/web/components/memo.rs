@@ -55,6 +55,10 @@ impl<S> Local<S> {
         f(&mut self.cell.borrow_mut());
         self.redraw.force_update();
     }
+    /// What draws the part again (for a watcher the state holds).
+    pub fn redraw(&self) -> UseForceUpdateHandle {
+        self.redraw.clone()
+    }
     /// A handle that does not keep the state alive, for what the state itself holds (a
     /// listener, a worker): no cycle keeps the state after its [`Memo`] is gone.
     pub fn weak(&self) -> WeakLocal<S> {

@@ -8,7 +8,7 @@
 //! and controls to pause, run again, crash a worker and measure the speedup.
 
 use crate::web::fixed::Fixed;
-use super::board::Board;
+use super::board::{board, BoardProps};
 use super::event_log::{event_log, EventLogProps};
 use super::explain::{explain, ExplainProps};
 use super::goroutine_panel::{goroutine_panel, GoroutinePanelProps};
@@ -323,7 +323,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             { explain(ExplainProps { step: r.steps, rows: last_rows, text, schedtrace: r.schedtrace.clone(),
                 outcome, announce: paused || finished, on_select: on_select.clone() }) }
             <div class="threads-board" id="board" tabindex="-1">
-                <Board {state} {moves} selected={*selected} on_select={on_select} />
+                { board(BoardProps { state, moves, selected: *selected, on_select, playing: false, scope: AttrValue::default() }) }
                 if let Some(g) = *selected {
                     { goroutine_panel(GoroutinePanelProps { id: g, detail, on_close, on_seek: noop_seek.clone(), seekable: false }) }
                 }
