@@ -30,7 +30,7 @@ use crate::web::shortcuts::{in_threads_mode, message_for};
 use crate::web::state::{AppState, Msg, StepBudget, Theme, SEEK_SLICE_MS, TO_END_FRAME_MS};
 use super::seek_bar::{seek_bar, SeekBarProps};
 use crate::web::storage;
-use super::threads_view::ThreadsView;
+use super::threads_view::{threads_view, ThreadsProps};
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use gloo_timers::callback::Timeout;
@@ -342,7 +342,7 @@ pub fn app() -> Html {
                         </button>
                     </p>
                     if let Some(sc) = threads_scenario {
-                        <ThreadsView scenario={sc} command={state.threads_command} panel={state.threads_panel.clone()} on_msg={on_threads} />
+                        { threads_view(ThreadsProps { scenario: sc, command: state.threads_command, panel: state.threads_panel.clone(), on_msg: on_threads }) }
                     } else {
                     { compare_with(CompareWithProps { gomaxprocs: v.state.gomaxprocs, on_open: on_compare }) }
                     { controls }
