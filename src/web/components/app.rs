@@ -24,7 +24,7 @@ use super::lesson_panel::lesson_panel;
 use super::line_plot::{line_plot, LinePlotProps};
 use super::notice_bar::notice_bar;
 use super::timeline::{timeline, TimelineProps};
-use super::trace_panel::TracePanel;
+use super::trace_panel::{trace_panel, TracePanelProps};
 use crate::web::boot;
 use crate::web::shortcuts::{in_threads_mode, message_for};
 use crate::web::state::{AppState, Msg, StepBudget, Theme, SEEK_SLICE_MS, TO_END_FRAME_MS};
@@ -357,7 +357,7 @@ pub fn app() -> Html {
                             t_max: state.plots.t_max, cursor_t: v.t, on_seek_t: on_seek_t.clone(), seekable: true }) }
                         { timeline(TimelineProps { lanes: state.plots.lanes.clone(), t_max: state.plots.t_max, cursor_t: v.t, on_seek_t }) }
                     </section>
-                    <TracePanel on_replay={on_trace} />
+                    { trace_panel(TracePanelProps { on_replay: on_trace }) }
                     }
                 </div>
                 <aside class="col-side">
