@@ -122,18 +122,8 @@ pub fn app() -> Html {
 
     // A long seek runs in slices, each in its own task, so the page answers in between.
     {
-        let dispatch = dispatch.clone();
-        use_effect_with(state.seeking.is_some(), move |&seeking| {
-            let alive = Rc::new(Cell::new(seeking));
-            let pending = Rc::new(RefCell::new(None));
-            if seeking {
-                schedule_seek_slice(alive.clone(), pending.clone(), dispatch, StepBudget::FIRST);
-            }
-            move || {
-                alive.set(false);
-                pending.borrow_mut().take();
-            }
-        });
+        let start = |a, p, d| schedule_seek_slice(a, p, d, StepBudget::FIRST);
+        use_effect_with(state.seeking.is_some(), while_on(dispatch.clone(), start));
     }
 
     // After a long seek, what it left out of date is drawn in tasks of its own.
@@ -147,18 +137,8 @@ pub fn app() -> Html {
 
     // The compare view's scan and far seeks, in slices between frames (issue 13).
     {
-        let dispatch = dispatch.clone();
-        use_effect_with(state.compare.as_ref().is_some_and(|c| c.busy()), move |&busy| {
-            let alive = Rc::new(Cell::new(busy));
-            let pending = Rc::new(RefCell::new(None));
-            if busy {
-                schedule_compare_work(alive.clone(), pending.clone(), dispatch, COMPARE_FIRST_SLICE);
-            }
-            move || {
-                alive.set(false);
-                pending.borrow_mut().take();
-            }
-        });
+        let start = |a, p, d| schedule_compare_work(a, p, d, COMPARE_FIRST_SLICE);
+        use_effect_with(state.compare.as_ref().is_some_and(|c| c.busy()), while_on(dispatch.clone(), start));
     }
     // Predict mode's scores (issue 13).
     use_effect_with(state.predict.as_ref().map(|p| (p.saves, p.scores_json())), |p| {
@@ -172,20 +152,7 @@ pub fn app() -> Html {
     // While playing, the log, the goroutine panel, the interventions' lists and the plots are
     // rebuilt in the browser's idle time between frames (at most a few times a second), so the
     // frames that draw the board stay short.
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with(state.playing, move |&playing| {
-            let alive = Rc::new(Cell::new(playing));
-            let gap = Rc::new(RefCell::new(None));
-            if playing {
-                schedule_idle_refresh(alive.clone(), gap.clone(), dispatch);
-            }
-            move || {
-                alive.set(false);
-                gap.borrow_mut().take();
-            }
-        });
-    }
+    use_effect_with(state.playing, while_on(dispatch.clone(), schedule_idle_refresh));
 
     // After every render: record how long the frame's work took (while playing).
     {
@@ -200,16 +167,8 @@ pub fn app() -> Html {
     }
 
     // Local storage: what the user built survives a reload.
-    use_effect_with(state.save_draft.clone(), |t| {
-        if let Some(t) = t {
-            storage::save(boot::DRAFT_KEY, t);
-        }
-    });
-    use_effect_with(state.save_good.clone(), |t| {
-        if let Some(t) = t {
-            storage::save(boot::GOOD_KEY, t);
-        }
-    });
+    use_effect_with(state.save_draft.clone(), save_to(boot::DRAFT_KEY));
+    use_effect_with(state.save_good.clone(), save_to(boot::GOOD_KEY));
 
     // Theme.
     use_effect_with((state.theme, state.dark()), |&(theme, dark)| {
@@ -225,26 +184,12 @@ pub fn app() -> Html {
     // heading as the lesson opens (the gallery button is gone); the Output panel follows its
     // latest line. (Effects of the page's, so that these panels are plain functions.)
     let help_close = use_node_ref();
-    {
-        let r = help_close.clone();
-        use_effect_with(state.help, move |&open| {
-            if open {
-                focus(&r)
-            }
-        });
-    }
+    use_effect_with(state.help.then_some(""), focus_on(help_close.clone()));
     // The full page's main view (not the compare view, not the embedded view).
     let main_view = !state.embed && state.compare.is_none();
     let lesson_heading = use_node_ref();
-    {
-        let r = lesson_heading.clone();
-        let shown = state.lesson.as_ref().filter(|_| main_view && !state.threads).map(|l| l.id);
-        use_effect_with(shown, move |s| {
-            if s.is_some() {
-                focus(&r)
-            }
-        });
-    }
+    let shown = state.lesson.as_ref().filter(|_| main_view && !state.threads).map(|l| l.id);
+    use_effect_with(shown, focus_on(lesson_heading.clone()));
     let output_pre = use_node_ref();
     {
         let r = output_pre.clone();
@@ -384,6 +329,46 @@ pub fn app() -> Html {
             </main>
             { help }
         </div>
+    }
+}
+
+// Effects made by one function each, so that effects alike share one closure type (each costs its
+// own copy of Yew's hook code in the page's wasm).
+
+/// An effect that runs `start`'s loop while its dependency is `true`: the loop stops (its pending
+/// task dropped) when it turns `false` or the page goes.
+fn while_on<P: 'static>(
+    dispatch: UseReducerDispatcher<AppState>,
+    start: fn(Rc<Cell<bool>>, Rc<RefCell<Option<P>>>, UseReducerDispatcher<AppState>),
+) -> impl FnOnce(&bool) -> Box<dyn FnOnce()> {
+    move |&on| {
+        let alive = Rc::new(Cell::new(on));
+        let pending = Rc::new(RefCell::new(None));
+        if on {
+            start(alive.clone(), pending.clone(), dispatch);
+        }
+        Box::new(move || {
+            alive.set(false);
+            pending.borrow_mut().take();
+        })
+    }
+}
+
+/// An effect that stores its text, when there is one, under `key`.
+fn save_to(key: &'static str) -> impl FnOnce(&Option<Rc<String>>) {
+    move |t| {
+        if let Some(t) = t {
+            storage::save(key, t);
+        }
+    }
+}
+
+/// An effect that focuses `r` when its dependency is (or becomes another) `Some`.
+fn focus_on(r: NodeRef) -> impl FnOnce(&Option<&'static str>) {
+    move |s| {
+        if s.is_some() {
+            focus(&r)
+        }
     }
 }
 
