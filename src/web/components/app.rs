@@ -2,6 +2,7 @@
 //! animation frames while playing, local storage, theme, the address's share link, and the
 //! `window.__gmp*` hooks the end-to-end tests and the benchmark read).
 
+use super::any_effect::{use_any_effect, use_every_effect};
 use super::board::{board, BoardProps};
 use super::clock::clock;
 use super::compare_view::{compare_view, CompareViewProps};
@@ -70,7 +71,7 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         let threads_now = threads_now.clone();
         let state = state.clone();
-        use_effect_with((), move |_| {
+        use_any_effect((), move |_| {
             let keys = keyboard_listener(dispatch.clone(), threads_now);
             let d = dispatch.clone();
             let dark = storage::on_prefers_dark(move |dark| d.dispatch(Msg::SystemDark(dark)));
@@ -85,7 +86,7 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         let frame_t0 = frame_t0.clone();
         let playing = state.playing || state.compare.as_ref().is_some_and(|c| c.playing);
-        use_effect_with(playing, move |&playing| {
+        use_any_effect(playing, move |&playing| {
             let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             let alive = Rc::new(Cell::new(playing));
             if playing {
@@ -123,13 +124,13 @@ pub fn app() -> Html {
     // A long seek runs in slices, each in its own task, so the page answers in between.
     {
         let start = |a, p, d| schedule_seek_slice(a, p, d, StepBudget::FIRST);
-        use_effect_with(state.seeking.is_some(), while_on(dispatch.clone(), start));
+        use_any_effect(state.seeking.is_some(), while_on(dispatch.clone(), start));
     }
 
     // After a long seek, what it left out of date is drawn in tasks of its own.
     {
         let dispatch = dispatch.clone();
-        use_effect_with(state.catch_up, move |c| {
+        use_any_effect(state.catch_up, move |c| {
             let task = c.map(|_| NextTask::new(move || dispatch.dispatch(Msg::CatchUp)));
             move || drop(task)
         });
@@ -138,10 +139,10 @@ pub fn app() -> Html {
     // The compare view's scan and far seeks, in slices between frames (issue 13).
     {
         let start = |a, p, d| schedule_compare_work(a, p, d, COMPARE_FIRST_SLICE);
-        use_effect_with(state.compare.as_ref().is_some_and(|c| c.busy()), while_on(dispatch.clone(), start));
+        use_any_effect(state.compare.as_ref().is_some_and(|c| c.busy()), while_on(dispatch.clone(), start));
     }
     // Predict mode's scores (issue 13).
-    use_effect_with(state.predict.as_ref().map(|p| (p.saves, p.scores_json())), |p| {
+    use_any_effect(state.predict.as_ref().map(|p| (p.saves, p.scores_json())), |p| {
         if let Some((n, json)) = p {
             if *n > 0 {
                 storage::save(crate::web::predict::PREDICT_KEY, json);
@@ -152,12 +153,12 @@ pub fn app() -> Html {
     // While playing, the log, the goroutine panel, the interventions' lists and the plots are
     // rebuilt in the browser's idle time between frames (at most a few times a second), so the
     // frames that draw the board stay short.
-    use_effect_with(state.playing, while_on(dispatch.clone(), schedule_idle_refresh));
+    use_any_effect(state.playing, while_on(dispatch.clone(), schedule_idle_refresh));
 
     // After every render: record how long the frame's work took (while playing).
     {
         let frame_t0 = frame_t0.clone();
-        use_effect(move || {
+        use_every_effect(move || {
             if let Some(t0) = frame_t0.borrow_mut().take() {
                 let ms = crate::web::wall::now_ms() - t0;
                 storage::record_frame(ms);
@@ -167,11 +168,11 @@ pub fn app() -> Html {
     }
 
     // Local storage: what the user built survives a reload.
-    use_effect_with(state.save_draft.clone(), save_to(boot::DRAFT_KEY));
-    use_effect_with(state.save_good.clone(), save_to(boot::GOOD_KEY));
+    use_any_effect(state.save_draft.clone(), save_to(boot::DRAFT_KEY));
+    use_any_effect(state.save_good.clone(), save_to(boot::GOOD_KEY));
 
     // Theme.
-    use_effect_with((state.theme, state.dark()), |&(theme, dark)| {
+    use_any_effect((state.theme, state.dark()), |&(theme, dark)| {
         storage::set_theme(dark);
         match theme {
             Theme::Light => storage::save(boot::THEME_KEY, "light"),
@@ -184,16 +185,16 @@ pub fn app() -> Html {
     // heading as the lesson opens (the gallery button is gone); the Output panel follows its
     // latest line. (Effects of the page's, so that these panels are plain functions.)
     let help_close = use_node_ref();
-    use_effect_with(state.help.then_some(""), focus_on(help_close.clone()));
+    use_any_effect(state.help.then_some(""), focus_on(help_close.clone()));
     // The full page's main view (not the compare view, not the embedded view).
     let main_view = !state.embed && state.compare.is_none();
     let lesson_heading = use_node_ref();
     let shown = state.lesson.as_ref().filter(|_| main_view && !state.threads).map(|l| l.id);
-    use_effect_with(shown, focus_on(lesson_heading.clone()));
+    use_any_effect(shown, focus_on(lesson_heading.clone()));
     let output_pre = use_node_ref();
     {
         let r = output_pre.clone();
-        use_effect_with((state.printed.clone(), main_view), move |_| follow(&r));
+        use_any_effect((state.printed.clone(), main_view), move |_| follow(&r));
     }
 
     // Callbacks that stay the same across renders (the dispatcher never changes), so children

@@ -11,6 +11,7 @@
 use std::any::{Any, TypeId};
 use std::cell::{Ref, RefCell, RefMut};
 use std::rc::{Rc, Weak};
+use super::any_effect::use_every_effect;
 use yew::prelude::*;
 use yew::virtual_dom::{Key, VComp, VNode};
 
@@ -187,7 +188,7 @@ pub fn memo_view(props: &MemoProps) -> Html {
     {
         // One effect for every part (each effect closure type costs its own copy of Yew's code).
         let (part, store) = (props.part.clone(), store.clone());
-        use_effect(move || part.rendered(&store.borrow()));
+        use_every_effect(move || part.rendered(&store.borrow()));
     }
     // (Bound first: the borrow ends before `store` is dropped.)
     let html = props.part.view(&store.borrow());
