@@ -1,5 +1,5 @@
-//! Which parts of a list are in view: a Yew hook over an `IntersectionObserver`. While the run
-//! plays, the board keeps the parts out of view (P cards, thread rows, the waiting goroutines) as
+//! Which parts of a list are in view: a [`Watcher`] over an `IntersectionObserver`, kept in a
+//! part's state ([`crate::web::components::memo::LocalPart`]). While the run plays, the board keeps the parts out of view (P cards, thread rows, the waiting goroutines) as
 //! they were, so that a frame lays out and paints only what can be seen; they catch up when they
 //! come into view or the run pauses.
 
@@ -19,26 +19,44 @@ pub fn out_of_view(seen: &Seen, key: u32) -> bool {
     seen.borrow().as_ref().is_some_and(|s| !s.contains_key(&key))
 }
 
-/// Watches the elements matching `selector` inside `root` (again whenever `generation`
-/// changes: elements came or went) and re-renders the calling component when the set in view
-/// changes. `margin` widens the view (CSS margin syntax) so that what is about to scroll in is
-/// already up to date.
-#[hook]
-pub fn use_seen(root: NodeRef, selector: &'static str, key_attr: &'static str, margin: &'static str, generation: usize) -> Seen {
-    let seen: Seen = use_mut_ref(|| None);
-    let redraw = use_force_update();
-    {
-        let seen = seen.clone();
-        use_effect_with(generation, move |_| {
-            let obs = observe(&root, selector, key_attr, margin, seen, redraw);
-            move || {
-                if let Some((o, _)) = obs {
-                    o.disconnect();
-                }
-            }
-        });
+/// Watches the elements matching a selector inside a root element (again whenever a
+/// generation number changes: elements came or went) and draws its part again when the set in
+/// view changes. Dropping it stops watching.
+#[derive(Default)]
+pub struct Watcher {
+    seen: Seen,
+    /// The generation watched, and the observer watching it.
+    watching: Option<(usize, Option<Observer>)>,
+}
+
+impl Watcher {
+    /// What is in view.
+    pub fn seen(&self) -> &Seen {
+        &self.seen
     }
-    seen
+
+    /// After each drawing: watches `selector` inside `root` again if `generation` changed.
+    /// `margin` widens the view (CSS margin syntax) so that what is about to scroll in is already
+    /// up to date; `redraw` draws the part again.
+    pub fn rendered(&mut self, root: &NodeRef, selector: &str, key_attr: &'static str, margin: &str, generation: usize, redraw: UseForceUpdateHandle) {
+        if self.watching.as_ref().is_some_and(|w| w.0 == generation) {
+            return;
+        }
+        self.stop();
+        self.watching = Some((generation, observe(root, selector, key_attr, margin, self.seen.clone(), redraw)));
+    }
+
+    fn stop(&mut self) {
+        if let Some((_, Some((o, _)))) = self.watching.take() {
+            o.disconnect();
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        self.stop();
+    }
 }
 
 type Observer = (web_sys::IntersectionObserver, Closure<dyn FnMut(js_sys::Array)>);

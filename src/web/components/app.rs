@@ -2,7 +2,8 @@
 //! animation frames while playing, local storage, theme, the address's share link, and the
 //! `window.__gmp*` hooks the end-to-end tests and the benchmark read).
 
-use super::board::Board;
+use super::any_effect::{use_any_effect, use_every_effect};
+use super::board::{board, BoardProps};
 use super::clock::clock;
 use super::compare_view::{compare_view, CompareViewProps};
 use super::compare_with::{compare_with, CompareWithProps};
@@ -24,13 +25,13 @@ use super::lesson_panel::lesson_panel;
 use super::line_plot::{line_plot, LinePlotProps};
 use super::notice_bar::notice_bar;
 use super::timeline::{timeline, TimelineProps};
-use super::trace_panel::TracePanel;
+use super::trace_panel::{trace_panel, TracePanelProps};
 use crate::web::boot;
 use crate::web::shortcuts::{in_threads_mode, message_for};
 use crate::web::state::{AppState, Msg, StepBudget, Theme, SEEK_SLICE_MS, TO_END_FRAME_MS};
 use super::seek_bar::{seek_bar, SeekBarProps};
 use crate::web::storage;
-use super::threads_view::ThreadsView;
+use super::threads_view::{threads_view, ThreadsProps};
 use gloo_events::EventListener;
 use gloo_render::{request_animation_frame, AnimationFrame};
 use gloo_timers::callback::Timeout;
@@ -70,7 +71,7 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         let threads_now = threads_now.clone();
         let state = state.clone();
-        use_effect_with((), move |_| {
+        use_any_effect((), move |_| {
             let keys = keyboard_listener(dispatch.clone(), threads_now);
             let d = dispatch.clone();
             let dark = storage::on_prefers_dark(move |dark| d.dispatch(Msg::SystemDark(dark)));
@@ -85,7 +86,7 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         let frame_t0 = frame_t0.clone();
         let playing = state.playing || state.compare.as_ref().is_some_and(|c| c.playing);
-        use_effect_with(playing, move |&playing| {
+        use_any_effect(playing, move |&playing| {
             let handle: Rc<RefCell<Option<AnimationFrame>>> = Rc::new(RefCell::new(None));
             let alive = Rc::new(Cell::new(playing));
             if playing {
@@ -122,24 +123,14 @@ pub fn app() -> Html {
 
     // A long seek runs in slices, each in its own task, so the page answers in between.
     {
-        let dispatch = dispatch.clone();
-        use_effect_with(state.seeking.is_some(), move |&seeking| {
-            let alive = Rc::new(Cell::new(seeking));
-            let pending = Rc::new(RefCell::new(None));
-            if seeking {
-                schedule_seek_slice(alive.clone(), pending.clone(), dispatch, StepBudget::FIRST);
-            }
-            move || {
-                alive.set(false);
-                pending.borrow_mut().take();
-            }
-        });
+        let start = |a, p, d| schedule_seek_slice(a, p, d, StepBudget::FIRST);
+        use_any_effect(state.seeking.is_some(), while_on(dispatch.clone(), start));
     }
 
     // After a long seek, what it left out of date is drawn in tasks of its own.
     {
         let dispatch = dispatch.clone();
-        use_effect_with(state.catch_up, move |c| {
+        use_any_effect(state.catch_up, move |c| {
             let task = c.map(|_| NextTask::new(move || dispatch.dispatch(Msg::CatchUp)));
             move || drop(task)
         });
@@ -147,21 +138,11 @@ pub fn app() -> Html {
 
     // The compare view's scan and far seeks, in slices between frames (issue 13).
     {
-        let dispatch = dispatch.clone();
-        use_effect_with(state.compare.as_ref().is_some_and(|c| c.busy()), move |&busy| {
-            let alive = Rc::new(Cell::new(busy));
-            let pending = Rc::new(RefCell::new(None));
-            if busy {
-                schedule_compare_work(alive.clone(), pending.clone(), dispatch, COMPARE_FIRST_SLICE);
-            }
-            move || {
-                alive.set(false);
-                pending.borrow_mut().take();
-            }
-        });
+        let start = |a, p, d| schedule_compare_work(a, p, d, COMPARE_FIRST_SLICE);
+        use_any_effect(state.compare.as_ref().is_some_and(|c| c.busy()), while_on(dispatch.clone(), start));
     }
     // Predict mode's scores (issue 13).
-    use_effect_with(state.predict.as_ref().map(|p| (p.saves, p.scores_json())), |p| {
+    use_any_effect(state.predict.as_ref().map(|p| (p.saves, p.scores_json())), |p| {
         if let Some((n, json)) = p {
             if *n > 0 {
                 storage::save(crate::web::predict::PREDICT_KEY, json);
@@ -172,25 +153,12 @@ pub fn app() -> Html {
     // While playing, the log, the goroutine panel, the interventions' lists and the plots are
     // rebuilt in the browser's idle time between frames (at most a few times a second), so the
     // frames that draw the board stay short.
-    {
-        let dispatch = dispatch.clone();
-        use_effect_with(state.playing, move |&playing| {
-            let alive = Rc::new(Cell::new(playing));
-            let gap = Rc::new(RefCell::new(None));
-            if playing {
-                schedule_idle_refresh(alive.clone(), gap.clone(), dispatch);
-            }
-            move || {
-                alive.set(false);
-                gap.borrow_mut().take();
-            }
-        });
-    }
+    use_any_effect(state.playing, while_on(dispatch.clone(), schedule_idle_refresh));
 
     // After every render: record how long the frame's work took (while playing).
     {
         let frame_t0 = frame_t0.clone();
-        use_effect(move || {
+        use_every_effect(move || {
             if let Some(t0) = frame_t0.borrow_mut().take() {
                 let ms = crate::web::wall::now_ms() - t0;
                 storage::record_frame(ms);
@@ -200,19 +168,11 @@ pub fn app() -> Html {
     }
 
     // Local storage: what the user built survives a reload.
-    use_effect_with(state.save_draft.clone(), |t| {
-        if let Some(t) = t {
-            storage::save(boot::DRAFT_KEY, t);
-        }
-    });
-    use_effect_with(state.save_good.clone(), |t| {
-        if let Some(t) = t {
-            storage::save(boot::GOOD_KEY, t);
-        }
-    });
+    use_any_effect(state.save_draft.clone(), save_to(boot::DRAFT_KEY));
+    use_any_effect(state.save_good.clone(), save_to(boot::GOOD_KEY));
 
     // Theme.
-    use_effect_with((state.theme, state.dark()), |&(theme, dark)| {
+    use_any_effect((state.theme, state.dark()), |&(theme, dark)| {
         storage::set_theme(dark);
         match theme {
             Theme::Light => storage::save(boot::THEME_KEY, "light"),
@@ -225,30 +185,16 @@ pub fn app() -> Html {
     // heading as the lesson opens (the gallery button is gone); the Output panel follows its
     // latest line. (Effects of the page's, so that these panels are plain functions.)
     let help_close = use_node_ref();
-    {
-        let r = help_close.clone();
-        use_effect_with(state.help, move |&open| {
-            if open {
-                focus(&r)
-            }
-        });
-    }
+    use_any_effect(state.help.then_some(""), focus_on(help_close.clone()));
     // The full page's main view (not the compare view, not the embedded view).
     let main_view = !state.embed && state.compare.is_none();
     let lesson_heading = use_node_ref();
-    {
-        let r = lesson_heading.clone();
-        let shown = state.lesson.as_ref().filter(|_| main_view && !state.threads).map(|l| l.id);
-        use_effect_with(shown, move |s| {
-            if s.is_some() {
-                focus(&r)
-            }
-        });
-    }
+    let shown = state.lesson.as_ref().filter(|_| main_view && !state.threads).map(|l| l.id);
+    use_any_effect(shown, focus_on(lesson_heading.clone()));
     let output_pre = use_node_ref();
     {
         let r = output_pre.clone();
-        use_effect_with((state.printed.clone(), main_view), move |_| follow(&r));
+        use_any_effect((state.printed.clone(), main_view), move |_| follow(&r));
     }
 
     // Callbacks that stay the same across renders (the dispatcher never changes), so children
@@ -288,8 +234,8 @@ pub fn app() -> Html {
     };
     let board = html! {
         <div id="board" tabindex="-1">
-            <Board state={v.state.clone()} moves={v.moves.clone()} selected={state.selected} on_select={on_select.clone()}
-                playing={state.playing} />
+            { board(BoardProps { state: v.state.clone(), moves: v.moves.clone(), selected: state.selected, on_select: on_select.clone(),
+                playing: state.playing, scope: AttrValue::default() }) }
         </div>
     };
     let help = if state.help { help(&on_help_close, &help_close) } else { Html::default() };
@@ -342,7 +288,7 @@ pub fn app() -> Html {
                         </button>
                     </p>
                     if let Some(sc) = threads_scenario {
-                        <ThreadsView scenario={sc} command={state.threads_command} panel={state.threads_panel.clone()} on_msg={on_threads} />
+                        { threads_view(ThreadsProps { scenario: sc, command: state.threads_command, panel: state.threads_panel.clone(), on_msg: on_threads }) }
                     } else {
                     { compare_with(CompareWithProps { gomaxprocs: v.state.gomaxprocs, on_open: on_compare }) }
                     { controls }
@@ -357,7 +303,7 @@ pub fn app() -> Html {
                             t_max: state.plots.t_max, cursor_t: v.t, on_seek_t: on_seek_t.clone(), seekable: true }) }
                         { timeline(TimelineProps { lanes: state.plots.lanes.clone(), t_max: state.plots.t_max, cursor_t: v.t, on_seek_t }) }
                     </section>
-                    <TracePanel on_replay={on_trace} />
+                    { trace_panel(TracePanelProps { on_replay: on_trace }) }
                     }
                 </div>
                 <aside class="col-side">
@@ -384,6 +330,46 @@ pub fn app() -> Html {
             </main>
             { help }
         </div>
+    }
+}
+
+// Effects made by one function each, so that effects alike share one closure type (each costs its
+// own copy of Yew's hook code in the page's wasm).
+
+/// An effect that runs `start`'s loop while its dependency is `true`: the loop stops (its pending
+/// task dropped) when it turns `false` or the page goes.
+fn while_on<P: 'static>(
+    dispatch: UseReducerDispatcher<AppState>,
+    start: fn(Rc<Cell<bool>>, Rc<RefCell<Option<P>>>, UseReducerDispatcher<AppState>),
+) -> impl FnOnce(&bool) -> Box<dyn FnOnce()> {
+    move |&on| {
+        let alive = Rc::new(Cell::new(on));
+        let pending = Rc::new(RefCell::new(None));
+        if on {
+            start(alive.clone(), pending.clone(), dispatch);
+        }
+        Box::new(move || {
+            alive.set(false);
+            pending.borrow_mut().take();
+        })
+    }
+}
+
+/// An effect that stores its text, when there is one, under `key`.
+fn save_to(key: &'static str) -> impl FnOnce(&Option<Rc<String>>) {
+    move |t| {
+        if let Some(t) = t {
+            storage::save(key, t);
+        }
+    }
+}
+
+/// An effect that focuses `r` when its dependency is (or becomes another) `Some`.
+fn focus_on(r: NodeRef) -> impl FnOnce(&Option<&'static str>) {
+    move |s| {
+        if s.is_some() {
+            focus(&r)
+        }
     }
 }
 

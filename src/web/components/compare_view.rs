@@ -5,7 +5,7 @@
 //! is a message.
 
 use crate::core::ids::GId;
-use super::board::Board;
+use super::board::{board, BoardProps};
 use super::clock::clock;
 use super::compare_summary::compare_summary;
 use super::share::copy_to_clipboard;
@@ -39,8 +39,8 @@ fn lane(l: &Lane, playing: bool, noop: &Callback<GId>) -> Html {
                 <p class="lane-step" data-testid="lane-step" data-step={v.step.to_string()}>
                     { format!("step {}{}", v.step, if v.finished { " (the run has ended)" } else { "" }) }
                 </p>
-                <Board state={v.state.clone()} moves={v.moves.clone()} selected={None::<GId>} on_select={noop.clone()} {playing}
-                    scope={AttrValue::from(format!("Lane {}: ", l.side.name()))} />
+                { board(BoardProps { state: v.state.clone(), moves: v.moves.clone(), selected: None::<GId>, on_select: noop.clone(), playing,
+                    scope: AttrValue::from(format!("Lane {}: ", l.side.name())) }) }
             } else {
                 <div class="lane-error" role="alert" data-testid="lane-error">
                     <p>{ format!("Lane {} cannot run: its scenario is not valid.", l.side.name()) }</p>

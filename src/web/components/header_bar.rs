@@ -1,7 +1,7 @@
 //! The page header: title, the running scenario's name, the lesson gallery's toggle, the Share
 //! control, theme and help.
 
-use super::share::Share;
+use super::share::{share, ShareProps};
 use std::rc::Rc;
 use super::page_callbacks::on_click;
 use yew::prelude::*;
@@ -32,7 +32,7 @@ pub fn header_bar(props: HeaderBarProps) -> Html {
             <div class="tools">
                 <button type="button" data-testid="lessons-toggle" onclick={on_click(&props.on_lessons)}
                     aria-expanded={props.gallery.to_string()} aria-controls="lessons" title="Show or hide the lesson gallery (g)">{ "Lessons" }</button>
-                <Share running_text={props.running_text} step={props.step} threads={props.threads} />
+                { share(ShareProps { running_text: props.running_text, step: props.step, threads: props.threads }) }
                 <button type="button" data-testid="theme" onclick={on_click(&props.on_theme)} aria-pressed={props.dark.to_string()} title="Light or dark theme (t)">
                     { if props.dark { "☀ Light" } else { "☾ Dark" } }
                 </button>

@@ -4,7 +4,8 @@
 use super::g_chip::{g_chip, GChipProps};
 use crate::core::ids::GId;
 use crate::core::sim::{Activity, GStatus, MStateView, MStatus, SimState};
-use crate::web::seen::{out_of_view, use_seen};
+use crate::web::seen::{out_of_view, Watcher};
+use super::memo::{memo_local, Local, LocalPart};
 use litemap::LiteMap;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -12,17 +13,16 @@ use yew::prelude::*;
 /// Most Ms listed (the rest are counted).
 pub const MAX_MS: usize = 200;
 
-/// Props of [`MList`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`m_list`] shows (a [`LocalPart`]: its state is the rows as last rendered and the
+/// watcher of what is in view).
+#[derive(PartialEq, Clone)]
 pub struct MListProps {
     pub state: Rc<SimState>,
     pub selected: Option<GId>,
     pub on_select: Callback<GId>,
     /// The run is playing: rows out of view may wait.
-    #[prop_or_default]
     pub playing: bool,
     /// Put before the board's landmark labels (`Lane B: `) when two boards share the page.
-    #[prop_or_default]
     pub scope: AttrValue,
 }
 
@@ -42,22 +42,52 @@ pub fn m_words(m: &MStateView) -> &'static str {
     }
 }
 
-#[function_component(MList)]
-pub fn m_list(props: &MListProps) -> Html {
-    let ms = &props.state.ms;
-    let live: Vec<&MStateView> = ms.iter().filter(|m| m.status != MStatus::Dead).collect();
-    let dead = ms.len() - live.len();
+/// The threads. Not a component of its own: each component type costs its own copy of Yew's
+/// lifecycle code in the page's wasm; a [`super::memo::Memo`] does the same.
+pub fn m_list(props: MListProps) -> Html {
+    memo_local(props)
+}
+
+/// The threads' state.
+#[derive(Default)]
+pub struct MRows {
+    list: NodeRef,
+    seen: Watcher,
+    /// Each row as last rendered: (the M, whether it is the poller).
+    rows: LiteMap<u32, (MStateView, bool)>,
+}
+
+impl MListProps {
+    /// The Ms that have not exited.
+    fn live(&self) -> Vec<&MStateView> {
+        self.state.ms.iter().filter(|m| m.status != MStatus::Dead).collect()
+    }
+}
+
+impl LocalPart for MListProps {
+    type State = MRows;
+
+    fn view(&self, state: &Local<MRows>) -> Html {
+        m_list_view(self, &mut state.get_mut())
+    }
+
+    fn rendered(&self, state: &Local<MRows>) {
+        let mut st = state.get_mut();
+        let st = &mut *st;
+        st.seen.rendered(&st.list, "li[data-m]", "data-m", "40px 0px", self.live().len().min(MAX_MS), state.redraw());
+    }
+}
+
+fn m_list_view(props: &MListProps, st: &mut MRows) -> Html {
+    let live = props.live();
+    let dead = props.state.ms.len() - live.len();
     let rest = live.len().saturating_sub(MAX_MS);
-    let list = use_node_ref();
-    let seen = use_seen(list.clone(), "li[data-m]", "data-m", "40px 0px", live.len().min(MAX_MS));
-    // Each row as last rendered: (the M, whether it is the poller).
-    let rows = use_mut_ref(LiteMap::<u32, (MStateView, bool)>::new);
-    let mut rows = rows.borrow_mut();
+    let (list, seen, rows) = (st.list.clone(), st.seen.seen(), &mut st.rows);
     let shown: Vec<(MStateView, bool)> = live
         .iter()
         .take(MAX_MS)
         .map(|m| match rows.get(&m.id.0) {
-            Some(r) if props.playing && out_of_view(&seen, m.id.0) => r.clone(),
+            Some(r) if props.playing && out_of_view(seen, m.id.0) => r.clone(),
             _ => {
                 let r = ((*m).clone(), props.state.poller == Some(m.id));
                 rows.insert(m.id.0, r.clone());

@@ -4,11 +4,14 @@
 //! inside a [`Memo`], which skips rendering when the part equals the one it drew last. Each
 //! component type costs its own copy of Yew's lifecycle code in the page's wasm; this way they
 //! all share one. A part with state of its own (what the user typed, a message) is a
-//! [`LocalPart`]: its state lives in the [`Memo`] drawing it, as a component's `use_state` would.
+//! [`LocalPart`]: its state lives in the [`Memo`] drawing it, as a component's `use_state` would,
+//! and its [`LocalPart::rendered`] runs after each drawing, as a component's effects would (what
+//! an effect would tear down, the state holds and drops).
 
 use std::any::{Any, TypeId};
-use std::cell::{Ref, RefCell};
-use std::rc::Rc;
+use std::cell::{Ref, RefCell, RefMut};
+use std::rc::{Rc, Weak};
+use super::any_effect::use_every_effect;
 use yew::prelude::*;
 use yew::virtual_dom::{Key, VComp, VNode};
 
@@ -22,6 +25,8 @@ pub trait Part: PartialEq + 'static {
 pub trait LocalPart: PartialEq + 'static {
     type State: Default + 'static;
     fn view(&self, state: &Local<Self::State>) -> Html;
+    /// After each drawing of the part (where a component's effects run): nothing by default.
+    fn rendered(&self, _state: &Local<Self::State>) {}
 }
 
 /// A [`LocalPart`]'s state: read it with [`Local::get`]; [`Local::set`] changes it and draws the
@@ -41,10 +46,43 @@ impl<S> Local<S> {
     pub fn get(&self) -> Ref<'_, S> {
         self.cell.borrow()
     }
+    /// The state to change without drawing the part again (what a component's effect keeps in
+    /// a `use_mut_ref`).
+    pub fn get_mut(&self) -> RefMut<'_, S> {
+        self.cell.borrow_mut()
+    }
     /// Changes the state with `f` and draws the part again.
     pub fn set(&self, f: impl FnOnce(&mut S)) {
         f(&mut self.cell.borrow_mut());
         self.redraw.force_update();
+    }
+    /// What draws the part again (for a watcher the state holds).
+    pub fn redraw(&self) -> UseForceUpdateHandle {
+        self.redraw.clone()
+    }
+    /// A handle that does not keep the state alive, for what the state itself holds (a
+    /// listener, a worker): no cycle keeps the state after its [`Memo`] is gone.
+    pub fn weak(&self) -> WeakLocal<S> {
+        WeakLocal { cell: Rc::downgrade(&self.cell), redraw: self.redraw.clone() }
+    }
+}
+
+/// A [`Local`] that does not keep the state alive ([`Local::weak`]).
+pub struct WeakLocal<S> {
+    cell: Weak<RefCell<S>>,
+    redraw: UseForceUpdateHandle,
+}
+
+impl<S> Clone for WeakLocal<S> {
+    fn clone(&self) -> Self {
+        WeakLocal { cell: self.cell.clone(), redraw: self.redraw.clone() }
+    }
+}
+
+impl<S> WeakLocal<S> {
+    /// The state, while its [`Memo`] is alive.
+    pub fn upgrade(&self) -> Option<Local<S>> {
+        Some(Local { cell: self.cell.upgrade()?, redraw: self.redraw.clone() })
     }
 }
 
@@ -63,8 +101,9 @@ impl<T: LocalPart> PartialEq for WithState<T> {
     }
 }
 
-impl<T: LocalPart> AnyPart for WithState<T> {
-    fn view(&self, store: &Store) -> Html {
+impl<T: LocalPart> WithState<T> {
+    /// The part's state in `store`.
+    fn local(&self, store: &Store) -> Local<T::State> {
         let mut st = store.state.borrow_mut();
         let cell = match &*st {
             Some((t, s)) if *t == TypeId::of::<T>() => s.clone().downcast::<RefCell<T::State>>().ok(),
@@ -77,7 +116,16 @@ impl<T: LocalPart> AnyPart for WithState<T> {
             c
         });
         drop(st);
-        self.0.view(&Local { cell, redraw: store.redraw.clone() })
+        Local { cell, redraw: store.redraw.clone() }
+    }
+}
+
+impl<T: LocalPart> AnyPart for WithState<T> {
+    fn view(&self, store: &Store) -> Html {
+        self.0.view(&self.local(store))
+    }
+    fn rendered(&self, store: &Store) {
+        self.0.rendered(&self.local(store))
     }
     fn same(&self, o: &dyn AnyPart) -> bool {
         o.any().downcast_ref::<Self>().is_some_and(|o| self == o)
@@ -91,6 +139,8 @@ impl<T: LocalPart> AnyPart for WithState<T> {
 /// never equal).
 trait AnyPart {
     fn view(&self, store: &Store) -> Html;
+    /// After each drawing.
+    fn rendered(&self, _store: &Store) {}
     fn same(&self, o: &dyn AnyPart) -> bool;
     fn any(&self) -> &dyn Any;
 }
@@ -135,6 +185,11 @@ impl PartialEq for MemoProps {
 pub fn memo_view(props: &MemoProps) -> Html {
     let redraw = use_force_update();
     let store = use_mut_ref(|| Store { state: RefCell::new(None), redraw });
+    {
+        // One effect for every part (each effect closure type costs its own copy of Yew's code).
+        let (part, store) = (props.part.clone(), store.clone());
+        use_every_effect(move || part.rendered(&store.borrow()));
+    }
     // (Bound first: the borrow ends before `store` is dropped.)
     let html = props.part.view(&store.borrow());
     html

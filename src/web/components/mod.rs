@@ -1,6 +1,7 @@
 //! The page's components, one per file. Each renders the data in its props and reports what the
 //! user did through callbacks; none runs the simulator.
 
+pub mod any_effect;
 pub mod app;
 pub mod board;
 pub mod chip_list;

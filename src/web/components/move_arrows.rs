@@ -12,10 +12,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use super::memo::{memo_local, Local, LocalPart, WeakLocal};
 use yew::prelude::*;
 
-/// Props of [`MoveArrows`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`move_arrows`] shows (a [`LocalPart`]: its state is the arrows as placed).
+#[derive(PartialEq, Clone)]
 pub struct MoveArrowsProps {
     pub moves: Rc<Moves>,
     /// The board's element: the arrows' coordinates are relative to it, and the places are
@@ -170,80 +171,112 @@ fn measure(root: &web_sys::Element, moves: &Moves) -> Vec<Drawn> {
         .collect()
 }
 
-/// The movement overlay.
-#[function_component(MoveArrows)]
-pub fn move_arrows(props: &MoveArrowsProps) -> Html {
-    let drawn = use_state(|| Rc::new(Vec::<Drawn>::new()));
-    // Bumped for every new set of moves, so that the same arrow in two steps running animates
-    // again.
-    let gen = use_mut_ref(|| 0u64);
-    let current = use_mut_ref(|| props.moves.clone());
-    *current.borrow_mut() = props.moves.clone();
+/// The movement overlay. Not a component of its own: each component type costs its own copy of
+/// Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`] does the same.
+pub fn move_arrows(props: MoveArrowsProps) -> Html {
+    memo_local(props)
+}
 
-    // Place the arrows after each render that brought new moves.
-    {
-        let (drawn, root, gen) = (drawn.clone(), props.root.clone(), gen.clone());
-        use_effect_with(props.moves.clone(), move |moves| {
-            let next = root.cast::<web_sys::Element>().map(|r| measure(&r, moves)).unwrap_or_default();
-            if !(next.is_empty() && drawn.is_empty()) {
-                *gen.borrow_mut() += 1;
-                drawn.set(Rc::new(next));
-            }
-        });
+/// The overlay's state.
+#[derive(Default)]
+pub struct Arrows {
+    drawn: Rc<Vec<Drawn>>,
+    /// Bumped for every new set of moves, so that the same arrow in two steps running animates
+    /// again.
+    gen: u64,
+    /// The moves last placed (compared with each drawing's, as an effect's dependency).
+    moves: Option<Rc<Moves>>,
+    /// What places the arrows again when the board or the window changes size (from the first
+    /// drawing on).
+    watch: Option<Watch>,
+}
+
+/// The window's resize listener and the board's resize observer; dropping it stops both.
+pub struct Watch {
+    _resize: EventListener,
+    observer: Option<web_sys::ResizeObserver>,
+    _report: Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if let Some(o) = &self.observer {
+            o.disconnect();
+        }
     }
-    // Place them again when the board or the window changes size.
-    {
-        let (setter, root, current) = (drawn.setter(), props.root.clone(), current.clone());
-        use_effect_with((), move |_| {
-            let last: Rc<RefCell<Option<(f64, f64)>>> = Rc::new(RefCell::new(None));
-            let replace = {
-                let root = root.clone();
-                Rc::new(move || {
-                    let Some(r) = root.cast::<web_sys::Element>() else { return };
-                    let moves = current.borrow().clone();
-                    if moves.arrows.is_empty() {
-                        return;
-                    }
-                    setter.set(Rc::new(measure(&r, &moves)));
-                })
-            };
-            let on_resize = {
-                let replace = replace.clone();
-                EventListener::new(&web_sys::window().expect("a window"), "resize", move |_| replace())
-            };
-            let observer = {
-                let replace = replace.clone();
-                let last = last.clone();
-                let cb = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
-                    let Some(e) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>().ok() else { return };
-                    let r = e.content_rect();
-                    let size = (r.width(), r.height());
-                    // The first report is the size at observation: nothing moved yet.
-                    let prev = last.borrow_mut().replace(size);
-                    if prev.is_some_and(|p| p != size) {
-                        replace();
-                    }
-                });
-                let obs = web_sys::ResizeObserver::new(cb.as_ref().unchecked_ref()).ok();
-                if let (Some(o), Some(el)) = (&obs, root.cast::<web_sys::Element>()) {
-                    o.observe(&el);
-                }
-                (obs, cb)
-            };
-            move || {
-                drop(on_resize);
-                if let Some(o) = &observer.0 {
-                    o.disconnect();
-                }
-                drop(observer);
-            }
-        });
+}
+
+impl LocalPart for MoveArrowsProps {
+    type State = Arrows;
+
+    fn view(&self, state: &Local<Arrows>) -> Html {
+        arrows_view(&state.get())
     }
 
+    fn rendered(&self, state: &Local<Arrows>) {
+        let mut st = state.get_mut();
+        // Place them again when the board or the window changes size.
+        if st.watch.is_none() {
+            st.watch = Some(watch(self.root.clone(), state.weak()));
+        }
+        // Place the arrows after each drawing that brought new moves.
+        if st.moves.as_ref() == Some(&self.moves) {
+            return;
+        }
+        st.moves = Some(self.moves.clone());
+        let next = self.root.cast::<web_sys::Element>().map(|r| measure(&r, &self.moves)).unwrap_or_default();
+        if !(next.is_empty() && st.drawn.is_empty()) {
+            drop(st);
+            state.set(|s| {
+                s.gen += 1;
+                s.drawn = Rc::new(next);
+            });
+        }
+    }
+}
+
+/// Places the arrows again whenever the window is resized or the board changes size.
+fn watch(root: NodeRef, arrows: WeakLocal<Arrows>) -> Watch {
+    let last: Rc<RefCell<Option<(f64, f64)>>> = Rc::new(RefCell::new(None));
+    let replace = {
+        let root = root.clone();
+        Rc::new(move || {
+            let Some(r) = root.cast::<web_sys::Element>() else { return };
+            let Some(arrows) = arrows.upgrade() else { return };
+            let Some(moves) = arrows.get().moves.clone() else { return };
+            if moves.arrows.is_empty() {
+                return;
+            }
+            arrows.set(|s| s.drawn = Rc::new(measure(&r, &moves)));
+        })
+    };
+    let resize = {
+        let replace = replace.clone();
+        EventListener::new(&web_sys::window().expect("a window"), "resize", move |_| replace())
+    };
+    let report = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        let Some(e) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>().ok() else { return };
+        let r = e.content_rect();
+        let size = (r.width(), r.height());
+        // The first report is the size at observation: nothing moved yet.
+        let prev = last.borrow_mut().replace(size);
+        if prev.is_some_and(|p| p != size) {
+            replace();
+        }
+    });
+    let observer = web_sys::ResizeObserver::new(report.as_ref().unchecked_ref()).ok();
+    if let (Some(o), Some(el)) = (&observer, root.cast::<web_sys::Element>()) {
+        o.observe(&el);
+    }
+    Watch { _resize: resize, observer, _report: report }
+}
+
+fn arrows_view(st: &Arrows) -> Html {
+    let drawn = &st.drawn;
     if drawn.is_empty() {
         return html! {};
     }
-    let g = *gen.borrow();
+    let g = st.gen;
     let summary = drawn.iter().map(|d| d.title.clone()).collect::<Vec<_>>().join("; ");
     html! {
         <svg class="move-arrows" data-testid="move-arrows" role="img" aria-label={format!("Movement in the last step: {summary}.")}>

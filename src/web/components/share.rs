@@ -12,16 +12,16 @@ use crate::web::gosrc::Lang;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use super::memo::{memo_local, Local, LocalPart};
 use yew::prelude::*;
 
-/// Props of [`Share`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`share`] shows (a [`LocalPart`]: its state is the link made last and where it went).
+#[derive(PartialEq, Clone)]
 pub struct ShareProps {
     /// The running scenario's text, its recorded actions included.
     pub running_text: Rc<String>,
     pub step: u64,
     /// The page is in threads mode: the link opens threads mode (`&mode=threads`), not a step.
-    #[prop_or_default]
     pub threads: bool,
 }
 
@@ -79,25 +79,49 @@ pub(crate) fn copy_to_clipboard(text: &str, done: impl Fn(bool) + Clone + 'stati
     }
 }
 
-#[function_component(Share)]
-pub fn share(props: &ShareProps) -> Html {
-    let shared = use_state(|| Option::<(String, Copied)>::None);
-    let field = use_node_ref();
-    {
-        // Without the clipboard, select the link for the user to copy.
-        let field = field.clone();
-        let copied = shared.as_ref().map(|s| s.1);
-        use_effect_with(copied, move |c| {
-            if *c == Some(Copied::No) {
-                if let Some(i) = field.cast::<web_sys::HtmlInputElement>() {
+/// The Share control. Not a component of its own: each component type costs its own copy of
+/// Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`] does the same.
+pub fn share(props: ShareProps) -> Html {
+    memo_local(props)
+}
+
+/// The Share control's state.
+#[derive(Default)]
+pub struct Shared {
+    /// The link made last and where it went.
+    link: Option<(String, Copied)>,
+    /// The link's text field.
+    field: NodeRef,
+    /// Where the link went when the part was last drawn.
+    drawn: Option<Copied>,
+}
+
+impl LocalPart for ShareProps {
+    type State = Shared;
+
+    fn view(&self, state: &Local<Shared>) -> Html {
+        share_view(self, state)
+    }
+
+    /// Without the clipboard, select the link for the user to copy.
+    fn rendered(&self, state: &Local<Shared>) {
+        let mut st = state.get_mut();
+        let copied = st.link.as_ref().map(|s| s.1);
+        if copied != st.drawn {
+            st.drawn = copied;
+            if copied == Some(Copied::No) {
+                if let Some(i) = st.field.cast::<web_sys::HtmlInputElement>() {
                     let _ = i.focus();
                     i.select();
                 }
             }
-        });
+        }
     }
+}
+
+fn share_view(props: &ShareProps, state: &Local<Shared>) -> Html {
     let onclick = {
-        let shared = shared.clone();
+        let state = state.clone();
         let text = props.running_text.clone();
         let step = props.step;
         let threads = props.threads;
@@ -110,10 +134,10 @@ pub fn share(props: &ShareProps) -> Html {
                     let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&format!("#{frag}")));
                 }
             }
-            shared.set(Some((url.clone(), Copied::Trying)));
-            let s = shared.clone();
+            state.set(|s| s.link = Some((url.clone(), Copied::Trying)));
+            let s = state.clone();
             let u = url.clone();
-            copy_to_clipboard(&url, move |ok| s.set(Some((u.clone(), if ok { Copied::Yes } else { Copied::No }))));
+            copy_to_clipboard(&url, move |ok| s.set(|s| s.link = Some((u.clone(), if ok { Copied::Yes } else { Copied::No }))));
         })
     };
     let select = Callback::from(|e: FocusEvent| {
@@ -121,10 +145,12 @@ pub fn share(props: &ShareProps) -> Html {
             i.select();
         }
     });
+    let st = state.get();
+    let field = st.field.clone();
     html! {
         <>
             <button type="button" data-testid="share" {onclick} title="Copy a link to this scenario, its recorded actions and this step">{ "Share" }</button>
-            if let Some((url, copied)) = &*shared {
+            if let Some((url, copied)) = &st.link {
                 <div class="share-out" data-testid="share-out" data-copied={match copied { Copied::Trying => "trying", Copied::Yes => "yes", Copied::No => "no" }}>
                     <label for="share-link">{ "Link" }</label>
                     <input id="share-link" type="text" readonly=true data-testid="share-link" ref={field} value={url.clone()} onfocus={select} />

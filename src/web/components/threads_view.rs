@@ -8,7 +8,7 @@
 //! and controls to pause, run again, crash a worker and measure the speedup.
 
 use crate::web::fixed::Fixed;
-use super::board::Board;
+use super::board::{board, BoardProps};
 use super::event_log::{event_log, EventLogProps};
 use super::explain::{explain, ExplainProps};
 use super::goroutine_panel::{goroutine_panel, GoroutinePanelProps};
@@ -23,18 +23,18 @@ use crate::web::threads::{Choices, Observer, Run, GRACE_MS, SLICE_NS};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
+use super::memo::{memo_local, Local, LocalPart};
 use yew::prelude::*;
 
 /// How often the panel redraws, ms.
 pub const REDRAW_MS: u32 = 250;
 
-/// Props of [`ThreadsView`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`threads_view`] shows (a [`LocalPart`]: its state holds the run and its workers).
+#[derive(PartialEq, Clone)]
 pub struct ThreadsProps {
     pub scenario: Rc<Scenario>,
     /// The latest keyboard command for the run, numbered ([`crate::web::state::AppState::threads_command`]);
     /// each number is carried out once, and one given before this panel existed never.
-    #[prop_or_default]
     pub command: Option<(u32, ThreadsCommand)>,
     /// What the user chose in the panel (held by the reducer).
     pub panel: ThreadsPanel,
@@ -115,110 +115,169 @@ fn observe(held: &RefCell<Held>, on_msg: &Callback<ThreadsMsg>) {
     on_msg.emit(ThreadsMsg::Observed(Rc::new(seen)));
 }
 
-/// The threads-mode panel.
-#[function_component(ThreadsView)]
-pub fn threads_view(props: &ThreadsProps) -> Html {
-    let held = use_mut_ref(Held::default);
-    let panel = &props.panel;
-    let (baseline, filter, limit, selected) = (&panel.baseline, &panel.filter, &panel.limit, &panel.selected);
-    held.borrow_mut().chosen = (filter.clone(), *limit, *selected);
+/// The threads-mode panel. Not a component of its own: each component type costs its own copy
+/// of Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`] does the same.
+pub fn threads_view(props: ThreadsProps) -> Html {
+    memo_local(props)
+}
 
-    // (Re)start the run whenever the scenario, "run again" or the baseline measurement asks.
-    let measuring = panel.measuring();
-    {
-        let (held, on_msg) = (held.clone(), props.on_msg.clone());
-        use_effect_with((props.scenario.clone(), panel.run, measuring), move |(sc, run_no, measuring)| {
-            let mut sc = (**sc).clone();
-            if *measuring {
-                sc.gomaxprocs = 1;
-            }
-            let r = Run::start(&sc);
-            held.borrow_mut().run = Some((r.clone(), Observer::new(*run_no, *measuring)));
-            let weak = Rc::downgrade(&r);
-            let figs = Closure::<dyn Fn() -> JsValue>::new({
-                let weak = weak.clone();
-                move || weak.upgrade().map_or(JsValue::NULL, |r| JsValue::from_str(&r.borrow().figures().to_string()))
-            });
-            let kill = Closure::<dyn Fn(JsValue) -> JsValue>::new({
-                let weak = weak.clone();
-                move |m: JsValue| {
-                    let m = m.as_f64().map(|x| x as u32);
-                    weak.upgrade().and_then(|r| r.borrow_mut().kill(m)).map_or(JsValue::NULL, |m| JsValue::from_f64(m as f64))
-                }
-            });
-            set_hook("__gmpThreads", figs.as_ref());
-            set_hook("__gmpThreadsKill", kill.as_ref());
-            let measuring = *measuring;
-            // The run exists now: draw its panel (controls included) at once, not at the first
-            // redraw.
-            observe(&held, &on_msg);
-            let tick = move || {
-                // The GOMAXPROCS 1 run has ended: keep its time, run the scenario itself.
-                if measuring {
-                    let end = weak.upgrade().and_then(|r| {
-                        let r = r.try_borrow().ok()?;
-                        let ms = r.finished_ms?;
-                        let clean = r.lost.is_empty() && matches!(r.sim.outcome(), Some(crate::core::sim::Outcome::Exit));
-                        Some(if clean {
-                            Baseline::Done(ms)
-                        } else {
-                            Baseline::Failed("the GOMAXPROCS 1 run did not end with exit status 0, so there is no figure")
-                        })
-                    });
-                    if let Some(b) = end {
-                        on_msg.emit(ThreadsMsg::BaselineEnded(b));
-                    }
-                }
-                observe(&held, &on_msg)
-            };
-            let redraw = gloo_timers::callback::Interval::new(REDRAW_MS, tick);
-            move || {
-                drop(redraw);
-                r.borrow_mut().stop();
-                drop((figs, kill));
-                set_hook("__gmpThreads", &JsValue::NULL);
-                set_hook("__gmpThreadsKill", &JsValue::NULL);
-            }
-        });
+/// What the running run's start set up, torn down (in this order) when it is dropped: the
+/// redraw timer, the run (stopped) and the `window.__gmpThreads*` hooks.
+pub struct Started {
+    redraw: Option<gloo_timers::callback::Interval>,
+    run: Rc<RefCell<Run>>,
+    hooks: Option<(Closure<dyn Fn() -> JsValue>, Closure<dyn Fn(JsValue) -> JsValue>)>,
+}
+
+impl Drop for Started {
+    fn drop(&mut self) {
+        drop(self.redraw.take());
+        self.run.borrow_mut().stop();
+        drop(self.hooks.take());
+        set_hook("__gmpThreads", &JsValue::NULL);
+        set_hook("__gmpThreadsKill", &JsValue::NULL);
     }
-    // Carries out `f` on the run, then observes it.
-    let command = {
-        let (held, on_msg) = (held.clone(), props.on_msg.clone());
-        move |f: &dyn Fn(&mut Run)| {
-            let run = held.borrow().run.as_ref().map(|(r, _)| r.clone());
-            if let Some(r) = run {
-                f(&mut r.borrow_mut());
-            }
-            observe(&held, &on_msg);
-        }
-    };
-    let with_run = |f: fn(&mut Run)| {
-        let command = command.clone();
-        Callback::from(move |_: MouseEvent| command(&f))
-    };
-    let on_pause = with_run(toggle_pause);
+}
 
-    // The keyboard's pause command: Space as the pause button (nothing once the run has ended,
-    // when the button is disabled). "Run again" (r) is the reducer's (`ThreadsPanel::run`).
-    // New choices (the log's filter or length, the selection) are observed at once, too.
-    {
-        let seen = use_mut_ref(|| props.command.map(|(n, _)| n));
-        let command = command.clone();
-        use_effect_with((props.command, filter.clone(), *limit, *selected), move |&(c, ..)| {
+/// The panel's callbacks that stay the same across redraws (made again only for another
+/// `on_msg`): the log's filter and more rows, select and close a goroutine, and a seek that
+/// does nothing.
+type Steady = (Callback<LogFilter>, Callback<()>, Callback<GId>, Callback<()>, Callback<u64>);
+
+/// The panel's state.
+#[derive(Default)]
+pub struct ThreadsState {
+    held: Rc<RefCell<Held>>,
+    /// The run started, with what started it: the scenario, the run's number, measuring.
+    started: Option<((Rc<Scenario>, u32, bool), Started)>,
+    /// The last keyboard command carried out (set when the panel is first drawn).
+    seen: Option<Option<u32>>,
+    /// The command and the choices observed last.
+    observed: Option<(Option<(u32, ThreadsCommand)>, Rc<LogFilter>, usize, Option<GId>)>,
+    steady: Option<(Callback<ThreadsMsg>, Steady)>,
+}
+
+/// Carries out `f` on the held run, then observes it.
+fn command(held: &RefCell<Held>, on_msg: &Callback<ThreadsMsg>, f: &dyn Fn(&mut Run)) {
+    let run = held.borrow().run.as_ref().map(|(r, _)| r.clone());
+    if let Some(r) = run {
+        f(&mut r.borrow_mut());
+    }
+    observe(held, on_msg);
+}
+
+/// Starts a run of `sc` (at GOMAXPROCS 1 when `measuring`), holds it, observes it at once and
+/// then every [`REDRAW_MS`].
+fn start(held: &Rc<RefCell<Held>>, on_msg: &Callback<ThreadsMsg>, sc: &Scenario, run_no: u32, measuring: bool) -> Started {
+    let mut sc = sc.clone();
+    if measuring {
+        sc.gomaxprocs = 1;
+    }
+    let r = Run::start(&sc);
+    held.borrow_mut().run = Some((r.clone(), Observer::new(run_no, measuring)));
+    let weak = Rc::downgrade(&r);
+    let figs = Closure::<dyn Fn() -> JsValue>::new({
+        let weak = weak.clone();
+        move || weak.upgrade().map_or(JsValue::NULL, |r| JsValue::from_str(&r.borrow().figures().to_string()))
+    });
+    let kill = Closure::<dyn Fn(JsValue) -> JsValue>::new({
+        let weak = weak.clone();
+        move |m: JsValue| {
+            let m = m.as_f64().map(|x| x as u32);
+            weak.upgrade().and_then(|r| r.borrow_mut().kill(m)).map_or(JsValue::NULL, |m| JsValue::from_f64(m as f64))
+        }
+    });
+    set_hook("__gmpThreads", figs.as_ref());
+    set_hook("__gmpThreadsKill", kill.as_ref());
+    // The run exists now: draw its panel (controls included) at once, not at the first
+    // redraw.
+    observe(held, on_msg);
+    let (held, on_msg) = (held.clone(), on_msg.clone());
+    let tick = move || {
+        // The GOMAXPROCS 1 run has ended: keep its time, run the scenario itself.
+        if measuring {
+            let end = weak.upgrade().and_then(|r| {
+                let r = r.try_borrow().ok()?;
+                let ms = r.finished_ms?;
+                let clean = r.lost.is_empty() && matches!(r.sim.outcome(), Some(crate::core::sim::Outcome::Exit));
+                Some(if clean {
+                    Baseline::Done(ms)
+                } else {
+                    Baseline::Failed("the GOMAXPROCS 1 run did not end with exit status 0, so there is no figure")
+                })
+            });
+            if let Some(b) = end {
+                on_msg.emit(ThreadsMsg::BaselineEnded(b));
+            }
+        }
+        observe(&held, &on_msg)
+    };
+    let redraw = gloo_timers::callback::Interval::new(REDRAW_MS, tick);
+    Started { redraw: Some(redraw), run: r, hooks: Some((figs, kill)) }
+}
+
+impl LocalPart for ThreadsProps {
+    type State = ThreadsState;
+
+    fn view(&self, state: &Local<ThreadsState>) -> Html {
+        threads_panel_view(self, state)
+    }
+
+    /// (What a component's effects would do; the state is not borrowed while the run is
+    /// started, stopped or observed.)
+    fn rendered(&self, state: &Local<ThreadsState>) {
+        let panel = &self.panel;
+        // (Re)start the run whenever the scenario, "run again" or the baseline measurement asks.
+        let key = (self.scenario.clone(), panel.run, panel.measuring());
+        let held = state.get().held.clone();
+        if state.get().started.as_ref().is_none_or(|s| s.0 != key) {
+            // The last run's teardown first, as an effect's.
+            let last = state.get_mut().started.take();
+            drop(last);
+            let started = start(&held, &self.on_msg, &key.0, key.1, key.2);
+            state.get_mut().started = Some((key, started));
+        }
+        // The keyboard's pause command: Space as the pause button (nothing once the run has
+        // ended, when the button is disabled). "Run again" (r) is the reducer's
+        // (`ThreadsPanel::run`). New choices (the log's filter or length, the selection) are
+        // observed at once, too.
+        let pause = {
+            let mut st = state.get_mut();
+            let st = &mut *st;
+            let seen = st.seen.get_or_insert(self.command.map(|(n, _)| n));
+            let observed = (self.command, panel.filter.clone(), panel.limit, panel.selected);
+            if st.observed.as_ref() == Some(&observed) {
+                return;
+            }
+            st.observed = Some(observed);
             let mut pause = false;
-            if let Some((n, c)) = c {
-                if *seen.borrow() != Some(n) {
-                    *seen.borrow_mut() = Some(n);
+            if let Some((n, c)) = self.command {
+                if *seen != Some(n) {
+                    *seen = Some(n);
                     pause = c == ThreadsCommand::TogglePause;
                 }
             }
-            command(&|r: &mut Run| {
-                if pause && !r.finished() {
-                    toggle_pause(r);
-                }
-            })
-        });
+            pause
+        };
+        command(&held, &self.on_msg, &|r: &mut Run| {
+            if pause && !r.finished() {
+                toggle_pause(r);
+            }
+        })
     }
+}
+
+fn threads_panel_view(props: &ThreadsProps, state: &Local<ThreadsState>) -> Html {
+    let mut st = state.get_mut();
+    let panel = &props.panel;
+    let (baseline, filter, limit, selected) = (&panel.baseline, &panel.filter, &panel.limit, &panel.selected);
+    st.held.borrow_mut().chosen = (filter.clone(), *limit, *selected);
+    let measuring = panel.measuring();
+    let with_run = |f: fn(&mut Run)| {
+        let (held, on_msg) = (st.held.clone(), props.on_msg.clone());
+        Callback::from(move |_: MouseEvent| command(&held, &on_msg, &f))
+    };
+    let on_pause = with_run(toggle_pause);
     let on_kill = with_run(|r| {
         r.kill(None);
     });
@@ -226,17 +285,19 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
     let on_measure = props.on_msg.reform(|_: MouseEvent| ThreadsMsg::Measure);
     // Callbacks that stay the same across redraws, so children whose data did not change skip
     // rendering (the panel redraws four times a second and must leave the thread to the core).
-    // (One hook for all: each hook costs its own copy of Yew's hook code in the page's wasm.)
-    let (on_filter, on_more, on_select, on_close, noop_seek) = (*use_memo(props.on_msg.clone(), |m| {
-        (
+    if st.steady.as_ref().is_none_or(|s| s.0 != props.on_msg) {
+        let m = &props.on_msg;
+        let steady = (
             m.reform(ThreadsMsg::SetFilter),
             m.reform(|()| ThreadsMsg::MoreRows),
             m.reform(|g: GId| ThreadsMsg::Select(Some(g))),
             m.reform(|()| ThreadsMsg::Select(None)),
             Callback::from(|_: u64| ()),
-        )
-    }))
-    .clone();
+        );
+        st.steady = Some((m.clone(), steady));
+    }
+    let (on_filter, on_more, on_select, on_close, noop_seek) = st.steady.as_ref().map(|s| s.1.clone()).expect("made above");
+    drop(st);
     let noop_seek_t = noop_seek.clone();
 
     let Some(r) = panel.shown.as_deref() else {
@@ -323,7 +384,7 @@ pub fn threads_view(props: &ThreadsProps) -> Html {
             { explain(ExplainProps { step: r.steps, rows: last_rows, text, schedtrace: r.schedtrace.clone(),
                 outcome, announce: paused || finished, on_select: on_select.clone() }) }
             <div class="threads-board" id="board" tabindex="-1">
-                <Board {state} {moves} selected={*selected} on_select={on_select} />
+                { board(BoardProps { state, moves, selected: *selected, on_select, playing: false, scope: AttrValue::default() }) }
                 if let Some(g) = *selected {
                     { goroutine_panel(GoroutinePanelProps { id: g, detail, on_close, on_seek: noop_seek.clone(), seekable: false }) }
                 }

@@ -13,13 +13,14 @@ use crate::web::trace_worker::{FromTraceWorker, TraceReading};
 use crate::web::view::short_ns;
 use gloo_events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
+use super::memo::{memo_local, Local, LocalPart, WeakLocal};
 use yew::prelude::*;
 
 /// Units across a lane (bars are joined below one unit).
 const WIDTH: u32 = 500;
 
-/// Props of [`TracePanel`].
-#[derive(Properties, PartialEq, Clone)]
+/// What [`trace_panel`] shows (a [`LocalPart`]: its state is a [`TracePanel`]).
+#[derive(PartialEq, Clone)]
 pub struct TracePanelProps {
     /// Runs the replay scenario (its JSON text) on the board.
     pub on_replay: Callback<String>,
@@ -37,7 +38,8 @@ pub enum PanelMsg {
     View(TraceMsg),
 }
 
-/// The panel: its state is a [`TraceView`]; it holds the worker and the replay run.
+/// The panel's state: a [`TraceView`]; it holds the worker and the replay run.
+#[derive(Default)]
 pub struct TracePanel {
     v: TraceView,
     reading: Option<TraceReading>,
@@ -45,16 +47,56 @@ pub struct TracePanel {
     sim: Option<(WhatIf, SliceLoop)>,
     sim_steps: u64,
     _drop: Option<(EventListener, EventListener)>,
+    /// The props' `on_replay` as last drawn.
+    on_replay: Callback<String>,
 }
 
-impl Component for TracePanel {
-    type Message = PanelMsg;
-    type Properties = TracePanelProps;
+/// The trace panel. Not a component of its own: each component type costs its own copy of
+/// Yew's lifecycle code in the page's wasm; a [`super::memo::Memo`] does the same.
+pub fn trace_panel(props: TracePanelProps) -> Html {
+    memo_local(props)
+}
 
-    fn create(ctx: &Context<Self>) -> Self {
-        // A file dropped anywhere on the page.
-        let open = ctx.link().callback(PanelMsg::Open);
-        let drop = web_sys::window().map(|w| {
+/// Sends the panel messages (a weak handle: what the panel holds, its worker and its drop
+/// listener, sends through it without keeping it alive).
+#[derive(Clone)]
+struct Link(WeakLocal<TracePanel>);
+
+impl Link {
+    /// Carries out `m` and draws the panel again.
+    fn send(&self, m: PanelMsg) {
+        let Some(panel) = self.0.upgrade() else { return };
+        let replay = panel.get_mut().update(self, m);
+        // (Out of the panel's state: the page's reducer runs it.)
+        if let Some((on_replay, text)) = replay {
+            on_replay.emit(text);
+        }
+        panel.redraw().force_update();
+    }
+
+    fn callback<E: 'static>(&self, f: impl Fn(E) -> PanelMsg + 'static) -> Callback<E> {
+        let link = self.clone();
+        Callback::from(move |e| link.send(f(e)))
+    }
+}
+
+impl LocalPart for TracePanelProps {
+    type State = TracePanel;
+
+    fn view(&self, state: &Local<TracePanel>) -> Html {
+        let mut panel = state.get_mut();
+        panel.on_replay = self.on_replay.clone();
+        panel.view(&Link(state.weak()))
+    }
+
+    /// A file dropped anywhere on the page (listened for from the first drawing on).
+    fn rendered(&self, state: &Local<TracePanel>) {
+        let mut panel = state.get_mut();
+        if panel._drop.is_some() {
+            return;
+        }
+        let open = Link(state.weak()).callback(PanelMsg::Open);
+        panel._drop = web_sys::window().map(|w| {
             let opts = EventListenerOptions::enable_prevent_default();
             let over = EventListener::new_with_options(&w, "dragover", opts, |e| {
                 if has_files(e) {
@@ -69,19 +111,22 @@ impl Component for TracePanel {
             });
             (over, drop)
         });
-        TracePanel { v: TraceView::default(), reading: None, sim: None, sim_steps: 0, _drop: drop }
     }
+}
 
-    fn update(&mut self, ctx: &Context<Self>, msg: PanelMsg) -> bool {
+impl TracePanel {
+    /// Carries out `msg`; returns the replay to run on the board, if it brings one.
+    fn update(&mut self, link: &Link, msg: PanelMsg) -> Option<(Callback<String>, String)> {
+        let mut replay = None;
         let m = match msg {
             PanelMsg::Open(file) => {
                 self.reading = None;
                 let start = TraceMsg::Start { name: file.name(), total: file.size() as u64 };
                 self.v = self.v.reduce(start);
-                match TraceReading::start(file, ctx.link().callback(PanelMsg::Worker)) {
+                match TraceReading::start(file, link.callback(PanelMsg::Worker)) {
                     Ok(r) => {
                         self.reading = Some(r);
-                        return true;
+                        return None;
                     }
                     Err(e) => TraceMsg::Failed(e),
                 }
@@ -94,7 +139,7 @@ impl Component for TracePanel {
             PanelMsg::Worker(FromTraceWorker::Opened(t)) => {
                 self.reading = None;
                 if let Ok(text) = &t.replay {
-                    ctx.props().on_replay.emit(text.clone());
+                    replay = Some((self.on_replay.clone(), text.clone()));
                 }
                 TraceMsg::Opened(t)
             }
@@ -105,7 +150,7 @@ impl Component for TracePanel {
             }
             PanelMsg::SimSteps(n) => {
                 self.sim_steps = n;
-                return true;
+                return None;
             }
             PanelMsg::View(m) => m,
         };
@@ -115,31 +160,35 @@ impl Component for TracePanel {
             self.sim = None;
             if let (Some(w), Some(Ok(s))) = (self.v.running, self.v.run_scenario()) {
                 self.sim_steps = 0;
-                let (l1, l2) = (ctx.link().clone(), ctx.link().clone());
-                let run = run_in_slices(SimLane::new(&s), move |n| l1.send_message(PanelMsg::SimSteps(n)), move |lane| {
-                    l2.send_message(PanelMsg::View(TraceMsg::SimDone(w, Box::new(lane.result()))))
+                let (l1, l2) = (link.clone(), link.clone());
+                let run = run_in_slices(SimLane::new(&s), move |n| l1.send(PanelMsg::SimSteps(n)), move |lane| {
+                    l2.send(PanelMsg::View(TraceMsg::SimDone(w, Box::new(lane.result()))))
                 });
                 self.sim = Some((w, run));
             }
         }
-        true
+        replay
     }
 
-    fn view(&self, ctx: &Context<Self>) -> Html {
+    fn view(&self, link: &Link) -> Html {
         let v = &self.v;
-        let link = ctx.link();
-        let onchange = link.batch_callback(|e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            let f = input.files().and_then(|fs| fs.get(0));
-            input.set_value("");
-            f.map(PanelMsg::Open)
-        });
+        let onchange = {
+            let link = link.clone();
+            Callback::from(move |e: Event| {
+                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                let f = input.files().and_then(|fs| fs.get(0));
+                input.set_value("");
+                if let Some(f) = f {
+                    link.send(PanelMsg::Open(f));
+                }
+            })
+        };
         let status = match &v.phase {
             Phase::Reading { name, done, total } => html! {
                 <div class="tp-reading" data-testid="trace-progress" data-done={done.to_string()} data-total={total.to_string()}>
                     <label for="trace-progress-bar">{ format!("Reading {name}: {} of {}", mb(*done), mb(*total)) }</label>
                     <progress id="trace-progress-bar" max={total.max(&1).to_string()} value={done.to_string()}></progress>
-                    <button type="button" data-testid="trace-cancel" onclick={link.callback(|_| PanelMsg::Cancel)}>{ "Cancel" }</button>
+                    <button type="button" data-testid="trace-cancel" onclick={link.callback(|_: MouseEvent| PanelMsg::Cancel)}>{ "Cancel" }</button>
                 </div>
             },
             Phase::Failed { name, message } => html! {
@@ -176,7 +225,7 @@ fn mb(n: u64) -> String {
 /// One lane's figure: `(testid, caption, lane, goroutines, GOMAXPROCS, total ns)`.
 type Fig<'a> = (&'static str, String, Option<&'a Lane>, Option<u64>, u64, u64);
 
-fn opened(v: &TraceView, name: &str, t: &TraceOpened, sim_steps: u64, link: &html::Scope<TracePanel>) -> Html {
+fn opened(v: &TraceView, name: &str, t: &TraceOpened, sim_steps: u64, link: &Link) -> Html {
     let t_max = v.t_max();
     let shown = v.shown();
     let procs = v.what_if.as_ref().map(|(w, _)| w.gomaxprocs).or(v.own().map(|w| w.gomaxprocs)).unwrap_or(0);
