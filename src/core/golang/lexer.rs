@@ -284,6 +284,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_text_ends_at_the_tenth_error() {
+        // Half a million bad lines: nothing is lexed past the tenth error's line, so a megabyte
+        // of garbage costs ten errors' work, not a million.
+        let src = format!("package main\n{}", "?\n".repeat(500_000));
+        let (toks, _, errs) = lex_all(&src);
+        assert_eq!(errs.len(), 10, "{errs:?}");
+        let last = toks.iter().rev().find(|t| t.tok != Tok::Eof).map(|t| t.pos.line);
+        assert!(last.is_some_and(|l| l <= 11), "{last:?} {} tokens", toks.len());
+        assert!(toks.len() < 40, "{} tokens", toks.len());
+    }
+
+    #[test]
     fn a_backslash_ending_the_text_is_an_unterminated_literal_not_a_hang() {
         // Typing `"\` at the end of the editor once made the lexer loop for ever.
         for (src, msg) in [("x := \"\\", "string not terminated"), ("x := '\\", "rune literal not terminated")] {
