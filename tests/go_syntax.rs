@@ -464,3 +464,41 @@ func main() {
         assert_eq!(problems(&format!("package main\n\nfunc main() {{\n{body}")), want, "{body:?}");
     }
 }
+
+#[test]
+fn valid_go_outside_the_subset_is_not_called_a_syntax_error() {
+    // Go 1.26.6 `go vet` accepts this file. Float, hexadecimal-float and imaginary literals lex
+    // (their exponent's sign included), `~` is a token, and a label followed by a `for` clause
+    // (whose semicolons are the clause's own) is one statement: what is not simulated says so,
+    // and nothing is called a syntax error.
+    check(
+        "package main
+
+type Number interface {
+	~int | ~float64
+}
+
+func main() {
+	a := 1e-3 + 0x1p-2 + 0X1.8P+1 + 2i + .5
+	_ = a
+outer:
+	for i := 0; i < 3; i++ {
+		continue outer
+	}
+	for {
+		goto inner
+	inner:
+	}
+}
+",
+        expect![[r#"
+            main.go:3:1: a type declaration is not simulated (see the Go subset in ARCHITECTURE.md)
+            main.go:8:4: this assignment is not simulated (see the Go subset in ARCHITECTURE.md)
+            main.go:9:4: an assignment is not simulated (see the Go subset in ARCHITECTURE.md)
+            main.go:10:1: a labeled statement is not simulated (see the Go subset in ARCHITECTURE.md)
+            main.go:14:2: a for loop that is not counted (for i := 0; i < N; i++ or for range N) or a range over a channel is not simulated (see the Go subset in ARCHITECTURE.md)
+            main.go:15:3: a goto statement is not simulated (see the Go subset in ARCHITECTURE.md)
+            main.go:16:2: a labeled statement is not simulated (see the Go subset in ARCHITECTURE.md)
+        "#]],
+    );
+}

@@ -45,10 +45,10 @@ pub struct Directive {
     pub text: String,
 }
 
-const OPS: [&str; 47] = [
+const OPS: [&str; 48] = [
     "<<=", ">>=", "&^=", "...", "&&", "||", "<-", "++", "--", "==", "!=", "<=", ">=", ":=", "+=", "-=", "*=", "/=", "%=",
     "&=", "|=", "^=", "<<", ">>", "&^", "+", "-", "*", "/", "%", "&", "|", "^", "<", ">", "=", "!", "(", ")", "[", "]",
-    "{", "}", ",", ";", ".", ":",
+    "{", "}", ",", ";", ".", ":", "~",
 ];
 
 /// Go's words for a character no token starts with: `invalid character U+003F '?'`.
@@ -157,7 +157,15 @@ fn scan(src: &str, recover: bool) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) 
             toks.push(Token { tok: Tok::Ident(src[start..i].to_string()), pos: p });
         } else if c.is_ascii_digit() || (c == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit)) {
             let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.') {
+            // Digits, `_`, `.`, letters (a base, an exponent, `i`), and the sign of an exponent:
+            // after `e` in a decimal literal, after `p` in a hexadecimal one (`1e-3`, `0x1p-2`).
+            let hex = b[start..].starts_with(b"0x") || b[start..].starts_with(b"0X");
+            while i < b.len() {
+                let d = b[i];
+                let sign = (d == b'+' || d == b'-') && b[i - 1].to_ascii_lowercase() == if hex { b'p' } else { b'e' };
+                if !(d.is_ascii_alphanumeric() || d == b'_' || d == b'.' || sign) {
+                    break;
+                }
                 i += 1;
             }
             let text: String = src[start..i].chars().filter(|&c| c != '_').collect();
@@ -175,7 +183,10 @@ fn scan(src: &str, recover: bool) -> (Vec<Token>, Vec<Directive>, Vec<GoError>) 
             };
             match n {
                 Some(n) => toks.push(Token { tok: Tok::Int(n), pos: p }),
-                None if lower.contains(['.', 'e', 'i']) && !lower.starts_with("0x") => toks.push(Token { tok: Tok::Float(text), pos: p }),
+                // A float or an imaginary literal (`1.5`, `1e-3`, `0x1p-2`, `2i`).
+                None if lower.ends_with('i') || if hex { lower.contains(['.', 'p']) } else { lower.contains(['.', 'e']) } => {
+                    toks.push(Token { tok: Tok::Float(text), pos: p })
+                }
                 None => {
                     note(&mut errs, GoError::at(p, format!("invalid or too large integer literal {}", &src[start..i])));
                     toks.push(Token { tok: Tok::Int(0), pos: p });

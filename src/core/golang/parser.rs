@@ -371,8 +371,14 @@ impl<'a> Parser<'a> {
             Tok::Op("{") => return Ok(Stmt::Block(self.block()?)),
             _ => {
                 if let (Tok::Ident(_), Tok::Op(":")) = (self.tok(), self.peek(1)) {
-                    self.skip_stmt()?;
-                    return Ok(Stmt::Unsupported { pos, what: "a labeled statement".into() });
+                    // The label is not simulated; the statement it labels is read as any other
+                    // (a `for` clause's semicolons are its own), unless the label ends a block.
+                    self.bump();
+                    self.bump();
+                    if !matches!(self.tok(), Tok::Op("}") | Tok::Op(";") | Tok::Eof) {
+                        self.stmt()?;
+                    }
+                    return Ok(Stmt::Unsupported { pos, what: "labeled statement".into() });
                 }
                 return self.simple_stmt(false);
             }
