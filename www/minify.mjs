@@ -45,9 +45,13 @@ if (what === 'glue') {
   const index = join(staging, 'index.html');
   const html = readFileSync(index, 'utf8');
   const old = `integrity="${sri(before)}"`;
-  // trunk names the glue's hash once, on its modulepreload link (none with --no-sri).
+  // trunk names the glue's hash once, on its modulepreload link (none with --no-sri). A link
+  // with an integrity hash that is not the file's would stop the page from loading: refuse.
   const n = html.split(old).length - 1;
-  if (n > 1) throw new Error(`index.html names the glue's hash ${n} times`);
+  const link = html.match(new RegExp(`<link[^>]*"\\./${glue[0].replace(/\./g, '\\.')}"[^>]*>`));
+  if (n > 1 || (n === 0 && link && link[0].includes('integrity='))) {
+    throw new Error(`index.html names the glue's hash ${n} times (its link: ${link && link[0]})`);
+  }
   writeFileSync(index, html.replace(old, `integrity="${sri(after)}"`));
 } else {
   await minify('sw.js', false);
