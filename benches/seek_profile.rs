@@ -15,6 +15,17 @@ fn main() {
         reducer(&std::fs::read_to_string(file).expect("the scenario"), args[2].parse().expect("a step"));
         return;
     }
+    if args.get(3).is_some_and(|a| a == "--driver") {
+        // The driver alone, for a profiler.
+        let s = scenario::parse(&std::fs::read_to_string(&args[1]).expect("the scenario")).expect("a valid scenario");
+        let t = Instant::now();
+        let mut d = Driver::new(s);
+        while !d.seek_toward(args[2].parse().expect("a step"), 20_000) {}
+        println!("driver: {:?}, {} checkpoints", t.elapsed(), d.checkpoint_count());
+        // The driver's own drop (a million goroutines' checkpoints) is not the seek's.
+        std::mem::forget(d);
+        return;
+    }
     let file = args.get(1).map_or("tests/e2e/scenarios/seek-1m.json", |s| s.as_str());
     let step: u64 = args.get(2).map_or(1_000_000, |s| s.parse().expect("a step"));
     let s = scenario::parse(&std::fs::read_to_string(file).expect("the scenario")).expect("a valid scenario");

@@ -189,9 +189,10 @@ pub struct Record {
     end: Option<u64>,
     /// Bumped whenever the plots' data changes.
     version: u64,
-    /// Scratch buffers for the cheap per-P/per-M view and the Ps a step touched.
+    /// Scratch buffer for the cheap per-P/per-M view.
     tracks: Tracks,
-    touched: Vec<(u64, u32)>,
+    /// Per P, the [`Record::version`] at which its lane was last updated.
+    touched: Vec<u64>,
 }
 
 impl Default for Record {
@@ -217,10 +218,16 @@ impl Record {
     /// (a reallocation copies them whole; in wasm it also grows memory) every time they fill.
     pub fn reserve(&mut self, steps: u64) {
         let steps = steps.min(RESERVE_MAX_STEPS) as usize;
-        let per_step = self.evs.len().div_ceil(self.explored().max(1) as usize).max(1);
+        let explored = self.explored().max(1) as usize;
+        let per_step = self.evs.len().div_ceil(explored).max(1);
         self.step_t.reserve(steps);
         self.ev_start.reserve(steps);
         self.evs.reserve(steps * per_step);
+        // Each P's timeline at the rate it has grown so far (a stretch per step at most).
+        for l in &mut self.lanes {
+            let more = (l.len() as u64 * steps as u64 / explored as u64).min(steps as u64);
+            l.reserve(more as usize);
+        }
     }
 
     /// Steps recorded.
@@ -298,37 +305,35 @@ impl Record {
         self.version
     }
 
-    /// Records the step the simulator just ran (the next unexplored one).
+    /// Records the step the simulator just ran (the next unexplored one). This runs for every
+    /// step a seek passes, so it makes one pass over the step's events and looks only at the Ps
+    /// they name.
     pub fn push(&mut self, sim: &Sim) {
         let step = sim.step_count();
         debug_assert_eq!(step, self.explored() + 1, "Record::push: steps must be recorded in order");
+        self.version += 1;
         self.step_t.push(sim.now());
         let events = sim.events();
-        for e in events {
-            self.evs.push(EvRec::of(e));
-        }
+        self.evs.extend(events.iter().map(EvRec::of));
         self.ev_start.push(self.evs.len() as u32);
-        if sim.finished() {
+        let finished = sim.finished();
+        if finished {
             self.end = Some(step);
         }
-        let all = step == 1
-            || step.is_multiple_of(self.stride)
-            || sim.finished()
-            || events.iter().any(|e| matches!(e.what, What::ProcsChange { .. } | What::STWBegin | What::STWEnd));
-        if all {
+        let sampled = step == 1 || step.is_multiple_of(self.stride);
+        if sampled || finished || events.iter().any(|e| matches!(e.what, What::ProcsChange { .. } | What::STWBegin | What::STWEnd)) {
             // The cheap view (O(Ps + Ms)), not a snapshot (O(queued goroutines): 4-8 ms at a
             // million goroutines, taken thousands of times in a long run).
             let mut tracks = std::mem::take(&mut self.tracks);
             sim.tracks(&mut tracks);
             self.update_lanes_all(sim, tracks.ps.len());
-            if step.is_multiple_of(self.stride) || step == 1 {
+            if sampled {
                 self.push_sample(Sample::from_tracks(step, sim.now(), &tracks));
             }
             self.tracks = tracks;
         } else {
             self.update_lanes_touched(sim, events);
         }
-        self.version += 1;
     }
 
     fn push_sample(&mut self, s: Sample) {
@@ -358,44 +363,39 @@ impl Record {
         }
     }
 
-    fn lane_of(sim: &Sim, p: u32) -> Lane {
-        Lane::of(sim.p_activity(PId(p)))
-    }
-
     fn update_lanes_all(&mut self, sim: &Sim, live: usize) {
         let step = sim.step_count();
         let t = sim.now();
         for p in 0..live.max(self.lanes.len()) {
-            let lane = if p < live { Self::lane_of(sim, p as u32) } else { Lane::Dead };
+            let lane = if p < live { Lane::of(sim.p_activity(PId(p as u32))) } else { Lane::Dead };
             self.set_lane(p, step, t, lane);
         }
     }
 
+    /// Updates the lanes of the live Ps that `events` name (a P, a steal's victim, the P a
+    /// syscall left), each once: `touched[p]` holds the [`Record::version`] of the push that last
+    /// updated P p.
     fn update_lanes_touched(&mut self, sim: &Sim, events: &[Event]) {
         let step = sim.step_count();
         let t = sim.now();
-        let live = sim.gomaxprocs();
-        // A buffer kept between steps: this runs for every new step.
+        let live = sim.gomaxprocs() as usize;
         let mut touched = std::mem::take(&mut self.touched);
-        touched.clear();
-        for e in events {
-            if let Some(p) = e.p {
-                touched.push((u64::from(p.0), 0));
-            }
-            match e.what {
-                What::Steal { victim, .. } => touched.push((u64::from(victim.0), 0)),
-                What::GoSyscallEndBlocked { oldp: Some(p), .. } => touched.push((u64::from(p.0), 0)),
-                _ => {}
-            }
+        if touched.len() < live {
+            touched.resize(live, 0);
         }
-        // `(p, 0)` pairs: the page's one sort (`sort_unstable` of `(u64, u32)`).
-        touched.sort_unstable();
-        touched.dedup();
-        for &(p, _) in &touched {
-            let p = p as u32;
-            if p < live {
-                let lane = Self::lane_of(sim, p);
-                self.set_lane(p as usize, step, t, lane);
+        for e in events {
+            let other = match e.what {
+                What::Steal { victim, .. } => Some(victim),
+                What::GoSyscallEndBlocked { oldp, .. } => oldp,
+                _ => None,
+            };
+            for p in [e.p, other].into_iter().flatten() {
+                let i = p.index();
+                if i < live && touched[i] != self.version {
+                    touched[i] = self.version;
+                    let lane = Lane::of(sim.p_activity(p));
+                    self.set_lane(i, step, t, lane);
+                }
             }
         }
         self.touched = touched;
