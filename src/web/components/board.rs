@@ -9,7 +9,7 @@ use super::chip_list::{chip_list, Chips};
 use super::m_list::{m_list, MListProps};
 use super::memo::{memo_local, Local, LocalPart};
 use super::move_arrows::{move_arrows, MoveArrowsProps};
-use super::p_card::{p_card, PCardProps};
+use super::p_card::{id_list, p_card, PCardProps};
 use super::waiting::{waiting, WaitingProps};
 use crate::core::ids::GId;
 use crate::core::sim::{Activity, GStatus, PState, SimState};
@@ -114,7 +114,7 @@ fn board_view(props: &BoardProps, state: &Local<BoardState>) -> Html {
             // The board's own heading (for the outline: its parts are h3s under it).
             <h2 class="sr-only">{ format!("{}The board", props.scope) }</h2>
             <section class="globalq" data-testid="global-runq"
-                data-runq={st.global.iter().map(|g| g.0.to_string()).collect::<Vec<_>>().join(",")}
+                data-runq={id_list(&st.global)} data-len={st.global.len().to_string()}
                 aria-label={format!("{}Global run queue", props.scope)}>
                 <h3>{ format!("Global run queue ({})", st.global.len()) }</h3>
                 { chip_list(Chips { ids: &global, total: st.global.len(), status: GStatus::Runnable, max: 24, notes: None, moves: &props.moves,

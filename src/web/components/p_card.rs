@@ -22,8 +22,23 @@ pub struct PCardProps {
     pub scope: AttrValue,
 }
 
-fn join(ids: &[GId]) -> String {
-    ids.iter().map(|g| g.0.to_string()).collect::<Vec<_>>().join(",")
+/// Most goroutine ids a `data-runq` attribute lists.
+pub const RUNQ_ATTR_MAX: usize = 4_096;
+
+/// The goroutine ids of a queue as a `data-runq` attribute (`3,17,4`), the first
+/// [`RUNQ_ATTR_MAX`] of them (a global queue can hold hundreds of thousands; `data-len` says how
+/// many it holds).
+pub(super) fn id_list(ids: &[GId]) -> String {
+    use std::fmt::Write;
+    let ids = &ids[..ids.len().min(RUNQ_ATTR_MAX)];
+    let mut s = String::with_capacity(ids.len() * 7);
+    for (i, g) in ids.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        let _ = write!(s, "{}", g.0);
+    }
+    s
 }
 
 impl Part for PCardProps {
@@ -41,7 +56,7 @@ impl Part for PCardProps {
                 data-m={p.m.map(|m| m.0.to_string()).unwrap_or_default()}
                 data-g={p.g.map(|g| g.0.to_string()).unwrap_or_default()}
                 data-runnext={p.runnext.map(|g| g.0.to_string()).unwrap_or_default()}
-                data-runq={join(&p.runq)}
+                data-runq={id_list(&p.runq)}
                 aria-label={format!("{}{}, {}", props.scope, p.id, p.status)}
             >
                 <header>
