@@ -66,6 +66,20 @@ const runs = [];
 try {
   for (let i = 0; i < repeat; i++) {
     const { page, errors } = await longTaskPage(context);
+    // The page's own clock says when it reached the board at the step, the side panels and
+    // plots drawn: the first frame after the task that left the DOM so (a MutationObserver
+    // checks after each change), so the harness's polling and round trips are not counted.
+    await page.addInitScript((step) => {
+      const check = () => {
+        if (window.__seekDone) return;
+        if (document.querySelector(`[data-testid=clock][data-step="${step}"]`) && !document.querySelector('[data-testid=seek-progress]')
+          && !document.querySelector('[aria-busy=true]')) {
+          window.__seekDone = performance.now();
+          requestAnimationFrame(() => { window.__seekFrame = performance.now(); });
+        }
+      };
+      new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-step', 'aria-busy'] });
+    }, STEP);
     await page.goto(srv.url + fragment(fs.readFileSync(FILE, 'utf8'), { step: STEP }) + `&run=${i}`);
     await page.waitForSelector('[data-testid=seek-progress]');
     const cpu0 = browserCpuMs();
@@ -78,16 +92,17 @@ try {
     const done = await page.evaluate(() => performance.now());
     // Long-task entries arrive after their task: give the last ones time to come in.
     await page.waitForTimeout(300);
-    const r = await page.evaluate(() => ({ first: window.__gmpFirstRender, long: window.__longTasks }));
-    r.done = done;
+    const r = await page.evaluate(() => ({ first: window.__gmpFirstRender, long: window.__longTasks, done: window.__seekFrame }));
+    if (!(r.done > r.first)) throw new Error(`the page did not time its own seek (${JSON.stringify([r.first, r.done])})`);
+    r.polled = done;
     // From the first render (the seek starts right after it) to the board at the step.
     const seekMs = r.done - r.first;
     // Long tasks once the page has rendered (loading the page and compiling its wasm come before).
     const during = r.long.filter(([t]) => t >= r.first).map(([, d]) => d);
     const when = r.long.filter(([t]) => t >= r.first).map(([t, d]) => `${d.toFixed(0)}@${(t - r.first).toFixed(0)}`);
     const loading = r.long.filter(([t]) => t < r.first).map(([, d]) => d);
-    runs.push({ seekMs, fromProgressMs: r.done - t1, cpuMs, longestTaskMs: during.length ? Math.max(...during) : 0, longTasks: during, loadingTasks: loading, errors });
-    console.log(`page run ${i + 1}: seek ${seekMs.toFixed(0)} ms (browser CPU from the progress bar on ${cpuMs.toFixed(0)} ms); longest task while seeking ${runs[i].longestTaskMs.toFixed(0)} ms (${during.length} over 50 ms: ${during.map((d) => d.toFixed(0)).join(' ')}); while loading ${loading.map((d) => d.toFixed(0)).join(' ')}; duration@start after the first render: ${when.join(' ')}`);
+    runs.push({ seekMs, polledMs: r.polled - r.first, fromProgressMs: r.done - t1, cpuMs, longestTaskMs: during.length ? Math.max(...during) : 0, longTasks: during, loadingTasks: loading, errors });
+    console.log(`page run ${i + 1}: seek ${seekMs.toFixed(0)} ms (as the harness polled it ${runs[i].polledMs.toFixed(0)} ms; browser CPU from the progress bar on ${cpuMs.toFixed(0)} ms); longest task while seeking ${runs[i].longestTaskMs.toFixed(0)} ms (${during.length} over 50 ms: ${during.map((d) => d.toFixed(0)).join(' ')}); while loading ${loading.map((d) => d.toFixed(0)).join(' ')}; duration@start after the first render: ${when.join(' ')}`);
     await page.close();
   }
 } finally {
