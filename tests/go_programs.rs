@@ -220,3 +220,32 @@ fn programs_print_what_real_go_prints() {
     println!("{}", report.join("\n"));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// A clone of the simulator (a checkpoint: the page's step back, `core/sim/gtable.rs`'s
+/// copy-on-write chunks, `G`'s own `Clone`) taken at any step runs on exactly as the original:
+/// every goroutine's loops, variables and string values in flight are carried over. Each
+/// program of `tests/go/` is cloned every few steps and every clone run to the end.
+#[test]
+fn a_clone_taken_at_any_step_runs_on_as_the_original() {
+    for (name, _) in PROGRAMS {
+        let s = golang::import(&source(name)).unwrap_or_else(|es| panic!("{name}: {}", es[0]));
+        let mut sim = Sim::new(&s);
+        let mut clones = Vec::new();
+        let mut events = Vec::new();
+        while sim.step() {
+            events.extend(sim.events().iter().cloned());
+            if sim.step_count() % 5 == 1 {
+                clones.push((events.len(), sim.clone()));
+            }
+        }
+        assert!(clones.len() >= 2, "{name}: a run of a few steps at least");
+        for (from, mut c) in clones {
+            let at = c.step_count();
+            let mut rest = Vec::new();
+            while c.step() {
+                rest.extend(c.events().iter().cloned());
+            }
+            assert!(rest == events[from..], "{name}: a clone taken at step {at} ran on differently");
+        }
+    }
+}

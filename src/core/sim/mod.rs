@@ -78,7 +78,7 @@ pub enum Wait {
 }
 
 /// A goroutine.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct G {
     /// `g.atomicstatus`.
     pub status: GStatus,
@@ -123,6 +123,44 @@ pub(crate) struct G {
     pub received: Option<Val>,
     /// The value it is sending while blocked in a send.
     pub sending: Val,
+}
+
+/// A goroutine is cloned whenever a checkpoint's shared chunk of the goroutine table is first
+/// written (256 at a time, thousands of times in a long seek): its plain fields are copied in
+/// place, and only a goroutine with loops, variables or a string in flight clones those.
+impl Clone for G {
+    #[inline]
+    fn clone(&self) -> G {
+        let val = |v: &Val| match v {
+            Val::Int(i) => Val::Int(*i),
+            Val::Unit => Val::Unit,
+            Val::Nil => Val::Nil,
+            Val::Str(s) => Val::Str(s.clone()),
+        };
+        G {
+            status: self.status,
+            body: self.body,
+            pc: self.pc,
+            loops: if self.loops.is_empty() { Vec::new() } else { self.loops.clone() },
+            go_left: self.go_left,
+            work_left: self.work_left,
+            work_end: self.work_end,
+            m: self.m,
+            lockedm: self.lockedm,
+            lock_count: self.lock_count,
+            preempt: self.preempt,
+            pending_syscall: self.pending_syscall,
+            wait: self.wait,
+            wait_gen: self.wait_gen,
+            panic_on_run: self.panic_on_run,
+            syscall_start: self.syscall_start,
+            parent: self.parent,
+            goid: self.goid,
+            vars: if self.vars.is_empty() { Vec::new() } else { self.vars.clone() },
+            received: self.received.as_ref().map(val),
+            sending: val(&self.sending),
+        }
+    }
 }
 
 /// Where `stealWork` was when its M began the 3 µs runnext back-off.
