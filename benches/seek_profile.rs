@@ -78,7 +78,7 @@ fn main() {
 }
 
 /// The page's reducer on the same seek: each slice's time and the last message's (the one that
-/// draws the board), natively.
+/// draws the page at the step), natively.
 fn reducer(text: &str, step: u64) {
     use gmp::web::state::{AppState, Msg, Theme};
     use std::rc::Rc;
@@ -95,15 +95,7 @@ fn reducer(text: &str, step: u64) {
             worst = worst.max(last);
         }
     }
-    println!("reducer: {:?} in all; worst slice {worst:?}; the last message (drawing the board) {last:?}", t.elapsed());
-    // What the seek left to draw, one message each (the page sends them in tasks of their own).
-    let mut parts = Vec::new();
-    while s.catch_up.is_some() {
-        let t1 = Instant::now();
-        s = s.reduce(Msg::CatchUp);
-        parts.push(t1.elapsed());
-    }
-    println!("then the log and side panels, the plots: {parts:?}");
+    println!("reducer: {:?} in all; worst slice {worst:?}; the last message (drawing the page at the step) {last:?}", t.elapsed());
     // Stepping there, one message a step (the driver moves from state to state).
     let n = 200;
     let t1 = Instant::now();

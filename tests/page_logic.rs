@@ -60,10 +60,6 @@ fn finish_seek(mut s: Rc<AppState>) -> (Rc<AppState>, u32) {
         n += 1;
         assert!(n < 1_000, "the seek ends");
     }
-    // What the seek left out of date follows in messages of their own, as the page sends them.
-    while s.catch_up.is_some() {
-        s = s.reduce(Msg::CatchUp);
-    }
     (s, n)
 }
 
@@ -883,31 +879,22 @@ fn a_seek_in_slices_leaves_each_earlier_state_as_it_was() {
 }
 
 #[test]
-fn a_long_seek_draws_the_board_first_then_the_log_then_the_plots() {
-    use gmp::web::state::CatchUp;
-    let mut s = page(LONG).reduce(Msg::Seek(50_000));
+fn a_long_seek_draws_the_whole_page_once_in_a_task_after_its_last_slice() {
+    let start = page(LONG);
+    let plots = start.plots.clone();
+    let mut s = start.reduce(Msg::Seek(50_000));
+    let mut last = s.clone();
     while s.seeking.is_some() {
+        last = s.clone();
         s = s.reduce(Msg::SeekSlice(5_000));
     }
-    // The task that ends the seek draws the board at the target; the log and plots still show
-    // the step the seek started from.
-    assert_eq!((s.view.step, s.catch_up), (50_000, Some(CatchUp::Side)));
-    assert_eq!(s.log.at, 0);
-    let plots = s.plots.clone();
-    let s = s.reduce(Msg::CatchUp);
-    assert_eq!((s.log.at, s.catch_up), (50_000, Some(CatchUp::Plots)));
-    assert!(Rc::ptr_eq(&plots, &s.plots), "the plots wait for the next task");
-    let s = s.reduce(Msg::CatchUp);
-    assert_eq!(s.catch_up, None);
-    assert!(s.plots.t_max > plots.t_max, "the plots now reach the target");
-    // Nothing left: the message changes nothing.
-    let t = s.clone().reduce(Msg::CatchUp);
+    // The slice that reached the target drew nothing but the progress bar...
+    assert_eq!((last.seeking.map(|k| k.at), last.view.step, last.log.at), (Some(50_000), 0, 0));
+    assert!(Rc::ptr_eq(&plots, &last.plots), "the plots wait for the seek's end");
+    // ...and the next task drew the board, the log and side panels and the plots at the target.
+    assert_eq!((s.view.step, s.log.at), (50_000, 50_000));
+    assert!(s.plots.t_max > plots.t_max, "the plots reach the target");
+    // Nothing left: another slice changes nothing.
+    let t = s.clone().reduce(Msg::SeekSlice(5_000));
     assert!(Rc::ptr_eq(&s, &t));
-    // A step while catching up draws everything at once and ends the catching up.
-    let mut s = page(LONG).reduce(Msg::Seek(50_000));
-    while s.seeking.is_some() {
-        s = s.reduce(Msg::SeekSlice(5_000));
-    }
-    let s = s.reduce(Msg::Forward);
-    assert_eq!((s.view.step, s.log.at, s.catch_up), (50_001, 50_001, None));
 }

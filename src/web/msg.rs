@@ -1,5 +1,5 @@
 //! What the page's reducer ([`super::state::AppState`]) is told: every user action and every
-//! page event is a [`Msg`]; [`CatchUp`] and [`ThreadsCommand`] are parts of two of them.
+//! page event is a [`Msg`]; [`ThreadsCommand`] is part of one of them.
 
 use super::compare::{CompareMsg, Variant};
 use super::driver::{Intervention, LogFilter};
@@ -83,18 +83,6 @@ pub enum Msg {
     Predict(PredictMsg),
     /// Something chosen in threads mode's panel ([`AppState::threads_panel`]).
     ThreadsPanel(ThreadsMsg),
-    /// Draw what a long seek left out of date ([`AppState::catch_up`]): the page sends it in a
-    /// task of its own after each such draw.
-    CatchUp,
-}
-
-/// What is still out of date after a long seek drew the board: each is drawn in a task of its own.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CatchUp {
-    /// The log, the goroutine panel and the interventions' lists (then the plots).
-    Side,
-    /// The plots and the timeline.
-    Plots,
 }
 
 /// What the keyboard asks of threads mode's real-time run.

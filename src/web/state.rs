@@ -22,7 +22,7 @@ use crate::core::ids::GId;
 use crate::core::scenario::Scenario;
 use crate::core::lessons;
 use super::owned::Owned;
-pub use super::msg::{CatchUp, Msg, ThreadsCommand};
+pub use super::msg::{Msg, ThreadsCommand};
 use std::rc::Rc;
 
 /// Speeds the play button offers, steps per second.
@@ -249,8 +249,6 @@ pub struct AppState {
     pub predict: Option<Rc<Predict>>,
     /// What the user chose in threads mode's panel.
     pub threads_panel: ThreadsPanel,
-    /// What a long seek left out of date, drawn next ([`Msg::CatchUp`]).
-    pub catch_up: Option<CatchUp>,
 }
 
 impl PartialEq for AppState {
@@ -304,7 +302,6 @@ impl AppState {
             compare: boot.compare.as_ref().map(|f| Rc::new(Compare::of_link(f))),
             predict: None,
             threads_panel: ThreadsPanel::default(),
-            catch_up: None,
         };
         if let (Some(n), None) = (boot.step, &boot.compare) {
             st.seek(n);
@@ -334,7 +331,6 @@ impl AppState {
         self.refresh_go();
         if force || !self.playing {
             self.refresh_side_or_plots(true);
-            self.catch_up = None;
         }
     }
 
@@ -439,7 +435,6 @@ impl AppState {
             // Continue a seek in progress from where it is (Cancel still goes back to its start).
             let from = self.seeking.map_or(cur, |s| s.from);
             self.seeking = Some(Seeking { from, target: n, start, at: start });
-            self.catch_up = None;
         }
     }
 
@@ -574,14 +569,13 @@ impl AppState {
                 let done = s.driver.borrow_mut().seek_toward(sk.target, budget.max(1));
                 let moved = s.driver.borrow().step() != before;
                 if done && (!moved || sk.at == s.driver.borrow().step()) {
-                    // Arrived in an earlier slice: this task only draws the board and the
-                    // explanation; the log and side panels, then the plots, follow in tasks of
-                    // their own ([`Msg::CatchUp`]), so that no task draws the whole page of a
-                    // large run at once.
+                    // Arrived in an earlier slice: this task draws the whole page at the
+                    // target, once (the board, the log and side panels, the plots), in one
+                    // task of its own after the slice's (at a million goroutines about 50 ms;
+                    // drawn in three tasks, each followed by the browser's layout and paint of
+                    // the page, it took a tenth of the seek more).
                     s.seeking = None;
-                    s.view = Rc::new(View::build(&s.driver.borrow()));
-                    s.refresh_go();
-                    s.catch_up = Some(CatchUp::Side);
+                    s.refresh(true);
                     return true;
                 } else {
                     // Only the progress bar moves between slices: the board is drawn once, at
@@ -913,13 +907,6 @@ impl AppState {
             }
             Msg::Dismiss => {
                 s.notice = None;
-                return true;
-            }
-            Msg::CatchUp => {
-                let Some(c) = s.catch_up else { return false };
-                let side = c == CatchUp::Side;
-                s.refresh_parts(true, side, !side);
-                s.catch_up = side.then_some(CatchUp::Plots);
                 return true;
             }
             Msg::IdleRefresh(now) => {

@@ -127,15 +127,6 @@ pub fn app() -> Html {
         use_any_effect(state.seeking.is_some(), while_on(dispatch.clone(), start));
     }
 
-    // After a long seek, what it left out of date is drawn in tasks of its own.
-    {
-        let dispatch = dispatch.clone();
-        use_any_effect(state.catch_up, move |c| {
-            let task = c.map(|_| NextTask::new(move || dispatch.dispatch(Msg::CatchUp)));
-            move || drop(task)
-        });
-    }
-
     // The compare view's scan and far seeks, in slices between frames (issue 13).
     {
         let start = |a, p, d| schedule_compare_work(a, p, d, COMPARE_FIRST_SLICE);
@@ -296,7 +287,7 @@ pub fn app() -> Html {
                     if !description.is_empty() { <p class="desc">{ description }</p> }
                     { explain }
                     { board }
-                    <section class="pictures" aria-label="Pictures of the run" aria-busy={state.catch_up.is_some().then_some("true")}>
+                    <section class="pictures" aria-label="Pictures of the run">
                         { line_plot(LinePlotProps { title: "Run queue lengths (global and each P)", testid: "plot-queues", series: state.plots.queues.clone(),
                             t_max: state.plots.t_max, cursor_t: v.t, on_seek_t: on_seek_t.clone(), seekable: true }) }
                         { line_plot(LinePlotProps { title: "Threads", testid: "plot-threads", series: state.plots.threads.clone(),
