@@ -30,6 +30,7 @@ pub struct Printed {
 
 impl Output {
     /// Records the prints among `events`, those of newly explored step `step`.
+    #[inline]
     pub fn record(&mut self, step: u64, events: &[Event]) {
         for e in events {
             if let What::Print { text } = &e.what {

@@ -153,6 +153,7 @@ pub enum Lane {
 
 impl Lane {
     /// A P's [`Activity`] as its timeline shows it.
+    #[inline]
     pub fn of(a: Activity) -> Lane {
         match a {
             Activity::Dead => Lane::Dead,

@@ -54,12 +54,18 @@ impl History {
         &self.checkpoints[i.max(1) - 1]
     }
 
-    /// Offers the run at a newly explored step: kept if a checkpoint is due there.
+    /// Offers the run at a newly explored step: kept if a checkpoint is due there. (Called for
+    /// every step a seek explores: the test is inlined, the keeping is not.)
+    #[inline]
     pub fn offer(&mut self, sim: &Sim) {
         let s = sim.step_count();
-        if !s.is_multiple_of(self.interval) || self.checkpoints.last().is_some_and(|c| c.step_count() >= s) {
-            return;
+        if s.is_multiple_of(self.interval) && self.checkpoints.last().is_none_or(|c| c.step_count() < s) {
+            self.keep(sim);
         }
+    }
+
+    #[inline(never)]
+    fn keep(&mut self, sim: &Sim) {
         self.checkpoints.push(sim.clone());
         let cap = (CHECKPOINT_BUDGET_BYTES / size_of(sim)).clamp(MIN_CHECKPOINTS as u64, MAX_CHECKPOINTS as u64) as usize;
         while self.checkpoints.len() > cap {
