@@ -313,27 +313,52 @@ impl Record {
         let step = sim.step_count();
         debug_assert_eq!(step, self.explored() + 1, "Record::push: steps must be recorded in order");
         self.version += 1;
-        self.step_t.push(sim.now());
-        let events = sim.events();
-        self.evs.extend(events.iter().map(EvRec::of));
-        self.ev_start.push(self.evs.len() as u32);
+        let t = sim.now();
+        self.step_t.push(t);
         let finished = sim.finished();
         if finished {
             self.end = Some(step);
         }
         let sampled = step == 1 || step.is_multiple_of(self.stride);
-        if sampled || finished || events.iter().any(|e| matches!(e.what, What::ProcsChange { .. } | What::STWBegin | What::STWEnd)) {
+        // Every P's lane after a sample's step, the run's last, or a GOMAXPROCS change or stop
+        // of the world; else only those of the Ps the events name (a P, a steal's victim, the P
+        // a syscall left).
+        let mut every_lane = sampled || finished;
+        let live = sim.gomaxprocs() as usize;
+        if self.touched.len() < live {
+            self.touched.resize(live, 0);
+        }
+        for e in sim.events() {
+            self.evs.push(EvRec::of(e));
+            let other = match e.what {
+                What::Steal { victim, .. } => Some(victim),
+                What::GoSyscallEndBlocked { oldp, .. } => oldp,
+                What::ProcsChange { .. } | What::STWBegin | What::STWEnd => {
+                    every_lane = true;
+                    None
+                }
+                _ => None,
+            };
+            if !every_lane {
+                if let Some(p) = e.p {
+                    self.touch_lane(sim, p, live, step, t);
+                }
+                if let Some(p) = other {
+                    self.touch_lane(sim, p, live, step, t);
+                }
+            }
+        }
+        self.ev_start.push(self.evs.len() as u32);
+        if every_lane {
             // The cheap view (O(Ps + Ms)), not a snapshot (O(queued goroutines): 4-8 ms at a
             // million goroutines, taken thousands of times in a long run).
             let mut tracks = std::mem::take(&mut self.tracks);
             sim.tracks(&mut tracks);
             self.update_lanes_all(sim, tracks.ps.len());
             if sampled {
-                self.push_sample(Sample::from_tracks(step, sim.now(), &tracks));
+                self.push_sample(Sample::from_tracks(step, t, &tracks));
             }
             self.tracks = tracks;
-        } else {
-            self.update_lanes_touched(sim, events);
         }
     }
 
@@ -373,33 +398,16 @@ impl Record {
         }
     }
 
-    /// Updates the lanes of the live Ps that `events` name (a P, a steal's victim, the P a
-    /// syscall left), each once: `touched[p]` holds the [`Record::version`] of the push that last
-    /// updated P p.
-    fn update_lanes_touched(&mut self, sim: &Sim, events: &[Event]) {
-        let step = sim.step_count();
-        let t = sim.now();
-        let live = sim.gomaxprocs() as usize;
-        let mut touched = std::mem::take(&mut self.touched);
-        if touched.len() < live {
-            touched.resize(live, 0);
+    /// Updates live P `p`'s lane after step `step` (at time `t`), once a step: `touched[p]` holds
+    /// the [`Record::version`] of the push that last updated it.
+    #[inline]
+    fn touch_lane(&mut self, sim: &Sim, p: PId, live: usize, step: u64, t: u64) {
+        let i = p.index();
+        if i < live && self.touched[i] != self.version {
+            self.touched[i] = self.version;
+            let lane = Lane::of(sim.p_activity(p));
+            self.set_lane(i, step, t, lane);
         }
-        for e in events {
-            let other = match e.what {
-                What::Steal { victim, .. } => Some(victim),
-                What::GoSyscallEndBlocked { oldp, .. } => oldp,
-                _ => None,
-            };
-            for p in [e.p, other].into_iter().flatten() {
-                let i = p.index();
-                if i < live && touched[i] != self.version {
-                    touched[i] = self.version;
-                    let lane = Lane::of(sim.p_activity(p));
-                    self.set_lane(i, step, t, lane);
-                }
-            }
-        }
-        self.touched = touched;
     }
 
     /// Forgets everything after step `n` (an intervention at `n` changes the future).
