@@ -64,6 +64,8 @@ impl History {
         }
     }
 
+    /// Keeps a checkpoint of `sim`; when they would use more than the budget, every other one
+    /// is dropped and the interval doubles.
     #[inline(never)]
     fn keep(&mut self, sim: &Sim) {
         self.checkpoints.push(sim.clone());
