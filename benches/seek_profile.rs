@@ -5,7 +5,50 @@
 use gmp::core::scenario;
 use gmp::core::sim::Sim;
 use gmp::web::driver::Driver;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
+
+/// The system allocator, counting the bytes held now and the most held since [`Counting::reset`].
+struct Counting;
+
+static HELD: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+static BASE: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
+        let n = HELD.fetch_add(l.size(), Relaxed) + l.size();
+        PEAK.fetch_max(n, Relaxed);
+        unsafe { System.alloc(l) }
+    }
+    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
+        HELD.fetch_sub(l.size(), Relaxed);
+        unsafe { System.dealloc(p, l) }
+    }
+    unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        // Both blocks are held while the old one is copied.
+        let n = HELD.fetch_add(new, Relaxed) + new;
+        PEAK.fetch_max(n, Relaxed);
+        HELD.fetch_sub(l.size(), Relaxed);
+        unsafe { System.realloc(p, l, new) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: Counting = Counting;
+
+impl Counting {
+    /// Starts a new peak from what is held now.
+    fn reset() {
+        BASE.store(HELD.load(Relaxed), Relaxed);
+        PEAK.store(HELD.load(Relaxed), Relaxed);
+    }
+    /// The most held since the last reset beyond what was held then, MiB.
+    fn peak_mib() -> f64 {
+        (PEAK.load(Relaxed) - BASE.load(Relaxed)) as f64 / (1 << 20) as f64
+    }
+}
 
 fn main() {
     // `cargo bench` passes `--bench`; the rest are this program's own arguments.
@@ -29,10 +72,12 @@ fn main() {
     let file = args.get(1).map_or("tests/e2e/scenarios/seek-1m.json", |s| s.as_str());
     let step: u64 = args.get(2).map_or(1_000_000, |s| s.parse().expect("a step"));
     let s = scenario::parse(&std::fs::read_to_string(file).expect("the scenario")).expect("a valid scenario");
+    Counting::reset();
     let t = Instant::now();
     let mut sim = Sim::new(&s);
     sim.run(step);
     let bare = t.elapsed();
+    println!("bare sim: {} goroutines, peak heap {:.1} MiB", sim.goroutine_count(), Counting::peak_mib());
     let t = Instant::now();
     let c = sim.clone();
     let clone = t.elapsed();
@@ -42,14 +87,21 @@ fn main() {
     let snapshot = t.elapsed();
     println!("one snapshot (no gs) there: {snapshot:?}, global queue {}", snap.global.len());
     // The record alone (what the page keeps of every new step).
+    Counting::reset();
     let t = Instant::now();
     let mut sim2 = Sim::new(&s);
     let mut rec = gmp::web::record::Record::default();
     while sim2.step_count() < step && sim2.step() {
         rec.push(&sim2);
     }
-    println!("bare sim + record: {:?}", t.elapsed());
+    println!("bare sim + record: {:?}; record of {} steps; peak heap {:.1} MiB", t.elapsed(), rec.explored(), Counting::peak_mib());
+    eprintln!("ZZ stretches {} events {}", rec.lanes().iter().map(|l| l.len()).sum::<usize>(), rec.event_range(1, step).len());
     drop(sim2);
+    drop(rec);
+    drop(snap);
+    let held = sim.clone();
+    drop(sim);
+    Counting::reset();
     let t = Instant::now();
     let mut d = Driver::new(s);
     let mut slices = 0;
@@ -64,6 +116,8 @@ fn main() {
         }
     }
     let driver = t.elapsed();
+    println!("driver: peak heap {:.1} MiB ", Counting::peak_mib());
+    let sim = held;
     println!(
         "bare sim to step {}: {:?}; one clone there: {:?}; driver: {:?} in {slices} slices (worst {:?}), {} checkpoints every {} steps; ratio {:.2}",
         sim.step_count(),

@@ -32,7 +32,7 @@ impl Sim {
                 self.gopreempt(m, p, g);
                 return;
             }
-            if let Some(kind) = gg.panic_on_run.take() {
+            if let Some(kind) = gg.more.as_mut().and_then(|x| x.panic_on_run.take()) {
                 self.emit(Some(g), Some(p), Some(m), What::Panic(kind));
                 let msg = match kind {
                     PanicKind::SendOnClosed(_) => "send on closed channel",
@@ -42,7 +42,7 @@ impl Sim {
                 self.finish(Outcome::Panic(msg.into()));
                 return;
             }
-            if let Some(d) = gg.pending_syscall.take() {
+            if let Some(d) = gg.more.as_mut().and_then(|x| x.pending_syscall.take()) {
                 self.entersyscall(m, p, g, d, false);
                 return;
             }
@@ -71,17 +71,18 @@ impl Sim {
                 }
                 Instr::Loop { n } => {
                     let gg = &mut self.gs[g as usize];
-                    gg.loops.push(n);
+                    gg.more_mut().loops.push(n);
                     gg.pc += 1;
                 }
                 Instr::EndLoop { start } => {
                     let gg = &mut self.gs[g as usize];
-                    let top = gg.loops.last_mut().expect("EndLoop without Loop");
+                    let loops = &mut gg.more_mut().loops;
+                    let top = loops.last_mut().expect("EndLoop without Loop");
                     *top -= 1;
                     if *top > 0 {
                         gg.pc = start + 1;
                     } else {
-                        gg.loops.pop();
+                        loops.pop();
                         gg.pc += 1;
                     }
                 }
@@ -102,7 +103,7 @@ impl Sim {
                 }
                 Instr::Send(c) => {
                     self.gs[g as usize].pc += 1;
-                    self.gs[g as usize].sending = Val::Unit;
+                    self.gs[g as usize].take_sending();
                     self.chansend(m, p, g, c);
                     return;
                 }
@@ -110,7 +111,7 @@ impl Sim {
                     let v = self.value(g, &self.prog.operands[value as usize]);
                     let gg = &mut self.gs[g as usize];
                     gg.pc += 1;
-                    gg.sending = v;
+                    gg.more_mut().sending = v;
                     self.chansend(m, p, g, chan);
                     return;
                 }
@@ -129,23 +130,24 @@ impl Sim {
                 Instr::Take { slot, chan } => {
                     let zero = &self.prog.chan_zero[chan as usize];
                     let gg = &mut self.gs[g as usize];
-                    gg.vars[slot as usize] = gg.received.clone().unwrap_or_else(|| zero.clone());
+                    let v = gg.received().cloned().unwrap_or_else(|| zero.clone());
+                    gg.more_mut().vars[slot as usize] = v;
                     gg.pc += 1;
                 }
                 Instr::BreakIfClosed { end } => {
                     let gg = &mut self.gs[g as usize];
-                    gg.pc = if gg.received.is_none() { end } else { gg.pc + 1 };
+                    gg.pc = if gg.received().is_none() { end } else { gg.pc + 1 };
                 }
                 Instr::Jump { to } => self.gs[g as usize].pc = to,
                 Instr::SetVar { slot, value } => {
                     let v = self.value(g, &self.prog.operands[value as usize]);
                     let gg = &mut self.gs[g as usize];
-                    gg.vars[slot as usize] = v;
+                    gg.more_mut().vars[slot as usize] = v;
                     gg.pc += 1;
                 }
                 Instr::IncVar { slot } => {
                     let gg = &mut self.gs[g as usize];
-                    if let Val::Int(n) = &mut gg.vars[slot as usize] {
+                    if let Val::Int(n) = &mut gg.more_mut().vars[slot as usize] {
                         *n = n.wrapping_add(1);
                     }
                     gg.pc += 1;
@@ -156,7 +158,7 @@ impl Sim {
                         self.prog.go_args[args as usize].iter().map(|(slot, o)| (*slot, self.value(g, o))).collect();
                     let child = self.newproc(m, p, g, func);
                     for (slot, v) in set {
-                        self.gs[child as usize].vars[slot as usize] = v;
+                        self.gs[child as usize].more_mut().vars[slot as usize] = v;
                     }
                     self.continue_after(m, self.costs.spawn);
                     return;
@@ -223,8 +225,9 @@ impl Sim {
                 Instr::LockOsThread => {
                     self.gs[g as usize].pc += 1;
                     let gg = &mut self.gs[g as usize];
-                    gg.lock_count += 1;
-                    gg.lockedm = Some(m);
+                    let more = gg.more_mut();
+                    more.lock_count += 1;
+                    more.lockedm = Some(m);
                     self.ms[m as usize].lockedg = Some(g);
                     self.emit(Some(g), Some(p), Some(m), What::LockOSThread { locked: true });
                     self.continue_after(m, self.costs.sync_op);
@@ -233,9 +236,10 @@ impl Sim {
                 Instr::UnlockOsThread => {
                     self.gs[g as usize].pc += 1;
                     let gg = &mut self.gs[g as usize];
-                    gg.lock_count = gg.lock_count.saturating_sub(1);
-                    if gg.lock_count == 0 {
-                        gg.lockedm = None;
+                    let more = gg.more_mut();
+                    more.lock_count = more.lock_count.saturating_sub(1);
+                    if more.lock_count == 0 {
+                        more.lockedm = None;
                         self.ms[m as usize].lockedg = None;
                     }
                     self.emit(Some(g), Some(p), Some(m), What::LockOSThread { locked: false });
@@ -288,7 +292,7 @@ impl Sim {
     fn value(&self, g: u32, o: &ValSource) -> Val {
         match o {
             ValSource::Const(v) => v.clone(),
-            ValSource::Var(slot) => self.gs[g as usize].vars.get(*slot as usize).cloned().unwrap_or(Val::Int(0)),
+            ValSource::Var(slot) => self.gs[g as usize].vars().get(*slot as usize).cloned().unwrap_or(Val::Int(0)),
         }
     }
 
@@ -340,10 +344,11 @@ impl Sim {
         let gg = &mut self.gs[g as usize];
         gg.status = GStatus::Dead;
         gg.m = None;
-        gg.loops = Vec::new();
-        let locked = gg.lock_count > 0;
-        gg.lockedm = None;
-        gg.lock_count = 0;
+        let locked = gg.lock_count() > 0;
+        if let Some(more) = gg.more.as_mut() {
+            more.loops = Vec::new();
+        }
+        gg.unlock();
         self.emit(Some(g), Some(p), Some(m), What::GoDestroy);
         if locked {
             // The thread exits with its goroutine: mexit → handoffp(releasep()).
@@ -367,20 +372,21 @@ impl Sim {
     fn chansend(&mut self, m: u32, p: u32, g: u32, c: u32) {
         let ch = &mut self.chans[c as usize];
         if ch.closed {
-            self.gs[g as usize].panic_on_run = Some(PanicKind::SendOnClosed(c));
+            self.gs[g as usize].more_mut().panic_on_run = Some(PanicKind::SendOnClosed(c));
             self.continue_after(m, 0);
             return;
         }
         if let Some(r) = ch.recvq.pop_front() {
             let partner = self.gid(r);
-            self.gs[r as usize].received = Some(std::mem::replace(&mut self.gs[g as usize].sending, Val::Unit));
+            let v = self.gs[g as usize].take_sending();
+            self.gs[r as usize].more_mut().received = Some(v);
             self.emit(Some(g), Some(p), Some(m), What::ChanSend { chan: c, how: ChanHow::Direct { partner } });
             self.goready(r, p, Some(g), WakeCause::ChanSend(c));
             self.continue_after(m, self.costs.sync_op);
         } else if ch.len < ch.cap as u64 {
             ch.len += 1;
             if self.prog.chan_valued[c as usize] {
-                ch.buf.push_back(std::mem::replace(&mut self.gs[g as usize].sending, Val::Unit));
+                ch.buf.push_back(self.gs[g as usize].take_sending());
             }
             let (len, cap) = (ch.len, ch.cap);
             self.emit(Some(g), Some(p), Some(m), What::ChanSend { chan: c, how: ChanHow::Buffered { len, cap } });
@@ -398,9 +404,9 @@ impl Sim {
                 // Take the head of the buffer; the blocked sender's value goes to its tail.
                 let head = ch.buf.pop_front().unwrap_or(Val::Unit);
                 if self.prog.chan_valued[c as usize] {
-                    ch.buf.push_back(std::mem::replace(&mut self.gs[s as usize].sending, Val::Unit));
+                    ch.buf.push_back(self.gs[s as usize].take_sending());
                 }
-                self.gs[g as usize].received = Some(head);
+                self.gs[g as usize].more_mut().received = Some(head);
                 let ch = &self.chans[c as usize];
                 let (len, cap) = (ch.len, ch.cap);
                 let partner = self.gid(s);
@@ -410,18 +416,19 @@ impl Sim {
                 ch.len -= 1;
                 let head = ch.buf.pop_front().unwrap_or(Val::Unit);
                 let (len, cap) = (ch.len, ch.cap);
-                self.gs[g as usize].received = Some(head);
+                self.gs[g as usize].more_mut().received = Some(head);
                 self.emit(Some(g), Some(p), Some(m), What::ChanRecv { chan: c, how: ChanHow::Buffered { len, cap } });
             }
             self.continue_after(m, self.costs.sync_op);
         } else if let Some(s) = ch.sendq.pop_front() {
             let partner = self.gid(s);
-            self.gs[g as usize].received = Some(std::mem::replace(&mut self.gs[s as usize].sending, Val::Unit));
+            let v = self.gs[s as usize].take_sending();
+            self.gs[g as usize].more_mut().received = Some(v);
             self.emit(Some(g), Some(p), Some(m), What::ChanRecv { chan: c, how: ChanHow::Direct { partner } });
             self.goready(s, p, Some(g), WakeCause::ChanRecv(c));
             self.continue_after(m, self.costs.sync_op);
         } else if ch.closed {
-            self.gs[g as usize].received = None;
+            self.gs[g as usize].more_mut().received = None;
             self.emit(Some(g), Some(p), Some(m), What::ChanRecv { chan: c, how: ChanHow::Closed });
             self.continue_after(m, self.costs.sync_op);
         } else {
@@ -435,18 +442,18 @@ impl Sim {
     fn closechan(&mut self, m: u32, p: u32, g: u32, c: u32) {
         let ch = &mut self.chans[c as usize];
         if ch.closed {
-            self.gs[g as usize].panic_on_run = Some(PanicKind::CloseOfClosed(c));
+            self.gs[g as usize].more_mut().panic_on_run = Some(PanicKind::CloseOfClosed(c));
             self.continue_after(m, 0);
             return;
         }
         ch.closed = true;
         let mut stack: Vec<u32> = ch.recvq.drain(..).collect();
         for &r in &stack {
-            self.gs[r as usize].received = None;
+            self.gs[r as usize].more_mut().received = None;
         }
         let senders: Vec<u32> = ch.sendq.drain(..).collect();
         for &s in &senders {
-            self.gs[s as usize].panic_on_run = Some(PanicKind::SendOnClosed(c));
+            self.gs[s as usize].more_mut().panic_on_run = Some(PanicKind::SendOnClosed(c));
         }
         stack.extend(senders);
         self.emit(Some(g), Some(p), Some(m), What::ChanClose { chan: c, woken: stack.len() as u32 });
@@ -462,7 +469,7 @@ impl Sim {
         let w = &mut self.wgs[wg as usize];
         w.counter += delta;
         if w.counter < 0 {
-            self.gs[g as usize].panic_on_run = Some(PanicKind::NegativeWaitGroup(wg));
+            self.gs[g as usize].more_mut().panic_on_run = Some(PanicKind::NegativeWaitGroup(wg));
             self.continue_after(m, 0);
             return;
         }
@@ -511,14 +518,11 @@ impl Sim {
             let gg = &mut self.gs[g as usize];
             gg.status = GStatus::Dead;
             gg.m = None;
-            gg.lockedm = None;
-            gg.lock_count = 0;
+            gg.unlock();
         }
         if let Some(lg) = self.ms[m as usize].lockedg {
             // Its locked goroutine (waiting or queued) is no longer tied to a thread.
-            let gg = &mut self.gs[lg as usize];
-            gg.lockedm = None;
-            gg.lock_count = 0;
+            self.gs[lg as usize].unlock();
         }
         let state = self.ms[m as usize].state;
         if state == MStatus::Idle {

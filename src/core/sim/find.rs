@@ -34,7 +34,7 @@ impl Sim {
                 if self.ms[m as usize].spinning {
                     self.resetspinning(m);
                 }
-                if let Some(lm) = self.gs[g as usize].lockedm {
+                if let Some(lm) = self.gs[g as usize].lockedm() {
                     if lm != m {
                         self.startlockedm(m, g, lm);
                         return;
@@ -384,7 +384,7 @@ impl Sim {
                     self.injectglist(&list[1..], Some(p));
                     // findRunnable returns the head to schedule, which hands a goroutine
                     // locked to another thread over to that thread (step 7, startlockedm).
-                    if let Some(lm) = self.gs[head as usize].lockedm.filter(|&lm| lm != m) {
+                    if let Some(lm) = self.gs[head as usize].lockedm().filter(|&lm| lm != m) {
                         self.startlockedm(m, head, lm);
                         return;
                     }

@@ -3,7 +3,10 @@
 use super::{GStatus, Wait};
 use crate::core::scenario::print::Val;
 
-/// A goroutine.
+/// A goroutine. Its common fields are here; what few goroutines have (loops, variables,
+/// channel values, a locked thread, a pending syscall or panic) is in [`GMore`], boxed and made
+/// on the first write: the table's chunks, copied whenever a checkpoint shares them and the
+/// run then writes, stay half the size (96 bytes a goroutine in the page's wasm, from 184).
 #[derive(Debug)]
 pub(crate) struct G {
     /// `g.atomicstatus`.
@@ -12,8 +15,6 @@ pub(crate) struct G {
     pub body: u32,
     /// Next instruction.
     pub pc: u32,
-    /// Remaining iterations of the enclosing `repeat`s, innermost last.
-    pub loops: Vec<u64>,
     /// `go f` × n in progress: how many are left to create (0 when not started).
     pub go_left: u32,
     /// Remaining time of the current `work` op when descheduled (0: none in progress).
@@ -22,20 +23,12 @@ pub(crate) struct G {
     pub work_end: Option<u64>,
     /// The M running it (running or in a syscall).
     pub m: Option<u32>,
-    /// `g.lockedm`: the M it is locked to.
-    pub lockedm: Option<u32>,
-    /// LockOSThread nesting count.
-    pub lock_count: u32,
     /// `g.preempt`: sysmon asked it to stop.
     pub preempt: bool,
-    /// A syscall the user asked it to enter.
-    pub pending_syscall: Option<u64>,
     /// What it waits for.
     pub wait: Wait,
     /// Bumped whenever a network wait begins or ends, to invalidate stale readiness.
     pub wait_gen: u32,
-    /// Panics with this when it next runs (a sender woken by `close`).
-    pub panic_on_run: Option<crate::core::event::PanicKind>,
     /// When its current syscall started.
     pub syscall_start: u64,
     /// The goroutine that created it.
@@ -43,6 +36,23 @@ pub(crate) struct G {
     /// Go's own goroutine id (`goid`), from per-P blocks of 16 (spec §2.7). Users see the
     /// creation-order id (G1, G2, ...); this one is kept to show how Go numbers them.
     pub goid: u64,
+    /// The rest, `None` while every part of it is at its default.
+    pub more: Option<Box<GMore>>,
+}
+
+/// The parts of a goroutine that few goroutines use.
+#[derive(Clone, Debug)]
+pub(crate) struct GMore {
+    /// Remaining iterations of the enclosing `repeat`s, innermost last.
+    pub loops: Vec<u64>,
+    /// `g.lockedm`: the M it is locked to.
+    pub lockedm: Option<u32>,
+    /// LockOSThread nesting count.
+    pub lock_count: u32,
+    /// A syscall the user asked it to enter.
+    pub pending_syscall: Option<u64>,
+    /// Panics with this when it next runs (a sender woken by `close`).
+    pub panic_on_run: Option<crate::core::event::PanicKind>,
     /// Its variables, by slot of its body ([`crate::core::program::Body::vars`]).
     pub vars: Vec<Val>,
     /// What its last receive got: `None` if the channel was closed.
@@ -51,40 +61,73 @@ pub(crate) struct G {
     pub sending: Val,
 }
 
+impl Default for GMore {
+    fn default() -> Self {
+        GMore { loops: Vec::new(), lockedm: None, lock_count: 0, pending_syscall: None, panic_on_run: None, vars: Vec::new(), received: None, sending: Val::Unit }
+    }
+}
+
+impl G {
+    /// Its rare parts, made (at their defaults) if it had none.
+    pub fn more_mut(&mut self) -> &mut GMore {
+        self.more.get_or_insert_with(Box::default)
+    }
+
+    /// `g.lockedm`: the M it is locked to.
+    pub fn lockedm(&self) -> Option<u32> {
+        self.more.as_ref().and_then(|x| x.lockedm)
+    }
+
+    /// LockOSThread nesting count.
+    pub fn lock_count(&self) -> u32 {
+        self.more.as_ref().map_or(0, |x| x.lock_count)
+    }
+
+    /// Its variables, by slot of its body.
+    pub fn vars(&self) -> &[Val] {
+        self.more.as_deref().map_or(&[], |x| &x.vars)
+    }
+
+    /// What its last receive got: `None` if the channel was closed.
+    pub fn received(&self) -> Option<&Val> {
+        self.more.as_ref().and_then(|x| x.received.as_ref())
+    }
+
+    /// Takes the value it is sending, leaving `Val::Unit`.
+    pub fn take_sending(&mut self) -> Val {
+        self.more.as_mut().map_or(Val::Unit, |x| std::mem::replace(&mut x.sending, Val::Unit))
+    }
+
+    /// No longer locked to a thread.
+    pub fn unlock(&mut self) {
+        if let Some(x) = self.more.as_mut() {
+            x.lockedm = None;
+            x.lock_count = 0;
+        }
+    }
+}
+
 /// A goroutine is cloned whenever a checkpoint's shared chunk of the goroutine table is first
-/// written (256 at a time, thousands of times in a long seek): its plain fields are copied in
-/// place, and only a goroutine with loops, variables or a string in flight clones those.
+/// written (256 at a time, thousands of times in a long seek): its fields are copied in place,
+/// and only a goroutine with rare parts clones those.
 impl Clone for G {
     #[inline]
     fn clone(&self) -> G {
-        let val = |v: &Val| match v {
-            Val::Int(i) => Val::Int(*i),
-            Val::Unit => Val::Unit,
-            Val::Nil => Val::Nil,
-            Val::Str(s) => Val::Str(s.clone()),
-        };
         G {
             status: self.status,
             body: self.body,
             pc: self.pc,
-            loops: if self.loops.is_empty() { Vec::new() } else { self.loops.clone() },
             go_left: self.go_left,
             work_left: self.work_left,
             work_end: self.work_end,
             m: self.m,
-            lockedm: self.lockedm,
-            lock_count: self.lock_count,
             preempt: self.preempt,
-            pending_syscall: self.pending_syscall,
             wait: self.wait,
             wait_gen: self.wait_gen,
-            panic_on_run: self.panic_on_run,
             syscall_start: self.syscall_start,
             parent: self.parent,
             goid: self.goid,
-            vars: if self.vars.is_empty() { Vec::new() } else { self.vars.clone() },
-            received: self.received.as_ref().map(val),
-            sending: val(&self.sending),
+            more: self.more.clone(),
         }
     }
 }

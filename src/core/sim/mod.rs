@@ -27,7 +27,7 @@ mod state;
 mod status;
 mod sysmon;
 
-pub(crate) use g::G;
+pub(crate) use g::{GMore, G};
 pub use resize::steal_order;
 pub use status::{Activity, GStatus, MStatus, PStatus};
 pub use state::{ChanState, GState, MState as MStateView, MTrack, NetWait, PState, PTrack, SimState, SysmonState, Tracks, WgState};
@@ -783,32 +783,24 @@ impl Sim {
                 self.goidgen
             }
         };
+        // Most bodies have no variables: no rare parts to make.
+        let zeros = &self.prog.bodies[body as usize].zeros;
+        let more = (!zeros.is_empty()).then(|| Box::new(GMore { vars: zeros.clone(), ..GMore::default() }));
         self.gs.push(G {
             status: GStatus::Runnable,
             body,
             pc: 0,
-            loops: Vec::new(),
             go_left: 0,
             work_left: 0,
             work_end: None,
             m: None,
-            lockedm: None,
-            lock_count: 0,
             preempt: false,
-            pending_syscall: None,
             wait: Wait::None,
             wait_gen: 0,
-            panic_on_run: None,
             syscall_start: 0,
             parent,
             goid,
-            vars: {
-                // Most bodies have no variables: skip the out-of-line clone of an empty Vec.
-                let zeros = &self.prog.bodies[body as usize].zeros;
-                if zeros.is_empty() { Vec::new() } else { zeros.clone() }
-            },
-            received: None,
-            sending: Val::Unit,
+            more,
         });
         self.stats.goroutines_created += 1;
         id
@@ -879,7 +871,7 @@ impl Sim {
                     None => self.emit(None, None, None, What::Action(UserAction::Ignored("there is no such goroutine yet"))),
                     Some(GStatus::Dead) => self.emit(Some(gi), None, None, What::Action(UserAction::Ignored("it has already returned"))),
                     Some(st) => {
-                        self.gs[gi as usize].pending_syscall = Some(dur);
+                        self.gs[gi as usize].more_mut().pending_syscall = Some(dur);
                         let now = st == GStatus::Running;
                         let m = self.gs[gi as usize].m;
                         self.emit(Some(gi), None, m, What::Action(UserAction::Syscall { dur, now }));

@@ -560,7 +560,7 @@ impl Sim {
         // lockedm (LockOSThread): a locked goroutine runs only on its own M, and that M runs
         // nothing else (and never sits on the idle list to be handed other work).
         for (i, g) in self.gs.iter().enumerate() {
-            let Some(lm) = g.lockedm else { continue };
+            let Some(lm) = g.lockedm() else { continue };
             if self.ms[lm as usize].lockedg != Some(i as u32) {
                 return Err(format!("{} is locked to M{lm} but M{lm}.lockedg = {:?}", gid(i), self.ms[lm as usize].lockedg.map(|x| GId::of_index(x).0)));
             }
@@ -575,8 +575,8 @@ impl Sim {
                 }
             }
             let Some(lg) = m.lockedg else { continue };
-            if self.gs[lg as usize].lockedm != Some(i as u32) {
-                return Err(format!("M{i} is locked to {} but {}.lockedm = {:?}", GId::of_index(lg), GId::of_index(lg), self.gs[lg as usize].lockedm));
+            if self.gs[lg as usize].lockedm() != Some(i as u32) {
+                return Err(format!("M{i} is locked to {} but {}.lockedm = {:?}", GId::of_index(lg), GId::of_index(lg), self.gs[lg as usize].lockedm()));
             }
             if let Some(c) = m.curg.filter(|&c| c != lg) {
                 return Err(format!("M{i} is locked to {} but runs {}", GId::of_index(lg), GId::of_index(c)));

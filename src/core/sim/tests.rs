@@ -478,8 +478,8 @@ fn steal_work_runs_victim_timers_only_on_the_last_pass() {
 fn lockedm_invariant_rejects_broken_locks() {
     // G1 runs on M0; lock it to M0: fine.
     let mut sim = started(2);
-    sim.gs[0].lockedm = Some(0);
-    sim.gs[0].lock_count = 1;
+    sim.gs[0].more_mut().lockedm = Some(0);
+    sim.gs[0].more_mut().lock_count = 1;
     sim.ms[0].lockedg = Some(0);
     assert_eq!(sim.check_invariants(), Ok(()));
     // Locked to another M while running on M0.
@@ -488,14 +488,14 @@ fn lockedm_invariant_rejects_broken_locks() {
     bad.ms[other as usize].state = MStatus::LockedWait;
     bad.ms[0].lockedg = None;
     bad.ms[other as usize].lockedg = Some(0);
-    bad.gs[0].lockedm = Some(other);
+    bad.gs[0].more_mut().lockedm = Some(other);
     assert!(bad.check_invariants().unwrap_err().contains("runs on M0"));
     // M0 locked to G2 but running G1.
     let mut bad = started(2);
     let g2 = make_gs(&mut bad, 1)[0];
     bad.global.push_back(g2);
     bad.ms[0].lockedg = Some(g2);
-    bad.gs[g2 as usize].lockedm = Some(0);
+    bad.gs[g2 as usize].more_mut().lockedm = Some(0);
     assert!(bad.check_invariants().unwrap_err().contains("runs G1"));
     // A locked M parked on the idle list (it could be handed any work).
     let mut bad = started(2);
@@ -505,7 +505,7 @@ fn lockedm_invariant_rejects_broken_locks() {
     let m = bad.new_m_struct();
     bad.midle.push(m);
     bad.ms[m as usize].lockedg = Some(g2);
-    bad.gs[g2 as usize].lockedm = Some(m);
+    bad.gs[g2 as usize].more_mut().lockedm = Some(m);
     assert!(bad.check_invariants().unwrap_err().contains("idle M list"));
     // One side of the tie only.
     let mut bad = started(2);
