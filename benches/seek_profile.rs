@@ -95,7 +95,6 @@ fn main() {
         rec.push(&sim2);
     }
     println!("bare sim + record: {:?}; record of {} steps; peak heap {:.1} MiB", t.elapsed(), rec.explored(), Counting::peak_mib());
-    eprintln!("ZZ stretches {} events {}", rec.lanes().iter().map(|l| l.len()).sum::<usize>(), rec.event_range(1, step).len());
     drop(sim2);
     drop(rec);
     drop(snap);
