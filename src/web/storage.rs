@@ -95,11 +95,21 @@ struct Info {
     goroutines: u32,
     gomaxprocs: u32,
     actions: usize,
+    /// The page's wasm memory, bytes (it only grows: the most the page has used).
+    memory: u64,
+}
+
+/// The size of the page's wasm memory, bytes.
+fn wasm_memory_bytes() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    return core::arch::wasm32::memory_size(0) as u64 * 65_536;
+    #[cfg(not(target_arch = "wasm32"))]
+    0
 }
 
 /// Installs `window.__gmpState()` (the state at the current step, exactly as
 /// `gmpsim run --format state` prints it) and `window.__gmpInfo()` (step, explored steps,
-/// checkpoints, interval), both of the driver `current` gives (the current state's: the driver
+/// checkpoints, interval, wasm memory), both of the driver `current` gives (the current state's: the driver
 /// moves from state to state).
 pub fn install_hooks(current: Rc<dyn Fn() -> Rc<Owned<Driver>>>) {
     let Some(w) = web_sys::window() else { return };
@@ -122,6 +132,7 @@ pub fn install_hooks(current: Rc<dyn Fn() -> Rc<Owned<Driver>>>) {
             goroutines: d.sim().goroutine_count(),
             gomaxprocs: d.sim().gomaxprocs(),
             actions: d.scenario().actions.len(),
+            memory: wasm_memory_bytes(),
         };
         JsValue::from_str(&serde_json::to_string(&v).unwrap_or_default())
     });

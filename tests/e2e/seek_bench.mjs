@@ -92,7 +92,7 @@ try {
     const done = await page.evaluate(() => performance.now());
     // Long-task entries arrive after their task: give the last ones time to come in.
     await page.waitForTimeout(300);
-    const r = await page.evaluate(() => ({ first: window.__gmpFirstRender, long: window.__longTasks, done: window.__seekFrame }));
+    const r = await page.evaluate(() => ({ first: window.__gmpFirstRender, long: window.__longTasks, done: window.__seekFrame, info: JSON.parse(window.__gmpInfo()) }));
     if (!(r.done > r.first)) throw new Error(`the page did not time its own seek (${JSON.stringify([r.first, r.done])})`);
     r.polled = done;
     // From the first render (the seek starts right after it) to the board at the step.
@@ -101,8 +101,8 @@ try {
     const during = r.long.filter(([t]) => t >= r.first).map(([, d]) => d);
     const when = r.long.filter(([t]) => t >= r.first).map(([t, d]) => `${d.toFixed(0)}@${(t - r.first).toFixed(0)}`);
     const loading = r.long.filter(([t]) => t < r.first).map(([, d]) => d);
-    runs.push({ seekMs, polledMs: r.polled - r.first, fromProgressMs: r.done - t1, cpuMs, longestTaskMs: during.length ? Math.max(...during) : 0, longTasks: during, loadingTasks: loading, errors });
-    console.log(`page run ${i + 1}: seek ${seekMs.toFixed(0)} ms (as the harness polled it ${runs[i].polledMs.toFixed(0)} ms; browser CPU from the progress bar on ${cpuMs.toFixed(0)} ms); longest task while seeking ${runs[i].longestTaskMs.toFixed(0)} ms (${during.length} over 50 ms: ${during.map((d) => d.toFixed(0)).join(' ')}); while loading ${loading.map((d) => d.toFixed(0)).join(' ')}; duration@start after the first render: ${when.join(' ')}`);
+    runs.push({ seekMs, polledMs: r.polled - r.first, fromProgressMs: r.done - t1, cpuMs, wasmMemoryMb: r.info.memory / 2 ** 20, longestTaskMs: during.length ? Math.max(...during) : 0, longTasks: during, loadingTasks: loading, errors });
+    console.log(`page run ${i + 1}: seek ${seekMs.toFixed(0)} ms (as the harness polled it ${runs[i].polledMs.toFixed(0)} ms; browser CPU from the progress bar on ${cpuMs.toFixed(0)} ms; wasm memory ${runs[i].wasmMemoryMb.toFixed(0)} MiB); longest task while seeking ${runs[i].longestTaskMs.toFixed(0)} ms (${during.length} over 50 ms: ${during.map((d) => d.toFixed(0)).join(' ')}); while loading ${loading.map((d) => d.toFixed(0)).join(' ')}; duration@start after the first render: ${when.join(' ')}`);
     await page.close();
   }
 } finally {
