@@ -19,6 +19,7 @@ mod due;
 mod exec;
 mod find;
 mod g;
+mod global_runq;
 mod gtable;
 mod queues;
 mod real_time;
@@ -28,6 +29,7 @@ mod status;
 mod sysmon;
 
 pub(crate) use g::{GMore, G};
+use global_runq::GlobalRunq;
 pub use resize::steal_order;
 pub use status::{Activity, GStatus, MStatus, PStatus};
 pub use state::{ChanState, GState, MState as MStateView, MTrack, NetWait, PState, PTrack, SimState, SysmonState, Tracks, WgState};
@@ -322,7 +324,7 @@ pub struct Sim {
     /// Every M ever created, by id.
     pub(crate) ms: Vec<M>,
     /// `sched.runq`: the global run queue, head first.
-    pub(crate) global: VecDeque<u32>,
+    pub(crate) global: GlobalRunq,
     /// `sched.pidle`: the idle P stack, front last.
     pub(crate) pidle: Vec<u32>,
     /// `sched.midle`: the idle M list, front last.
@@ -410,7 +412,7 @@ impl Sim {
             gomaxprocs: 0,
             coprimes: Vec::new(),
             ms: Vec::new(),
-            global: VecDeque::new(),
+            global: GlobalRunq::default(),
             pidle: Vec::new(),
             midle: Vec::new(),
             nmspinning: 0,

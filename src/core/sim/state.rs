@@ -481,7 +481,7 @@ impl Sim {
                 }
             }
         }
-        for &g in &self.global {
+        for &g in self.global.iter() {
             mark(g, "the global queue")?;
         }
         for m in &self.ms {
