@@ -16,6 +16,9 @@ pub const MAX_SAMPLES: usize = 2_048;
 /// Most steps [`Record::reserve`] makes room for at once.
 pub const RESERVE_MAX_STEPS: u64 = 1 << 22;
 
+/// Steps explored before [`Record::reserve`] goes by their rate of events and stretches.
+pub const RATE_STEPS: u64 = 1_000;
+
 /// No P in an [`EvRec`].
 const NONE16: u16 = u16::MAX;
 
@@ -164,11 +167,12 @@ impl Lane {
     }
 }
 
-/// A stretch of one P's timeline: from `t0` (after step `step0`) until the next stretch.
+/// A stretch of one P's timeline: from step `step0` (its time is the record's
+/// [`Record::t_at`] of it) until the next stretch. 16 bytes: a long run keeps hundreds of
+/// thousands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Stretch {
     pub step0: u64,
-    pub t0: u64,
     pub lane: Lane,
 }
 
@@ -214,20 +218,29 @@ impl Default for Record {
 }
 
 impl Record {
-    /// Makes room for `steps` more steps (at most [`RESERVE_MAX_STEPS`] at a time), as many
-    /// events per step as so far: a long seek then records without growing its vectors
-    /// (a reallocation copies them whole; in wasm it also grows memory) every time they fill.
+    /// Makes room for `steps` more steps (at most [`RESERVE_MAX_STEPS`] at a time): a long
+    /// seek then records without growing its vectors every time they fill (a reallocation
+    /// copies the whole old block, and in wasm touches fresh memory, page by page). The events
+    /// and each P's timeline grow at the rate so far, a quarter more for a rate that creeps up;
+    /// before [`RATE_STEPS`] steps there is no rate to go by, and they grow as they fill.
     pub fn reserve(&mut self, steps: u64) {
-        let steps = steps.min(RESERVE_MAX_STEPS) as usize;
-        let explored = self.explored().max(1) as usize;
-        let per_step = self.evs.len().div_ceil(explored).max(1);
-        self.step_t.reserve(steps);
-        self.ev_start.reserve(steps);
-        self.evs.reserve(steps * per_step);
-        // Each P's timeline at the rate it has grown so far (a stretch per step at most).
+        let steps = steps.min(RESERVE_MAX_STEPS);
+        self.step_t.reserve_exact(steps as usize);
+        self.ev_start.reserve_exact(steps as usize);
+        let explored = self.explored();
+        if explored < RATE_STEPS {
+            return;
+        }
+        let more = |len: usize| (len as u64 * steps).div_ceil(explored).saturating_mul(5) / 4;
+        let evs = more(self.evs.len());
+        if self.evs.capacity() - self.evs.len() < evs as usize {
+            self.evs.reserve_exact(evs as usize);
+        }
         for l in &mut self.lanes {
-            let more = (l.len() as u64 * steps as u64 / explored as u64).min(steps as u64);
-            l.reserve(more as usize);
+            // A stretch per step at most.
+            let m = more(l.len()).min(steps) as usize;
+            // Not exact: the rate can keep creeping up, and each reallocation copies it whole.
+            l.reserve(m);
         }
     }
 
@@ -341,10 +354,10 @@ impl Record {
             };
             if !every_lane {
                 if let Some(p) = e.p {
-                    self.touch_lane(sim, p, live, step, t);
+                    self.touch_lane(sim, p, live, step);
                 }
                 if let Some(p) = other {
-                    self.touch_lane(sim, p, live, step, t);
+                    self.touch_lane(sim, p, live, step);
                 }
             }
         }
@@ -371,7 +384,7 @@ impl Record {
         }
     }
 
-    fn set_lane(&mut self, p: usize, step: u64, t: u64, lane: Lane) {
+    fn set_lane(&mut self, p: usize, step: u64, lane: Lane) {
         if self.lanes.len() <= p {
             self.lanes.resize_with(p + 1, Vec::new);
         }
@@ -385,28 +398,27 @@ impl Record {
                     l.pop();
                 }
             }
-            _ => l.push(Stretch { step0: step, t0: t, lane }),
+            _ => l.push(Stretch { step0: step, lane }),
         }
     }
 
     fn update_lanes_all(&mut self, sim: &Sim, live: usize) {
         let step = sim.step_count();
-        let t = sim.now();
         for p in 0..live.max(self.lanes.len()) {
             let lane = if p < live { Lane::of(sim.p_activity(PId(p as u32))) } else { Lane::Dead };
-            self.set_lane(p, step, t, lane);
+            self.set_lane(p, step, lane);
         }
     }
 
-    /// Updates live P `p`'s lane after step `step` (at time `t`), once a step: `touched[p]` holds
+    /// Updates live P `p`'s lane after step `step`, once a step: `touched[p]` holds
     /// the [`Record::version`] of the push that last updated it.
     #[inline]
-    fn touch_lane(&mut self, sim: &Sim, p: PId, live: usize, step: u64, t: u64) {
+    fn touch_lane(&mut self, sim: &Sim, p: PId, live: usize, step: u64) {
         let i = p.index();
         if i < live && self.touched[i] != self.version {
             self.touched[i] = self.version;
             let lane = Lane::of(sim.p_activity(p));
-            self.set_lane(i, step, t, lane);
+            self.set_lane(i, step, lane);
         }
     }
 

@@ -181,8 +181,8 @@ impl Plots {
             .map(|l| {
                 let mut bars: Vec<Bar> = Vec::new();
                 for (i, s) in l.iter().enumerate() {
-                    let t1 = l.get(i + 1).map_or(end_t, |n| n.t0);
-                    let (x0, x1) = (xs(s.t0), xs(t1));
+                    let t1 = l.get(i + 1).map_or(end_t, |n| r.t_at(n.step0));
+                    let (x0, x1) = (xs(r.t_at(s.step0)), xs(t1));
                     match bars.last_mut() {
                         Some(b) if b.lane == s.lane && !b.mixed => b.x1 = x1,
                         // Too narrow to draw apart: merge into the previous narrow bar.
