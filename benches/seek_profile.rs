@@ -15,6 +15,9 @@ struct Counting;
 static HELD: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 static BASE: AtomicUsize = AtomicUsize::new(0);
+/// Bytes that reallocations moved (the old blocks' sizes), and how many there were.
+static MOVED: AtomicUsize = AtomicUsize::new(0);
+static REALLOCS: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
@@ -27,6 +30,8 @@ unsafe impl GlobalAlloc for Counting {
         unsafe { System.dealloc(p, l) }
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, new: usize) -> *mut u8 {
+        MOVED.fetch_add(l.size(), Relaxed);
+        REALLOCS.fetch_add(1, Relaxed);
         // Both blocks are held while the old one is copied.
         let n = HELD.fetch_add(new, Relaxed) + new;
         PEAK.fetch_max(n, Relaxed);
@@ -64,7 +69,14 @@ fn main() {
         let t = Instant::now();
         let mut d = Driver::new(s);
         while !d.seek_toward(args[2].parse().expect("a step"), 20_000) {}
-        println!("driver: {:?}, {} checkpoints", t.elapsed(), d.checkpoint_count());
+        println!(
+            "driver: {:?}, {} checkpoints; peak heap {:.1} MiB; {} reallocations moved {:.1} MiB",
+            t.elapsed(),
+            d.checkpoint_count(),
+            Counting::peak_mib(),
+            REALLOCS.load(Relaxed),
+            MOVED.load(Relaxed) as f64 / (1 << 20) as f64
+        );
         // The driver's own drop (a million goroutines' checkpoints) is not the seek's.
         std::mem::forget(d);
         return;
