@@ -363,7 +363,7 @@ impl Sim {
             t: self.now,
             gomaxprocs: self.gomaxprocs,
             ps,
-            global: gids(&self.global),
+            global: gids(self.global.iter()),
             ms,
             gs,
             idle_ps: self.pidle.iter().rev().map(|&p| PId(p)).collect(),
@@ -612,6 +612,6 @@ impl Sim {
 
 /// A queue of goroutine indexes as their ids: one copy of this loop for the global queue and
 /// every channel's and WaitGroup's queue (a closure written at each field compiled one each).
-fn gids(q: &std::collections::VecDeque<u32>) -> Vec<GId> {
-    q.iter().map(|&g| GId::of_index(g)).collect()
+fn gids<'a>(q: impl IntoIterator<Item = &'a u32>) -> Vec<GId> {
+    q.into_iter().map(|&g| GId::of_index(g)).collect()
 }
