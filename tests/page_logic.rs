@@ -678,8 +678,10 @@ fn to_the_end_plays_by_budget_then_seeks_once_the_end_is_known() {
 fn the_step_budget_follows_the_time_a_slice_took() {
     let b = StepBudget { steps: 10_000 };
     assert_eq!(b.after(10_000, 100.0, 40.0).steps, 4_000, "too slow: fewer steps");
-    assert_eq!(b.after(10_000, 1.0, 40.0).steps, 20_000, "fast: at most twice more");
-    assert_eq!(b.after(10_000, 0.0, 40.0).steps, 20_000);
+    assert_eq!(b.after(10_000, 10.0, 40.0).steps, 40_000, "fast: as many as fit");
+    assert_eq!(b.after(10_000, 1.0, 40.0).steps, 10_000 * StepBudget::GROWTH, "very fast: at most GROWTH times more");
+    assert_eq!(b.after(10_000, 0.0, 40.0).steps, 10_000 * StepBudget::GROWTH);
+    assert_eq!(StepBudget { steps: 1 << 23 }.after(1, 0.0, 40.0).steps, 1 << 24, "at most 2^24 steps");
     assert_eq!(StepBudget { steps: 300 }.after(300, 1_000.0, 1.0).steps, 256, "never below 256");
 }
 
@@ -897,4 +899,18 @@ fn a_long_seek_draws_the_whole_page_once_in_a_task_after_its_last_slice() {
     // Nothing left: another slice changes nothing.
     let t = s.clone().reduce(Msg::SeekSlice(5_000));
     assert!(Rc::ptr_eq(&s, &t));
+}
+
+#[test]
+fn a_plotted_step_line_has_a_corner_only_where_the_value_changes() {
+    use gmp::web::view::Series;
+    let s = |vals: &[f64]| Series { name: "s".into(), max: 0, points: vals.iter().enumerate().map(|(i, &v)| (i as f64 * 10.0, v)).collect() };
+    let y = |v: f64| 100.0 - v;
+    // A value that holds for the whole run: from the first sample to the last, flat.
+    assert_eq!(s(&[3.0; 50]).step_line(1_000, y), "0.0,97.0 490.0,97.0 ");
+    // Each change is a corner: the old value up to the change, then the new one.
+    assert_eq!(s(&[1.0, 1.0, 2.0, 2.0, 2.0, 0.0]).step_line(1_000, y), "0.0,99.0 20.0,99.0 20.0,98.0 50.0,98.0 50.0,100.0 ");
+    // Thinned to about `per` samples, the last always drawn.
+    assert_eq!(s(&[0.0, 5.0, 1.0, 5.0, 2.0]).step_line(3, y), "0.0,100.0 20.0,100.0 20.0,99.0 40.0,99.0 40.0,98.0 ");
+    assert_eq!(s(&[]).step_line(10, y), "");
 }

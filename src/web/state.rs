@@ -132,15 +132,21 @@ pub struct StepBudget {
 impl StepBudget {
     pub const FIRST: StepBudget = StepBudget { steps: 2_000 };
 
+    /// Most the budget grows from one slice to the next: a seek's first slices of a few
+    /// thousand steps take a millisecond or two each, and each costs a task and a frame, so it
+    /// reaches a full slice in two more rather than five.
+    pub const GROWTH: u64 = 8;
+
     /// After `made` steps took `ms`: the budget that should take about `target_ms` (growing at
-    /// most twofold at a time, never below 256 steps).
+    /// most [`StepBudget::GROWTH`]-fold at a time, never below 256 steps).
     pub fn after(self, made: u64, ms: f64, target_ms: f64) -> StepBudget {
+        let most = self.steps.saturating_mul(Self::GROWTH).min(1 << 24);
         if made == 0 || ms <= 0.0 {
-            return StepBudget { steps: self.steps.saturating_mul(2).min(1 << 24) };
+            return StepBudget { steps: most };
         }
         let rate = made as f64 / ms;
         let want = (rate * target_ms) as u64;
-        StepBudget { steps: want.clamp(256, self.steps.saturating_mul(2).max(256)) }
+        StepBudget { steps: want.clamp(256, most.max(256)) }
     }
 }
 

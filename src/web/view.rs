@@ -123,6 +123,33 @@ pub struct Series {
     pub max: u32,
 }
 
+impl Series {
+    /// The series as a step line, SVG `points` (each value holds until the next sample), with
+    /// at most about `per` of its samples and `y` mapping a value to plot coordinates. A value
+    /// that holds adds no corner: the line runs on to the next change (a thread count that
+    /// stays put for the whole run is two points, not hundreds).
+    pub fn step_line(&self, per: usize, y: impl Fn(f64) -> f64) -> String {
+        use std::fmt::Write;
+        let skip = self.points.len().div_ceil(per.max(1)).max(1);
+        let mut pts = String::with_capacity(self.points.len() / skip * 24 + 24);
+        let mut last: Option<f64> = None;
+        for (k, &(x, v)) in self.points.iter().enumerate() {
+            let end = k + 1 == self.points.len();
+            if (k % skip != 0 || last == Some(v)) && !end {
+                continue;
+            }
+            if let Some(l) = last {
+                let _ = write!(pts, "{},{} ", Fixed(x, 1), Fixed(y(l), 1));
+            }
+            if last != Some(v) {
+                let _ = write!(pts, "{},{} ", Fixed(x, 1), Fixed(y(v), 1));
+            }
+            last = Some(v);
+        }
+        pts
+    }
+}
+
 /// A stretch of a P's timeline in plot coordinates.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Bar {

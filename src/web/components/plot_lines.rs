@@ -1,10 +1,8 @@
 //! The lines of a [line plot](super::line_plot::line_plot): redrawn only when the plotted data
 //! changes (a few times a second while playing), not when the cursor moves.
 
-use crate::web::fixed::Fixed;
 use super::line_plot::colour;
 use crate::web::view::Series;
-use std::fmt::Write;
 use std::rc::Rc;
 use super::memo::{memo, Part};
 use yew::prelude::*;
@@ -37,20 +35,7 @@ impl Part for PlotLinesProps {
         html! {
             <g>
                 { for props.series.iter().enumerate().rev().map(|(i, s)| {
-                    // A step line: each value holds until the next sample.
-                    let skip = s.points.len().div_ceil(per).max(1);
-                    let mut pts = String::with_capacity(s.points.len() / skip * 24 + 24);
-                    let mut last: Option<f64> = None;
-                    for (k, (x, v)) in s.points.iter().enumerate() {
-                        if k % skip != 0 && k + 1 != s.points.len() {
-                            continue;
-                        }
-                        if let Some(l) = last {
-                            let _ = write!(pts, "{},{} ", Fixed(*x, 1), Fixed(y(l), 1));
-                        }
-                        let _ = write!(pts, "{},{} ", Fixed(*x, 1), Fixed(y(*v), 1));
-                        last = Some(*v);
-                    }
+                    let pts = s.step_line(per, y);
                     html! { <polyline points={pts} fill="none" stroke={colour(i, n)} stroke-width={if i == 0 { "2" } else { "1.2" }} vector-effect="non-scaling-stroke" /> }
                 }) }
             </g>
