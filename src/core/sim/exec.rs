@@ -19,7 +19,7 @@ impl Sim {
             // One look-up of the G for the checks below (each `gs[g]` costs a chunk look-up).
             let now = self.now;
             let gg = &mut self.gs[g as usize];
-            if let Some(end) = gg.work_end.take() {
+            if let Some(end) = gg.take_work_end() {
                 if now >= end {
                     gg.work_left = 0;
                     gg.pc += 1;
@@ -65,7 +65,7 @@ impl Sim {
                         self.commands.push(super::Command::Work { m: mid, g: gid, ns: slice });
                         return;
                     }
-                    gg.work_end = Some(self.now + left);
+                    gg.work_end = self.now + left;
                     self.wake_m(m, self.now + left);
                     return;
                 }
@@ -209,7 +209,8 @@ impl Sim {
                     let ready_at = self.now + d;
                     self.netpoll_inited = true;
                     self.net_waiters += 1;
-                    self.gs[g as usize].wait_gen = self.gs[g as usize].wait_gen.wrapping_add(1);
+                    let more = self.gs[g as usize].more_mut();
+                    more.wait_gen = more.wait_gen.wrapping_add(1);
                     self.park(m, p, g, Wait::Net { ready_at, ready: false }, BlockReason::Network { ready_at });
                     self.schedule_net_ready(g, ready_at);
                     return;
@@ -270,11 +271,12 @@ impl Sim {
     #[inline]
     fn count_go(&mut self, g: u32, n: u32) {
         let gg = &mut self.gs[g as usize];
-        if gg.go_left == 0 {
-            gg.go_left = n;
+        let more = gg.more_mut();
+        if more.go_left == 0 {
+            more.go_left = n;
         }
-        gg.go_left -= 1;
-        if gg.go_left == 0 {
+        more.go_left -= 1;
+        if more.go_left == 0 {
             gg.pc += 1;
         }
     }
@@ -488,7 +490,7 @@ impl Sim {
     fn entersyscall(&mut self, m: u32, p: u32, g: u32, dur: u64, op: bool) {
         let gg = &mut self.gs[g as usize];
         gg.status = GStatus::Syscall;
-        gg.syscall_start = self.now;
+        gg.more_mut().syscall_start = self.now;
         if op {
             // The op is done once the syscall returns.
             gg.pc += 1;

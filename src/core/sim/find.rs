@@ -345,7 +345,8 @@ impl Sim {
         list.reverse();
         self.net_waiters -= list.len() as u32;
         for &g in &list {
-            self.gs[g as usize].wait_gen = self.gs[g as usize].wait_gen.wrapping_add(1);
+            let more = self.gs[g as usize].more_mut();
+            more.wait_gen = more.wait_gen.wrapping_add(1);
         }
         list
     }

@@ -6,7 +6,7 @@ use crate::core::scenario::print::Val;
 /// A goroutine. Its common fields are here; what few goroutines have (loops, variables,
 /// channel values, a locked thread, a pending syscall or panic) is in [`GMore`], boxed and made
 /// on the first write: the table's chunks, copied whenever a checkpoint shares them and the
-/// run then writes, stay half the size (96 bytes a goroutine in the page's wasm, from 184).
+/// run then writes, stay half the size (72 bytes a goroutine in the page's wasm, from 184).
 #[derive(Debug)]
 pub(crate) struct G {
     /// `g.atomicstatus`.
@@ -15,22 +15,16 @@ pub(crate) struct G {
     pub body: u32,
     /// Next instruction.
     pub pc: u32,
-    /// `go f` × n in progress: how many are left to create (0 when not started).
-    pub go_left: u32,
     /// Remaining time of the current `work` op when descheduled (0: none in progress).
     pub work_left: u64,
-    /// While a `work` op runs: when it ends.
-    pub work_end: Option<u64>,
+    /// While a `work` op runs: when it ends ([`NO_END`] otherwise).
+    pub work_end: u64,
     /// The M running it (running or in a syscall).
     pub m: Option<u32>,
     /// `g.preempt`: sysmon asked it to stop.
     pub preempt: bool,
     /// What it waits for.
     pub wait: Wait,
-    /// Bumped whenever a network wait begins or ends, to invalidate stale readiness.
-    pub wait_gen: u32,
-    /// When its current syscall started.
-    pub syscall_start: u64,
     /// The goroutine that created it.
     pub parent: Option<u32>,
     /// Go's own goroutine id (`goid`), from per-P blocks of 16 (spec §2.7). Users see the
@@ -40,9 +34,18 @@ pub(crate) struct G {
     pub more: Option<Box<GMore>>,
 }
 
+/// [`G::work_end`] when no `work` op runs (no run reaches that time).
+pub(crate) const NO_END: u64 = u64::MAX;
+
 /// The parts of a goroutine that few goroutines use.
 #[derive(Clone, Debug)]
 pub(crate) struct GMore {
+    /// `go f` × n in progress: how many are left to create (0 when not started).
+    pub go_left: u32,
+    /// Bumped whenever a network wait begins or ends, to invalidate stale readiness.
+    pub wait_gen: u32,
+    /// When its current syscall started.
+    pub syscall_start: u64,
     /// Remaining iterations of the enclosing `repeat`s, innermost last.
     pub loops: Vec<u64>,
     /// `g.lockedm`: the M it is locked to.
@@ -63,7 +66,7 @@ pub(crate) struct GMore {
 
 impl Default for GMore {
     fn default() -> Self {
-        GMore { loops: Vec::new(), lockedm: None, lock_count: 0, pending_syscall: None, panic_on_run: None, vars: Vec::new(), received: None, sending: Val::Unit }
+        GMore { go_left: 0, wait_gen: 0, syscall_start: 0, loops: Vec::new(), lockedm: None, lock_count: 0, pending_syscall: None, panic_on_run: None, vars: Vec::new(), received: None, sending: Val::Unit }
     }
 }
 
@@ -71,6 +74,22 @@ impl G {
     /// Its rare parts, made (at their defaults) if it had none.
     pub fn more_mut(&mut self) -> &mut GMore {
         self.more.get_or_insert_with(Box::default)
+    }
+
+    /// Bumped whenever a network wait begins or ends, to invalidate stale readiness.
+    pub fn wait_gen(&self) -> u32 {
+        self.more.as_ref().map_or(0, |x| x.wait_gen)
+    }
+
+    /// When its current syscall started.
+    pub fn syscall_start(&self) -> u64 {
+        self.more.as_ref().map_or(0, |x| x.syscall_start)
+    }
+
+    /// While a `work` op runs, when it ends; `None` otherwise. Takes it.
+    pub fn take_work_end(&mut self) -> Option<u64> {
+        let end = std::mem::replace(&mut self.work_end, NO_END);
+        (end != NO_END).then_some(end)
     }
 
     /// `g.lockedm`: the M it is locked to.
@@ -117,14 +136,11 @@ impl Clone for G {
             status: self.status,
             body: self.body,
             pc: self.pc,
-            go_left: self.go_left,
             work_left: self.work_left,
             work_end: self.work_end,
             m: self.m,
             preempt: self.preempt,
             wait: self.wait,
-            wait_gen: self.wait_gen,
-            syscall_start: self.syscall_start,
             parent: self.parent,
             goid: self.goid,
             more: self.more.clone(),

@@ -28,7 +28,7 @@ mod state;
 mod status;
 mod sysmon;
 
-pub(crate) use g::{GMore, G};
+pub(crate) use g::{GMore, G, NO_END};
 use global_runq::GlobalRunq;
 pub use resize::steal_order;
 pub use status::{Activity, GStatus, MStatus, PStatus};
@@ -594,7 +594,7 @@ impl Sim {
             let live = match w {
                 Wake::M(m, gen) => self.ms[m as usize].gen == gen,
                 Wake::Sysmon(gen) => self.sysmon.gen == gen,
-                Wake::NetReady(g, gen) => self.gs[g as usize].wait_gen == gen,
+                Wake::NetReady(g, gen) => self.gs[g as usize].wait_gen() == gen,
                 Wake::Action(_) => true,
             };
             if live {
@@ -714,7 +714,7 @@ impl Sim {
     }
 
     pub(crate) fn schedule_net_ready(&mut self, g: u32, t: u64) {
-        let gen = self.gs[g as usize].wait_gen;
+        let gen = self.gs[g as usize].wait_gen();
         self.push(t, Wake::NetReady(g, gen));
     }
 
@@ -792,14 +792,11 @@ impl Sim {
             status: GStatus::Runnable,
             body,
             pc: 0,
-            go_left: 0,
             work_left: 0,
-            work_end: None,
+            work_end: NO_END,
             m: None,
             preempt: false,
             wait: Wait::None,
-            wait_gen: 0,
-            syscall_start: 0,
             parent,
             goid,
             more,
@@ -893,7 +890,8 @@ impl Sim {
                 });
                 if waiting {
                     self.emit(Some(gi), None, None, What::Action(UserAction::NetReady { applied: true }));
-                    self.gs[gi as usize].wait_gen = self.gs[gi as usize].wait_gen.wrapping_add(1);
+                    let more = self.gs[gi as usize].more_mut();
+                    more.wait_gen = more.wait_gen.wrapping_add(1);
                     self.fd_ready(gi);
                 } else {
                     let g = if (gi as usize) < self.gs.len() { Some(gi) } else { None };

@@ -98,7 +98,7 @@ impl Sim {
             match self.ms[m as usize].state {
                 MStatus::Run => {
                     let g = self.ms[m as usize].curg.expect("running M has a G");
-                    if let Some(end) = self.gs[g as usize].work_end.take() {
+                    if let Some(end) = self.gs[g as usize].take_work_end() {
                         self.gs[g as usize].work_left = end.saturating_sub(self.now);
                         if self.gs[g as usize].work_left == 0 {
                             self.gs[g as usize].pc += 1;

@@ -110,7 +110,7 @@ impl Sim {
             pp.oldm = Some(m);
             pp.status = PStatus::Idle;
             pp.syscalltick = pp.syscalltick.wrapping_add(1);
-            let syscall_ns = now - self.gs[g as usize].syscall_start;
+            let syscall_ns = now - self.gs[g as usize].syscall_start();
             let from = crate::core::ids::MId(m);
             let sm = self.sysmon.m;
             self.emit(Some(g), Some(p), Some(sm), What::ProcSteal { from, by_sysmon: true, syscall_ns });
@@ -135,7 +135,7 @@ impl Sim {
         self.emit(Some(g), Some(p), Some(sm), What::Preempt { ran_ns });
         // Asynchronous preemption (SIGURG) stops CPU work at once. (In real-time mode the
         // thread stops at the end of its slice, when it reports.)
-        if self.gs[g as usize].work_end.is_some() {
+        if self.gs[g as usize].work_end != super::g::NO_END {
             self.wake_m(m, self.now);
         }
     }
