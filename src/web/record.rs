@@ -224,23 +224,20 @@ impl Record {
     /// and each P's timeline grow at the rate so far, a quarter more for a rate that creeps up;
     /// before [`RATE_STEPS`] steps there is no rate to go by, and they grow as they fill.
     pub fn reserve(&mut self, steps: u64) {
+        // `reserve`, not `reserve_exact`: short seeks at the end of the explored run ask for a
+        // few steps at a time, and exact room would reallocate at every one.
         let steps = steps.min(RESERVE_MAX_STEPS);
-        self.step_t.reserve_exact(steps as usize);
-        self.ev_start.reserve_exact(steps as usize);
+        self.step_t.reserve(steps as usize);
+        self.ev_start.reserve(steps as usize);
         let explored = self.explored();
         if explored < RATE_STEPS {
             return;
         }
         let more = |len: usize| (len as u64 * steps).div_ceil(explored).saturating_mul(5) / 4;
-        let evs = more(self.evs.len());
-        if self.evs.capacity() - self.evs.len() < evs as usize {
-            self.evs.reserve_exact(evs as usize);
-        }
+        self.evs.reserve(more(self.evs.len()) as usize);
         for l in &mut self.lanes {
             // A stretch per step at most.
-            let m = more(l.len()).min(steps) as usize;
-            // Not exact: the rate can keep creeping up, and each reallocation copies it whole.
-            l.reserve(m);
+            l.reserve(more(l.len()).min(steps) as usize);
         }
     }
 
@@ -440,3 +437,51 @@ impl Record {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::scenario;
+
+    /// A busy scenario: events at every step, on both Ps.
+    const BUSY: &str = r#"{"version":1,"gomaxprocs":2,"seed":1,"funcs":{"w":[{"work":"20us"},"gosched",{"work":"20us"}]},"main":[{"go":{"func":"w","n":2000}},{"sleep":"100ms"}]}"#;
+
+    #[test]
+    fn short_reserves_at_the_end_of_the_run_grow_the_vectors_geometrically() {
+        let s = scenario::parse(BUSY).expect("a valid scenario");
+        let mut sim = Sim::new(&s);
+        let mut r = Record::default();
+        let mut grew = 0;
+        while sim.step_count() < 3_000 {
+            let caps = (r.step_t.capacity(), r.evs.capacity());
+            // A seek of one step past the explored run, as the arrow keys make.
+            r.reserve(1);
+            if !sim.step() {
+                break;
+            }
+            r.push(&sim);
+            grew += usize::from((r.step_t.capacity(), r.evs.capacity()) != caps);
+        }
+        assert!(r.explored() >= 3_000, "the run is long enough to tell ({} steps)", r.explored());
+        assert!(grew < 60, "reallocated {grew} times in {} steps", r.explored());
+    }
+
+    #[test]
+    fn a_long_reserve_once_there_is_a_rate_makes_room_for_the_whole_seek() {
+        let s = scenario::parse(BUSY).expect("a valid scenario");
+        let mut sim = Sim::new(&s);
+        let mut r = Record::default();
+        while r.explored() < RATE_STEPS && sim.step() {
+            r.push(&sim);
+        }
+        r.reserve(2_000);
+        let caps = (r.step_t.capacity(), r.ev_start.capacity(), r.evs.capacity());
+        for _ in 0..2_000 {
+            if !sim.step() {
+                break;
+            }
+            r.push(&sim);
+        }
+        assert_eq!((r.step_t.capacity(), r.ev_start.capacity(), r.evs.capacity()), caps, "no reallocation during the seek");
+    }
+}
