@@ -103,6 +103,7 @@ impl Sim {
                 }
                 Instr::Send(c) => {
                     self.gs[g as usize].pc += 1;
+                    // A send with no value carries `Val::Unit`: drop what an earlier send left.
                     self.gs[g as usize].take_sending();
                     self.chansend(m, p, g, c);
                     return;

@@ -4,9 +4,10 @@ use super::{GStatus, Wait};
 use crate::core::scenario::print::Val;
 
 /// A goroutine. Its common fields are here; what few goroutines have (loops, variables,
-/// channel values, a locked thread, a pending syscall or panic) is in [`GMore`], boxed and made
-/// on the first write: the table's chunks, copied whenever a checkpoint shares them and the
-/// run then writes, stay half the size (72 bytes a goroutine in the page's wasm, from 184).
+/// channel values, a locked thread, a pending syscall or panic, a `go` × n in progress, network
+/// waits, a syscall's start) is in [`GMore`], boxed and made on the first write: the table's
+/// chunks, copied whenever a checkpoint shares them and the run then writes, stay small (72
+/// bytes a goroutine in the page's wasm, from 184).
 #[derive(Debug)]
 pub(crate) struct G {
     /// `g.atomicstatus`.
