@@ -7,7 +7,6 @@
 //! the latest checkpoint at or before N and replaying at most one interval of steps. A seek far
 //! ahead is done in slices ([`Driver::seek_toward`]) so the page can show progress between them.
 
-pub mod heap_room;
 pub mod history;
 pub mod log;
 pub mod movement;
@@ -37,8 +36,6 @@ pub struct Driver {
     output: Output,
     /// The last move was one step forward: the board shows what moved (from its events).
     one_step: bool,
-    /// How fast a seek in progress grows the heap, to grow it once for the rest.
-    room: heap_room::HeapRoom,
 }
 
 impl Driver {
@@ -53,7 +50,6 @@ impl Driver {
             events: log::Events::new(),
             output: Output::default(),
             one_step: false,
-            room: heap_room::HeapRoom::default(),
         }
     }
 
@@ -166,9 +162,6 @@ impl Driver {
         // without reallocating).
         if target > self.record.explored() {
             self.record.reserve(target - self.record.explored());
-        }
-        if let Some(bytes) = self.room.plan(self.step(), target, heap_room::memory_bytes()) {
-            heap_room::reserve(bytes);
         }
         let mut made = 0;
         while self.step() < target && made < budget {
