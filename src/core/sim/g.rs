@@ -31,7 +31,7 @@ pub(crate) struct G {
     /// Go's own goroutine id (`goid`), from per-P blocks of 16 (spec §2.7). Users see the
     /// creation-order id (G1, G2, ...); this one is kept to show how Go numbers them.
     pub goid: u64,
-    /// The rest, `None` while every part of it is at its default.
+    /// The rest: `None` until one of its parts is first written (then kept, if only at defaults).
     pub more: Option<Box<GMore>>,
 }
 
