@@ -30,8 +30,11 @@ pub const SPEEDS: [u32; 10] = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000];
 /// Longest a "to the end" frame may simulate, ms.
 pub const TO_END_FRAME_MS: f64 = 12.0;
 /// Longest one slice of a long seek may simulate, ms (the page stays responsive in between; the
-/// budget is learned from the slices before, so a slice may take longer: this leaves room).
-pub const SEEK_SLICE_MS: f64 = 30.0;
+/// budget is learned from the slices before, so a slice may take longer: this leaves room under
+/// the 200 ms a task may take). 45 rather than 30: each slice also costs a task and a frame, and
+/// the 1M-step seek was faster in three interleaved sets of three (page medians 477, 522, 520 ms
+/// against 583, 547, 595), its longest task still 108–130 ms.
+pub const SEEK_SLICE_MS: f64 = 45.0;
 /// A seek that replays more steps than this is done in slices, with a progress bar.
 pub const SEEK_SYNC_STEPS: u64 = 20_000;
 /// How often the plots are rebuilt while playing, ms.
