@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, openPage, fragment, axeViolations } from './lib.mjs';
+import { ROOT, openPage, fragment, axeViolations, setCpuThrottle } from './lib.mjs';
 import { Buffer } from 'node:buffer';
 
 const GMPSIM = process.env.GMPSIM ? path.resolve(process.env.GMPSIM) : path.join(ROOT, 'target', 'debug', 'gmpsim');
@@ -409,9 +409,10 @@ test('play to the end, the scrubber and the plots', async () => {
 });
 
 test('a link deep into a long run seeks in slices: a progress bar, a page that answers, and Cancel', async () => {
-  // 1,000,000 goroutines on 8 Ps, opened at step 3,000,000 (a seek of a few seconds, so that the
-  // test's key presses surely come while it runs).
-  await open(linkFor(SEEK1M, { step: 3_000_000 }), { ready: '[data-testid=seek-progress]' });
+  // 1,000,000 goroutines on 8 Ps, opened at step 3,000,000. The page is a second or two from
+  // there at full speed, so the CPU is slowed 8 times until Cancel: the test's key presses and
+  // click surely come while the seek runs, on a fast machine too.
+  await open(linkFor(SEEK1M, { step: 3_000_000 }), { ready: '[data-testid=seek-progress]', cpuThrottle: 8 });
   assert.equal(await page.getAttribute('[data-testid=seek-progress]', 'max'), '3000000');
   // The page answers while it seeks: the help opens and closes from the keyboard.
   await page.evaluate(() => document.activeElement?.blur());
@@ -424,6 +425,7 @@ test('a link deep into a long run seeks in slices: a progress bar, a page that a
   await page.click('[data-testid=seek-cancel]');
   await page.waitForSelector('[data-testid=seek-progress]', { state: 'detached' });
   assert.equal(await step(), 0);
+  await setCpuThrottle(page, 1);
   // A link to another far step goes the same way, and ends on gmpsim's board.
   await page.locator('[data-testid=step-forward]').click();
   await waitStep(1);

@@ -84,17 +84,30 @@ export function fragment(json, params = {}) {
 /**
  * Opens a page in `context`, waits for the `ready` selector (the step-mode clock unless told),
  * and collects every console error and page error in `errors` (the tests fail on any).
+ *
+ * `cpuThrottle` slows the page's CPU that many times (Chromium's DevTools throttling) from before
+ * it loads, for a test that must act while long work runs whatever the machine's speed;
+ * `setCpuThrottle(page, 1)` ends it.
  */
-export async function openPage(context, url, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', reducedMotion = 'no-preference', ready = '[data-testid=clock]' } = {}) {
+export async function openPage(context, url, { viewport = { width: 1440, height: 900 }, colorScheme = 'light', reducedMotion = 'no-preference', ready = '[data-testid=clock]', cpuThrottle } = {}) {
   const page = await context.newPage();
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   await page.setViewportSize(viewport);
   await page.emulateMedia({ colorScheme, reducedMotion });
+  if (cpuThrottle) await setCpuThrottle(page, cpuThrottle);
   await page.goto(url);
   await page.waitForSelector(ready);
   return { page, errors };
+}
+
+const cdpSessions = new WeakMap();
+
+/** Slows `page`'s CPU `rate` times through the DevTools protocol (1 is full speed). */
+export async function setCpuThrottle(page, rate) {
+  if (!cdpSessions.has(page)) cdpSessions.set(page, await page.context().newCDPSession(page));
+  await cdpSessions.get(page).send('Emulation.setCPUThrottlingRate', { rate });
 }
 
 const AXE = fileURLToPath(new URL('./node_modules/axe-core/axe.min.js', import.meta.url));
