@@ -1,4 +1,9 @@
-// locked_thread: a goroutine locked to its thread prints between Lock and UnlockOSThread.
+// locked_thread: a goroutine locked to its thread prints between Lock and UnlockOSThread, and
+// yields in between (Gosched) while locked.
+//
+// main prints before the go statement, not while pinned waits in runnext: a print is a write
+// syscall, and on a loaded machine sysmon may retake the P from a thread slow in it and hand
+// it to pinned (real Go then prints pinned's line first, the simulator never does).
 package main
 
 import (
@@ -20,8 +25,8 @@ func main() {
 	runtime.GOMAXPROCS(1)
 	var wg sync.WaitGroup
 	wg.Add(1)
+	fmt.Println("main starts pinned")
 	go pinned(&wg)
-	fmt.Println("main before wait")
 	wg.Wait()
 	fmt.Println("main after wait")
 }
