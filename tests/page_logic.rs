@@ -10,7 +10,7 @@ use gmp::core::scenario::{self, limits};
 use gmp::core::sim::Sim;
 use gmp::web::boot::{boot, Notice, DEFAULT_SCENARIO};
 use gmp::core::sim::SimState;
-use gmp::web::driver::{snapshot, Driver, Intervention, LogFilter, Moves, Place, SpawnFunc, Template, CHECKPOINT_EVERY, MIN_CHECKPOINTS};
+use gmp::web::driver::{snapshot, Driver, Intervention, LogFilter, Moves, Place, SpawnFunc, Template, CHECKPOINT_EVERY};
 use std::collections::{BTreeMap, HashMap};
 use gmp::web::locate::Locator;
 use gmp::web::record::kind_code;
@@ -85,42 +85,6 @@ fn checkpoints_are_kept_every_interval_and_stay_exact() {
     assert_eq!(d.checkpoint_count() as u64, 1 + d.step().min(d.record().explored()) / CHECKPOINT_EVERY);
     d.back();
     assert_eq!(snapshot(d.sim(), true), snapshot(&sim_at(BUSY, 1_852), true));
-}
-
-/// 40,000 goroutines on 4 Ps: a checkpoint is estimated at 8 MB, so the budget holds the
-/// fewest checkpoints ([`MIN_CHECKPOINTS`]) and a long run doubles the interval.
-const MANY: &str = r#"{
-  "version": 1, "name": "many", "gomaxprocs": 4, "seed": 5,
-  "funcs": { "w": [ { "work": "50us" }, "gosched", { "work": "50us" } ] },
-  "main": [ { "go": { "func": "w", "n": 40000 } }, { "sleep": "10s" } ]
-}"#;
-
-#[test]
-fn a_far_seek_takes_at_once_the_interval_it_arrives_with() {
-    // Explored step by step: checkpoints are taken every 2,000 steps, then every other one is
-    // dropped each time the budget is full.
-    let mut walked = driver(MANY);
-    walked.advance(200_000);
-    assert_eq!(walked.interval(), 16_000);
-    assert_eq!(walked.checkpoint_count(), 13);
-    assert!(walked.checkpoint_count() <= MIN_CHECKPOINTS);
-    // A seek there in slices takes that interval from its second slice on (the first starts
-    // at step 0, whose size says nothing): no checkpoint is taken that would be dropped.
-    let mut sought = driver(MANY);
-    assert!(!sought.seek_toward(200_000, 30_000));
-    assert!(!sought.seek_toward(200_000, 30_000));
-    assert_eq!(sought.interval(), 16_000, "at step {}", sought.step());
-    assert_eq!(sought.history().steps().collect::<Vec<_>>(), [0, 16_000, 32_000, 48_000]);
-    while !sought.seek_toward(200_000, 30_000) {}
-    // Both end with the same checkpoints, and stepping back from either is exact.
-    assert_eq!(sought.history().steps().collect::<Vec<_>>(), walked.history().steps().collect::<Vec<_>>());
-    sought.seek(150_001);
-    assert_eq!(snapshot(sought.sim(), false), snapshot(&sim_at(MANY, 150_001), false));
-    // A target too far to say anything of the run changes nothing.
-    let mut to_end = driver(MANY);
-    assert!(!to_end.seek_toward(u64::MAX / 2, 30_000));
-    assert!(!to_end.seek_toward(u64::MAX / 2, 1));
-    assert_eq!(to_end.interval(), CHECKPOINT_EVERY);
 }
 
 #[test]

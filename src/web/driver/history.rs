@@ -3,7 +3,6 @@
 //!
 //! Checkpoints are taken every [`CHECKPOINT_EVERY`] steps; when they would use more than
 //! [`CHECKPOINT_BUDGET_BYTES`] (a large run), every other one is dropped and the interval doubles.
-//! A far seek takes up front the interval it would arrive with ([`History::plan`]).
 
 use crate::core::scenario::{Action, Scenario};
 use crate::core::sim::Sim;
@@ -15,9 +14,6 @@ pub const CHECKPOINT_BUDGET_BYTES: u64 = 96 << 20;
 /// Most and fewest checkpoints kept.
 pub const MAX_CHECKPOINTS: usize = 1_024;
 pub const MIN_CHECKPOINTS: usize = 16;
-/// Farthest a seek's target may be for [`History::plan`] to go by it (beyond, it is a way of
-/// saying "to the end").
-pub const PLAN_MAX_STEPS: u64 = 1 << 24;
 
 /// Checkpoints of one run, the first at step 0.
 #[derive(Clone)]
@@ -47,11 +43,6 @@ impl History {
         self.checkpoints.is_empty()
     }
 
-    /// The steps of the checkpoints kept, in order.
-    pub fn steps(&self) -> impl Iterator<Item = u64> + '_ {
-        self.checkpoints.iter().map(Sim::step_count)
-    }
-
     /// The run at step 0.
     pub fn first(&self) -> &Sim {
         &self.checkpoints[0]
@@ -78,32 +69,12 @@ impl History {
     #[inline(never)]
     fn keep(&mut self, sim: &Sim) {
         self.checkpoints.push(sim.clone());
-        let cap = cap_at(sim);
+        let cap = (CHECKPOINT_BUDGET_BYTES / size_of(sim)).clamp(MIN_CHECKPOINTS as u64, MAX_CHECKPOINTS as u64) as usize;
         while self.checkpoints.len() > cap {
-            self.double();
+            self.interval *= 2;
+            let iv = self.interval;
+            self.checkpoints.retain(|c| c.step_count() % iv == 0);
         }
-    }
-
-    /// Before exploring from `sim` toward step `target`: takes now the interval that arriving
-    /// there would take at `sim`'s size, so that a far seek does not keep the checkpoints it
-    /// would drop on the way. Each of those costs more than its copy: until the next one, every
-    /// chunk of goroutines the run writes is copied again (copy on write). A target more than
-    /// [`PLAN_MAX_STEPS`] ahead says nothing of the run's length, and changes nothing.
-    pub fn plan(&mut self, sim: &Sim, target: u64) {
-        if target.saturating_sub(sim.step_count()) > PLAN_MAX_STEPS {
-            return;
-        }
-        let cap = cap_at(sim) as u64;
-        while target / self.interval + 1 > cap {
-            self.double();
-        }
-    }
-
-    /// Doubles the interval, dropping the checkpoints off it.
-    fn double(&mut self) {
-        self.interval *= 2;
-        let iv = self.interval;
-        self.checkpoints.retain(|c| c.step_count() % iv == 0);
     }
 
     /// An action recorded at step `n`: checkpoints after `n` are dropped, the others learn it.
@@ -127,11 +98,6 @@ impl History {
         }
         sim
     }
-}
-
-/// How many checkpoints of `sim`'s size the budget holds.
-fn cap_at(sim: &Sim) -> usize {
-    (CHECKPOINT_BUDGET_BYTES / size_of(sim)).clamp(MIN_CHECKPOINTS as u64, MAX_CHECKPOINTS as u64) as usize
 }
 
 /// Rough size of one checkpoint of `sim`, in bytes.

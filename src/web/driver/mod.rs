@@ -162,7 +162,6 @@ impl Driver {
         // without reallocating).
         if target > self.record.explored() {
             self.record.reserve(target - self.record.explored());
-            self.history.plan(&self.sim, target);
         }
         let mut made = 0;
         while self.step() < target && made < budget {
