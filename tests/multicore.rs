@@ -345,7 +345,7 @@ fn batch_ratio(m: &Measures) -> Option<f64> {
 /// the trace in another order than their grabs, so a steal is read as 6 of 48 or 31 of 56 (Go
 /// runs here read 38–100% half, the ratio 0.52–1.33; at GOMAXPROCS 2 a run has only two
 /// steals, so one misread steal makes it 50%). A simulator whose steals take one G reads
-/// 0–13% half and a ratio near 0.05: the ratio is far outside; so is a steal of a third (a
+/// 0–13% half and a ratio of 0.06–0.23 against Go's 0.6–1.2: the ratio is far outside; so is a steal of a third (a
 /// ratio near 0.67 in the simulator, and Go's near 1) or of all.
 fn steals_half(who: &str, _procs: u32, m: &Measures, sim: &Measures) -> Result<(), String> {
     const SHARE_BELOW: f64 = 0.7;
