@@ -332,7 +332,7 @@ fn half_share(m: &Measures) -> Option<f64> {
 /// the queues they read: 1 when every steal took exactly half. A steal that reads the victim's
 /// queue a few goroutines early or late moves this little, where it makes the steal not half.
 fn batch_ratio(m: &Measures) -> Option<f64> {
-    let (k, half) = m.queue_steals().fold((0u32, 0u32), |(k, h), s| (k + s.k, h + s.r - s.r / 2));
+    let (k, half) = m.queue_steals().fold((0u32, 0u32), |(k, h), s| (k + s.k, h + s.half()));
     (half > 0).then(|| f64::from(k) / f64::from(half))
 }
 

@@ -437,7 +437,6 @@ impl Record {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -87,6 +87,11 @@ impl G {
         self.more.as_ref().map_or(0, |x| x.syscall_start)
     }
 
+    /// Whether a `work` op is running (it has an end).
+    pub fn in_work(&self) -> bool {
+        self.work_end != NO_END
+    }
+
     /// While a `work` op runs, when it ends; `None` otherwise. Takes it.
     pub fn take_work_end(&mut self) -> Option<u64> {
         let end = std::mem::replace(&mut self.work_end, NO_END);

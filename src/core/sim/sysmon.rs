@@ -135,7 +135,7 @@ impl Sim {
         self.emit(Some(g), Some(p), Some(sm), What::Preempt { ran_ns });
         // Asynchronous preemption (SIGURG) stops CPU work at once. (In real-time mode the
         // thread stops at the end of its slice, when it reports.)
-        if self.gs[g as usize].work_end != super::g::NO_END {
+        if self.gs[g as usize].in_work() {
             self.wake_m(m, self.now);
         }
     }

@@ -82,9 +82,14 @@ pub struct Steal {
 }
 
 impl Steal {
-    /// The batch is half of the queue, rounded up (`runqgrab`: `n - n/2`).
+    /// Half of the victim's queue, rounded up: what `runqgrab` takes (`n - n/2`).
+    pub fn half(&self) -> u32 {
+        self.r - self.r / 2
+    }
+
+    /// The batch is half of the queue, rounded up.
     pub fn is_half(&self) -> bool {
-        !self.runnext && self.k == self.r - self.r / 2
+        !self.runnext && self.k == self.half()
     }
 }
 
