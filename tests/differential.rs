@@ -249,27 +249,37 @@ fn build_all(tc: &Toolchain, dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs a program once with `-trace` and a timeout; lines are timed as they arrive (each is
-/// one write). Err: the run failed to run (exit status, crash, timeout).
+/// Runs a program once with `-trace -trace-us` and a timeout; each line is timed by the
+/// microseconds it ends with, taken as it was written (this thread may read a line
+/// milliseconds late on a busy machine: timed on arrival, a 10.4 ms slice read as 5.6 ms).
+/// Err: the run failed to run (exit status, crash, timeout, a line without its time).
 fn run_go(bin: &Path) -> Result<Trace, String> {
-    let mut child = Command::new(bin).arg("-trace").stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| format!("{}: {e}", bin.display()))?;
+    let mut child = Command::new(bin).args(["-trace", "-trace-us"]).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| format!("{}: {e}", bin.display()))?;
     let stdout = child.stdout.take().unwrap();
     let mut stderr = child.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
+    let reader = std::thread::spawn(move || -> Result<Trace, String> {
         let mut t = Trace::default();
-        let mut t0: Option<Instant> = None;
+        let mut t0: Option<u64> = None;
         for line in BufReader::new(stdout).lines() {
             let Ok(line) = line else { break };
-            let now = Instant::now();
-            let t0 = *t0.get_or_insert(now);
             if let Some(n) = line.strip_prefix("threads ") {
                 t.threads = n.trim().parse().ok();
+                continue;
+            }
+            // `start G3 <µs>` and `end G3 <µs>`; a line the program prints itself (no scenario
+            // here prints) has no time: it takes the last one.
+            if line.starts_with("start ") || line.starts_with("end ") {
+                let timed = line.rsplit_once(' ').and_then(|(l, us)| Some((l, us.parse::<u64>().ok()?)));
+                let (l, us) = timed.ok_or_else(|| format!("a trace line without its time: {line:?}"))?;
+                let t0 = *t0.get_or_insert(us);
+                t.lines.push(l.to_string());
+                t.times.push(us.saturating_sub(t0) * 1_000);
             } else {
+                t.times.push(t.times.last().copied().unwrap_or(0));
                 t.lines.push(line);
-                t.times.push(now.duration_since(t0).as_nanos() as u64);
             }
         }
-        t
+        Ok(t)
     });
     let err_reader = std::thread::spawn(move || {
         let mut s = String::new();
@@ -288,7 +298,7 @@ fn run_go(bin: &Path) -> Result<Trace, String> {
             }
         }
     };
-    let mut t = reader.join().unwrap();
+    let mut t = reader.join().unwrap()?;
     let err = err_reader.join().unwrap();
     // The program is over when main prints `end G1` (the simulator's `Exit`): what other
     // goroutines print between that line and the process's exit (main still looks up the
@@ -566,8 +576,8 @@ fn preempt_inherited_slice(who: &str, t: &Trace, sim: &Trace) -> Result<(), Stri
 /// preempts the pair, and G3 starts before the ping-pong is over (Go: 10–45 ms after it
 /// began). If every hand-off started a new slice, sysmon would never preempt the pair. main
 /// yields first, so the slice the pair inherits from it starts just before G4. Compared: that
-/// fact, and that G3 starts at least 5 ms after G4 (a slice is 10 ms; the reading thread's
-/// timestamps run a few ms late on a loaded machine: 7.3 ms was seen).
+/// fact, and that G3 starts at least 5 ms after G4 (a slice is 10 ms; when lines were timed
+/// on arrival rather than by the time they carry, 7.3 ms was seen).
 fn pingpong_shares_slice(who: &str, t: &Trace, _sim: &Trace) -> Result<(), String> {
     let start_cpu = t.idx(who, "start G3")?;
     ensure(start_cpu < t.idx(who, "end G2")?.min(t.idx(who, "end G4")?), || format!("{who}: G3 must start before the ping-pong ends"))?;

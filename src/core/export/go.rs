@@ -353,6 +353,10 @@ impl<'a> Writer<'a> {
              //\n\
              //\tgo run main.go -trace\n\
              //\n\
+             // With -trace-us as well, each start and end line ends with the time it was written, in\n\
+             // microseconds (\"start G3 1764561600123456\"): a goroutine's slice, to set beside the\n\
+             // simulator's, is the difference between two of them.\n\
+             //\n\
              // To compare with the runtime's own view, build first (go run would also trace the go\n\
              // command itself), then run with schedtrace:\n\
              //\n\
@@ -441,6 +445,7 @@ impl<'a> Writer<'a> {
 
     fn declarations(&mut self) {
         self.line(0, "var traceFlag = flag.Bool(\"trace\", false, \"print goroutine starts and ends, and the thread count at the end\")");
+        self.line(0, "var traceUsFlag = flag.Bool(\"trace-us\", false, \"with -trace, end each start and end line with the time it was written, in microseconds\")");
         self.line(0, "");
         for (i, c) in self.s.chans.iter().enumerate() {
             let name = self.chans[i].clone();
@@ -716,15 +721,23 @@ impl<'a> Writer<'a> {
 
 const TRACE: &str = "// trace prints \"start G<id>\" or \"end G<id>\" with -trace. It writes with a raw write(2),
 // which the scheduler does not see as a system call: tracing gives sysmon no chance to hand
-// the P to another thread, as a blocking syscall would.
+// the P to another thread, as a blocking syscall would. With -trace-us the line ends with the
+// time it was written (gettimeofday, which is no system call for the scheduler either), so
+// that a reader that gets the line late does not time it late.
 func trace(what string, id int64) {
 \tif !*traceFlag {
 \t\treturn
 \t}
-\tvar buf [32]byte
+\tvar buf [64]byte
 \tb := append(buf[:0], what...)
 \tb = append(b, \" G\"...)
 \tb = strconv.AppendInt(b, id, 10)
+\tif *traceUsFlag {
+\t\tvar tv syscall.Timeval
+\t\tsyscall.Gettimeofday(&tv)
+\t\tb = append(b, ' ')
+\t\tb = strconv.AppendInt(b, int64(tv.Sec)*1000000+int64(tv.Usec), 10)
+\t}
 \tb = append(b, '\\n')
 \tsyscall.RawSyscall(syscall.SYS_WRITE, 1, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
 \truntime.KeepAlive(b)

@@ -19,7 +19,7 @@ use crate::core::scenario::Arg;
 use super::names::{NameSet, Names};
 
 /// Package-level variables of an exported program that do not stand for anything simulated.
-const HELPER_VARS: [&str; 6] = ["traceFlag", "lastG", "loopsPerMicrosecond", "sink", "listener", "connecting"];
+const HELPER_VARS: [&str; 7] = ["traceFlag", "traceUsFlag", "lastG", "loopsPerMicrosecond", "sink", "listener", "connecting"];
 
 /// Calls of an exported program that do nothing to the schedule.
 const IGNORED_CALLS: [&str; 4] = ["flag.Parse", "calibrate", "startNet", "trace"];
